@@ -1,0 +1,63 @@
+"""The ``socialcover`` command: one Typer app with a sub-app per domain.
+
+Each domain's commands live in their own module (``cli/data.py``, ``cli/survey.py``...) and are
+registered here; this module only wires them and turns socialcover errors into a clear message
+and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+
+from socialcover.errors import SocialcoverError
+
+app = typer.Typer(
+    name="socialcover",
+    help="Open software for extending social security to everyone.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def _register() -> None:
+    # Imported here so each command module can import `app` helpers without a cycle.
+    from socialcover.cli import data as data_cli
+
+    app.add_typer(data_cli.app, name="data")
+    data_cli.register_top_level(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: run the app; socialcover errors print what, why and how to fix, exit 2."""
+    try:
+        app(standalone_mode=False)
+    except SocialcoverError as exc:
+        if "--format" in sys.argv and "json" in sys.argv:
+            print(json.dumps({"error": exc.to_dict()}), file=sys.stderr)
+        else:
+            err_console.print(f"[bold red]Error[/] [dim]({exc.code})[/]: {exc.message}")
+            if exc.hint:
+                err_console.print(f"[bold]How to fix:[/] {exc.hint}")
+        raise SystemExit(2) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        err_console.print("Aborted.")
+        raise SystemExit(1) from None
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -1,0 +1,1 @@
+"""The reference data pack and its query API."""

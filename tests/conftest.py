@@ -1,0 +1,27 @@
+"""Shared fixtures: an isolated socialcover home per test, and the real data pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def sc_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty socialcover home for one test."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("SOCIALCOVER_HOME", str(home))
+    yield home
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real data pack beside the repository (skips when absent)."""
+    if not (SHARED_DATA / "SOURCES.md").exists():
+        pytest.skip("../shared/data is not present")
+    return SHARED_DATA
