@@ -25,3 +25,20 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "SOURCES.md").exists():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def installed_pack(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A socialcover home with the real pack from ../shared/data installed (once per session).
+
+    Sets ``SOCIALCOVER_HOME`` for the whole session's process; tests that need an empty home
+    use ``sc_home``, which overrides it per test.
+    """
+    import os
+
+    from socialcover.data.pack import install_pack
+
+    home = tmp_path_factory.mktemp("pack-home")
+    os.environ["SOCIALCOVER_HOME"] = str(home)
+    install_pack(shared_data)
+    return home
