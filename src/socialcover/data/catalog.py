@@ -179,7 +179,8 @@ DATASETS: tuple[DatasetSpec, ...] = (
             "year": Int, "indicator": Utf8, "indicator_label": Utf8, "value": Float,
         },
         key=("wb_code", "year", "indicator"),
-        source="World Bank, World Development Indicators (mirror datasets/world-development-indicators)",
+        source="World Bank, World Development Indicators "
+        "(mirror datasets/world-development-indicators)",
         edition="WDI 2026-07",
         licence="CC BY 4.0",
         attribution=WB_ATTRIBUTION,
@@ -227,7 +228,8 @@ DATASETS: tuple[DatasetSpec, ...] = (
             "quantile": Utf8, "nature": Utf8, "value_pct": Float,
         },
         key=("series", "m49_code", "year", "sex", "quantile"),
-        source="UN Statistics Division, SDG Global Database (via open-numbers/ddf--unstats--sdg_indicators)",
+        source="UN Statistics Division, SDG Global Database "
+        "(via open-numbers/ddf--unstats--sdg_indicators)",
         edition="SDG database 2020",
         licence="CC BY 4.0 (packaging); UN SDG data free with attribution",
         attribution=UNSD_ATTRIBUTION,
