@@ -32,6 +32,7 @@ def _register() -> None:
 
     app.add_typer(data_cli.app, name="data")
     data_cli.register_top_level(app)
+    __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
 
 
 _register()

@@ -1,0 +1,36 @@
+"""``socialcover serve``: run the web app and REST API with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (0.0.0.0 for all)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="Port to listen on."),
+    database_url: str = typer.Option(
+        "", help="Database URL (default: the embedded SQLite in the socialcover home)."
+    ),
+    no_seed: bool = typer.Option(False, "--no-seed", help="Do not add starter content."),
+) -> None:
+    """Run the web app: pages at http://HOST:PORT/, the REST API at /api/v1 (docs at /api/v1/docs).
+
+    The database is migrated to the newest schema and, on first start, seeded with starter
+    content. Stop with Ctrl+C.
+    """
+    import uvicorn
+
+    from socialcover.web import Settings, create_app
+
+    settings = Settings(database_url=database_url or None, seed=not no_seed)
+    app = create_app(settings)
+    console.print(f"socialcover is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+
+
+def register_top_level(root: typer.Typer) -> None:
+    """Add ``serve`` as a top-level command."""
+    root.command("serve")(serve)

@@ -1,0 +1,211 @@
+"""Vega-Lite specifications of the web app's charts (rendered in the browser by vega-embed).
+
+Each function takes tidy rows and returns a Vega-Lite v5 spec as a dict; the page puts it
+in a ``<script type="application/json">`` block and ``static/app.js`` draws it. Every chart
+has a title and a description (read by screen readers) and sits beside a table of the same
+numbers. The world map joins coverage to the ``world-atlas`` TopoJSON (Natural Earth
+1:110m, countries keyed by ISO 3166-1 numeric = UN M49 code) with a lookup transform.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+PALETTE = ["#1f5f8b", "#c8553d", "#2a9d8f", "#8d6a9f", "#e9c46a", "#6c757d"]
+
+
+def _base(title: str, description: str) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "description": description,
+        "width": "container",
+        "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
+    }
+
+
+def line_series(
+    rows: list[dict[str, Any]],
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    y_title: str,
+    color_title: str,
+    description: str,
+) -> dict[str, Any]:
+    """A line chart of one measure over years, one line per ``color`` value."""
+    spec = _base(title, description)
+    spec.update(
+        {
+            "height": 260,
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": True, "tooltip": True},
+            "encoding": {
+                "x": {"field": x, "type": "ordinal", "title": None},
+                "y": {"field": y, "type": "quantitative", "title": y_title},
+                "color": {
+                    "field": color,
+                    "type": "nominal",
+                    "title": color_title,
+                    "scale": {"range": PALETTE},
+                    "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
+                },
+            },
+        }
+    )
+    return spec
+
+
+def bars(
+    rows: list[dict[str, Any]],
+    *,
+    x: str,
+    y: str,
+    title: str,
+    x_title: str,
+    description: str,
+    color: str | None = None,
+    color_title: str = "",
+) -> dict[str, Any]:
+    """Horizontal bars (``y`` = category, ``x`` = value), optionally grouped by ``color``."""
+    spec = _base(title, description)
+    encoding: dict[str, Any] = {
+        "y": {
+            "field": y,
+            "type": "nominal",
+            "title": None,
+            "sort": None,
+            "axis": {"labelLimit": 220},
+        },
+        "x": {"field": x, "type": "quantitative", "title": x_title},
+        "tooltip": [{"field": y}, {"field": x, "format": ".1f"}],
+    }
+    if color:
+        encoding["color"] = {
+            "field": color,
+            "type": "nominal",
+            "title": color_title,
+            "scale": {"range": PALETTE},
+            "legend": {"orient": "bottom"},
+        }
+        encoding["yOffset"] = {"field": color}
+        encoding["tooltip"].append({"field": color})
+    spec.update({"data": {"values": rows}, "mark": {"type": "bar"}, "encoding": encoding})
+    return spec
+
+
+def pyramid(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    description: str,
+    male: str,
+    female: str,
+    x_title: str,
+) -> dict[str, Any]:
+    """A population pyramid: rows of ``age`` (label), ``sex`` (male/female), ``population``."""
+    values = [
+        {
+            "age": r["age"],
+            "age_from": r["age_from"],
+            "sex": male if r["sex"] == "male" else female,
+            "population": r["population"],
+            "signed": -r["population"] if r["sex"] == "male" else r["population"],
+        }
+        for r in rows
+    ]
+    spec = _base(title, description)
+    spec.update(
+        {
+            "height": 320,
+            "data": {"values": values},
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "y": {
+                    "field": "age",
+                    "type": "ordinal",
+                    "sort": {"field": "age_from", "order": "descending"},
+                    "title": None,
+                },
+                "x": {
+                    "field": "signed",
+                    "type": "quantitative",
+                    "title": x_title,
+                    "axis": {"labelExpr": "format(abs(datum.value), ',')"},
+                },
+                "color": {
+                    "field": "sex",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": [male, female], "range": [PALETTE[0], PALETTE[1]]},
+                    "legend": {"orient": "bottom"},
+                },
+                "tooltip": [
+                    {"field": "age"},
+                    {"field": "sex"},
+                    {"field": "population", "format": ","},
+                ],
+            },
+        }
+    )
+    return spec
+
+
+def world_map(
+    rows: list[dict[str, Any]],
+    *,
+    title: str,
+    description: str,
+    legend_title: str,
+    atlas_url: str = "/static/vendor/countries-110m.json",
+) -> dict[str, Any]:
+    """A choropleth: rows of ``id`` (3-digit M49 string), ``name``, ``value``, ``year``."""
+    spec = _base(title, description)
+    spec.update(
+        {
+            "height": 380,
+            "projection": {"type": "equalEarth"},
+            "layer": [
+                {
+                    "data": {"sphere": True},
+                    "mark": {"type": "geoshape", "fill": "#eef3f7"},
+                },
+                {
+                    "data": {
+                        "url": atlas_url,
+                        "format": {"type": "topojson", "feature": "countries"},
+                    },
+                    "transform": [
+                        {
+                            "lookup": "id",
+                            "from": {
+                                "data": {"values": rows},
+                                "key": "id",
+                                "fields": ["value", "name", "year", "iso3"],
+                            },
+                        }
+                    ],
+                    "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+                    "encoding": {
+                        "color": {
+                            "condition": {"test": "datum.value == null", "value": "#d0d4d8"},
+                            "field": "value",
+                            "type": "quantitative",
+                            "title": legend_title,
+                            "scale": {"scheme": "blues", "domain": [0, 100]},
+                            "legend": {"orient": "bottom-left", "direction": "horizontal"},
+                        },
+                        "tooltip": [
+                            {"field": "name", "title": "Country"},
+                            {"field": "value", "title": legend_title, "format": ".1f"},
+                            {"field": "year", "title": "Year"},
+                        ],
+                    },
+                },
+            ],
+        }
+    )
+    return spec

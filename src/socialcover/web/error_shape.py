@@ -1,0 +1,155 @@
+"""One error shape for the whole web app: ``{"error": {"code", "message", "hint"}}``.
+
+Every error a request can meet ends here: socialcover errors (by the builtin they inherit),
+HTTP errors raised by Starlette (404 unknown path, 405 wrong method), request validation
+(422), authentication (401), permission (403), throttling (429) and unexpected failures
+(500, logged, with no internals shown). API paths (``/api/...``) get JSON; pages get an HTML
+page saying the same three things.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from socialcover.errors import SocialcoverError
+
+log = logging.getLogger("socialcover.web")
+
+_HTTP_CODES: dict[int, tuple[str, str, str]] = {
+    400: ("http.bad-request", "The request could not be read.", "Check the request's syntax."),
+    401: (
+        "auth.required",
+        "You need to sign in (or send an API token) for this.",
+        "Sign in at /login, or send `Authorization: Bearer <token>`.",
+    ),
+    403: (
+        "auth.forbidden",
+        "Your role does not allow this.",
+        "Ask an administrator for a role that allows it.",
+    ),
+    404: (
+        "http.not-found",
+        "Nothing here.",
+        "Check the address; the API's routes are listed at /api/v1/docs.",
+    ),
+    405: (
+        "http.method-not-allowed",
+        "This address does not accept that method.",
+        "See the allowed methods in the Allow header or at /api/v1/docs.",
+    ),
+    413: ("http.too-large", "The upload is too large.", "Send a smaller file."),
+    429: (
+        "http.too-many-requests",
+        "Too many attempts.",
+        "Wait a few minutes before trying again.",
+    ),
+}
+
+
+class WebError(SocialcoverError):
+    """An error raised by the web layer itself, with its HTTP status."""
+
+    def __init__(self, status: int, message: str, *, code: str, hint: str = "", **ctx: Any):
+        super().__init__(message, code=code, hint=hint, **ctx)
+        self.status = status
+
+
+def status_for(exc: BaseException) -> int:
+    """The HTTP status of a socialcover error, by the builtin it also is."""
+    if isinstance(exc, WebError):
+        return exc.status
+    status = getattr(exc, "http_status", None)
+    if isinstance(status, int):
+        return status
+    if isinstance(exc, PermissionError):
+        return 403
+    if isinstance(exc, KeyError):
+        return 404
+    if isinstance(exc, FileExistsError):
+        return 409
+    if isinstance(exc, ValueError):
+        return 422
+    if isinstance(exc, LookupError):
+        return 503
+    return 400
+
+
+def error_body(code: str, message: str, hint: str = "", **extra: Any) -> dict[str, Any]:
+    """The one JSON error document."""
+    body: dict[str, Any] = {"code": code, "message": message, "hint": hint}
+    body.update(extra)
+    return {"error": body}
+
+
+def _respond(
+    request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    if (
+        request.url.path.startswith("/api/")
+        or "application/json" in request.headers.get("accept", "").split(",")[0]
+    ):
+        return JSONResponse(body, status_code=status, headers=headers)
+    from socialcover.web.render import render
+
+    resp = render(request, "error.html", {"status": status, "error": body["error"]}, status)
+    if headers:
+        resp.headers.update(headers)
+    return resp
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that give every error the one shape."""
+
+    @app.exception_handler(SocialcoverError)
+    async def _socialcover(request: Request, exc: SocialcoverError) -> Response:
+        status = status_for(exc)
+        return _respond(request, status, {"error": exc.to_dict()})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code, message, hint = _HTTP_CODES.get(
+            exc.status_code, (f"http.{exc.status_code}", str(exc.detail), "")
+        )
+        if isinstance(exc.detail, str) and exc.detail and exc.status_code not in (404, 405):
+            message = exc.detail
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            message = f"There is no page at {request.url.path}."
+            hint = "Use the menu, or go back to the home page."
+        elif exc.status_code == 404:
+            message = f"There is no API route at {request.url.path}."
+        headers = dict(exc.headers) if exc.headers else None
+        return _respond(request, exc.status_code, error_body(code, message, hint), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors()[:10]:
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
+            problems.append(f"{loc}: {err.get('msg', 'invalid')}")
+        message = "The request has invalid fields: " + "; ".join(problems)
+        body = error_body(
+            "input.invalid",
+            message,
+            "Correct the fields named; each route's parameters are at /api/v1/docs.",
+            fields=[
+                {"field": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg")}
+                for e in exc.errors()[:10]
+            ],
+        )
+        return _respond(request, 422, body)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("Unexpected error on %s %s", request.method, request.url.path)
+        body = error_body(
+            "internal",
+            "Something went wrong on our side; nothing was changed.",
+            "Try again; if it keeps happening, report it with the time of the request.",
+        )
+        return _respond(request, 500, body)

@@ -1,0 +1,76 @@
+"""The data the pages show, read through ``socialcover.data`` and kept per installed pack.
+
+The reference data change only when a new pack is installed, so results are cached under
+the pack's identity (the resolved ``pack/current`` folder): installing a pack invalidates them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+
+from socialcover.data._home import current_pack
+from socialcover.web.exports import frame_rows
+
+
+def _pack_key() -> str:
+    path = current_pack()
+    return str(path.resolve()) if path.exists() else ""
+
+
+def global_series() -> list[dict[str, Any]]:
+    """ILO global coverage series (area, year, contingency, sex, coverage_pct)."""
+    return list(_global_series(_pack_key()))
+
+
+@lru_cache(maxsize=4)
+def _global_series(_key: str) -> tuple[dict[str, Any], ...]:
+    from socialcover import data
+
+    frame: pl.DataFrame = data.coverage_global()
+    return tuple(frame_rows(frame.sort("year")))
+
+
+def coverage_map_rows() -> list[dict[str, Any]]:
+    """Latest 'at least one benefit' coverage per country, keyed by 3-digit M49 code."""
+    return list(_coverage_map_rows(_pack_key()))
+
+
+@lru_cache(maxsize=4)
+def _coverage_map_rows(_key: str) -> tuple[dict[str, Any], ...]:
+    from socialcover import data
+
+    places = data.countries()
+    cov: pl.DataFrame = data.coverage(places["iso3"].to_list())
+    latest = (
+        cov.filter((pl.col("contingency") == "at_least_one_benefit") & (pl.col("sex") == "both"))
+        .sort("year")
+        .group_by("iso3")
+        .last()
+        .join(places.select("iso3", "m49", "name"), on="iso3", how="inner")
+    )
+    return tuple(
+        {
+            "id": f"{int(r['m49']):03d}",
+            "iso3": r["iso3"],
+            "name": r["name"],
+            "value": r["coverage_pct"],
+            "year": r["year"],
+        }
+        for r in latest.to_dicts()
+        if r["m49"] is not None
+    )
+
+
+def country_list() -> list[dict[str, Any]]:
+    """All countries (iso3, name, region, income group) for pickers and the index."""
+    return list(_country_list(_pack_key()))
+
+
+@lru_cache(maxsize=4)
+def _country_list(_key: str) -> tuple[dict[str, Any], ...]:
+    from socialcover import data
+
+    return tuple(frame_rows(data.countries().sort("name")))

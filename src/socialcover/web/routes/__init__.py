@@ -1,0 +1,14 @@
+"""The routers of the web app: pages and the REST API (``/api/v1``)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def include_all(app: FastAPI) -> None:
+    """Add every router to ``app``."""
+    from socialcover.web.routes import api_data, country, home
+
+    app.include_router(home.router)
+    app.include_router(country.router)
+    app.include_router(api_data.router)

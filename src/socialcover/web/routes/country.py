@@ -1,0 +1,190 @@
+"""Country pages: the index and one page per country (people, economy, poverty, coverage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.web import charts
+from socialcover.web.access import Need
+from socialcover.web.facts import country_list
+from socialcover.web.i18n import translations
+from socialcover.web.render import render
+from socialcover.web.routes.labels import contingency_label, contingency_order
+
+router = APIRouter(include_in_schema=False)
+
+PYRAMID_YEAR = 2025
+MACRO_SHOWN = (
+    "gdp_usd",
+    "gdp_per_capita_usd",
+    "real_gdp_growth_pct",
+    "inflation_cpi_pct",
+    "gov_revenue_pct_gdp",
+    "gov_expenditure_pct_gdp",
+    "population_millions",
+)
+MACRO_LABELS = {
+    "gdp_usd": "GDP, current US$",
+    "gdp_per_capita_usd": "GDP per person, current US$",
+    "real_gdp_growth_pct": "Real GDP growth, %",
+    "inflation_cpi_pct": "Inflation (consumer prices), %",
+    "gov_revenue_pct_gdp": "Government revenue, % of GDP",
+    "gov_expenditure_pct_gdp": "Government expenditure, % of GDP",
+    "population_millions": "Population, millions",
+}
+POVERTY_LABELS = {
+    "pov_hc_300_pct": "Poverty headcount at $3.00 a day (2021 PPP), %",
+    "pov_gap_300_pct": "Poverty gap at $3.00 a day, %",
+    "gini_index": "Gini index",
+    "pov_hc_national_pct": "Poverty headcount, national line, %",
+    "survey_mean_ppp2021_per_day": "Survey mean, 2021 PPP $ a day",
+}
+
+
+@router.get("/countries", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def country_index(
+    request: Request, region: str | None = Query(None, max_length=80)
+) -> HTMLResponse:
+    """All countries, filterable by ILO region."""
+    rows = await run_in_threadpool(country_list)
+    regions = sorted({r["ilo_region"] for r in rows if r.get("ilo_region")})
+    if region:
+        rows = [r for r in rows if r.get("ilo_region") == region]
+    return render(
+        request, "countries.html", {"countries": rows, "regions": regions, "region": region}
+    )
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def country_page(request: Request, code: str) -> HTMLResponse:
+    """One country: population pyramid, macro, poverty, coverage, related knowledge."""
+    ctx = await run_in_threadpool(_country_context, code, request.state.lang)
+    ctx["related"] = await run_in_threadpool(_related, ctx["country"].iso3)
+    return render(request, "country.html", ctx)
+
+
+def _country_context(code: str, lang: str) -> dict[str, Any]:
+    from socialcover import data
+    from socialcover.errors import DataNotInstalledError
+
+    gt = translations(lang).gettext
+    c = data.country(code)
+    ctx: dict[str, Any] = {"country": c, "notes": []}
+
+    pop = data.population(c.iso3, PYRAMID_YEAR)
+    pop_rows = [r for r in pop.to_dicts() if r["sex"] in ("male", "female")]
+    ages = [
+        {
+            "age": f"{r['age_from']}+"
+            if r["age_to"] is None or r["age_to"] >= 120
+            else f"{r['age_from']}-{r['age_to']}",
+            "age_from": r["age_from"],
+            "sex": r["sex"],
+            "population": r["population"],
+        }
+        for r in pop_rows
+    ]
+    ctx["pyramid_spec"] = charts.pyramid(
+        ages,
+        title=gt("Population by age and sex, %(year)s") % {"year": PYRAMID_YEAR},
+        description=gt(
+            "Population pyramid: men on the left, women on the right, by 5-year age group."
+        ),
+        male=gt("Men"),
+        female=gt("Women"),
+        x_title=gt("Persons"),
+    )
+    ctx["pyramid_year"] = PYRAMID_YEAR
+    ctx["pop_total"] = sum(r["population"] for r in pop_rows)
+
+    try:
+        macro = data.macro(c.iso3)
+        mrows = [r for r in macro.to_dicts() if r["indicator"] in MACRO_SHOWN]
+        actual = [r for r in mrows if not r["is_projection"] and r["value"] is not None]
+        latest: dict[str, dict[str, Any]] = {}
+        for r in sorted(actual, key=lambda r: r["year"]):
+            latest[r["indicator"]] = r
+        ctx["macro"] = [
+            {**latest[k], "label": gt(MACRO_LABELS[k])} for k in MACRO_SHOWN if k in latest
+        ]
+        growth = [
+            {
+                "year": r["year"],
+                "value": r["value"],
+                "kind": gt("projection") if r["is_projection"] else gt("actual"),
+            }
+            for r in mrows
+            if r["indicator"] == "real_gdp_growth_pct"
+            and r["value"] is not None
+            and r["year"] >= 2010
+        ]
+        ctx["growth_spec"] = (
+            charts.line_series(
+                growth,
+                x="year",
+                y="value",
+                color="kind",
+                title=gt("Real GDP growth, %"),
+                y_title="%",
+                color_title="",
+                description=gt("Real GDP growth by year, actual and projected (IMF WEO)."),
+            )
+            if growth
+            else None
+        )
+    except DataNotInstalledError:
+        ctx["macro"] = []
+        ctx["growth_spec"] = None
+
+    try:
+        pov = data.poverty(c.iso3).to_dicts()
+        latest_pov: dict[str, dict[str, Any]] = {}
+        for r in sorted(pov, key=lambda r: r["year"]):
+            if r["value"] is not None:
+                latest_pov[r["indicator"]] = r
+        ctx["poverty"] = [
+            {**v, "label": gt(POVERTY_LABELS.get(k, k))} for k, v in latest_pov.items()
+        ]
+    except DataNotInstalledError:
+        ctx["poverty"] = []
+
+    cov = data.coverage(c.iso3).to_dicts()
+    both = [r for r in cov if r["sex"] == "both" and r["coverage_pct"] is not None]
+    both.sort(key=lambda r: contingency_order(r["contingency"]))
+    ctx["coverage"] = [{**r, "label": contingency_label(r["contingency"], gt)} for r in both]
+    bar_rows = [
+        {
+            "group": contingency_label(r["contingency"], gt),
+            "coverage_pct": r["coverage_pct"],
+            "sex": gt("Men") if r["sex"] == "male" else gt("Women"),
+        }
+        for r in sorted(cov, key=lambda r: contingency_order(r["contingency"]))
+        if r["sex"] in ("male", "female") and r["coverage_pct"] is not None
+    ]
+    plain = [{"group": r["label"], "coverage_pct": r["coverage_pct"]} for r in ctx["coverage"]]
+    ctx["coverage_spec"] = (
+        charts.bars(
+            bar_rows or plain,
+            x="coverage_pct",
+            y="group",
+            color="sex" if bar_rows else None,
+            color_title="",
+            title=gt("Effective social protection coverage, % of each group"),
+            x_title="%",
+            description=gt("Bar chart: share of each group covered by social protection."),
+        )
+        if (bar_rows or plain)
+        else None
+    )
+    return ctx
+
+
+def _related(iso3: str) -> dict[str, list[dict[str, Any]]]:
+    """Published practices and publications about the country (empty until the store is up)."""
+    from socialcover.web import knowledge_view
+
+    return knowledge_view.related_to_country(iso3)

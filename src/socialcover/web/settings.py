@@ -1,0 +1,64 @@
+"""Settings of one web app instance (explicit values; no global options)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _secret_from_home() -> str:
+    """A per-installation secret, kept in the socialcover home (created on first use)."""
+    from socialcover.data._home import home
+
+    path = home() / "web-secret.key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a web app instance needs to know.
+
+    Parameters
+    ----------
+    database_url
+        SQLAlchemy URL of the platform database; ``None`` uses the store's default
+        (embedded SQLite in the socialcover home).
+    secure_cookies
+        Mark cookies ``Secure``. ``None`` decides per request: secure when the request
+        arrived over https (directly or through a proxy's ``X-Forwarded-Proto``).
+    secret_key
+        Key for signing CSRF tokens; by default a random key kept in the socialcover home.
+    upload_dir
+        Where uploaded survey files and job results are kept (private to their uploader).
+    max_upload_bytes
+        Largest accepted upload.
+    job_workers
+        Threads running background jobs (survey indicator tables).
+    seed
+        Seed starter content on first start (when the database is empty).
+    """
+
+    database_url: str | None = None
+    secure_cookies: bool | None = None
+    secret_key: str = field(default_factory=lambda: os.environ.get("SOCIALCOVER_SECRET", ""))
+    upload_dir: Path | None = None
+    max_upload_bytes: int = 200 * 1024 * 1024
+    job_workers: int = 2
+    seed: bool = True
+
+    def resolved_secret(self) -> str:
+        """The signing key (from the settings, the environment or the home)."""
+        return self.secret_key or _secret_from_home()
+
+    def resolved_upload_dir(self) -> Path:
+        """The upload folder (``<home>/uploads`` by default), created on use."""
+        from socialcover.data._home import home
+
+        path = self.upload_dir or home() / "uploads"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
