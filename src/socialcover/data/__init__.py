@@ -1,1 +1,22 @@
-"""The reference data pack and its query API."""
+"""The reference data pack and its query API.
+
+Countries and groups (:func:`country`, :func:`countries`, :data:`ILO_REGIONS`), population by
+year, sex and age (:func:`population`, :func:`single_age_population`), vital rates
+(:func:`births`, :func:`death_rates`, :func:`life_expectancy`), macro series (:func:`macro`),
+poverty (:func:`poverty`), SDG 1.3.1 coverage (:func:`coverage`, :func:`coverage_global`) and a
+country profile (:func:`profile`). Every query returns a tidy Polars frame with units in column
+names and a ``source`` column naming the dataset and vintage; call ``.to_pandas()`` for pandas.
+"""
+
+from socialcover.data.countries import ILO_REGIONS, Country, countries, country
+from socialcover.data.population import parse_age_band, population, single_age_population
+
+__all__ = [
+    "ILO_REGIONS",
+    "Country",
+    "countries",
+    "country",
+    "parse_age_band",
+    "population",
+    "single_age_population",
+]
