@@ -1,10 +1,128 @@
-"""`socialcover data ...` commands."""
+"""`socialcover data ...` commands: install, inspect and fetch the reference data pack."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from socialcover.data.pack import ImportReport, ProgressCallback, install_pack, pack_status
 
 app = typer.Typer(help="Install, inspect and query the reference data pack.", no_args_is_help=True)
+console = Console()
+
+FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+@contextmanager
+def _progress_bar(label: str, quiet: bool) -> Iterator[ProgressCallback | None]:
+    """A Rich progress bar fed by a ``(description, done, total)`` callback."""
+    if quiet:
+        yield None
+        return
+    with Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(description: str, done: int, total: int) -> None:
+            bar.update(task, description=description, completed=done, total=total)
+
+        yield update
+
+
+def _render_report(report: ImportReport, fmt: str) -> None:
+    if fmt == "json":
+        out = {"changed": report.changed, "message": report.message}
+        out.update(report.manifest.to_dict())
+        print(json.dumps(out, indent=2))
+        return
+    console.print(("[green]" if report.changed else "[yellow]") + report.message + "[/]")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[
+        Path | None, typer.Argument(help="A pack folder laid out like ../shared/data.")
+    ] = None,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Install the fictional demo country instead.")
+    ] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Validate a pack folder and install it (atomically; a no-op if already installed)."""
+    if demo:
+        from socialcover.data.demo import install_demo
+
+        with _progress_bar("Demo pack", fmt == "json") as progress:
+            report = install_demo(progress=progress)
+    else:
+        if path is None:
+            raise typer.BadParameter("give a pack folder (PATH) or --demo")
+        with _progress_bar("Importing", fmt == "json") as progress:
+            report = install_pack(path, progress=progress)
+    _render_report(report, fmt)
+
+
+@app.command("demo")
+def demo_(fmt: FormatOption = "table") -> None:
+    """Install the fictional demo country Demoland (XDM) as the data pack."""
+    from socialcover.data.demo import install_demo
+
+    with _progress_bar("Demo pack", fmt == "json") as progress:
+        report = install_demo(progress=progress)
+    _render_report(report, fmt)
+
+
+@app.command("status")
+def status(fmt: FormatOption = "table") -> None:
+    """List the installed datasets: vintage, licence, attribution, rows, checksum."""
+    manifest = pack_status()
+    if manifest is None:
+        message = (
+            "No data pack is installed. Install one with `socialcover data import PATH` "
+            "(a folder laid out like ../shared/data), `socialcover data fetch` (downloads from "
+            "the publishers) or `socialcover data demo` (a fictional demo country)."
+        )
+        if fmt == "json":
+            print(json.dumps({"installed": False, "message": message}))
+        else:
+            console.print(message)
+        return
+    if fmt == "json":
+        out = {"installed": True}
+        out.update(manifest.to_dict())
+        print(json.dumps(out, indent=2))
+        return
+    table = Table(
+        title=f"Data pack {manifest.version} ({manifest.origin} from {manifest.source_path})"
+    )
+    for col in ("dataset", "vintage", "licence", "attribution", "rows", "sha256", "installed at"):
+        table.add_column(col, justify="right" if col == "rows" else "left")
+    for d in manifest.datasets:
+        table.add_row(
+            d.dataset_id,
+            d.edition,
+            d.licence,
+            d.attribution,
+            f"{d.rows:,}",
+            d.sha256[:12],
+            d.installed_at,
+        )
+    console.print(table)
 
 
 def register_top_level(root: typer.Typer) -> None:
