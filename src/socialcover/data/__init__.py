@@ -10,12 +10,16 @@ names and a ``source`` column naming the dataset and vintage; call ``.to_pandas(
 
 from socialcover.data.countries import ILO_REGIONS, Country, countries, country
 from socialcover.data.population import parse_age_band, population, single_age_population
+from socialcover.data.vital import births, death_rates, life_expectancy
 
 __all__ = [
     "ILO_REGIONS",
     "Country",
+    "births",
     "countries",
     "country",
+    "death_rates",
+    "life_expectancy",
     "parse_age_band",
     "population",
     "single_age_population",

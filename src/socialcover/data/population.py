@@ -51,6 +51,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "VARIANTS",
+    "groups_by_area",
     "parse_age_band",
     "population",
     "single_age_population",
@@ -380,31 +381,54 @@ def population(
             bands = [parse_age_band(age_band)]  # type: ignore[arg-type]
         else:
             bands = [parse_age_band(b) for b in age_band]  # type: ignore[arg-type, union-attr]
-    frames = [_area_frame(a, yrs, sexes, bands, single_ages, variant) for a in areas]
+    all_groups = groups_by_area(areas, yrs, variant)
+    frames = [
+        _area_frame(a, g, yrs, sexes, bands, single_ages, variant)
+        for a, g in zip(areas, all_groups, strict=True)
+    ]
     return pl.concat(frames, how="vertical")
 
 
-def _area_groups(area: Area, years: NDArray[np.int64], variant: str) -> NDArray[np.float64]:
-    """Annual 5-year groups (Y, S, G) of an area: WPP's own series, or the members' sum."""
+def groups_by_area(
+    areas: Sequence[Area], years: NDArray[np.int64], variant: str
+) -> NDArray[np.float64]:
+    """Annual 5-year groups ``(A, Y, S, G)`` of areas: WPP's own series, or the members' sum.
+
+    One interpolation pass for the union of locations, then a membership-matrix product.
+    """
     kn = _knots(_pack_key())
-    if area.m49 is not None and area.m49 in set(kn.loc_codes.tolist()):
-        own: NDArray[np.float64] = _annual(_loc_indices([area.m49]), years, variant)[0]
-        return own
-    members = [c for c in area.members if c in set(kn.iso3)]
-    codes = [int(kn.loc_codes[kn.iso3.index(c)]) for c in members]
-    summed: NDArray[np.float64] = _annual(_loc_indices(codes), years, variant).sum(axis=0)
+    position = {int(c): i for i, c in enumerate(kn.loc_codes)}
+    by_iso = {code: i for i, code in enumerate(kn.iso3) if code is not None}
+    rows: list[list[int]] = []
+    for area in areas:
+        if area.m49 is not None and area.m49 in position:
+            rows.append([position[area.m49]])
+        else:
+            rows.append([by_iso[c] for c in area.members if c in by_iso])
+    used = np.array(sorted({i for r in rows for i in r}), dtype=np.int64)
+    if used.size == 0:
+        return np.zeros((len(areas), len(years), len(SEXES), N_GROUPS))
+    at = {int(loc): j for j, loc in enumerate(used)}
+    weights = np.zeros((len(areas), len(used)))
+    for a, r in enumerate(rows):
+        weights[a, [at[i] for i in r]] = 1.0
+    annual = _annual(used, years, variant)  # (U, Y, S, G)
+    if all(len(r) == 1 for r in rows):
+        picked: NDArray[np.float64] = annual[[at[r[0]] for r in rows]]
+        return picked
+    summed: NDArray[np.float64] = np.einsum("au,uysg->aysg", weights, annual)
     return summed
 
 
 def _area_frame(
     area: Area,
+    groups: NDArray[np.float64],
     years: NDArray[np.int64],
     sexes: list[str],
     bands: list[AgeBand] | None,
     single_ages: bool,
     variant: str,
 ) -> pl.DataFrame:
-    groups = _area_groups(area, years, variant)  # (Y, 2, 21)
     by_sex = {"male": groups[:, 0], "female": groups[:, 1], "both": groups.sum(axis=1)}
     rows_from: list[int] = []
     rows_to: list[int | None] = []
