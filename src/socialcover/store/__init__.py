@@ -1,0 +1,160 @@
+"""The platform's database: engine and sessions, models, migrations, audit and versions, accounts.
+
+SQLite (WAL) embedded in the socialcover home by default; PostgreSQL when
+``$SOCIALCOVER_DATABASE_URL`` says so. Every write goes through an ORM session and leaves an
+audit row in the same transaction (:mod:`socialcover.store.audit`).
+
+Examples
+--------
+>>> from socialcover.store import SystemActor, create_user, session_scope  # doctest: +SKIP
+>>> with session_scope(SystemActor("cli")) as s:  # doctest: +SKIP
+...     create_user(s, SystemActor(), "ana@example.org", "a long passphrase", "reviewer")
+"""
+
+from socialcover.store._errors import (
+    AuthenticationError,
+    BackupError,
+    ConflictError,
+    PermissionDeniedError,
+    RecordNotFoundError,
+    SchemaError,
+    ThrottledError,
+    ValidationError,
+)
+from socialcover.store.accounts import (
+    LoginResult,
+    change_password,
+    create_api_token,
+    create_reset_token,
+    create_session,
+    create_user,
+    get_user,
+    hash_password,
+    list_api_tokens,
+    list_users,
+    login,
+    reset_password,
+    resolve_api_token,
+    resolve_session,
+    revoke_api_token,
+    revoke_session,
+    set_active,
+    set_role,
+    verify_password,
+)
+from socialcover.store.audit import (
+    AuditRecord,
+    audit_action,
+    history,
+    model_for,
+    recent_activity,
+    revert,
+)
+from socialcover.store.engine import (
+    SystemActor,
+    database_url,
+    dispose_engines,
+    get_engine,
+    session_scope,
+    set_actor,
+)
+from socialcover.store.migrate import current_revision, head_revision, upgrade
+from socialcover.store.models import (
+    ApiToken,
+    AuditEntry,
+    Contact,
+    Organisation,
+    Partnership,
+    Practice,
+    PracticeOrganisation,
+    Publication,
+    PublicationOrganisation,
+    SearchDocument,
+    User,
+    UserSession,
+)
+from socialcover.store.permissions import ACTIONS, PERMISSIONS, can, require
+from socialcover.store.search_index import fold, rebuild_documents
+from socialcover.store.vocabulary import (
+    LANGUAGES,
+    ActorType,
+    Assessment,
+    EvidenceStrength,
+    Guarantee,
+    PracticeStatus,
+    PublicationKind,
+    PublicationStatus,
+    Role,
+)
+
+__all__ = [
+    "ACTIONS",
+    "LANGUAGES",
+    "PERMISSIONS",
+    "ActorType",
+    "ApiToken",
+    "Assessment",
+    "AuditEntry",
+    "AuditRecord",
+    "AuthenticationError",
+    "BackupError",
+    "ConflictError",
+    "Contact",
+    "EvidenceStrength",
+    "Guarantee",
+    "LoginResult",
+    "Organisation",
+    "Partnership",
+    "PermissionDeniedError",
+    "Practice",
+    "PracticeOrganisation",
+    "PracticeStatus",
+    "Publication",
+    "PublicationKind",
+    "PublicationOrganisation",
+    "PublicationStatus",
+    "RecordNotFoundError",
+    "Role",
+    "SchemaError",
+    "SearchDocument",
+    "SystemActor",
+    "ThrottledError",
+    "User",
+    "UserSession",
+    "ValidationError",
+    "audit_action",
+    "can",
+    "change_password",
+    "create_api_token",
+    "create_reset_token",
+    "create_session",
+    "create_user",
+    "current_revision",
+    "database_url",
+    "dispose_engines",
+    "fold",
+    "get_engine",
+    "get_user",
+    "hash_password",
+    "head_revision",
+    "history",
+    "list_api_tokens",
+    "list_users",
+    "login",
+    "model_for",
+    "rebuild_documents",
+    "recent_activity",
+    "require",
+    "reset_password",
+    "resolve_api_token",
+    "resolve_session",
+    "revert",
+    "revoke_api_token",
+    "revoke_session",
+    "session_scope",
+    "set_active",
+    "set_actor",
+    "set_role",
+    "upgrade",
+    "verify_password",
+]

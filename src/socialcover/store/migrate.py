@@ -1,0 +1,67 @@
+"""Schema migrations (Alembic), shipped in the package and run programmatically.
+
+``upgrade()`` brings a database to the newest schema; ``ensure_schema()`` does so for the
+embedded SQLite database on first use and refuses, with a hint, to touch a PostgreSQL server
+whose schema is behind (an institution's administrator migrates a shared server on purpose).
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from socialcover.store._errors import SchemaError
+
+__all__ = ["current_revision", "ensure_schema", "head_revision", "upgrade"]
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "socialcover.store:migrations")
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None  # the package always ships at least one migration
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (``None`` for an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(url: str | None = None, *, engine: Engine | None = None, revision: str = "head") -> str:
+    """Migrate the database to ``revision`` (default: newest); returns the revision reached."""
+    if engine is None:
+        from socialcover.store.engine import get_engine
+
+        engine = get_engine(url, migrate=False)
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    rev = current_revision(engine)
+    return rev or ""
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate an embedded SQLite database; check that a server database is up to date."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if engine.dialect.name == "sqlite":
+        upgrade(engine=engine)
+        return
+    raise SchemaError(
+        f"The database at {engine.url.render_as_string(hide_password=True)} is at schema "
+        f"revision {current or 'none (empty)'}, this code needs {head}.",
+        hint="Run `socialcover db upgrade` (back it up first with `socialcover db backup FILE`).",
+    )

@@ -1,0 +1,34 @@
+"""The platform's tables (SQLAlchemy 2 typed declarative models)."""
+
+from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
+from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.audit import AuditEntry
+from socialcover.store.models.base import Audited, Base, UTCDateTime, utcnow
+from socialcover.store.models.knowledge import (
+    Practice,
+    PracticeOrganisation,
+    Publication,
+    PublicationOrganisation,
+    SearchDocument,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "Audited",
+    "Base",
+    "Contact",
+    "LoginAttempt",
+    "Organisation",
+    "Partnership",
+    "Practice",
+    "PracticeOrganisation",
+    "Publication",
+    "PublicationOrganisation",
+    "ResetToken",
+    "SearchDocument",
+    "UTCDateTime",
+    "User",
+    "UserSession",
+    "utcnow",
+]

@@ -1,0 +1,72 @@
+"""Organisations (the actor registry), their contacts, and partnerships between them."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from socialcover.store.models.base import Audited, Base
+
+__all__ = ["Contact", "Organisation", "Partnership"]
+
+
+class Organisation(Audited, Base):
+    """A government body, social partner, UN agency, IFI, institution, university or NGO."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    acronym: Mapped[str | None] = mapped_column(String(40))
+    actor_type: Mapped[str] = mapped_column(String(60), index=True)
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)  # None: international
+    website: Mapped[str | None] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_starter: Mapped[bool] = mapped_column(default=False)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+
+
+class Contact(Audited, Base):
+    """A person at an organisation (a focal point)."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+
+
+class Partnership(Audited, Base):
+    """A working relation between two organisations (network, cooperation, funding...)."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        UniqueConstraint("organisation_a_id", "organisation_b_id", "kind"),
+        CheckConstraint("organisation_a_id <> organisation_b_id", name="distinct_partners"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_a_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    organisation_b_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+
+    organisation_a: Mapped[Organisation] = relationship(foreign_keys=[organisation_a_id])
+    organisation_b: Mapped[Organisation] = relationship(foreign_keys=[organisation_b_id])

@@ -1,0 +1,38 @@
+"""The audit log: one row per write to an audited record, with before and after as JSON.
+
+The rows of one record, ordered by ``version``, are that record's history; the ``after`` of a
+row is the state of that version, which :func:`socialcover.store.audit.revert` restores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from socialcover.store.models.base import Base, utcnow
+
+__all__ = ["AuditEntry"]
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        Integer, index=True
+    )  # no FK: the log outlives users
+    actor: Mapped[str] = mapped_column(String(320))  # e-mail, or "cli", "system:seed"...
+    action: Mapped[str] = mapped_column(
+        String(60)
+    )  # create, update, delete, revert, practice.publish...
+    entity_type: Mapped[str] = mapped_column(String(60))  # the table name
+    entity_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int | None] = mapped_column(Integer)  # the record's version after the write
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,168 @@
+"""Practices (good and bad), publications, their links to actors, and the search documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from socialcover.store.models.actors import Organisation
+from socialcover.store.models.base import Audited, Base
+
+__all__ = [
+    "Practice",
+    "PracticeOrganisation",
+    "Publication",
+    "PublicationOrganisation",
+    "SearchDocument",
+]
+
+
+class Practice(Audited, Base):
+    """A documented way of extending (or failing to extend) social protection."""
+
+    __tablename__ = "practices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    country_iso3: Mapped[str] = mapped_column(String(3), index=True)
+    region: Mapped[str | None] = mapped_column(String(60))
+    guarantee: Mapped[str] = mapped_column(String(40), index=True)
+    mechanism: Mapped[str] = mapped_column(String(120))
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    period_start: Mapped[int | None] = mapped_column(Integer)
+    period_end: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    what_was_done: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    evidence_strength: Mapped[str | None] = mapped_column(String(20))
+    evaluation: Mapped[str] = mapped_column(Text, default="")
+    lessons: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    assessment: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    is_starter: Mapped[bool] = mapped_column(Boolean, default=False)
+    starter_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime | None]
+
+    organisations: Mapped[list[PracticeOrganisation]] = relationship(
+        back_populates="practice", cascade="all, delete-orphan"
+    )
+
+
+class PracticeOrganisation(Audited, Base):
+    """An actor's part in a practice (implementer, funder, evaluator...)."""
+
+    __tablename__ = "practice_organisations"
+    __table_args__ = (UniqueConstraint("practice_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(60), default="implementer")
+
+    practice: Mapped[Practice] = relationship(back_populates="organisations")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class Publication(Audited, Base):
+    """A guide, study, working paper or tool; the PDF (optional) is stored by content hash."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    country_iso3: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(60))
+    guarantee: Mapped[str | None] = mapped_column(String(40))
+    url: Mapped[str | None] = mapped_column(String(500))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    download_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    is_starter: Mapped[bool] = mapped_column(Boolean, default=False)
+    starter_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisations: Mapped[list[PublicationOrganisation]] = relationship(
+        back_populates="publication", cascade="all, delete-orphan"
+    )
+
+
+class PublicationOrganisation(Audited, Base):
+    """An actor's part in a publication (author, publisher, funder)."""
+
+    __tablename__ = "publication_organisations"
+    __table_args__ = (UniqueConstraint("publication_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publications.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(60), default="publisher")
+
+    publication: Mapped[Publication] = relationship(back_populates="organisations")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class SearchDocument(Base):
+    """One searchable record (practice, publication or organisation), kept in step on every write.
+
+    SQLite indexes ``title`` and ``body`` with an FTS5 table (``search_fts``); PostgreSQL keeps a
+    ``tsv`` tsvector column with a GIN index. Both are created by the migrations, outside this
+    model, because they are dialect-specific.
+    """
+
+    __tablename__ = "search_documents"
+    __table_args__ = (
+        UniqueConstraint("kind", "record_id"),
+        Index("ix_search_documents_public_kind", "is_public", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # practice, publication, organisation
+    record_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(2))
+    country_iso3: Mapped[str | None] = mapped_column(String(3))
+    region: Mapped[str | None] = mapped_column(String(60))
+    branch: Mapped[str | None] = mapped_column(String(40))
+    mechanism: Mapped[str | None] = mapped_column(String(120))
+    assessment: Mapped[str | None] = mapped_column(String(10))
+    year: Mapped[int | None] = mapped_column(Integer)
+    doc_type: Mapped[str | None] = mapped_column(String(60))
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_id: Mapped[int | None] = mapped_column(Integer)
