@@ -43,3 +43,39 @@ def csrf_of(client: TestClient, path: str = "/") -> str:
     m = re.search(r'name="csrf-token" content="([0-9a-f]+)"', html)
     assert m, "page has no csrf meta tag"
     return m.group(1)
+
+
+ROLES = ("contributor", "reviewer", "administrator")
+PASSWORD = "a long enough passphrase 42"
+
+
+@pytest.fixture
+def users(client: TestClient, web_settings: Settings) -> dict[str, str]:
+    """One account per role (e-mail by role), in the app's database."""
+    from socialcover import store
+
+    emails = {}
+    with store.session_scope(store.SystemActor(), url=web_settings.database_url) as s:
+        for role in ROLES:
+            email = f"{role}@example.org"
+            store.create_user(
+                s, store.SystemActor(), email, PASSWORD, role, display_name=role.title()
+            )
+            emails[role] = email
+    return emails
+
+
+def sign_in(client: TestClient, email: str) -> None:
+    """Sign ``client`` in through the form (CSRF token included)."""
+    token = csrf_of(client, "/login")
+    resp = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+
+
+def sign_out(client: TestClient) -> None:
+    token = csrf_of(client)
+    client.post("/logout", data={"csrf_token": token}, follow_redirects=False)

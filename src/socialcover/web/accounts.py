@@ -1,12 +1,19 @@
 """Accounts for the web layer: the database on start, and the principal behind a request.
 
-Thin calls into ``socialcover.store`` (schema upgrade, starter content, sessions, API tokens).
+Thin calls into ``socialcover.store``: schema upgrade and starter content on start,
+server-side sessions (the cookie holds the token, the store keeps its hash), API tokens.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
 
 from socialcover.web.access import Principal
 from socialcover.web.settings import Settings
@@ -16,28 +23,32 @@ log = logging.getLogger("socialcover.web")
 
 def prepare_database(settings: Settings) -> None:
     """Bring the database to the newest schema and seed starter content when it is empty."""
-    import os
+    from socialcover import store
 
-    from socialcover.store import engine as store_engine
-
-    if settings.database_url:
-        os.environ[store_engine.ENV_URL] = settings.database_url
-    from socialcover.store import migrate
-
-    migrate.upgrade(settings.database_url)
+    store.upgrade(settings.database_url)
     if settings.seed:
-        seed = _optional("socialcover.store", "seed_starter_content")
+        seed = _optional("socialcover.knowledge", "seed_starter_content")
         if seed is not None:
-            seed()
+            with store.session_scope(
+                store.SystemActor("system:seed"), url=settings.database_url
+            ) as s:
+                seed(s)
 
 
 def _optional(module: str, name: str) -> Any:
-    import importlib
-
     try:
         return getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError):
         return None
+
+
+@contextmanager
+def db(request: Request, actor: Any = None, *, write: bool = True) -> Iterator[Session]:
+    """A store session (one transaction) on the app's database, acting as ``actor``."""
+    from socialcover.store import session_scope
+
+    with session_scope(actor, url=request.app.state.settings.database_url, write=write) as s:
+        yield s
 
 
 def _principal(user: Any, via_token: bool = False) -> Principal:
@@ -50,25 +61,19 @@ def _principal(user: Any, via_token: bool = False) -> Principal:
     )
 
 
-def principal_by_id(user_id: int) -> Principal | None:
-    """The active account with this id, as a principal."""
-    from socialcover.store.engine import session_scope
-    from socialcover.store.models import User
+def principal_by_session(url: str | None, token: str) -> Principal | None:
+    """The active account behind a session cookie (``None`` when unknown or expired)."""
+    from socialcover.store import resolve_session, session_scope
 
-    with session_scope() as s:
-        user = s.get(User, user_id)
-        if user is None or not user.is_active:
-            return None
-        return _principal(user)
+    with session_scope(None, url=url, write=False) as s:
+        user = resolve_session(s, token)
+        return _principal(user) if user is not None else None
 
 
-def principal_by_token(token: str) -> Principal | None:
+def principal_by_token(url: str | None, token: str) -> Principal | None:
     """The account behind an API token (``None`` when unknown, revoked or expired)."""
-    check = _optional("socialcover.store", "authenticate_token")
-    if check is None:
-        return None
-    try:
-        user = check(token)
-    except Exception:  # an unknown token is simply no principal; routes then say 401
-        return None
-    return _principal(user, via_token=True) if user is not None else None
+    from socialcover.store import resolve_api_token, session_scope
+
+    with session_scope(None, url=url, write=False) as s:
+        user = resolve_api_token(s, token)
+        return _principal(user, via_token=True) if user is not None else None

@@ -19,7 +19,6 @@ from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
 from socialcover.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
-    SessionRegistry,
     csrf_protect,
     csrf_token_for,
     is_https,
@@ -74,7 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret = settings.resolved_secret()
-    app.state.sessions = SessionRegistry()
     app.state.jobs = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="job")
     error_shape.install(app)
 
@@ -134,11 +132,11 @@ async def _principal(request: Request) -> Any:
     """The account behind the request: a Bearer token, else a session cookie, else ``None``."""
     from socialcover.web import accounts
 
+    url = request.app.state.settings.database_url
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        token = auth[7:].strip()
-        return await run_in_threadpool(accounts.principal_by_token, token)
-    session = request.app.state.sessions.get(request.cookies.get(SESSION_COOKIE))
-    if session is None:
+        return await run_in_threadpool(accounts.principal_by_token, url, auth[7:].strip())
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
         return None
-    return await run_in_threadpool(accounts.principal_by_id, session.user_id)
+    return await run_in_threadpool(accounts.principal_by_session, url, token)

@@ -67,6 +67,16 @@ def status_for(exc: BaseException) -> int:
     status = getattr(exc, "http_status", None)
     if isinstance(status, int):
         return status
+    from socialcover import store
+
+    if isinstance(exc, store.ThrottledError):
+        return 429
+    if isinstance(exc, store.AuthenticationError):
+        return 401
+    if isinstance(exc, store.ConflictError):
+        return 409
+    if isinstance(exc, store.SchemaError):
+        return 503
     if isinstance(exc, PermissionError):
         return 403
     if isinstance(exc, KeyError):
@@ -109,7 +119,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SocialcoverError)
     async def _socialcover(request: Request, exc: SocialcoverError) -> Response:
         status = status_for(exc)
-        return _respond(request, status, {"error": exc.to_dict()})
+        headers = None
+        wait = exc.context.get("retry_after_s")
+        if status == 429 and isinstance(wait, int):
+            headers = {"Retry-After": str(wait)}
+        return _respond(request, status, {"error": exc.to_dict()}, headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

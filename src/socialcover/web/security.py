@@ -1,7 +1,7 @@
 """Sessions, CSRF tokens, cookie flags and security headers.
 
-- Sessions are server-side: the ``sc_session`` cookie holds a random id (HttpOnly,
-  SameSite=Lax, Secure behind https); the registry maps it to the signed-in account.
+- Sessions are server-side (``socialcover.store``): the ``sc_session`` cookie holds a random
+  token (HttpOnly, SameSite=Lax, Secure behind https); the store keeps its hash.
 - CSRF: the ``sc_csrf`` cookie holds a random nonce; every form carries
   ``csrf_token = HMAC(secret, nonce)`` (HTMX sends it as the ``X-CSRF-Token`` header).
   Any POST/PUT/PATCH/DELETE to a page route without the right token is refused (403).
@@ -13,10 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
-import threading
-import time
-from dataclasses import dataclass
 
 from fastapi import Request
 
@@ -26,48 +22,7 @@ SESSION_COOKIE = "sc_session"
 CSRF_COOKIE = "sc_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SESSION_SECONDS = 12 * 3600
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-@dataclass(frozen=True)
-class Session:
-    """One signed-in browser session."""
-
-    user_id: int
-    created: float
-
-
-class SessionRegistry:
-    """Server-side sessions of one app process (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._sessions: dict[str, Session] = {}
-        self._lock = threading.Lock()
-
-    def open(self, user_id: int) -> str:
-        """Start a session for ``user_id``; returns the cookie value."""
-        sid = secrets.token_urlsafe(32)
-        with self._lock:
-            self._sessions[sid] = Session(user_id, time.time())
-        return sid
-
-    def get(self, sid: str | None) -> Session | None:
-        """The live session behind a cookie value, if any."""
-        if not sid:
-            return None
-        with self._lock:
-            session = self._sessions.get(sid)
-            if session and time.time() - session.created > SESSION_SECONDS:
-                del self._sessions[sid]
-                return None
-            return session
-
-    def close(self, sid: str | None) -> None:
-        """End a session (sign-out)."""
-        if sid:
-            with self._lock:
-                self._sessions.pop(sid, None)
 
 
 def csrf_token_for(secret: str, nonce: str) -> str:

@@ -1,0 +1,149 @@
+"""Sign-in, sign-out and one's account (API tokens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.web.access import Need, Principal
+from socialcover.web.accounts import db
+from socialcover.web.render import render
+from socialcover.web.security import SESSION_COOKIE, is_https
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths (no open redirect)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    """The sign-in form."""
+    return render(request, "login.html", {"next": _safe_next(next)})
+
+
+@router.post("/login", dependencies=[Depends(Need(None))])
+async def login(
+    request: Request,
+    email: str = Form(..., max_length=320),
+    password: str = Form(..., max_length=1000),
+    next: str = Form("/", max_length=500),
+) -> Response:
+    """Check the password, open a server-side session, set the session cookie."""
+    from socialcover import store
+    from socialcover.store.models import utcnow
+
+    settings = request.app.state.settings
+    ip = request.client.host if request.client else "unknown"
+
+    def _do() -> store.LoginResult:
+        engine = store.get_engine(settings.database_url)
+        return store.login(
+            email, password, ip=ip, user_agent=request.headers.get("user-agent"), engine=engine
+        )
+
+    try:
+        result = await run_in_threadpool(_do)
+    except store.ThrottledError:
+        raise
+    except store.AuthenticationError as exc:
+        return render(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "email": email, "flash": exc.message, "flash_error": True},
+            status_code=401,
+        )
+    resp = RedirectResponse(_safe_next(next), status_code=303)
+    secure = settings.secure_cookies if settings.secure_cookies is not None else is_https(request)
+    resp.set_cookie(
+        SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+        max_age=max(60, int((result.expires_at - utcnow()).total_seconds())),
+    )
+    return resp
+
+
+@router.post("/logout", dependencies=[Depends(Need(None))])
+async def logout(request: Request) -> Response:
+    """End the session (server side too) and clear the cookie."""
+    from socialcover import store
+
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+
+        def _do() -> None:
+            with db(request, "auth") as s:
+                store.revoke_session(s, token)
+
+        await run_in_threadpool(_do)
+    resp = RedirectResponse("/", status_code=303)
+    resp.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    return resp
+
+
+@router.get("/account", response_class=HTMLResponse)
+async def account(
+    request: Request, user: Principal = Depends(Need(None, signed_in=True))
+) -> HTMLResponse:
+    """One's account: role and API tokens."""
+    from socialcover import store
+
+    def _tokens() -> list[dict[str, Any]]:
+        if not store.can(user.role, "account.use_tokens"):
+            return []
+        with db(request, user, write=False) as s:
+            return [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "prefix": t.prefix,
+                    "revoked": t.revoked_at,
+                    "created": t.created_at if hasattr(t, "created_at") else None,
+                }
+                for t in store.list_api_tokens(s, user)
+            ]
+
+    tokens = await run_in_threadpool(_tokens)
+    return render(request, "account.html", {"tokens": tokens, "new_token": None})
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+async def create_token(
+    request: Request,
+    name: str = Form(..., min_length=1, max_length=100),
+    user: Principal = Depends(Need("account.use_tokens")),
+) -> HTMLResponse:
+    """Create an API token; it is shown once."""
+    from socialcover import store
+
+    def _do() -> str:
+        with db(request, user) as s:
+            _row, token = store.create_api_token(s, user, name)
+            return token
+
+    token = await run_in_threadpool(_do)
+    return render(request, "account.html", {"tokens": None, "new_token": token})
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke_token(
+    request: Request, token_id: int, user: Principal = Depends(Need("account.use_tokens"))
+) -> Response:
+    """Revoke one of one's API tokens."""
+    from socialcover import store
+
+    def _do() -> None:
+        with db(request, user) as s:
+            store.revoke_api_token(s, user, token_id)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse("/account", status_code=303)

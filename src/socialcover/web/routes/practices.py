@@ -1,0 +1,314 @@
+"""The practice library: list and search, one practice, drafting, review, history and revert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.errors import InputError
+from socialcover.web.access import Need, Principal
+from socialcover.web.accounts import db
+from socialcover.web.render import render
+from socialcover.web.search_view import run_search
+
+router = APIRouter(include_in_schema=False)
+
+TEXT_FIELDS = (
+    "title",
+    "country_iso3",
+    "guarantee",
+    "mechanism",
+    "summary",
+    "what_was_done",
+    "results",
+    "evaluation",
+    "lessons",
+    "assessment",
+    "language",
+)
+
+
+def _choices() -> dict[str, list[str]]:
+    from socialcover.store import Assessment, EvidenceStrength, Guarantee
+
+    return {
+        "guarantees": [g.value for g in Guarantee],
+        "assessments": [a.value for a in Assessment],
+        "evidence": [e.value for e in EvidenceStrength],
+    }
+
+
+def form_to_practice(form: dict[str, Any]) -> dict[str, Any]:
+    """Turn the drafting form's fields into the store's practice input."""
+    data: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in TEXT_FIELDS}
+    data["target_groups"] = [
+        t.strip() for t in str(form.get("target_groups", "")).split(",") if t.strip()
+    ]
+    for key in ("period_start", "period_end"):
+        raw = str(form.get(key, "")).strip()
+        data[key] = int(raw) if raw.isdigit() else None
+    ev = str(form.get("evidence_strength", "")).strip()
+    data["evidence_strength"] = ev or None
+    src_title = str(form.get("source_title", "")).strip()
+    if src_title:
+        data["sources"] = [
+            {
+                "title": src_title,
+                "publisher": str(form.get("source_publisher", "")).strip(),
+                "url": str(form.get("source_url", "")).strip() or None,
+            }
+        ]
+    if not data["language"]:
+        data["language"] = "en"
+    return data
+
+
+@router.get("/practices", response_class=HTMLResponse)
+async def practice_library(
+    request: Request,
+    q: str = Query("", max_length=200),
+    guarantee: str = Query("", max_length=40),
+    assessment: str = Query("", max_length=20),
+    region: str = Query("", max_length=60),
+    country: str = Query("", max_length=3),
+    user: Principal | None = Depends(Need("practice.read_published")),
+) -> HTMLResponse:
+    """Published practices (and one's own drafts), with full-text search and facets."""
+    filters = {
+        "guarantee": guarantee,
+        "assessment": assessment,
+        "region": region,
+        "country_iso3": country,
+    }
+    result = await run_in_threadpool(run_search, request, user, q, filters, "practice")
+    ctx = {"q": q, "filters": filters, "result": result}
+    template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
+    return render(request, template, ctx)
+
+
+@router.get("/practices/new", response_class=HTMLResponse)
+async def new_practice(
+    request: Request, user: Principal = Depends(Need("practice.draft"))
+) -> HTMLResponse:
+    """The drafting form."""
+    return render(request, "practice_form.html", {"p": {}, "choices": _choices(), "mode": "new"})
+
+
+@router.post("/practices", response_model=None)
+async def create_practice(
+    request: Request, user: Principal = Depends(Need("practice.draft"))
+) -> Response:
+    """Save a new draft (private to its author and the reviewers)."""
+    from socialcover import knowledge
+
+    form = dict(await request.form())
+    data = form_to_practice(form)
+
+    def _do() -> int:
+        with db(request, user) as s:
+            p = knowledge.create_practice(s, user, data)
+            s.flush()
+            return int(p.id)
+
+    try:
+        pid = await run_in_threadpool(_do)
+    except InputError as exc:
+        return render(
+            request,
+            "practice_form.html",
+            {
+                "p": form,
+                "choices": _choices(),
+                "mode": "new",
+                "flash": exc.message + " " + exc.hint,
+                "flash_error": True,
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
+def _load(request: Request, user: Principal | None, pid: int) -> dict[str, Any]:
+    from socialcover import knowledge, store
+
+    with db(request, user, write=False) as s:
+        p = knowledge.get_practice(s, user, pid)
+        out = knowledge.practice_as_dict(p)
+        out["can_edit"] = user is not None and (
+            store.can(user.role, "practice.edit_any")
+            or (p.created_by_id == user.id and p.status in ("draft", "returned"))
+        )
+        out["can_submit"] = (
+            user is not None and p.created_by_id == user.id and p.status in ("draft", "returned")
+        )
+        out["can_review"] = (
+            user is not None
+            and store.can(user.role, "practice.publish")
+            and p.status != "published"
+        )
+        out["can_history"] = user is not None and store.can(user.role, "record.history")
+        return out
+
+
+@router.get("/practices/{pid}", response_class=HTMLResponse)
+async def practice_page(
+    request: Request, pid: int, user: Principal | None = Depends(Need("practice.read_published"))
+) -> HTMLResponse:
+    """One practice."""
+    p = await run_in_threadpool(_load, request, user, pid)
+    return render(request, "practice.html", {"p": p})
+
+
+@router.get("/practices/{pid}/edit", response_class=HTMLResponse)
+async def edit_practice_form(
+    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+) -> HTMLResponse:
+    """The form to edit a draft (own drafts; reviewers any)."""
+    p = await run_in_threadpool(_load, request, user, pid)
+    flat = dict(p)
+    flat["target_groups"] = ", ".join(p.get("target_groups") or [])
+    if p.get("sources"):
+        flat["source_title"] = p["sources"][0].get("title", "")
+        flat["source_publisher"] = p["sources"][0].get("publisher", "")
+        flat["source_url"] = p["sources"][0].get("url") or ""
+    return render(request, "practice_form.html", {"p": flat, "choices": _choices(), "mode": "edit"})
+
+
+@router.post("/practices/{pid}/edit", response_model=None)
+async def edit_practice(
+    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+) -> Response:
+    """Save changes to a practice (checked against the version the editor loaded)."""
+    from socialcover import knowledge
+
+    form = dict(await request.form())
+    data = form_to_practice(form)
+    version_raw = str(form.get("version", ""))
+    version = int(version_raw) if version_raw.isdigit() else None
+
+    def _do() -> None:
+        with db(request, user) as s:
+            knowledge.update_practice(s, user, pid, data, expected_version=version)
+
+    try:
+        await run_in_threadpool(_do)
+    except InputError as exc:
+        form["id"] = pid
+        return render(
+            request,
+            "practice_form.html",
+            {
+                "p": form,
+                "choices": _choices(),
+                "mode": "edit",
+                "flash": exc.message + " " + exc.hint,
+                "flash_error": True,
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
+@router.post("/practices/{pid}/submit")
+async def submit_practice(
+    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+) -> Response:
+    """Send one's draft to the reviewers."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        with db(request, user) as s:
+            knowledge.submit_practice(s, user, pid)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
+@router.post("/practices/{pid}/publish")
+async def publish_practice(
+    request: Request,
+    pid: int,
+    comment: str = Form("", max_length=2000),
+    user: Principal = Depends(Need("practice.publish")),
+) -> Response:
+    """Publish a practice (reviewers)."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        with db(request, user) as s:
+            knowledge.publish_practice(s, user, pid, comment)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
+@router.post("/practices/{pid}/return")
+async def return_practice(
+    request: Request,
+    pid: int,
+    comment: str = Form("", max_length=2000),
+    user: Principal = Depends(Need("practice.publish")),
+) -> Response:
+    """Return a submitted practice to its author with a comment (reviewers)."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        with db(request, user) as s:
+            knowledge.return_practice(s, user, pid, comment)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
+@router.get("/review", response_class=HTMLResponse)
+async def review_queue(
+    request: Request, user: Principal = Depends(Need("practice.read_drafts"))
+) -> HTMLResponse:
+    """Practices waiting for review."""
+    from socialcover import knowledge
+
+    def _do() -> list[dict[str, Any]]:
+        with db(request, user, write=False) as s:
+            rows = knowledge.list_practices(s, user, status="submitted", limit=200)
+            return [knowledge.practice_as_dict(p) for p in rows]
+
+    rows = await run_in_threadpool(_do)
+    return render(request, "review.html", {"rows": rows})
+
+
+@router.get("/practices/{pid}/history", response_class=HTMLResponse)
+async def practice_history(
+    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+) -> HTMLResponse:
+    """Every version of a practice, who made it and what changed."""
+    from socialcover import knowledge, store
+
+    def _do() -> tuple[dict[str, Any], list[Any]]:
+        with db(request, user, write=False) as s:
+            p = knowledge.practice_as_dict(knowledge.get_practice(s, user, pid))
+            return p, store.history(s, "practices", pid)
+
+    p, versions = await run_in_threadpool(_do)
+    can_revert = store.can(user.role, "record.revert")
+    return render(request, "history.html", {"p": p, "versions": versions, "can_revert": can_revert})
+
+
+@router.post("/practices/{pid}/revert")
+async def revert_practice(
+    request: Request,
+    pid: int,
+    version: int = Form(..., ge=1),
+    user: Principal = Depends(Need("record.revert")),
+) -> Response:
+    """Restore an earlier version, as a new audited version (editors)."""
+    from socialcover import store
+
+    def _do() -> None:
+        with db(request, user) as s:
+            store.revert(s, user, "practices", pid, version)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/practices/{pid}/history", status_code=303)
