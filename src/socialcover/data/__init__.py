@@ -9,18 +9,31 @@ names and a ``source`` column naming the dataset and vintage; call ``.to_pandas(
 """
 
 from socialcover.data.countries import ILO_REGIONS, Country, countries, country
+from socialcover.data.coverage import CONTINGENCIES, coverage, coverage_global
+from socialcover.data.macro import INDICATORS as MACRO_INDICATORS
+from socialcover.data.macro import macro
 from socialcover.data.population import parse_age_band, population, single_age_population
+from socialcover.data.poverty import POVERTY_INDICATORS, poverty
+from socialcover.data.profile import profile
 from socialcover.data.vital import births, death_rates, life_expectancy
 
 __all__ = [
+    "CONTINGENCIES",
     "ILO_REGIONS",
+    "MACRO_INDICATORS",
+    "POVERTY_INDICATORS",
     "Country",
     "births",
     "countries",
     "country",
+    "coverage",
+    "coverage_global",
     "death_rates",
     "life_expectancy",
+    "macro",
     "parse_age_band",
     "population",
+    "poverty",
+    "profile",
     "single_age_population",
 ]
