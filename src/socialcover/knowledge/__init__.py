@@ -14,9 +14,14 @@ from socialcover.knowledge.practices import (
     update_practice,
     withdraw_practice,
 )
+from socialcover.knowledge.search import FACETS, FacetCount, SearchHit, SearchResult, search
 
 __all__ = [
+    "FACETS",
+    "FacetCount",
     "PracticeInput",
+    "SearchHit",
+    "SearchResult",
     "SourceRef",
     "create_practice",
     "delete_practice",
@@ -25,6 +30,7 @@ __all__ = [
     "practice_as_dict",
     "publish_practice",
     "return_practice",
+    "search",
     "submit_practice",
     "update_practice",
     "withdraw_practice",
