@@ -1,0 +1,200 @@
+"""`socialcover cost ...`: project the cost of a benefit package (thin adapter over
+:mod:`socialcover.costing`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+console = Console()
+
+
+def register(root: typer.Typer) -> None:
+    """Add the top-level ``cost`` command to the root app."""
+    root.command("cost")(cost)
+
+
+def _scenario_dict(
+    scenario: Path | None,
+    country: str | None,
+    all_countries: bool,
+    countries: str | None,
+    package: str | None,
+    base_year: int | None,
+    horizon: int | None,
+) -> dict[str, Any]:
+    from socialcover.costing import ScenarioError
+
+    data: dict[str, Any] = {}
+    if scenario is not None:
+        if not scenario.exists():
+            raise ScenarioError(
+                f"Scenario file {str(scenario)!r} does not exist.",
+                code="costing.scenario-file-missing",
+                hint="Check the path, or use --country and --package.",
+            )
+        text = scenario.read_text(encoding="utf-8")
+        try:
+            loaded = json.loads(text) if scenario.suffix == ".json" else yaml.safe_load(text)
+        except (yaml.YAMLError, json.JSONDecodeError) as exc:
+            raise ScenarioError(
+                f"Scenario file {scenario.name!r} cannot be parsed: {exc}",
+                code="costing.scenario-unparsable",
+                hint="Fix the syntax at the line shown.",
+            ) from None
+        data = loaded if isinstance(loaded, dict) else {"_": loaded}
+    elif package is None:
+        raise ScenarioError(
+            "No scenario: give a scenario file or --package.",
+            code="costing.no-scenario",
+            hint="e.g. socialcover cost --country KEN --package spf-four-guarantees --horizon 2040",
+        )
+    if country:
+        data.pop("countries", None)
+        data["country"] = country
+    if all_countries or countries:
+        data.pop("country", None)
+        data["countries"] = (
+            "all" if all_countries else [c.strip() for c in (countries or "").split(",")]
+        )
+    if package:
+        data["package"] = package
+        data.setdefault("name", package)
+    if base_year is not None:
+        data["base_year"] = base_year
+    if horizon is not None:
+        data["horizon"] = horizon
+    return data
+
+
+def cost(
+    scenario: Path | None = typer.Argument(None, help="Scenario file (YAML or JSON)."),
+    country: str | None = typer.Option(None, "--country", help="ISO3 code or name."),
+    all_countries: bool = typer.Option(False, "--all-countries", help="Every country with data."),
+    countries: str | None = typer.Option(
+        None, "--countries", help="Comma-separated countries or groups (e.g. 'Low income')."
+    ),
+    package: str | None = typer.Option(
+        None, "--package", help="Preset: spf-four-guarantees, ess58, campaign-basic."
+    ),
+    base_year: int | None = typer.Option(None, "--base-year", help="Base year (default 2025)."),
+    horizon: int | None = typer.Option(None, "--horizon", help="Last year of the projection."),
+    by: str | None = typer.Option(
+        None, "--by", help="Aggregate many countries: ilo-region, income-group, world."
+    ),
+    out: Path | None = typer.Option(None, "--out", help="Write results: .xlsx, .csv or .json."),
+    fmt: str = typer.Option("table", "--format", help="table or json (to standard output)."),
+    monte_carlo: int = typer.Option(0, "--monte-carlo", help="Monte Carlo draws (0 = none)."),
+    seed: int = typer.Option(20250101, "--seed", help="Seed of the Monte Carlo draws."),
+) -> None:
+    """Project the cost of a benefit package, year by year (% of GDP, US$, financing gap)."""
+    from socialcover.costing import ScenarioError, load_scenario, project_costs
+    from socialcover.costing.aggregate import aggregate, missing_table
+    from socialcover.costing.export import check_output_path, write_result
+
+    if fmt not in ("table", "json"):
+        raise ScenarioError(
+            f"Unknown --format {fmt!r}.",
+            code="costing.bad-format",
+            hint="Use --format table or --format json.",
+        )
+    data = _scenario_dict(scenario, country, all_countries, countries, package, base_year, horizon)
+    s = load_scenario(data)  # validated completely before anything runs
+    if out is not None:
+        check_output_path(out)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=fmt == "json",
+    ) as progress:
+        task = progress.add_task("Projecting costs", total=None)
+        result = project_costs(s)
+        bands = None
+        if monte_carlo > 0:
+            from socialcover.costing.uncertainty import monte_carlo as run_mc
+
+            progress.update(task, description=f"Monte Carlo ({monte_carlo} draws)")
+            bands = run_mc(s, draws=monte_carlo, seed=seed).bands
+        if out is not None:
+            progress.update(task, description=f"Writing {out.name}")
+            write_result(result, out)
+    grouped = aggregate(result, by) if by else None
+    if fmt == "json":
+        doc: dict[str, Any] = {"rows": result.to_rows()}
+        if grouped is not None:
+            doc["aggregate"] = grouped.to_dicts()
+        if result.missing:
+            doc["missing"] = missing_table(result).to_dicts()
+        if bands is not None:
+            doc["monte_carlo"] = bands.to_dicts()
+        print(json.dumps(doc, indent=1, allow_nan=False, default=str))
+        return
+    _print_tables(result, grouped, bands)
+    if result.missing:
+        miss = missing_table(result)
+        console.print(
+            f"[yellow]{miss.height} countries not costed:[/] "
+            + "; ".join(f"{r['iso3']} ({r['reason']})" for r in miss.iter_rows(named=True))
+        )
+    if out is not None:
+        console.print(f"Wrote {out}")
+
+
+def _print_tables(result: Any, grouped: Any, bands: Any) -> None:
+    import polars as pl
+
+    if grouped is not None:
+        table = Table(title=f"{result.scenario.name}: cost, % of GDP (GDP-weighted)")
+        years = sorted(set(grouped["year"].to_list()))
+        shown = [y for y in years if y == years[0] or y == years[-1] or y % 5 == 0]
+        table.add_column("group")
+        for y in shown:
+            table.add_column(str(y), justify="right")
+        for g in sorted(set(grouped["group"].to_list())):
+            part = grouped.filter(pl.col("group") == g)
+            vals = dict(zip(part["year"].to_list(), part["cost_pct_gdp"].to_list(), strict=True))
+            table.add_row(g, *[f"{vals[y]:.2f}" for y in shown])
+        console.print(table)
+        return
+    for iso in result.iso3s:
+        rows = result.rows.filter(pl.col("iso3") == iso)
+        tot = result.totals.filter(pl.col("iso3") == iso)
+        names = list(dict.fromkeys(rows["benefit"].to_list()))
+        table = Table(title=f"{result.scenario.name} - {iso}: cost, % of GDP")
+        table.add_column("year", justify="right")
+        for n in names:
+            table.add_column(n, justify="right")
+        table.add_column("total", justify="right", style="bold")
+        table.add_column("% gov. exp.", justify="right")
+        table.add_column("US$ m", justify="right")
+        for y, t_pct, t_gov, t_usd in tot.select(
+            "year", "cost_pct_gdp", "cost_pct_gov_expenditure", "cost_usd"
+        ).iter_rows():
+            part = rows.filter(pl.col("year") == y)
+            vals = dict(zip(part["benefit"].to_list(), part["cost_pct_gdp"].to_list(), strict=True))
+            table.add_row(
+                str(y),
+                *[f"{vals[n]:.3f}" for n in names],
+                f"{t_pct:.3f}",
+                f"{t_gov:.2f}",
+                f"{t_usd / 1e6:,.0f}",
+            )
+        console.print(table)
+    if bands is not None:
+        table = Table(title="Monte Carlo: total cost, % of GDP (percentiles)")
+        for c in ("year", "p5", "p50", "p95"):
+            table.add_column(c, justify="right")
+        total = bands.filter(pl.col("benefit") == "total")
+        for r in total.iter_rows(named=True):
+            table.add_row(str(r["year"]), f"{r['p5']:.3f}", f"{r['p50']:.3f}", f"{r['p95']:.3f}")
+        console.print(table)

@@ -1,0 +1,189 @@
+"""Run a scenario: resolve countries, assumptions and populations, project, return a result.
+
+Examples
+--------
+>>> from socialcover.costing import project_costs
+>>> result = project_costs({"country": "KEN", "package": "spf-four-guarantees",
+...                         "horizon": 2030})                        # doctest: +SKIP
+>>> result.totals.select("year", "cost_pct_gdp")                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from socialcover.costing import inputs
+from socialcover.costing._errors import ScenarioError
+from socialcover.costing.macro import build_base, build_paths
+from socialcover.costing.projection import compute, project_demography, start_coverage
+from socialcover.costing.result import CostingResult, build_result
+from socialcover.costing.scenario import Scenario, load_scenario
+from socialcover.errors import NotFoundError
+
+ScenarioLike = Scenario | dict[str, Any] | str | Path
+
+
+def resolve_countries(scenario: Scenario) -> tuple[list[str], bool]:
+    """ISO3 codes named by the scenario, and whether it is a single-country scenario.
+
+    ``countries`` may be ``all``, or a list of ISO3 codes, names, ILO regions or World Bank
+    income groups (e.g. ``Low income``).
+    """
+    inputs.require_installed()
+    if scenario.country is not None:
+        return [inputs.resolve_country(scenario.country)], True
+    table = inputs.countries()
+    if scenario.countries == "all":
+        return table["iso3"].to_list(), False
+    out: list[str] = []
+    for item in scenario.countries or []:
+        try:
+            out.append(inputs.resolve_country(item))
+        except NotFoundError as exc:
+            try:
+                out.extend(inputs.group_members(item))
+            except NotFoundError:
+                raise exc from None
+    return list(dict.fromkeys(out)), False
+
+
+def benefit_provenance(scenario: Scenario) -> list[dict[str, Any]]:
+    """Provenance rows for each benefit's parameters (source, unverified values, conventions)."""
+    rows: list[dict[str, Any]] = []
+    for b in scenario.benefits:
+
+        def add(what: str, value: float, unit: str, source: str, name: str = b.name) -> None:
+            rows.append(
+                {
+                    "iso3": None,
+                    "assumption": f"{name}.{what}",
+                    "value": value,
+                    "unit": unit,
+                    "is_default": False,
+                    "source": source,
+                }
+            )
+
+        add("level", b.level.value, b.level.basis, b.source or "scenario")
+        if b.level.cap is not None:
+            add("cap", b.level.cap.value, b.level.cap.basis, b.source or "scenario")
+        add("months", b.months, "months per year", b.source or "scenario")
+        add(
+            "admin_factor",
+            b.admin.factor,
+            f"gross / benefits ({b.admin.convention or 'none'})",
+            b.source or "scenario",
+        )
+        if b.eligibility.max_children_per_mother is not None:
+            add(
+                "max_children_per_mother",
+                b.eligibility.max_children_per_mother,
+                "children",
+                "eligible children x min(1, k / TFR): socialcover's approximation [I] "
+                "(the campaign used DHS data on children per mother)",
+            )
+        for item in b.unverified:
+            rows.append(
+                {
+                    "iso3": None,
+                    "assumption": f"{b.name}.unverified",
+                    "value": None,
+                    "unit": "",
+                    "is_default": False,
+                    "source": f"UNVERIFIED [R]: {item}",
+                }
+            )
+    return rows
+
+
+def project_costs(
+    scenario: ScenarioLike,
+    *,
+    countries: Sequence[str] | None = None,
+    variant: str | None = None,
+) -> CostingResult:
+    """Project the cost of a scenario year by year (see :mod:`socialcover.costing.projection`).
+
+    Parameters
+    ----------
+    scenario:
+        A :class:`Scenario`, a dict, or a YAML/JSON path; validated completely first.
+    countries:
+        Override the scenario's countries (ISO3 codes); ``None`` keeps them.
+    variant:
+        WPP population variant (``low``, ``medium``, ``high``); default the scenario's.
+
+    Returns
+    -------
+    CostingResult
+
+    Raises
+    ------
+    ScenarioError
+        The scenario is invalid (every problem listed, with the key and the fix).
+    NotFoundError
+        An unknown country (with "did you mean").
+    CostingDataError
+        A single-country scenario whose country lacks GDP, population or prices in the pack.
+    """
+    s = load_scenario(scenario)
+    if countries is not None:
+        iso3s, single = [inputs.resolve_country(c) for c in countries], len(countries) == 1
+    else:
+        iso3s, single = resolve_countries(s)
+    if not iso3s:
+        raise ScenarioError(
+            "The scenario's countries match no country of the data pack.",
+            code="costing.no-countries",
+            key="countries",
+            hint="Use ISO3 codes, 'all', an ILO region or an income group.",
+        )
+    v = variant or s.population_variant
+    base = build_base(s.macro, iso3s, s.years, v)
+    if single and base.missing:
+        iso, reason = next(iter(base.missing.items()))
+        raise inputs.missing_data_error(iso, reason.removeprefix("no "))
+    demo = project_demography(s, iso3s, v)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        paths = build_paths(base)
+        starts = []
+        extra = benefit_provenance(s)
+        for b in s.benefits:
+            start, source = start_coverage(b, iso3s)
+            starts.append(start)
+            if b.takeup.start_pct == "current":
+                extra.extend(
+                    {
+                        "iso3": i,
+                        "assumption": f"{b.name}.takeup_start_pct",
+                        "value": float(x * 100),
+                        "unit": "%",
+                        "is_default": True,
+                        "source": source,
+                    }
+                    for i, x in zip(iso3s, start, strict=True)
+                )
+        arrays = compute(s, base, demo, paths, np.stack(starts))
+    keep = np.array([i not in base.missing for i in iso3s])
+    pop = inputs.population(iso3s, s.years, v)
+    c2, y2 = (
+        a.ravel()
+        for a in np.meshgrid(np.arange(len(iso3s)), np.arange(len(s.years)), indexing="ij")
+    )
+    population = pl.DataFrame(
+        {
+            "iso3": np.array(iso3s)[c2],
+            "year": np.array(s.years)[y2],
+            "population": pop.sum(axis=(2, 3)).ravel(),
+            "age_0_14": pop[..., :15].sum(axis=(2, 3)).ravel(),
+            "age_15_64": pop[..., 15:65].sum(axis=(2, 3)).ravel(),
+            "age_65_plus": pop[..., 65:].sum(axis=(2, 3)).ravel(),
+            "women_15_49": pop[:, :, 1, 15:50].sum(axis=2).ravel(),
+        }
+    )
+    return build_result(s, base, arrays, keep, extra, population)

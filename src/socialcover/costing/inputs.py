@@ -1,0 +1,308 @@
+"""The costing engine's one door to the data pack: arrays of countries x years (x sex x age).
+
+Everything the engine reads from the pack passes through this module, so that moving between
+the raw datasets (``socialcover.data._store.scan``) and the public query API of
+``socialcover.data`` is a change in one place. Countries, ILO regions and single-age
+populations come from the query API (``countries``, ``country``, ``single_age_population``:
+WPP 2024 five-year groups graduated to single ages and interpolated to single years, keeping
+group and year totals); macro series, fertility rates and coverage are read from the datasets.
+
+Arrays are NumPy, indexed ``[country, year]`` or ``[country, year, sex, age]`` with sex
+``0 = male, 1 = female`` and single ages ``0..100`` (100 = 100 and over); a missing value is NaN.
+
+Births by single age of the mother are WPP's age-specific fertility rates of the five-year
+period containing the year x women of each single age (the query API gives births by five-year
+group for the medium variant only); for the low and high variants they are scaled by the ratio
+of the variant's population aged 0 to the medium variant's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import polars as pl
+
+import socialcover.data as data_api
+from socialcover.costing._errors import CostingDataError
+from socialcover.data import _store
+from socialcover.data._home import current_pack
+
+AGES = 101
+SEXES = ("male", "female")
+
+WEO_INDICATORS = {
+    "gdp_lcu": ("NGDP", 1e9),
+    "gdp_usd": ("NGDPD", 1e9),
+    "real_growth_pct": ("NGDP_RPCH", 1.0),
+    "cpi_index": ("PCPI", 1.0),
+    "inflation_pct": ("PCPIPCH", 1.0),
+    "gov_expenditure_pct_gdp": ("GGX_NGDP", 1.0),
+    "ppp_lcu_per_intl_dollar": ("PPPEX", 1.0),
+}
+
+
+def _pack_key() -> str:
+    # the cache is per installed pack: a new SOCIALCOVER_HOME or a new pack means new data
+    path = current_pack()
+    return f"{path.resolve() if path.exists() else path}"
+
+
+@lru_cache(maxsize=4)
+def _countries(pack: str) -> pl.DataFrame:
+    return data_api.countries().select("iso3", "name", "income_group", "ilo_region")
+
+
+def countries() -> pl.DataFrame:
+    """Countries of the pack: iso3, name, income_group (World Bank, as in WPP), ilo_region."""
+    return _countries(_pack_key())
+
+
+def resolve_country(code_or_name: str) -> str:
+    """The ISO3 code of a country given by ISO3/ISO2 code or name.
+
+    Raises
+    ------
+    NotFoundError
+        Unknown country, with the closest matches ("Did you mean KEN (Kenya)?").
+    """
+    return data_api.country(code_or_name).iso3
+
+
+def group_members(name: str) -> list[str]:
+    """ISO3 codes of a group's members (ILO region, income group, SDG or UN region).
+
+    Raises
+    ------
+    NotFoundError
+        No group of that name.
+    """
+    return data_api.countries(name)["iso3"].to_list()
+
+
+# --- population --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _all_population(
+    pack: str, years: tuple[int, ...], variant: str
+) -> tuple[dict[str, int], np.ndarray]:
+    frame = data_api.single_age_population(None, list(years), variant=variant)
+    order = frame["iso3"].unique(maintain_order=True).to_list()
+    arr = frame["population"].to_numpy().reshape(len(order), len(years), len(SEXES), AGES)
+    return {c: i for i, c in enumerate(order)}, arr
+
+
+@lru_cache(maxsize=8)
+def _population(
+    pack: str, iso3s: tuple[str, ...], years: tuple[int, ...], variant: str
+) -> np.ndarray:
+    index, arr = _all_population(pack, years, variant)
+    out = np.full((len(iso3s), len(years), len(SEXES), AGES), np.nan)
+    rows = [index.get(c, -1) for c in iso3s]
+    have = np.array([r >= 0 for r in rows], dtype=bool)
+    if have.any():
+        out[have] = arr[np.array([r for r in rows if r >= 0], dtype=np.int64)]
+    out.setflags(write=False)
+    return out
+
+
+def population(iso3s: Sequence[str], years: Sequence[int], variant: str = "medium") -> np.ndarray:
+    """Mid-year population ``[country, year, sex, age]`` (persons; read-only array)."""
+    return _population(_pack_key(), tuple(iso3s), tuple(years), variant)
+
+
+@lru_cache(maxsize=8)
+def _births_by_age(
+    pack: str, iso3s: tuple[str, ...], years: tuple[int, ...], variant: str
+) -> np.ndarray:
+    pop = _population(pack, iso3s, years, variant)
+    rates = (
+        _store.scan("wpp_fertility")
+        .filter(pl.col("iso3").is_in(list(iso3s)))
+        .select("iso3", "period_start", "mother_age_group", "asfr")
+        .collect()
+    )
+    c_idx = {c: i for i, c in enumerate(iso3s)}
+    starts = sorted(set(rates["period_start"].to_list()))
+    s_idx = {s: i for i, s in enumerate(starts)}
+    grid = np.zeros((len(iso3s), len(starts), 7))
+    grid[
+        np.array([c_idx[c] for c in rates["iso3"]], dtype=np.int64),
+        np.array([s_idx[s] for s in rates["period_start"]], dtype=np.int64),
+        (rates["mother_age_group"].str.slice(0, 2).cast(pl.Int64).to_numpy() - 15) // 5,
+    ] = rates["asfr"].to_numpy()
+    period = np.array([s_idx.get(5 * (y // 5), len(starts) - 1) for y in years])
+    asfr_single = np.zeros((len(iso3s), len(years), AGES))
+    asfr_single[..., 15:50] = np.repeat(grid[:, period, :], 5, axis=-1)
+    births = asfr_single * pop[:, :, 1, :]
+    if variant != "medium":
+        medium = _population(pack, iso3s, years, "medium")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(
+                medium[:, :, :, 0].sum(-1) > 0,
+                pop[:, :, :, 0].sum(-1) / medium[:, :, :, 0].sum(-1),
+                1.0,
+            )
+        births = births * ratio[:, :, None]
+    out: np.ndarray = np.asarray(births)
+    out.setflags(write=False)
+    return out
+
+
+def births_by_mother_age(
+    iso3s: Sequence[str], years: Sequence[int], variant: str = "medium"
+) -> np.ndarray:
+    """Births in each year by the mother's single age ``[country, year, age]``."""
+    return _births_by_age(_pack_key(), tuple(iso3s), tuple(years), variant)
+
+
+@lru_cache(maxsize=8)
+def _tfr(pack: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> np.ndarray:
+    raw = (
+        _store.scan("wpp_indicators")
+        .filter(
+            pl.col("iso3").is_in(list(iso3s)), pl.col("year").is_between(min(years), max(years))
+        )
+        .select("iso3", "year", "tfr")
+        .collect()
+    )
+    return _fill(iso3s, years, raw, "tfr")
+
+
+def total_fertility(iso3s: Sequence[str], years: Sequence[int]) -> np.ndarray:
+    """Total fertility rate (children per woman) ``[country, year]`` (WPP 2024, medium)."""
+    return _tfr(_pack_key(), tuple(iso3s), tuple(years))
+
+
+# --- macro -------------------------------------------------------------------------------------
+
+
+def _fill(iso3s: Sequence[str], years: Sequence[int], frame: pl.DataFrame, col: str) -> np.ndarray:
+    c_idx = {c: i for i, c in enumerate(iso3s)}
+    y_idx = {y: i for i, y in enumerate(years)}
+    out = np.full((len(iso3s), len(years)), np.nan)
+    frame = frame.filter(pl.col("year").is_in(list(years)), pl.col(col).is_not_null())
+    if frame.height:
+        out[
+            np.array([c_idx[c] for c in frame["iso3"]], dtype=np.int64),
+            np.array([y_idx[y] for y in frame["year"]], dtype=np.int64),
+        ] = frame[col].to_numpy()
+    return out
+
+
+@lru_cache(maxsize=8)
+def _weo(pack: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> dict[str, np.ndarray]:
+    codes = {code: (name, scale) for name, (code, scale) in WEO_INDICATORS.items()}
+    raw = (
+        _store.scan("imf_weo")
+        .filter(
+            pl.col("iso3").is_in(list(iso3s)),
+            pl.col("indicator").is_in(list(codes)),
+            pl.col("year").is_between(min(years), max(years)),
+        )
+        .select("iso3", "year", "indicator", "value")
+        .collect()
+    )
+    out = {}
+    for code, (name, scale) in codes.items():
+        part = raw.filter(pl.col("indicator") == code)
+        out[name] = _fill(iso3s, years, part, "value") * scale
+    for arr in out.values():
+        arr.setflags(write=False)
+    return out
+
+
+def weo(iso3s: Sequence[str], years: Sequence[int]) -> dict[str, np.ndarray]:
+    """IMF WEO October 2025 series ``[country, year]`` by our names (LCU and US$ in units)."""
+    return _weo(_pack_key(), tuple(iso3s), tuple(years))
+
+
+@lru_cache(maxsize=4)
+def _weo_last_year(pack: str) -> int:
+    value = _store.scan("imf_weo").select(pl.col("year").max()).collect().item()
+    return int(value)
+
+
+def weo_last_year() -> int:
+    """The last year of the WEO series in the pack (projections run to it)."""
+    return _weo_last_year(_pack_key())
+
+
+@lru_cache(maxsize=8)
+def _wdi(pack: str, indicator: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> np.ndarray:
+    raw = (
+        _store.scan("wb_wdi")
+        .filter(
+            pl.col("iso3").is_in(list(iso3s)),
+            pl.col("indicator") == indicator,
+            pl.col("year").is_between(min(years), max(years)),
+        )
+        .select("iso3", "year", "value")
+        .collect()
+    )
+    return _fill(iso3s, years, raw, "value")
+
+
+def wdi(indicator: str, iso3s: Sequence[str], years: Sequence[int]) -> np.ndarray:
+    """One World Bank WDI series ``[country, year]``."""
+    return _wdi(_pack_key(), indicator, tuple(iso3s), tuple(years))
+
+
+COVERAGE_CONTINGENCY = {
+    "children": "SOC_CONTIG_CHILD",
+    "maternity": "SOC_CONTIG_MAT",
+    "disability": "SOC_CONTIG_DISAB",
+    "old_age": "SOC_CONTIG_PENSION",
+    "working_age": "SOC_CONTIG_UNE",
+    "other": "SOC_CONTIG_TOTAL",
+}
+
+
+@lru_cache(maxsize=8)
+def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
+    code = COVERAGE_CONTINGENCY[guarantee]
+    raw = (
+        _store.scan("ilo_sdg131_country")
+        .filter(
+            pl.col("iso3").is_in(list(iso3s)),
+            pl.col("contingency") == code,
+            pl.col("sex") == ("SEX_F" if guarantee == "maternity" else "SEX_T"),
+        )
+        .sort("year")
+        .group_by("iso3")
+        .agg(pl.col("value_pct").last(), pl.col("year").last())
+        .collect()
+    )
+    c_idx = {c: i for i, c in enumerate(iso3s)}
+    pct = np.full(len(iso3s), np.nan)
+    year = np.full(len(iso3s), np.nan)
+    idx = np.array([c_idx[c] for c in raw["iso3"]], dtype=np.int64)
+    pct[idx] = raw["value_pct"].to_numpy()
+    year[idx] = raw["year"].to_numpy()
+    return pct, year
+
+
+def coverage_latest(iso3s: Sequence[str], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
+    """Latest effective coverage (SDG 1.3.1, ILOSTAT) for a guarantee: (pct, year) per country.
+
+    Maternity uses the female series (mothers with newborns); others both sexes.
+    """
+    return _coverage(_pack_key(), tuple(iso3s), guarantee)
+
+
+def require_installed() -> None:
+    """Raise :class:`DataNotInstalledError` early when the pack is missing."""
+    _store.scan("wpp_locations")
+
+
+def missing_data_error(iso3: str, what: str) -> CostingDataError:
+    """The error for a single-country scenario whose country lacks a needed series."""
+    return CostingDataError(
+        f"The data pack has no {what} for {iso3}; its cost cannot be computed.",
+        code="costing.missing-data",
+        hint="Give the value in the scenario's macro: section (e.g. macro: "
+        "{exchange_rate_lcu_per_usd: ...}), or choose another base year.",
+        iso3=iso3,
+    )

@@ -1,0 +1,414 @@
+"""Macro-economic paths of a costing projection, with the provenance of every assumption.
+
+Nominal GDP follows the IMF WEO (October 2025) levels for the years WEO projects (to 2030),
+then grows with the real-growth and inflation assumptions (RAP ECO sheet, METHODS.md B2.3)::
+
+    GDP_nom[t] = GDP_nom[t-1] x (1 + g[t]) x (1 + d[t])      d = GDP-deflator inflation
+    CPI[t]     = CPI[t-1] x (1 + p[t])
+    PL[t]      = PL[t0] x CPI[t] / CPI[t0]                    poverty line indexed to prices
+    e[t]       = e[t-1] x (1 + p[t]) / (1 + p_US)              relative PPP after the WEO years
+    GovExp[t]  = GovExp_share[t] x GDP_nom[t]
+
+In the WEO years ``g`` and ``p`` are WEO's, and ``d`` is implied by WEO's nominal and real GDP,
+so the path reproduces WEO's nominal GDP exactly; afterwards ``d = p``. Monte Carlo shifts of
+growth and inflation move the whole path (every year after the base year).
+
+Defaults from the data pack (each recorded with ``is_default`` and its source):
+
+- real growth and inflation: means of WEO's real GDP growth and average CPI inflation over the
+  five last WEO years (the IMF medium-term outlook; the recent actual years include the 2020
+  shock), with WDI's last five years as the fallback;
+- government expenditure: WEO general government total expenditure (% of GDP), held at its
+  last WEO value afterwards; WDI central-government expense as the fallback;
+- exchange rate: implied by WEO's GDP in national currency and in US$;
+- poverty line: no national line in LCU is in the pack, so the default is the World Bank
+  international line of $3.00 a day (2021 PPP) x the 2021 PPP conversion factor (WDI
+  PA.NUS.PPP, a GDP PPP; PIP itself uses the household-consumption PPP, not in the pack),
+  brought to the base year with WEO's CPI. A scenario may give a national line instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from socialcover.costing import inputs
+from socialcover.costing.scenario import Macro
+
+IPL_USD_PPP_DAY = 3.00
+IPL_PPP_YEAR = 2021
+DAYS = 365.0
+
+
+@dataclass(frozen=True)
+class MacroBase:
+    """Per country-year rates and base-year levels (everything the paths are built from).
+
+    Rates are fractions per year, ``[country, year]``; the base-year column is unused (0).
+    """
+
+    iso3s: tuple[str, ...]
+    years: tuple[int, ...]
+    gdp0: np.ndarray  # [C] nominal GDP, LCU
+    growth: np.ndarray  # real GDP growth
+    deflator: np.ndarray  # GDP deflator inflation
+    cpi: np.ndarray  # CPI inflation
+    fx_change: np.ndarray  # change of the LCU per US$ rate before any inflation shift
+    fx0: np.ndarray  # [C] LCU per US$ at the base year
+    gov_share: np.ndarray  # [C, Y] fraction of GDP
+    poverty_line0: np.ndarray  # [C] LCU per person per year at the base year
+    ppp0: np.ndarray  # [C] LCU per international $ at the base year
+    pop_total: np.ndarray  # [V?, C, Y] persons (medium variant)
+    pop_working: np.ndarray  # [C, Y] persons aged 15-64
+    missing: dict[str, str]  # iso3 -> reason it cannot be costed
+    provenance: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MacroPaths:
+    """Level paths ``[..., country, year]`` (leading axes for Monte Carlo draws)."""
+
+    gdp_lcu: np.ndarray
+    gdp_usd: np.ndarray
+    gdp_per_capita_lcu: np.ndarray
+    cpi_index: np.ndarray  # 1 at the base year
+    wage_index: np.ndarray  # 1 at the base year
+    gdp_per_capita_index: np.ndarray  # 1 at the base year
+    exchange_rate: np.ndarray
+    gov_expenditure_lcu: np.ndarray
+    poverty_line_lcu: np.ndarray
+    real_growth_pct: np.ndarray
+    inflation_pct: np.ndarray
+
+
+def _mean_last(arr: np.ndarray, n: int = 5) -> np.ndarray:
+    """Mean of the last ``n`` non-missing values along the last axis."""
+    out = np.full(arr.shape[0], np.nan)
+    for i, row in enumerate(arr):
+        vals = row[np.isfinite(row)]
+        if vals.size:
+            out[i] = vals[-n:].mean()
+    return out
+
+
+def _latest(arr: np.ndarray) -> np.ndarray:
+    return _mean_last(arr, 1)
+
+
+def build_base(
+    macro: Macro, iso3s: Sequence[str], years: Sequence[int], variant: str = "medium"
+) -> MacroBase:
+    """Resolve every macro assumption for the countries (defaults from the pack, or overrides)."""
+    iso3s, years = tuple(iso3s), tuple(years)
+    base = years[0]
+    last_weo = inputs.weo_last_year()
+    span = tuple(range(min(base, IPL_PPP_YEAR, last_weo - 6), max(last_weo, years[-1]) + 1))
+    b = span.index(base)
+    w = inputs.weo(iso3s, span)
+    wdi_span = tuple(range(span[0], min(span[-1], 2025) + 1))
+    tail = slice(span.index(last_weo) - 4, span.index(last_weo) + 1)
+    n_c = len(iso3s)
+    prov: list[dict[str, Any]] = []
+    missing: dict[str, str] = {}
+
+    def record(
+        name: str, values: np.ndarray | float, unit: str, default: bool, source: str
+    ) -> None:
+        vals = np.broadcast_to(np.asarray(values, dtype=float), (n_c,))
+        for iso, v in zip(iso3s, vals, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": name,
+                    "value": float(v),
+                    "unit": unit,
+                    "is_default": default,
+                    "source": source,
+                }
+            )
+
+    # --- growth and inflation assumptions (after the WEO years) ---
+    if macro.real_growth_pct is not None:
+        g_assume = np.full(n_c, macro.real_growth_pct)
+        record("real_growth_pct", g_assume, "% per year", False, "scenario")
+    else:
+        g_assume = _mean_last(w["real_growth_pct"][:, tail])
+        fb = _mean_last(inputs.wdi("NY.GDP.MKTP.KD.ZG", iso3s, wdi_span))
+        src = np.where(
+            np.isfinite(g_assume),
+            f"IMF WEO Oct 2025, mean real GDP growth {last_weo - 4}-{last_weo}",
+            "WDI NY.GDP.MKTP.KD.ZG, mean of last 5 years",
+        )
+        g_assume = np.where(np.isfinite(g_assume), g_assume, fb)
+        for iso, v, s in zip(iso3s, g_assume, src, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "real_growth_pct",
+                    "value": float(v),
+                    "unit": "% per year",
+                    "is_default": True,
+                    "source": str(s),
+                }
+            )
+    if macro.inflation_pct is not None:
+        p_assume = np.full(n_c, macro.inflation_pct)
+        record("inflation_pct", p_assume, "% per year", False, "scenario")
+    else:
+        p_assume = _mean_last(w["inflation_pct"][:, tail])
+        fb = _mean_last(inputs.wdi("FP.CPI.TOTL.ZG", iso3s, wdi_span))
+        src = np.where(
+            np.isfinite(p_assume),
+            f"IMF WEO Oct 2025, mean CPI inflation {last_weo - 4}-{last_weo}",
+            "WDI FP.CPI.TOTL.ZG, mean of last 5 years",
+        )
+        p_assume = np.where(np.isfinite(p_assume), p_assume, fb)
+        for iso, v, s in zip(iso3s, p_assume, src, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "inflation_pct",
+                    "value": float(v),
+                    "unit": "% per year",
+                    "is_default": True,
+                    "source": str(s),
+                }
+            )
+    if macro.us_inflation_pct is not None:
+        us_infl = float(macro.us_inflation_pct)
+        record("us_inflation_pct", us_infl, "% per year", False, "scenario")
+    else:
+        us = inputs.weo(("USA",), span)["inflation_pct"][:, tail]
+        us_infl = float(_mean_last(us)[0])
+        record(
+            "us_inflation_pct",
+            us_infl,
+            "% per year",
+            True,
+            f"IMF WEO Oct 2025, United States mean CPI inflation {last_weo - 4}-{last_weo}",
+        )
+
+    # --- year-by-year rates over the projection years ---
+    n_y = len(years)
+    ys = np.array(years)
+    weo_ok = macro.follow_weo & (ys <= last_weo)  # [Y]
+    idx = np.array([span.index(y) for y in years])
+    gdp_w = w["gdp_lcu"][:, idx]
+    usd_w = w["gdp_usd"][:, idx]
+    g_w = w["real_growth_pct"][:, idx] / 100
+    p_w = w["inflation_pct"][:, idx] / 100
+    nominal_w = np.full((n_c, n_y), np.nan)
+    nominal_w[:, 1:] = gdp_w[:, 1:] / gdp_w[:, :-1] - 1
+    fx_w = gdp_w / usd_w
+    fx_change_w = np.full((n_c, n_y), np.nan)
+    fx_change_w[:, 1:] = fx_w[:, 1:] / fx_w[:, :-1] - 1
+    use = weo_ok[None, :] & np.isfinite(g_w) & np.isfinite(p_w) & np.isfinite(nominal_w)
+    use &= np.isfinite(fx_change_w)
+    # once WEO is missing for a year, the assumption carries on (no jumping back)
+    use = np.cumprod(use | (np.arange(n_y) == 0)[None, :], axis=1).astype(bool)
+    g = np.where(use, g_w, g_assume[:, None] / 100)
+    p = np.where(use, p_w, p_assume[:, None] / 100)
+    d = np.where(use, (1 + nominal_w) / (1 + g_w) - 1, p_assume[:, None] / 100)
+    fx_change = np.where(use, fx_change_w, (1 + p) / (1 + us_infl / 100) - 1)
+    for arr in (g, p, d, fx_change):
+        arr[:, 0] = 0.0
+
+    # --- base-year levels ---
+    gdp0 = w["gdp_lcu"][:, b].copy()
+    record_src = "IMF WEO Oct 2025 NGDP (bn LCU) at the base year"
+    prov.extend(
+        {
+            "iso3": i,
+            "assumption": "gdp_lcu_base_year",
+            "value": float(v),
+            "unit": "LCU",
+            "is_default": True,
+            "source": record_src,
+        }
+        for i, v in zip(iso3s, gdp0, strict=True)
+    )
+    if macro.exchange_rate_lcu_per_usd is not None:
+        fx0 = np.full(n_c, macro.exchange_rate_lcu_per_usd)
+        record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "scenario")
+    else:
+        fx0 = w["gdp_lcu"][:, b] / w["gdp_usd"][:, b]
+        fb = inputs.wdi("PA.NUS.FCRF", iso3s, tuple(range(span[0], base + 1)))
+        src = np.where(
+            np.isfinite(fx0),
+            "IMF WEO Oct 2025, NGDP / NGDPD at the base year",
+            "WDI PA.NUS.FCRF, latest year up to the base year",
+        )
+        fx0 = np.where(np.isfinite(fx0), fx0, _latest(fb))
+        for iso, v, s in zip(iso3s, fx0, src, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "exchange_rate_lcu_per_usd",
+                    "value": float(v),
+                    "unit": "LCU per US$",
+                    "is_default": True,
+                    "source": str(s),
+                }
+            )
+    if macro.gov_expenditure_pct_gdp is not None:
+        gov = np.full((n_c, n_y), macro.gov_expenditure_pct_gdp / 100)
+        record(
+            "gov_expenditure_pct_gdp",
+            macro.gov_expenditure_pct_gdp,
+            "% of GDP",
+            False,
+            "scenario (all years)",
+        )
+    else:
+        gx = w["gov_expenditure_pct_gdp"]
+        upto = np.array([span.index(min(y, last_weo)) for y in years])
+        gov = gx[:, upto].copy()
+        # held at the latest available value
+        latest_gx = np.array(
+            [
+                row[np.isfinite(row)][-1] if np.isfinite(row).any() else np.nan
+                for row in gx[:, : span.index(last_weo) + 1]
+            ]
+        )
+        gov = np.where(np.isfinite(gov), gov, latest_gx[:, None])
+        fb = _latest(inputs.wdi("GC.XPN.TOTL.GD.ZS", iso3s, wdi_span))
+        src = np.where(
+            np.isfinite(gov[:, 0]),
+            "IMF WEO Oct 2025 GGX_NGDP (general government), "
+            f"held at its {last_weo} value afterwards",
+            "WDI GC.XPN.TOTL.GD.ZS (central government expense), latest value",
+        )
+        gov = np.where(np.isfinite(gov), gov, fb[:, None]) / 100
+        for iso, v, s in zip(iso3s, gov[:, 0] * 100, src, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "gov_expenditure_pct_gdp",
+                    "value": float(v),
+                    "unit": "% of GDP (base year)",
+                    "is_default": True,
+                    "source": str(s),
+                }
+            )
+
+    ppp_w = w["ppp_lcu_per_intl_dollar"]
+    if macro.ppp_lcu_per_intl_dollar is not None:
+        ppp0 = np.full(n_c, macro.ppp_lcu_per_intl_dollar)
+        ppp21 = ppp0 / _cpi_ratio(w, span, base)
+        record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "scenario")
+    else:
+        ppp0 = ppp_w[:, b]
+        record(
+            "ppp_lcu_per_intl_dollar",
+            ppp0,
+            "LCU per international $",
+            True,
+            "IMF WEO Oct 2025 PPPEX (implied PPP conversion rate) at the base year",
+        )
+        ppp21 = inputs.wdi("PA.NUS.PPP", iso3s, (IPL_PPP_YEAR,))[:, 0]
+        ppp21 = np.where(np.isfinite(ppp21), ppp21, ppp_w[:, span.index(IPL_PPP_YEAR)])
+    if macro.poverty_line_lcu_year is not None:
+        pl0 = np.full(n_c, macro.poverty_line_lcu_year)
+        record(
+            "poverty_line_lcu_year",
+            pl0,
+            "LCU per person per year",
+            False,
+            "scenario (national poverty line)",
+        )
+    else:
+        pl0 = IPL_USD_PPP_DAY * DAYS * ppp21 * _cpi_ratio(w, span, base)
+        record(
+            "poverty_line_lcu_year",
+            pl0,
+            "LCU per person per year",
+            True,
+            "international poverty line $3.00/day (2021 PPP) x 2021 PPP conversion factor "
+            "(WDI PA.NUS.PPP, GDP PPP; WEO PPPEX if missing) x CPI 2021 to base year "
+            "(WEO PCPI); no national poverty line in LCU is in the data pack",
+        )
+
+    pop = inputs.population(iso3s, years, variant)
+    pop_total = pop.sum(axis=(2, 3))
+    pop_working = pop[:, :, :, 15:65].sum(axis=(2, 3))
+
+    checks = {
+        "no GDP in national currency at the base year (WEO NGDP)": gdp0,
+        "no exchange rate (WEO NGDP/NGDPD or WDI PA.NUS.FCRF)": fx0,
+        "no real growth or inflation assumption (WEO or WDI)": g_assume + p_assume,
+        "no government expenditure (WEO GGX_NGDP or WDI)": gov[:, 0],
+        "no PPP conversion factor (WDI PA.NUS.PPP or WEO PPPEX)": ppp0 + pl0,
+        "no population (WPP 2024)": pop_total[:, 0],
+    }
+    for reason, arr in checks.items():
+        for iso, v in zip(iso3s, arr, strict=True):
+            if not np.isfinite(v) or v <= -1e300:
+                missing.setdefault(iso, reason)
+    for iso, v in zip(iso3s, pop_total[:, 0], strict=True):
+        if np.isfinite(v) and v <= 0:
+            missing.setdefault(iso, "no population (WPP 2024)")
+    return MacroBase(
+        iso3s=iso3s,
+        years=years,
+        gdp0=gdp0,
+        growth=g,
+        deflator=d,
+        cpi=p,
+        fx_change=fx_change,
+        fx0=fx0,
+        gov_share=gov,
+        poverty_line0=pl0,
+        ppp0=ppp0,
+        pop_total=pop_total,
+        pop_working=pop_working,
+        missing=missing,
+        provenance=prov,
+    )
+
+
+def _cpi_ratio(w: dict[str, np.ndarray], span: tuple[int, ...], base: int) -> np.ndarray:
+    """CPI(base) / CPI(2021) from WEO's index."""
+    cpi = w["cpi_index"]
+    return np.asarray(cpi[:, span.index(base)] / cpi[:, span.index(IPL_PPP_YEAR)])
+
+
+def build_paths(
+    base: MacroBase,
+    growth_shift: np.ndarray | float = 0.0,
+    inflation_shift: np.ndarray | float = 0.0,
+    pop_total: np.ndarray | None = None,
+    pop_working: np.ndarray | None = None,
+) -> MacroPaths:
+    """Level paths from the rates; shifts (fractions, e.g. ``0.01``) broadcast on the left."""
+    gs = np.asarray(growth_shift, dtype=float)
+    ps = np.asarray(inflation_shift, dtype=float)
+    after = np.zeros(len(base.years))
+    after[1:] = 1.0
+    g = base.growth + gs * after
+    d = base.deflator + ps * after
+    p = base.cpi + ps * after
+    cum_real = np.cumprod(1 + g, axis=-1)
+    cum_defl = np.cumprod(1 + d, axis=-1)
+    cpi_index = np.cumprod(1 + p, axis=-1)
+    gdp = base.gdp0[:, None] * cum_real * cum_defl
+    fx = base.fx0[:, None] * np.cumprod((1 + base.fx_change) * (1 + p) / (1 + base.cpi), axis=-1)
+    pt = base.pop_total if pop_total is None else pop_total
+    pw = base.pop_working if pop_working is None else pop_working
+    gdppc = gdp / pt
+    per_worker = gdp / pw
+    return MacroPaths(
+        gdp_lcu=gdp,
+        gdp_usd=gdp / fx,
+        gdp_per_capita_lcu=gdppc,
+        cpi_index=cpi_index,
+        wage_index=per_worker / per_worker[..., :1],
+        gdp_per_capita_index=gdppc / gdppc[..., :1],
+        exchange_rate=fx,
+        gov_expenditure_lcu=base.gov_share * gdp,
+        poverty_line_lcu=base.poverty_line0[:, None] * cpi_index,
+        real_growth_pct=np.broadcast_to(g * 100, gdp.shape),
+        inflation_pct=np.broadcast_to(p * 100, gdp.shape),
+    )

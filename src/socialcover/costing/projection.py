@@ -1,0 +1,248 @@
+"""Year-by-year projection of the cost of a package, vectorised over countries x years x ages.
+
+For each benefit b, country c and year t (ILO RAP, METHODS.md B2.3; ESS 58 Annex II)::
+
+    Eligible[b,c,t]  = sum over sex s, age a of Pop[c,t,s,a] x elig_b(s,a) x prev_b(a)
+                       (mothers of newborns: births by mother's age instead of Pop)
+                       x min(1, k / TFR[c,t])        when at most k children per mother [I]
+                       x targeted share             (e.g. the poorest 20%)
+    Benef[b,c,t]     = Eligible x takeup_b[c,t]      linear or logistic path to the target
+    Unit[b,c,t]      = min(level, cap) at the base year x Index_b[c,t] / Index_b[c,t0]
+                       (Unit is the yearly amount for 12 months of payment)
+    Benefits[b,c,t]  = Benef x Unit x months_b / 12
+    Cost[b,c,t]      = Benefits x admin factor       1/(1-a) or (1+r)
+    Gap[b,c,t]       = max(0, Cost - Current spending on the same guarantee)
+
+Nothing loops over countries in Python: every step is a NumPy expression over
+``[benefit, country, year]`` (and ``sex x age`` for eligibility). The "at most k children per
+mother" share uses the period total fertility rate as a stand-in for the distribution of
+children by birth order, which the pack lacks (the campaign used DHS data): it is our own
+approximation [I] and is labelled as such in the results' provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from socialcover.costing import inputs
+from socialcover.costing.macro import DAYS, MacroBase, MacroPaths
+from socialcover.costing.scenario import Amount, Benefit, Scenario, TakeUp
+
+
+@dataclass(frozen=True)
+class Demography:
+    """Eligible population ``[benefit, country, year]`` before take-up, for one variant."""
+
+    eligible: np.ndarray
+    pop_total: np.ndarray  # [C, Y]
+    pop_working: np.ndarray  # [C, Y]
+    prevalence_weighted: np.ndarray  # [B] bool: the benefit uses a prevalence
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """Every projected quantity ``[..., benefit, country, year]`` (macro paths ``[..., C, Y]``)."""
+
+    eligible: np.ndarray
+    beneficiaries: np.ndarray
+    takeup: np.ndarray
+    unit_benefit_lcu: np.ndarray
+    benefits_lcu: np.ndarray
+    cost_lcu: np.ndarray
+    cost_usd: np.ndarray
+    cost_pct_gdp: np.ndarray
+    cost_pct_gov_expenditure: np.ndarray
+    current_spending_lcu: np.ndarray
+    gap_lcu: np.ndarray
+    admin_factor: np.ndarray  # [B]
+    months: np.ndarray  # [B]
+    paths: MacroPaths
+
+
+def eligibility_weights(benefit: Benefit) -> np.ndarray:
+    """Weight of each (sex, age) cell in the eligible population ``[2, 101]``."""
+    e = benefit.eligibility
+    w = np.zeros((2, inputs.AGES))
+    lo, hi = e.ages
+    sexes = {"both": (0, 1), "male": (0,), "female": (1,)}[e.sex]
+    if e.population == "mothers_of_newborns":
+        sexes = (1,)
+    for s in sexes:
+        w[s, lo : hi + 1] = 1.0
+    prev = e.prevalence_pct
+    if isinstance(prev, (int, float)):
+        w *= prev / 100.0
+    elif isinstance(prev, list):
+        by_age = np.zeros(inputs.AGES)
+        for band in prev:
+            by_age[band.ages[0] : band.ages[1] + 1] = band.pct / 100.0
+        w *= by_age[None, :]
+    return w
+
+
+def project_demography(
+    scenario: Scenario, iso3s: Sequence[str], variant: str | None = None
+) -> Demography:
+    """Eligible populations of every benefit for one population variant."""
+    years = scenario.years
+    v = variant or scenario.population_variant
+    pop = inputs.population(iso3s, years, v)
+    births = None
+    out = np.empty((len(scenario.benefits), len(iso3s), len(years)))
+    for i, b in enumerate(scenario.benefits):
+        w = eligibility_weights(b)
+        if b.eligibility.population == "mothers_of_newborns":
+            if births is None:
+                births = inputs.births_by_mother_age(iso3s, years, v)
+            out[i] = births @ w[1]
+        else:
+            out[i] = np.einsum("cysa,sa->cy", pop, w)
+        k = b.eligibility.max_children_per_mother
+        if k is not None:
+            tfr = inputs.total_fertility(iso3s, years)
+            out[i] *= np.minimum(1.0, k / np.where(np.isfinite(tfr) & (tfr > 0), tfr, np.inf))
+        if b.targeting is not None:
+            out[i] *= b.targeting.share_pct / 100.0
+    prevalence = np.array([b.eligibility.prevalence_pct is not None for b in scenario.benefits])
+    return Demography(
+        eligible=out,
+        pop_total=pop.sum(axis=(2, 3)),
+        pop_working=pop[:, :, :, 15:65].sum(axis=(2, 3)),
+        prevalence_weighted=prevalence,
+    )
+
+
+def takeup_path(
+    takeup: TakeUp, years: Sequence[int], start: np.ndarray, scale: np.ndarray | float = 1.0
+) -> np.ndarray:
+    """Take-up (fraction) ``[..., C, Y]`` from ``start`` ``[C]`` (fractions) to the target."""
+    ys = np.asarray(years, dtype=float)
+    t0 = float(takeup.start_year or years[0])
+    t1 = float(takeup.target_year or years[0])
+    target = takeup.target_pct / 100.0
+    if t1 <= t0:
+        x = (ys >= t1).astype(float)
+    else:
+        x = np.clip((ys - t0) / (t1 - t0), 0.0, 1.0)
+        if takeup.shape == "logistic":
+            k = takeup.steepness
+
+            def sig(z: np.ndarray) -> np.ndarray:
+                return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+            lo, hi = sig(np.array(-k / 2)), sig(np.array(k / 2))
+            x = (sig(k * (x - 0.5)) - lo) / (hi - lo)
+    path = start[:, None] + (target - start[:, None]) * x[None, :]
+    return np.asarray(np.clip(path * np.asarray(scale), 0.0, 1.0))
+
+
+def amount_lcu_year(amount: Amount, paths: MacroPaths, base: MacroBase) -> np.ndarray:
+    """An amount at the base year in LCU per person per year ``[..., C]``."""
+    v = amount.value
+    basis = amount.basis
+    if basis == "pct_of_gdp_per_capita":
+        return np.asarray(v / 100.0 * paths.gdp_per_capita_lcu[..., 0])
+    if basis == "pct_of_poverty_line":
+        return np.asarray(v / 100.0 * paths.poverty_line_lcu[..., 0])
+    shape = paths.gdp_lcu.shape[:-1]
+    if basis == "lcu_per_month":
+        return np.full(shape, v * 12.0)
+    if basis == "lcu_per_year":
+        return np.full(shape, v)
+    return np.broadcast_to(v * DAYS * base.ppp0, shape).copy()  # ppp_per_day
+
+
+def index_path(indexation: str, paths: MacroPaths) -> np.ndarray:
+    """The benefit's index ``[..., C, Y]``, 1 at the base year."""
+    if indexation == "prices":
+        return paths.cpi_index
+    if indexation == "wages":
+        return paths.wage_index
+    if indexation == "gdp_per_capita":
+        return paths.gdp_per_capita_index
+    return np.ones_like(paths.gdp_lcu)
+
+
+def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, str]:
+    """Take-up at the start of the path ``[C]`` (fractions) and where it came from."""
+    start = benefit.takeup.start_pct
+    if start == "current":
+        pct, _year = inputs.coverage_latest(iso3s, benefit.guarantee)
+        source = (
+            f"ILOSTAT SDG 1.3.1 latest effective coverage ({benefit.guarantee}); "
+            "0 where the country has no value"
+        )
+        return np.where(np.isfinite(pct), pct, 0.0) / 100.0, source
+    return np.full(len(iso3s), float(start) / 100.0), "scenario"
+
+
+def compute(
+    scenario: Scenario,
+    base: MacroBase,
+    demography: Demography,
+    paths: MacroPaths,
+    starts: np.ndarray,
+    *,
+    takeup_scale: np.ndarray | float = 1.0,
+    prevalence_scale: np.ndarray | float = 1.0,
+    eligible: np.ndarray | None = None,
+) -> Arrays:
+    """All projected arrays for one set of paths (leading axes broadcast, e.g. draws)."""
+    benefits = scenario.benefits
+    years = scenario.years
+    elig = demography.eligible if eligible is None else eligible
+    prev_scale = np.where(
+        demography.prevalence_weighted[:, None, None],
+        np.asarray(prevalence_scale)[..., None, None, None]
+        if np.ndim(prevalence_scale)
+        else prevalence_scale,
+        1.0,
+    )
+    elig = elig * prev_scale
+    ts = np.asarray(takeup_scale)
+    ts = ts[..., None, None] if ts.ndim else ts
+    takeup = np.stack(
+        [takeup_path(b.takeup, years, starts[i], ts) for i, b in enumerate(benefits)], axis=-3
+    )
+    beneficiaries = elig * takeup
+    units = []
+    currents = []
+    for b in benefits:
+        level = amount_lcu_year(b.level, paths, base)
+        if b.level.cap is not None:
+            level = np.minimum(level, amount_lcu_year(b.level.cap, paths, base))
+        idx = index_path(b.indexation, paths)
+        units.append(level[..., None] * idx)
+        cs = b.current_spending
+        if cs is None:
+            currents.append(np.zeros_like(paths.gdp_lcu))
+        elif cs.pct_gdp is not None:
+            currents.append(cs.pct_gdp / 100.0 * paths.gdp_lcu)
+        else:
+            currents.append(float(cs.lcu_per_year or 0.0) * idx)
+    unit = np.stack(units, axis=-3)
+    months = np.array([b.months for b in benefits])
+    factor = np.array([b.admin.factor for b in benefits])
+    benefits_lcu = beneficiaries * unit * (months / 12.0)[:, None, None]
+    cost = benefits_lcu * factor[:, None, None]
+    gdp = paths.gdp_lcu[..., None, :, :]
+    current = np.stack(currents, axis=-3)
+    return Arrays(
+        eligible=np.broadcast_to(elig, beneficiaries.shape),
+        beneficiaries=beneficiaries,
+        takeup=takeup,
+        unit_benefit_lcu=unit,
+        benefits_lcu=benefits_lcu,
+        cost_lcu=cost,
+        cost_usd=cost / paths.exchange_rate[..., None, :, :],
+        cost_pct_gdp=cost / gdp * 100.0,
+        cost_pct_gov_expenditure=cost / paths.gov_expenditure_lcu[..., None, :, :] * 100.0,
+        current_spending_lcu=current,
+        gap_lcu=np.maximum(0.0, cost - current),
+        admin_factor=factor,
+        months=months,
+        paths=paths,
+    )
