@@ -33,6 +33,8 @@ def _register() -> None:
     app.add_typer(data_cli.app, name="data")
     data_cli.register_top_level(app)
     __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
+    __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
+    from socialcover.cli import query as query_cli; query_cli.register(app, data_cli.app)  # noqa: E702, I001
 
 
 _register()
