@@ -34,7 +34,6 @@ def _register() -> None:
     data_cli.register_top_level(app)
     __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
     __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
-    from socialcover.cli import query as query_cli; query_cli.register(app, data_cli.app)  # noqa: E702, I001
 
 
 _register()
