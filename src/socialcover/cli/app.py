@@ -34,6 +34,7 @@ def _register() -> None:
     data_cli.register_top_level(app)
     __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
     __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
+    __import__("socialcover.cli.query", fromlist=["x"]).register(app, data_cli.app)
 
 
 _register()

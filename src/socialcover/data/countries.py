@@ -244,10 +244,15 @@ def _name_index(_pack_key: str) -> dict[str, str]:
 
 
 def _suggest(
-    query: str, candidates: dict[str, str], label: dict[str, str], *, prefix: bool = True
+    query: str,
+    candidates: dict[str, str],
+    label: dict[str, str],
+    *,
+    prefix: bool = True,
+    cutoff: float = 0.6,
 ) -> str:
     folded = fold(query)
-    hits = difflib.get_close_matches(folded, list(candidates), n=8, cutoff=0.6)
+    hits = difflib.get_close_matches(folded, list(candidates), n=8, cutoff=cutoff)
     if not hits and prefix and len(folded) >= 3:
         hits = [k for k in candidates if k.startswith(folded[:3])][:8]
     seen: list[str] = []
@@ -372,8 +377,14 @@ def resolve_areas(spec: str | int | Sequence[str | int] | None) -> list[Area]:
         c = country(spec)
     except NotFoundError as exc:
         labels = {g[0]: g[0] for g in groups.values()}
-        group_hint = _suggest(str(spec), {k: v[0] for k, v in groups.items()}, labels, prefix=False)
+        group_hint = _suggest(
+            str(spec), {k: v[0] for k, v in groups.items()}, labels, prefix=False, cutoff=0.75
+        )
         if group_hint:
-            exc.hint = group_hint.replace("Did you mean", "Did you mean the group") + " " + exc.hint
+            group_hint = group_hint.split("?")[0].replace("Did you mean", "Did you mean the group")
+            if "Did you mean" in exc.hint:
+                exc.hint = exc.hint + " Or, for a group: " + group_hint.split("group ")[1] + "."
+            else:
+                exc.hint = group_hint + "? " + exc.hint
         raise
     return [Area(name=c.name, iso3=c.iso3, m49=c.m49, members=(c.iso3,), kind="country")]
