@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
 from fastapi import Request
+from fastapi.routing import APIRoute
 
 from socialcover.web.error_shape import WebError
 
@@ -105,3 +108,19 @@ def needs_of(route: object) -> list[Need]:
             found.append(dep.call)
         stack.extend(dep.dependencies)
     return found
+
+
+def route_table(app: Any) -> list[tuple[str, frozenset[str], list[Need], bool]]:
+    """Every route of the app: path, methods, its ``Need`` declarations, whether an APIRoute.
+
+    Included routers are expanded (FastAPI keeps them lazily since 0.16x), with their prefixes
+    and router-level dependencies applied.
+    """
+    from fastapi.routing import iter_route_contexts
+
+    out: list[tuple[str, frozenset[str], list[Need], bool]] = []
+    for ctx in iter_route_contexts(app.routes):
+        is_api = isinstance(ctx.original_route, APIRoute)
+        needs = needs_of(ctx) if is_api else []
+        out.append((str(ctx.path), frozenset(ctx.methods or ()), needs, is_api))
+    return out

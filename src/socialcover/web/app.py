@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/v1/docs",
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url="/api/v1/docs/oauth2-redirect",
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
     )

@@ -7,10 +7,11 @@ from fastapi import FastAPI
 
 def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
-    from socialcover.web.routes import api_data, auth, country, home, practices
+    from socialcover.web.routes import api_data, api_practices, auth, country, home, practices
 
     app.include_router(home.router)
     app.include_router(country.router)
     app.include_router(auth.router)
     app.include_router(practices.router)
     app.include_router(api_data.router)
+    app.include_router(api_practices.router)

@@ -1,0 +1,206 @@
+"""REST API over the practice library: list/search, read, draft, review, history, revert."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.knowledge import PracticeInput
+from socialcover.web.access import Need, Principal
+from socialcover.web.accounts import db
+from socialcover.web.exports import jsonable, table_response
+from socialcover.web.paging import Page, paging
+from socialcover.web.search_view import run_search
+
+router = APIRouter(prefix="/api/v1", tags=["practices"])
+
+Format = Literal["json", "csv", "xlsx"]
+
+
+class PracticeChanges(BaseModel):
+    """Fields to change, and the version the editor loaded (lost-update guard)."""
+
+    changes: dict[str, Any] = Field(description="Field name -> new value.")
+    expected_version: int | None = Field(None, ge=1)
+
+
+class ReviewComment(BaseModel):
+    """A reviewer's comment (required to return a practice)."""
+
+    comment: str = Field("", max_length=2000)
+
+
+class RevertTo(BaseModel):
+    """The version to restore."""
+
+    version: int = Field(ge=1)
+
+
+def _dict(p: Any) -> dict[str, Any]:
+    from socialcover import knowledge
+
+    return dict(jsonable(knowledge.practice_as_dict(p)))
+
+
+@router.get("/practices", summary="List and search practices")
+async def list_practices(
+    request: Request,
+    q: str = Query("", max_length=200, description="Full-text query."),
+    guarantee: str = Query("", max_length=40),
+    assessment: str = Query("", max_length=20),
+    region: str = Query("", max_length=60),
+    country: str = Query("", max_length=3, description="ISO3 code."),
+    page: Page = Depends(paging),
+    format: Format = Query("json"),
+    user: Principal | None = Depends(Need("practice.read_published")),
+) -> Response:
+    """Published practices (plus one's drafts), filtered, with facet counts and snippets."""
+    filters = {
+        "guarantee": guarantee,
+        "assessment": assessment,
+        "region": region,
+        "country_iso3": country.upper(),
+    }
+    result = await run_in_threadpool(run_search, request, user, q, filters, "practice", 100_000)
+    rows = [{k: (str(v) if k == "snippet" else v) for k, v in h.items()} for h in result["hits"]]
+    if format != "json":
+        return table_response(rows, format, "practices")
+    meta = page.meta(request, len(rows)) | {"facets": result["facets"]}
+    return table_response(page.slice(rows), "json", "practices", meta)
+
+
+@router.get("/practices/{pid}", summary="One practice")
+async def get_practice(
+    request: Request, pid: int, user: Principal | None = Depends(Need("practice.read_published"))
+) -> dict[str, Any]:
+    """A practice the caller may see."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user, write=False) as s:
+            return _dict(knowledge.get_practice(s, user, pid))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/practices", status_code=201, summary="Draft a practice")
+async def create_practice(
+    request: Request, body: PracticeInput, user: Principal = Depends(Need("practice.draft"))
+) -> JSONResponse:
+    """Create a private draft; returns it with its id."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            p = knowledge.create_practice(s, user, body)
+            s.flush()
+            return _dict(p)
+
+    out = await run_in_threadpool(_do)
+    return JSONResponse(
+        out, status_code=201, headers={"Location": f"/api/v1/practices/{out['id']}"}
+    )
+
+
+@router.patch("/practices/{pid}", summary="Edit a practice")
+async def update_practice(
+    request: Request,
+    pid: int,
+    body: PracticeChanges,
+    user: Principal = Depends(Need("practice.draft")),
+) -> dict[str, Any]:
+    """Change fields (own drafts; reviewers any); the whole result is validated first."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            p = knowledge.update_practice(
+                s, user, pid, body.changes, expected_version=body.expected_version
+            )
+            s.flush()
+            return _dict(p)
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/practices/{pid}/submit", summary="Submit for review")
+async def submit_practice(
+    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+) -> dict[str, Any]:
+    """Send one's draft to the reviewers."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            return _dict(knowledge.submit_practice(s, user, pid))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/practices/{pid}/publish", summary="Publish")
+async def publish_practice(
+    request: Request,
+    pid: int,
+    body: ReviewComment = Body(default_factory=ReviewComment),
+    user: Principal = Depends(Need("practice.publish")),
+) -> dict[str, Any]:
+    """Publish a practice (reviewers, administrators)."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            return _dict(knowledge.publish_practice(s, user, pid, body.comment))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/practices/{pid}/return", summary="Return to the author")
+async def return_practice(
+    request: Request,
+    pid: int,
+    body: ReviewComment,
+    user: Principal = Depends(Need("practice.publish")),
+) -> dict[str, Any]:
+    """Return a submitted practice with a comment."""
+    from socialcover import knowledge
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            return _dict(knowledge.return_practice(s, user, pid, body.comment))
+
+    return await run_in_threadpool(_do)
+
+
+@router.get("/practices/{pid}/history", summary="Versions of a practice")
+async def practice_history(
+    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+) -> dict[str, Any]:
+    """Every audited write to the practice, oldest first."""
+    from dataclasses import asdict
+
+    from socialcover import knowledge, store
+
+    def _do() -> dict[str, Any]:
+        with db(request, user, write=False) as s:
+            knowledge.get_practice(s, user, pid)
+            return {"items": [jsonable(asdict(r)) for r in store.history(s, "practices", pid)]}
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/practices/{pid}/revert", summary="Revert to a version")
+async def revert_practice(
+    request: Request, pid: int, body: RevertTo, user: Principal = Depends(Need("record.revert"))
+) -> dict[str, Any]:
+    """Restore an earlier version as a new audited version (editors)."""
+    from socialcover import store
+
+    def _do() -> dict[str, Any]:
+        with db(request, user) as s:
+            return _dict(store.revert(s, user, "practices", pid, body.version))
+
+    return await run_in_threadpool(_do)
