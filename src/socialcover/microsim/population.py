@@ -1,0 +1,81 @@
+"""The population a simulation runs on: one row per person, with ``hh_id`` and the inputs.
+
+Accepts a Polars or pandas frame, an Arrow table or a Parquet/CSV path, and says which columns
+are missing (with the mapping to write) when the rules need more than the data hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from socialcover.microsim._errors import MicrosimDataError
+
+__all__ = ["as_frame", "missing_columns_error"]
+
+
+def missing_columns_error(missing: Sequence[str], present: Sequence[str]) -> MicrosimDataError:
+    """The error for columns the rules need but the population lacks."""
+    tips = []
+    for name in missing:
+        near = get_close_matches(name, list(present), n=1)
+        if near:
+            tips.append(f"{name} (the data have {near[0]!r})")
+    extra = f" Close names: {', '.join(tips)}." if tips else ""
+    return MicrosimDataError(
+        f"the population has no column {', '.join(repr(m) for m in missing)}, which the rules read",
+        code="microsim.missing-column",
+        hint="Map the survey's columns to these names with --mapping map.yaml (or rename "
+        f"them), or give the input a default: under inputs: in the rules.{extra}",
+        missing=list(missing),
+    )
+
+
+def as_frame(data: Any) -> pl.DataFrame:
+    """The population as a Polars frame (Parquet/CSV paths are read; pandas/Arrow converted)."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    if isinstance(data, pl.LazyFrame):
+        return data.collect()
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        if not path.exists():
+            raise MicrosimDataError(
+                f"no such data file {str(path)!r}",
+                code="microsim.file-not-found",
+                hint="Check the path to the survey file.",
+            )
+        if path.suffix.lower() == ".parquet":
+            return pl.read_parquet(path)
+        if path.suffix.lower() == ".csv":
+            return pl.read_csv(path)
+        raise MicrosimDataError(
+            f"cannot read {path.name!r} as a population",
+            code="microsim.bad-data-format",
+            hint="Give a .parquet or .csv file, or read .dta/.sav first "
+            "with socialcover.survey.io.read_survey.",
+        )
+    try:
+        import pyarrow as pa
+
+        if isinstance(data, pa.Table):
+            out = pl.from_arrow(data)
+            if isinstance(out, pl.DataFrame):
+                return out
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pass
+    mod = type(data).__module__
+    if mod.startswith("pandas"):
+        converted: pl.DataFrame = pl.from_pandas(data)
+        return converted
+    if isinstance(data, dict):
+        return pl.DataFrame(data)
+    raise MicrosimDataError(
+        f"cannot use a {type(data).__name__} as a population",
+        code="microsim.bad-data-format",
+        hint="Pass a Polars or pandas frame, an Arrow table or a path.",
+    )
