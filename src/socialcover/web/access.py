@@ -9,7 +9,6 @@ Every route declares the action it needs with ``Depends(Need("practice.publish")
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from fastapi import Request

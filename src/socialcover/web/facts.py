@@ -43,7 +43,7 @@ def _coverage_map_rows(_key: str) -> tuple[dict[str, Any], ...]:
     from socialcover import data
 
     places = data.countries()
-    cov: pl.DataFrame = data.coverage(places["iso3"].to_list())
+    cov: pl.DataFrame = data.coverage(None, "at_least_one_benefit")
     latest = (
         cov.filter((pl.col("contingency") == "at_least_one_benefit") & (pl.col("sex") == "both"))
         .sort("year")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -145,7 +145,7 @@ async def submit_practice(
 async def publish_practice(
     request: Request,
     pid: int,
-    body: ReviewComment = Body(default_factory=ReviewComment),
+    body: ReviewComment | None = None,
     user: Principal = Depends(Need("practice.publish")),
 ) -> dict[str, Any]:
     """Publish a practice (reviewers, administrators)."""
@@ -153,7 +153,7 @@ async def publish_practice(
 
     def _do() -> dict[str, Any]:
         with db(request, user) as s:
-            return _dict(knowledge.publish_practice(s, user, pid, body.comment))
+            return _dict(knowledge.publish_practice(s, user, pid, body.comment if body else ""))
 
     return await run_in_threadpool(_do)
 

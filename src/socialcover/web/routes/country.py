@@ -75,8 +75,11 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
     c = data.country(code)
     ctx: dict[str, Any] = {"country": c, "notes": []}
 
-    pop = data.population(c.iso3, PYRAMID_YEAR)
-    pop_rows = [r for r in pop.to_dicts() if r["sex"] in ("male", "female")]
+    pop_rows = [
+        r
+        for sex in ("male", "female")
+        for r in data.population(c.iso3, PYRAMID_YEAR, sex=sex).to_dicts()
+    ]
     ages = [
         {
             "age": f"{r['age_from']}+"

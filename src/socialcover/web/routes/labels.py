@@ -13,7 +13,7 @@ CONTINGENCIES: dict[str, str] = {
     "unemployed": "Unemployed persons",
     "older_persons_pension": "Older persons receiving a pension",
     "vulnerable_social_assistance": "Vulnerable persons covered by social assistance",
-    "poor": "Poor persons covered",
+    "poor_social_assistance": "Poor persons covered",
     "employment_injury": "Workers protected in case of employment injury",
 }
 

@@ -196,12 +196,12 @@ async def edit_practice(
     try:
         await run_in_threadpool(_do)
     except InputError as exc:
-        form["id"] = pid
+        shown: dict[str, Any] = {**form, "id": pid}
         return render(
             request,
             "practice_form.html",
             {
-                "p": form,
+                "p": shown,
                 "choices": _choices(),
                 "mode": "edit",
                 "flash": exc.message + " " + exc.hint,
