@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import resolve_areas
 from socialcover.errors import InputError
@@ -96,7 +97,7 @@ def coverage(
             pl.col("contingency").replace_strict(ilo_codes).alias("contingency"),
             pl.col("sex").replace_strict(_SEX).alias("sex"),
             pl.col("value_pct").alias("coverage_pct"),
-            pl.lit(ILOSTAT).alias("source"),
+            pl.lit(source_text("ilo_sdg131_country", ILOSTAT)).alias("source"),
         )
     )
     unsd = (
@@ -113,7 +114,7 @@ def coverage(
             pl.col("series").replace_strict(unsd_codes).alias("contingency"),
             "sex",
             pl.col("value_pct").alias("coverage_pct"),
-            pl.lit(UNSD).alias("source"),
+            pl.lit(source_text("unsd_sdg131", UNSD)).alias("source"),
         )
     )
     if history:
@@ -153,7 +154,7 @@ def coverage_global(group: str | Sequence[str] | None = None) -> pl.DataFrame:
             "contingency",
             "sex",
             "coverage_pct",
-            pl.lit(ILO_GLOBAL).alias("source"),
+            pl.lit(source_text("ilo_sdg131_global", ILO_GLOBAL)).alias("source"),
         )
         .sort("area", "contingency", "sex", "year")
         .collect()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import resolve_areas
 from socialcover.errors import InputError
@@ -171,7 +172,7 @@ def _weo(iso3s: list[str], wanted: list[MacroIndicator]) -> pl.DataFrame:
             part.with_columns(
                 pl.lit(m.name).alias("indicator"),
                 pl.lit(m.unit).alias("unit"),
-                pl.lit(note).alias("source"),
+                pl.lit(source_text("imf_weo", note)).alias("source"),
             )
         )
     if not parts:
@@ -209,7 +210,7 @@ def _wdi(iso3s: list[str], wanted: list[MacroIndicator]) -> pl.DataFrame:
             "unit": [m.unit for m in by_code.values()],
             "scale": [m.wdi_scale for m in by_code.values()],
             "source": [
-                f"{WDI} ({code}{'; ' + m.wdi_note if m.wdi_note else ''})"
+                source_text("wb_wdi", f"{WDI} ({code}{'; ' + m.wdi_note if m.wdi_note else ''})")
                 for code, m in by_code.items()
             ],
         }

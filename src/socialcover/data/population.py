@@ -42,6 +42,7 @@ import polars as pl
 from numpy.typing import NDArray
 
 from socialcover.data._home import current_pack
+from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import Area, resolve_areas
 from socialcover.data.interpolation import annual_groups, graduate
@@ -69,10 +70,8 @@ LAST_ESTIMATE_YEAR = 2023
 
 def source_label(variant: str, years: Iterable[int] | None = None) -> str:
     """The ``source`` text for population rows of a variant."""
-    base = "UN WPP 2024"
-    if variant == "medium":
-        return f"{base} (estimates to {LAST_ESTIMATE_YEAR}, medium variant after)"
-    return f"{base} (estimates to {LAST_ESTIMATE_YEAR}, {variant} variant after)"
+    label = f"UN WPP 2024 (estimates to {LAST_ESTIMATE_YEAR}, {variant} variant after)"
+    return source_text("wpp_population_age5", label)
 
 
 @dataclass(frozen=True)

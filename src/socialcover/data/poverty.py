@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import resolve_areas
 
@@ -102,7 +103,7 @@ def poverty(
             "column": columns,
             "indicator": names,
             "unit": [POVERTY_INDICATORS[n][1] for n in names],
-            "source": [POVERTY_INDICATORS[n][2] for n in names],
+            "source": [source_text("wb_poverty", POVERTY_INDICATORS[n][2]) for n in names],
             "_o": list(range(len(names))),
         }
     )

@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import Area, resolve_areas
 from socialcover.data.interpolation import graduate
@@ -167,8 +168,11 @@ def births(
         "asfr_per_woman_year",
         "births",
         pl.lit(
-            source_label("medium") + ": ASFR by 5-year period x women at 1 July, "
-            "scaled to WPP annual births"
+            source_text(
+                "wpp_fertility",
+                source_label("medium") + ": ASFR by 5-year period x women at 1 July, "
+                "scaled to WPP annual births",
+            )
         ).alias("source"),
     )
 
@@ -262,7 +266,10 @@ def death_rates(
             age_to.cast(pl.Int64).alias("age_to"),
             "mx_per_person_year",
             pl.lit(
-                "UN WPP 2024 mx5dt (5-year periods; estimates to 2020-2025, medium variant after)"
+                source_text(
+                    "wpp_mortality",
+                    "UN WPP 2024 mx5dt (5-year periods; estimates to 2020-2025, medium after)",
+                )
             ).alias("source"),
         )
     )
@@ -352,8 +359,11 @@ def life_expectancy(
             "year",
             "sex",
             "e0_years",
-            pl.lit("UN WPP 2024 (e01dt/e0proj1dt; estimates to 2023, medium after)").alias(
-                "source"
-            ),
+            pl.lit(
+                source_text(
+                    "wpp_indicators",
+                    "UN WPP 2024 (e01dt/e0proj1dt; estimates to 2023, medium after)",
+                )
+            ).alias("source"),
         )
     )
