@@ -1,0 +1,105 @@
+"""DuckDB engine: the default, embedded and out of core for Parquet input.
+
+In-memory frames (Polars, pandas, Arrow) are registered as Arrow scans, without a copy;
+Parquet files are read lazily through ``read_parquet`` so tables larger than memory work.
+DuckDB folds the case of identifiers (``nh`` and ``Nh`` are one column to it): the
+:class:`~socialcover.survey.Sample` refuses such tables before any query runs.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from socialcover.survey._errors import EstimateError, UnknownColumnError
+from socialcover.survey.engine.base import is_path_like
+
+__all__ = ["DuckDBEngine"]
+
+_counter = itertools.count()
+
+
+class DuckDBEngine:
+    """One DuckDB connection holding one registered table."""
+
+    name = "duckdb"
+
+    def __init__(self, data: Any, *, threads: int | None = None) -> None:
+        self.con = duckdb.connect(":memory:")
+        if threads is not None:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self.table = f"sc_data_{next(_counter)}"
+        self._keep: Any = None
+        self._names: list[str] = []
+        if is_path_like(data):
+            paths = [str(p) for p in data] if isinstance(data, (list, tuple)) else [str(data)]
+            for p in paths:
+                if "*" not in p and not Path(p).exists():
+                    raise UnknownColumnError(
+                        f"No file {p!r}.",
+                        code="survey.file-not-found",
+                        hint="Pass an existing Parquet file, a glob, or a frame.",
+                    )
+            import glob
+
+            import pyarrow.parquet as pq
+
+            first = sorted(glob.glob(paths[0]))[0] if "*" in paths[0] else paths[0]
+            self._names = list(pq.read_schema(first).names)
+            lst = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+            self.con.execute(f"CREATE VIEW {self.table} AS SELECT * FROM read_parquet([{lst}])")
+            return
+        if isinstance(data, duckdb.DuckDBPyRelation):
+            arrow: Any = data.to_arrow_table()
+        elif isinstance(data, pl.LazyFrame):
+            arrow = data.collect().to_arrow()
+        elif isinstance(data, pl.DataFrame):
+            arrow = data.to_arrow()
+        elif isinstance(data, (pa.Table, pa.RecordBatchReader)):
+            arrow = data
+        else:
+            import pandas as pd
+
+            if isinstance(data, pd.DataFrame):
+                arrow = pa.Table.from_pandas(data, preserve_index=False)
+            else:
+                raise EstimateError(
+                    f"Cannot read data of type {type(data).__name__}.",
+                    code="survey.unsupported-data",
+                    hint="Pass a Polars/pandas frame, an Arrow table, a DuckDB relation, "
+                    "a Parquet path or a Spark DataFrame.",
+                )
+        self._keep = arrow
+        self._names = list(arrow.schema.names)
+        self.con.register(self.table, arrow)
+
+    def columns(self) -> list[str]:
+        # The source's own names: DuckDB would report "H" beside "h" as "H_1".
+        return list(self._names)
+
+    def quote(self, identifier: str) -> str:
+        return '"' + identifier.replace('"', '""') + '"'
+
+    def query(self, sql: str) -> pl.DataFrame:
+        try:
+            table = self.con.sql(sql).to_arrow_table()
+        except duckdb.BinderException as exc:
+            raise UnknownColumnError(
+                f"DuckDB could not bind an expression: {str(exc).splitlines()[0]}",
+                code="survey.unknown-column",
+                hint="Check the column names in the variable, by= and where= arguments.",
+            ) from exc
+        except duckdb.Error as exc:
+            raise EstimateError(
+                f"DuckDB could not run an expression: {str(exc).splitlines()[0]}",
+                code="survey.bad-expression",
+                hint='Variables and where= take SQL expressions, e.g. "age >= 65".',
+            ) from exc
+        out = pl.from_arrow(table)
+        assert isinstance(out, pl.DataFrame)
+        return out

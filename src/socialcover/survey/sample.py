@@ -1,0 +1,658 @@
+"""A design bound to data, and the estimators asked of it.
+
+``Sample(data, design)`` registers the data with an engine (DuckDB by default, Spark for
+Spark frames), checks the design once (columns, weights, nesting, lonely PSUs) and keeps the
+sampling structure as small arrays. Each estimator then runs ONE aggregate statement --
+weighted sums of the variables per (domain, sampling unit) -- written once for both SQL
+dialects, and finishes the small variance algebra in NumPy (:mod:`.variance.taylor`,
+:mod:`.variance.replicate`).
+
+Domains: ``by=`` gives one row per level combination (as R's ``svyby``); ``where=`` keeps the
+full design and restricts the estimate to a subpopulation (as R's ``subset`` of a design).
+Both send the same scores through the same algebra, so they give identical answers.
+
+Degrees of freedom (R's ``degf``): for Taylor designs, the number of first-stage units
+minus the number of strata that have at least one row in the domain (rows and strata for
+element designs); for replicate designs, the rank of the replicate weights minus 1 (or the
+value declared on the design). Intervals use Student's t with these df unless ``df=`` says
+otherwise (``df=float("inf")`` gives the normal intervals of R's default ``confint``).
+
+Sources: Lumley (2010) *Complex Surveys*, ch. 2-3; Wolter (2007) *Introduction to Variance
+Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyratio``,
+``svyby``, ``svyrecvar``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from scipy import stats
+
+from socialcover.survey._errors import EstimateError
+from socialcover.survey.ciprop import proportion_interval
+from socialcover.survey.design import Design
+from socialcover.survey.engine.base import Engine, open_engine
+from socialcover.survey.result import Estimate
+from socialcover.survey.statistic import Statistic, make_statistic
+from socialcover.survey.structure import Structure, build_structure, check_case, check_columns
+from socialcover.survey.variance.taylor import linear_variance
+
+__all__ = ["Sample"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+_IDENT_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+@dataclass(frozen=True)
+class _Agg:
+    """Weighted sums per (domain, unit) row, and the domain table."""
+
+    domains: pl.DataFrame  # by columns (+ "_reason" when empty)
+    dom: IntArray
+    unit: IntArray
+    n: FloatArray  # rows with values per aggregate row
+    nall: FloatArray  # rows in the domain, with or without values (R's nrow(design))
+    s: FloatArray  # (rows, k) sums of w * v_j, v_0 = 1
+    q: FloatArray  # (rows, k, k) sums of w * v_i * v_j (for deff)
+    m: FloatArray | None  # (rows, k, k) sums of w^2 v_i v_j (element designs)
+    extra: pl.DataFrame  # the raw aggregate, for replicate sums
+
+    @property
+    def n_dom(self) -> int:
+        return self.domains.height
+
+
+def _as_list(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+class Sample:
+    """A survey design bound to data; immutable.
+
+    Parameters
+    ----------
+    data
+        A Polars/pandas frame, an Arrow table, a DuckDB relation, a Parquet path (or list, or
+        glob: read out of core), or a Spark DataFrame.
+    design
+        A :class:`~socialcover.survey.Design` (or a replicate design).
+    engine
+        ``"duckdb"`` or ``"spark"``; chosen from the data by default.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from socialcover.survey import Design, Sample
+    >>> df = pl.DataFrame({"w": [1.0, 2.0, 1.0, 2.0], "h": [1, 1, 2, 2], "y": [1, 0, 1, 1]})
+    >>> s = Sample(df, Design(weights="w", strata="h"))
+    >>> round(float(s.mean("y").estimate[0]), 4)
+    0.6667
+    """
+
+    def __init__(self, data: Any, design: Design, *, engine: str | None = None) -> None:
+        from socialcover.survey.replicate import ReplicateDesign
+
+        self._design = design
+        self._engine: Engine = open_engine(data, engine)
+        cols = self._engine.columns()
+        self._columns = cols
+        check_case(cols)
+        check_columns(cols, list(design.columns()), "named by the design")
+        base = design.base if isinstance(design, ReplicateDesign) else design
+        q = self._engine.quote
+        self._weight_sql = (
+            f"CAST({q(design.weights)} AS DOUBLE)" if design.weights is not None else "1.0"
+        )
+        self._structure: Structure = build_structure(self._engine, base, self._weight_sql)
+        self._replicate: Any = None
+        if isinstance(design, ReplicateDesign):
+            from socialcover.survey.variance.replicate import bind_replicates
+
+            self._replicate = bind_replicates(self, design)
+
+    # ---------------------------------------------------------------- properties
+    @property
+    def design(self) -> Design:
+        """The design this sample was bound with."""
+        return self._design
+
+    @property
+    def engine(self) -> str:
+        """Name of the engine running the estimators."""
+        return self._engine.name
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names of the data."""
+        return list(self._columns)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows in the data."""
+        return self._structure.n_rows
+
+    @property
+    def n_psu(self) -> int:
+        """First-stage sampling units (rows for element designs)."""
+        return self._structure.n_psu
+
+    @property
+    def n_strata(self) -> int:
+        """First-stage strata (1 when unstratified)."""
+        return self._structure.n_strata
+
+    @property
+    def df(self) -> float:
+        """Design degrees of freedom of the whole sample (R's ``degf``)."""
+        if self._replicate is not None:
+            return float(self._replicate.df_full)
+        return float(self.n_psu - self.n_strata)
+
+    # ---------------------------------------------------------------- SQL helpers
+    def _expr(self, variable: str) -> str:
+        if variable in self._columns:
+            return self._engine.quote(variable)
+        if set(variable) <= _IDENT_CHARS:
+            check_columns(self._columns, [variable], "the variable")
+        return f"({variable})"
+
+    def _aggregate(
+        self,
+        variables: list[str],
+        by: list[str],
+        where: str | None,
+        na_rm: bool,
+        *,
+        bounds: bool = False,
+    ) -> tuple[pl.DataFrame, list[str]]:
+        eng = self._engine
+        q = eng.quote
+        check_columns(self._columns, by, "in by=")
+        st = self._structure
+        inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
+        inner += [f"{e} AS {a}" for e, a in st.key_sql]
+        vexpr = [f"CAST({self._expr(v)} AS DOUBLE)" for v in variables]
+        if na_rm and vexpr:
+            # rows with a missing value stay in the domain's design (df, presence) with weight 0
+            ok = " AND ".join(f"{e} IS NOT NULL" for e in vexpr)
+            inner.append(f"CASE WHEN {ok} THEN {self._weight_sql} ELSE 0.0 END AS _w")
+            inner.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END AS _ok")
+            inner += [f"COALESCE({e}, 0.0) AS _v{j + 1}" for j, e in enumerate(vexpr)]
+        else:
+            inner.append(f"{self._weight_sql} AS _w")
+            inner += [f"{e} AS _v{j + 1}" for j, e in enumerate(vexpr)]
+        if self._replicate is not None:
+            inner += self._replicate.inner_sql()
+        k = len(variables) + 1
+        vs = ["1"] + [f"_v{j}" for j in range(1, k)]
+        outer = [f"_b{i}" for i in range(len(by))] + [a for _, a in st.key_sql]
+        group = list(outer)
+        outer.append("COUNT(*) AS _nall")
+        outer.append("SUM(_ok) AS _n" if na_rm and k > 1 else "COUNT(*) AS _n")
+        outer.append("SUM(_w) AS _s0")
+        outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
+        outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
+        for i in range(1, k):
+            for j in range(i, k):
+                outer.append(f"SUM(_w * _v{i} * _v{j}) AS _q{i}_{j}")
+        if bounds:
+            outer += [f"MIN(_v{j}) AS _lo{j}, MAX(_v{j}) AS _hi{j}" for j in range(1, k)]
+        if st.element:
+            for i in range(k):
+                for j in range(i, k):
+                    outer.append(f"SUM(_w * _w * {vs[i]} * {vs[j]}) AS _m{i}_{j}")
+        if self._replicate is not None:
+            outer += self._replicate.outer_sql(k)
+        sql = f"SELECT {', '.join(inner)} FROM {eng.table}"
+        if where:
+            sql += f" WHERE ({where})"
+        full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
+        if group:
+            full += " GROUP BY " + ", ".join(group)
+        agg = eng.query(full)
+        if not na_rm and k > 1 and agg.height:
+            for j, v in enumerate(variables, start=1):
+                miss = int((agg["_n"] - agg[f"_c{j}"]).sum())
+                if miss:
+                    raise EstimateError(
+                        f"Variable {v!r} has {miss} missing values in the rows asked for.",
+                        code="survey.missing-values",
+                        hint="Pass na_rm=True to leave them out of the domain (as R's na.rm).",
+                        variable=v,
+                    )
+        return agg, [f"_b{i}" for i in range(len(by))]
+
+    def _levels(self, by: list[str], where: str | None) -> pl.DataFrame | None:
+        """All level combinations of ``by`` in the whole data (so empty domains show)."""
+        if not by or not where:
+            return None
+        q = self._engine.quote
+        cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
+        return self._engine.query(f"SELECT DISTINCT {cols} FROM {self._engine.table}")
+
+    def _collect(
+        self,
+        variables: list[str],
+        by: list[str],
+        where: str | None,
+        na_rm: bool,
+        *,
+        bounds: bool = False,
+    ) -> _Agg:
+        agg, b = self._aggregate(variables, by, where, na_rm, bounds=bounds)
+        st = self._structure
+        k = len(variables) + 1
+        levels = self._levels(by, where)
+        if b:
+            doms = agg.select(b).unique()
+            if levels is not None:
+                doms = pl.concat([doms, levels.cast(doms.schema)]).unique()
+            doms = doms.sort(b, nulls_last=True).with_row_index("_dom")
+            agg = agg.join(doms, on=b, how="left", nulls_equal=True)
+        else:
+            doms = pl.DataFrame({"_dom": [0]}, schema={"_dom": pl.UInt32})
+            agg = agg.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_dom"))
+        keys = [a for _, a in st.key_sql]
+        if keys:
+            agg = agg.join(st.units, on=keys, how="left")
+        else:
+            agg = agg.with_columns(pl.lit(0, dtype=pl.Int64).alias("_u"))
+        dom = agg["_dom"].to_numpy().astype(np.int64)
+        unit = agg["_u"].to_numpy().astype(np.int64)
+        s = np.column_stack([agg[f"_s{j}"].to_numpy().astype(float) for j in range(k)])
+        qm = np.zeros((agg.height, k, k))
+        qm[:, 0, 0] = s[:, 0]
+        for j in range(1, k):
+            qm[:, 0, j] = qm[:, j, 0] = s[:, j]
+            for i in range(j, k):
+                qm[:, j, i] = qm[:, i, j] = agg[f"_q{j}_{i}"].to_numpy().astype(float)
+        m = None
+        if st.element:
+            m = np.zeros((agg.height, k, k))
+            for i in range(k):
+                for j in range(i, k):
+                    m[:, i, j] = m[:, j, i] = agg[f"_m{i}_{j}"].to_numpy().astype(float)
+        return _Agg(
+            domains=doms.drop("_dom"),
+            dom=dom,
+            unit=unit,
+            n=agg["_n"].to_numpy().astype(float),
+            nall=agg["_nall"].to_numpy().astype(float),
+            s=s,
+            q=qm,
+            m=m,
+            extra=agg,
+        )
+
+    def _dom_sum(self, a: _Agg, x: FloatArray) -> FloatArray:
+        if x.ndim == 1:
+            return np.asarray(np.bincount(a.dom, weights=x, minlength=a.n_dom), dtype=np.float64)
+        out = np.zeros((a.n_dom, *x.shape[1:]))
+        np.add.at(out, a.dom, x)
+        return out
+
+    def _df(self, a: _Agg) -> FloatArray:
+        if self._replicate is not None:
+            return np.asarray(self._replicate.domain_df(a), dtype=float)
+        st = self._structure
+        if st.element:
+            n = self._dom_sum(a, a.nall)
+            strata = a.unit
+        else:
+            psu = st.unit_maps[0][a.unit]
+            strata = st.stages[0].group_of_unit[psu]
+            n = np.bincount(
+                np.unique(a.dom * max(st.n_psu, 1) + psu) // max(st.n_psu, 1),
+                minlength=a.n_dom,
+            ).astype(float)
+        ns = np.bincount(
+            np.unique(a.dom * max(st.n_strata, 1) + strata) // max(st.n_strata, 1),
+            minlength=a.n_dom,
+        ).astype(float)
+        return np.asarray(n - ns, dtype=float)
+
+    def _variance(self, a: _Agg, grad: FloatArray) -> FloatArray:
+        """Variance per domain of a statistic with gradient ``grad`` (per domain)."""
+        if self._replicate is not None:
+            raise RuntimeError("replicate designs use _replicate_variance")
+        g = grad[a.dom]
+        t = np.einsum("rk,rk->r", g, a.s)
+        t2 = None
+        if a.m is not None:
+            t2 = np.einsum("rk,rkl,rl->r", g, a.m, g)
+        return linear_variance(
+            self._structure, a.dom, a.unit, t, a.n_dom, self._design.lonely_psu, t2
+        )
+
+    # ---------------------------------------------------------------- estimators
+    def _linear(
+        self,
+        kind: str,
+        variables: list[str],
+        label: str,
+        by: str | Sequence[str] | None,
+        where: str | None,
+        na_rm: bool,
+        level: float,
+        df: float | None,
+        *,
+        proportion: str | None = None,
+    ) -> Estimate:
+        by_l = _as_list(by)
+        a = self._collect(variables, by_l, where, na_rm, bounds=proportion is not None)
+        stat: Statistic = make_statistic(kind)
+        s_d = self._dom_sum(a, a.s)
+        q_d = self._dom_sum(a, a.q)
+        n_d = self._dom_sum(a, a.n)
+        if proportion is not None and a.extra.height:
+            lo = float(a.extra["_lo1"].min())  # type: ignore[arg-type]
+            hi = float(a.extra["_hi1"].max())  # type: ignore[arg-type]
+            if lo < 0 or hi > 1 or not np.allclose(q_d[:, 1, 1], s_d[:, 1], rtol=1e-9):
+                raise EstimateError(
+                    f"{label!r} is not a 0/1 variable (values from {lo:g} to {hi:g}).",
+                    code="survey.not-binary",
+                    hint="Give a condition, e.g. proportion(\"labour_status = 'employed'\").",
+                )
+        theta = stat.value(s_d)
+        if self._replicate is not None:
+            var = self._replicate.variance(a, stat, theta)
+        else:
+            var = self._variance(a, stat.gradient(s_d))
+        deff = _deff(kind, s_d, q_d, n_d, theta, var)
+        dfs = self._df(a) if df is None else np.full(a.n_dom, float(df))
+        se = np.sqrt(np.maximum(var, 0.0))
+        if proportion is not None:
+            nall = self._dom_sum(a, a.nall)
+            lo_ci, hi_ci = proportion_interval(theta, se, dfs, nall, level, proportion)
+        else:
+            tq = stats.t.ppf(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
+            lo_ci, hi_ci = theta - tq * se, theta + tq * se
+        return self._result(
+            "proportion" if proportion else kind,
+            label,
+            by_l,
+            a.domains,
+            theta,
+            se,
+            lo_ci,
+            hi_ci,
+            deff,
+            n_d,
+            dfs,
+            level,
+        )
+
+    def _result(
+        self,
+        statistic: str,
+        label: str,
+        by: list[str],
+        domains: pl.DataFrame,
+        theta: FloatArray,
+        se: FloatArray,
+        lo: FloatArray,
+        hi: FloatArray,
+        deff: FloatArray,
+        n: FloatArray,
+        dfs: FloatArray,
+        level: float,
+    ) -> Estimate:
+        empty = n == 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cv = se / np.abs(theta)
+
+        def col(x: FloatArray) -> pl.Series:
+            vals = np.where(empty | ~np.isfinite(x), np.nan, x)
+            return pl.Series(vals, dtype=pl.Float64).fill_nan(None)
+
+        reason: list[str | None] = [
+            "empty domain: no rows with a value in this domain" if e else None for e in empty
+        ]
+        values = dict(
+            estimate=col(theta),
+            se=col(se),
+            ci_low=col(lo),
+            ci_high=col(hi),
+            cv=col(cv),
+            deff=col(deff),
+            n=pl.Series(n.astype(np.int64)),
+            df=col(dfs),
+            reason=pl.Series(reason, dtype=pl.String),
+        )
+        table = domains.rename({f"_b{i}": b for i, b in enumerate(by)})
+        table = table.with_columns(**values) if table.width else pl.DataFrame(values)
+        variance = "taylor" if self._replicate is None else self._replicate.type_name
+        return Estimate(statistic, label, tuple(by), level, variance, table)
+
+    def mean(
+        self,
+        variable: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+    ) -> Estimate:
+        """Weighted mean of ``variable`` (a column or an SQL expression), per domain.
+
+        Parameters
+        ----------
+        variable
+            Column name or SQL expression, e.g. ``"income / hh_size"`` or ``"age >= 65"``.
+        by
+            Domain columns: one row per level combination (R's ``svyby``).
+        where
+            SQL condition for a subpopulation that keeps the full design (R's ``subset``).
+        na_rm
+            Leave rows with a missing value out of the domain; otherwise missing values raise.
+        level
+            Confidence level.
+        df
+            Degrees of freedom of the interval; ``None`` uses the design's (R's ``degf``).
+
+        Returns
+        -------
+        Estimate
+        """
+        return self._linear("mean", [variable], variable, by, where, na_rm, level, df)
+
+    def total(
+        self,
+        variable: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+    ) -> Estimate:
+        """Weighted total of ``variable`` per domain (see :meth:`mean` for the arguments)."""
+        return self._linear("total", [variable], variable, by, where, na_rm, level, df)
+
+    def proportion(
+        self,
+        variable: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+        method: str = "logit",
+    ) -> Estimate:
+        """Proportion of a 0/1 (or boolean) variable, with R ``svyciprop`` intervals.
+
+        ``method`` is ``"logit"`` (default), ``"xlogit"``, ``"mean"``, ``"asin"`` or ``"beta"``
+        (see :mod:`socialcover.survey.ciprop`). Other arguments as :meth:`mean`.
+        """
+        return self._linear(
+            "mean", [variable], variable, by, where, na_rm, level, df, proportion=method
+        )
+
+    def ratio(
+        self,
+        numerator: str,
+        denominator: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+    ) -> Estimate:
+        """Ratio of two weighted totals per domain (R's ``svyratio``)."""
+        label = f"{numerator} / {denominator}"
+        return self._linear("ratio", [numerator, denominator], label, by, where, na_rm, level, df)
+
+    def difference(
+        self,
+        variable: str,
+        *,
+        by: str,
+        levels: tuple[Any, Any] | None = None,
+        where: str | None = None,
+        statistic: str = "mean",
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+    ) -> Estimate:
+        """Difference of a statistic between two domains of ``by``, with its SE.
+
+        The estimate is stat(first level) - stat(second level); its variance comes from the
+        difference of the two domains' linearised scores, so it includes their covariance
+        (R: ``svycontrast(svyby(..., covmat=TRUE), c(1, -1))``).
+
+        Parameters
+        ----------
+        variable
+            Column or expression.
+        by
+            One column whose levels define the domains.
+        levels
+            The two levels compared, first minus second; by default the two levels present.
+        statistic
+            ``"mean"`` (also for proportions) or ``"total"``.
+        """
+        if statistic not in ("mean", "total", "proportion"):
+            raise EstimateError(
+                f"Cannot take differences of {statistic!r}.",
+                code="survey.bad-statistic",
+                hint='Use statistic="mean", "proportion" or "total".',
+            )
+        kind = "total" if statistic == "total" else "mean"
+        a = self._collect([variable], [by], where, na_rm)
+        dom_vals = a.domains["_b0"].to_list()
+        if levels is None:
+            present = [v for v, n in zip(dom_vals, self._dom_sum(a, a.n), strict=True) if n > 0]
+            if len(present) != 2:
+                raise EstimateError(
+                    f"{by!r} has {len(present)} levels in the rows asked for; say which two "
+                    "to compare.",
+                    code="survey.bad-levels",
+                    hint=f"Pass levels=(first, second); levels are {present[:10]}.",
+                )
+            levels = (present[0], present[1])
+        idx = []
+        for lev in levels:
+            if lev not in dom_vals:
+                raise EstimateError(
+                    f"Level {lev!r} of {by!r} is not in the data.",
+                    code="survey.bad-levels",
+                    hint=f"Levels are {dom_vals[:10]}.",
+                )
+            idx.append(dom_vals.index(lev))
+        stat = make_statistic(kind)
+        s_d = self._dom_sum(a, a.s)
+        n_d = self._dom_sum(a, a.n)
+        theta = stat.value(s_d)
+        est = float(theta[idx[0]] - theta[idx[1]])
+        sel = (a.dom == idx[0]) | (a.dom == idx[1])
+        sign = np.where(a.dom == idx[0], 1.0, -1.0)
+        if self._replicate is not None:
+            var = float(self._replicate.contrast_variance(a, stat, theta, idx))
+        else:
+            grad = stat.gradient(s_d)
+            g = grad[a.dom][sel]
+            t = np.einsum("rk,rk->r", g, a.s[sel]) * sign[sel]
+            t2 = None
+            if a.m is not None:
+                t2 = np.einsum("rk,rkl,rl->r", g, a.m[sel], g)
+            zero = np.zeros(int(sel.sum()), dtype=np.int64)
+            var = float(
+                linear_variance(
+                    self._structure, zero, a.unit[sel], t, 1, self._design.lonely_psu, t2
+                )[0]
+            )
+        sub = _Agg(
+            domains=pl.DataFrame({"_b0": ["x"]}),
+            dom=np.zeros(int(sel.sum()), dtype=np.int64),
+            unit=a.unit[sel],
+            n=a.n[sel],
+            nall=a.nall[sel],
+            s=a.s[sel],
+            q=a.q[sel],
+            m=None if a.m is None else a.m[sel],
+            extra=a.extra.filter(pl.Series(sel)),
+        )
+        dfs = self._df(sub) if df is None else np.array([float(df)])
+        se = np.sqrt(np.array([max(var, 0.0)]))
+        tq = stats.t.ppf(0.5 + level / 2, dfs)
+        th = np.array([est])
+        label = f"{variable} [{by}={levels[0]!r} - {by}={levels[1]!r}]"
+        n_both = np.array([n_d[idx[0]] + n_d[idx[1]]])
+        out = self._result(
+            "difference",
+            label,
+            [],
+            pl.DataFrame(),
+            th,
+            se,
+            th - tq * se,
+            th + tq * se,
+            np.array([np.nan]),
+            n_both,
+            dfs,
+            level,
+        )
+        table = out.to_polars().with_columns(
+            pl.lit(str(levels[0])).alias("first"), pl.lit(str(levels[1])).alias("second")
+        )
+        cols = ["first", "second", *[c for c in table.columns if c not in ("first", "second")]]
+        return Estimate("difference", label, (), level, out.variance, table.select(cols))
+
+
+def _deff(
+    kind: str,
+    s: FloatArray,
+    q: FloatArray,
+    n: FloatArray,
+    theta: FloatArray,
+    var: FloatArray,
+) -> FloatArray:
+    """Design effect against SRS without replacement, as R's ``deff=TRUE``."""
+    psum = s[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "ratio":
+            x = s[:, 2]
+            ss = (q[:, 1, 1] - 2 * theta * q[:, 1, 2] + theta**2 * q[:, 2, 2]) / x**2
+            wvar = ss / psum * n / (n - 1)
+            vsrs = wvar * psum**2 * (psum - n) / (psum * n)
+        else:
+            mean = s[:, 1] / psum
+            wvar = (q[:, 1, 1] - psum * mean**2) / psum * n / (n - 1)
+            vsrs = wvar * (psum - n) / (psum * n)
+            if kind == "total":
+                vsrs = vsrs * psum**2
+        out = var / vsrs
+        return np.asarray(np.where(n > 1, out, np.nan), dtype=float)

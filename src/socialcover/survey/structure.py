@@ -1,0 +1,313 @@
+"""The sampling structure of a bound design: strata, units per stage, fpcs, checks.
+
+Built once when a :class:`~socialcover.survey.Sample` is made, by one aggregate query over the
+data (one row per finest sampling unit), then held as small NumPy arrays. It follows R's
+``svydesign`` (Lumley 2010, ch. 3): later-stage ids are nested in earlier ones, later-stage
+strata are nested in the earlier-stage unit, ``fpc`` values <= 1 are sampling fractions and
+larger values are population counts, and sample sizes per stratum come from the whole design
+(domains keep them, as ``subset.survey.design2`` does).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from socialcover.survey._errors import (
+    ColumnCaseError,
+    DesignError,
+    LonelyPsuError,
+    NestingError,
+    UnknownColumnError,
+    WeightError,
+)
+from socialcover.survey.design import Design
+from socialcover.survey.engine.base import Engine
+
+__all__ = ["StageGroups", "Structure", "build_structure", "check_columns"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class StageGroups:
+    """Variance groups of one stage: strata (stage 1) or strata within a parent unit."""
+
+    group_of_unit: IntArray  # stage-k unit -> group index
+    n: FloatArray  # units sampled in the group (whole design)
+    f: FloatArray  # finite population factor (N - n) / N, 1 without fpc
+    fraction: FloatArray  # n / N, 0 without fpc (multiplies the next stage)
+    mult: FloatArray  # product of earlier stages' sampling fractions
+    parent: IntArray  # stage-(k-1) unit holding the group (0 at stage 1)
+    label: list[str]  # for messages
+
+
+@dataclass(frozen=True)
+class Structure:
+    """Index arrays of a bound design."""
+
+    element: bool  # each row is its own PSU (no psu= declared)
+    key_sql: list[tuple[str, str]]  # (SQL expression, alias) identifying the finest unit
+    units: pl.DataFrame  # key aliases + "_u": finest unit index
+    unit_maps: list[IntArray]  # per used stage: finest unit -> stage-k unit
+    stages: list[StageGroups]
+    n_strata: int
+    n_rows: int
+    n_psu: int
+
+    @property
+    def stratum_of_psu(self) -> IntArray:
+        """Stratum index of each first-stage unit (or each stratum, element designs)."""
+        return self.stages[0].group_of_unit
+
+
+def check_columns(names: list[str], needed: list[str], where: str) -> None:
+    """Raise :class:`UnknownColumnError` for a column not in the data."""
+    have = set(names)
+    for col in needed:
+        if col not in have:
+            close = difflib.get_close_matches(col, names, n=3)
+            hint = (
+                "Did you mean " + ", ".join(repr(c) for c in close) + "?"
+                if close
+                else "Columns are: " + ", ".join(names[:20]) + ("..." if len(names) > 20 else "")
+            )
+            raise UnknownColumnError(
+                f"Column {col!r} ({where}) is not in the data.", hint=hint, column=col
+            )
+
+
+def check_case(names: list[str]) -> None:
+    """Refuse columns that differ only by case: DuckDB and Spark treat them as one."""
+    seen: dict[str, str] = {}
+    for c in names:
+        low = c.lower()
+        if low in seen:
+            raise ColumnCaseError(
+                f"Columns {seen[low]!r} and {c!r} differ only by letter case.",
+                hint="DuckDB (and Spark) fold the case of column names; rename one of them.",
+                columns=[seen[low], c],
+            )
+        seen[low] = c
+
+
+def _dense(df: pl.DataFrame, cols: list[str]) -> IntArray:
+    """Dense 0-based ids of the distinct value combinations of ``cols`` (sorted order)."""
+    if not cols:
+        return np.zeros(df.height, dtype=np.int64)
+    ids = df.select(pl.struct(cols).rank("dense").cast(pl.Int64) - 1).to_series()
+    return ids.to_numpy().astype(np.int64)
+
+
+def build_structure(engine: Engine, design: Design, weight_sql: str) -> Structure:
+    """Query the unit table of ``design`` over the engine's table and check it."""
+    q = engine.quote
+    keys: list[tuple[str, str]] = []
+    if design.strata is not None:
+        keys.append((q(design.strata), "_s"))
+    for k, col in enumerate(design.psu):
+        keys.append((q(col), f"_p{k + 1}"))
+    element = not design.psu
+    selects = [f"{expr} AS {alias}" for expr, alias in keys]
+    selects += [
+        "COUNT(*) AS _n",
+        f"COUNT({weight_sql}) AS _wn",
+        f"MIN({weight_sql}) AS _wmin",
+    ]
+    for k, col in enumerate(design.fpc):
+        selects += [
+            f"MIN(CAST({q(col)} AS DOUBLE)) AS _fmin{k + 1}",
+            f"MAX(CAST({q(col)} AS DOUBLE)) AS _fmax{k + 1}",
+            f"COUNT({q(col)}) AS _fn{k + 1}",
+        ]
+    group = (" GROUP BY " + ", ".join(e for e, _ in keys)) if keys else ""
+    units = engine.query(f"SELECT {', '.join(selects)} FROM {engine.table}{group}")
+    if units.height == 0:
+        raise DesignError("The data have no rows.", code="survey.no-rows", hint="Pass data.")
+    real_keys = list(keys)
+    n_rows = int(units["_n"].sum())
+    _check_weights(units, design)
+    aliases = [a for _, a in keys]
+    cols_named = ([design.strata] if design.strata else []) + list(design.psu)
+    for alias, col in zip(aliases, cols_named, strict=True):
+        if units[alias].null_count() > 0:
+            raise DesignError(
+                f"Column {col!r} has missing values; every row needs its design ids.",
+                code="survey.missing-design-id",
+                hint="Drop or impute the rows with missing strata/cluster ids.",
+                column=col,
+            )
+    has_strata = design.strata is not None
+    s_alias = ["_s"] if has_strata else []
+    if not has_strata and "_s" not in units.columns:
+        units = units.with_columns(pl.lit(1).alias("_s"))
+    if not element and not design.nest and has_strata:
+        per = units.group_by("_p1").agg(pl.col("_s").n_unique().alias("k"), pl.col("_s").first())
+        bad = per.filter(pl.col("k") > 1)
+        if bad.height:
+            psu = bad["_p1"][0]
+            raise NestingError(
+                f"PSU {psu!r} of {design.psu[0]!r} appears in {bad['k'][0]} strata of "
+                f"{design.strata!r} ({bad.height} PSUs are split across strata).",
+                hint="If PSU ids are reused within each stratum, pass nest=True to Design.",
+                psu=str(psu),
+            )
+    stage_cols: list[list[str]] = []
+    if element:
+        stage_cols.append(["_s"])
+    else:
+        for k in range(len(design.psu)):
+            stage_cols.append([*s_alias, *[f"_p{j + 1}" for j in range(k + 1)]])
+    # Stages beyond the first add variance only when every earlier stage has an fpc.
+    used = 1
+    while used < len(stage_cols) and used <= len(design.fpc):
+        used += 1
+    stage_cols = stage_cols[:used]
+    units = units.with_columns(pl.Series("_u", _dense(units, stage_cols[-1])))
+    unit_maps: list[IntArray] = []
+    stages: list[StageGroups] = []
+    parent_fraction: FloatArray | None = None
+    parent_mult: FloatArray | None = None
+    finest = units.unique("_u").sort("_u")
+    for k, cols in enumerate(stage_cols):
+        unit_of_finest = _dense(finest, cols)
+        unit_maps.append(unit_of_finest)
+        per_unit = finest.with_columns(pl.Series("_uk", unit_of_finest)).unique("_uk").sort("_uk")
+        group_cols = ["_s"] if k == 0 else stage_cols[k - 1]
+        gid = _dense(per_unit, group_cols)
+        n_groups = int(gid.max()) + 1
+        counts = per_unit["_n"].to_numpy().astype(float) if element else None
+        n = np.asarray(np.bincount(gid, weights=counts, minlength=n_groups), dtype=np.float64)
+        # parent unit of each group (the stage-(k-1) unit), and its multiplier
+        first_row = np.full(n_groups, -1, dtype=np.int64)
+        first_row[gid[::-1]] = np.arange(len(gid))[::-1]
+        if k == 0:
+            parent = np.zeros(n_groups, dtype=np.int64)
+            mult = np.ones(n_groups)
+        else:
+            prev_map = unit_maps[k - 1]
+            finest_of_unit = per_unit["_u"].to_numpy()
+            parent = prev_map[finest_of_unit[first_row]].astype(np.int64)
+            assert parent_fraction is not None and parent_mult is not None
+            mult = parent_fraction[parent] * parent_mult[parent]
+        popsize = np.full(n_groups, np.inf)
+        if k < len(design.fpc):
+            popsize = _popsize(per_unit, gid, n, k, design)
+        f = np.where(
+            np.isinf(popsize), 1.0, (popsize - n) / np.where(np.isinf(popsize), 1, popsize)
+        )
+        fraction = np.where(np.isinf(popsize), 0.0, n / np.where(np.isinf(popsize), 1, popsize))
+        label = _labels(per_unit, gid, first_row, group_cols, design, k)
+        groups = StageGroups(gid, n, f, fraction, mult, parent, label)
+        _check_lonely(groups, design, k)
+        stages.append(groups)
+        # per stage-k unit: fraction and multiplier of the group holding it, for stage k+1
+        parent_fraction = fraction[gid]
+        parent_mult = mult[gid]
+    return Structure(
+        element=element,
+        key_sql=real_keys,
+        units=units.select([*aliases, "_u"]),
+        unit_maps=unit_maps,
+        stages=stages,
+        n_strata=int(stages[0].n.shape[0]),
+        n_rows=n_rows,
+        n_psu=n_rows if element else int(stages[0].group_of_unit.shape[0]),
+    )
+
+
+def _check_weights(units: pl.DataFrame, design: Design) -> None:
+    name = design.weights or "(none)"
+    missing = int((units["_n"] - units["_wn"]).sum())
+    if missing:
+        raise WeightError(
+            f"Weight column {name!r} has {missing} missing values.",
+            hint="Every row needs a positive weight; drop the rows or impute weights.",
+            column=name,
+        )
+    wmin = float(units["_wmin"].min())  # type: ignore[arg-type]
+    if not wmin > 0:
+        raise WeightError(
+            f"Weight column {name!r} has non-positive values (minimum {wmin:g}).",
+            hint="Sampling weights must be > 0; drop rows outside the sample, or use where= "
+            "to restrict estimates to a subpopulation.",
+            column=name,
+            minimum=wmin,
+        )
+
+
+def _popsize(
+    per_unit: pl.DataFrame, gid: IntArray, n: FloatArray, k: int, design: Design
+) -> FloatArray:
+    col = design.fpc[k]
+    lo = per_unit[f"_fmin{k + 1}"].to_numpy().astype(float)
+    hi = per_unit[f"_fmax{k + 1}"].to_numpy().astype(float)
+    if per_unit[f"_fmin{k + 1}"].null_count():
+        raise DesignError(
+            f"fpc column {col!r} has missing values.",
+            code="survey.bad-fpc",
+            hint="Give every row its stratum's population size or sampling fraction.",
+        )
+    n_groups = n.shape[0]
+    glo = np.full(n_groups, np.inf)
+    ghi = np.full(n_groups, -np.inf)
+    np.minimum.at(glo, gid, lo)
+    np.maximum.at(ghi, gid, hi)
+    if np.any(np.abs(ghi - glo) > 1e-9 * np.maximum(1, np.abs(ghi))):
+        raise DesignError(
+            f"fpc column {col!r} varies within a stratum at stage {k + 1}.",
+            code="survey.bad-fpc",
+            hint="The fpc must be constant within each stratum (or within each PSU at later "
+            "stages).",
+        )
+    if np.any(glo <= 0):
+        raise DesignError(
+            f"fpc column {col!r} has values <= 0.",
+            code="survey.bad-fpc",
+            hint="Give population counts (> 1) or sampling fractions in (0, 1].",
+        )
+    popsize = n / glo if np.all(glo <= 1) else glo
+    if np.any(popsize < n * (1 - 1e-9)):
+        raise DesignError(
+            f"fpc column {col!r} implies more than 100% sampling in some stratum.",
+            code="survey.bad-fpc",
+            hint="Population counts must be at least the number of sampled units.",
+        )
+    return popsize
+
+
+def _labels(
+    per_unit: pl.DataFrame,
+    gid: IntArray,
+    first_row: IntArray,
+    cols: list[str],
+    design: Design,
+    k: int,
+) -> list[str]:
+    out = []
+    for r in first_row:
+        vals = [str(per_unit[c][int(r)]) for c in cols if c in per_unit.columns]
+        out.append("/".join(vals))
+    return out
+
+
+def _check_lonely(groups: StageGroups, design: Design, k: int) -> None:
+    if design.lonely_psu != "fail":
+        return
+    lonely = (groups.n == 1) & (groups.f >= 1e-7) & ((groups.mult > 0) if k > 0 else True)
+    if np.any(lonely):
+        idx = np.flatnonzero(lonely)
+        first = groups.label[int(idx[0])]
+        where = f"stratum {first!r}" if k == 0 else f"stage-{k + 1} unit group {first!r}"
+        raise LonelyPsuError(
+            f"{where.capitalize()} has only one PSU at stage {k + 1} ({idx.size} such "
+            "strata); its variance cannot be estimated.",
+            hint='Pass lonely_psu="adjust" (or "remove", "average", "certainty") to Design, '
+            "or merge strata.",
+            strata=[groups.label[int(i)] for i in idx[:20]],
+        )

@@ -1,0 +1,1 @@
+"""Variance estimators: Taylor linearisation (:mod:`.taylor`) and replicates (:mod:`.replicate`)."""

@@ -1,0 +1,33 @@
+# Export R survey's api and nhanes data as small CSV fixtures for the survey-engine tests.
+#
+# Command:   Rscript tests/survey/golden/export_data.R tests/survey/golden/data
+# Produced with R survey 4.1.1 (Debian r-cran-survey). The data are GPL, from R's survey
+# package (California API 1999-2000 and NHANES extract); used as test fixtures only.
+#
+# Derived columns (so R and Python estimate the same 0/1 variables without formulas):
+#   sw = sch.wide == "Yes", comp = comp.imp == "Yes", hi = api00 > 700,
+#   lstr = dnum %% 7 (apiclus1: strata with lonely PSUs, 5 and 6).
+suppressMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+out <- if (length(args)) args[1] else "tests/survey/golden/data"
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+data(api)
+data(nhanes)
+keep <- c("cds", "stype", "snum", "dnum", "cnum", "api00", "api99", "target", "growth",
+          "sch.wide", "comp.imp", "both", "awards", "meals", "ell", "enroll", "api.stu",
+          "full", "emer", "pw", "fpc", "fpc1", "fpc2")
+prep <- function(d) {
+  d <- d[, intersect(keep, names(d))]
+  d$sw <- as.numeric(d$sch.wide == "Yes")
+  d$comp <- as.numeric(d$comp.imp == "Yes")
+  d$hi <- as.numeric(d$api00 > 700)
+  d$lstr <- d$dnum %% 7
+  d
+}
+write.csv(prep(apisrs), file.path(out, "apisrs.csv"), row.names = FALSE, na = "")
+write.csv(prep(apistrat), file.path(out, "apistrat.csv"), row.names = FALSE, na = "")
+write.csv(prep(apiclus1), file.path(out, "apiclus1.csv"), row.names = FALSE, na = "")
+write.csv(prep(apiclus2), file.path(out, "apiclus2.csv"), row.names = FALSE, na = "")
+nh <- nhanes
+nh$agecat <- as.character(nh$agecat)
+write.csv(nh, file.path(out, "nhanes.csv"), row.names = FALSE, na = "")

@@ -1,0 +1,174 @@
+# Golden estimates from R's survey package for the socialcover survey-engine parity tests.
+#
+# Command:   Rscript tests/survey/golden/parity.R tests/survey/golden/data tests/survey/golden/parity.json
+# Produced with R survey 4.1.1 (Debian r-cran-survey), R 4.2.
+#
+# Each case carries its design and call in a form the Python test rebuilds with
+# socialcover.survey (Design/Sample), and R's answer per domain: estimate, se, deff,
+# df = degf(domain design), and the interval (confint with df = degf, or svyciprop's).
+# Domains are computed with subset() of the full design (what svyby does per level).
+suppressMessages(library(survey))
+suppressMessages(library(jsonlite))
+args <- commandArgs(trailingOnly = TRUE)
+dir <- if (length(args) >= 1) args[1] else "tests/survey/golden/data"
+out <- if (length(args) >= 2) args[2] else "tests/survey/golden/parity.json"
+rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")), stringsAsFactors = FALSE,
+                              check.names = FALSE)
+datasets <- list(apisrs = rd("apisrs"), apistrat = rd("apistrat"), apiclus1 = rd("apiclus1"),
+                 apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"))
+q <- function(x) paste0("`", x, "`")
+make_design <- function(spec, data) {
+  ids <- if (length(spec$psu)) as.formula(paste("~", paste(q(spec$psu), collapse = "+"))) else ~1
+  strata <- if (!is.null(spec$strata)) as.formula(paste("~", q(spec$strata))) else NULL
+  weights <- if (!is.null(spec$weights)) as.formula(paste("~", q(spec$weights))) else NULL
+  fpc <- if (length(spec$fpc)) as.formula(paste("~", paste(q(spec$fpc), collapse = "+"))) else NULL
+  svydesign(ids = ids, strata = strata, weights = weights, fpc = fpc, nest = isTRUE(spec$nest),
+            data = data)
+}
+num <- function(x) { x <- as.numeric(x); if (length(x) == 0 || !is.finite(x)) NA else x }
+one <- function(case, d) {
+  f <- function(v) as.formula(paste("~", q(v)))
+  st <- case$stat
+  na <- isTRUE(case$na_rm)
+  if (st %in% c("mean", "total")) {
+    fn <- if (st == "mean") svymean else svytotal
+    m <- fn(f(case$variable), d, deff = TRUE, na.rm = na)
+    df <- degf(d)
+    ci <- confint(m, df = df)
+    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = df,
+         ci_low = num(ci[1]), ci_high = num(ci[2]))
+  } else if (st == "ratio") {
+    m <- svyratio(f(case$variable), f(case$denominator), d, deff = TRUE, na.rm = na)
+    df <- degf(d)
+    ci <- confint(m, df = df)
+    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(attr(m, "deff")), df = df,
+         ci_low = num(ci[1]), ci_high = num(ci[2]))
+  } else if (st == "proportion") {
+    df <- degf(d)
+    m <- svyciprop(f(case$variable), d, method = case$method, df = df, na.rm = na)
+    ci <- attr(m, "ci")
+    list(estimate = num(coef(m)), se = num(sqrt(vcov(m))), df = df,
+         ci_low = num(ci[1]), ci_high = num(ci[2]))
+  }
+}
+run_case <- function(case) {
+  options(survey.lonely.psu = if (is.null(case$design$lonely_psu)) "fail" else case$design$lonely_psu)
+  data <- datasets[[case$data]]
+  d <- make_design(case$design, data)
+  if (!is.null(case$where_r)) d <- subset(d, eval(parse(text = case$where_r), d$variables))
+  if (case$stat == "difference") {
+    # svyby(covmat=TRUE) fails with na.rm=TRUE in survey 4.1.1: drop missing values by subset
+    if (isTRUE(case$na_rm)) d <- subset(d, !is.na(d$variables[[case$variable]]))
+    b <- svyby(as.formula(paste("~", q(case$variable))), as.formula(paste("~", q(case$by))), d,
+               svymean, covmat = TRUE)
+    lev <- as.character(b[[case$by]])
+    w <- ifelse(lev == case$levels[[1]], 1, ifelse(lev == case$levels[[2]], -1, 0))
+    con <- svycontrast(b, w)
+    sub <- subset(d, d$variables[[case$by]] %in% unlist(case$levels))
+    case$results <- list(list(estimate = num(coef(con)), se = num(SE(con)), df = degf(sub)))
+    return(case)
+  }
+  if (is.null(case$by)) {
+    r <- one(case, d)
+    r$domain <- NULL
+    case$results <- list(r)
+  } else {
+    levs <- sort(unique(d$variables[[case$by]]))
+    case$results <- lapply(levs, function(l) {
+      r <- one(case, subset(d, d$variables[[case$by]] == l))
+      r$domain <- l
+      r
+    })
+    # svyby gives the same estimates and SEs as the subsets (checked here, not assumed)
+    if (case$stat %in% c("mean", "total")) {
+      fn <- if (case$stat == "mean") svymean else svytotal
+      b <- svyby(as.formula(paste("~", q(case$variable))), as.formula(paste("~", q(case$by))),
+                 d, fn, na.rm = isTRUE(case$na_rm))
+      stopifnot(isTRUE(all.equal(unname(coef(b)), sapply(case$results, `[[`, "estimate"))))
+      stopifnot(isTRUE(all.equal(unname(SE(b)), sapply(case$results, `[[`, "se"))))
+    }
+  }
+  case
+}
+D <- function(weights = NULL, strata = NULL, psu = character(0), fpc = character(0), nest = FALSE,
+              lonely_psu = "fail")
+  list(weights = weights, strata = strata, psu = psu, fpc = fpc, nest = nest,
+       lonely_psu = lonely_psu)
+designs <- list(
+  srs_fpc = list(data = "apisrs", design = D("pw", fpc = "fpc")),
+  srs = list(data = "apisrs", design = D("pw")),
+  strat = list(data = "apistrat", design = D("pw", strata = "stype", fpc = "fpc")),
+  strat_nofpc = list(data = "apistrat", design = D("pw", strata = "stype")),
+  clus1_fpc = list(data = "apiclus1", design = D("pw", psu = "dnum", fpc = "fpc")),
+  clus1 = list(data = "apiclus1", design = D("pw", psu = "dnum")),
+  clus2_fpc = list(data = "apiclus2", design = D("pw", psu = c("dnum", "snum"), fpc = c("fpc1", "fpc2"))),
+  clus2 = list(data = "apiclus2", design = D("pw", psu = c("dnum", "snum"))),
+  nhanes = list(data = "nhanes", design = D("WTMEC2YR", strata = "SDMVSTRA", psu = "SDMVPSU", nest = TRUE))
+)
+cases <- list()
+add <- function(id, dname, ...) {
+  base <- designs[[dname]]
+  cases[[length(cases) + 1]] <<- c(list(id = id, data = base$data, design = base$design), list(...))
+}
+api_designs <- c("srs_fpc", "srs", "strat", "strat_nofpc", "clus1_fpc", "clus1", "clus2_fpc", "clus2")
+for (dn in api_designs) {
+  add(paste0(dn, "-mean"), dn, stat = "mean", variable = "api00")
+  add(paste0(dn, "-total"), dn, stat = "total", variable = "enroll", na_rm = TRUE)
+  add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = "api00", denominator = "api99")
+  add(paste0(dn, "-mean-by"), dn, stat = "mean", variable = "api00", by = "stype")
+  add(paste0(dn, "-total-by"), dn, stat = "total", variable = "enroll", by = "stype", na_rm = TRUE)
+  add(paste0(dn, "-ratio-by"), dn, stat = "ratio", variable = "api00", denominator = "api99", by = "stype")
+  add(paste0(dn, "-mean-where"), dn, stat = "mean", variable = "api00",
+      where = "stype = 'H'", where_r = "stype == 'H'")
+  add(paste0(dn, "-mean-where-by"), dn, stat = "mean", variable = "growth", by = "awards",
+      where = "api99 > 600", where_r = "api99 > 600")
+  add(paste0(dn, "-diff"), dn, stat = "difference", variable = "api00", by = "awards",
+      levels = list("No", "Yes"))
+  for (m in c("logit", "beta", "mean", "asin", "xlogit"))
+    add(paste0(dn, "-prop-", m), dn, stat = "proportion", variable = "sw", method = m)
+  add(paste0(dn, "-prop-by"), dn, stat = "proportion", variable = "hi", method = "logit", by = "stype")
+}
+# tiny domains: one school, a handful of schools
+add("clus1-tiny-one-row", "clus1", stat = "mean", variable = "api00",
+    where = "snum = 236", where_r = "snum == 236")
+add("clus1_fpc-tiny-total", "clus1_fpc", stat = "total", variable = "enroll",
+    where = "api00 > 880", where_r = "api00 > 880")
+add("strat-tiny-by", "strat", stat = "mean", variable = "api00", by = "stype",
+    where = "meals < 3", where_r = "meals < 3")
+add("clus2_fpc-tiny", "clus2_fpc", stat = "mean", variable = "api00",
+    where = "dnum = 83", where_r = "dnum == 83")
+# lonely PSUs: apiclus1 stratified by dnum %% 7 (strata 5 and 6 hold one district each)
+for (rule in c("remove", "adjust", "average", "certainty")) {
+  for (fp in list(character(0), "fpc")) {
+    lab <- paste0("lonely-", rule, if (length(fp)) "-fpc" else "")
+    cases[[length(cases) + 1]] <- list(id = paste0(lab, "-mean"), data = "apiclus1",
+      design = D("pw", strata = "lstr", psu = "dnum", fpc = fp, lonely_psu = rule),
+      stat = "mean", variable = "api00")
+    cases[[length(cases) + 1]] <- list(id = paste0(lab, "-total-by"), data = "apiclus1",
+      design = D("pw", strata = "lstr", psu = "dnum", fpc = fp, lonely_psu = rule),
+      stat = "total", variable = "enroll", by = "stype")
+    cases[[length(cases) + 1]] <- list(id = paste0(lab, "-where"), data = "apiclus1",
+      design = D("pw", strata = "lstr", psu = "dnum", fpc = fp, lonely_psu = rule),
+      stat = "mean", variable = "api00", where = "lstr <> 2", where_r = "lstr != 2")
+  }
+}
+# NHANES: stratified two-PSU design with nest=TRUE, missing values in HI_CHOL
+add("nhanes-mean", "nhanes", stat = "mean", variable = "HI_CHOL", na_rm = TRUE)
+add("nhanes-total", "nhanes", stat = "total", variable = "HI_CHOL", na_rm = TRUE)
+add("nhanes-mean-by-age", "nhanes", stat = "mean", variable = "HI_CHOL", by = "agecat", na_rm = TRUE)
+add("nhanes-mean-by-race", "nhanes", stat = "mean", variable = "HI_CHOL", by = "race", na_rm = TRUE)
+add("nhanes-mean-where", "nhanes", stat = "mean", variable = "HI_CHOL", na_rm = TRUE,
+    where = "RIAGENDR = 2 AND race = 1", where_r = "RIAGENDR == 2 & race == 1")
+add("nhanes-ratio", "nhanes", stat = "ratio", variable = "HI_CHOL", denominator = "RIAGENDR",
+    na_rm = TRUE, by = "race")
+add("nhanes-diff-sex", "nhanes", stat = "difference", variable = "HI_CHOL", by = "RIAGENDR",
+    levels = list(2, 1), na_rm = TRUE)
+for (m in c("logit", "beta", "mean", "asin", "xlogit"))
+  add(paste0("nhanes-prop-", m), "nhanes", stat = "proportion", variable = "HI_CHOL", method = m,
+      na_rm = TRUE, by = "agecat")
+res <- lapply(cases, function(cs) tryCatch(run_case(cs), error = function(e) stop(cs$id, ": ", conditionMessage(e))))
+meta <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),
+             command = "Rscript tests/survey/golden/parity.R tests/survey/golden/data tests/survey/golden/parity.json")
+writeLines(toJSON(list(meta = meta, cases = res), auto_unbox = TRUE, digits = NA, null = "null",
+                  na = "null", pretty = TRUE), out)
+cat("wrote", length(res), "cases to", out, "\n")

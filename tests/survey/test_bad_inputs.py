@@ -1,0 +1,115 @@
+"""Bad inputs give coded errors that say what, why and how to fix."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from socialcover.errors import SocialcoverError
+from socialcover.survey import (
+    ColumnCaseError,
+    Design,
+    DesignError,
+    EstimateError,
+    LonelyPsuError,
+    NestingError,
+    Sample,
+    UnknownColumnError,
+    WeightError,
+)
+
+DF = pl.DataFrame(
+    {
+        "w": [1.0, 2.0, 1.5, 2.0, 1.0, 3.0],
+        "h": [1, 1, 1, 2, 2, 2],
+        "psu": [1, 1, 2, 1, 2, 2],
+        "y": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0],
+    }
+)
+
+
+def test_unknown_design_column_names_the_column_and_a_close_match() -> None:
+    with pytest.raises(UnknownColumnError) as err:
+        Sample(DF, Design(weights="wt"))
+    assert err.value.code == "survey.unknown-column"
+    assert "'wt'" in err.value.message and "'w'" in err.value.hint
+    assert isinstance(err.value, KeyError) and isinstance(err.value, SocialcoverError)
+
+
+def test_unknown_variable_and_by_column() -> None:
+    s = Sample(DF, Design(weights="w"))
+    with pytest.raises(UnknownColumnError, match="'yy'"):
+        s.mean("yy")
+    with pytest.raises(UnknownColumnError, match="'sex'"):
+        s.mean("y", by="sex")
+    with pytest.raises(UnknownColumnError):
+        s.mean("y", where="age > 3")
+
+
+def test_non_positive_weights() -> None:
+    with pytest.raises(WeightError) as err:
+        Sample(DF.with_columns(pl.col("w").replace(2.0, 0.0)), Design(weights="w"))
+    assert err.value.code == "survey.bad-weight" and "minimum 0" in err.value.message
+    with pytest.raises(WeightError, match="missing"):
+        Sample(DF.with_columns(pl.col("w").replace(2.0, None)), Design(weights="w"))
+
+
+def test_psu_split_across_strata_without_nest() -> None:
+    d = Design(weights="w", strata="h", psu="psu")
+    with pytest.raises(NestingError) as err:
+        Sample(DF, d)
+    assert err.value.code == "survey.psu-not-nested" and "nest=True" in err.value.hint
+    # with nest=True the same ids are distinct PSUs
+    s = Sample(DF, Design(weights="w", strata="h", psu="psu", nest=True))
+    assert s.n_psu == 4 and s.df == 2
+
+
+def test_lonely_psu_under_fail_names_the_stratum_and_the_rules() -> None:
+    df = DF.with_columns(pl.Series("h", [1, 1, 1, 2, 2, 3]), pl.Series("psu", [1, 1, 2, 3, 3, 4]))
+    with pytest.raises(LonelyPsuError) as err:
+        Sample(df, Design(weights="w", strata="h", psu="psu"))
+    assert err.value.code == "survey.lonely-psu"
+    assert "'2'" in err.value.message and "adjust" in err.value.hint
+    assert isinstance(err.value, ValueError)
+    assert Sample(df, Design(weights="w", strata="h", psu="psu", lonely_psu="remove")).n_psu == 4
+
+
+def test_column_names_differing_only_by_case_are_refused() -> None:
+    df = DF.with_columns(pl.col("h").alias("H"))
+    with pytest.raises(ColumnCaseError) as err:
+        Sample(df, Design(weights="w"))
+    assert "'h'" in err.value.message and "'H'" in err.value.message
+
+
+def test_unknown_lonely_rule_and_too_many_fpcs() -> None:
+    with pytest.raises(DesignError, match="lonely_psu='drop'"):
+        Design(lonely_psu="drop")  # type: ignore[arg-type]
+    with pytest.raises(DesignError, match="fpc"):
+        Design(psu="psu", fpc=("a", "b"))
+
+
+def test_fpc_above_population_is_refused() -> None:
+    df = DF.with_columns(pl.lit(1.5).alias("N"))
+    with pytest.raises(DesignError, match="100%"):
+        Sample(df, Design(weights="w", psu="psu", strata="h", nest=True, fpc="N"))
+
+
+def test_missing_values_raise_unless_na_rm() -> None:
+    df = DF.with_columns(pl.Series("y", [1.0, None, 1.0, 1.0, 0.0, 1.0]))
+    s = Sample(df, Design(weights="w"))
+    with pytest.raises(EstimateError) as err:
+        s.mean("y")
+    assert err.value.code == "survey.missing-values" and "na_rm=True" in err.value.hint
+    assert s.mean("y", na_rm=True).n[0] == 5
+
+
+def test_proportion_of_a_non_binary_variable() -> None:
+    s = Sample(DF.with_columns(pl.col("y") * 2), Design(weights="w"))
+    with pytest.raises(EstimateError, match="0/1"):
+        s.proportion("y")
+
+
+def test_bad_sql_expression_is_translated() -> None:
+    s = Sample(DF, Design(weights="w"))
+    with pytest.raises(SocialcoverError):
+        s.mean("y +* 2")
