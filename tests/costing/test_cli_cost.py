@@ -105,7 +105,7 @@ def test_unknown_country_fails_with_hint(pack: Path, tmp_path: Path) -> None:
 
 
 def test_out_csv_and_json(pack: Path, tmp_path: Path) -> None:
-    for name in ("r.csv", "r.json"):
+    for name in ("r.csv", "r.json", "r.xlsx"):
         out = tmp_path / name
         p = run(
             "cost",
@@ -152,3 +152,23 @@ def test_all_countries_by_region_lists_missing(pack: Path) -> None:
         "Europe and Central Asia",
     } <= groups
     assert doc["missing"] and all(m["reason"] for m in doc["missing"])
+
+
+def test_monte_carlo_option(pack: Path) -> None:
+    p = run(
+        "cost",
+        "--country",
+        "KEN",
+        "--package",
+        "campaign-basic",
+        "--horizon",
+        "2028",
+        "--monte-carlo",
+        "100",
+        "--format",
+        "json",
+        home=pack,
+    )
+    assert p.returncode == 0, p.stderr
+    bands = json.loads(p.stdout)["monte_carlo"]
+    assert {"year", "p5", "p50", "p95"} <= set(bands[0])

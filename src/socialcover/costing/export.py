@@ -82,4 +82,7 @@ def write_result(result: CostingResult, path: str | Path) -> Path:
         return _atomic(p, write_json)
     from socialcover.costing.workbook import write_workbook
 
-    return _atomic(p, lambda t: write_workbook(result, t))
+    def write_xlsx(t: Path) -> None:
+        write_workbook(result, t)
+
+    return _atomic(p, write_xlsx)

@@ -22,9 +22,10 @@ Defaults from the data pack (each recorded with ``is_default`` and its source):
   last WEO value afterwards; WDI central-government expense as the fallback;
 - exchange rate: implied by WEO's GDP in national currency and in US$;
 - poverty line: no national line in LCU is in the pack, so the default is the World Bank
-  international line of $3.00 a day (2021 PPP) x the 2021 PPP conversion factor (WDI
-  PA.NUS.PPP, a GDP PPP; PIP itself uses the household-consumption PPP, not in the pack),
-  brought to the base year with WEO's CPI. A scenario may give a national line instead.
+  international line of $3.00 a day (2021 PPP) x the 2021 PPP conversion factor (WEO PPPEX,
+  a GDP PPP in the same currency units as WEO's GDP; WDI PA.NUS.PPP as the fallback; PIP
+  itself uses the household-consumption PPP, not in the pack), brought to the base year with
+  WEO's CPI. A scenario may give a national line instead.
 """
 
 from __future__ import annotations
@@ -308,8 +309,11 @@ def build_base(
             True,
             "IMF WEO Oct 2025 PPPEX (implied PPP conversion rate) at the base year",
         )
-        ppp21 = inputs.wdi("PA.NUS.PPP", iso3s, (IPL_PPP_YEAR,))[:, 0]
-        ppp21 = np.where(np.isfinite(ppp21), ppp21, ppp_w[:, span.index(IPL_PPP_YEAR)])
+        # WEO first: its PPP is in the same currency units as its GDP (WDI's is not always:
+        # Somalia's WDI PPP is in shillings where WEO reports US dollars)
+        ppp21 = ppp_w[:, span.index(IPL_PPP_YEAR)]
+        wdi21 = inputs.wdi("PA.NUS.PPP", iso3s, (IPL_PPP_YEAR,))[:, 0]
+        ppp21 = np.where(np.isfinite(ppp21), ppp21, wdi21)
     if macro.poverty_line_lcu_year is not None:
         pl0 = np.full(n_c, macro.poverty_line_lcu_year)
         record(
@@ -340,7 +344,7 @@ def build_base(
         "no exchange rate (WEO NGDP/NGDPD or WDI PA.NUS.FCRF)": fx0,
         "no real growth or inflation assumption (WEO or WDI)": g_assume + p_assume,
         "no government expenditure (WEO GGX_NGDP or WDI)": gov[:, 0],
-        "no PPP conversion factor (WDI PA.NUS.PPP or WEO PPPEX)": ppp0 + pl0,
+        "no PPP conversion factor or CPI (WEO PPPEX, PCPI)": ppp0 + pl0,
         "no population (WPP 2024)": pop_total[:, 0],
     }
     for reason, arr in checks.items():
