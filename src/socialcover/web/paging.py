@@ -39,3 +39,11 @@ def paging(
 ) -> Page:
     """Dependency parsing ``page`` and ``per_page``."""
     return Page(page, per_page)
+
+
+def search_paging(
+    page: int = Query(1, ge=1, le=10_000, description="Page number, from 1."),
+    per_page: int = Query(20, ge=1, le=200, description="Hits per page (at most 200)."),
+) -> Page:
+    """Dependency parsing ``page`` and ``per_page`` for search results."""
+    return Page(page, per_page)

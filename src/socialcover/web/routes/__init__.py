@@ -7,7 +7,15 @@ from fastapi import FastAPI
 
 def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
-    from socialcover.web.routes import api_data, api_practices, auth, country, home, practices
+    from socialcover.web.routes import (
+        api_data,
+        api_practices,
+        api_search,
+        auth,
+        country,
+        home,
+        practices,
+    )
 
     app.include_router(home.router)
     app.include_router(country.router)
@@ -15,3 +23,4 @@ def include_all(app: FastAPI) -> None:
     app.include_router(practices.router)
     app.include_router(api_data.router)
     app.include_router(api_practices.router)
+    app.include_router(api_search.router)

@@ -13,8 +13,8 @@ from socialcover.knowledge import PracticeInput
 from socialcover.web.access import Need, Principal
 from socialcover.web.accounts import db
 from socialcover.web.exports import jsonable, table_response
-from socialcover.web.paging import Page, paging
-from socialcover.web.search_view import run_search
+from socialcover.web.paging import Page, search_paging
+from socialcover.web.search_view import search_rows
 
 router = APIRouter(prefix="/api/v1", tags=["practices"])
 
@@ -49,28 +49,31 @@ def _dict(p: Any) -> dict[str, Any]:
 @router.get("/practices", summary="List and search practices")
 async def list_practices(
     request: Request,
-    q: str = Query("", max_length=200, description="Full-text query."),
-    guarantee: str = Query("", max_length=40),
-    assessment: str = Query("", max_length=20),
-    region: str = Query("", max_length=60),
-    country: str = Query("", max_length=3, description="ISO3 code."),
-    page: Page = Depends(paging),
+    q: str = Query("", max_length=200, description="Full-text query (EN/FR/ES)."),
+    branch: str = Query("", max_length=40, description="Facet: branch (guarantee)."),
+    assessment: str = Query("", max_length=20, description="Facet: good, bad or mixed."),
+    region: str = Query("", max_length=60, description="Facet: region."),
+    country: str = Query("", max_length=3, description="Facet: ISO3 code."),
+    page: Page = Depends(search_paging),
     format: Format = Query("json"),
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> Response:
-    """Published practices (plus one's drafts), filtered, with facet counts and snippets."""
-    filters = {
-        "guarantee": guarantee,
-        "assessment": assessment,
-        "region": region,
-        "country_iso3": country.upper(),
-    }
-    result = await run_in_threadpool(run_search, request, user, q, filters, "practice", 100_000)
-    rows = [{k: (str(v) if k == "snippet" else v) for k, v in h.items()} for h in result["hits"]]
+    """Published practices (plus one's drafts) ranked by relevance, with facets and snippets."""
+    filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
+    rows, total, facets = await run_in_threadpool(
+        search_rows,
+        request,
+        user,
+        q,
+        filters,
+        "practice",
+        page.page,
+        page.per_page,
+        format != "json",
+    )
     if format != "json":
         return table_response(rows, format, "practices")
-    meta = page.meta(request, len(rows)) | {"facets": result["facets"]}
-    return table_response(page.slice(rows), "json", "practices", meta)
+    return table_response(rows, "json", "practices", page.meta(request, total) | {"facets": facets})
 
 
 @router.get("/practices/{pid}", summary="One practice")

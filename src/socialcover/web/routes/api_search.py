@@ -1,0 +1,46 @@
+"""REST API: one search over practices, publications and organisations."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.web.access import Need, Principal
+from socialcover.web.exports import table_response
+from socialcover.web.paging import Page, search_paging
+from socialcover.web.search_view import search_rows
+
+router = APIRouter(prefix="/api/v1", tags=["search"])
+
+
+@router.get("/search", summary="Search the knowledge base")
+async def search(
+    request: Request,
+    q: str = Query("", max_length=200, description="Words in English, French or Spanish."),
+    kind: Literal["practice", "publication", "organisation"] | None = None,
+    branch: str = Query("", max_length=40),
+    assessment: str = Query("", max_length=20),
+    region: str = Query("", max_length=60),
+    country: str = Query("", max_length=3),
+    language: Literal["", "en", "fr", "es"] = "",
+    page: Page = Depends(search_paging),
+    format: Literal["json", "csv", "xlsx"] = "json",
+    user: Principal | None = Depends(Need("search.read")),
+) -> Response:
+    """Ranked hits with highlighted snippets (escaped HTML with ``<mark>``) and facet counts."""
+    filters = {
+        "branch": branch,
+        "assessment": assessment,
+        "region": region,
+        "country": country,
+        "language": language,
+    }
+    rows, total, facets = await run_in_threadpool(
+        search_rows, request, user, q, filters, kind, page.page, page.per_page, format != "json"
+    )
+    if format != "json":
+        return table_response(rows, format, "search")
+    return table_response(rows, "json", "search", page.meta(request, total) | {"facets": facets})
