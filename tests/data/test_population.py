@@ -210,3 +210,37 @@ def test_bad_input_says_what_and_how(
     assert info.value.code == code
     assert words in str(info.value)
     assert info.value.hint
+
+
+def test_annual_totals_deviate_from_wpp_no_more_than_wpp_itself(installed_pack: Path) -> None:
+    # Between two 5-year points, a year's total may differ from WPP's annual pop_jul1 only by as
+    # much as WPP's own two tables (group sums vs annual totals) differ at those points.
+    years = list(range(1990, 2101))
+    ours = (
+        single_age_population(None, years)
+        .group_by("iso3", "year")
+        .agg(pl.col("population").sum().alias("ours"))
+    )
+    annual = scan("wpp_population_total").select("iso3", "year", "pop_jul1").collect()
+    knots = (
+        scan("wpp_population_age5")
+        .group_by("iso3", "year")
+        .agg(pl.col("population").sum().alias("groups"))
+        .collect()
+        .join(annual, on=["iso3", "year"])
+        .with_columns((pl.col("groups") / pl.col("pop_jul1") - 1).abs().alias("knot_dev"))
+        .select("iso3", pl.col("year").alias("knot"), "knot_dev")
+    )
+    joined = ours.join(annual, on=["iso3", "year"]).with_columns(
+        (pl.col("ours") / pl.col("pop_jul1") - 1).abs().alias("dev"),
+        (pl.col("year") // 5 * 5).alias("k0"),
+        (pl.col("year") // 5 * 5 + 5).clip(upper_bound=2100).alias("k1"),
+    )
+    bound = (
+        joined.join(knots.rename({"knot": "k0", "knot_dev": "d0"}), on=["iso3", "k0"])
+        .join(knots.rename({"knot": "k1", "knot_dev": "d1"}), on=["iso3", "k1"])
+        .with_columns(pl.max_horizontal("d0", "d1").alias("allowed"))
+    )
+    assert bound.height == joined.height > 236 * 100
+    worst = bound.filter(pl.col("dev") > pl.col("allowed") * 1.000001 + 1e-9)
+    assert worst.height == 0, worst.head()

@@ -380,12 +380,9 @@ def population(
             bands = [parse_age_band(age_band)]  # type: ignore[arg-type]
         else:
             bands = [parse_age_band(b) for b in age_band]  # type: ignore[arg-type, union-attr]
-    all_groups = groups_by_area(areas, yrs, variant)
-    frames = [
-        _area_frame(a, g, yrs, sexes, bands, single_ages, variant)
-        for a, g in zip(areas, all_groups, strict=True)
-    ]
-    return pl.concat(frames, how="vertical")
+    return _frame(
+        areas, groups_by_area(areas, yrs, variant), yrs, sexes, bands, single_ages, variant
+    )
 
 
 def groups_by_area(
@@ -419,8 +416,8 @@ def groups_by_area(
     return summed
 
 
-def _area_frame(
-    area: Area,
+def _frame(
+    areas: Sequence[Area],
     groups: NDArray[np.float64],
     years: NDArray[np.int64],
     sexes: list[str],
@@ -428,64 +425,70 @@ def _area_frame(
     single_ages: bool,
     variant: str,
 ) -> pl.DataFrame:
-    by_sex = {"male": groups[:, 0], "female": groups[:, 1], "both": groups.sum(axis=1)}
-    rows_from: list[int] = []
-    rows_to: list[int | None] = []
+    """One tidy frame for all areas from their annual groups ``(A, Y, 2, G)``, without loops
+    over areas."""
+    by_sex = {"male": groups[:, :, 0], "female": groups[:, :, 1], "both": groups.sum(axis=2)}
+    wanted = sorted(set(sexes))  # both, female, male
     if single_ages:
-        values = {s: graduate(v) for s, v in by_sex.items() if s in sexes}  # (Y, 101)
         spans = bands or [(0, None)]
         ages = [
             a
             for a in range(MAX_AGE + 1)
             if any(a >= lo and (hi is None or a <= hi) for lo, hi in spans)
         ]
-        cols = {s: v[:, ages] for s, v in values.items()}
+        cols = {s: graduate(by_sex[s])[..., ages] for s in wanted}
         rows_from = ages
-        rows_to = [a if a < MAX_AGE else None for a in ages]
+        rows_to: list[int | None] = [a if a < MAX_AGE else None for a in ages]
     elif bands is None:
-        cols = {s: v for s, v in by_sex.items() if s in sexes}
+        cols = {s: by_sex[s] for s in wanted}
         rows_from = list(range(0, MAX_AGE + 1, 5))
         rows_to = [a + 4 if a < MAX_AGE else None for a in rows_from]
     else:
-        cols = {}
         needs_single = any(lo % 5 or (hi is not None and (hi + 1) % 5) for lo, hi in bands)
-        for s in sexes:
+        cols = {}
+        for s in wanted:
             v = by_sex[s]
             fine = graduate(v) if needs_single else None
-            out = np.empty((len(years), len(bands)))
+            out = np.empty((*v.shape[:2], len(bands)))
             for j, (lo, hi) in enumerate(bands):
                 if fine is None:
-                    out[:, j] = v[:, lo // 5 : (N_GROUPS if hi is None else (hi + 1) // 5)].sum(1)
+                    out[..., j] = v[..., lo // 5 : (N_GROUPS if hi is None else (hi + 1) // 5)].sum(
+                        -1
+                    )
                 else:
-                    out[:, j] = fine[:, lo : (MAX_AGE + 1 if hi is None else hi + 1)].sum(1)
+                    out[..., j] = fine[..., lo : (MAX_AGE + 1 if hi is None else hi + 1)].sum(-1)
             cols[s] = out
         rows_from = [b[0] for b in bands]
         rows_to = [b[1] for b in bands]
-    n_y, n_a = len(years), len(rows_from)
-    parts = []
-    for s in sexes:
-        parts.append(
-            pl.DataFrame(
-                {
-                    "year": np.repeat(years, n_a),
-                    "sex": [s] * (n_y * n_a),
-                    "age_from": np.tile(np.asarray(rows_from, dtype=np.int64), n_y),
-                    "age_to": rows_to * n_y,
-                    "population": cols[s].reshape(-1),
-                },
-                schema={
-                    "year": pl.Int64,
-                    "sex": pl.Utf8,
-                    "age_from": pl.Int64,
-                    "age_to": pl.Int64,
-                    "population": pl.Float64,
-                },
-            )
-        )
-    frame = pl.concat(parts).sort("year", "sex", "age_from", maintain_order=True)
-    return frame.select(
-        pl.lit(area.iso3, dtype=pl.Utf8).alias("iso3"),
-        pl.lit(area.name).alias("area"),
-        pl.all(),
-        pl.lit(source_label(variant)).alias("source"),
-    )
+    order = np.argsort(np.asarray(rows_from), kind="stable")
+    values = np.stack([cols[s] for s in wanted], axis=2)[..., order]  # (A, Y, S, R)
+    n_a, n_y, n_s, n_r = values.shape
+    age_from = np.asarray(rows_from, dtype=np.int64)[order]
+    age_to = pl.Series([rows_to[i] for i in order], dtype=pl.Int64)
+    per_area = n_y * n_s * n_r
+    return pl.DataFrame(
+        {
+            "iso3": pl.Series([a.iso3 for a in areas], dtype=pl.Utf8).gather(
+                np.repeat(np.arange(n_a), per_area)
+            ),
+            "area": pl.Series([a.name for a in areas], dtype=pl.Utf8).gather(
+                np.repeat(np.arange(n_a), per_area)
+            ),
+            "year": np.tile(np.repeat(years, n_s * n_r), n_a),
+            "sex": pl.Series(wanted, dtype=pl.Utf8).gather(
+                np.tile(np.repeat(np.arange(n_s), n_r), n_a * n_y)
+            ),
+            "age_from": np.tile(age_from, n_a * n_y * n_s),
+            "age_to": age_to.gather(np.tile(np.arange(n_r), n_a * n_y * n_s)),
+            "population": values.reshape(-1),
+        },
+        schema={
+            "iso3": pl.Utf8,
+            "area": pl.Utf8,
+            "year": pl.Int64,
+            "sex": pl.Utf8,
+            "age_from": pl.Int64,
+            "age_to": pl.Int64,
+            "population": pl.Float64,
+        },
+    ).with_columns(pl.lit(source_label(variant)).alias("source"))
