@@ -1,5 +1,11 @@
 """The knowledge library: practices (good and bad), publications and guidelines, and search."""
 
+from socialcover.knowledge.links import (
+    link_organisation,
+    linked_organisations,
+    records_of_organisation,
+    unlink,
+)
 from socialcover.knowledge.practices import (
     PracticeInput,
     SourceRef,
@@ -14,24 +20,54 @@ from socialcover.knowledge.practices import (
     update_practice,
     withdraw_practice,
 )
+from socialcover.knowledge.publications import (
+    MAX_PDF_BYTES,
+    PublicationInput,
+    attach_pdf,
+    create_publication,
+    get_publication,
+    list_publications,
+    open_pdf,
+    publication_as_dict,
+    publish_publication,
+    update_publication,
+)
 from socialcover.knowledge.search import FACETS, FacetCount, SearchHit, SearchResult, search
+from socialcover.knowledge.seed import STARTER_NOTE, SeedReport, seed_starter_content
 
 __all__ = [
     "FACETS",
+    "MAX_PDF_BYTES",
+    "STARTER_NOTE",
     "FacetCount",
     "PracticeInput",
+    "PublicationInput",
     "SearchHit",
     "SearchResult",
+    "SeedReport",
     "SourceRef",
+    "attach_pdf",
     "create_practice",
+    "create_publication",
     "delete_practice",
     "get_practice",
+    "get_publication",
+    "link_organisation",
+    "linked_organisations",
     "list_practices",
+    "list_publications",
+    "open_pdf",
     "practice_as_dict",
+    "publication_as_dict",
     "publish_practice",
+    "publish_publication",
+    "records_of_organisation",
     "return_practice",
     "search",
+    "seed_starter_content",
     "submit_practice",
+    "unlink",
     "update_practice",
+    "update_publication",
     "withdraw_practice",
 ]

@@ -1,0 +1,343 @@
+"""The actor registry: organisations, their contact people, and partnerships between them.
+
+Actor types are the campaign's partners (governments, employers' and workers' organisations, UN
+agencies, international financial institutions, the ISSA, development agencies, social
+security institutions, universities, civil society). Contact details are personal data: only
+signed-in people with ``actor.edit`` see them (:func:`organisation_as_dict`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, Field, field_validator, model_validator
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from socialcover.store import (
+    ActorType,
+    ConflictError,
+    Contact,
+    Organisation,
+    Partnership,
+    RecordNotFoundError,
+    ValidationError,
+    audit_action,
+    can,
+    require,
+)
+
+__all__ = [
+    "ContactInput",
+    "OrganisationInput",
+    "PartnershipInput",
+    "add_contact",
+    "add_partnership",
+    "create_organisation",
+    "delete_organisation",
+    "find_organisation",
+    "get_organisation",
+    "list_organisations",
+    "organisation_as_dict",
+    "partnerships_of",
+    "remove_contact",
+    "remove_partnership",
+    "update_organisation",
+]
+
+
+def _parse(model: type[BaseModel], data: Any, what: str) -> Any:
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(dict(data))
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValidationError(
+            f"The {what} is not valid: {problems}.",
+            hint="Correct the fields named above; nothing was saved.",
+            fields=[".".join(str(p) for p in e["loc"]) for e in exc.errors()],
+        ) from None
+
+
+class OrganisationInput(BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", use_enum_values=True)
+
+    name: str = Field(min_length=2, max_length=300)
+    acronym: str | None = Field(default=None, max_length=40)
+    actor_type: ActorType
+    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    website: str | None = Field(default=None, max_length=500)
+    description: str = Field(default="", max_length=5000)
+
+    @field_validator("country_iso3", mode="before")
+    @classmethod
+    def _upper(cls, v: Any) -> Any:
+        return v.strip().upper() or None if isinstance(v, str) else v
+
+    @field_validator("website")
+    @classmethod
+    def _http(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("a website starts with https:// or http://")
+        return v or None
+
+
+class ContactInput(BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=2, max_length=200)
+    position: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=60)
+    notes: str = Field(default="", max_length=2000)
+
+
+class PartnershipInput(BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    organisation_a_id: int
+    organisation_b_id: int
+    kind: str = Field(min_length=2, max_length=60)
+    description: str = Field(default="", max_length=2000)
+    start_year: int | None = Field(default=None, ge=1900, le=2100)
+    end_year: int | None = Field(default=None, ge=1900, le=2100)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> PartnershipInput:
+        if self.organisation_a_id == self.organisation_b_id:
+            raise ValueError("an organisation cannot partner with itself")
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValueError("end_year is before start_year")
+        return self
+
+
+def _role(actor: Any) -> str | None:
+    return getattr(actor, "role", None)
+
+
+def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]:
+    """An organisation as JSON-ready data; contacts only for people allowed to edit actors."""
+    out: dict[str, Any] = {
+        "id": org.id,
+        "name": org.name,
+        "acronym": org.acronym,
+        "actor_type": org.actor_type,
+        "country_iso3": org.country_iso3,
+        "website": org.website,
+        "description": org.description,
+        "is_starter": org.is_starter,
+        "version": org.version,
+    }
+    if can(_role(actor), "actor.edit"):
+        out["contacts"] = [
+            {
+                "id": c.id,
+                "name": c.name,
+                "position": c.position,
+                "email": c.email,
+                "phone": c.phone,
+                "notes": c.notes,
+            }
+            for c in org.contacts
+        ]
+    return out
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    org = session.get(Organisation, organisation_id)
+    if org is None:
+        raise RecordNotFoundError(
+            f"No organisation {organisation_id}.", hint="List organisations to see their ids."
+        )
+    return org
+
+
+def find_organisation(session: Session, name_or_acronym: str) -> Organisation | None:
+    """An organisation by exact name or acronym (case-insensitive), or ``None``."""
+    key = name_or_acronym.strip().lower()
+    return session.scalars(
+        select(Organisation).where(
+            or_(func.lower(Organisation.name) == key, func.lower(Organisation.acronym) == key)
+        )
+    ).first()
+
+
+def list_organisations(
+    session: Session,
+    *,
+    actor_type: str | None = None,
+    country_iso3: str | None = None,
+    name_contains: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[Organisation]:
+    """Organisations by name, optionally filtered (public: ``actor.read`` is everyone's)."""
+    q = select(Organisation).order_by(Organisation.name)
+    if actor_type:
+        q = q.where(Organisation.actor_type == actor_type)
+    if country_iso3:
+        q = q.where(Organisation.country_iso3 == country_iso3.upper())
+    if name_contains:
+        like = f"%{name_contains.lower()}%"
+        q = q.where(
+            or_(
+                func.lower(Organisation.name).like(like),
+                func.lower(Organisation.acronym).like(like),
+            )
+        )
+    return list(session.scalars(q.limit(limit).offset(offset)).all())
+
+
+def _unique_name(session: Session, name: str, own_id: int | None = None) -> None:
+    other = session.scalars(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    ).first()
+    if other is not None and other.id != own_id:
+        raise ConflictError(
+            f"An organisation named {name!r} already exists (id {other.id}).",
+            code="actors.duplicate",
+            hint="Edit the existing organisation instead of creating a second one.",
+        )
+
+
+def create_organisation(
+    session: Session, actor: Any, data: OrganisationInput | Mapping[str, Any]
+) -> Organisation:
+    """Register an organisation (needs ``actor.edit``)."""
+    require(_role(actor), "actor.edit")
+    clean: OrganisationInput = _parse(OrganisationInput, data, "organisation")
+    _unique_name(session, clean.name)
+    org = Organisation(**clean.model_dump())
+    session.add(org)
+    with audit_action(session, "actor.create"):
+        pass
+    return org
+
+
+def update_organisation(
+    session: Session,
+    actor: Any,
+    organisation_id: int,
+    changes: Mapping[str, Any],
+    *,
+    expected_version: int | None = None,
+) -> Organisation:
+    """Change an organisation's fields (needs ``actor.edit``), validated as a whole."""
+    require(_role(actor), "actor.edit")
+    org = get_organisation(session, organisation_id)
+    if expected_version is not None and org.version != expected_version:
+        raise ConflictError(
+            f"Organisation {org.id} is at version {org.version}, you edited {expected_version}.",
+            code="store.stale",
+            hint="Reload it, redo your change and save again.",
+        )
+    fields = tuple(OrganisationInput.model_fields)
+    unknown = sorted(set(changes) - set(fields))
+    if unknown:
+        raise ValidationError(
+            f"Unknown organisation fields: {', '.join(unknown)}.",
+            hint=f"Editable fields: {', '.join(fields)}.",
+        )
+    merged = {k: getattr(org, k) for k in fields} | dict(changes)
+    clean: OrganisationInput = _parse(OrganisationInput, merged, "organisation")
+    _unique_name(session, clean.name, org.id)
+    for key, value in clean.model_dump().items():
+        if getattr(org, key) != value:
+            setattr(org, key, value)
+    with audit_action(session, "actor.update"):
+        pass
+    return org
+
+
+def delete_organisation(session: Session, actor: Any, organisation_id: int) -> None:
+    """Delete an organisation with its contacts and partnerships (needs ``actor.delete``)."""
+    require(_role(actor), "actor.delete")
+    org = get_organisation(session, organisation_id)
+    for p in partnerships_of(session, org.id):
+        session.delete(p)
+    session.delete(org)
+    session.flush()
+
+
+def add_contact(
+    session: Session, actor: Any, organisation_id: int, data: ContactInput | Mapping[str, Any]
+) -> Contact:
+    """Add a contact person to an organisation (needs ``actor.edit``)."""
+    require(_role(actor), "actor.edit")
+    org = get_organisation(session, organisation_id)
+    clean: ContactInput = _parse(ContactInput, data, "contact")
+    contact = Contact(organisation_id=org.id, **clean.model_dump())
+    session.add(contact)
+    with audit_action(session, "actor.contact.add"):
+        pass
+    return contact
+
+
+def remove_contact(session: Session, actor: Any, contact_id: int) -> None:
+    require(_role(actor), "actor.edit")
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise RecordNotFoundError(f"No contact {contact_id}.", hint="List the organisation's.")
+    session.delete(contact)
+    session.flush()
+
+
+def add_partnership(
+    session: Session, actor: Any, data: PartnershipInput | Mapping[str, Any]
+) -> Partnership:
+    """Record a partnership between two registered organisations (needs ``actor.edit``)."""
+    require(_role(actor), "actor.edit")
+    clean: PartnershipInput = _parse(PartnershipInput, data, "partnership")
+    get_organisation(session, clean.organisation_a_id)
+    get_organisation(session, clean.organisation_b_id)
+    a, b = clean.organisation_a_id, clean.organisation_b_id
+    exists = session.scalars(
+        select(Partnership).where(
+            or_(
+                (Partnership.organisation_a_id == a) & (Partnership.organisation_b_id == b),
+                (Partnership.organisation_a_id == b) & (Partnership.organisation_b_id == a),
+            ),
+            Partnership.kind == clean.kind,
+        )
+    ).first()
+    if exists is not None:
+        raise ConflictError(
+            f"This partnership is already recorded (id {exists.id}).",
+            code="actors.duplicate",
+            hint="Edit the existing partnership instead.",
+        )
+    p = Partnership(**clean.model_dump())
+    session.add(p)
+    with audit_action(session, "actor.partnership.add"):
+        pass
+    return p
+
+
+def partnerships_of(session: Session, organisation_id: int) -> list[Partnership]:
+    """Partnerships in which the organisation takes part (either side)."""
+    return list(
+        session.scalars(
+            select(Partnership)
+            .where(
+                or_(
+                    Partnership.organisation_a_id == organisation_id,
+                    Partnership.organisation_b_id == organisation_id,
+                )
+            )
+            .order_by(Partnership.id)
+        ).all()
+    )
+
+
+def remove_partnership(session: Session, actor: Any, partnership_id: int) -> None:
+    require(_role(actor), "actor.edit")
+    p = session.get(Partnership, partnership_id)
+    if p is None:
+        raise RecordNotFoundError(f"No partnership {partnership_id}.", hint="List them first.")
+    session.delete(p)
+    session.flush()
