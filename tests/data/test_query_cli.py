@@ -114,3 +114,32 @@ def test_unknown_country_exits_2_with_suggestion(installed_pack: Path) -> None:
     )
     assert done.returncode == 2
     assert "Did you mean KEN (Kenya)?" in done.stderr
+
+
+def test_population_several_countries_and_a_group(installed_pack: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "data",
+            "population",
+            "-c",
+            "KEN",
+            "-c",
+            "UGA",
+            "-c",
+            "Arab States",
+            "-y",
+            "2030",
+            "-a",
+            "0-14",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["iso3"], r["area"]) for r in rows] == [
+        ("KEN", "Kenya"),
+        ("UGA", "Uganda"),
+        (None, "Arab States"),
+    ]

@@ -80,7 +80,12 @@ def _print_frame(df: pl.DataFrame, fmt: str, title: str, caption: str = "") -> N
 
 def population_command(
     country: Annotated[
-        str, typer.Option("--country", "-c", help="ISO3, name, or group (e.g. 'Arab States').")
+        list[str],
+        typer.Option(
+            "--country",
+            "-c",
+            help="ISO3, name, or group (e.g. 'Arab States'); repeat for several.",
+        ),
     ],
     year: Annotated[str, typer.Option("--year", "-y", help="2030, 2025-2035 or 2025,2030.")],
     age_band: Annotated[
@@ -107,7 +112,7 @@ def population_command(
     _check_format(fmt)
     bands = [b.strip() for b in age_band.split(",")] if age_band else None
     df = population(
-        country,
+        country[0] if len(country) == 1 else country,
         _parse_years(year),
         sex=sex,
         age_band=bands,
@@ -119,7 +124,7 @@ def population_command(
     out = df.select(["iso3", "area", *POPULATION_COLUMNS[1:]] if has_groups else POPULATION_COLUMNS)
     if fmt == "table":
         out = out.with_columns(pl.col("population").round(0))
-    _print_frame(out, fmt, title=f"Population, {country}", caption=source)
+    _print_frame(out, fmt, title=f"Population, {', '.join(country)}", caption=source)
 
 
 _SHORT = (
