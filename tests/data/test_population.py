@@ -244,3 +244,10 @@ def test_annual_totals_deviate_from_wpp_no_more_than_wpp_itself(installed_pack: 
     assert bound.height == joined.height > 236 * 100
     worst = bound.filter(pl.col("dev") > pl.col("allowed") * 1.000001 + 1e-9)
     assert worst.height == 0, worst.head()
+
+
+def test_single_age_population_of_a_group_is_per_member(installed_pack: Path) -> None:
+    df = single_age_population("Arab States", 2030)
+    assert sorted(df["iso3"].unique()) == sorted(countries("Arab States")["iso3"])
+    total = population("Arab States", 2030)["population"].sum()
+    assert df["population"].sum() == pytest.approx(total, rel=1e-12)

@@ -227,7 +227,9 @@ def single_age_population(
     Parameters
     ----------
     iso3s
-        One ISO3 code, a list of them, or ``None`` for every country with data.
+        One ISO3 code (or name), a list of them, or ``None`` for every country with data. A group
+        name (``"Arab States"``) stands for its member countries: rows stay per country (use
+        :func:`population` with ``single_ages=True`` for a group's own series).
     years
         A year, a range or a list, within 1990-2100.
     variant
@@ -250,8 +252,12 @@ def single_age_population(
         idx = np.array([i for i, code in enumerate(kn.iso3) if code is not None], dtype=np.int64)
     else:
         codes = [iso3s] if isinstance(iso3s, str) else list(iso3s)
-        areas = resolve_areas(codes)
-        idx = _loc_indices([a.m49 for a in areas if a.m49 is not None])
+        by_iso = {code: int(kn.loc_codes[i]) for i, code in enumerate(kn.iso3) if code}
+        wanted: list[int] = []
+        for area in resolve_areas(codes):
+            members = [area.m49] if area.iso3 is not None else [by_iso.get(m) for m in area.members]
+            wanted.extend(m for m in members if m is not None and m not in wanted)
+        idx = _loc_indices(wanted)
     groups = _annual(idx, yrs, variant)
     single = graduate(groups)  # (L, Y, S, 101)
     n_l, n_y, n_s, n_a = single.shape
