@@ -6,7 +6,6 @@ server-side sessions (the cookie holds the token, the store keeps its hash), API
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,24 +21,16 @@ log = logging.getLogger("socialcover.web")
 
 
 def prepare_database(settings: Settings) -> None:
-    """Bring the database to the newest schema and seed starter content when it is empty."""
-    from socialcover import store
+    """Bring the database to the newest schema; on first start, seed the starter content."""
+    from socialcover import knowledge, store
 
+    engine = store.get_engine(settings.database_url, migrate=False)
+    first_start = store.current_revision(engine) is None
     store.upgrade(settings.database_url)
-    if settings.seed:
-        seed = _optional("socialcover.knowledge", "seed_starter_content")
-        if seed is not None:
-            with store.session_scope(
-                store.SystemActor("system:seed"), url=settings.database_url
-            ) as s:
-                seed(s)
-
-
-def _optional(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+    if settings.seed and first_start:
+        with store.session_scope(store.SystemActor("system:seed"), url=settings.database_url) as s:
+            report = knowledge.seed_starter_content(s)
+        log.info("Seeded starter content: %s", report)
 
 
 @contextmanager

@@ -1,10 +1,18 @@
-"""Reads of the knowledge base for the pages (practices, publications) via socialcover.knowledge."""
+"""Reads of the knowledge base for the country page (published practices and publications)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 
-def related_to_country(iso3: str) -> dict[str, list[dict[str, Any]]]:
-    """Published practices and publications that name the country."""
-    return {"practices": [], "publications": []}
+from socialcover.web.search_view import run_search
+
+
+def related_to_country(request: Request, user: Any, iso3: str) -> dict[str, list[dict[str, Any]]]:
+    """Practices and publications about a country that the caller may see."""
+    out: dict[str, list[dict[str, Any]]] = {"practices": [], "publications": []}
+    for kind, key in (("practice", "practices"), ("publication", "publications")):
+        res = run_search(request, user, "", {"country": iso3}, kind, limit=20)
+        out[key] = [{"id": h["record_id"], "title": h["title"]} for h in res["hits"]]
+    return out

@@ -8,19 +8,28 @@ from fastapi import FastAPI
 def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
     from socialcover.web.routes import (
+        actors,
         api_data,
+        api_library,
         api_practices,
         api_search,
         auth,
         country,
         home,
         practices,
+        publications,
     )
 
-    app.include_router(home.router)
-    app.include_router(country.router)
-    app.include_router(auth.router)
-    app.include_router(practices.router)
-    app.include_router(api_data.router)
-    app.include_router(api_practices.router)
-    app.include_router(api_search.router)
+    for module in (
+        home,
+        country,
+        auth,
+        practices,
+        publications,
+        actors,
+        api_data,
+        api_practices,
+        api_library,
+        api_search,
+    ):
+        app.include_router(module.router)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web import charts
+from socialcover.web import charts, knowledge_view
 from socialcover.web.access import Need
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
@@ -63,7 +63,9 @@ async def country_index(
 async def country_page(request: Request, code: str) -> HTMLResponse:
     """One country: population pyramid, macro, poverty, coverage, related knowledge."""
     ctx = await run_in_threadpool(_country_context, code, request.state.lang)
-    ctx["related"] = await run_in_threadpool(_related, ctx["country"].iso3)
+    ctx["related"] = await run_in_threadpool(
+        knowledge_view.related_to_country, request, request.state.user, ctx["country"].iso3
+    )
     return render(request, "country.html", ctx)
 
 
@@ -184,10 +186,3 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
         else None
     )
     return ctx
-
-
-def _related(iso3: str) -> dict[str, list[dict[str, Any]]]:
-    """Published practices and publications about the country (empty until the store is up)."""
-    from socialcover.web import knowledge_view
-
-    return knowledge_view.related_to_country(iso3)

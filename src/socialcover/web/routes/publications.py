@@ -1,0 +1,172 @@
+"""Publications: the library (with download counts), one publication, upload, publish, download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.errors import InputError
+from socialcover.web.access import Need, Principal
+from socialcover.web.accounts import db
+from socialcover.web.exports import jsonable
+from socialcover.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _kinds() -> list[str]:
+    from socialcover.store import PublicationKind
+
+    return [k.value for k in PublicationKind]
+
+
+def list_rows(
+    request: Request, user: Any, kind: str | None, language: str | None
+) -> list[dict[str, Any]]:
+    """Publications the caller may see, newest first, as plain dicts."""
+    from socialcover import knowledge
+
+    with db(request, user, write=False) as s:
+        return [
+            jsonable(knowledge.publication_as_dict(p))
+            for p in knowledge.list_publications(
+                s, user, kind=kind or None, language=language or None, limit=10_000
+            )
+        ]
+
+
+def one_row(request: Request, user: Any, pid: int) -> dict[str, Any]:
+    """One publication as a dict, with its linked organisations."""
+    from socialcover import knowledge
+
+    with db(request, user, write=False) as s:
+        out: dict[str, Any] = jsonable(
+            knowledge.publication_as_dict(knowledge.get_publication(s, user, pid))
+        )
+        out["organisations"] = [
+            {"id": o.id, "name": o.name, "role": role}
+            for o, role in knowledge.linked_organisations(s, "publication", pid)
+        ]
+        return out
+
+
+def download(request: Request, user: Any, pid: int) -> FileResponse:
+    """The publication's PDF (counts one download)."""
+    from socialcover import knowledge
+
+    with db(request, user) as s:
+        path, name = knowledge.open_pdf(s, user, pid)
+    return FileResponse(path, media_type="application/pdf", filename=name)
+
+
+@router.get("/publications", response_class=HTMLResponse)
+async def publications(
+    request: Request,
+    kind: str = Query("", max_length=30),
+    language: str = Query("", max_length=2),
+    user: Principal | None = Depends(Need("publication.read_published")),
+) -> HTMLResponse:
+    """The publication library."""
+    rows = await run_in_threadpool(list_rows, request, user, kind, language)
+    return render(
+        request,
+        "publications.html",
+        {"rows": rows, "kinds": _kinds(), "kind": kind, "language": language},
+    )
+
+
+@router.get("/publications/new", response_class=HTMLResponse)
+async def new_publication(
+    request: Request, user: Principal = Depends(Need("publication.upload"))
+) -> HTMLResponse:
+    """The upload form."""
+    return render(request, "publication_form.html", {"kinds": _kinds(), "p": {}})
+
+
+@router.post("/publications", response_model=None)
+async def create_publication(
+    request: Request,
+    file: UploadFile | None = File(None),
+    user: Principal = Depends(Need("publication.upload")),
+) -> Response:
+    """Record a publication (draft) and attach its PDF."""
+    from socialcover import knowledge
+
+    form = dict(await request.form())
+    data: dict[str, Any] = {
+        k: str(form.get(k, "")).strip()
+        for k in ("title", "kind", "publisher", "language", "abstract", "url")
+    }
+    data["url"] = data["url"] or None
+    data["authors"] = [a.strip() for a in str(form.get("authors", "")).split(";") if a.strip()]
+    data["keywords"] = [a.strip() for a in str(form.get("keywords", "")).split(",") if a.strip()]
+    year = str(form.get("year", "")).strip()
+    data["year"] = int(year) if year.isdigit() else None
+    content = await file.read() if file is not None and file.filename else None
+    fname = file.filename if file is not None and file.filename else ""
+
+    def _do() -> int:
+        with db(request, user) as s:
+            p = knowledge.create_publication(s, user, data)
+            s.flush()
+            if content:
+                knowledge.attach_pdf(s, user, p.id, fname, content)
+            return int(p.id)
+
+    try:
+        pid = await run_in_threadpool(_do)
+    except InputError as exc:
+        return render(
+            request,
+            "publication_form.html",
+            {
+                "kinds": _kinds(),
+                "p": form,
+                "flash": f"{exc.message} {exc.hint}",
+                "flash_error": True,
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/publications/{pid}", status_code=303)
+
+
+@router.get("/publications/{pid}", response_class=HTMLResponse)
+async def publication_page(
+    request: Request,
+    pid: int,
+    user: Principal | None = Depends(Need("publication.read_published")),
+) -> HTMLResponse:
+    """One publication."""
+    from socialcover import store
+
+    p = await run_in_threadpool(one_row, request, user, pid)
+    can_publish = user is not None and store.can(user.role, "publication.publish")
+    return render(request, "publication.html", {"p": p, "can_publish": can_publish})
+
+
+@router.get("/publications/{pid}/file")
+async def publication_file(
+    request: Request,
+    pid: int,
+    user: Principal | None = Depends(Need("publication.read_published")),
+) -> FileResponse:
+    """Download the PDF (counted)."""
+    return await run_in_threadpool(download, request, user, pid)
+
+
+@router.post("/publications/{pid}/publish")
+async def publish(
+    request: Request, pid: int, user: Principal = Depends(Need("publication.publish"))
+) -> Response:
+    """Publish a publication (reviewers)."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        with db(request, user) as s:
+            knowledge.publish_publication(s, user, pid)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/publications/{pid}", status_code=303)
