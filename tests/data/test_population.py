@@ -251,3 +251,15 @@ def test_single_age_population_of_a_group_is_per_member(installed_pack: Path) ->
     assert sorted(df["iso3"].unique()) == sorted(countries("Arab States")["iso3"])
     total = population("Arab States", 2030)["population"].sum()
     assert df["population"].sum() == pytest.approx(total, rel=1e-12)
+
+
+def test_single_age_rows_reshape_to_country_year_sex_age(installed_pack: Path) -> None:
+    years = [2030, 2025, 2026]
+    df = single_age_population(["UGA", "KEN"], years)
+    arr = df["population"].to_numpy().reshape(2, 3, 2, 101)
+    assert df["iso3"].unique(maintain_order=True).to_list() == ["UGA", "KEN"]  # as asked
+    first = df.filter(pl.col("iso3") == "KEN", pl.col("year") == 2025, pl.col("sex") == "female")
+    np.testing.assert_array_equal(arr[1, 1, 1], first.sort("age")["population"].to_numpy())
+    every = single_age_population(None, 2030)["iso3"].unique(maintain_order=True).to_list()
+    m49 = dict(zip(countries()["iso3"], countries()["m49"], strict=True))
+    assert [m49[c] for c in every] == sorted(m49[c] for c in every)
