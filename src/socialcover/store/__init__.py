@@ -50,6 +50,7 @@ from socialcover.store.audit import (
     recent_activity,
     revert,
 )
+from socialcover.store.backup import BackupReport, backup, restore
 from socialcover.store.engine import (
     SystemActor,
     database_url,
@@ -98,6 +99,7 @@ __all__ = [
     "AuditRecord",
     "AuthenticationError",
     "BackupError",
+    "BackupReport",
     "ConflictError",
     "Contact",
     "EvidenceStrength",
@@ -123,6 +125,7 @@ __all__ = [
     "UserSession",
     "ValidationError",
     "audit_action",
+    "backup",
     "can",
     "change_password",
     "create_api_token",
@@ -148,6 +151,7 @@ __all__ = [
     "reset_password",
     "resolve_api_token",
     "resolve_session",
+    "restore",
     "revert",
     "revoke_api_token",
     "revoke_session",
