@@ -239,9 +239,9 @@ def single_age_population(
     -------
     polars.DataFrame
         iso3, year, sex ("male"/"female"), age (0-100), population (persons, float), source.
-        Rows come in a fixed order: country (as asked; M49 order for ``None``), year (as given), sex (male, then
-        female), age 0-100; so ``population.to_numpy().reshape(n_countries, n_years, 2, 101)``
-        is a valid array view (the costing engine relies on it).
+        Rows come in a fixed order: country (as asked; M49 order for ``None``), year (as
+        given), sex (male, then female), age 0-100; so the population column reshapes to
+        ``(n_countries, n_years, 2, 101)`` (the costing engine relies on it).
 
     Examples
     --------
