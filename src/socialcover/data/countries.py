@@ -96,6 +96,16 @@ _ALIASES: dict[str, str] = {
     "micronesia": "FSM",
     "burma": "MMR",
     "kosovo": "XKX",
+    "hong kong": "HKG",
+    "macao": "MAC",
+    "macau": "MAC",
+    "taiwan": "TWN",
+    "brunei": "BRN",
+    "east timor": "TLS",
+    "the gambia": "GMB",
+    "the bahamas": "BHS",
+    "netherlands": "NLD",
+    "holland": "NLD",
 }
 
 

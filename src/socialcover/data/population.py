@@ -68,7 +68,7 @@ MAX_AGE = 100
 LAST_ESTIMATE_YEAR = 2023
 
 
-def source_label(variant: str, years: Iterable[int] | None = None) -> str:
+def source_label(variant: str) -> str:
     """The ``source`` text for population rows of a variant."""
     label = f"UN WPP 2024 (estimates to {LAST_ESTIMATE_YEAR}, {variant} variant after)"
     return source_text("wpp_population_age5", label)
