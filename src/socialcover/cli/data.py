@@ -125,5 +125,52 @@ def status(fmt: FormatOption = "table") -> None:
     console.print(table)
 
 
+@app.command("fetch")
+def fetch(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Keep the built pack folder here.")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 60.0,
+    retries: Annotated[int, typer.Option(help="Retries after a network error or 5xx.")] = 3,
+    wpp_url: Annotated[str | None, typer.Option(help="Base URL of the WPP CSV files.")] = None,
+    wb_url: Annotated[str | None, typer.Option(help="Base URL of the World Bank API.")] = None,
+    ilostat_url: Annotated[str | None, typer.Option(help="ILOSTAT bulk data URL.")] = None,
+    weo_url: Annotated[str | None, typer.Option(help="URL of the IMF WEO file.")] = None,
+    sdg_url: Annotated[str | None, typer.Option(help="UN SDG API series data URL.")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Build the pack from the official publishers (UN WPP, World Bank, ILOSTAT, IMF, UN SDG)
+    and install it."""
+    from socialcover.data.fetch import FetchSources, fetch_pack
+
+    defaults = FetchSources()
+    sources = FetchSources(
+        wpp=wpp_url or defaults.wpp,
+        worldbank=wb_url or defaults.worldbank,
+        ilostat=ilostat_url or defaults.ilostat,
+        weo=weo_url or defaults.weo,
+        sdg=sdg_url or defaults.sdg,
+    )
+    with _progress_bar("Fetching", fmt == "json") as progress:
+        report = fetch_pack(
+            out, sources=sources, timeout=timeout, retries=retries, progress=progress
+        )
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "message": report.message,
+                    "downloads": [d.to_dict() for d in report.downloads],
+                    "warnings": list(report.warnings),
+                },
+                indent=2,
+            )
+        )
+        return
+    console.print("[green]" + report.message + "[/]")
+    for warning in report.warnings:
+        console.print(f"[yellow]Note:[/] {warning}")
+
+
 def register_top_level(root: typer.Typer) -> None:
     """Commands that live at the top level but belong to the data domain (``country``)."""

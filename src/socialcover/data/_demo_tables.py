@@ -15,7 +15,16 @@ import numpy as np
 import polars as pl
 
 from socialcover.data import _demography as dm
-from socialcover.data.catalog import BY_ID, WEO_UNITS
+from socialcover.data.catalog import (
+    BY_ID,
+    WEO_UNITS,
+)
+from socialcover.data.catalog import (
+    ILO_CONTINGENCY_LABELS as CONTINGENCY_LABELS,
+)
+from socialcover.data.catalog import (
+    ILO_GLOBAL_CONTINGENCIES as GLOBAL_NAMES,
+)
 
 ISO3, M49, NAME = "XDM", 9990, "Demoland"
 LAST_ACTUAL = 2024
@@ -85,27 +94,6 @@ WEO_LABELS: dict[str, str] = {
     "PPPPC": "Gross domestic product per capita, current prices",
 }
 
-CONTINGENCY_LABELS: dict[str, str] = {
-    "SOC_CONTIG_TOTAL": "Population covered by at least one social protection cash benefit",
-    "SOC_CONTIG_CHILD": "Children/households receiving child/family cash benefits",
-    "SOC_CONTIG_MAT": "Mothers with newborns receiving maternity cash benefits",
-    "SOC_CONTIG_DISAB": "Persons with severe disabilities receiving disability cash benefits",
-    "SOC_CONTIG_UNE": "Unemployed receiving unemployment cash benefits",
-    "SOC_CONTIG_PENSION": "Persons above statutory retirement age receiving an old-age pension",
-    "SOC_CONTIG_VULN": "Vulnerable persons covered by social assistance",
-    "SOC_CONTIG_POOR": "Poor persons covered by social protection (SOC_CONTIG_POOR)",
-    "SOC_CONTIG_INJ": "Labour force covered in the event of work injury",
-}
-GLOBAL_NAMES = {
-    "SOC_CONTIG_TOTAL": "at_least_one_benefit",
-    "SOC_CONTIG_CHILD": "children",
-    "SOC_CONTIG_MAT": "mothers_with_newborns",
-    "SOC_CONTIG_DISAB": "persons_with_severe_disabilities",
-    "SOC_CONTIG_UNE": "unemployed",
-    "SOC_CONTIG_PENSION": "older_persons_pension",
-    "SOC_CONTIG_VULN": "vulnerable_social_assistance",
-    "SOC_CONTIG_INJ": "employment_injury",
-}
 #: Latest coverage (%, 2023) by contingency and sex (T, F, M); None = not published.
 COVERAGE_2023: dict[str, tuple[float | None, float | None, float | None]] = {
     "SOC_CONTIG_TOTAL": (21.3, 19.9, 22.7),

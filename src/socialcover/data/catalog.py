@@ -69,6 +69,30 @@ WEO_UNITS: dict[str, str] = {
     "PPPPC": "international dollars",
 }
 
+#: ILOSTAT SDG 1.3.1 contingency codes (classif1) and their labels.
+ILO_CONTINGENCY_LABELS: dict[str, str] = {
+    "SOC_CONTIG_TOTAL": "Population covered by at least one social protection cash benefit",
+    "SOC_CONTIG_CHILD": "Children/households receiving child/family cash benefits",
+    "SOC_CONTIG_MAT": "Mothers with newborns receiving maternity cash benefits",
+    "SOC_CONTIG_DISAB": "Persons with severe disabilities receiving disability cash benefits",
+    "SOC_CONTIG_UNE": "Unemployed receiving unemployment cash benefits",
+    "SOC_CONTIG_PENSION": "Persons above statutory retirement age receiving an old-age pension",
+    "SOC_CONTIG_VULN": "Vulnerable persons covered by social assistance",
+    "SOC_CONTIG_POOR": "Poor persons covered by social protection (SOC_CONTIG_POOR)",
+    "SOC_CONTIG_INJ": "Labour force covered in the event of work injury",
+}
+#: Names used for the contingencies in the ILO global series file.
+ILO_GLOBAL_CONTINGENCIES: dict[str, str] = {
+    "SOC_CONTIG_TOTAL": "at_least_one_benefit",
+    "SOC_CONTIG_CHILD": "children",
+    "SOC_CONTIG_MAT": "mothers_with_newborns",
+    "SOC_CONTIG_DISAB": "persons_with_severe_disabilities",
+    "SOC_CONTIG_UNE": "unemployed",
+    "SOC_CONTIG_PENSION": "older_persons_pension",
+    "SOC_CONTIG_VULN": "vulnerable_social_assistance",
+    "SOC_CONTIG_INJ": "employment_injury",
+}
+
 _SEX3 = ("male", "female", "both")
 
 

@@ -19,7 +19,6 @@ it twice is a no-op.
 
 from __future__ import annotations
 
-import gzip
 import json
 import tempfile
 from pathlib import Path
@@ -37,6 +36,7 @@ from socialcover.data._demo_tables import (
     wdi_indicators,
     weo,
 )
+from socialcover.data._packfile import write_dataset
 from socialcover.data.catalog import BY_ID
 from socialcover.data.pack import ImportReport, ProgressCallback, install_pack
 
@@ -276,19 +276,6 @@ def _fertility() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=BY_ID["wpp_fertility"].columns, orient="row")
 
 
-def _write(frame: pl.DataFrame, folder: Path, dataset_id: str) -> None:
-    spec = BY_ID[dataset_id]
-    out = frame.select(list(spec.columns)).with_columns(
-        pl.col(c).replace_strict({True: "True", False: "False"}, return_dtype=pl.Utf8)
-        for c, t in spec.columns.items()
-        if t == pl.Boolean
-    )
-    text = out.write_csv(null_value="").encode("utf-8")
-    path = folder / spec.path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(text, mtime=0) if spec.path.endswith(".gz") else text)
-
-
 def build_demo_pack(folder: Path) -> Path:
     """Write the Demoland pack (every file of the ../shared/data layout) into ``folder``.
 
@@ -319,7 +306,7 @@ def build_demo_pack(folder: Path) -> Path:
         "ilo_sdg131_global": coverage_global(),
     }
     for dataset_id, frame in tables.items():
-        _write(frame, folder, dataset_id)
+        write_dataset(frame, folder, dataset_id)
     (folder / "provenance.json").write_text(
         json.dumps({"*": PROVENANCE}, indent=2) + "\n", encoding="utf-8"
     )
