@@ -13,8 +13,12 @@ from socialcover.web import Settings, create_app
 
 
 @pytest.fixture
-def web_settings(tmp_path: Path) -> Settings:
+def web_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     """Settings for one test: its own database, upload folder and secret."""
+    import os
+
+    if "SOCIALCOVER_HOME" not in os.environ:  # keep PDFs and keys out of the real home
+        monkeypatch.setenv("SOCIALCOVER_HOME", str(tmp_path / "home"))
     return Settings(
         database_url=f"sqlite:///{tmp_path / 'web.db'}",
         secret_key="test-secret",

@@ -9,11 +9,13 @@ def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
     from socialcover.web.routes import (
         actors,
+        api_costing,
         api_data,
         api_library,
         api_practices,
         api_search,
         auth,
+        costing,
         country,
         home,
         practices,
@@ -27,9 +29,11 @@ def include_all(app: FastAPI) -> None:
         practices,
         publications,
         actors,
+        costing,
         api_data,
         api_practices,
         api_library,
         api_search,
+        api_costing,
     ):
         app.include_router(module.router)
