@@ -172,3 +172,54 @@ def test_monte_carlo_option(pack: Path) -> None:
     assert p.returncode == 0, p.stderr
     bands = json.loads(p.stdout)["monte_carlo"]
     assert {"year", "p5", "p50", "p95"} <= set(bands[0])
+
+
+def test_tornado_compare_and_chart(pack: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text(
+        yaml.safe_dump(
+            {"name": "campaign", "country": "KEN", "package": "campaign-basic", "horizon": 2028}
+        ),
+        encoding="utf-8",
+    )
+    chart = tmp_path / "c.svg"
+    p = run(
+        "cost",
+        "--country",
+        "KEN",
+        "--package",
+        "spf-four-guarantees",
+        "--horizon",
+        "2028",
+        "--tornado",
+        "--compare",
+        str(other),
+        "--chart",
+        str(chart),
+        "--format",
+        "json",
+        home=pack,
+    )
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert {r["parameter"] for r in doc["tornado"]} >= {"takeup", "population"}
+    assert {r["scenario"] for r in doc["comparison"]} == {"spf-four-guarantees", "campaign"}
+    assert "<svg" in chart.read_text()
+
+
+def test_bad_chart_extension_writes_nothing(pack: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    p = run(
+        "cost",
+        "--country",
+        "KEN",
+        "--package",
+        "spf-four-guarantees",
+        "--out",
+        str(out),
+        "--chart",
+        str(tmp_path / "c.gif"),
+        home=pack,
+    )
+    assert p.returncode == 2 and ".svg or .png" in p.stderr
+    assert list(tmp_path.iterdir()) == []

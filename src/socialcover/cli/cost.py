@@ -93,6 +93,13 @@ def cost(
     fmt: str = typer.Option("table", "--format", help="table or json (to standard output)."),
     monte_carlo: int = typer.Option(0, "--monte-carlo", help="Monte Carlo draws (0 = none)."),
     seed: int = typer.Option(20250101, "--seed", help="Seed of the Monte Carlo draws."),
+    tornado: bool = typer.Option(False, "--tornado", help="One-way sensitivities (last year)."),
+    compare: list[Path] = typer.Option(
+        [], "--compare", help="Another scenario file to compare with (repeatable)."
+    ),
+    chart: Path | None = typer.Option(
+        None, "--chart", help="Render a chart (.svg or .png): bands with --monte-carlo."
+    ),
 ) -> None:
     """Project the cost of a benefit package, year by year (% of GDP, US$, financing gap)."""
     from socialcover.costing import ScenarioError, load_scenario, project_costs
@@ -107,8 +114,18 @@ def cost(
         )
     data = _scenario_dict(scenario, country, all_countries, countries, package, base_year, horizon)
     s = load_scenario(data)  # validated completely before anything runs
+    others = [
+        load_scenario(_scenario_dict(c, None, False, None, None, None, None)) for c in compare
+    ]
     if out is not None:
         check_output_path(out)
+    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
+        raise ScenarioError(
+            f"Cannot render a chart to {chart.name!r}.",
+            code="costing.bad-output",
+            key="chart",
+            hint="Use a name ending in .svg or .png.",
+        )
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -119,15 +136,35 @@ def cost(
     ) as progress:
         task = progress.add_task("Projecting costs", total=None)
         result = project_costs(s)
-        bands = None
+        bands = mc = None
         if monte_carlo > 0:
             from socialcover.costing.uncertainty import monte_carlo as run_mc
 
             progress.update(task, description=f"Monte Carlo ({monte_carlo} draws)")
-            bands = run_mc(s, draws=monte_carlo, seed=seed).bands
+            mc = run_mc(s, draws=monte_carlo, seed=seed)
+            bands = mc.bands
+        sens = None
+        if tornado:
+            from socialcover.costing.uncertainty import tornado as run_tornado
+
+            progress.update(task, description="One-way sensitivities")
+            sens = run_tornado(s)
+        comparison = None
+        if others:
+            from socialcover.costing.uncertainty import compare as run_compare
+
+            progress.update(task, description="Comparing scenarios")
+            comparison = run_compare([s, *others])
         if out is not None:
             progress.update(task, description=f"Writing {out.name}")
             write_result(result, out)
+        if chart is not None:
+            from socialcover.costing import charts
+
+            spec = (
+                charts.bands_chart(mc) if mc is not None else charts.cost_by_benefit_chart(result)
+            )
+            charts.render_chart(spec, chart)
     grouped = aggregate(result, by) if by else None
     if fmt == "json":
         doc: dict[str, Any] = {"rows": result.to_rows()}
@@ -137,17 +174,43 @@ def cost(
             doc["missing"] = missing_table(result).to_dicts()
         if bands is not None:
             doc["monte_carlo"] = bands.to_dicts()
+        if sens is not None:
+            doc["tornado"] = sens.to_dicts()
+        if comparison is not None:
+            doc["comparison"] = comparison.to_dicts()
         print(json.dumps(doc, indent=1, allow_nan=False, default=str))
         return
     _print_tables(result, grouped, bands)
+    if sens is not None:
+        _print_frame("One-way sensitivities: total cost, % of GDP", sens)
+    if comparison is not None:
+        import polars as pl
+
+        wide = comparison.pivot(on="scenario", index=["iso3", "year"], values="cost_pct_gdp")
+        _print_frame("Scenarios compared: total cost, % of GDP", wide.sort("iso3", "year"))
+        diffs = comparison.filter(pl.col("scenario") != comparison["scenario"][0])
+        _print_frame(
+            "Differences from the first scenario, % of GDP points",
+            diffs.select("scenario", "iso3", "year", "diff_cost_pct_gdp"),
+        )
     if result.missing:
         miss = missing_table(result)
         console.print(
             f"[yellow]{miss.height} countries not costed:[/] "
             + "; ".join(f"{r['iso3']} ({r['reason']})" for r in miss.iter_rows(named=True))
         )
-    if out is not None:
-        console.print(f"Wrote {out}")
+    for written in (out, chart):
+        if written is not None:
+            console.print(f"Wrote {written}")
+
+
+def _print_frame(title: str, frame: Any) -> None:
+    table = Table(title=title)
+    for c in frame.columns:
+        table.add_column(str(c), justify="left" if frame[c].dtype == str else "right")
+    for row in frame.iter_rows():
+        table.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
 
 
 def _print_tables(result: Any, grouped: Any, bands: Any) -> None:
