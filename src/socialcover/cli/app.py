@@ -35,6 +35,8 @@ def _register() -> None:
     __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
     __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
     __import__("socialcover.cli.query", fromlist=["x"]).register(app, data_cli.app)
+    __import__("socialcover.cli.db", fromlist=["x"]).register(app)
+    __import__("socialcover.cli.admin", fromlist=["x"]).register(app)
 
 
 _register()

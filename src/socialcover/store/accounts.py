@@ -21,7 +21,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from socialcover.store._errors import (
@@ -137,9 +137,10 @@ def _organisation(
     if isinstance(organisation, int):
         org = session.get(Organisation, organisation)
     else:
+        key = organisation.strip().lower()
         org = session.scalars(
             select(Organisation).where(
-                func.lower(Organisation.name) == organisation.strip().lower()
+                or_(func.lower(Organisation.name) == key, func.lower(Organisation.acronym) == key)
             )
         ).first()
     if org is not None:
@@ -177,7 +178,7 @@ def create_user(
 ) -> User:
     """Register a person (needs ``user.manage``); the e-mail must be new.
 
-    ``organisation`` is an id or a name; an unknown name is registered when its
+    ``organisation`` is an id, a name or an acronym; an unknown name is registered when its
     ``organisation_type`` (an :class:`~socialcover.store.vocabulary.ActorType`) is given.
     """
     require(getattr(actor, "role", None), "user.manage")
