@@ -213,37 +213,80 @@ def test_bad_input_says_what_and_how(
 
 
 def test_annual_totals_deviate_from_wpp_no_more_than_wpp_itself(installed_pack: Path) -> None:
-    # Between two 5-year points, a year's total may differ from WPP's annual pop_jul1 only by as
-    # much as WPP's own two tables (group sums vs annual totals) differ at those points.
+    # Between two 5-year points, a year's total (and, from 2025, each sex's total) may differ
+    # from WPP's annual 1 July totals only by as much as WPP's own two tables (group sums vs
+    # annual totals) differ at those points.
     years = list(range(1990, 2101))
     ours = (
         single_age_population(None, years)
-        .group_by("iso3", "year")
+        .group_by("iso3", "year", "sex")
         .agg(pl.col("population").sum().alias("ours"))
     )
-    annual = scan("wpp_population_total").select("iso3", "year", "pop_jul1").collect()
-    knots = (
-        scan("wpp_population_age5")
-        .group_by("iso3", "year")
-        .agg(pl.col("population").sum().alias("groups"))
+    annual = (
+        scan("wpp_population_total")
+        .select("iso3", "year", "pop_jul1", "pop_male_jul1", "pop_female_jul1")
         .collect()
-        .join(annual, on=["iso3", "year"])
-        .with_columns((pl.col("groups") / pl.col("pop_jul1") - 1).abs().alias("knot_dev"))
-        .select("iso3", pl.col("year").alias("knot"), "knot_dev")
+        .unpivot(
+            index=["iso3", "year"],
+            on=["pop_jul1", "pop_male_jul1", "pop_female_jul1"],
+            variable_name="sex",
+            value_name="wpp",
+        )
+        .with_columns(
+            pl.col("sex").replace_strict(
+                {"pop_jul1": "both", "pop_male_jul1": "male", "pop_female_jul1": "female"}
+            )
+        )
+        .drop_nulls("wpp")
     )
-    joined = ours.join(annual, on=["iso3", "year"]).with_columns(
-        (pl.col("ours") / pl.col("pop_jul1") - 1).abs().alias("dev"),
+    ours = pl.concat(
+        [
+            ours,
+            ours.group_by("iso3", "year").agg(pl.lit("both").alias("sex"), pl.col("ours").sum()),
+        ],
+        how="diagonal",
+    )
+    groups5 = (
+        scan("wpp_population_age5")
+        .group_by("iso3", "year", "sex")
+        .agg(pl.col("population").sum().alias("ours"))
+        .collect()
+    )
+    groups5 = pl.concat(
+        [
+            groups5,
+            groups5.group_by("iso3", "year").agg(pl.lit("both").alias("sex"), pl.col("ours").sum()),
+        ],
+        how="diagonal",
+    )
+    knot_dev = (
+        groups5.join(annual, on=["iso3", "year", "sex"])
+        .with_columns((pl.col("ours") / pl.col("wpp") - 1).abs().alias("dev"))
+        .group_by("iso3", "year")
+        .agg(pl.col("dev").max().alias("knot_dev"))  # worst of both sexes and the total
+    )
+    joined = ours.join(annual, on=["iso3", "year", "sex"]).with_columns(
+        (pl.col("ours") / pl.col("wpp") - 1).abs().alias("dev"),
         (pl.col("year") // 5 * 5).alias("k0"),
         (pl.col("year") // 5 * 5 + 5).clip(upper_bound=2100).alias("k1"),
     )
     bound = (
-        joined.join(knots.rename({"knot": "k0", "knot_dev": "d0"}), on=["iso3", "k0"])
-        .join(knots.rename({"knot": "k1", "knot_dev": "d1"}), on=["iso3", "k1"])
+        joined.join(knot_dev.rename({"year": "k0", "knot_dev": "d0"}), on=["iso3", "k0"])
+        .join(knot_dev.rename({"year": "k1", "knot_dev": "d1"}), on=["iso3", "k1"])
         .with_columns(pl.max_horizontal("d0", "d1").alias("allowed"))
     )
-    assert bound.height == joined.height > 236 * 100
-    worst = bound.filter(pl.col("dev") > pl.col("allowed") * 1.000001 + 1e-9)
-    assert worst.height == 0, worst.head()
+    assert bound.height == joined.height > 236 * 111
+    assert set(bound["sex"]) == {"both", "male", "female"}
+    # WPP rounds the annual total and the two sex totals separately: allow 2 persons for that.
+    worst = bound.filter(pl.col("dev") > pl.col("allowed") * 1.000001 + 2 / pl.col("wpp"))
+    assert worst.height == 0, worst.select(
+        "iso3", "year", "sex", "ours", "wpp", "dev", "allowed"
+    ).head(12)
+    # and by sex, from 2026, WPP's annual sex totals are met to within 0.03 % (places of
+    # 100,000 or more; tiny territories differ more between WPP's own tables)
+    by_sex = bound.filter(pl.col("sex") != "both", pl.col("year") > 2025, pl.col("wpp") > 1e5)
+    assert by_sex.height > 0
+    assert by_sex["dev"].max() < 3e-4
 
 
 def test_single_age_population_of_a_group_is_per_member(installed_pack: Path) -> None:

@@ -131,6 +131,24 @@ def graduate(groups: FloatArray) -> FloatArray:
     return out
 
 
+def bracket(
+    knot_years: NDArray[np.int64], years: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], FloatArray]:
+    """For each year: the knot at or before it, the next knot, and the weight of the next one.
+
+    A knot year gets weight 0 on itself (so it is reproduced exactly).
+    """
+    k = np.searchsorted(knot_years, years, side="right") - 1
+    k = np.clip(k, 0, len(knot_years) - 2)
+    span = (knot_years[k + 1] - knot_years[k]).astype(np.float64)
+    w = (years - knot_years[k]).astype(np.float64) / span
+    at_knot_right = w >= 1.0  # the last knot year itself
+    k = np.where(at_knot_right, k + 1, k)
+    w = np.where(at_knot_right, 0.0, w)
+    k_next = np.minimum(k + 1, len(knot_years) - 1)
+    return k, k_next, w
+
+
 def annual_groups(
     knot_years: NDArray[np.int64],
     knot_values: FloatArray,
@@ -161,14 +179,7 @@ def annual_groups(
         differences between WPP's annual totals and its 5-year group sums, so the series stays
         continuous and exact at the knots.
     """
-    k = np.searchsorted(knot_years, years, side="right") - 1
-    k = np.clip(k, 0, len(knot_years) - 2)
-    span = (knot_years[k + 1] - knot_years[k]).astype(np.float64)
-    w = (years - knot_years[k]).astype(np.float64) / span
-    at_knot_right = w >= 1.0  # the last knot year itself
-    k = np.where(at_knot_right, k + 1, k)
-    w = np.where(at_knot_right, 0.0, w)
-    k_next = np.minimum(k + 1, len(knot_years) - 1)
+    k, k_next, w = bracket(knot_years, years)
     shape_w = (1, len(years)) + (1,) * (knot_values.ndim - 2)
     wb = w.reshape(shape_w)
     out = knot_values[:, k] * (1.0 - wb) + knot_values[:, k_next] * wb

@@ -10,8 +10,10 @@ module fills in the rest:
    1 July total (``pop_jul1``), with the small gap between WPP's annual totals and its group sums
    at the 5-year points carried through linearly
    (:func:`~socialcover.data.interpolation.annual_groups`).
-   At the 5-year points the published values are returned exactly. Where the pack has no annual
-   total (a location without one) the groups are left unconstrained.
+   From 2025, where WPP also gives annual totals by sex (``pop_male_jul1``,
+   ``pop_female_jul1``), each sex is constrained to its own total the same way. At the 5-year
+   points the published values are returned exactly. Where the pack has no annual total (a
+   location without one) the groups are left unconstrained.
 2. **Low and high variants.** The pack has annual totals for the medium variant only. A low or
    high year is the medium year plus the variant's difference from the medium at the 5-year
    points, interpolated linearly from zero in 2023 (the last estimate year, where the variants
@@ -45,7 +47,7 @@ from socialcover.data._home import current_pack
 from socialcover.data._sources import source_text
 from socialcover.data._store import scan
 from socialcover.data.countries import Area, resolve_areas
-from socialcover.data.interpolation import annual_groups, graduate
+from socialcover.data.interpolation import annual_groups, bracket, graduate
 from socialcover.errors import InputError
 
 __all__ = [
@@ -82,6 +84,7 @@ class _Knots:
     low: NDArray[np.float64]
     high: NDArray[np.float64]
     totals: NDArray[np.float64]  # (L, LAST_YEAR - FIRST_YEAR + 1) pop_jul1, NaN where absent
+    sex_totals: NDArray[np.float64]  # (L, LAST_YEAR - FIRST_YEAR + 1, S) by sex (2025+ only)
 
 
 def _pack_key() -> str:
@@ -127,17 +130,27 @@ def _knots(_key: str) -> _Knots:
     totals_df = (
         scan("wpp_population_total")
         .filter(pl.col("year").is_between(FIRST_YEAR, LAST_YEAR))
-        .select("loc_code", "year", "pop_jul1")
+        .select("loc_code", "year", "pop_jul1", "pop_male_jul1", "pop_female_jul1")
         .collect()
     )
-    totals = np.full((len(loc_codes), LAST_YEAR - FIRST_YEAR + 1), np.nan)
+    n_all = LAST_YEAR - FIRST_YEAR + 1
+    totals = np.full((len(loc_codes), n_all), np.nan)
+    sex_totals = np.full((len(loc_codes), n_all, len(SEXES)), np.nan)
     codes = totals_df["loc_code"].to_numpy()
     pos = np.searchsorted(loc_codes, codes)
     pos = np.clip(pos, 0, len(loc_codes) - 1)
     known = loc_codes[pos] == codes
-    totals[pos[known], totals_df["year"].to_numpy()[known] - FIRST_YEAR] = (
-        totals_df["pop_jul1"].cast(pl.Float64).to_numpy()[known]
-    )
+    rows, cols = pos[known], totals_df["year"].to_numpy()[known] - FIRST_YEAR
+
+    def values_of(column: str) -> NDArray[np.float64]:
+        out: NDArray[np.float64] = (
+            totals_df[column].cast(pl.Float64).fill_null(np.nan).to_numpy()[known]
+        )
+        return out
+
+    totals[rows, cols] = values_of("pop_jul1")
+    sex_totals[rows, cols, 0] = values_of("pop_male_jul1")
+    sex_totals[rows, cols, 1] = values_of("pop_female_jul1")
     return _Knots(
         loc_codes=loc_codes,
         iso3=[iso_by_code.get(int(c)) for c in loc_codes],
@@ -145,6 +158,7 @@ def _knots(_key: str) -> _Knots:
         low=arrays[1],
         high=arrays[2],
         totals=totals,
+        sex_totals=sex_totals,
     )
 
 
@@ -187,6 +201,21 @@ def _annual(
     knot_totals = totals[:, KNOTS - FIRST_YEAR]
     year_totals = totals[:, years - FIRST_YEAR]
     out = annual_groups(KNOTS, medium, years, np.concatenate([year_totals, knot_totals], axis=1))
+    # Where WPP gives totals by sex for the year and both surrounding points (2025 onwards),
+    # constrain each sex to its own annual total instead.
+    sex_totals = kn.sex_totals[loc_index]
+    k, k_next, w = bracket(KNOTS, years)
+    for s in range(len(SEXES)):
+        by_year = sex_totals[:, years - FIRST_YEAR, s]
+        at_knots = sex_totals[:, KNOTS - FIRST_YEAR, s]
+        usable = (
+            np.isfinite(by_year) & np.isfinite(at_knots[:, k]) & np.isfinite(at_knots[:, k_next])
+        ) & (w > 0)
+        if usable.any():
+            own = annual_groups(
+                KNOTS, medium[:, :, s], years, np.concatenate([by_year, at_knots], axis=1)
+            )
+            out[:, :, s] = np.where(usable[..., None], own, out[:, :, s])
     if variant == "medium":
         return out
     other = (kn.low if variant == "low" else kn.high)[loc_index]
