@@ -143,7 +143,9 @@ def read_source(spec: DatasetSpec, pack: Path) -> tuple[bytes, str, int]:
 
 
 def _header(spec: DatasetSpec, text: bytes) -> list[str]:
-    first = text.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    end = text.find(b"\n")
+    first = text[: end if end >= 0 else len(text)].decode("utf-8", errors="replace")
+    first = first.lstrip("\ufeff")
     return next(csv.reader([first.rstrip("\r")]), [])
 
 
@@ -270,8 +272,32 @@ def _row_checks(
     spec: DatasetSpec, frame: pl.DataFrame, known_iso3: set[str] | None
 ) -> Iterable[Problem]:
     f = spec.path
+    masks: dict[str, pl.Expr] = {f"null:{c}": pl.col(c).is_null() for c in spec.key}
+    masks.update({f"neg:{c}": pl.col(c) < 0 for c in spec.non_negative})
+    for col, (lo, hi) in spec.ranges.items():
+        masks[f"range:{col}"] = (pl.col(col) < lo) | (pl.col(col) > hi)
+    for col, values in spec.allowed.items():
+        masks[f"allowed:{col}"] = pl.col(col).is_not_null() & ~pl.col(col).is_in(list(values))
+    if spec.unit_column is not None:
+        code_col, unit_col, expected = spec.unit_column
+        want = pl.col(code_col).replace_strict(expected, default=None, return_dtype=pl.Utf8)
+        masks["unit"] = want.is_not_null() & (pl.col(unit_col) != want)
+    if spec.iso3_column and known_iso3 is not None:
+        c = pl.col(spec.iso3_column)
+        masks["iso3"] = c.is_not_null() & ~c.is_in(sorted(known_iso3))
+    # One parallel pass counts every violation; the first bad row is looked up only on failure.
+    counts = frame.select([m.fill_null(False).sum().alias(k) for k, m in masks.items()]).row(
+        0, named=True
+    )
+
+    def first(name: str) -> tuple[int, int] | None:
+        if not counts[name]:
+            return None
+        found = _first(frame, masks[name])
+        return (found[0], int(counts[name])) if found else None
+
     for col in spec.key:
-        hit = _first(frame, pl.col(col).is_null())
+        hit = first(f"null:{col}")
         if hit:
             i, n = hit
             yield Problem(
@@ -305,7 +331,7 @@ def _row_checks(
             column=None,
         )
     for col in spec.non_negative:
-        hit = _first(frame, pl.col(col) < 0)
+        hit = first(f"neg:{col}")
         if hit:
             i, n = hit
             unit = spec.units.get(col, "")
@@ -321,7 +347,7 @@ def _row_checks(
                 column=col,
             )
     for col, (lo, hi) in spec.ranges.items():
-        hit = _first(frame, (pl.col(col) < lo) | (pl.col(col) > hi))
+        hit = first(f"range:{col}")
         if hit:
             i, n = hit
             range_unit = spec.units.get(col)
@@ -337,7 +363,7 @@ def _row_checks(
                 column=col,
             )  # fmt: skip
     for col, values in spec.allowed.items():
-        hit = _first(frame, pl.col(col).is_not_null() & ~pl.col(col).is_in(list(values)))
+        hit = first(f"allowed:{col}")
         if hit:
             i, n = hit
             yield Problem(
@@ -351,8 +377,7 @@ def _row_checks(
             )
     if spec.unit_column is not None:
         code_col, unit_col, expected = spec.unit_column
-        want = pl.col(code_col).replace_strict(expected, default=None, return_dtype=pl.Utf8)
-        hit = _first(frame, want.is_not_null() & (pl.col(unit_col) != want))
+        hit = first("unit")
         if hit:
             i, n = hit
             code = frame[code_col][i]
@@ -368,7 +393,7 @@ def _row_checks(
             )
     if spec.iso3_column and known_iso3 is not None:
         col = spec.iso3_column
-        hit = _first(frame, pl.col(col).is_not_null() & ~pl.col(col).is_in(sorted(known_iso3)))
+        hit = first("iso3")
         if hit:
             i, n = hit
             bad = str(frame[col][i])
