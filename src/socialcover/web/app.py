@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import error_shape
 from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
+from socialcover.web.jobs import JobRegistry
 from socialcover.web.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret = settings.resolved_secret()
     app.state.jobs = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="job")
+    app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
     error_shape.install(app)
 
     @app.middleware("http")

@@ -14,12 +14,14 @@ def include_all(app: FastAPI) -> None:
         api_library,
         api_practices,
         api_search,
+        api_surveys,
         auth,
         costing,
         country,
         home,
         practices,
         publications,
+        surveys,
     )
 
     for module in (
@@ -30,10 +32,12 @@ def include_all(app: FastAPI) -> None:
         publications,
         actors,
         costing,
+        surveys,
         api_data,
         api_practices,
         api_library,
         api_search,
         api_costing,
+        api_surveys,
     ):
         app.include_router(module.router)

@@ -1,0 +1,188 @@
+"""Background jobs for survey indicator tables: a thread pool, progress, results on disk.
+
+A job lives in ``<upload_dir>/<owner id>/<job id>/``: the uploaded survey, its mapping, a
+``status.json`` (written atomically: temp file then rename) and, once done, ``result.parquet``.
+Only the uploader can see a job (others get 404, so its existence is not revealed). The page
+polls the status with HTMX; the API returns the same status as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from socialcover.errors import NotFoundError, SocialcoverError
+
+SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
+
+
+@dataclass
+class JobStatus:
+    """Where a job is."""
+
+    id: str
+    owner_id: int
+    filename: str
+    state: str = "queued"  # queued | running | done | failed
+    step: int = 0
+    steps: int = 0
+    label: str = ""
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    rows: int | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def percent(self) -> int:
+        """Progress in percent (100 when done)."""
+        if self.state == "done":
+            return 100
+        return int(100 * self.step / self.steps) if self.steps else 0
+
+
+class JobRegistry:
+    """The jobs of one app: submitted to a thread pool, status kept on disk."""
+
+    def __init__(self, root: Path, pool: ThreadPoolExecutor) -> None:
+        self.root = root
+        self.pool = pool
+        self._lock = threading.Lock()
+
+    def _dir(self, owner_id: int, job_id: str) -> Path:
+        if not job_id.isalnum():
+            raise NotFoundError(
+                f"No survey job {job_id!r}.",
+                code="survey.job-not-found",
+                hint="List your jobs at /surveys.",
+            )
+        return self.root / str(owner_id) / job_id
+
+    def _write(self, status: JobStatus) -> None:
+        path = self._dir(status.owner_id, status.id) / "status.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(status)), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def create(self, owner_id: int, filename: str) -> tuple[JobStatus, Path]:
+        """A new job folder for ``owner_id``; returns its status and folder."""
+        suffix = Path(filename).suffix.lower()
+        if suffix not in SURVEY_SUFFIXES:
+            raise SocialcoverError(
+                f"Cannot read a survey from {filename!r} (a {suffix or 'nameless'} file).",
+                code="survey.format",
+                hint=f"Upload a {', '.join(SURVEY_SUFFIXES)} file.",
+            )
+        job_id = secrets.token_hex(8)
+        folder = self._dir(owner_id, job_id)
+        folder.mkdir(parents=True)
+        status = JobStatus(id=job_id, owner_id=owner_id, filename=Path(filename).name)
+        self._write(status)
+        return status, folder
+
+    def get(self, owner_id: int, job_id: str) -> JobStatus:
+        """A job of ``owner_id`` (404 for anyone else's or an unknown id)."""
+        path = self._dir(owner_id, job_id) / "status.json"
+        if not path.exists():
+            raise NotFoundError(
+                f"No survey job {job_id!r}.",
+                code="survey.job-not-found",
+                hint="List your jobs at /surveys.",
+            )
+        return JobStatus(**json.loads(path.read_text(encoding="utf-8")))
+
+    def list_jobs(self, owner_id: int) -> list[JobStatus]:
+        """The jobs of ``owner_id``, newest first."""
+        folder = self.root / str(owner_id)
+        if not folder.exists():
+            return []
+        out = []
+        for d in folder.iterdir():
+            if (d / "status.json").exists():
+                out.append(JobStatus(**json.loads((d / "status.json").read_text("utf-8"))))
+        return sorted(out, key=lambda j: -j.created)
+
+    def result(self, owner_id: int, job_id: str) -> pl.DataFrame:
+        """The indicator table of a finished job."""
+        status = self.get(owner_id, job_id)
+        if status.state != "done":
+            raise SocialcoverError(
+                f"Job {job_id} is {status.state}; it has no result yet.",
+                code="survey.job-not-done",
+                hint="Wait for it to finish (its status says how far it is).",
+            )
+        return pl.read_parquet(self._dir(owner_id, job_id) / "result.parquet")
+
+    def submit(
+        self,
+        status: JobStatus,
+        mapping_text: str,
+        codes: list[str] | None,
+        lonely_psu: str | None = None,
+    ) -> None:
+        """Run the indicator table of a job in the thread pool."""
+        self.pool.submit(self._run, status, mapping_text, codes, lonely_psu)
+
+    def _run(
+        self,
+        status: JobStatus,
+        mapping_text: str,
+        codes: list[str] | None,
+        lonely_psu: str | None,
+    ) -> None:
+        from socialcover.indicators import compute_indicators
+        from socialcover.survey.io import Mapping, apply_mapping, read_survey, read_value_labels
+
+        folder = self._dir(status.owner_id, status.id)
+        source = folder / f"survey{Path(status.filename).suffix.lower()}"
+        status.state, status.label = "running", "reading"
+        self._write(status)
+        try:
+            import yaml
+
+            mapping = None
+            if mapping_text.strip():
+                raw = yaml.safe_load(mapping_text)
+                mapping = Mapping.from_dict(raw, source=f"{status.filename} mapping")
+            frame = read_survey(source)
+            if mapping is not None:
+                frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
+            status.rows = frame.height
+
+            def progress(step: int, steps: int, label: str) -> None:
+                status.step, status.steps, status.label = step, steps, label
+                self._write(status)
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # fragile cells are flagged in the table
+                table = compute_indicators(
+                    frame,
+                    codes=codes,
+                    mapping=mapping,
+                    progress=progress,
+                    lonely_psu=lonely_psu,  # type: ignore[arg-type]
+                )
+            tmp = folder / "result.tmp.parquet"
+            table.to_polars().write_parquet(tmp)
+            os.replace(tmp, folder / "result.parquet")
+            status.state, status.label = "done", "done"
+        except SocialcoverError as exc:
+            status.state, status.error = "failed", exc.to_dict()
+        except Exception as exc:  # a job must always end with a status the user can read
+            status.state = "failed"
+            status.error = {
+                "code": "survey.job-failed",
+                "message": f"The indicator table could not be computed: {type(exc).__name__}.",
+                "hint": "Check the file and the mapping; if they are right, report the job id.",
+            }
+        status.finished = time.time()
+        self._write(status)

@@ -1,0 +1,106 @@
+"""Survey upload: the indicator job runs in the background with progress; results are private."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from fastapi.testclient import TestClient
+
+from socialcover.testing import synthetic_survey
+
+from .conftest import csrf_of, sign_in
+
+CODES = "coverage.older_persons, coverage.children"
+
+
+@pytest.fixture(scope="module")
+def survey_csv() -> bytes:
+    frame = synthetic_survey(3_000, seed=7)
+    buf = io.BytesIO()
+    frame.write_csv(buf)
+    return buf.getvalue()
+
+
+def _wait(client: TestClient, job: str, timeout: float = 60) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        html = client.get(f"/surveys/{job}/status").text
+        if 'data-state="done"' in html or 'data-state="failed"' in html:
+            return html
+        assert 'hx-trigger="every 1s"' in html  # still polling
+        time.sleep(0.2)
+    raise AssertionError("job did not finish")
+
+
+def test_upload_runs_job_with_progress_and_downloads(
+    client: TestClient, users: dict[str, str], survey_csv: bytes, tmp_path: Path
+) -> None:
+    sign_in(client, users["contributor"])
+    resp = client.post(
+        "/surveys",
+        data={"codes": CODES, "lonely_psu": "adjust", "csrf_token": csrf_of(client, "/surveys")},
+        files={"file": ("survey.csv", survey_csv, "text/csv")},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+    job = resp.headers["location"].rsplit("/", 1)[1]
+    html = _wait(client, job)
+    assert 'data-state="done"' in html and "<progress" in html and 'value="100"' in html
+    assert "coverage.older_persons" in html and "hx-trigger" not in html
+    csv = client.get(f"/surveys/{job}/result?format=csv")
+    table = pl.read_csv(io.BytesIO(csv.content))
+    assert {"code", "value", "se", "ci_low", "ci_high"} <= set(table.columns)
+    assert set(table["code"]) == {"coverage.older_persons", "coverage.children"}
+    assert client.get(f"/surveys/{job}/result?format=xlsx").content[:2] == b"PK"
+
+    # private: another signed-in user cannot see the job or its result
+    other = TestClient(client.app, raise_server_exceptions=False)
+    sign_in(other, users["reviewer"])
+    assert other.get(f"/surveys/{job}").status_code == 404
+    assert other.get(f"/surveys/{job}/result?format=csv").status_code == 404
+    assert job not in other.get("/surveys").text
+    anon = TestClient(client.app, raise_server_exceptions=False)
+    assert anon.get(f"/api/v1/surveys/jobs/{job}").status_code == 401
+
+
+def test_api_job_with_token_and_bad_mapping_fails_with_reason(
+    client: TestClient, users: dict[str, str], survey_csv: bytes
+) -> None:
+    from socialcover import store
+
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    with store.session_scope(store.SystemActor(), url=settings.database_url) as s:
+        _row, token = store.create_api_token(s, store.get_user(s, users["contributor"]), "t")
+    auth = {"Authorization": f"Bearer {token}"}
+    resp = client.post(
+        "/api/v1/surveys/jobs",
+        headers=auth,
+        data={"mapping": "design:\n  weight: no_such_column\n"},
+        files={"file": ("s.csv", survey_csv, "text/csv")},
+    )
+    assert resp.status_code == 202, resp.text
+    job = resp.json()["id"]
+    for _ in range(300):
+        st = client.get(f"/api/v1/surveys/jobs/{job}", headers=auth).json()
+        if st["state"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert st["state"] == "failed"
+    assert {"code", "message", "hint"} <= set(st["error"])
+    assert "no_such_column" in st["error"]["message"] + st["error"]["hint"]
+
+
+def test_unreadable_file_type_is_refused(client: TestClient, users: dict[str, str]) -> None:
+    sign_in(client, users["contributor"])
+    resp = client.post(
+        "/surveys",
+        data={"csrf_token": csrf_of(client, "/surveys")},
+        files={"file": ("survey.exe", b"MZ", "application/octet-stream")},
+        headers={"Accept": "application/json"},
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error"]["code"] == "survey.format"
