@@ -462,6 +462,9 @@ def test_fetch_rebuilds_the_pack_from_official_layouts(
     assert sdg.select("series", "year", "sex", "quantile", "nature", "value_pct").equals(
         want_s.select("series", "year", "sex", "quantile", "nature", "value_pct")
     )
+    log = json.loads((pack_root() / "current" / "source-fetch_log.json").read_text())
+    assert {d["sha256"] for d in log["downloads"]} == {d.sha256 for d in report.downloads}
+    assert "data fetch from the publishers" in report.installed.manifest.source_path
     # Fetching the same files again installs nothing new.
     again = fetch_pack(sources=server.sources())
     assert again.installed is not None and not again.installed.changed

@@ -168,3 +168,13 @@ def test_full_real_pack_installs_with_the_documented_row_counts(installed_pack: 
         .item()
     )
     assert world == 8_231_613_065  # SOURCES.md check value
+    # The pack's own documentation is installed beside the data.
+    assert (current_pack() / "source-SOURCES.md").read_bytes() == (
+        installed_manifest_source() / "SOURCES.md"
+    ).read_bytes()
+
+
+def installed_manifest_source() -> Path:
+    manifest = installed_manifest()
+    assert manifest is not None
+    return Path(manifest.source_path)

@@ -196,7 +196,13 @@ def fetch_pack(
         if install:
             if progress:
                 progress("installing", run.done, run.total)
-            report = install_pack(folder, progress=None, origin="fetch")
+            label = (
+                str(folder)
+                if out is not None
+                else f"data fetch from the publishers ({len(run.downloads)} files; "
+                "see source-fetch_log.json)"
+            )
+            report = install_pack(folder, progress=None, origin="fetch", source_label=label)
         if progress:
             progress("done", run.total, run.total)
         return FetchReport(folder, tuple(run.downloads), report, tuple(warnings))
