@@ -2,9 +2,9 @@
 
 Runs socialcover's vectorised query (:func:`socialcover.data.single_age_population`) and its
 nearest peer, a straightforward pandas implementation of the same method (linear interpolation
-in time per age-sex group, scaling to WPP's annual totals, Sprague split made non-negative,
-done group by group as an analyst would write it), on the same data in one run; checks that
-both give the same numbers; prints the timings and the ratio.
+in time per age-sex group, scaling to WPP's annual totals (by sex from 2025), Sprague split
+made non-negative, done group by group as an analyst would write it), on the same data in one
+run; checks that both give the same numbers; prints the timings and the ratio.
 
 Usage::
 
@@ -34,8 +34,10 @@ def pandas_single_ages(years: list[int]) -> pd.DataFrame:
     """The same method in plain pandas: groupby-apply per country, year and sex."""
     age5 = scan("wpp_population_age5").collect().to_pandas()
     age5 = age5[age5["iso3"].notna()]
-    totals = scan("wpp_population_total").collect().to_pandas()
-    totals = totals[totals["iso3"].notna()].set_index(["iso3", "year"])["pop_jul1"]
+    table = scan("wpp_population_total").collect().to_pandas()
+    table = table[table["iso3"].notna()].set_index(["iso3", "year"])
+    totals = table["pop_jul1"]
+    sex_totals = {"male": table["pop_male_jul1"], "female": table["pop_female_jul1"]}
     needed = sorted({k for y in years for k in KNOTS if abs(k - y) < 5} | set(years))
     wide = age5.pivot_table(
         index=["iso3", "sex", "age_start"], columns="year", values="population"
@@ -57,6 +59,18 @@ def pandas_single_ages(years: list[int]) -> pd.DataFrame:
                 col = col * (totals[(iso3, year)] / f[year]) / col.sum()
             for sex in ("male", "female"):
                 groups = col.xs(sex, level="sex").to_numpy()
+                # from 2025 WPP gives totals by sex: constrain each sex to its own total
+                k0, k1 = year // 5 * 5, year // 5 * 5 + 5
+                own = sex_totals[sex]
+                if year not in knot_cols and all(
+                    pd.notna(own.get((iso3, y), np.nan)) for y in (year, k0, k1)
+                ):
+                    raw = block[year].xs(sex, level="sex")
+                    w = (year - k0) / 5
+                    f_s = (1 - w) * own[(iso3, k0)] / block[k0].xs(sex, level="sex").sum() + (
+                        w * own[(iso3, k1)] / block[k1].xs(sex, level="sex").sum()
+                    )
+                    groups = (raw * (own[(iso3, year)] / f_s) / raw.sum()).to_numpy()
                 single = matrix @ groups[:-1]
                 fixed = []
                 for g in range(20):
