@@ -13,7 +13,7 @@ from socialcover.web.access import Need
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
 from socialcover.web.render import render
-from socialcover.web.routes.labels import contingency_label, contingency_order
+from socialcover.web.routes.labels import N_, contingency_label, contingency_order
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,20 +28,20 @@ MACRO_SHOWN = (
     "population_millions",
 )
 MACRO_LABELS = {
-    "gdp_usd": "GDP, current US$",
-    "gdp_per_capita_usd": "GDP per person, current US$",
-    "real_gdp_growth_pct": "Real GDP growth, %",
-    "inflation_cpi_pct": "Inflation (consumer prices), %",
-    "gov_revenue_pct_gdp": "Government revenue, % of GDP",
-    "gov_expenditure_pct_gdp": "Government expenditure, % of GDP",
-    "population_millions": "Population, millions",
+    "gdp_usd": N_("GDP, current US$"),
+    "gdp_per_capita_usd": N_("GDP per person, current US$"),
+    "real_gdp_growth_pct": N_("Real GDP growth, %"),
+    "inflation_cpi_pct": N_("Inflation (consumer prices), %"),
+    "gov_revenue_pct_gdp": N_("Government revenue, % of GDP"),
+    "gov_expenditure_pct_gdp": N_("Government expenditure, % of GDP"),
+    "population_millions": N_("Population, millions"),
 }
 POVERTY_LABELS = {
-    "pov_hc_300_pct": "Poverty headcount at $3.00 a day (2021 PPP), %",
-    "pov_gap_300_pct": "Poverty gap at $3.00 a day, %",
-    "gini_index": "Gini index",
-    "pov_hc_national_pct": "Poverty headcount, national line, %",
-    "survey_mean_ppp2021_per_day": "Survey mean, 2021 PPP $ a day",
+    "pov_hc_300_pct": N_("Poverty headcount at $3.00 a day (2021 PPP), %"),
+    "pov_gap_300_pct": N_("Poverty gap at $3.00 a day, %"),
+    "gini_index": N_("Gini index"),
+    "pov_hc_national_pct": N_("Poverty headcount, national line, %"),
+    "survey_mean_ppp2021_per_day": N_("Survey mean, 2021 PPP $ a day"),
 }
 
 

@@ -18,22 +18,22 @@ CONTINGENCIES: dict[str, str] = {
 }
 
 
-def _n(text: str) -> str:
-    """Mark a string for extraction without translating it here."""
+def N_(text: str) -> str:
+    """Mark a string for extraction (``pybabel -k N_``) without translating it here."""
     return text
 
 
 # extraction markers so pybabel finds the labels above
 _MARKED = [
-    _n("Population covered by at least one benefit"),
-    _n("Children"),
-    _n("Mothers with newborns"),
-    _n("Persons with severe disabilities"),
-    _n("Unemployed persons"),
-    _n("Older persons receiving a pension"),
-    _n("Vulnerable persons covered by social assistance"),
-    _n("Poor persons covered"),
-    _n("Workers protected in case of employment injury"),
+    N_("Population covered by at least one benefit"),
+    N_("Children"),
+    N_("Mothers with newborns"),
+    N_("Persons with severe disabilities"),
+    N_("Unemployed persons"),
+    N_("Older persons receiving a pension"),
+    N_("Vulnerable persons covered by social assistance"),
+    N_("Poor persons covered"),
+    N_("Workers protected in case of employment injury"),
 ]
 
 
