@@ -1,0 +1,39 @@
+"""Coverage-gap indicators: a registry of definitions and their computation from microdata.
+
+- :func:`list_indicators`, :func:`get_indicator`: the registry (stable dotted codes such as
+  ``coverage.older_persons`` or ``aspire.adequacy``), each with numerator, denominator, unit,
+  source and breakdowns;
+- :func:`compute_indicators`: the indicator table from persons in the standard concepts, with
+  Taylor-linearised standard errors from the survey engine;
+- :func:`prepare_variables`: the analysis variables the indicators are ratios of.
+"""
+
+from __future__ import annotations
+
+from socialcover.indicators.registry import (
+    DISAGGREGATIONS,
+    Indicator,
+    get_indicator,
+    indicator_codes,
+    list_indicators,
+)
+from socialcover.indicators.table import (
+    SMALL_CELL_CV,
+    SMALL_CELL_N,
+    IndicatorTable,
+    compute_indicators,
+)
+from socialcover.indicators.variables import prepare_variables
+
+__all__ = [
+    "DISAGGREGATIONS",
+    "SMALL_CELL_CV",
+    "SMALL_CELL_N",
+    "Indicator",
+    "IndicatorTable",
+    "compute_indicators",
+    "get_indicator",
+    "indicator_codes",
+    "list_indicators",
+    "prepare_variables",
+]
