@@ -293,12 +293,14 @@ def single_age_population(
     groups = _annual(idx, yrs, variant)
     single = graduate(groups)  # (L, Y, S, 101)
     n_l, n_y, n_s, n_a = single.shape
-    iso = np.array([kn.iso3[i] for i in idx], dtype=object)
+    # Strings are built by gathering from tiny Series: no per-row Python objects.
+    iso = pl.Series([kn.iso3[i] for i in idx], dtype=pl.Utf8)
+    sex = pl.Series(SEXES, dtype=pl.Utf8)
     return pl.DataFrame(
         {
-            "iso3": np.repeat(iso, n_y * n_s * n_a),
+            "iso3": iso.gather(np.repeat(np.arange(n_l), n_y * n_s * n_a)),
             "year": np.tile(np.repeat(yrs, n_s * n_a), n_l),
-            "sex": np.tile(np.repeat(np.array(SEXES, dtype=object), n_a), n_l * n_y),
+            "sex": sex.gather(np.tile(np.repeat(np.arange(n_s), n_a), n_l * n_y)),
             "age": np.tile(np.arange(n_a, dtype=np.int64), n_l * n_y * n_s),
             "population": single.reshape(-1),
         },
