@@ -33,10 +33,12 @@ def _register() -> None:
     app.add_typer(data_cli.app, name="data")
     data_cli.register_top_level(app)
     __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
+    __import__("socialcover.cli.start", fromlist=["x"]).register_top_level(app)
     __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
     __import__("socialcover.cli.query", fromlist=["x"]).register(app, data_cli.app)
     __import__("socialcover.cli.db", fromlist=["x"]).register(app)
     __import__("socialcover.cli.admin", fromlist=["x"]).register(app)
+    app.add_typer(__import__("socialcover.cli.survey", fromlist=["x"]).app, name="survey")
 
 
 _register()
