@@ -505,3 +505,14 @@ def test_cli_fetch_with_local_urls(server: Server, sc_home: Path) -> None:
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     assert "Fetched" in out.output and "Installed 14 datasets" in out.output
+
+
+def test_a_changed_official_layout_is_named(server: Server, sc_home: Path) -> None:
+    name = "WPP2024_Fertility_by_Age5.csv.gz"
+    text = gzip.decompress(server.files[name]).decode().replace(",ASFR,", ",ASFR_per1000,", 1)
+    server.files[name] = gzip.compress(text.encode(), mtime=0)
+    with pytest.raises(FetchError) as info:
+        fetch_pack(sources=server.sources())
+    assert info.value.code == "data.fetch-bad-file"
+    assert name in info.value.message and "ASFR" in info.value.message
+    assert not (pack_root() / "current").exists()

@@ -223,15 +223,13 @@ def _build(run: _Run, folder: Path) -> list[str]:
     meta = worldbank.countries(meta_pages)
     income = {code: m["income"] for code, m in meta.items() if not m["aggregate"]}
     files = {k: run.get(f"wpp {k}", f"{s.wpp}/{v}", v) for k, v in wpp.FILES.items()}
-    work = Path(run.downloader.folder) / "csv"
-    work.mkdir(exist_ok=True)
-    locations, groups = wpp.locations(files["indicators"], work, income)
+    locations, groups = wpp.locations(files["indicators"], income)
     kept = set(locations["loc_code"].to_list())
     known = set(locations["iso3"].drop_nulls().to_list()) | set(ISO3_ALIASES)
-    totals, indicators = wpp.indicators_and_totals(files["indicators"], work)
-    age5 = wpp.population_age5(files["population_medium"], files["population_other"], work)
-    fert = wpp.fertility(files["fertility"], work)
-    mort = wpp.mortality([files["life_table_past"], files["life_table_future"]], work)
+    totals, indicators = wpp.indicators_and_totals(files["indicators"])
+    age5 = wpp.population_age5(files["population_medium"], files["population_other"])
+    fert = wpp.fertility(files["fertility"])
+    mort = wpp.mortality([files["life_table_past"], files["life_table_future"]])
     tables = {
         "wpp_locations": locations,
         "wpp_location_groups": groups,

@@ -14,13 +14,15 @@ use*, M49) from their ``ParentID``; income groups come from the World Bank's cou
 
 from __future__ import annotations
 
-import gzip
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
+import duckdb
 import polars as pl
+
+from socialcover.data.catalog import BY_ID
+from socialcover.data.fetch._http import FetchError
 
 __all__ = [
     "FILES",
@@ -105,17 +107,35 @@ INCOME = {
 _NO_INCOME = (1518, "No income group available")
 
 
-def _scan(path: Path, workdir: Path) -> pl.LazyFrame:
-    """A lazy frame over an official CSV(.gz), decompressed to ``workdir`` first (streamed)."""
-    if path.suffix == ".gz":
-        plain = workdir / path.with_suffix("").name
-        if not plain.exists():
-            with gzip.open(path, "rb") as src, plain.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        path = plain
-    return pl.scan_csv(
-        path, infer_schema_length=0, null_values=["", "NA"], encoding="utf8-lossy"
-    ).rename(lambda c: c.lstrip("\ufeff"))
+def _read(path: Path, columns: list[str], where: str = "") -> pl.LazyFrame:
+    """Columns of an official CSV(.gz), filtered by DuckDB while it streams the file.
+
+    DuckDB decompresses gzip on the fly and pushes the projection and the filter into the scan,
+    so a 230 MB file of all WPP variants never sits in memory or on disk uncompressed. The
+    filter ``where`` is SQL over the file's own column names (all read as text).
+    """
+    select = ", ".join(f'"{c}"' for c in columns)
+    sql = f"SELECT {select} FROM read_csv(?, header=true, all_varchar=true, quote='\"')"
+    if where:
+        sql = f"SELECT * FROM ({sql}) WHERE {where}"
+    con = duckdb.connect()
+    try:
+        table = con.sql(sql, params=[str(path)]).to_arrow_table()
+    except duckdb.Error as exc:
+        raise FetchError(
+            f"{path.name} is not in the WPP 2024 CSV layout ({str(exc).splitlines()[0]}).",
+            code="data.fetch-bad-file",
+            hint="The publisher may have changed the file; check the columns named in "
+            "docs/data-pack.md, or import a pack folder with `socialcover data import PATH`.",
+        ) from None
+    finally:
+        con.close()
+    return cast(pl.DataFrame, pl.from_arrow(table)).lazy()
+
+
+def _year_in(first: int, last: int, step: int = 1) -> str:
+    year = 'TRY_CAST("Time" AS INTEGER)'
+    return f"{year} BETWEEN {first} AND {last} AND ({year} - {first}) % {step} = 0"
 
 
 def _f(col: str) -> pl.Expr:
@@ -147,7 +167,7 @@ def _keys(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def population_age5(medium: Path, other: Path | None, workdir: Path) -> pl.DataFrame:
+def population_age5(medium: Path, other: Path | None) -> pl.DataFrame:
     """Population by 5-year age group and sex, 1990-2100 every 5th year, with low/high."""
     years = list(range(1990, 2101, 5))
 
@@ -162,14 +182,17 @@ def population_age5(medium: Path, other: Path | None, workdir: Path) -> pl.DataF
             ]
         )
 
-    med = long(_scan(medium, workdir).filter(pl.col("Variant") == "Medium"), "population")
+    cols = ["LocID", "ISO3_code", "Variant", "Time", "AgeGrp", "AgeGrpStart", "PopMale",
+            "PopFemale"]  # fmt: skip
+    every5 = _year_in(1990, 2100, 5)
+    med = long(_read(medium, cols, f"\"Variant\" = 'Medium' AND {every5}"), "population")
     out = med.with_columns(
         variant=pl.when(pl.col("year") <= LAST_ESTIMATE_YEAR)
         .then(pl.lit("estimate"))
         .otherwise(pl.lit("medium"))
     )
     if other is not None:
-        scanned = _scan(other, workdir)
+        scanned = _read(other, cols, f"\"Variant\" IN ('Low', 'High') AND {every5}")
         on = ["loc_code", "year", "sex", "age_start"]
         for variant, name in (("Low", "population_low"), ("High", "population_high")):
             part = long(scanned.filter(pl.col("Variant") == variant), name)
@@ -177,9 +200,13 @@ def population_age5(medium: Path, other: Path | None, workdir: Path) -> pl.DataF
     return out.collect()
 
 
-def indicators_and_totals(path: Path, workdir: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+def indicators_and_totals(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Annual totals (persons) and demographic indicators from Demographic_Indicators."""
-    lf = _keys(_scan(path, workdir).filter(pl.col("Variant") == "Medium")).with_columns(
+    cols = ["LocID", "ISO3_code", "Variant", "Time", "TPopulation1Jan", "TPopulation1July",
+            "TPopulationMale1July", "TPopulationFemale1July", "LExMale", "LExFemale", "LEx",
+            "TFR", "Births", "Deaths", "PopChange", "CBR", "CDR", "NatChangeRT", "CNMR",
+            "PopGrowthRate", "SRB"]  # fmt: skip
+    lf = _keys(_read(path, cols, "\"Variant\" = 'Medium'")).with_columns(
         variant=pl.when(pl.col("year") <= LAST_ESTIMATE_YEAR)
         .then(pl.lit("estimate"))
         .otherwise(pl.lit("medium"))
@@ -226,9 +253,11 @@ def _by_period(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def fertility(path: Path, workdir: Path) -> pl.DataFrame:
+def fertility(path: Path) -> pl.DataFrame:
     """Age pattern of fertility per 5-year period (mean of the annual ASFR of the period)."""
-    lf = _by_period(_keys(_scan(path, workdir).filter(pl.col("Variant") == "Medium")))
+    cols = ["LocID", "ISO3_code", "Variant", "Time", "AgeGrp", "AgeGrpStart", "ASFR"]
+    where = f"\"Variant\" = 'Medium' AND {_year_in(PERIODS[0], PERIODS[-1] + 4)}"
+    lf = _by_period(_keys(_read(path, cols, where)))
     lf = lf.filter(_i("AgeGrpStart").is_between(15, 45))
     per = lf.group_by("loc_code", "iso3", "period_start", "AgeGrp").agg(
         asfr=(_f("ASFR") / 1000).mean()
@@ -251,9 +280,11 @@ def fertility(path: Path, workdir: Path) -> pl.DataFrame:
     )
 
 
-def mortality(paths: list[Path], workdir: Path) -> pl.DataFrame:
+def mortality(paths: list[Path]) -> pl.DataFrame:
     """Central death rates by age and sex per 5-year period (mean of the annual rates)."""
-    frames = [_by_period(_keys(_scan(p, workdir))) for p in paths]
+    cols = ["LocID", "ISO3_code", "Time", "Sex", "AgeGrp", "AgeGrpStart", "mx"]
+    where = _year_in(PERIODS[0], PERIODS[-1] + 4)
+    frames = [_by_period(_keys(_read(p, cols, where))) for p in paths]
     lf = pl.concat(frames).with_columns(
         sex=pl.col("Sex").str.to_lowercase().replace({"total": "both"}),
         age_start=_i("AgeGrpStart"),
@@ -278,20 +309,13 @@ def mortality(paths: list[Path], workdir: Path) -> pl.DataFrame:
     )
 
 
-def locations(
-    path: Path, workdir: Path, income: Mapping[str, str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def locations(path: Path, income: Mapping[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Locations and group memberships from the LocID/ParentID columns of a WPP file.
 
     ``income`` maps iso3 to the World Bank income level id (LIC, LMC, UMC, HIC).
     """
-    rows = (
-        _scan(path, workdir)
-        .select("LocID", "ISO3_code", "ISO2_code", "Location", "LocTypeName", "ParentID",
-                "SortOrder")
-        .unique(subset=["LocID"], keep="first")
-        .collect()
-    )  # fmt: skip
+    cols = ["LocID", "ISO3_code", "ISO2_code", "Location", "LocTypeName", "ParentID", "SortOrder"]
+    rows = _read(path, cols).unique(subset=["LocID"], keep="first").collect()
     out: list[dict[str, object]] = []
     groups: list[tuple[int, str, str, int, str]] = []
     names = {int(r["LocID"]): str(r["Location"]) for r in rows.iter_rows(named=True)}
@@ -333,13 +357,6 @@ def locations(
             members.append((inc_code, names.get(inc_code, inc_name), "income_group"))
             groups += [(g, n, t, code, iso3) for g, n, t in members]
         out.append(row)
-    from socialcover.data.catalog import BY_ID
-
     locs = pl.DataFrame(out, schema=BY_ID["wpp_locations"].columns)
     grp = pl.DataFrame(groups, schema=BY_ID["wpp_location_groups"].columns, orient="row")
     return locs, grp.unique(subset=["group_code", "loc_code"], keep="first", maintain_order=True)
-
-
-def tempdir() -> tempfile.TemporaryDirectory[str]:
-    """A scratch folder for decompressed CSV files."""
-    return tempfile.TemporaryDirectory(prefix="socialcover-wpp-")
