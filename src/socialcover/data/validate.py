@@ -339,8 +339,9 @@ def _row_checks(
                 "data.pack-negative-value",
                 f,
                 f"{f}, line {i + 2}, column {col!r}: {frame[col][i]!r} is negative "
-                f"({n:,} negative value(s)); {col} {('(' + unit + ') ') if unit else ''}"
-                "cannot be below 0.",
+                f"({n:,} negative value(s)); {col}"
+                + (f", in {unit}," if unit else "")
+                + " cannot be below 0.",
                 f"Correct the value at line {i + 2} (a sign error or a bad extract); "
                 "leave the cell empty if there is no data.",
                 line=i + 2,
