@@ -223,3 +223,37 @@ def test_bad_chart_extension_writes_nothing(pack: Path, tmp_path: Path) -> None:
     )
     assert p.returncode == 2 and ".svg or .png" in p.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_table_mode_many_countries_with_bands(pack: Path) -> None:
+    p = run(
+        "cost",
+        "--countries",
+        "KEN,SEN,Peru",
+        "--package",
+        "campaign-basic",
+        "--horizon",
+        "2027",
+        "--by",
+        "ilo-region",
+        "--monte-carlo",
+        "50",
+        home=pack,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "Africa" in p.stdout and "Americas" in p.stdout and "p95" in p.stdout
+
+
+def test_table_mode_lists_missing_countries_by_reason(pack: Path) -> None:
+    p = run(
+        "cost",
+        "--countries",
+        "KEN,PRK",
+        "--package",
+        "campaign-basic",
+        "--horizon",
+        "2026",
+        home=pack,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "1 countries not costed" in p.stdout and "PRK" in p.stdout

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 import yaml
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 console = Console()
@@ -128,6 +128,7 @@ def cost(
         )
     with Progress(
         SpinnerColumn(),
+        BarColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=Console(stderr=True),
@@ -141,7 +142,14 @@ def cost(
             from socialcover.costing.uncertainty import monte_carlo as run_mc
 
             progress.update(task, description=f"Monte Carlo ({monte_carlo} draws)")
-            mc = run_mc(s, draws=monte_carlo, seed=seed)
+            progress.update(task, total=monte_carlo, completed=0)
+            mc = run_mc(
+                s,
+                draws=monte_carlo,
+                seed=seed,
+                progress=lambda done, _n: progress.update(task, completed=done),
+            )
+            progress.update(task, total=None)
             bands = mc.bands
         sens = None
         if tornado:
@@ -181,6 +189,15 @@ def cost(
         print(json.dumps(doc, indent=1, allow_nan=False, default=str))
         return
     _print_tables(result, grouped, bands)
+    if grouped is not None and mc is not None:
+        import polars as pl
+
+        keep = set(grouped["group"].to_list()) | {"World"}
+        agg = mc.aggregates.filter(pl.col("group").is_in(list(keep)))
+        _print_frame(
+            f"Monte Carlo ({mc.draws} draws): total cost, % of GDP, GDP-weighted",
+            agg.select("group", "year", "p5", "p50", "p95"),
+        )
     if sens is not None:
         _print_frame("One-way sensitivities: total cost, % of GDP", sens)
     if comparison is not None:
@@ -195,9 +212,12 @@ def cost(
         )
     if result.missing:
         miss = missing_table(result)
+        by_reason: dict[str, list[str]] = {}
+        for r in miss.iter_rows(named=True):
+            by_reason.setdefault(r["reason"], []).append(r["iso3"])
         console.print(
             f"[yellow]{miss.height} countries not costed:[/] "
-            + "; ".join(f"{r['iso3']} ({r['reason']})" for r in miss.iter_rows(named=True))
+            + "; ".join(f"{why}: {', '.join(codes)}" for why, codes in by_reason.items())
         )
     for written in (out, chart):
         if written is not None:

@@ -147,7 +147,7 @@ def project_costs(
     base = build_base(s.macro, iso3s, s.years, v)
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
-        raise inputs.missing_data_error(iso, reason.removeprefix("no "))
+        raise inputs.missing_data_error(iso, reason)
     demo = project_demography(s, iso3s, v)
     with np.errstate(invalid="ignore", divide="ignore"):
         paths = build_paths(base)
@@ -169,6 +169,19 @@ def project_costs(
                     for i, x in zip(iso3s, start, strict=True)
                 )
         arrays = compute(s, base, demo, paths, np.stack(starts))
+    # a benefit needing data a country lacks (e.g. a poverty headcount) leaves it out, listed
+    incomplete = ~np.isfinite(arrays.cost_lcu).all(axis=(0, 2))
+    for iso, bad in zip(iso3s, incomplete, strict=True):
+        if bad and iso not in base.missing:
+            names = [
+                b.name
+                for k, b in enumerate(s.benefits)
+                if not np.isfinite(arrays.cost_lcu[k, iso3s.index(iso)]).all()
+            ]
+            base.missing[iso] = f"incomplete data for {', '.join(names)}"
+    if single and base.missing:
+        iso, reason = next(iter(base.missing.items()))
+        raise inputs.missing_data_error(iso, reason)
     keep = np.array([i not in base.missing for i in iso3s])
     pop = inputs.population(iso3s, s.years, v)
     c2, y2 = (

@@ -292,17 +292,42 @@ def coverage_latest(iso3s: Sequence[str], guarantee: str) -> tuple[np.ndarray, n
     return _coverage(_pack_key(), tuple(iso3s), guarantee)
 
 
+@lru_cache(maxsize=8)
+def _poverty(pack: str, iso3s: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    raw = (
+        _store.scan("wb_poverty")
+        .filter(pl.col("iso3").is_in(list(iso3s)), pl.col("pov_hc_300_pct").is_not_null())
+        .sort("year")
+        .group_by("iso3")
+        .agg(pl.col("pov_hc_300_pct").last(), pl.col("year").last())
+        .collect()
+    )
+    c_idx = {c: i for i, c in enumerate(iso3s)}
+    pct = np.full(len(iso3s), np.nan)
+    year = np.full(len(iso3s), np.nan)
+    idx = np.array([c_idx[c] for c in raw["iso3"]], dtype=np.int64)
+    pct[idx] = raw["pov_hc_300_pct"].to_numpy()
+    year[idx] = raw["year"].to_numpy()
+    return pct, year
+
+
+def poverty_headcount(iso3s: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Latest share below $3.00 a day (2021 PPP), % and survey year per country (WB PIP)."""
+    return _poverty(_pack_key(), tuple(iso3s))
+
+
 def require_installed() -> None:
     """Raise :class:`DataNotInstalledError` early when the pack is missing."""
     _store.scan("wpp_locations")
 
 
-def missing_data_error(iso3: str, what: str) -> CostingDataError:
+def missing_data_error(iso3: str, reason: str) -> CostingDataError:
     """The error for a single-country scenario whose country lacks a needed series."""
     return CostingDataError(
-        f"The data pack has no {what} for {iso3}; its cost cannot be computed.",
+        f"{iso3} cannot be costed: {reason} in the data pack.",
         code="costing.missing-data",
         hint="Give the value in the scenario's macro: section (e.g. macro: "
-        "{exchange_rate_lcu_per_usd: ...}), or choose another base year.",
+        "{exchange_rate_lcu_per_usd: ...}) or the benefit (e.g. targeting: {share_pct: 20}), "
+        "or choose another base year.",
         iso3=iso3,
     )

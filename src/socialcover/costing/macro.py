@@ -217,29 +217,44 @@ def build_base(
     for arr in (g, p, d, fx_change):
         arr[:, 0] = 0.0
 
-    # --- base-year levels ---
-    gdp0 = w["gdp_lcu"][:, b].copy()
-    record_src = "IMF WEO Oct 2025 NGDP (bn LCU) at the base year"
-    prov.extend(
-        {
-            "iso3": i,
-            "assumption": "gdp_lcu_base_year",
-            "value": float(v),
-            "unit": "LCU",
-            "is_default": True,
-            "source": record_src,
-        }
-        for i, v in zip(iso3s, gdp0, strict=True)
-    )
+    # --- base-year levels (the latest WEO value up to the base year, extrapolated when WEO
+    # stops short of it, as for Afghanistan, Lebanon and Sri Lanka in the October 2025 WEO) ---
+    grow = (1 + g_assume / 100) * (1 + p_assume / 100)
+    rel_infl = (1 + p_assume / 100) / (1 + us_infl / 100)
+
+    def carried(name: str, gap: np.ndarray, what: str) -> np.ndarray:
+        return np.where(
+            gap == 0,
+            f"IMF WEO Oct 2025 {what} at the base year",
+            np.char.add(
+                np.char.add(f"IMF WEO Oct 2025 {what} ", (base - gap).astype(int).astype(str)),
+                ", carried to the base year with the growth and inflation assumptions",
+            ),
+        )
+
+    gdp_v, gdp_gap = _latest_upto(w["gdp_lcu"], b)
+    gdp0 = gdp_v * grow**gdp_gap
+    for iso, v, src in zip(iso3s, gdp0, carried("gdp", gdp_gap, "NGDP"), strict=True):
+        prov.append(
+            {
+                "iso3": iso,
+                "assumption": "gdp_lcu_base_year",
+                "value": float(v),
+                "unit": "LCU",
+                "is_default": True,
+                "source": str(src),
+            }
+        )
     if macro.exchange_rate_lcu_per_usd is not None:
         fx0 = np.full(n_c, macro.exchange_rate_lcu_per_usd)
         record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "scenario")
     else:
-        fx0 = w["gdp_lcu"][:, b] / w["gdp_usd"][:, b]
+        fx_v, fx_gap = _latest_upto(w["gdp_lcu"] / w["gdp_usd"], b)
+        fx0 = fx_v * rel_infl**fx_gap
         fb = inputs.wdi("PA.NUS.FCRF", iso3s, tuple(range(span[0], base + 1)))
         src = np.where(
             np.isfinite(fx0),
-            "IMF WEO Oct 2025, NGDP / NGDPD at the base year",
+            carried("fx", fx_gap, "NGDP / NGDPD"),
             "WDI PA.NUS.FCRF, latest year up to the base year",
         )
         fx0 = np.where(np.isfinite(fx0), fx0, _latest(fb))
@@ -279,7 +294,7 @@ def build_base(
         src = np.where(
             np.isfinite(gov[:, 0]),
             "IMF WEO Oct 2025 GGX_NGDP (general government), "
-            f"held at its {last_weo} value afterwards",
+            f"held at its latest value up to {last_weo} afterwards",
             "WDI GC.XPN.TOTL.GD.ZS (central government expense), latest value",
         )
         gov = np.where(np.isfinite(gov), gov, fb[:, None]) / 100
@@ -296,19 +311,29 @@ def build_base(
             )
 
     ppp_w = w["ppp_lcu_per_intl_dollar"]
+    cpi_v, cpi_gap = _latest_upto(w["cpi_index"], b)
+    cpi_ratio = (
+        cpi_v * (1 + p_assume / 100) ** cpi_gap / w["cpi_index"][:, span.index(IPL_PPP_YEAR)]
+    )
     if macro.ppp_lcu_per_intl_dollar is not None:
         ppp0 = np.full(n_c, macro.ppp_lcu_per_intl_dollar)
-        ppp21 = ppp0 / _cpi_ratio(w, span, base)
+        ppp21 = ppp0 / cpi_ratio
         record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "scenario")
     else:
-        ppp0 = ppp_w[:, b]
-        record(
-            "ppp_lcu_per_intl_dollar",
-            ppp0,
-            "LCU per international $",
-            True,
-            "IMF WEO Oct 2025 PPPEX (implied PPP conversion rate) at the base year",
-        )
+        ppp_v, ppp_gap = _latest_upto(ppp_w, b)
+        ppp0 = ppp_v * rel_infl**ppp_gap
+        ppp_src = carried("ppp", ppp_gap, "PPPEX (implied PPP conversion rate)")
+        for iso, v, src in zip(iso3s, ppp0, ppp_src, strict=True):
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "ppp_lcu_per_intl_dollar",
+                    "value": float(v),
+                    "unit": "LCU per international $",
+                    "is_default": True,
+                    "source": str(src),
+                }
+            )
         # WEO first: its PPP is in the same currency units as its GDP (WDI's is not always:
         # Somalia's WDI PPP is in shillings where WEO reports US dollars)
         ppp21 = ppp_w[:, span.index(IPL_PPP_YEAR)]
@@ -324,14 +349,14 @@ def build_base(
             "scenario (national poverty line)",
         )
     else:
-        pl0 = IPL_USD_PPP_DAY * DAYS * ppp21 * _cpi_ratio(w, span, base)
+        pl0 = IPL_USD_PPP_DAY * DAYS * ppp21 * cpi_ratio
         record(
             "poverty_line_lcu_year",
             pl0,
             "LCU per person per year",
             True,
             "international poverty line $3.00/day (2021 PPP) x 2021 PPP conversion factor "
-            "(WDI PA.NUS.PPP, GDP PPP; WEO PPPEX if missing) x CPI 2021 to base year "
+            "(IMF WEO PPPEX, a GDP PPP; WDI PA.NUS.PPP if missing) x CPI 2021 to base year "
             "(WEO PCPI); no national poverty line in LCU is in the data pack",
         )
 
@@ -373,10 +398,19 @@ def build_base(
     )
 
 
-def _cpi_ratio(w: dict[str, np.ndarray], span: tuple[int, ...], base: int) -> np.ndarray:
-    """CPI(base) / CPI(2021) from WEO's index."""
-    cpi = w["cpi_index"]
-    return np.asarray(cpi[:, span.index(base)] / cpi[:, span.index(IPL_PPP_YEAR)])
+MAX_CARRY_YEARS = 5
+
+
+def _latest_upto(arr: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Latest finite value at or before column ``b`` (at most 5 years back) and its distance."""
+    vals = np.full(arr.shape[0], np.nan)
+    gaps = np.zeros(arr.shape[0])
+    for gap in range(0, min(MAX_CARRY_YEARS, b) + 1):
+        col = arr[:, b - gap]
+        take = ~np.isfinite(vals) & np.isfinite(col)
+        vals[take] = col[take]
+        gaps[take] = gap
+    return vals, gaps
 
 
 def build_paths(

@@ -105,7 +105,11 @@ def project_demography(
             tfr = inputs.total_fertility(iso3s, years)
             out[i] *= np.minimum(1.0, k / np.where(np.isfinite(tfr) & (tfr > 0), tfr, np.inf))
         if b.targeting is not None:
-            out[i] *= b.targeting.share_pct / 100.0
+            share = b.targeting.share_pct
+            if share == "poverty_headcount":
+                out[i] *= inputs.poverty_headcount(iso3s)[0][:, None] / 100.0
+            else:
+                out[i] *= float(share) / 100.0
     prevalence = np.array([b.eligibility.prevalence_pct is not None for b in scenario.benefits])
     return Demography(
         eligible=out,

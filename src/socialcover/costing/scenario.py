@@ -151,10 +151,24 @@ class TakeUp(_Model):
 
 
 class Targeting(_Model):
-    """Pay only a share of the eligible, e.g. the poorest 20%."""
+    """Pay only a share of the eligible, e.g. the poorest 20%.
 
-    share_pct: float = Field(gt=0, le=100)
+    ``share_pct: poverty_headcount`` uses each country's latest share of people below the
+    international poverty line ($3.00 a day, 2021 PPP; World Bank PIP via WDI).
+    """
+
+    share_pct: float | Literal["poverty_headcount"]
     label: str = ""
+
+    @field_validator("share_pct")
+    @classmethod
+    def _share(cls, v: float | str) -> float | str:
+        if isinstance(v, (int, float)) and not 0 < v <= 100:
+            raise ValueError(
+                f"a targeted share of {v}% is impossible; give a percentage above 0 and at most "
+                "100 (e.g. 20 for the poorest 20%), or poverty_headcount"
+            )
+        return v
 
 
 class Admin(_Model):
@@ -310,6 +324,13 @@ class Scenario(_Model):
                     )
         return self
 
+    def __init__(self, **data: Any) -> None:
+        # Python-built scenarios get the same expansion and the same errors as files
+        try:
+            super().__init__(**_expand(data))
+        except ValidationError as exc:
+            raise _translate(exc) from None
+
     @property
     def end_year(self) -> int:
         return _parse_horizon(self.horizon, self.base_year)[1]
@@ -328,11 +349,14 @@ class Scenario(_Model):
                 code="costing.scenario-not-mapping",
                 hint="Start the file with keys such as name:, country:, benefits:.",
             )
-        data = _expand(data)
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise _translate(exc) from None
+        bad = [k for k in data if not isinstance(k, str)]
+        if bad:
+            raise ScenarioError(
+                f"Scenario keys must be names; got {bad[0]!r}.",
+                code="costing.scenario-not-mapping",
+                hint="Write keys such as name:, country:, benefits: (not numbers).",
+            )
+        return cls(**data)  # __init__ expands presets and translates errors
 
     def with_changes(self, **changes: Any) -> Scenario:
         """A validated copy with some top-level keys replaced."""

@@ -16,6 +16,7 @@ A tornado sets one assumption at a time to each end of its range, the others cen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,10 +49,11 @@ def _context(scenario: ScenarioLike, variants: tuple[str, ...]) -> _Context:
     base = build_base(s.macro, iso3s, s.years, "medium")
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
-        raise inputs.missing_data_error(iso, reason.removeprefix("no "))
+        raise inputs.missing_data_error(iso, reason)
     dems = {v: project_demography(s, iso3s, v) for v in variants}
     starts = np.stack([start_coverage(b, iso3s)[0] for b in s.benefits])
     keep = np.array([i not in base.missing for i in iso3s])
+    keep &= np.isfinite(dems["medium"].eligible).all(axis=(0, 2))
     return _Context(s, iso3s, keep, base, dems, starts)
 
 
@@ -126,6 +128,7 @@ def monte_carlo(
     seed: int = 20250101,
     chunk: int = 100,
     per_benefit: bool | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MonteCarloResult:
     """Monte Carlo over the scenario's uncertainty ranges (see the module docstring).
 
@@ -141,6 +144,8 @@ def monte_carlo(
         Draws computed at once (memory: chunk x benefits x countries x years floats).
     per_benefit:
         Bands per benefit as well as the total (default: when at most 10 countries).
+    progress:
+        Called as ``progress(done, draws)`` after each chunk (for a progress bar).
     """
     if draws < 1:
         from socialcover.costing._errors import ScenarioError
@@ -180,6 +185,8 @@ def monte_carlo(
             benefit_pct[lo:hi] = pct
         tot_usd = np.nan_to_num(cost_usd.sum(axis=1))
         gdp = np.nan_to_num(gdp_usd)
+        if progress is not None:
+            progress(hi, draws)
         agg[lo:hi] = (
             np.einsum("gc,dcy->dgy", member, tot_usd) / np.einsum("gc,dcy->dgy", member, gdp) * 100
         )
