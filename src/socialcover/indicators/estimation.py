@@ -94,7 +94,10 @@ def bind_design(
     design = Design(weights=weight, strata=strata, psu=psu, fpc=fpc, lonely_psu=lonely_psu)
     engine = open_engine(sub)
     structure = build_structure(engine, design, f"CAST({engine.quote(weight)} AS DOUBLE)")
-    keys = {"_s": strata, "_p1": psu} if strata is not None else {"_p1": psu}
+    # The engine identifies units by the key columns it kept (strata may be dropped when PSU
+    # ids are unique across strata).
+    named = {"_s": strata, "_p1": psu}
+    keys = {a: c for a, c in named.items() if c is not None and a in structure.units.columns}
     units = structure.units.select([*keys, "_u"])
     units = units.cast({alias: sub.schema[col] for alias, col in keys.items()}).rename(keys)
     joined = sub.select(list(keys.values())).join(
