@@ -5,7 +5,9 @@ Methods (Lumley 2010, sec. 2.4.1; ``survey::svyciprop``):
 - ``logit`` (default) and ``xlogit``: a Wald interval on the logit scale,
   logit(p) +/- t_df * se / (p (1 - p)), transformed back. For an intercept-only model the
   sandwich SE of ``svyglm(quasibinomial)`` is exactly se(p) / (p (1 - p)), so both of R's
-  methods coincide.
+  methods coincide for Taylor designs. For replicate designs R's ``logit`` refits the model
+  per replicate, i.e. uses the replicate variance of logit(p_r); so do we. (R's point
+  estimate is then ``expit`` of an IRLS fit, equal to the weighted proportion to about 1e-9.)
 - ``mean``: Wald interval p +/- t_df * se.
 - ``asin``: Wald on arcsin(sqrt(p)) with delta-method SE, transformed back.
 - ``beta``: Korn and Graubard (1998): a Clopper-Pearson interval with the effective sample
@@ -36,14 +38,19 @@ def proportion_interval(
     n: FloatArray,
     level: float,
     method: str,
+    se_logit: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Lower and upper limits per row."""
+    """Lower and upper limits per row.
+
+    ``se_logit`` replaces the delta-method SE on the logit scale for ``method="logit"``
+    (replicate designs: R's ``svyglm`` gives the replicate variance of logit(p_r)).
+    """
     alpha = 1.0 - level
     with np.errstate(divide="ignore", invalid="ignore"):
         tq = stats.t.ppf(1 - alpha / 2, df)
         if method in ("logit", "xlogit"):
             lg = np.log(p / (1 - p))
-            half = tq * se / (p * (1 - p))
+            half = tq * (se / (p * (1 - p)) if se_logit is None or method == "xlogit" else se_logit)
             lo, hi = _expit(lg - half), _expit(lg + half)
         elif method == "mean":
             lo, hi = p - tq * se, p + tq * se

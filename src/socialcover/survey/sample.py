@@ -25,7 +25,7 @@ Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -109,6 +109,9 @@ class Sample:
         check_case(cols)
         check_columns(cols, list(design.columns()), "named by the design")
         base = design.base if isinstance(design, ReplicateDesign) else design
+        if isinstance(design, ReplicateDesign) and design.generated and not base.psu:
+            # replicates drop or resample PSUs: with element sampling every row is one
+            base = replace(base, psu=(self._engine.add_row_id("_sc_row"),), nest=False)
         q = self._engine.quote
         self._weight_sql = (
             f"CAST({q(design.weights)} AS DOUBLE)" if design.weights is not None else "1.0"
@@ -188,20 +191,24 @@ class Sample:
             inner.append(f"CASE WHEN {ok} THEN {self._weight_sql} ELSE 0.0 END AS _w")
             inner.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END AS _ok")
             inner += [f"COALESCE({e}, 0.0) AS _v{j + 1}" for j, e in enumerate(vexpr)]
+            if self._replicate is not None:
+                inner += self._replicate.inner_sql(ok)
         else:
             inner.append(f"{self._weight_sql} AS _w")
             inner += [f"{e} AS _v{j + 1}" for j, e in enumerate(vexpr)]
-        if self._replicate is not None:
-            inner += self._replicate.inner_sql()
+            if self._replicate is not None:
+                inner += self._replicate.inner_sql()
         k = len(variables) + 1
         vs = ["1"] + [f"_v{j}" for j in range(1, k)]
         outer = [f"_b{i}" for i in range(len(by))] + [a for _, a in st.key_sql]
         group = list(outer)
         outer.append("COUNT(*) AS _nall")
-        outer.append("SUM(_ok) AS _n" if na_rm and k > 1 else "COUNT(*) AS _n")
+        if na_rm and k > 1:
+            outer.append("SUM(_ok) AS _n")
         outer.append("SUM(_w) AS _s0")
         outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
-        outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
+        if not na_rm:
+            outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
         for i in range(1, k):
             for j in range(i, k):
                 outer.append(f"SUM(_w * _v{i} * _v{j}) AS _q{i}_{j}")
@@ -220,9 +227,11 @@ class Sample:
         if group:
             full += " GROUP BY " + ", ".join(group)
         agg = eng.query(full)
+        if "_n" not in agg.columns:
+            agg = agg.with_columns(pl.col("_nall").alias("_n"))
         if not na_rm and k > 1 and agg.height:
             for j, v in enumerate(variables, start=1):
-                miss = int((agg["_n"] - agg[f"_c{j}"]).sum())
+                miss = int((agg["_nall"] - agg[f"_c{j}"]).sum())
                 if miss:
                     raise EstimateError(
                         f"Variable {v!r} has {miss} missing values in the rows asked for.",
@@ -303,7 +312,7 @@ class Sample:
 
     def _df(self, a: _Agg) -> FloatArray:
         if self._replicate is not None:
-            return np.asarray(self._replicate.domain_df(a), dtype=float)
+            return np.asarray(self._replicate.domain_df(a, self), dtype=float)
         st = self._structure
         if st.element:
             n = self._dom_sum(a, a.nall)
@@ -365,7 +374,7 @@ class Sample:
                 )
         theta = stat.value(s_d)
         if self._replicate is not None:
-            var = self._replicate.variance(a, stat, theta)
+            var = self._replicate.variance(a, stat, theta, self)
         else:
             var = self._variance(a, stat.gradient(s_d))
         deff = _deff(kind, s_d, q_d, n_d, theta, var)
@@ -373,7 +382,14 @@ class Sample:
         se = np.sqrt(np.maximum(var, 0.0))
         if proportion is not None:
             nall = self._dom_sum(a, a.nall)
-            lo_ci, hi_ci = proportion_interval(theta, se, dfs, nall, level, proportion)
+            se_logit = None
+            if self._replicate is not None and proportion == "logit":
+                se_logit = np.sqrt(
+                    self._replicate.variance(a, stat, theta, self, lambda x: np.log(x / (1 - x)))
+                )
+            lo_ci, hi_ci = proportion_interval(
+                theta, se, dfs, nall, level, proportion, se_logit=se_logit
+            )
         else:
             tq = stats.t.ppf(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
             lo_ci, hi_ci = theta - tq * se, theta + tq * se
@@ -580,7 +596,7 @@ class Sample:
         sel = (a.dom == idx[0]) | (a.dom == idx[1])
         sign = np.where(a.dom == idx[0], 1.0, -1.0)
         if self._replicate is not None:
-            var = float(self._replicate.contrast_variance(a, stat, theta, idx))
+            var = float(self._replicate.contrast_variance(a, stat, theta, idx, self))
         else:
             grad = stat.gradient(s_d)
             g = grad[a.dom][sel]

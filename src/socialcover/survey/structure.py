@@ -146,17 +146,19 @@ def build_structure(engine: Engine, design: Design, weight_sql: str) -> Structur
     s_alias = ["_s"] if has_strata else []
     if not has_strata and "_s" not in units.columns:
         units = units.with_columns(pl.lit(1).alias("_s"))
-    if not element and not design.nest and has_strata:
+    psu_unique = False
+    if not element and has_strata:
         per = units.group_by("_p1").agg(pl.col("_s").n_unique().alias("k"), pl.col("_s").first())
         bad = per.filter(pl.col("k") > 1)
-        if bad.height:
-            psu = bad["_p1"][0]
-            raise NestingError(
-                f"PSU {psu!r} of {design.psu[0]!r} appears in {bad['k'][0]} strata of "
-                f"{design.strata!r} ({bad.height} PSUs are split across strata).",
-                hint="If PSU ids are reused within each stratum, pass nest=True to Design.",
-                psu=str(psu),
-            )
+        psu_unique = bad.height == 0
+    if not element and not design.nest and has_strata and not psu_unique:
+        psu = bad["_p1"][0]
+        raise NestingError(
+            f"PSU {psu!r} of {design.psu[0]!r} appears in {bad['k'][0]} strata of "
+            f"{design.strata!r} ({bad.height} PSUs are split across strata).",
+            hint="If PSU ids are reused within each stratum, pass nest=True to Design.",
+            psu=str(psu),
+        )
     stage_cols: list[list[str]] = []
     if element:
         stage_cols.append(["_s"])
@@ -209,6 +211,10 @@ def build_structure(engine: Engine, design: Design, weight_sql: str) -> Structur
         # per stage-k unit: fraction and multiplier of the group holding it, for stage k+1
         parent_fraction = fraction[gid]
         parent_mult = mult[gid]
+    if psu_unique:
+        # PSU ids never repeat across strata: grouping by them alone is enough (and faster)
+        real_keys = [(e, a) for e, a in real_keys if a != "_s"]
+        aliases = [a for a in aliases if a != "_s"]
     return Structure(
         element=element,
         key_sql=real_keys,

@@ -31,3 +31,18 @@ write.csv(prep(apiclus2), file.path(out, "apiclus2.csv"), row.names = FALSE, na 
 nh <- nhanes
 nh$agecat <- as.character(nh$agecat)
 write.csv(nh, file.path(out, "nhanes.csv"), row.names = FALSE, na = "")
+# Replicate weights made by R, for the tests of user-supplied replicate designs:
+#   apistrat_boot.csv: apistrat + 50 Rao-Wu bootstrap replicate weights (combined), seed 20251127
+#   apiclus1_jk1.csv:  apiclus1 + 15 JK1 replicate weights (combined)
+set.seed(20251127)
+dstrat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = apistrat)
+boot <- as.svrepdesign(dstrat, type = "bootstrap", replicates = 50, compress = FALSE)
+rw <- unclass(weights(boot, "analysis"))
+colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
+write.csv(cbind(prep(apistrat), rw), file.path(out, "apistrat_boot.csv"), row.names = FALSE, na = "")
+dclus1 <- svydesign(id = ~dnum, weights = ~pw, data = apiclus1)
+jk <- as.svrepdesign(dclus1, type = "JK1", compress = FALSE)
+rw <- unclass(weights(jk, "analysis"))
+colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
+write.csv(cbind(prep(apiclus1), rw), file.path(out, "apiclus1_jk1.csv"), row.names = FALSE, na = "")
+cat(sprintf("bootstrap scale %.17g; JK1 scale %.17g\n", boot$scale, jk$scale))

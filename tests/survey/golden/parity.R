@@ -15,15 +15,34 @@ out <- if (length(args) >= 2) args[2] else "tests/survey/golden/parity.json"
 rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")), stringsAsFactors = FALSE,
                               check.names = FALSE)
 datasets <- list(apisrs = rd("apisrs"), apistrat = rd("apistrat"), apiclus1 = rd("apiclus1"),
-                 apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"))
+                 apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"),
+                 apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"))
+# BRR pairs PSUs by first appearance within strata: give R the rows sorted by stratum and PSU
+# (BRR also needs two PSUs per stratum: nhanes_pairs keeps the strata that have two)
+nh <- datasets$nhanes
+npsu <- tapply(nh$SDMVPSU, nh$SDMVSTRA, function(x) length(unique(x)))
+nh <- nh[nh$SDMVSTRA %in% as.numeric(names(npsu)[npsu == 2]), ]
+datasets$nhanes_pairs <- nh[order(nh$SDMVSTRA, nh$SDMVPSU), ]
 q <- function(x) paste0("`", x, "`")
 make_design <- function(spec, data) {
+  rep <- spec$replicate
+  if (!is.null(rep) && length(rep$columns)) {
+    rw <- as.matrix(data[, unlist(rep$columns)])
+    return(svrepdesign(data = data, repweights = rw, weights = as.formula(paste("~", q(spec$weights))),
+                       type = rep$type, scale = rep$scale, rscales = unlist(rep$rscales),
+                       rho = rep$rho, combined.weights = TRUE, mse = isTRUE(rep$mse)))
+  }
   ids <- if (length(spec$psu)) as.formula(paste("~", paste(q(spec$psu), collapse = "+"))) else ~1
   strata <- if (!is.null(spec$strata)) as.formula(paste("~", q(spec$strata))) else NULL
   weights <- if (!is.null(spec$weights)) as.formula(paste("~", q(spec$weights))) else NULL
   fpc <- if (length(spec$fpc)) as.formula(paste("~", paste(q(spec$fpc), collapse = "+"))) else NULL
-  svydesign(ids = ids, strata = strata, weights = weights, fpc = fpc, nest = isTRUE(spec$nest),
-            data = data)
+  d <- svydesign(ids = ids, strata = strata, weights = weights, fpc = fpc, nest = isTRUE(spec$nest),
+                 data = data)
+  if (!is.null(rep))
+    d <- suppressWarnings(as.svrepdesign(d, type = rep$type,
+                                         fay.rho = if (is.null(rep$rho)) 0 else rep$rho,
+                                         mse = isTRUE(rep$mse)))
+  d
 }
 num <- function(x) { x <- as.numeric(x); if (length(x) == 0 || !is.finite(x)) NA else x }
 one <- function(case, d) {
@@ -38,11 +57,14 @@ one <- function(case, d) {
     list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = df,
          ci_low = num(ci[1]), ci_high = num(ci[2]))
   } else if (st == "ratio") {
-    m <- svyratio(f(case$variable), f(case$denominator), d, deff = TRUE, na.rm = na)
+    rep <- inherits(d, "svyrep.design")
+    m <- svyratio(f(case$variable), f(case$denominator), d, deff = !rep, na.rm = na)
     df <- degf(d)
-    ci <- confint(m, df = df)
-    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(attr(m, "deff")), df = df,
-         ci_low = num(ci[1]), ci_high = num(ci[2]))
+    est <- num(coef(m)); se <- num(SE(m))
+    out <- list(estimate = est, se = se, df = df, ci_low = est - qt(0.975, df) * se,
+                ci_high = est + qt(0.975, df) * se)
+    if (!rep) out$deff <- num(attr(m, "deff"))
+    out
   } else if (st == "proportion") {
     df <- degf(d)
     m <- svyciprop(f(case$variable), d, method = case$method, df = df, na.rm = na)
@@ -166,6 +188,46 @@ add("nhanes-diff-sex", "nhanes", stat = "difference", variable = "HI_CHOL", by =
 for (m in c("logit", "beta", "mean", "asin", "xlogit"))
   add(paste0("nhanes-prop-", m), "nhanes", stat = "proportion", variable = "HI_CHOL", method = m,
       na_rm = TRUE, by = "agecat")
+# replicate designs
+R <- function(base, type, rho = NULL, mse = FALSE) {
+  d <- designs[[base]]
+  d$design$replicate <- list(type = type, rho = rho, mse = mse)
+  d
+}
+designs$clus1_jk1 <- R("clus1", "JK1")
+designs$clus1_fpc_jk1 <- R("clus1_fpc", "JK1")
+designs$clus1_jk1_mse <- R("clus1", "JK1", mse = TRUE)
+designs$strat_jkn <- R("strat", "JKn")
+designs$strat_nofpc_jkn <- R("strat_nofpc", "JKn")
+designs$nhanes_jkn <- R("nhanes", "JKn")
+designs$nhanes_brr <- R("nhanes", "BRR")
+designs$nhanes_brr$data <- "nhanes_pairs"
+designs$nhanes_fay <- R("nhanes", "Fay", rho = 0.3)
+designs$nhanes_fay$data <- "nhanes_pairs"
+designs$clus2_jk1 <- R("clus2", "JK1")
+designs$boot_cols <- list(data = "apistrat_boot", design = list(weights = "pw",
+  replicate = list(type = "bootstrap", columns = paste0("rep", 1:50), scale = 0.020754064337599448)))
+designs$jk1_cols <- list(data = "apiclus1_jk1", design = list(weights = "pw",
+  replicate = list(type = "JK1", columns = paste0("rep", 1:15), scale = 14 / 15)))
+for (dn in c("clus1_jk1", "clus1_fpc_jk1", "clus1_jk1_mse", "strat_jkn", "strat_nofpc_jkn",
+             "clus2_jk1", "boot_cols", "jk1_cols")) {
+  add(paste0(dn, "-mean"), dn, stat = "mean", variable = "api00")
+  add(paste0(dn, "-total-by"), dn, stat = "total", variable = "enroll", by = "stype", na_rm = TRUE)
+  add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = "api00", denominator = "api99")
+  add(paste0(dn, "-mean-where"), dn, stat = "mean", variable = "api00",
+      where = "stype = 'H'", where_r = "stype == 'H'")
+  add(paste0(dn, "-diff"), dn, stat = "difference", variable = "api00", by = "awards",
+      levels = list("No", "Yes"))
+  add(paste0(dn, "-prop-beta"), dn, stat = "proportion", variable = "sw", method = "beta")
+}
+for (dn in c("nhanes_jkn", "nhanes_brr", "nhanes_fay")) {
+  add(paste0(dn, "-mean-by"), dn, stat = "mean", variable = "HI_CHOL", by = "agecat", na_rm = TRUE)
+  add(paste0(dn, "-total"), dn, stat = "total", variable = "HI_CHOL", na_rm = TRUE)
+  add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = "HI_CHOL", denominator = "RIAGENDR",
+      na_rm = TRUE)
+  add(paste0(dn, "-prop-logit"), dn, stat = "proportion", variable = "HI_CHOL", method = "logit",
+      na_rm = TRUE, where = "race = 1", where_r = "race == 1")
+}
 res <- lapply(cases, function(cs) tryCatch(run_case(cs), error = function(e) stop(cs$id, ": ", conditionMessage(e))))
 meta <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),
              command = "Rscript tests/survey/golden/parity.R tests/survey/golden/data tests/survey/golden/parity.json")

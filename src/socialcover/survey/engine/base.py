@@ -28,6 +28,10 @@ class Engine(Protocol):
         """Run one statement and return its result as a Polars frame."""
         ...
 
+    def add_row_id(self, name: str) -> str:
+        """Add a row-number column (for replicates of element designs); returns its name."""
+        ...
+
 
 def _is_spark(data: Any) -> bool:
     mod = type(data).__module__

@@ -82,6 +82,17 @@ class DuckDBEngine:
         # The source's own names: DuckDB would report "H" beside "h" as "H_1".
         return list(self._names)
 
+    def add_row_id(self, name: str) -> str:
+        """Copy the table with a row number column ``name`` (small element designs only)."""
+        new = f"{self.table}_rows"
+        self.con.execute(
+            f"CREATE TABLE {new} AS SELECT *, row_number() OVER () AS {self.quote(name)} "
+            f"FROM {self.table}"
+        )
+        self.table = new
+        self._names = [*self._names, name]
+        return name
+
     def quote(self, identifier: str) -> str:
         return '"' + identifier.replace('"', '""') + '"'
 

@@ -1,0 +1,372 @@
+"""Replicate variances: factors made from the design's PSUs, or replicate-weight columns.
+
+Replicate factors made from a Taylor design (R's ``as.svrepdesign``) are kept per first-stage
+unit, so a replicate's domain totals are sums of PSU totals times that PSU's factor and no
+replicate weight is ever written per row:
+
+- ``JK1`` (unstratified): drop one PSU, multiply the others by n / (n - 1);
+  scale = (1 - f) (n - 1) / n (``jk1weights``).
+- ``JKn``: drop one PSU of stratum h, multiply the other PSUs of h by n_h / (n_h - 1);
+  rscale = (1 - f_h) (n_h - 1) / n_h; strata taken whole (f_h = 0) give no replicate; lonely
+  strata follow the design's rule as ``jknweights`` does.
+- ``BRR``/``Fay``: two PSUs per stratum; replicate r takes the half given by row h + 1 of a
+  Sylvester Hadamard matrix of order 2^k > number of strata (R's ``hadamard`` gives the same
+  matrix for orders 4, 8 and 16; for other orders R may use a Paley or stored matrix with
+  another number of replicates -- the variance of linear statistics is the same for any
+  fully balanced set); factors 2 - rho and rho; scale = 1 / (R (1 - rho)^2) (Judkins 1990).
+- ``bootstrap``: Rao and Wu (1988) with n_h - 1 PSUs drawn with replacement per stratum,
+  factor n_h / (n_h - 1) x times drawn; scale = 1 / (R - 1); NumPy's generator with ``seed``
+  (R's draws cannot be reproduced: parity with R is tested with R's replicate weights as
+  columns).
+
+Columns of replicate weights shipped with the data are summed in the one aggregate query.
+The variance is scale x sum_r rscale_r (theta_r - centre)^2 (R's ``svrVar``); degrees of
+freedom are the rank of the domain's replicate weights minus 1 (R's ``degf``) unless the
+design declares them.
+
+Sources: Wolter (2007) ch. 3-5; Lumley (2010) sec. 2.5; Rao and Wu (1988) JASA 83:231-241.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from socialcover.survey._errors import DesignError, LonelyPsuError
+from socialcover.survey.replicate import ReplicateDesign
+from socialcover.survey.statistic import Statistic
+
+if TYPE_CHECKING:
+    from socialcover.survey.sample import Sample, _Agg
+
+__all__ = ["Replicates", "bind_replicates", "sylvester"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def sylvester(order: int) -> npt.NDArray[np.int64]:
+    """Sylvester Hadamard matrix of ``order`` (a power of 2) with entries 1 and 0 (for -1)."""
+    h = np.ones((1, 1), dtype=np.int64)
+    while h.shape[0] < order:
+        h = np.block([[h, h], [h, 1 - h]])
+    return h
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """Replicates bound to a sample."""
+
+    type_name: str
+    scale: float
+    rscales: FloatArray
+    mse: bool
+    factors: FloatArray | None  # (n_psu, R) for generated replicates
+    columns: tuple[str, ...]  # replicate-weight columns otherwise
+    combined: bool
+    declared_df: float | None
+    df_full: float
+    quote: Any
+    weight_sql: str
+
+    @property
+    def n_rep(self) -> int:
+        return int(self.rscales.shape[0])
+
+    # ------------------------------------------------------------ SQL (columns)
+    def inner_sql(self, ok: str | None = None) -> list[str]:
+        out = []
+        for r, col in enumerate(self.columns):
+            e = f"CAST({self.quote(col)} AS DOUBLE)"
+            if not self.combined:
+                e = f"{e} * {self.weight_sql}"
+            if ok is not None:
+                e = f"CASE WHEN {ok} THEN {e} ELSE 0.0 END"
+            out.append(f"{e} AS _r{r}")
+        return out
+
+    def outer_sql(self, k: int) -> list[str]:
+        out = []
+        for r in range(len(self.columns)):
+            out.append(f"SUM(_r{r}) AS _rs{r}_0")
+            out += [f"SUM(_r{r} * _v{j}) AS _rs{r}_{j}" for j in range(1, k)]
+        if self.declared_df is None:
+            for a in range(len(self.columns)):
+                out += [f"SUM(_r{a} * _r{b}) AS _g{a}_{b}" for b in range(a, len(self.columns))]
+        return out
+
+    # ------------------------------------------------------------ replicate totals
+    def _rep_totals(self, a: _Agg, sample: Sample) -> FloatArray:
+        """Replicate totals per domain, shape (D, R, k)."""
+        k = a.s.shape[1]
+        out = np.zeros((a.n_dom, self.n_rep, k))
+        if self.factors is not None:
+            psu = sample._structure.unit_maps[0][a.unit]
+            f = self.factors[psu]  # (rows, R)
+            contrib = f[:, :, None] * a.s[:, None, :]
+            np.add.at(out, a.dom, contrib)
+            return out
+        ex = a.extra
+        for r in range(self.n_rep):
+            for j in range(k):
+                col = ex[f"_rs{r}_{j}"].to_numpy().astype(float)
+                out[:, r, j] = np.bincount(a.dom, weights=col, minlength=a.n_dom)
+        return out
+
+    def _svrvar(self, thetas: FloatArray, theta: FloatArray) -> FloatArray:
+        """scale * sum_r rscale_r (theta_r - centre)^2 per domain; thetas (D, R)."""
+        if self.n_rep == 0:
+            return np.zeros(thetas.shape[0])
+        pos = self.rscales > 0
+        centre = theta if self.mse else np.mean(thetas[:, pos], axis=1)
+        dev = thetas - centre[:, None]
+        return np.asarray(self.scale * np.sum(dev * dev * self.rscales[None, :], axis=1))
+
+    def variance(
+        self,
+        a: _Agg,
+        stat: Statistic,
+        theta: FloatArray,
+        sample: Sample,
+        transform: Callable[[FloatArray], FloatArray] | None = None,
+    ) -> FloatArray:
+        """Replicate variance per domain, of the statistic or of ``transform`` of it."""
+        s_r = self._rep_totals(a, sample)
+        d, r, k = s_r.shape
+        thetas = stat.value(s_r.reshape(d * r, k)).reshape(d, r)
+        if transform is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return self._svrvar(transform(thetas), transform(theta))
+        return self._svrvar(thetas, theta)
+
+    def contrast_variance(
+        self, a: _Agg, stat: Statistic, theta: FloatArray, idx: list[int], sample: Sample
+    ) -> float:
+        s_r = self._rep_totals(a, sample)
+        d, r, k = s_r.shape
+        thetas = stat.value(s_r.reshape(d * r, k)).reshape(d, r)
+        diff = thetas[idx[0]] - thetas[idx[1]]
+        est = np.array([theta[idx[0]] - theta[idx[1]]])
+        return float(self._svrvar(diff[None, :], est)[0])
+
+    def domain_df(self, a: _Agg, sample: Sample) -> FloatArray:
+        if self.declared_df is not None:
+            return np.full(a.n_dom, float(self.declared_df))
+        out = np.zeros(a.n_dom)
+        present = a.nall > 0
+        if self.factors is not None:
+            psu = sample._structure.unit_maps[0][a.unit]
+            for dd in range(a.n_dom):
+                rows = np.unique(psu[(a.dom == dd) & present])
+                out[dd] = _rank(self.factors[rows]) - 1 if rows.size else np.nan
+            return out
+        n = len(self.columns)
+        ex = a.extra
+        for dd in range(a.n_dom):
+            sel = (a.dom == dd) & present
+            if not sel.any():
+                out[dd] = np.nan
+                continue
+            g = np.zeros((n, n))
+            for i in range(n):
+                for j in range(i, n):
+                    g[i, j] = g[j, i] = float(ex[f"_g{i}_{j}"].to_numpy()[sel].sum())
+            out[dd] = _gram_rank(g) - 1
+        return out
+
+
+def _rank(m: FloatArray) -> int:
+    if m.size == 0:
+        return 0
+    sv = np.linalg.svd(m, compute_uv=False)
+    return int(np.sum(sv > sv[0] * 1e-7)) if sv.size and sv[0] > 0 else 0
+
+
+def _gram_rank(g: FloatArray) -> int:
+    ev = np.clip(np.linalg.eigvalsh(g), 0, None)
+    sv = np.sqrt(ev)[::-1]
+    return int(np.sum(sv > sv[0] * 1e-7)) if sv.size and sv[0] > 0 else 0
+
+
+def bind_replicates(sample: Sample, design: ReplicateDesign) -> Replicates:
+    """Make or read the replicates of ``design`` for ``sample``."""
+    q = sample._engine.quote
+    if not design.generated:
+        n = len(design.replicate_weights)
+        scale, rscales = _default_scales(design, n)
+        rep = Replicates(
+            type_name=design.type,
+            scale=scale,
+            rscales=rscales,
+            mse=design.mse,
+            factors=None,
+            columns=design.replicate_weights,
+            combined=design.combined_weights,
+            declared_df=design.df,
+            df_full=np.nan,
+            quote=q,
+            weight_sql=sample._weight_sql,
+        )
+        df_full = design.df
+        if df_full is None:
+            df_full = float(_full_rank_from_sql(sample, rep) - 1)
+        return Replicates(**{**rep.__dict__, "df_full": float(df_full)})
+    st = sample._structure
+    if st.element:
+        raise DesignError(
+            "Replicates are made per PSU, and the design has none.",
+            code="survey.replicates-need-psu",
+            hint='Declare psu= (a row id such as psu="person_id" for element sampling).',
+        )
+    stage = st.stages[0]
+    strata = stage.group_of_unit  # per PSU
+    n_psu = strata.shape[0]
+    n_h = stage.n
+    f_h = stage.f  # (N - n) / N, 1 without fpc
+    rule = design.base.lonely_psu
+    cols: list[FloatArray] = []
+    rsc: list[float] = []
+    scale = 1.0
+    t = design.type
+    if t == "JK1":
+        if st.n_strata > 1:
+            raise DesignError(
+                "JK1 replicates need an unstratified design.",
+                code="survey.replicate-type",
+                hint='Use type="JKn" for stratified designs (or "bootstrap").',
+            )
+        n_f = float(n_psu)
+        for j in range(n_psu):
+            c = np.full(n_psu, n_f / (n_f - 1))
+            c[j] = 0.0
+            cols.append(c)
+            rsc.append(1.0)
+        scale = float(f_h[0]) * (n_f - 1) / n_f
+    elif t == "JKn":
+        n_strat = float(st.n_strata)
+        for h in range(st.n_strata):
+            members = np.flatnonzero(strata == h)
+            nh = float(n_h[h])
+            if f_h[h] < 1e-12:
+                continue  # a stratum taken whole adds no variance (survey.drop.replicates)
+            if nh == 1:
+                if rule == "fail":
+                    raise LonelyPsuError(
+                        f"Stratum {stage.label[h]!r} has only one PSU; JKn cannot drop it.",
+                        hint='Pass lonely_psu="remove", "adjust", "average" or "certainty".',
+                    )
+                if rule == "adjust":
+                    c = np.where(strata == h, 0.0, n_strat / (n_strat - 1))
+                    cols.append(c)
+                    rsc.append((n_strat - 1) / n_strat)
+                continue
+            for jj in members:
+                c = np.ones(n_psu)
+                c[members] = nh / (nh - 1)
+                c[jj] = 0.0
+                cols.append(c)
+                rsc.append(float(f_h[h]) * (nh - 1) / nh)
+        if rule == "average" and len(cols) < n_psu:
+            scale = n_psu / max(len(cols), 1)
+    elif t in ("BRR", "Fay"):
+        if np.any(n_h != 2):
+            bad = stage.label[int(np.flatnonzero(n_h != 2)[0])]
+            raise DesignError(
+                f"BRR needs exactly two PSUs per stratum; stratum {bad!r} has "
+                f"{int(n_h[np.flatnonzero(n_h != 2)[0]])}.",
+                code="survey.replicate-type",
+                hint='Merge or split strata into pairs first, or use type="JKn"/"bootstrap".',
+            )
+        rho = float(design.rho or 0.0)
+        n_strat = st.n_strata
+        order = 1
+        while order < n_strat + 1:
+            order *= 2
+        order = max(order, 4)
+        hm = sylvester(order)
+        # R orders strata by their labels as text, and PSUs by first appearance
+        rank_of = np.argsort(np.argsort(np.array(stage.label, dtype=object).astype(str)))
+        first = np.zeros(n_psu, dtype=bool)
+        seen: set[int] = set()
+        for p in range(n_psu):  # units are in sorted order of (stratum, psu) values
+            if strata[p] not in seen:
+                first[p] = True
+                seen.add(int(strata[p]))
+        for r in range(order):
+            hrow = hm[1 + rank_of[strata], r]  # 0 or 1 per PSU
+            col = hrow + 1  # R: 1 or 2
+            wa = np.where(first, np.where(col == 1, 0.0, 1.0), np.where(col == 1, 1.0, 0.0))
+            cols.append(wa * (2 - rho) + (1 - wa) * rho)
+            rsc.append(1.0)
+        scale = 1.0 / (order * (1 - rho) ** 2)
+    elif t == "bootstrap":
+        rng = np.random.default_rng(design.seed)
+        reps = int(design.replicates or 50)
+        for _ in range(reps):
+            c = np.zeros(n_psu)
+            for h in range(st.n_strata):
+                members = np.flatnonzero(strata == h)
+                nh = int(members.size)
+                if nh == 1:
+                    c[members] = 1.0
+                    continue
+                draws = rng.choice(members, size=nh - 1, replace=True)
+                counts = np.bincount(draws, minlength=n_psu)[members]
+                c[members] = counts * nh / (nh - 1)
+            cols.append(c)
+            rsc.append(1.0)
+        scale = 1.0 / (reps - 1)
+    factors = np.column_stack(cols) if cols else np.zeros((n_psu, 0))
+    return Replicates(
+        type_name=t,
+        scale=scale,
+        rscales=np.asarray(rsc, dtype=float),
+        mse=design.mse,
+        factors=factors,
+        columns=(),
+        combined=False,
+        declared_df=design.df,
+        df_full=float(design.df if design.df is not None else _rank(factors) - 1),
+        quote=q,
+        weight_sql=sample._weight_sql,
+    )
+
+
+def _default_scales(design: ReplicateDesign, n: int) -> tuple[float, FloatArray]:
+    """``svrepdesign`` defaults for scale and rscales."""
+    rscales = np.asarray(design.rscales, dtype=float) if design.rscales is not None else np.ones(n)
+    t = design.type
+    if t == "BRR":
+        return 1.0 / n, rscales
+    if t == "Fay":
+        return 1.0 / (n * (1 - float(design.rho or 0.0)) ** 2), rscales
+    if design.scale is not None:
+        return float(design.scale), rscales
+    if t == "bootstrap":
+        return 1.0 / (n - 1), rscales
+    if t == "JK1":
+        return (n - 1) / n, rscales
+    if t == "JKn" and design.rscales is None:
+        raise DesignError(
+            "JKn replicate weights need their rscales ((n_h - 1) / n_h per replicate).",
+            code="survey.replicate-scales",
+            hint="Pass rscales=[...] with one value per replicate-weight column.",
+        )
+    return 1.0, rscales
+
+
+def _full_rank_from_sql(sample: Sample, rep: Replicates) -> int:
+    inner = ", ".join(rep.inner_sql())
+    n = len(rep.columns)
+    sums = ", ".join(f"SUM(_r{a} * _r{b}) AS g{a}_{b}" for a in range(n) for b in range(a, n))
+    eng = sample._engine
+    row = eng.query(f"SELECT {sums} FROM (SELECT {inner} FROM {eng.table}) AS _sc_r").row(0)
+    g = np.zeros((n, n))
+    it = iter(row)
+    for a in range(n):
+        for b in range(a, n):
+            g[a, b] = g[b, a] = float(next(it))
+    return _gram_rank(g)
