@@ -111,3 +111,9 @@ def test_unknown_group_suggests(installed_pack: Path) -> None:
     with pytest.raises(NotFoundError) as info:
         countries("Arab Sates")
     assert "Arab States" in str(info.value)
+
+
+def test_country_name_wins_over_group_and_group_code_works(installed_pack: Path) -> None:
+    assert countries("Micronesia")["iso3"].to_list() == ["FSM"]
+    subregion = countries(954)["iso3"].to_list()
+    assert "FSM" in subregion and "GUM" in subregion and len(subregion) == 7

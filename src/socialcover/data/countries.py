@@ -341,6 +341,7 @@ def _group_index() -> dict[str, tuple[str, int | None, str]]:
     for row in _membership().select("group_code", "name", "loc_type").unique().iter_rows():
         code, name, kind = row
         out.setdefault(fold(name), (name, int(code), kind))
+        out.setdefault(str(int(code)), (name, int(code), kind))  # WPP's M49 code: 954
     # Income groups by their short names ("Low income" for "Low-income countries").
     for short, full in (
         ("low income", "Low-income countries"),
