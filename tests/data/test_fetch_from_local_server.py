@@ -13,6 +13,7 @@ import gzip
 import io
 import json
 import threading
+import zipfile
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -263,6 +264,8 @@ def official_files(demo: Path) -> dict[str, bytes]:
                     "sourceid": "2", "lastupdated": "2026-07-01"}  # fmt: skip
             files[f"wb/indicator/{code[0]}/{i}"] = json.dumps([info, page]).encode()
 
+    files["wbbulk"] = _wdi_bulk_zip(wdi)
+
     ilo_rows = [ILO_HEAD + "\n"]
     for r in _read(demo, "ilo_sdg131_country").iter_rows(named=True):
         ilo_rows.append(
@@ -311,6 +314,31 @@ def official_files(demo: Path) -> dict[str, bytes]:
     return files
 
 
+def _wdi_bulk_zip(wdi: pl.DataFrame) -> bytes:
+    """The WDI bulk download: WDICSV.csv (wide, one column per year) and WDICountry.csv."""
+    years = list(range(1960, 2026))
+    head = ["Country Name", "Country Code", "Indicator Name", "Indicator Code", *map(str, years)]
+    lines = ["\ufeff" + ",".join(f'"{h}"' for h in head) + ","]  # the file ends rows with ","
+    for (code, name, ind), grp in wdi.group_by("wb_code", "country_name", "indicator"):
+        values = dict(zip(grp["year"].to_list(), grp["value"].to_list(), strict=True))
+        label = grp["indicator_label"][0]
+        cells = [f'"{name}"', f'"{code}"', f'"{label}"', f'"{ind}"']
+        cells += [repr(values[y]) if y in values else "" for y in years]
+        lines.append(",".join(cells) + ",")
+    country = (
+        '"Country Code","Short Name","Table Name","Long Name","2-alpha code","Currency Unit",'
+        '"Special Notes","Region","Income Group"\n'
+        '"XDM","Demoland","Demoland","Republic of Demoland","XD","Demo dollar","",'
+        '"Sub-Saharan Africa","Lower middle income"\n'
+        '"WLD","World","World","World","1W","","","",""\n'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("WDICSV.csv", "\n".join(lines) + "\n")
+        zf.writestr("WDICountry.csv", country)
+    return buf.getvalue()
+
+
 class Server:
     """A local HTTP server routing the publishers' URL shapes to the fixture files."""
 
@@ -357,6 +385,8 @@ class Server:
             return f"wb/indicator/{parts[-1]}/{q.get('page', '1')}"
         if parts[0] == "ilostat" and q.get("id") == "SDG_0131_SEX_SOC_RT_A":
             return "ilostat"
+        if parts[0] == "wbbulk":
+            return "wbbulk"
         if parts[0] == "weo":
             return "weo"
         if parts[0] == "sdg":
@@ -516,3 +546,22 @@ def test_a_changed_official_layout_is_named(server: Server, sc_home: Path) -> No
     assert info.value.code == "data.fetch-bad-file"
     assert name in info.value.message and "ASFR" in info.value.message
     assert not (pack_root() / "current").exists()
+
+
+def test_wdi_bulk_zip_gives_the_same_datasets_as_the_api(server: Server, sc_home: Path) -> None:
+    from dataclasses import replace
+
+    fetch_pack(sources=server.sources())
+    by_api = {d: scan(d).collect() for d in ("wb_wdi", "wb_poverty", "wb_wdi_indicators")}
+    sources = replace(server.sources(), wb_bulk=f"{server.base}/wbbulk/WDI_CSV.zip")
+    hits_before = len(server.hits)
+    report = fetch_pack(sources=sources)
+    assert not any("/wb/" in h for h in server.hits[hits_before:])  # no API query at all
+    assert report.installed is not None
+    for dataset_id, frame in by_api.items():
+        key = list(next(s for s in DATASETS if s.id == dataset_id).key)
+        got = scan(dataset_id).collect().sort(key)
+        want = frame.sort(key)
+        assert got.select(key).equals(want.select(key)), dataset_id
+        if "value" in got.columns:
+            assert ((got["value"] - want["value"]).abs() <= 1e-9 * want["value"].abs()).all()

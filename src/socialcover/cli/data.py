@@ -134,6 +134,10 @@ def fetch(
     retries: Annotated[int, typer.Option(help="Retries after a network error or 5xx.")] = 3,
     wpp_url: Annotated[str | None, typer.Option(help="Base URL of the WPP CSV files.")] = None,
     wb_url: Annotated[str | None, typer.Option(help="Base URL of the World Bank API.")] = None,
+    wb_bulk_url: Annotated[
+        str | None,
+        typer.Option(help="WDI bulk CSV zip (e.g. WDI_CSV.zip) to use instead of the API."),
+    ] = None,
     ilostat_url: Annotated[str | None, typer.Option(help="ILOSTAT bulk data URL.")] = None,
     weo_url: Annotated[str | None, typer.Option(help="URL of the IMF WEO file.")] = None,
     sdg_url: Annotated[str | None, typer.Option(help="UN SDG API series data URL.")] = None,
@@ -150,6 +154,7 @@ def fetch(
         ilostat=ilostat_url or defaults.ilostat,
         weo=weo_url or defaults.weo,
         sdg=sdg_url or defaults.sdg,
+        wb_bulk=wb_bulk_url,
     )
     with _progress_bar("Fetching", fmt == "json") as progress:
         report = fetch_pack(

@@ -34,7 +34,7 @@ from socialcover.data.fetch import ilostat, unsd, weo, worldbank, wpp
 from socialcover.data.fetch._http import Download, Downloader, FetchError
 from socialcover.data.pack import ImportReport, ProgressCallback, install_pack
 
-__all__ = ["FetchError", "FetchReport", "FetchSources", "fetch_pack"]
+__all__ = ["WDI_BULK_URL", "FetchError", "FetchReport", "FetchSources", "fetch_pack"]
 
 WPP_BASE = "https://population.un.org/wpp/assets/Excel%20Files/1_Indicator%20(Standard)/CSV_FILES"
 WB_BASE = "https://api.worldbank.org/v2"
@@ -44,6 +44,7 @@ WEO_URL = (
     "WEOOct2025all.ashx"
 )
 SDG_BASE = "https://unstats.un.org/sdgapi/v1/sdg/Series/Data"
+WDI_BULK_URL = "https://databank.worldbank.org/data/download/WDI_CSV.zip"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class FetchSources:
     weo: str = WEO_URL
     sdg: str = SDG_BASE
     wdi_years: tuple[int, int] = (1960, 2025)
+    #: The WDI bulk CSV zip (e.g. WDI_BULK_URL); when set, it replaces the 43 API queries.
+    wb_bulk: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def fetch_pack(
         downloads_dir, timeout=timeout, retries=retries, backoff=backoff, pins=dict(pins or {})
     )
     n_wb = len(worldbank.WDI_INDICATORS) + len(worldbank.POVERTY_COLUMNS)
-    run = _Run(sources, downloader, progress, total=1 + len(wpp.FILES) + n_wb + 2 + 12 + 2)
+    n_wb = 1 if sources.wb_bulk else n_wb + 1
+    run = _Run(sources, downloader, progress, total=n_wb + len(wpp.FILES) + 2 + 12 + 2)
     try:
         warnings = _build(run, folder)
         report: ImportReport | None = None
@@ -216,11 +220,16 @@ def fetch_pack(
 def _build(run: _Run, folder: Path) -> list[str]:
     s = run.sources
     warnings: list[str] = []
-    meta_pages = run.paged(
-        "wb countries", f"{s.worldbank}/country?format=json&per_page=500", worldbank.page_count,
-        "page",
-    )  # fmt: skip
-    meta = worldbank.countries(meta_pages)
+    if s.wb_bulk:
+        bulk_zip = run.get("wb bulk", s.wb_bulk, "wdi.zip")
+        wb_rows, meta = worldbank.read_bulk_zip(bulk_zip, run.downloader.folder)
+        wb_rows = wb_rows.filter(wb_rows["year"].is_between(*s.wdi_years))
+    else:
+        meta_pages = run.paged(
+            "wb countries", f"{s.worldbank}/country?format=json&per_page=500",
+            worldbank.page_count, "page",
+        )  # fmt: skip
+        meta = worldbank.countries(meta_pages)
     income = {code: m["income"] for code, m in meta.items() if not m["aggregate"]}
     files = {k: run.get(f"wpp {k}", f"{s.wpp}/{v}", v) for k, v in wpp.FILES.items()}
     locations, groups = wpp.locations(files["indicators"], income)
@@ -242,15 +251,16 @@ def _build(run: _Run, folder: Path) -> list[str]:
     for name, frame in tables.items():
         if "loc_code" in frame.columns and name != "wpp_locations":
             tables[name] = frame.filter(frame["loc_code"].is_in(sorted(kept)))
-    first, last = s.wdi_years
-    wb_paths: list[Path] = []
-    for code in (*worldbank.WDI_INDICATORS, *worldbank.POVERTY_COLUMNS):
-        url = (
-            f"{s.worldbank}/country/all/indicator/{code}?format=json&per_page=20000"
-            f"&date={first}:{last}"
-        )
-        wb_paths += run.paged(f"wb {code}", url, worldbank.page_count, "page")
-    wb_rows = worldbank.indicator_rows(wb_paths)
+    if not s.wb_bulk:
+        first, last = s.wdi_years
+        wb_paths: list[Path] = []
+        for code in (*worldbank.WDI_INDICATORS, *worldbank.POVERTY_COLUMNS):
+            url = (
+                f"{s.worldbank}/country/all/indicator/{code}?format=json&per_page=20000"
+                f"&date={first}:{last}"
+            )
+            wb_paths += run.paged(f"wb {code}", url, worldbank.page_count, "page")
+        wb_rows = worldbank.indicator_rows(wb_paths)
     aggregates = {c for c, m in meta.items() if m["aggregate"]}
     unknown = sorted(set(wb_rows["wb_code"].unique().to_list()) - known - aggregates)
     if unknown:
