@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-LABOUR = np.array(
-    ["employee", "own_account", "domestic", "family_worker", "unemployed", "inactive"], dtype=object
+LABOUR = np.array(["employed", "unemployed", "inactive", None], dtype=object)
+STATUS = np.array(
+    ["employee", "employer", "own_account", "contributing_family", None], dtype=object
 )
 
 
@@ -25,12 +26,20 @@ def random_population(n_households: int, seed: int, *, max_size: int = 7) -> pl.
             "person_id": np.arange(n, dtype=np.int64),
             "age": rng.integers(0, 95, n).astype(np.float64),
             "sex": np.where(rng.random(n) < 0.5, "female", "male"),
-            "urban": (rng.random(n_households) < 0.4).astype(np.int64)[hh],
-            "informal": (rng.random(n) < 0.6).astype(np.int64),
-            "labour_status": LABOUR[rng.integers(0, len(LABOUR), n)],
+            "urban": np.where(rng.random(n_households) < 0.4, "urban", "rural")[hh],
+            "informal": pl.Series(np.where(rng.random(n) < 0.6, 1, 0), dtype=pl.Int8).set(
+                pl.Series(rng.random(n) < 0.2), None
+            ),
+            "labour_status": pl.Series(
+                LABOUR[rng.integers(0, len(LABOUR), n)].tolist(), dtype=pl.String
+            ),
+            "status_in_employment": pl.Series(
+                STATUS[rng.integers(0, len(STATUS), n)].tolist(), dtype=pl.String
+            ),
             "welfare": hh_welfare[hh],
             "poverty_line": np.full(n, 1500.0),
             "earnings": np.round(rng.exponential(1200, n) * (rng.random(n) < 0.5), 2),
+            "amount_old_age": np.round(rng.exponential(3000, n) * (rng.random(n) < 0.2), 2),
             "weight": rng.uniform(50, 400, n_households)[hh],
             "strata": strata[hh],
             "psu": (strata * 1000 + rng.integers(0, 6, n_households))[hh],

@@ -38,7 +38,9 @@ variables:
     entity: household
     formula: hh_sum(earnings) + hh_max(welfare) * 0.5
   worker:
-    formula: labour_status in ("own_account", "domestic") and not (age < 15 or age > 80)
+    formula: >-
+      status_in_employment in ("own_account", "contributing_family")
+      and not (age < 15 or age > 80) and labour_status != "unemployed" or informal
   children: hh_count(age < p.cb.max_age)
 programmes:
   child_benefit:
@@ -58,7 +60,7 @@ programmes:
       withdrawal_rate: p.sa.rate
     cap: p.sa.cap
   worker_grant:
-    eligibility: worker != (urban == True)
+    eligibility: worker != (urban == "urban")
     amount: >-
       clip(earnings / max(hh_size() - 1, 0) + 10 * floor(abs(children - 2) // 3)
       - 5 * ceil(hh_size() ** 0.5), 0, 900) + hh_min(age) / p.pension.age * 10

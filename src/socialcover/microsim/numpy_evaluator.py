@@ -189,7 +189,7 @@ def _is_bool(x: Value) -> bool:
 
 def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
     """Input arrays with the types the rules expect (numbers as float, flags as bool)."""
-    from socialcover.microsim.population import missing_columns_error
+    from socialcover.microsim.population import missing_columns_error, missing_values_error
 
     out: dict[str, Array] = {}
     n = len(np.asarray(data["hh_id"]))
@@ -202,13 +202,26 @@ def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
             continue
         raw = np.asarray(data[name])
         if spec.unit.kind == "category":
-            out[name] = raw.astype(object)
+            codes = raw.astype(object)
+            codes[np.array([c is None for c in codes], dtype=bool)] = ""
+            out[name] = codes
         elif spec.unit.kind == "bool":
-            out[name] = raw.astype(np.float64) != 0 if raw.dtype != bool else raw
+            if raw.dtype == bool:
+                out[name] = raw
+            else:
+                flags = raw.astype(np.float64)
+                out[name] = (flags != 0) & ~np.isnan(flags)
         else:
-            arr = raw.astype(np.float64)
+            arr = (
+                np.array([np.nan if v is None else v for v in raw], np.float64)
+                if (raw.dtype == object)
+                else raw.astype(np.float64)
+            )
+            gaps = np.isnan(arr)
             if spec.default is not None:
-                arr = np.where(np.isnan(arr), spec.default, arr)
+                arr = np.where(gaps, spec.default, arr)
+            elif gaps.any():
+                raise missing_values_error(name, int(gaps.sum()))
             out[name] = arr
     return out
 

@@ -15,7 +15,19 @@ import polars as pl
 
 from socialcover.microsim._errors import MicrosimDataError
 
-__all__ = ["as_frame", "missing_columns_error"]
+__all__ = ["as_frame", "missing_columns_error", "missing_values_error"]
+
+
+def missing_values_error(name: str, count: int) -> MicrosimDataError:
+    """The error for a numeric input with missing values and no default."""
+    return MicrosimDataError(
+        f"the input {name!r} has {count} missing value(s)",
+        code="microsim.missing-values",
+        hint=f"Give it a default under inputs: ({name}: {{unit: ..., default: 0}}), or fill "
+        "or drop those rows before simulating.",
+        column=name,
+        count=count,
+    )
 
 
 def missing_columns_error(missing: Sequence[str], present: Sequence[str]) -> MicrosimDataError:

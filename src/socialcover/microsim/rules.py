@@ -43,21 +43,31 @@ _BENEFITS = (
     "social_assistance",
     "employment_injury",
 )
-#: Standard survey concepts (socialcover.survey.io) usable without declaring them.
+#: Standard survey concepts (socialcover.survey.io.concepts) usable without declaring them.
+#: Missing values: a flag counts as false, a category as "" (no code); numbers must be present.
 STANDARD_INPUTS: dict[str, tuple[str, str]] = {
     "age": ("years", "person"),
     "sex": ("category", "person"),
-    "urban": ("bool", "person"),
+    "urban": ("category", "person"),
+    "region": ("category", "person"),
     "labour_status": ("category", "person"),
+    "status_in_employment": ("category", "person"),
     "informal": ("bool", "person"),
-    "welfare": ("LCU/year", "person"),
-    "poverty_line": ("LCU/year", "person"),
     "contributes": ("bool", "person"),
+    "disabled": ("bool", "person"),
+    "gave_birth": ("bool", "person"),
+    "welfare": ("LCU/year", "person"),
+    "welfare_scale": ("1", "person"),
+    "poverty_line": ("LCU/year", "person"),
     **{f"receives_{b}": ("bool", "person") for b in _BENEFITS},
     **{f"amount_{b}": ("LCU/year", "person") for b in _BENEFITS},
 }
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-_RESERVED = set(FUNCTIONS) | {PARAMETER_ROOT, "hh_id", "person_id", "weight", "True", "False"}
+#: Columns every rule set adds after its programmes (see :func:`_totals`).
+TOTALS = ("income_before", "benefits", "disposable_income")
+_RESERVED = (
+    set(FUNCTIONS) | set(TOTALS) | {PARAMETER_ROOT, "hh_id", "person_id", "weight", "True", "False"}
+)
 
 
 @dataclass(frozen=True)
@@ -374,6 +384,7 @@ def _build(root: Node) -> RuleSet:
             "variables",
             "programmes",
             "income_before_programmes",
+            "welfare_scale",
         },
         "the rules file",
     )
@@ -568,6 +579,7 @@ def _build(root: Node) -> RuleSet:
             code="microsim.unit-mismatch",
             hint="Give per-capita income per year, e.g. welfare.",
         )
+    steps += _totals(body, root, income_before, programmes, kinds, punits)
     name_node = body.get("name")
     return RuleSet(
         name=str(name_node.value) if name_node else Path(file).stem,
@@ -579,6 +591,64 @@ def _build(root: Node) -> RuleSet:
         source=root,
         file=file,
     )
+
+
+def _totals(
+    body: dict[str, Node],
+    root: Node,
+    income_before: Expr,
+    programmes: dict[str, Programme],
+    kinds: dict[str, Kind],
+    punits: dict[str, Unit],
+) -> list[Step]:
+    """Steps after the programmes: income before them, household benefits, disposable income.
+
+    ``benefits`` is the household's total of all programmes (a household programme counted
+    once); ``disposable_income`` adds the household's benefits, divided by the welfare scale
+    (household size by default), to each member's per-capita income before the programmes.
+    """
+    where = root.where
+    money = parse_unit("LCU/year")
+    person_sum: Expr | None = None
+    total: Expr | None = None
+    for name, prog in programmes.items():
+        var = Var(name, where=prog.where)
+        if prog.entity == "person":
+            person_sum = var if person_sum is None else BinOp("+", person_sum, var, where=where)
+        else:
+            total = var if total is None else BinOp("+", total, var, where=where)
+    if person_sum is not None:
+        hh = Call("hh_sum", (person_sum,), where=where)
+        total = hh if total is None else BinOp("+", hh, total, where=where)
+    assert total is not None
+    scale_node = body.get("welfare_scale")
+    scale = (
+        _expr(scale_node, where, "welfare_scale")
+        if scale_node
+        else Call("hh_size", (), where=where)
+    )
+    sk = infer(scale, kinds, punits, context="welfare_scale", entity="household")
+    if sk.unit.kind not in ("any", "number") or sk.unit.powers:
+        raise RuleError(
+            f"welfare_scale is {sk.unit}, not a pure number",
+            where=scale.where,
+            code="microsim.unit-mismatch",
+            hint="Give household size, hh_size(), or an equivalence scale.",
+        )
+    disposable = BinOp(
+        "+",
+        Var("income_before", where=where),
+        BinOp("/", Var("benefits", where=where), scale, where=where),
+        where=where,
+    )
+    kinds["income_before"] = Kind(money, "person")
+    kinds["benefits"] = Kind(money, "household")
+    kinds["disposable_income"] = Kind(money, "person")
+    return [
+        Step("income_before", income_before, "person", money, "income", where),
+        Step("benefits", total, "household", money, "total", where),
+        Step("disposable_income", disposable, "person", money, "income", where),
+    ]
 
 
 def plain(rules: RuleSet) -> dict[str, Any]:
