@@ -49,7 +49,7 @@ def test_gdp_carried_forward_when_weo_stops_short(pack: Path) -> None:
     """WEO October 2025 has no 2025 GDP for Afghanistan: its 2024 value is carried."""
     r = project_costs({"country": "AFG", "horizon": 2026, "benefits": [PENSION]})
     src = r.provenance.filter(pl.col("assumption") == "gdp_lcu_base_year")["source"][0]
-    assert "NGDP 2024, carried to the base year" in src
+    assert "(NGDP), 2024, carried to the base year" in src
 
 
 def test_python_scenarios_validate_like_files() -> None:

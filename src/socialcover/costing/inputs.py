@@ -32,15 +32,17 @@ from socialcover.data._home import current_pack
 AGES = 101
 SEXES = ("male", "female")
 
-WEO_INDICATORS = {
-    "gdp_lcu": ("NGDP", 1e9),
-    "gdp_usd": ("NGDPD", 1e9),
-    "real_growth_pct": ("NGDP_RPCH", 1.0),
-    "cpi_index": ("PCPI", 1.0),
-    "inflation_pct": ("PCPIPCH", 1.0),
-    "gov_expenditure_pct_gdp": ("GGX_NGDP", 1.0),
-    "ppp_lcu_per_intl_dollar": ("PPPEX", 1.0),
+MACRO_INDICATORS = {
+    # our key: name in socialcover.data.macro
+    "gdp_lcu": "gdp_lcu",
+    "gdp_usd": "gdp_usd",
+    "real_growth_pct": "real_gdp_growth_pct",
+    "inflation_pct": "inflation_cpi_pct",
+    "gov_expenditure_pct_gdp": "gov_expenditure_pct_gdp",
+    "ppp_lcu_per_intl_dollar": "ppp_lcu_per_intl_dollar",
 }
+# The exchange rate is derived here as GDP in LCU / GDP in US$ (what WEO's implied rate is):
+# data.macro's own ``exchange_rate_lcu_per_usd`` fails for a country without WEO NGDPD (PRK).
 
 
 def _pack_key() -> str:
@@ -193,30 +195,50 @@ def _fill(iso3s: Sequence[str], years: Sequence[int], frame: pl.DataFrame, col: 
 
 
 @lru_cache(maxsize=8)
-def _weo(pack: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> dict[str, np.ndarray]:
-    codes = {code: (name, scale) for name, (code, scale) in WEO_INDICATORS.items()}
-    raw = (
-        _store.scan("imf_weo")
-        .filter(
-            pl.col("iso3").is_in(list(iso3s)),
-            pl.col("indicator").is_in(list(codes)),
-            pl.col("year").is_between(min(years), max(years)),
-        )
-        .select("iso3", "year", "indicator", "value")
-        .collect()
+def _macro(
+    pack: str, iso3s: tuple[str, ...], years: tuple[int, ...]
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    frame = data_api.macro(list(iso3s), list(years), list(MACRO_INDICATORS.values()))
+    c_idx = {c: i for i, c in enumerate(iso3s)}
+    y_idx = {y: i for i, y in enumerate(years)}
+    values: dict[str, np.ndarray] = {}
+    sources: dict[str, np.ndarray] = {}
+    for key, name in MACRO_INDICATORS.items():
+        part = frame.filter(pl.col("indicator") == name, pl.col("iso3").is_in(list(iso3s)))
+        arr = np.full((len(iso3s), len(years)), np.nan)
+        src = np.full((len(iso3s), len(years)), "", dtype=object)
+        if part.height:
+            ci = np.array([c_idx[c] for c in part["iso3"]], dtype=np.int64)
+            yi = np.array([y_idx[y] for y in part["year"]], dtype=np.int64)
+            arr[ci, yi] = part["value"].to_numpy()
+            src[ci, yi] = np.array(part["source"].to_list(), dtype=object)
+        values[key] = arr
+        sources[key] = src
+    values["exchange_rate_lcu_per_usd"] = values["gdp_lcu"] / values["gdp_usd"]
+    sources["exchange_rate_lcu_per_usd"] = np.where(
+        np.isfinite(values["exchange_rate_lcu_per_usd"]),
+        "GDP in LCU / GDP in US$ (" + sources["gdp_lcu"] + "; " + sources["gdp_usd"] + ")",
+        "",
     )
-    out = {}
-    for code, (name, scale) in codes.items():
-        part = raw.filter(pl.col("indicator") == code)
-        out[name] = _fill(iso3s, years, part, "value") * scale
-    for arr in out.values():
+    # a CPI index (first year = 1) chained from CPI inflation
+    infl = values["inflation_pct"].copy()
+    infl[:, 0] = 0.0
+    values["cpi_index"] = np.cumprod(1 + infl / 100, axis=1)
+    for arr in values.values():
         arr.setflags(write=False)
-    return out
+    return values, sources
 
 
 def weo(iso3s: Sequence[str], years: Sequence[int]) -> dict[str, np.ndarray]:
-    """IMF WEO October 2025 series ``[country, year]`` by our names (LCU and US$ in units)."""
-    return _weo(_pack_key(), tuple(iso3s), tuple(years))
+    """Macro series ``[country, year]`` by our names, from :func:`socialcover.data.macro`
+    (IMF WEO October 2025 first, World Bank WDI where WEO has no value; LCU and US$ in units),
+    plus ``cpi_index`` chained from CPI inflation (1 in the first year)."""
+    return _macro(_pack_key(), tuple(iso3s), tuple(years))[0]
+
+
+def macro_sources(iso3s: Sequence[str], years: Sequence[int]) -> dict[str, np.ndarray]:
+    """The source text of each value of :func:`weo` (object arrays ``[country, year]``)."""
+    return _macro(_pack_key(), tuple(iso3s), tuple(years))[1]
 
 
 @lru_cache(maxsize=4)
@@ -251,63 +273,54 @@ def wdi(indicator: str, iso3s: Sequence[str], years: Sequence[int]) -> np.ndarra
 
 
 COVERAGE_CONTINGENCY = {
-    "children": "SOC_CONTIG_CHILD",
-    "maternity": "SOC_CONTIG_MAT",
-    "disability": "SOC_CONTIG_DISAB",
-    "old_age": "SOC_CONTIG_PENSION",
-    "working_age": "SOC_CONTIG_UNE",
-    "other": "SOC_CONTIG_TOTAL",
+    "children": "children",
+    "maternity": "mothers_with_newborns",
+    "disability": "persons_with_severe_disabilities",
+    "old_age": "older_persons_pension",
+    "working_age": "unemployed",
+    "other": "at_least_one_benefit",
 }
 
 
 @lru_cache(maxsize=8)
 def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
-    code = COVERAGE_CONTINGENCY[guarantee]
-    raw = (
-        _store.scan("ilo_sdg131_country")
-        .filter(
-            pl.col("iso3").is_in(list(iso3s)),
-            pl.col("contingency") == code,
-            pl.col("sex") == ("SEX_F" if guarantee == "maternity" else "SEX_T"),
+    frame = data_api.coverage(list(iso3s), COVERAGE_CONTINGENCY[guarantee])
+    # both sexes where given; ILOSTAT gives mothers with newborns for women only
+    frame = (
+        frame.with_columns(
+            pl.col("sex").replace_strict({"both": 0, "female": 1, "male": 2}, default=3).alias("_s")
         )
-        .sort("year")
-        .group_by("iso3")
-        .agg(pl.col("value_pct").last(), pl.col("year").last())
-        .collect()
+        .sort("iso3", "_s", "year")
+        .group_by("iso3", maintain_order=True)
+        .first()
     )
     c_idx = {c: i for i, c in enumerate(iso3s)}
     pct = np.full(len(iso3s), np.nan)
     year = np.full(len(iso3s), np.nan)
-    idx = np.array([c_idx[c] for c in raw["iso3"]], dtype=np.int64)
-    pct[idx] = raw["value_pct"].to_numpy()
-    year[idx] = raw["year"].to_numpy()
+    frame = frame.filter(pl.col("iso3").is_in(list(iso3s)))
+    idx = np.array([c_idx[c] for c in frame["iso3"]], dtype=np.int64)
+    pct[idx] = frame["coverage_pct"].to_numpy()
+    year[idx] = frame["year"].to_numpy()
     return pct, year
 
 
 def coverage_latest(iso3s: Sequence[str], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
-    """Latest effective coverage (SDG 1.3.1, ILOSTAT) for a guarantee: (pct, year) per country.
-
-    Maternity uses the female series (mothers with newborns); others both sexes.
-    """
+    """Latest effective coverage (SDG 1.3.1: ILOSTAT, else UNSD 2020) for a guarantee:
+    (pct, year) per country, both sexes where given (maternity: women)."""
     return _coverage(_pack_key(), tuple(iso3s), guarantee)
 
 
 @lru_cache(maxsize=8)
 def _poverty(pack: str, iso3s: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    raw = (
-        _store.scan("wb_poverty")
-        .filter(pl.col("iso3").is_in(list(iso3s)), pl.col("pov_hc_300_pct").is_not_null())
-        .sort("year")
-        .group_by("iso3")
-        .agg(pl.col("pov_hc_300_pct").last(), pl.col("year").last())
-        .collect()
+    frame = data_api.poverty(list(iso3s), "pov_hc_300_pct", latest=True).filter(
+        pl.col("iso3").is_in(list(iso3s))
     )
     c_idx = {c: i for i, c in enumerate(iso3s)}
     pct = np.full(len(iso3s), np.nan)
     year = np.full(len(iso3s), np.nan)
-    idx = np.array([c_idx[c] for c in raw["iso3"]], dtype=np.int64)
-    pct[idx] = raw["pov_hc_300_pct"].to_numpy()
-    year[idx] = raw["year"].to_numpy()
+    idx = np.array([c_idx[c] for c in frame["iso3"]], dtype=np.int64)
+    pct[idx] = frame["value"].to_numpy()
+    year[idx] = frame["year"].to_numpy()
     return pct, year
 
 

@@ -198,12 +198,11 @@ def build_base(
     weo_ok = macro.follow_weo & (ys <= last_weo)  # [Y]
     idx = np.array([span.index(y) for y in years])
     gdp_w = w["gdp_lcu"][:, idx]
-    usd_w = w["gdp_usd"][:, idx]
     g_w = w["real_growth_pct"][:, idx] / 100
     p_w = w["inflation_pct"][:, idx] / 100
     nominal_w = np.full((n_c, n_y), np.nan)
     nominal_w[:, 1:] = gdp_w[:, 1:] / gdp_w[:, :-1] - 1
-    fx_w = gdp_w / usd_w
+    fx_w = w["exchange_rate_lcu_per_usd"][:, idx]
     fx_change_w = np.full((n_c, n_y), np.nan)
     fx_change_w[:, 1:] = fx_w[:, 1:] / fx_w[:, :-1] - 1
     use = weo_ok[None, :] & np.isfinite(g_w) & np.isfinite(p_w) & np.isfinite(nominal_w)
@@ -222,19 +221,20 @@ def build_base(
     grow = (1 + g_assume / 100) * (1 + p_assume / 100)
     rel_infl = (1 + p_assume / 100) / (1 + us_infl / 100)
 
-    def carried(name: str, gap: np.ndarray, what: str) -> np.ndarray:
-        return np.where(
-            gap == 0,
-            f"IMF WEO Oct 2025 {what} at the base year",
-            np.char.add(
-                np.char.add(f"IMF WEO Oct 2025 {what} ", (base - gap).astype(int).astype(str)),
-                ", carried to the base year with the growth and inflation assumptions",
-            ),
-        )
+    srcs = inputs.macro_sources(iso3s, span)
+
+    def carried(key: str, gap: np.ndarray) -> list[str]:
+        out = []
+        for c in range(n_c):
+            g = int(gap[c])
+            label = str(srcs[key][c, b - g] or "no value in the pack")
+            note = ", carried to the base year with the growth and inflation assumptions"
+            out.append(f"{label}, {base - g}" + (note if g else ""))
+        return out
 
     gdp_v, gdp_gap = _latest_upto(w["gdp_lcu"], b)
     gdp0 = gdp_v * grow**gdp_gap
-    for iso, v, src in zip(iso3s, gdp0, carried("gdp", gdp_gap, "NGDP"), strict=True):
+    for iso, v, text in zip(iso3s, gdp0, carried("gdp_lcu", gdp_gap), strict=True):
         prov.append(
             {
                 "iso3": iso,
@@ -242,19 +242,19 @@ def build_base(
                 "value": float(v),
                 "unit": "LCU",
                 "is_default": True,
-                "source": str(src),
+                "source": text,
             }
         )
     if macro.exchange_rate_lcu_per_usd is not None:
         fx0 = np.full(n_c, macro.exchange_rate_lcu_per_usd)
         record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "scenario")
     else:
-        fx_v, fx_gap = _latest_upto(w["gdp_lcu"] / w["gdp_usd"], b)
+        fx_v, fx_gap = _latest_upto(w["exchange_rate_lcu_per_usd"], b)
         fx0 = fx_v * rel_infl**fx_gap
         fb = inputs.wdi("PA.NUS.FCRF", iso3s, tuple(range(span[0], base + 1)))
         src = np.where(
             np.isfinite(fx0),
-            carried("fx", fx_gap, "NGDP / NGDPD"),
+            carried("exchange_rate_lcu_per_usd", fx_gap),
             "WDI PA.NUS.FCRF, latest year up to the base year",
         )
         fx0 = np.where(np.isfinite(fx0), fx0, _latest(fb))
@@ -291,11 +291,15 @@ def build_base(
         )
         gov = np.where(np.isfinite(gov), gov, latest_gx[:, None])
         fb = _latest(inputs.wdi("GC.XPN.TOTL.GD.ZS", iso3s, wdi_span))
+        base_src = [str(srcs["gov_expenditure_pct_gdp"][c, b] or "") for c in range(n_c)]
         src = np.where(
-            np.isfinite(gov[:, 0]),
-            "IMF WEO Oct 2025 GGX_NGDP (general government), "
-            f"held at its latest value up to {last_weo} afterwards",
-            "WDI GC.XPN.TOTL.GD.ZS (central government expense), latest value",
+            np.isfinite(gov[:, 0]) & np.array([bool(x) for x in base_src]),
+            np.array(
+                [f"{x}, {base}; after {last_weo} held at its latest value" for x in base_src],
+                dtype=object,
+            ),
+            "latest value up to the base year (WEO GGX_NGDP, else WDI GC.XPN.TOTL.GD.ZS, "
+            "central government expense)",
         )
         gov = np.where(np.isfinite(gov), gov, fb[:, None]) / 100
         for iso, v, s in zip(iso3s, gov[:, 0] * 100, src, strict=True):
@@ -322,8 +326,8 @@ def build_base(
     else:
         ppp_v, ppp_gap = _latest_upto(ppp_w, b)
         ppp0 = ppp_v * rel_infl**ppp_gap
-        ppp_src = carried("ppp", ppp_gap, "PPPEX (implied PPP conversion rate)")
-        for iso, v, src in zip(iso3s, ppp0, ppp_src, strict=True):
+        ppp_src = carried("ppp_lcu_per_intl_dollar", ppp_gap)
+        for iso, v, text in zip(iso3s, ppp0, ppp_src, strict=True):
             prov.append(
                 {
                     "iso3": iso,
@@ -331,7 +335,7 @@ def build_base(
                     "value": float(v),
                     "unit": "LCU per international $",
                     "is_default": True,
-                    "source": str(src),
+                    "source": text,
                 }
             )
         # WEO first: its PPP is in the same currency units as its GDP (WDI's is not always:
@@ -357,7 +361,7 @@ def build_base(
             True,
             "international poverty line $3.00/day (2021 PPP) x 2021 PPP conversion factor "
             "(IMF WEO PPPEX, a GDP PPP; WDI PA.NUS.PPP if missing) x CPI 2021 to base year "
-            "(WEO PCPI); no national poverty line in LCU is in the data pack",
+            "(chained WEO CPI inflation); no national poverty line in LCU is in the data pack",
         )
 
     pop = inputs.population(iso3s, years, variant)
