@@ -119,6 +119,14 @@ def estimate_case(
         return s.ratio(case["variable"], case["denominator"], **kw)
     if stat == "proportion":
         return s.proportion(case["variable"], method=case["method"], **kw)
+    if stat == "quantile":
+        return s.quantile(
+            case["variable"],
+            case["probs"] if isinstance(case["probs"], list) else [case["probs"]],
+            qrule=case["qrule"],
+            interval_type=case["interval_type"],
+            **kw,
+        )
     raise ValueError(stat)
 
 
@@ -137,18 +145,23 @@ def compare(
 ) -> list[str]:
     """Differences between R's results and ours, as messages (empty when equal)."""
     rows = est.to_dicts()
+    quant = case["stat"] == "quantile"
+
+    def qkey(r: dict[str, Any]) -> str:
+        return f"@{float(r['quantile']):g}" if quant else ""
+
     if case.get("by") and case["stat"] != "difference":
         by = case["by"]
-        ours = {str(r[by]): r for r in rows}
+        ours = {str(r[by]) + qkey(r): r for r in rows}
     else:
-        ours = {"": rows[0]}
+        ours = {qkey(r): r for r in rows}
     problems = []
     for res in case["results"]:
         key = (
             ""
             if "domain" not in res or res["domain"] is None or case["stat"] == "difference"
             else str(res["domain"])
-        )
+        ) + qkey(res)
         if key not in ours:
             problems.append(f"{case['id']}: domain {key!r} missing; have {list(ours)}")
             continue

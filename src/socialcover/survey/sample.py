@@ -531,6 +531,41 @@ class Sample:
         label = f"{numerator} / {denominator}"
         return self._linear("ratio", [numerator, denominator], label, by, where, na_rm, level, df)
 
+    def quantile(
+        self,
+        variable: str,
+        probs: float | Sequence[float] = 0.5,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | None = None,
+        qrule: str = "math",
+        interval_type: str = "mean",
+    ) -> Estimate:
+        """Quantiles with Woodruff intervals (R's ``svyquantile``).
+
+        ``qrule`` is ``"math"`` (default), ``"school"``, ``"hf1"``, ``"hf2"`` or ``"hf3"``;
+        ``interval_type`` is ``"mean"`` (default), ``"beta"``, ``"xlogit"`` or ``"asin"``. One
+        row per domain and probability (column ``quantile``). See
+        :mod:`socialcover.survey.quantile`.
+        """
+        from socialcover.survey.quantile import quantile
+
+        return quantile(
+            self,
+            variable,
+            probs,
+            by=by,
+            where=where,
+            na_rm=na_rm,
+            level=level,
+            df=df,
+            qrule=qrule,
+            interval_type=interval_type,
+        )
+
     def difference(
         self,
         variable: str,

@@ -65,6 +65,13 @@ one <- function(case, d) {
                 ci_high = est + qt(0.975, df) * se)
     if (!rep) out$deff <- num(attr(m, "deff"))
     out
+  } else if (st == "quantile") {
+    df <- degf(d)
+    m <- svyquantile(f(case$variable), d, quantiles = case$probs, qrule = case$qrule,
+                     interval.type = case$interval_type, na.rm = na, df = df)[[1]]
+    lapply(seq_along(case$probs), function(i)
+      list(quantile = case$probs[i], estimate = num(m[i, 1]), ci_low = num(m[i, 2]),
+           ci_high = num(m[i, 3]), se = num(m[i, 4]), df = df))
   } else if (st == "proportion") {
     df <- degf(d)
     m <- svyciprop(f(case$variable), d, method = case$method, df = df, na.rm = na)
@@ -92,15 +99,16 @@ run_case <- function(case) {
   }
   if (is.null(case$by)) {
     r <- one(case, d)
-    r$domain <- NULL
-    case$results <- list(r)
+    case$results <- if (case$stat == "quantile") r else list(r)
   } else {
     levs <- sort(unique(d$variables[[case$by]]))
     case$results <- lapply(levs, function(l) {
       r <- one(case, subset(d, d$variables[[case$by]] == l))
+      if (case$stat == "quantile") return(lapply(r, function(x) c(x, list(domain = l))))
       r$domain <- l
       r
     })
+    if (case$stat == "quantile") case$results <- do.call(c, case$results)
     # svyby gives the same estimates and SEs as the subsets (checked here, not assumed)
     if (case$stat %in% c("mean", "total")) {
       fn <- if (case$stat == "mean") svymean else svytotal
@@ -188,6 +196,21 @@ add("nhanes-diff-sex", "nhanes", stat = "difference", variable = "HI_CHOL", by =
 for (m in c("logit", "beta", "mean", "asin", "xlogit"))
   add(paste0("nhanes-prop-", m), "nhanes", stat = "proportion", variable = "HI_CHOL", method = m,
       na_rm = TRUE, by = "agecat")
+# quantiles: rules and interval types (Woodruff), whole sample and domains
+for (dn in c("srs_fpc", "strat", "clus1_fpc", "clus2_fpc", "clus1")) {
+  for (qr in c("math", "school", "hf3")) {
+    add(paste0(dn, "-quantile-", qr), dn, stat = "quantile", variable = "api00",
+        probs = c(0.1, 0.5, 0.9), qrule = qr, interval_type = "mean")
+  }
+  for (it in c("beta", "xlogit", "asin")) {
+    add(paste0(dn, "-quantile-ci-", it), dn, stat = "quantile", variable = "enroll",
+        probs = c(0.25, 0.5), qrule = "math", interval_type = it, na_rm = TRUE)
+  }
+  add(paste0(dn, "-quantile-by"), dn, stat = "quantile", variable = "api00", probs = c(0.5),
+      qrule = "math", interval_type = "mean", by = "stype")
+}
+add("nhanes-quantile-where", "nhanes", stat = "quantile", variable = "HI_CHOL", probs = c(0.5, 0.9),
+    qrule = "school", interval_type = "beta", na_rm = TRUE, where = "race = 2", where_r = "race == 2")
 # replicate designs
 R <- function(base, type, rho = NULL, mse = FALSE) {
   d <- designs[[base]]
