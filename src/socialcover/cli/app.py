@@ -38,6 +38,7 @@ def _register() -> None:
     __import__("socialcover.cli.query", fromlist=["x"]).register(app, data_cli.app)
     __import__("socialcover.cli.db", fromlist=["x"]).register(app)
     __import__("socialcover.cli.admin", fromlist=["x"]).register(app)
+    __import__("socialcover.cli.simulate", fromlist=["x"]).register(app)
     app.add_typer(__import__("socialcover.cli.survey", fromlist=["x"]).app, name="survey")
 
 
