@@ -35,13 +35,17 @@ from socialcover.survey.structure import Structure, build_structure
 from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = [
+    "Binned",
     "BoundDesign",
     "GiniReduction",
     "GroupRatios",
+    "bin_columns",
     "bind_design",
     "estimate_gini_reduction",
     "estimate_ratios",
     "gini_scores",
+    "group_codes",
+    "ratios_from_bins",
 ]
 
 F64 = npt.NDArray[np.float64]
@@ -110,7 +114,7 @@ def bind_design(
 class GroupRatios:
     """Ratios of one breakdown: arrays indexed [pair, group]."""
 
-    groups: list[object]
+    groups: list[str]
     numerator: F64
     denominator: F64
     variance: F64
@@ -129,7 +133,7 @@ def _group_df(bound: BoundDesign, dom: I64, unit: I64, n_dom: int) -> F64:
     return out
 
 
-def _group_codes(frame: pl.DataFrame, by: str | None) -> tuple[list[object], I64]:
+def group_codes(frame: pl.DataFrame, by: str | None) -> tuple[list[str], I64]:
     """Sorted levels of ``by`` and each row's level index (-1 for a missing level)."""
     if by is None:
         return ["all"], np.zeros(frame.height, dtype=np.int64)
@@ -139,30 +143,53 @@ def _group_codes(frame: pl.DataFrame, by: str | None) -> tuple[list[object], I64
     return [str(v) for v in levels], codes.to_numpy().astype(np.int64)
 
 
-def estimate_ratios(
+@dataclass(frozen=True)
+class Binned:
+    """Weighted sums of variables per (group, sampling unit) present in the data."""
+
+    levels: list[str]
+    dom: I64
+    unit: I64
+    sums: dict[str, F64]  # sum of w * v per bin
+    counts: dict[str, F64]  # rows with v != 0 per bin
+
+    def collapse(self, n_units: int) -> Binned:
+        """The same sums over all groups together (valid when no row lacks a group)."""
+        rows = np.bincount(self.unit, minlength=n_units)
+        present = np.flatnonzero(rows)
+
+        def total(values: F64) -> F64:
+            out = np.bincount(self.unit, weights=values, minlength=n_units)[present]
+            return np.asarray(out, dtype=np.float64)
+
+        return Binned(
+            ["all"],
+            np.zeros(present.size, dtype=np.int64),
+            present.astype(np.int64),
+            {c: total(v) for c, v in self.sums.items()},
+            {c: total(v) for c, v in self.counts.items()},
+        )
+
+
+def bin_columns(
     bound: BoundDesign,
     frame: pl.DataFrame,
-    pairs: list[tuple[str, str]],
-    by: str | None,
-) -> GroupRatios:
-    """Weighted totals, ratios' variances and counts for every (y, x) pair and group of ``by``.
+    levels: list[str],
+    codes: I64,
+    columns: list[str],
+    count_columns: list[str],
+) -> Binned:
+    """Sum ``w * v`` for each column, and count ``v != 0`` for each count column, per bin.
 
-    ``n`` counts the rows with x != 0 in the group (the unweighted size of the denominator).
+    One dense bin per (group, sampling unit): plain bincounts, no hashing or sorting. Rows
+    outside every group (code -1) go to one extra bin that is dropped.
     """
-    ys = list(dict.fromkeys(y for y, _ in pairs))
-    xs = list(dict.fromkeys(x for _, x in pairs))
-    cols = list(dict.fromkeys([*ys, *xs]))
-    levels, codes = _group_codes(frame, by)
     n_dom = len(levels)
-    # One dense bin per (group, sampling unit): plain bincounts, no hashing or sorting.
-    # Rows outside every group go to one extra bin that is dropped.
     n_units = max(int(bound.unit.max()) + 1, 1)
     n_bins = n_dom * n_units
     key = np.where(codes >= 0, codes * n_units + bound.unit, n_bins)
     rows = np.bincount(key, minlength=n_bins + 1)[:n_bins]
     present = np.flatnonzero(rows)
-    dom = (present // n_units).astype(np.int64)
-    unit = (present % n_units).astype(np.int64)
     weight = frame["weight"].cast(pl.Float64).to_numpy()
 
     def column(name: str) -> F64:
@@ -174,8 +201,19 @@ def estimate_ratios(
         out = np.bincount(key, weights=values, minlength=n_bins + 1)[present]
         return np.asarray(out, dtype=np.float64)
 
-    sums = {c: binned(column(c) * weight) for c in cols}
-    counts = {x: binned((column(x) != 0).astype(np.float64)) for x in xs}
+    return Binned(
+        levels,
+        (present // n_units).astype(np.int64),
+        (present % n_units).astype(np.int64),
+        {c: binned(column(c) * weight) for c in columns},
+        {x: binned((column(x) != 0).astype(np.float64)) for x in count_columns},
+    )
+
+
+def ratios_from_bins(bound: BoundDesign, b: Binned, pairs: list[tuple[str, str]]) -> GroupRatios:
+    """Ratios Y / X per group, with their Taylor variances from the engine."""
+    n_dom = len(b.levels)
+    dom, unit, sums = b.dom, b.unit, b.sums
     k = len(pairs)
     num = np.zeros((k, n_dom))
     den = np.zeros((k, n_dom))
@@ -188,7 +226,7 @@ def estimate_ratios(
             r = np.where(xd != 0, yd / xd, 0.0)
             scores[j] = np.where(xd[dom] != 0, (sums[y] - r[dom] * sums[x]) / xd[dom], 0.0)
         num[j], den[j] = yd, xd
-        n[j] = np.bincount(dom, weights=counts[x], minlength=n_dom)
+        n[j] = np.bincount(dom, weights=b.counts[x], minlength=n_dom)
     var = linear_variance(
         bound.structure,
         (np.arange(k)[:, None] * n_dom + dom[None, :]).ravel(),
@@ -197,14 +235,30 @@ def estimate_ratios(
         k * n_dom,
         bound.rule,
     ).reshape(k, n_dom)
-    return GroupRatios(levels, num, den, var, n, _group_df(bound, dom, unit, n_dom))
+    return GroupRatios(list(b.levels), num, den, var, n, _group_df(bound, dom, unit, n_dom))
+
+
+def estimate_ratios(
+    bound: BoundDesign,
+    frame: pl.DataFrame,
+    pairs: list[tuple[str, str]],
+    by: str | None,
+) -> GroupRatios:
+    """Weighted totals, ratios' variances and counts for every (y, x) pair and group of ``by``.
+
+    ``n`` counts the rows with x != 0 in the group (the unweighted size of the denominator).
+    """
+    xs = list(dict.fromkeys(x for _, x in pairs))
+    cols = list(dict.fromkeys([*(y for y, _ in pairs), *xs]))
+    levels, codes = group_codes(frame, by)
+    return ratios_from_bins(bound, bin_columns(bound, frame, levels, codes, cols, xs), pairs)
 
 
 @dataclass(frozen=True)
 class GiniReduction:
     """Gini before and after transfers, and the reduction's variance, per group."""
 
-    groups: list[object]
+    groups: list[str]
     gini_pre: F64
     gini_post: F64
     variance: F64
@@ -230,8 +284,11 @@ def gini_scores(
     """
     by_value = np.argsort(values, kind="stable") if order is None else order
     # A stable sort of small group codes keeps the value order within each group.
-    small = groups.astype(np.int16) if n_groups < 30_000 else groups
-    order = by_value[np.argsort(small[by_value], kind="stable")]
+    if n_groups > 1:
+        small = groups.astype(np.int16) if n_groups < 30_000 else groups
+        order = by_value[np.argsort(small[by_value], kind="stable")]
+    else:
+        order = by_value
     y = values[order]
     w = weights[order]
     grp = groups[order]
@@ -275,13 +332,14 @@ def estimate_gini_reduction(
     pre: str,
     post: str,
     order_cache: dict[str, I64] | None = None,
+    codes_of: tuple[list[str], I64] | None = None,
 ) -> GiniReduction:
     """(G_pre - G_post) / G_pre per group of ``by`` with its linearised variance.
 
     ``order_cache`` keeps the sort of each welfare column between calls on the same frame.
     """
     cache = order_cache if order_cache is not None else {}
-    levels, codes = _group_codes(frame, by)
+    levels, codes = group_codes(frame, by) if codes_of is None else codes_of
     y_pre = frame[pre].cast(pl.Float64).to_numpy()
     y_post = frame[post].cast(pl.Float64).to_numpy()
     keep = (codes >= 0) & ~np.isnan(y_pre) & ~np.isnan(y_post)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,10 +25,14 @@ from scipy import stats
 
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.indicators.estimation import (
+    Binned,
     BoundDesign,
+    GroupRatios,
+    bin_columns,
     bind_design,
     estimate_gini_reduction,
-    estimate_ratios,
+    group_codes,
+    ratios_from_bins,
 )
 from socialcover.indicators.registry import (
     DISAGGREGATIONS,
@@ -230,8 +234,10 @@ def compute_indicators(
     plan = _plan(indicators, prepared, list(by), disaggregations)
     work = _workspace(prepared, plan.get("total", []))
     cells: list[_Cell] = []
-    for step, (breakdown, members) in enumerate(plan.items(), start=1):
-        cells += _breakdown_cells(bound, prepared, work, breakdown, members)
+    # The total comes last: it is summed from the bins of a breakdown that covers everyone.
+    order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
+    for step, breakdown in enumerate(order, start=1):
+        cells += _breakdown_cells(bound, prepared, work, breakdown, plan[breakdown], plan)
         if progress is not None:
             progress(step, len(plan), breakdown)
     cells += _unavailable_cells(indicators, prepared)
@@ -322,6 +328,49 @@ class _Workspace:
     pairs: dict[tuple[str, str | None], tuple[str, str]]
     notes: dict[tuple[str, str], str]
     orders: dict[str, Any]
+    codes: dict[str, tuple[list[str], Any]] = field(default_factory=dict)
+    donor: Binned | None = None
+
+    def group_codes(self, by: str | None) -> tuple[list[str], Any]:
+        key = by or ""
+        if key not in self.codes:
+            self.codes[key] = group_codes(self.frame, by)
+        return self.codes[key]
+
+    def ratio_pairs(self, members: list[Indicator]) -> list[tuple[Indicator, str | None]]:
+        return [
+            (ind, cat)
+            for ind in members
+            if ind.kind == "ratio"
+            for cat in (ind.categories or (None,))
+        ]
+
+
+def _columns(pairs: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    xs = list(dict.fromkeys(x for _, x in pairs))
+    return list(dict.fromkeys([*(y for y, _ in pairs), *xs])), xs
+
+
+def _ratios(
+    bound: BoundDesign,
+    work: _Workspace,
+    breakdown: str,
+    pairs: list[tuple[str, str]],
+    total_pairs: list[tuple[str, str]],
+) -> GroupRatios:
+    if breakdown == "total" and work.donor is not None:
+        bins = work.donor.collapse(int(bound.unit.max()) + 1)
+        return ratios_from_bins(bound, bins, pairs)
+    levels, codes = work.group_codes(None if breakdown == "total" else breakdown)
+    wanted = pairs
+    donor = breakdown != "total" and work.donor is None and bool((codes >= 0).all())
+    if donor:
+        wanted = list(dict.fromkeys([*pairs, *total_pairs]))
+    cols, xs = _columns(wanted)
+    bins = bin_columns(bound, work.frame, levels, codes, cols, xs)
+    if donor:
+        work.donor = bins
+    return ratios_from_bins(bound, bins, list(dict.fromkeys(pairs)))
 
 
 def _workspace(prepared: Prepared, indicators: list[Indicator]) -> _Workspace:
@@ -343,19 +392,16 @@ def _breakdown_cells(
     work: _Workspace,
     breakdown: str,
     members: list[Indicator],
+    plan: dict[str, list[Indicator]],
 ) -> list[_Cell]:
     by = None if breakdown == "total" else breakdown
     frame = work.frame
     cells: list[_Cell] = []
-    ratio_inds = [i for i in members if i.kind == "ratio"]
-    spec: list[tuple[Indicator, str | None]] = []
-    pairs: list[tuple[str, str]] = []
-    for ind in ratio_inds:
-        for cat in ind.categories or (None,):
-            spec.append((ind, cat))
-            pairs.append(work.pairs[(ind.code, cat)])
+    spec = work.ratio_pairs(members)
+    pairs = [work.pairs[(ind.code, cat)] for ind, cat in spec]
+    total_pairs = [work.pairs[(i.code, c)] for i, c in work.ratio_pairs(plan.get("total", []))]
     if pairs:
-        res = estimate_ratios(bound, frame, list(dict.fromkeys(pairs)), by)
+        res = _ratios(bound, work, breakdown, pairs, total_pairs)
         index = {p: j for j, p in enumerate(dict.fromkeys(pairs))}
         for (ind, cat), pair in zip(spec, pairs, strict=True):
             j = index[pair]
@@ -385,7 +431,9 @@ def _breakdown_cells(
                     )
                 )
     for ind in (i for i in members if i.kind == "gini_reduction"):
-        gres = estimate_gini_reduction(bound, frame, by, "welfare_pre", "welfare", work.orders)
+        gres = estimate_gini_reduction(
+            bound, frame, by, "welfare_pre", "welfare", work.orders, work.group_codes(by)
+        )
         for g, level in enumerate(gres.groups):
             pre, post = float(gres.gini_pre[g]), float(gres.gini_post[g])
             ok = np.isfinite(pre) and pre != 0
