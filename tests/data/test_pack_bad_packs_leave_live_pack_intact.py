@@ -120,6 +120,18 @@ CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
         [AGE5, "line 3", "'F'", "male, female"],
     ),
     (
+        "unknown location code",
+        lambda p: edit_cell(p, AGE5, 22, "loc_code", "99999"),
+        "data.pack-unknown-location",
+        [AGE5, "line 22", "location 99999", "M49 codes"],
+    ),
+    (
+        "loc_code and iso3 disagree",
+        lambda p: edit_cell(p, AGE5, 3, "iso3", "ALB"),
+        "data.pack-code-mismatch",
+        [AGE5, "line 3", "loc_code 4 is AFG", "'ALB'", "shifted"],
+    ),
+    (
         "missing file",
         lambda p: (p / LOCS).unlink(),
         "data.pack-missing-file",

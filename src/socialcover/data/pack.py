@@ -40,6 +40,7 @@ from socialcover.data.validate import (
     Problem,
     check_file,
     known_iso3_codes,
+    location_codes,
     raise_problems,
 )
 from socialcover.errors import DataPackError
@@ -323,17 +324,19 @@ def _build(
     provenance = read_provenance(source)
     cross = CrossChecks()
     known: set[str] | None = None
+    locations: dict[int, str | None] | None = None
     datasets: dict[str, DatasetManifest] = {}
     installed_at = _now()
     for done, spec in enumerate(_order()):
         if progress:
             progress(f"checking {spec.path}", done, total)
-        checked, found = check_file(spec, source, known)
+        checked, found = check_file(spec, source, known, locations)
         problems.extend(found)
         if checked is None:
             continue
         if spec.id == "wpp_locations":
             known = known_iso3_codes(checked.frame)
+            locations = location_codes(checked.frame)
         cross.observe(checked)
         if not problems:  # nothing is written once the pack is known to be bad
             checked.frame.write_parquet(staging / f"{spec.id}.parquet", compression="zstd")

@@ -19,7 +19,7 @@ import gzip
 import hashlib
 import io
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ __all__ = [
     "ValidatedFile",
     "check_file",
     "known_iso3_codes",
+    "location_codes",
     "raise_problems",
     "read_source",
     "validate_file",
@@ -269,7 +270,10 @@ def _first(frame: pl.DataFrame, mask: pl.Expr) -> tuple[int, int] | None:
 
 
 def _row_checks(
-    spec: DatasetSpec, frame: pl.DataFrame, known_iso3: set[str] | None
+    spec: DatasetSpec,
+    frame: pl.DataFrame,
+    known_iso3: set[str] | None,
+    locations: Mapping[int, str | None] | None = None,
 ) -> Iterable[Problem]:
     f = spec.path
     masks: dict[str, pl.Expr] = {f"null:{c}": pl.col(c).is_null() for c in spec.key}
@@ -285,6 +289,16 @@ def _row_checks(
     if spec.iso3_column and known_iso3 is not None:
         c = pl.col(spec.iso3_column)
         masks["iso3"] = c.is_not_null() & ~c.is_in(sorted(known_iso3))
+    use_locations = locations is not None and "loc_code" in frame.columns
+    if use_locations and locations is not None:
+        codes = pl.col("loc_code")
+        masks["loc"] = codes.is_not_null() & ~codes.is_in(sorted(locations))
+        if "iso3" in frame.columns:
+            listed = codes.replace_strict(dict(locations), default=None, return_dtype=pl.Utf8)
+            known_row = codes.is_in(sorted(locations)) & (
+                pl.col("iso3").is_null() | pl.col("iso3").is_in(sorted(known_iso3 or set()))
+            )
+            masks["loc_iso3"] = known_row & listed.ne_missing(pl.col("iso3"))
     # One parallel pass counts every violation; the first bad row is looked up only on failure.
     counts = frame.select([m.fill_null(False).sum().alias(k) for k, m in masks.items()]).row(
         0, named=True
@@ -392,6 +406,35 @@ def _row_checks(
                 line=i + 2,
                 column=unit_col,
             )
+    if use_locations and locations is not None:
+        hit = first("loc")
+        if hit:
+            i, n = hit
+            yield Problem(
+                "data.pack-unknown-location",
+                f,
+                f"{f}, line {i + 2}, column 'loc_code': location {frame['loc_code'][i]} is not "
+                f"in wpp2024_locations.csv ({n:,} such row(s)).",
+                "Use the UN M49 codes listed in wpp2024_locations.csv, or add the location "
+                "there (with its groups) if it is new.",
+                line=i + 2,
+                column="loc_code",
+            )
+        hit = first("loc_iso3") if "loc_iso3" in masks else None
+        if hit:
+            i, n = hit
+            code = int(frame["loc_code"][i])
+            yield Problem(
+                "data.pack-code-mismatch",
+                f,
+                f"{f}, line {i + 2}: loc_code {code} is {locations[code] or 'an aggregate'} in "
+                f"wpp2024_locations.csv, but iso3 says {frame['iso3'][i]!r} "
+                f"({n:,} such row(s)).",
+                "The loc_code and iso3 columns must name the same location: fix the row, or "
+                "check that no column was shifted.",
+                line=i + 2,
+                column="iso3",
+            )
     if spec.iso3_column and known_iso3 is not None:
         col = spec.iso3_column
         hit = first("iso3")
@@ -442,7 +485,10 @@ def validate_file(spec: DatasetSpec, pack: Path, known_iso3: set[str] | None) ->
 
 
 def check_file(
-    spec: DatasetSpec, pack: Path, known_iso3: set[str] | None
+    spec: DatasetSpec,
+    pack: Path,
+    known_iso3: set[str] | None,
+    locations: Mapping[int, str | None] | None = None,
 ) -> tuple[ValidatedFile | None, list[Problem]]:
     """Like :func:`validate_file`, but return the problems instead of raising them."""
     try:
@@ -452,10 +498,15 @@ def check_file(
         frame = _parse(spec, text, header)
     except _Stop as stop:
         return None, [stop.problem]
-    problems = list(_row_checks(spec, frame, known_iso3))
+    problems = list(_row_checks(spec, frame, known_iso3, locations))
     if problems:
         return None, problems
     return ValidatedFile(spec, frame, digest, size, ignored), []
+
+
+def location_codes(locations: pl.DataFrame) -> dict[int, str | None]:
+    """The WPP locations as ``loc_code -> iso3`` (None for aggregates)."""
+    return dict(zip(locations["loc_code"].to_list(), locations["iso3"].to_list(), strict=True))
 
 
 def known_iso3_codes(locations: pl.DataFrame) -> set[str]:
