@@ -358,13 +358,6 @@ class Scenario(_Model):
             )
         return cls(**data)  # __init__ expands presets and translates errors
 
-    def with_changes(self, **changes: Any) -> Scenario:
-        """A validated copy with some top-level keys replaced."""
-        data = self.model_dump(exclude_none=True)
-        data.update(changes)
-        data.pop("package", None)
-        return Scenario.from_dict(data)
-
 
 def load_scenario(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
     """Read and validate a scenario from a YAML/JSON file, a dict or a :class:`Scenario`.
