@@ -178,3 +178,24 @@ def installed_manifest_source() -> Path:
     manifest = installed_manifest()
     assert manifest is not None
     return Path(manifest.source_path)
+
+
+def test_extra_columns_are_ignored_and_said(
+    good_slice: Path, sc_home: Path, tmp_path: Path
+) -> None:
+    from badpacks.slices import edit_lines
+
+    extra = tmp_path / "extra"
+    shutil.copytree(good_slice, extra)
+    edit_lines(
+        extra,
+        "poverty/wb_poverty_inequality.csv.gz",
+        lambda lines: [line.rstrip("\n") + (",note\n" if i == 0 else ",x\n")
+                       for i, line in enumerate(lines)],
+    )  # fmt: skip
+    report = install_pack(extra)
+    assert report.notes == (
+        "poverty/wb_poverty_inequality.csv.gz: ignored column(s) not in the catalog: note.",
+    )
+    assert "Note:" in report.message
+    assert "note" not in _store.scan("wb_poverty").collect_schema().names()
