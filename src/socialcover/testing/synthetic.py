@@ -71,7 +71,8 @@ def synthetic_survey(
     n_persons
         Number of persons (rows); households are whole except possibly the last one.
     seed
-        Seed of the random streams: the same seed, size and country give the same survey.
+        Seed of the random streams: the same seed, size, country and chunk size give the
+        same survey.
     country
         ISO3 code whose UN WPP 2024 age and sex structure the persons follow (needs the pack;
         ``"XDM"``, the fictional Demoland, works without one).
