@@ -275,20 +275,27 @@ class _Estimator:
             and len(design.fpc) <= 1
         )
 
-    def estimate(self, keys: Sequence[str], by: str | None) -> dict[str, pl.DataFrame]:
-        """``{"total": frame, "mean": frame}`` with columns variable, [by], estimate, se."""
+    def estimate(
+        self, keys: Sequence[str], by: str | None, denominator: str = "_w"
+    ) -> dict[str, pl.DataFrame]:
+        """``{"total": frame, "mean": frame}`` with columns variable, [by], estimate, se.
+
+        Means are ratios of weighted totals to the weighted total of ``denominator`` (a 0/1
+        column restricting the mean to a subpopulation; all persons by default).
+        """
         from socialcover.survey import Design, Sample
 
         d = self.design
         if not self.reduce:
-            return self._one_by_one(keys, by)
+            return self._one_by_one(keys, by, denominator)
         group = [c for c in (d.strata, *d.psu) if c is not None] + ([by] if by else [])
         f = self.frame if by is None else self.frame.filter(pl.col(by).is_not_null())
         aggs = [(pl.col("_w") * pl.col(f"v::{k}")).sum().alias(k) for k in keys]
-        aggs.append(pl.col("_w").sum().alias("_den"))
+        den = pl.col("_w") if denominator == "_w" else pl.col("_w") * pl.col(denominator)
+        aggs.append(den.sum().alias("_den"))
         if d.fpc:
             aggs.append(pl.col(d.fpc[0]).first())
-        wide = f.group_by(group).agg(aggs)
+        wide = f.group_by(group, maintain_order=True).agg(aggs)
         long = wide.unpivot(
             index=[*group, "_den", *d.fpc[:1]],
             on=list(keys),
@@ -315,7 +322,9 @@ class _Estimator:
             "mean": sample.ratio("_num", "_den", by=doms).to_polars(),
         }
 
-    def _one_by_one(self, keys: Sequence[str], by: str | None) -> dict[str, pl.DataFrame]:
+    def _one_by_one(
+        self, keys: Sequence[str], by: str | None, denominator: str
+    ) -> dict[str, pl.DataFrame]:
         from socialcover.survey import Sample
 
         sample = Sample(self.frame, self.design)
@@ -323,7 +332,11 @@ class _Estimator:
         for k in keys:
             col = f"v::{k}"
             tot = sample.total(col, by=by).to_polars()
-            mean = sample.mean(col, by=by).to_polars()
+            mean = (
+                sample.mean(col, by=by)
+                if denominator == "_w"
+                else sample.ratio(col, denominator, by=by)
+            ).to_polars()
             out["total"].append(tot.with_columns(pl.lit(k).alias("variable")))
             out["mean"].append(mean.with_columns(pl.lit(k).alias("variable")))
         return {kind: pl.concat(frames, how="diagonal_relaxed") for kind, frames in out.items()}
