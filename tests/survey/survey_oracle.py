@@ -180,6 +180,9 @@ def compare(
             if case["design"].get("replicate") and case.get("method") == "logit":
                 # R's estimate is expit of svyglm's IRLS fit (converged to ~1e-9), not p itself
                 rtol = 1e-8
+            if case.get("method") == "likelihood" and f in ("ci_low", "ci_high"):
+                # R interpolates a spline through a 10-point profile; we solve exactly
+                rtol = 5e-4
             if not close(mine.get(f), res[f], rtol=rtol, atol=atol):
                 problems.append(f"{case['id']}[{key}].{f}: ours {mine.get(f)!r} R {res[f]!r}")
     return problems

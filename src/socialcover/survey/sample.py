@@ -190,6 +190,7 @@ class Sample:
             ok = " AND ".join(f"{e} IS NOT NULL" for e in vexpr)
             inner.append(f"CASE WHEN {ok} THEN {self._weight_sql} ELSE 0.0 END AS _w")
             inner.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END AS _ok")
+            inner.append(f"{self._weight_sql} AS _wa")
             inner += [f"COALESCE({e}, 0.0) AS _v{j + 1}" for j, e in enumerate(vexpr)]
             if self._replicate is not None:
                 inner += self._replicate.inner_sql(ok)
@@ -205,6 +206,7 @@ class Sample:
         outer.append("COUNT(*) AS _nall")
         if na_rm and k > 1:
             outer.append("SUM(_ok) AS _n")
+            outer.append("SUM(_wa) AS _sall")
         outer.append("SUM(_w) AS _s0")
         outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
         if not na_rm:
@@ -387,8 +389,22 @@ class Sample:
                 se_logit = np.sqrt(
                     self._replicate.variance(a, stat, theta, self, lambda x: np.log(x / (1 - x)))
                 )
+            share = None
+            if "_sall" in a.extra.columns:
+                sall = np.bincount(
+                    a.dom, weights=a.extra["_sall"].to_numpy().astype(float), minlength=a.n_dom
+                )
+                share = s_d[:, 0] / sall
             lo_ci, hi_ci = proportion_interval(
-                theta, se, dfs, nall, level, proportion, se_logit=se_logit
+                theta,
+                se,
+                dfs,
+                nall,
+                level,
+                proportion,
+                se_logit=se_logit,
+                n_valid=n_d,
+                weight_share=share,
             )
         else:
             tq = stats.t.ppf(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)

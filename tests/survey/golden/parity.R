@@ -154,7 +154,7 @@ for (dn in api_designs) {
       where = "api99 > 600", where_r = "api99 > 600")
   add(paste0(dn, "-diff"), dn, stat = "difference", variable = "api00", by = "awards",
       levels = list("No", "Yes"))
-  for (m in c("logit", "beta", "mean", "asin", "xlogit"))
+  for (m in c("logit", "beta", "mean", "asin", "xlogit", "likelihood"))
     add(paste0(dn, "-prop-", m), dn, stat = "proportion", variable = "sw", method = m)
   add(paste0(dn, "-prop-by"), dn, stat = "proportion", variable = "hi", method = "logit", by = "stype")
 }
@@ -193,7 +193,7 @@ add("nhanes-ratio", "nhanes", stat = "ratio", variable = "HI_CHOL", denominator 
     na_rm = TRUE, by = "race")
 add("nhanes-diff-sex", "nhanes", stat = "difference", variable = "HI_CHOL", by = "RIAGENDR",
     levels = list(2, 1), na_rm = TRUE)
-for (m in c("logit", "beta", "mean", "asin", "xlogit"))
+for (m in c("logit", "beta", "mean", "asin", "xlogit", "likelihood"))
   add(paste0("nhanes-prop-", m), "nhanes", stat = "proportion", variable = "HI_CHOL", method = m,
       na_rm = TRUE, by = "agecat")
 # quantiles: rules and interval types (Woodruff), whole sample and domains
