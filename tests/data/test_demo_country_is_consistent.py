@@ -162,6 +162,8 @@ def test_cli_installs_the_demo(sc_home: Path) -> None:
     assert "Installed 14 datasets" in out.output
     again = runner.invoke(app, ["data", "import", "--demo"])
     assert again.exit_code == 0 and "already installed" in again.output
+    status = runner.invoke(app, ["data", "status"], env={"COLUMNS": "200"})
+    assert "fictional demo country" in status.output and "data import PATH" in status.output
 
 
 def test_demo_pack_passes_the_same_import_as_a_real_pack(demo_pack: Path, sc_home: Path) -> None:

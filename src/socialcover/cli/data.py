@@ -123,6 +123,10 @@ def status(fmt: FormatOption = "table") -> None:
             d.installed_at,
         )
     console.print(table)
+    if manifest.origin == "demo":
+        from socialcover.data.ensure import REAL_DATA_HINT
+
+        console.print(f"[yellow]This is the fictional demo country Demoland.[/] {REAL_DATA_HINT}")
 
 
 @app.command("fetch")
