@@ -46,9 +46,13 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app; socialcover errors print what, why and how to fix, exit 2."""
+    """Entry point: run the app; socialcover errors print what, why and how to fix, exit 2.
+
+    Usage errors (unknown option, missing argument) are reported by Typer itself, also with
+    exit code 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except SocialcoverError as exc:
         if "--format" in sys.argv and "json" in sys.argv:
             print(json.dumps({"error": exc.to_dict()}), file=sys.stderr)
@@ -57,15 +61,3 @@ def main() -> None:
             if exc.hint:
                 err_console.print(f"[bold]How to fix:[/] {exc.hint}")
         raise SystemExit(2) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        err_console.print("Aborted.")
-        raise SystemExit(1) from None
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise

@@ -6,25 +6,28 @@ matches, so the reference cannot drift from the code.
 
 from __future__ import annotations
 
-import click
+from typing import Any
+
 import typer.main
 
 from socialcover.cli.app import app
 
 
-def _walk(cmd: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+# Typer ships its own copy of click, so commands are inspected by duck typing.
+def _walk(cmd: Any, path: list[str]) -> list[tuple[list[str], Any]]:
     out = [(path, cmd)]
-    if isinstance(cmd, click.Group):
+    if hasattr(cmd, "commands"):
         for name in sorted(cmd.commands):
             out.extend(_walk(cmd.commands[name], [*path, name]))
     return out
 
 
-def _describe(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
-        required = "required" if param.required else ""
-        return f"| `{param.human_readable_name}` | argument | {required} |"
-    assert isinstance(param, click.Option)
+def _describe(param: Any) -> str:
+    if param.param_type_name == "argument":
+        required = "required. " if param.required else ""
+        name = (param.name or "").upper()
+        help_text = (getattr(param, "help", None) or "").replace("|", "\\|").replace("\n", " ")
+        return f"| `{name}` | argument | {required}{help_text} |"
     names = ", ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
     help_text = (param.help or "").replace("|", "\\|").replace("\n", " ")
     default = ""
