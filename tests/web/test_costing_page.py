@@ -31,6 +31,14 @@ def test_assumptions_change_the_cost(installed_pack: Path, client: TestClient) -
     half = client.get("/api/v1/costing/run?country=KEN&end_year=2027&takeup_pct=50").json()
     ratio = half["totals"][0]["cost_pct_gdp"] / base[0]["cost_pct_gdp"]
     assert ratio == pytest.approx(0.5, rel=1e-6)
+    empty = client.get(
+        "/api/v1/costing/run?country=KEN&end_year=2027&real_growth_pct=&inflation_pct="
+    )
+    assert empty.json()["totals"] == base  # empty fields = the IMF WEO defaults, as the form sends
+    slow = client.get("/api/v1/costing/run?country=KEN&end_year=2040").json()["totals"]
+    fast = client.get("/api/v1/costing/run?country=KEN&end_year=2040&real_growth_pct=9").json()
+    # beyond the WEO horizon, faster growth lowers the cost as a share of GDP
+    assert fast["totals"][-1]["cost_pct_gdp"] < slow[-1]["cost_pct_gdp"]
     admin = client.get("/api/v1/costing/run?country=KEN&end_year=2027&admin_pct=10").json()
     assert admin["totals"][0]["cost_pct_gdp"] == pytest.approx(base[0]["cost_pct_gdp"] * 1.1)
 

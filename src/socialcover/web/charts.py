@@ -167,7 +167,7 @@ def world_map(
     spec.update(
         {
             "height": 380,
-            "projection": {"type": "equalEarth"},
+            "projection": {"type": "equalEarth", "fit": {"type": "Sphere"}},
             "layer": [
                 {
                     "data": {"sphere": True},

@@ -9,12 +9,31 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.errors import SocialcoverError
 from socialcover.web import costing_view
 from socialcover.web.access import Need
+from socialcover.web.error_shape import WebError
 from socialcover.web.exports import MEDIA
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
+
+
+def _optional_pct(name: str, raw: str, low: float, high: float) -> float | None:
+    """An optional percentage from a form field (empty = use the data pack's default)."""
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not low < value < high:
+        raise WebError(
+            422,
+            f"{name} must be a number between {low:g} and {high:g}, got {raw!r}.",
+            code="input.invalid",
+            hint="Leave it empty to use the IMF WEO projection.",
+        )
+    return value
 
 
 def costing_form(
@@ -24,8 +43,8 @@ def costing_form(
     end_year: int = Query(2035, ge=2024, le=2060),
     takeup_pct: float = Query(100.0, ge=0, le=100),
     admin_pct: float = Query(0.0, ge=0, lt=50),
-    real_growth_pct: float | None = Query(None, gt=-20, lt=30),
-    inflation_pct: float | None = Query(None, gt=-20, lt=200),
+    real_growth_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
+    inflation_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
 ) -> costing_view.CostingForm:
     """The costing form's fields, checked (GET, so results can be bookmarked and shared)."""
     return costing_view.CostingForm(
@@ -35,8 +54,8 @@ def costing_form(
         end_year=end_year,
         takeup_pct=takeup_pct,
         admin_pct=admin_pct,
-        real_growth_pct=real_growth_pct,
-        inflation_pct=inflation_pct,
+        real_growth_pct=_optional_pct("real_growth_pct", real_growth_pct, -20, 30),
+        inflation_pct=_optional_pct("inflation_pct", inflation_pct, -20, 200),
     )
 
 

@@ -39,6 +39,10 @@ MACRO_LABELS = {
 POVERTY_LABELS = {
     "pov_hc_300_pct": N_("Poverty headcount at $3.00 a day (2021 PPP), %"),
     "pov_gap_300_pct": N_("Poverty gap at $3.00 a day, %"),
+    "pov_hc_420_pct": N_("Poverty headcount at $4.20 a day (2021 PPP), %"),
+    "pov_hc_830_pct": N_("Poverty headcount at $8.30 a day (2021 PPP), %"),
+    "share_q1_pct": N_("Income share of the poorest 20%"),
+    "share_q5_pct": N_("Income share of the richest 20%"),
     "gini_index": N_("Gini index"),
     "pov_hc_national_pct": N_("Poverty headcount, national line, %"),
     "survey_mean_ppp2021_per_day": N_("Survey mean, 2021 PPP $ a day"),
@@ -114,7 +118,9 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
         for r in sorted(actual, key=lambda r: r["year"]):
             latest[r["indicator"]] = r
         ctx["macro"] = [
-            {**latest[k], "label": gt(MACRO_LABELS[k])} for k in MACRO_SHOWN if k in latest
+            {**latest[k], "label": gt(MACRO_LABELS[k]), "digits": 0 if k == "gdp_usd" else 1}
+            for k in MACRO_SHOWN
+            if k in latest
         ]
         growth = [
             {
@@ -161,28 +167,17 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
     both = [r for r in cov if r["sex"] == "both" and r["coverage_pct"] is not None]
     both.sort(key=lambda r: contingency_order(r["contingency"]))
     ctx["coverage"] = [{**r, "label": contingency_label(r["contingency"], gt)} for r in both]
-    bar_rows = [
-        {
-            "group": contingency_label(r["contingency"], gt),
-            "coverage_pct": r["coverage_pct"],
-            "sex": gt("Men") if r["sex"] == "male" else gt("Women"),
-        }
-        for r in sorted(cov, key=lambda r: contingency_order(r["contingency"]))
-        if r["sex"] in ("male", "female") and r["coverage_pct"] is not None
-    ]
     plain = [{"group": r["label"], "coverage_pct": r["coverage_pct"]} for r in ctx["coverage"]]
     ctx["coverage_spec"] = (
         charts.bars(
-            bar_rows or plain,
+            plain,
             x="coverage_pct",
             y="group",
-            color="sex" if bar_rows else None,
-            color_title="",
-            title=gt("Effective social protection coverage, % of each group"),
+            title=gt("Effective coverage, % of each group"),
             x_title="%",
             description=gt("Bar chart: share of each group covered by social protection."),
         )
-        if (bar_rows or plain)
+        if plain
         else None
     )
     return ctx

@@ -70,19 +70,14 @@ def form_to_practice(form: dict[str, Any]) -> dict[str, Any]:
 async def practice_library(
     request: Request,
     q: str = Query("", max_length=200),
-    guarantee: str = Query("", max_length=40),
+    branch: str = Query("", max_length=40),
     assessment: str = Query("", max_length=20),
     region: str = Query("", max_length=60),
     country: str = Query("", max_length=3),
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> HTMLResponse:
     """Published practices (and one's own drafts), with full-text search and facets."""
-    filters = {
-        "guarantee": guarantee,
-        "assessment": assessment,
-        "region": region,
-        "country_iso3": country,
-    }
+    filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
     result = await run_in_threadpool(run_search, request, user, q, filters, "practice")
     ctx = {"q": q, "filters": filters, "result": result}
     template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
