@@ -199,3 +199,23 @@ def test_extra_columns_are_ignored_and_said(
     )
     assert "Note:" in report.message
     assert "note" not in _store.scan("wb_poverty").collect_schema().names()
+
+
+def test_a_pack_saved_by_excel_with_bom_and_crlf_installs(
+    good_slice: Path, sc_home: Path, tmp_path: Path
+) -> None:
+    from badpacks.slices import edit_lines
+
+    excel = tmp_path / "excel"
+    shutil.copytree(good_slice, excel)
+    edit_lines(
+        excel,
+        "wpp2024/wpp2024_population_total_annual.csv.gz",
+        lambda lines: (
+            ["\ufeff" + lines[0].rstrip("\n") + "\r\n"]
+            + [line.rstrip("\n") + "\r\n" for line in lines[1:]]
+        ),
+    )
+    install_pack(excel)
+    total = _store.scan("wpp_population_total").collect()
+    assert total.columns[0] == "loc_code" and total["method"][0] == "derived_from_popchange"

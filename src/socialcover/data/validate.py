@@ -123,9 +123,9 @@ def read_source(spec: DatasetSpec, pack: Path) -> tuple[bytes, str, int]:
     raw = path.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if not spec.path.endswith(".gz"):
-        return raw, digest, len(raw)
+        return _strip_bom(raw), digest, len(raw)
     try:
-        return gzip.decompress(raw), digest, len(raw)
+        return _strip_bom(gzip.decompress(raw)), digest, len(raw)
     except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
         reason = (
             "is truncated (the gzip stream ends early)"
@@ -141,6 +141,11 @@ def read_source(spec: DatasetSpec, pack: Path) -> tuple[bytes, str, int]:
                 f"`gzip -t {spec.path}` must succeed.",
             )
         ) from None
+
+
+def _strip_bom(text: bytes) -> bytes:
+    """Drop a UTF-8 byte-order mark (Excel writes one), which would glue onto the first name."""
+    return text[3:] if text.startswith(b"\xef\xbb\xbf") else text
 
 
 def _header(spec: DatasetSpec, text: bytes) -> list[str]:
