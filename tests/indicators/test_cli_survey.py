@@ -163,3 +163,34 @@ def test_excel_without_out_is_refused(parquet: Path) -> None:
     result = runner.invoke(app, ["survey", "indicators", str(parquet), "--format", "xlsx"])
     assert isinstance(result.exception, InputError)
     assert result.exception.code == "cli.xlsx-needs-out"
+
+
+def test_estimate_a_median_by_area(parquet: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "survey",
+            "estimate",
+            str(parquet),
+            "--weights",
+            "weight",
+            "--strata",
+            "strata",
+            "--psu",
+            "psu",
+            "--quantile",
+            "welfare",
+            "--q",
+            "0.5",
+            "--by",
+            "urban",
+            "--format",
+            "json",
+            "--lonely-psu",
+            "adjust",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout[result.stdout.index("[") :])
+    medians = {r["urban"]: r["estimate"] for r in rows}
+    assert medians["urban"] > medians["rural"] > 0

@@ -8,7 +8,6 @@ CSV or an Excel workbook.
 
 from __future__ import annotations
 
-import inspect
 import json
 import warnings
 from pathlib import Path
@@ -189,25 +188,10 @@ def estimate(
     if kind == "ratio":
         result = sample.ratio(variable, str(denominator), **kwargs)
     elif kind == "quantile":
-        result = _quantile(sample, variable, q, kwargs)
+        result = sample.quantile(variable, q, **kwargs)
     else:
         result = getattr(sample, kind)(variable, **kwargs)
     render(result.to_polars(), fmt, out, title=f"{kind} of {variable}")
-
-
-def _quantile(sample: Any, variable: str, q: float, kwargs: dict[str, Any]) -> Any:
-    method = getattr(sample, "quantile", None)
-    if method is None:
-        raise InputError(
-            "This version of the survey engine has no quantile estimator.",
-            code="cli.no-quantile",
-            hint="Use --mean, --total, --proportion or --ratio.",
-        )
-    params = inspect.signature(method).parameters
-    for name in ("q", "quantile", "quantiles", "probs", "p"):
-        if name in params:
-            return method(variable, **{name: q}, **kwargs)
-    return method(variable, **kwargs)
 
 
 @app.command()
