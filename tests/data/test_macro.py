@@ -85,3 +85,10 @@ def test_unknown_indicator(installed_pack: Path) -> None:
         macro("KEN", 2024, "gdp")
     assert info.value.code == "data.unknown-indicator"
     assert "gdp_usd" in info.value.hint
+
+
+def test_implied_exchange_rate_without_weo_series_falls_back(installed_pack: Path) -> None:
+    # PRK has no WEO GDP in either currency: no crash, WDI (or nothing) instead.
+    df = macro("PRK", indicators=["exchange_rate_lcu_per_usd"])
+    assert set(df["indicator"].unique().to_list()) <= {"exchange_rate_lcu_per_usd"}
+    assert all("WEO" not in s for s in df["source"].to_list())

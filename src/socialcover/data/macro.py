@@ -156,6 +156,11 @@ def _weo(iso3s: list[str], wanted: list[MacroIndicator]) -> pl.DataFrame:
             wide = raw.filter(pl.col("indicator").is_in(["NGDP", "NGDPD"])).pivot(
                 on="indicator", index=["iso3", "year"], values="value"
             )
+            # A country without one of the two series (PRK has no WEO data) gets no rows here
+            # and falls back to WDI like any other missing WEO value.
+            for code in ("NGDP", "NGDPD"):
+                if code not in wide.columns:
+                    wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(code))
             part = wide.filter(pl.col("NGDPD") > 0).select(
                 "iso3",
                 "year",
