@@ -132,6 +132,12 @@ CASES: list[tuple[str, Callable[[Path], None], str, list[str]]] = [
         [AGE5, "line 3", "loc_code 4 is AFG", "'ALB'", "shifted"],
     ),
     (
+        "a line with a field too many",
+        lambda p: edit_lines(p, TOTAL, lambda ls: [*ls[:8], ls[8].rstrip("\n") + ",9\n", *ls[9:]]),
+        "data.pack-unreadable",
+        [TOTAL, "line 9", "10 fields where the header has 9", "quote values"],
+    ),
+    (
         "missing file",
         lambda p: (p / LOCS).unlink(),
         "data.pack-missing-file",

@@ -235,6 +235,24 @@ def _locate_type_error(spec: DatasetSpec, text: bytes) -> Problem:
     )
 
 
+def _locate_ragged_line(spec: DatasetSpec, text: bytes) -> Problem | None:
+    """The first line whose number of fields differs from the header's, if any."""
+    reader = csv.reader(io.StringIO(text.decode("utf-8", errors="replace"), newline=""))
+    width = len(next(reader, []))
+    for row in reader:
+        if row and len(row) != width:
+            line = reader.line_num
+            return Problem(
+                "data.pack-unreadable",
+                spec.path,
+                f"{spec.path}, line {line}: {len(row)} fields where the header has {width}.",
+                "Each line needs one value per column (quote values that contain commas); "
+                f"fix line {line} or re-extract the file.",
+                line=line,
+            )
+    return None
+
+
 def _is_float(text: str) -> bool:
     try:
         float(text)
@@ -255,7 +273,7 @@ def _parse(spec: DatasetSpec, text: bytes, header: list[str]) -> pl.DataFrame:
         try:
             problem = _locate_type_error(spec, text)
         except pl.exceptions.PolarsError:
-            problem = Problem(
+            problem = _locate_ragged_line(spec, text) or Problem(
                 "data.pack-unreadable",
                 spec.path,
                 f"{spec.path}: the file cannot be read as CSV ({str(exc).splitlines()[0]}).",
