@@ -9,6 +9,7 @@ import pytest
 
 from socialcover.data import country, coverage, macro, population, profile, single_age_population
 from socialcover.data.demo import install_demo
+from socialcover.errors import NotFoundError
 
 
 @pytest.fixture
@@ -42,3 +43,9 @@ def test_demo_profile(demo_home: Path) -> None:
     assert p["country"]["name"] == "Demoland"
     assert p["population"]["total"] > 0
     assert pl.DataFrame(p["coverage"]).height > 0
+
+
+def test_country_known_by_alias_but_absent_from_the_pack_is_not_found(demo_home: Path) -> None:
+    # "USA" is a built-in alias; the demo pack has no USA, so it is an unknown country.
+    with pytest.raises(NotFoundError, match="USA"):
+        country("USA")

@@ -300,9 +300,11 @@ def country(code_or_name: str | int) -> Country:
     table = _country_table()
     index = _name_index(_pack_key())
     key = fold(str(code_or_name))
+    names = dict(zip(table["iso3"].to_list(), table["name"].to_list(), strict=True))
     iso3 = index.get(key)
+    if iso3 not in names:  # unknown, or a built-in alias of a country this pack lacks
+        iso3 = None
     if iso3 is None:
-        names = dict(zip(table["iso3"].to_list(), table["name"].to_list(), strict=True))
         hint = _suggest(str(code_or_name), index, names)
         raise NotFoundError(
             f"No country {code_or_name!r} in the data pack (WPP 2024 locations).",
