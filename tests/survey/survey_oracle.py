@@ -105,6 +105,9 @@ def estimate_case(
     sample: Sample | None = None,
 ) -> Estimate:
     s = sample or Sample(data, design_of(case["design"]), engine=engine)
+    ps = case["design"].get("poststratify")
+    if ps:
+        s = s.poststratify(ps["by"], ps["totals"])
     stat = case["stat"]
     kw: dict[str, Any] = {"where": case.get("where"), "na_rm": bool(case.get("na_rm", False))}
     if stat == "difference":

@@ -34,6 +34,7 @@ import polars as pl
 from scipy import stats
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.calibrate import Calibration, poststratify
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.design import Design
 from socialcover.survey.engine.base import Engine, open_engine
@@ -62,6 +63,8 @@ class _Agg:
     q: FloatArray  # (rows, k, k) sums of w * v_i * v_j (for deff)
     m: FloatArray | None  # (rows, k, k) sums of w^2 v_i v_j (element designs)
     extra: pl.DataFrame  # the raw aggregate, for replicate sums
+    cell: IntArray | None = None  # post-stratum of each row (calibrated samples)
+    s_old: FloatArray | None = None  # sums with the weights before calibration
 
     @property
     def n_dom(self) -> int:
@@ -118,10 +121,47 @@ class Sample:
         )
         self._structure: Structure = build_structure(self._engine, base, self._weight_sql)
         self._replicate: Any = None
+        self._calibration: Calibration | None = None
         if isinstance(design, ReplicateDesign):
             from socialcover.survey.variance.replicate import bind_replicates
 
             self._replicate = bind_replicates(self, design)
+
+    def _derive(self, *, calibration: Calibration | None = None) -> Sample:
+        """A copy sharing the engine, with a calibration."""
+        new = object.__new__(Sample)
+        new.__dict__.update(self.__dict__)
+        new._calibration = calibration
+        return new
+
+    def _with_row_ids(self) -> Sample:
+        """A copy whose element design has one PSU per row (a row-number column)."""
+        base = self._design
+        new = object.__new__(Sample)
+        new.__dict__.update(self.__dict__)
+        row = self._engine.add_row_id("_sc_row")  # the engine is shared: same rows
+        d = replace(base, psu=(row,), nest=False)
+        new._structure = build_structure(self._engine, d, self._weight_sql)
+        new._columns = [*self._columns, row]
+        return new
+
+    def poststratify(self, by: str | Sequence[str], totals: Any) -> Sample:
+        """A copy calibrated to known population counts per cell of ``by`` (R's ``postStratify``).
+
+        Parameters
+        ----------
+        by
+            Column(s) defining the post-strata.
+        totals
+            A frame with the ``by`` columns and a ``total`` column (population counts), or a
+            dict ``{level: total}`` for one column.
+
+        Returns
+        -------
+        Sample
+            A new sample; this one is unchanged.
+        """
+        return poststratify(self, list(by) if not isinstance(by, str) else by, totals)
 
     # ---------------------------------------------------------------- properties
     @property
@@ -184,6 +224,9 @@ class Sample:
         st = self._structure
         inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
         inner += [f"{e} AS {a}" for e, a in st.key_sql]
+        cal = self._calibration
+        if cal is not None:
+            inner += [f"{q(c)} AS _k{i}" for i, c in enumerate(cal.columns)]
         vexpr = [f"CAST({self._expr(v)} AS DOUBLE)" for v in variables]
         if na_rm and vexpr:
             # rows with a missing value stay in the domain's design (df, presence) with weight 0
@@ -202,6 +245,8 @@ class Sample:
         k = len(variables) + 1
         vs = ["1"] + [f"_v{j}" for j in range(1, k)]
         outer = [f"_b{i}" for i in range(len(by))] + [a for _, a in st.key_sql]
+        if cal is not None:
+            outer += [f"_k{i}" for i in range(len(cal.columns))]
         group = list(outer)
         outer.append("COUNT(*) AS _nall")
         if na_rm and k > 1:
@@ -293,6 +338,16 @@ class Sample:
             for i in range(k):
                 for j in range(i, k):
                     m[:, i, j] = m[:, j, i] = agg[f"_m{i}_{j}"].to_numpy().astype(float)
+        cell = None
+        s_old = s
+        cal = self._calibration
+        if cal is not None:
+            kc = [f"_k{i}" for i in range(len(cal.columns))]
+            agg = agg.join(cal.cells, on=kc, how="left", nulls_equal=True)
+            cell = agg["_cell"].to_numpy().astype(np.int64)
+            gr = cal.g[cell]
+            s = s_old * gr[:, None]
+            qm = qm * gr[:, None, None]
         return _Agg(
             domains=doms.drop("_dom"),
             dom=dom,
@@ -303,6 +358,8 @@ class Sample:
             q=qm,
             m=m,
             extra=agg,
+            cell=cell,
+            s_old=s_old,
         )
 
     def _dom_sum(self, a: _Agg, x: FloatArray) -> FloatArray:
@@ -336,14 +393,37 @@ class Sample:
         """Variance per domain of a statistic with gradient ``grad`` (per domain)."""
         if self._replicate is not None:
             raise RuntimeError("replicate designs use _replicate_variance")
+        dom, unit, t, t2 = self._score_rows(a, grad, np.ones(a.dom.size))
+        return linear_variance(self._structure, dom, unit, t, a.n_dom, self._design.lonely_psu, t2)
+
+    def _score_rows(
+        self, a: _Agg, grad: FloatArray, sign: FloatArray
+    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray | None]:
+        """Score totals per (domain, unit) row, with post-stratification residuals."""
         g = grad[a.dom]
-        t = np.einsum("rk,rk->r", g, a.s)
+        t = np.einsum("rk,rk->r", g, a.s) * sign
         t2 = None
         if a.m is not None:
             t2 = np.einsum("rk,rkl,rl->r", g, a.m, g)
-        return linear_variance(
-            self._structure, a.dom, a.unit, t, a.n_dom, self._design.lonely_psu, t2
-        )
+        cal = self._calibration
+        if cal is None or a.cell is None or a.s_old is None:
+            return a.dom, a.unit, t, t2
+        n_cell = cal.g.shape[0]
+        # m_c = grad . S_old(domain, cell) / W_old(cell): the old-weight cell mean of x / psw
+        key = a.dom * n_cell + a.cell
+        uniq, inv = np.unique(key, return_inverse=True)
+        tm = np.bincount(inv, weights=np.einsum("rk,rk->r", g, a.s_old) * sign)
+        d_u, c_u = uniq // n_cell, uniq % n_cell
+        mc = tm / cal.w_old[c_u]
+        # every unit of the cell loses m_c x (its calibrated weight in the cell)
+        per_cell = [np.flatnonzero(cal.pair_cell == c) for c in range(n_cell)]
+        doms, units, corr = [a.dom], [a.unit], [t]
+        for d, c, m in zip(d_u, c_u, mc, strict=True):
+            idx = per_cell[int(c)]
+            doms.append(np.full(idx.size, int(d), dtype=np.int64))
+            units.append(cal.pair_unit[idx])
+            corr.append(-m * cal.g[int(c)] * cal.pair_w_old[idx])
+        return np.concatenate(doms), np.concatenate(units), np.concatenate(corr), t2
 
     # ---------------------------------------------------------------- estimators
     def _linear(
@@ -650,16 +730,12 @@ class Sample:
             var = float(self._replicate.contrast_variance(a, stat, theta, idx, self))
         else:
             grad = stat.gradient(s_d)
-            g = grad[a.dom][sel]
-            t = np.einsum("rk,rk->r", g, a.s[sel]) * sign[sel]
-            t2 = None
-            if a.m is not None:
-                t2 = np.einsum("rk,rkl,rl->r", g, a.m[sel], g)
-            zero = np.zeros(int(sel.sum()), dtype=np.int64)
+            keep = np.zeros_like(grad)
+            keep[idx] = grad[idx]
+            d_r, u_r, t, t2 = self._score_rows(a, keep, sign)
+            zero = np.zeros(d_r.size, dtype=np.int64)
             var = float(
-                linear_variance(
-                    self._structure, zero, a.unit[sel], t, 1, self._design.lonely_psu, t2
-                )[0]
+                linear_variance(self._structure, zero, u_r, t, 1, self._design.lonely_psu, t2)[0]
             )
         sub = _Agg(
             domains=pl.DataFrame({"_b0": ["x"]}),
