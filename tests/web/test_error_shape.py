@@ -65,3 +65,16 @@ def test_page_errors_are_html_with_the_same_three_things(client: TestClient) -> 
     assert resp.status_code == 404
     assert "text/html" in resp.headers["content-type"]
     assert "http.not-found" in resp.text and "How to fix" in resp.text
+
+
+def test_xlsx_export_survives_control_characters() -> None:
+    """Found by schemathesis: a stored title with control characters broke the Excel export."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from socialcover.web.exports import table_response
+
+    resp = table_response([{"title": "bad\x01\x0bname", "n": 1}], "xlsx", "t")
+    ws = load_workbook(io.BytesIO(resp.body)).active
+    assert ws is not None and ws["A2"].value == "badname"

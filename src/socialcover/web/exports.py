@@ -75,6 +75,16 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(flat, infer_schema_length=None) if flat else pl.DataFrame()
 
 
+def _cell(value: Any) -> Any:
+    """A value Excel accepts: control characters (illegal in XLSX XML) are removed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    value = jsonable(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
     """An Excel workbook with one sheet per frame (openpyxl)."""
     from openpyxl import Workbook
@@ -88,7 +98,7 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
         ws.title = name[:31]
         ws.append(frame.columns)
         for row in frame.iter_rows():
-            ws.append([jsonable(v) if not isinstance(v, (dict, list)) else str(v) for v in row])
+            ws.append([_cell(v) for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
