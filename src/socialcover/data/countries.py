@@ -248,8 +248,10 @@ def _name_index(_pack_key: str) -> dict[str, str]:
         # "Bolivia (Plurinational State of)" -> also "bolivia plurinational state of" and "bolivia"
         short = re.sub(r"\s*\(.*\)\s*", "", row["name"])
         index.setdefault(fold(short), iso3)
+    known = set(index.values())
     for alias, iso3 in _ALIASES.items():
-        index.setdefault(fold(alias), iso3)
+        if iso3 in known:  # the demo pack has no USA: "United States" must not resolve
+            index.setdefault(fold(alias), iso3)
     return index
 
 
@@ -302,8 +304,6 @@ def country(code_or_name: str | int) -> Country:
     key = fold(str(code_or_name))
     names = dict(zip(table["iso3"].to_list(), table["name"].to_list(), strict=True))
     iso3 = index.get(key)
-    if iso3 not in names:  # unknown, or a built-in alias of a country this pack lacks
-        iso3 = None
     if iso3 is None:
         hint = _suggest(str(code_or_name), index, names)
         raise NotFoundError(
