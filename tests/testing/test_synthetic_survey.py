@@ -154,3 +154,18 @@ def test_a_real_country_follows_its_wpp_ages(installed_pack: Path) -> None:
     w = df["weight"].to_numpy()
     got = w[df["age"].to_numpy() >= 65].sum() / w.sum()
     assert got == pytest.approx(old_share["JPN"], abs=0.03)
+
+
+@pytest.mark.shared_data
+def test_informality_follows_the_income_group(installed_pack: Path) -> None:
+    from socialcover.testing.synthetic import formality_of
+
+    assert formality_of("NER") < formality_of("KEN") < formality_of("BRA") < formality_of("DEU")
+
+    def informal_share(iso3: str) -> float:
+        df = synthetic_survey(15_000, seed=8, country=iso3)
+        emp = df.filter(pl.col("labour_status") == "employed")
+        return float(np.average(emp["informal"].to_numpy(), weights=emp["weight"].to_numpy()))
+
+    low, high = informal_share("NER"), informal_share("DEU")
+    assert low > 0.75 and high < 0.35

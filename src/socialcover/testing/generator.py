@@ -20,6 +20,11 @@ Realism, and where each choice comes from:
 - Seven benefit types with receipt that depends on eligibility (age, disability, unemployment,
   births) and on formality or poverty, so coverage gaps, targeting errors and incidence look
   like those of a lower-middle-income country. Amounts are in local currency per year.
+- ``formality`` shifts the log-odds of formal jobs, registration and contributory benefits by
+  the country's World Bank income group (:data:`FORMALITY_BY_INCOME_GROUP`, our own rough
+  calibration [I]): informality is highest in low-income countries (ILO, *Women and Men in the
+  Informal Economy*, 3rd ed., 2018, reports about 90% in low-income and under 20% in
+  high-income countries [R]).
 
 Nothing here is calibrated to a real survey: it is test and tutorial data.
 """
@@ -35,7 +40,7 @@ import pyarrow as pa
 
 from socialcover.testing.population import MAX_AGE, AgeStructure
 
-__all__ = ["BENEFITS", "SCHEMA", "SurveyPlan"]
+__all__ = ["BENEFITS", "FORMALITY_BY_INCOME_GROUP", "SCHEMA", "SurveyPlan"]
 
 BENEFITS = (
     "child",
@@ -46,6 +51,13 @@ BENEFITS = (
     "social_assistance",
     "employment_injury",
 )
+
+FORMALITY_BY_INCOME_GROUP = {
+    "Low income": -1.2,
+    "Lower-middle income": 0.0,
+    "Upper-middle income": 0.9,
+    "High income": 2.2,
+}
 
 HOUSEHOLDS_PER_PSU = 15
 N_REGIONS = 8
@@ -105,6 +117,7 @@ class SurveyPlan:
     ages: AgeStructure
     pensionable_age: int = 65
     urban_share: float = 0.5
+    formality: float = 0.0
     strata: list[str] = field(default_factory=list)
     stratum_region: list[str] = field(default_factory=list)
     stratum_urban: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -121,6 +134,7 @@ class SurveyPlan:
         ages: AgeStructure,
         pensionable_age: int = 65,
         urban_share: float = 0.5,
+        formality: float = 0.0,
     ) -> SurveyPlan:
         """Draw the strata, their population shares, sample allocation and welfare premia."""
         rng = np.random.default_rng([seed, 0xC0FFEE])
@@ -148,6 +162,7 @@ class SurveyPlan:
             ages=ages,
             pensionable_age=pensionable_age,
             urban_share=urban_share,
+            formality=formality,
             strata=strata,
             stratum_region=regions,
             stratum_urban=np.asarray(urban_flag, dtype=np.int64),
@@ -237,7 +252,9 @@ class SurveyPlan:
         rural = hh_rural[p_hh] == 1
         wealth = hh_wealth[p_hh]
 
-        labour, status, informal, contributes = _labour(rng, age, male, rural, wealth)
+        labour, status, informal, contributes = _labour(
+            rng, age, male, rural, wealth, self.formality
+        )
         disabled = rng.random(n) < 0.008 + 0.0016 * np.clip(age - 15, 0, None)
         disabled &= age >= 2
         asfr = 0.16 * np.exp(-0.5 * ((age - 27.0) / 6.5) ** 2) * np.exp(-0.25 * wealth)
@@ -257,6 +274,7 @@ class SurveyPlan:
         receipt, amount = _benefits(
             rng,
             self.pensionable_age,
+            self.formality,
             age=age,
             rural=rural,
             wealth=wealth,
@@ -317,7 +335,7 @@ def _labels(dictionary: npt.NDArray[np.str_], codes: I64, mask: Bool | None = No
 
 
 def _labour(
-    rng: np.random.Generator, age: I64, male: Bool, rural: Bool, wealth: F64
+    rng: np.random.Generator, age: I64, male: Bool, rural: Bool, wealth: F64, shift: float
 ) -> tuple[I64, I64, I64, I64]:
     """Labour status (0 employed, 1 unemployed, 2 inactive, -1 under 15), status, informality."""
     n = age.size
@@ -335,7 +353,7 @@ def _labour(
     labour = np.where(age < 15, -1, labour)
 
     # Status in employment: employee, employer, own-account, contributing family worker.
-    p_employee = np.where(rural, 0.30, 0.60) * np.exp(0.3 * wealth)
+    p_employee = np.where(rural, 0.30, 0.60) * np.exp(0.3 * wealth + 0.4 * shift)
     p_employer = np.where(rural, 0.02, 0.03) * np.exp(0.5 * wealth)
     p_family = np.where(rural, 0.18, 0.07) * np.exp(-0.3 * wealth)
     p_own = np.clip(1.0 - p_employee - p_employer - p_family, 0.05, None)
@@ -347,8 +365,8 @@ def _labour(
 
     # ILO rules: employees informal when the employer does not contribute to social security;
     # employers and own-account workers when the unit is not registered; family workers always.
-    employer_contributes = rng.random(n) < _logistic(0.3 + 1.2 * wealth - 0.9 * rural)
-    unit_registered = rng.random(n) < _logistic(-1.2 + 1.2 * wealth - 0.8 * rural)
+    employer_contributes = rng.random(n) < _logistic(0.3 + 1.2 * wealth - 0.9 * rural + shift)
+    unit_registered = rng.random(n) < _logistic(-1.2 + 1.2 * wealth - 0.8 * rural + shift)
     informal = np.select(
         [status == 0, (status == 1) | (status == 2), status == 3],
         [~employer_contributes, ~unit_registered, np.ones(n, dtype=bool)],
@@ -367,6 +385,7 @@ def _labour(
 def _benefits(
     rng: np.random.Generator,
     pensionable_age: int,
+    shift: float,
     *,
     age: I64,
     rural: Bool,
@@ -391,7 +410,7 @@ def _benefits(
 
     # Old age: contributory pensions for former formal workers, a social pension for some others.
     old = age >= pensionable_age
-    contributory = old & (u[0] < _logistic(-0.6 + 1.3 * wealth - 0.8 * rural))
+    contributory = old & (u[0] < _logistic(-0.6 + 1.3 * wealth - 0.8 * rural + shift))
     social = old & ~contributory & (u[1] < 0.22)
     receipt["old_age"] = contributory | social
     amount["old_age"] = np.where(
@@ -402,7 +421,9 @@ def _benefits(
     receipt["disability"] = disabled & (u[2] < np.where(formal_worker, 0.7, 0.3))
     amount["disability"] = np.where(receipt["disability"], 0.3 * med * noise, 0.0)
 
-    receipt["unemployment"] = (labour == 1) & (u[3] < _logistic(-2.2 + 0.8 * wealth - 1.0 * rural))
+    receipt["unemployment"] = (labour == 1) & (
+        u[3] < _logistic(-2.2 + 0.8 * wealth - 1.0 * rural + shift)
+    )
     amount["unemployment"] = np.where(receipt["unemployment"], 0.4 * med * noise, 0.0)
 
     employee_contributing = formal_worker & (status == 0)
@@ -419,7 +440,7 @@ def _benefits(
     hh_rural = np.bincount(p_hh, weights=rural, minlength=n_hh) > 0
     children = np.bincount(p_hh, weights=age < 15, minlength=n_hh)
     child_hh = (children > 0) & (
-        hh_u[0] < _logistic(-1.4 - 0.6 * hh_wealth + 1.0 * hh_formal - 0.3 * hh_rural)
+        hh_u[0] < _logistic(-1.4 - 0.6 * hh_wealth + 1.0 * hh_formal - 0.3 * hh_rural + 0.5 * shift)
     )
     child_amount = np.where(child_hh, 0.06 * med * children, 0.0)
     proxy = hh_wealth + rng.normal(0.0, 0.5, n_hh)  # proxy-means test with error

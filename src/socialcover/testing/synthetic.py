@@ -15,11 +15,11 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from socialcover.errors import InputError
-from socialcover.testing.generator import SCHEMA, SurveyPlan
+from socialcover.errors import InputError, SocialcoverError
+from socialcover.testing.generator import FORMALITY_BY_INCOME_GROUP, SCHEMA, SurveyPlan
 from socialcover.testing.population import load_age_structure
 
-__all__ = ["synthetic_survey"]
+__all__ = ["formality_of", "synthetic_survey"]
 
 MAX_PERSONS = 1_000_000_000
 IN_MEMORY_LIMIT = 50_000_000
@@ -127,6 +127,7 @@ def synthetic_survey(
         seed=seed,
         ages=load_age_structure(country, year),
         pensionable_age=pensionable_age,
+        formality=formality_of(country),
     )
     if path is None:
         tables = []
@@ -149,3 +150,19 @@ def synthetic_survey(
                 progress(done, n_persons)
     tmp.replace(out)  # a crash leaves no half-written file under the final name
     return out
+
+
+def formality_of(iso3: str) -> float:
+    """Formality shift of a country from its World Bank income group (0 when unknown).
+
+    Demoland (XDM) and countries without an installed pack are treated as lower-middle income.
+    """
+    if iso3.upper() == "XDM":
+        return 0.0
+    try:
+        from socialcover.data import country
+
+        group = country(iso3).income_group
+    except (SocialcoverError, ImportError):
+        return 0.0
+    return FORMALITY_BY_INCOME_GROUP.get(group or "", 0.0)
