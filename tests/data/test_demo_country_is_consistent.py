@@ -140,15 +140,12 @@ def test_costing_engine_runs_on_the_demo_country(sc_home: Path) -> None:
     from socialcover.costing import project_costs
 
     install_demo()
-    # The demo world has no United States, whose CPI the engine uses by default to project
-    # exchange rates; the scenario states that assumption instead.
-    scenario = {
-        "name": "demo",
-        "package": "spf-four-guarantees",
-        "country": "XDM",
-        "macro": {"us_inflation_pct": 2.0},
-    }
+    # The demo world has no United States, whose CPI the engine uses to project exchange
+    # rates: the default falls back to a stated 2% assumption.
+    scenario = {"name": "demo", "package": "spf-four-guarantees", "country": "XDM"}
     result = project_costs(scenario)
+    us = result.provenance.filter(pl.col("assumption") == "us_inflation_pct").to_dicts()
+    assert us and us[0]["value"] == 2.0 and "assumed" in us[0]["source"]
     totals = result.totals() if callable(result.totals) else result.totals
     assert set(totals["iso3"].to_list()) == {"XDM"}
     share = totals["cost_pct_gdp"]

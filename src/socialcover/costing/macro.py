@@ -38,6 +38,7 @@ import numpy as np
 
 from socialcover.costing import inputs
 from socialcover.costing.scenario import Macro
+from socialcover.errors import NotFoundError
 
 IPL_USD_PPP_DAY = 3.00
 IPL_PPP_YEAR = 2021
@@ -182,15 +183,8 @@ def build_base(
         us_infl = float(macro.us_inflation_pct)
         record("us_inflation_pct", us_infl, "% per year", False, "scenario")
     else:
-        us = inputs.weo(("USA",), span)["inflation_pct"][:, tail]
-        us_infl = float(_mean_last(us)[0])
-        record(
-            "us_inflation_pct",
-            us_infl,
-            "% per year",
-            True,
-            f"IMF WEO Oct 2025, United States mean CPI inflation {last_weo - 4}-{last_weo}",
-        )
+        us_infl, us_source = _us_inflation_default(span, tail, last_weo)
+        record("us_inflation_pct", us_infl, "% per year", True, us_source)
 
     # --- year-by-year rates over the projection years ---
     n_y = len(years)
@@ -453,4 +447,27 @@ def build_paths(
         poverty_line_lcu=base.poverty_line0[:, None] * cpi_index,
         real_growth_pct=np.broadcast_to(g * 100, gdp.shape),
         inflation_pct=np.broadcast_to(p * 100, gdp.shape),
+    )
+
+
+# Used only when the pack has no United States series (e.g. the demo pack): the Federal
+# Reserve's longer-run inflation goal, stated as an assumption in the provenance.
+US_INFLATION_FALLBACK_PCT = 2.0
+
+
+def _us_inflation_default(span: Sequence[int], tail: slice, last_weo: int) -> tuple[float, str]:
+    """US CPI inflation for US$ paths: WEO's recent mean, else a stated 2% assumption."""
+    try:
+        us = inputs.weo(("USA",), span)["inflation_pct"][:, tail]
+        value = float(_mean_last(us)[0])
+    except NotFoundError:
+        value = float("nan")
+    if np.isfinite(value):
+        return (
+            value,
+            f"IMF WEO Oct 2025, United States mean CPI inflation {last_weo - 4}-{last_weo}",
+        )
+    return US_INFLATION_FALLBACK_PCT, (
+        "assumed 2% (US Federal Reserve longer-run goal): the installed pack has no "
+        "United States inflation series"
     )
