@@ -108,6 +108,8 @@ def estimate_case(
     ps = case["design"].get("poststratify")
     if ps:
         s = s.poststratify(ps["by"], ps["totals"])
+    if case["design"].get("rake"):
+        s = s.rake(case["design"]["rake"])
     stat = case["stat"]
     kw: dict[str, Any] = {"where": case.get("where"), "na_rm": bool(case.get("na_rm", False))}
     if stat == "difference":

@@ -1,4 +1,4 @@
-"""Calibration of weights to known population totals: post-stratification.
+"""Calibration of weights to known population totals: post-stratification and raking.
 
 ``sample.poststratify(by, totals)`` returns a new :class:`~socialcover.survey.Sample` whose
 weights are w_i N_c / N_hat_c in each cell c of ``by`` (R's ``postStratify``). Its variance
@@ -7,8 +7,15 @@ for post-strata: x_i <- x_i - psw_i m_c with m_c the old-weight mean of x / psw 
 (Lumley 2010, sec. 7.2; Sarndal, Swensson and Wretman 1992, sec. 7.6). Every row keeps its
 place in the design, so domains of a calibrated sample carry the calibration's gain too.
 
-Only sums by (domain, unit, cell) are needed: the calibrated weights are the old ones times a
-factor per cell, applied in NumPy after the one aggregate query.
+``sample.rake(margins)`` adjusts the weights to several margins by iterative proportional
+fitting (Deming and Stephan 1940), as R's ``rake``: post-stratify on each margin in turn and
+stop when the joint weighted table moves by less than ``epsilon`` (1 unit, R's default) or
+after ``maxit`` sweeps. Its variance follows R's ``svyrecvar`` for raking: ten rounds of
+backfitting that subtract from the scores x their unweighted margin-cell means of x / psw,
+with psw the weights after each margin's step in the last sweep.
+
+Only sums by (domain, unit, cell) are needed: calibrated weights are the old ones times a
+factor per (joint) cell, applied in NumPy after the one aggregate query.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from socialcover.survey._errors import DesignError
 if TYPE_CHECKING:
     from socialcover.survey.sample import Sample
 
-__all__ = ["Calibration", "poststratify"]
+__all__ = ["Calibration", "poststratify", "rake"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -42,6 +49,12 @@ class Calibration:
     pair_unit: IntArray  # (finest unit, cell) pairs holding rows
     pair_cell: IntArray
     pair_w_old: FloatArray  # old weight total per pair
+    kind: str = "poststratify"
+    # raking: per margin, each joint cell's margin cell and psw / w after that margin's step
+    margin_cell: tuple[IntArray, ...] = ()
+    h: tuple[FloatArray, ...] = ()
+    n_rows: FloatArray | None = None  # rows per joint cell
+    converged: bool = True
 
 
 def _as_totals(by: list[str], totals: Any) -> pl.DataFrame:
@@ -143,3 +156,148 @@ def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
         pair_w_old=pairs["_w"].to_numpy().astype(float),
     )
     return new._derive(calibration=cal)
+
+
+def rake(
+    sample: Sample,
+    margins: dict[str, Any],
+    *,
+    maxit: int = 10,
+    epsilon: float = 1.0,
+) -> Sample:
+    """A copy raked to the population counts of several margins (see the module docstring).
+
+    ``margins`` maps a column to its totals (a dict ``{level: total}`` or a frame with the
+    column and ``total``). ``epsilon`` < 1 is a share of the weight total, as in R.
+    """
+    import warnings
+
+    from socialcover.errors import SocialcoverWarning
+    from socialcover.survey.structure import check_columns
+
+    if sample._replicate is not None or sample._calibration is not None:
+        raise DesignError(
+            "Rake a Taylor design once (replicate designs and repeated calibration are not "
+            "supported yet).",
+            code="survey.calibration-unsupported",
+            hint="Calibrate the Design before making replicates.",
+        )
+    cols = list(margins)
+    check_columns(sample.columns, cols, "in rake(margins=)")
+    new = sample._with_row_ids() if sample._structure.element else sample
+    eng = new._engine
+    q = eng.quote
+    st = new._structure
+    keys = [a for _, a in st.key_sql]
+    kcols = [f"_k{i}" for i in range(len(cols))]
+    sel = [f"{e} AS {a}" for e, a in st.key_sql] + [f"{q(c)} AS _k{i}" for i, c in enumerate(cols)]
+    grp = [e for e, _ in st.key_sql] + [q(c) for c in cols]
+    pairs = eng.query(
+        f"SELECT {', '.join(sel)}, SUM({new._weight_sql}) AS _w, COUNT(*) AS _n "
+        f"FROM {eng.table} GROUP BY {', '.join(grp)}"
+    )
+    cells = (
+        pairs.group_by(kcols)
+        .agg(pl.col("_w").sum(), pl.col("_n").sum())
+        .sort(kcols, nulls_last=True)
+        .with_row_index("_cell")
+    )
+    w_old = cells["_w"].to_numpy().astype(float)
+    margin_cell: list[IntArray] = []
+    pops: list[FloatArray] = []
+    for i, c in enumerate(cols):
+        tot = _as_totals([c], margins[c])
+        lev = cells.select(kcols[i]).unique().sort(kcols[i], nulls_last=True)
+        pop = tot.select(pl.col(c).alias(kcols[i]), "total")
+        try:
+            pop = pop.cast({kcols[i]: lev.schema[kcols[i]]})
+        except pl.exceptions.InvalidOperationError as exc:
+            raise DesignError(
+                f"The totals of margin {c!r} do not have the data's type.",
+                code="survey.bad-totals",
+                hint=f"Data type: {lev.schema[kcols[i]]}.",
+            ) from exc
+        lev = lev.join(pop, on=kcols[i], how="left", nulls_equal=True).with_row_index("_m")
+        if lev["total"].null_count():
+            bad = lev.filter(pl.col("total").is_null())[kcols[i]][0]
+            raise DesignError(
+                f"Margin {c!r} has no population total for level {bad!r}.",
+                code="survey.bad-totals",
+                hint=f"Give a total for every level of {c!r} found in the data.",
+            )
+        idx = cells.join(lev.select(kcols[i], "_m"), on=kcols[i], nulls_equal=True).sort("_cell")
+        margin_cell.append(idx["_m"].to_numpy().astype(np.int64))
+        pops.append(lev["total"].to_numpy().astype(float))
+    eps = epsilon * float(w_old.sum()) if epsilon < 1 else epsilon
+    cur = w_old.copy()
+    old = cur.copy()
+    h: list[FloatArray] = []
+    converged = False
+    for _ in range(maxit):
+        h = []
+        for mc, target in zip(margin_cell, pops, strict=True):
+            est = np.bincount(mc, weights=cur, minlength=target.size)
+            cur = cur * (target / est)[mc]
+            h.append(cur / w_old)
+        if np.max(np.abs(old - cur)) < eps:
+            converged = True
+            break
+        old = cur.copy()
+    if not converged:
+        warnings.warn(
+            SocialcoverWarning(
+                f"Raking did not converge after {maxit} sweeps.",
+                code="survey.rake-not-converged",
+                hint="Raise maxit= or check that the margins' totals agree with each other.",
+            ),
+            stacklevel=3,
+        )
+    pairs = pairs.join(cells.select([*kcols, "_cell"]), on=kcols, nulls_equal=True)
+    if keys:
+        pairs = pairs.join(st.units, on=keys, how="left")
+    else:
+        pairs = pairs.with_columns(pl.lit(0, dtype=pl.Int64).alias("_u"))
+    cal = Calibration(
+        columns=tuple(cols),
+        cells=cells.select([*kcols, "_cell"]),
+        g=cur / w_old,
+        w_old=w_old,
+        pair_unit=pairs["_u"].to_numpy().astype(np.int64),
+        pair_cell=pairs["_cell"].to_numpy().astype(np.int64),
+        pair_w_old=pairs["_w"].to_numpy().astype(float),
+        kind="rake",
+        margin_cell=tuple(margin_cell),
+        h=tuple(h),
+        n_rows=cells["_n"].to_numpy().astype(float),
+        converged=converged,
+    )
+    return new._derive(calibration=cal)
+
+
+def rake_residuals(cal: Calibration, z_cell: FloatArray) -> FloatArray:
+    """Backfitting of R's ``svyrecvar`` for raking: per (domain, joint cell) the amount
+    sum_m h_m C_m[cell] to subtract, per unit of old weight, from every row of the cell.
+
+    ``z_cell`` (D, J) holds the unweighted sums of the scores z (x = w* z) per joint cell.
+    """
+    if cal.n_rows is None:  # pragma: no cover - raking always sets it
+        raise ValueError("not a raked calibration")
+    d, j = z_cell.shape
+    n_j = cal.n_rows
+    big_h = cal.g  # final calibrated weight / old weight
+    acc = [np.zeros((d, int(mc.max()) + 1)) for mc in cal.margin_cell]
+    for _ in range(10):
+        for m, mc in enumerate(cal.margin_cell):
+            sub = np.zeros((d, j))
+            for mm, mc2 in enumerate(cal.margin_cell):
+                sub += cal.h[mm][None, :] * acc[mm][:, mc2]
+            per_cell = (big_h[None, :] * z_cell - n_j[None, :] * sub) / cal.h[m][None, :]
+            n_k = np.bincount(mc, weights=n_j)
+            sums = np.zeros((d, n_k.size))
+            for dd in range(d):
+                sums[dd] = np.bincount(mc, weights=per_cell[dd], minlength=n_k.size)
+            acc[m] += sums / n_k[None, :]
+    out = np.zeros((d, j))
+    for mm, mc2 in enumerate(cal.margin_cell):
+        out += cal.h[mm][None, :] * acc[mm][:, mc2]
+    return out

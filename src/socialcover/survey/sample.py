@@ -34,7 +34,7 @@ import polars as pl
 from scipy import stats
 
 from socialcover.survey._errors import EstimateError
-from socialcover.survey.calibrate import Calibration, poststratify
+from socialcover.survey.calibrate import Calibration, poststratify, rake, rake_residuals
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.design import Design
 from socialcover.survey.engine.base import Engine, open_engine
@@ -163,6 +163,20 @@ class Sample:
         """
         return poststratify(self, list(by) if not isinstance(by, str) else by, totals)
 
+    def rake(self, margins: dict[str, Any], *, maxit: int = 10, epsilon: float = 1.0) -> Sample:
+        """A copy raked to population counts of several margins (R's ``rake``).
+
+        Parameters
+        ----------
+        margins
+            ``{column: totals}`` with totals a dict ``{level: count}`` or a frame with the
+            column and ``total``.
+        maxit, epsilon
+            Stop after ``maxit`` sweeps or when the joint weighted table moves by less than
+            ``epsilon`` (a share of the total when < 1), as R.
+        """
+        return rake(self, margins, maxit=maxit, epsilon=epsilon)
+
     # ---------------------------------------------------------------- properties
     @property
     def design(self) -> Design:
@@ -256,6 +270,9 @@ class Sample:
         outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
         if not na_rm:
             outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
+        if cal is not None and cal.kind == "rake":
+            ok = " * _ok" if na_rm and k > 1 else ""
+            outer += [f"SUM(_v{j}{ok}) AS _u{j}" for j in range(1, k)]
         for i in range(1, k):
             for j in range(i, k):
                 outer.append(f"SUM(_w * _v{i} * _v{j}) AS _q{i}_{j}")
@@ -409,6 +426,24 @@ class Sample:
         if cal is None or a.cell is None or a.s_old is None:
             return a.dom, a.unit, t, t2
         n_cell = cal.g.shape[0]
+        if cal.kind == "rake":
+            k = a.s.shape[1]
+            u = np.column_stack(
+                [a.n] + [a.extra[f"_u{j}"].to_numpy().astype(float) for j in range(1, k)]
+            )
+            z = np.einsum("rk,rk->r", g, u) * sign
+            n_dom = int(a.dom.max()) + 1 if a.dom.size else 0
+            z_cell = np.zeros((n_dom, n_cell))
+            np.add.at(z_cell, (a.dom, a.cell), z)
+            sub = rake_residuals(cal, z_cell)  # (D, J): per unit of old weight
+            doms, units, corr = [a.dom], [a.unit], [t]
+            for d in range(n_dom):
+                if not np.any(z_cell[d]):
+                    continue
+                doms.append(np.full(cal.pair_unit.size, d, dtype=np.int64))
+                units.append(cal.pair_unit)
+                corr.append(-sub[d, cal.pair_cell] * cal.pair_w_old)
+            return np.concatenate(doms), np.concatenate(units), np.concatenate(corr), t2
         # m_c = grad . S_old(domain, cell) / W_old(cell): the old-weight cell mean of x / psw
         key = a.dom * n_cell + a.cell
         uniq, inv = np.unique(key, return_inverse=True)

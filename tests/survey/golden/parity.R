@@ -44,6 +44,16 @@ make_design <- function(spec, data) {
     names(pop) <- c(ps$by, "Freq")
     d <- postStratify(d, as.formula(paste("~", q(ps$by))), pop)
   }
+  if (!is.null(spec$rake)) {
+    sm <- lapply(names(spec$rake), function(v) as.formula(paste("~", q(v))))
+    pm <- lapply(names(spec$rake), function(v) {
+      tt <- spec$rake[[v]]
+      pop <- data.frame(names(tt), as.numeric(unlist(tt)))
+      names(pop) <- c(v, "Freq")
+      pop
+    })
+    d <- suppressWarnings(rake(d, sm, pm))
+  }
   if (!is.null(rep))
     d <- suppressWarnings(as.svrepdesign(d, type = rep$type,
                                          fay.rho = if (is.null(rep$rho)) 0 else rep$rho,
@@ -234,6 +244,23 @@ for (dn in c("clus1", "clus1_fpc", "strat", "srs_fpc", "clus2_fpc")) {
       where = "awards = 'Yes'", where_r = "awards == 'Yes'")
   add(paste0(pn, "-prop"), pn, stat = "proportion", variable = "sw", method = "logit")
   # (svyby(covmat=TRUE) fails on post-stratified designs in survey 4.1.1: no difference case)
+}
+# raking on school type and awards (margins consistent: both sum to 6194)
+K <- function(base) {
+  d <- designs[[base]]
+  d$design$rake <- list(stype = list(E = 4421, H = 755, M = 1018),
+                        awards = list(No = 2300, Yes = 3894))
+  d
+}
+for (dn in c("clus1", "clus1_fpc", "strat", "clus2_fpc")) {
+  kn <- paste0(dn, "_rake")
+  designs[[kn]] <- K(dn)
+  add(paste0(kn, "-mean"), kn, stat = "mean", variable = "api00")
+  add(paste0(kn, "-total"), kn, stat = "total", variable = "enroll", na_rm = TRUE)
+  add(paste0(kn, "-mean-by"), kn, stat = "mean", variable = "api00", by = "stype")
+  add(paste0(kn, "-mean-where"), kn, stat = "mean", variable = "growth",
+      where = "sw = 1", where_r = "sw == 1")
+  add(paste0(kn, "-ratio"), kn, stat = "ratio", variable = "api00", denominator = "api99")
 }
 # replicate designs
 R <- function(base, type, rho = NULL, mse = FALSE) {
