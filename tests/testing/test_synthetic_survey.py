@@ -169,3 +169,17 @@ def test_informality_follows_the_income_group(installed_pack: Path) -> None:
 
     low, high = informal_share("NER"), informal_share("DEU")
     assert low > 0.75 and high < 0.35
+
+
+def test_demoland_follows_the_installed_demo_pack(sc_home: Path) -> None:
+    from socialcover import testing
+
+    assert testing.demo is not None
+    testing.demo.install_demo()
+    ages = load_age_structure("XDM", 2025)
+    assert ages.source != "built-in demo structure"
+    df = synthetic_survey(10_000, seed=2)
+    w = df["weight"].to_numpy()
+    assert w.sum() == pytest.approx(ages.total, rel=0.03)
+    kids = w[df["age"].to_numpy() <= 14].sum() / w.sum()
+    assert kids == pytest.approx(ages.both[:15].sum() / ages.total, abs=0.02)
