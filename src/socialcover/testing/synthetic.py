@@ -95,7 +95,8 @@ def synthetic_survey(
         welfare, welfare_scale, poverty_line`` and ``receives_<b>``, ``amount_<b>`` for
         b in child, maternity, disability, unemployment, old_age, social_assistance,
         employment_injury. Amounts and welfare are per year in local currency; welfare is
-        per capita and includes the transfers.
+        per capita and includes the transfers. Weights sum to the country's population (so
+        they fall below 1 when ``n_persons`` exceeds it).
 
     Raises
     ------
