@@ -117,7 +117,9 @@ class Sample:
             base = replace(base, psu=(self._engine.add_row_id("_sc_row"),), nest=False)
         q = self._engine.quote
         self._weight_sql = (
-            f"CAST({q(design.weights)} AS DOUBLE)" if design.weights is not None else "1.0"
+            f"CAST({q(design.weights)} AS DOUBLE)"
+            if design.weights is not None
+            else "CAST(1 AS DOUBLE)"
         )
         self._structure: Structure = build_structure(self._engine, base, self._weight_sql)
         self._replicate: Any = None
