@@ -58,9 +58,7 @@ class SparkEngine:
             self.spark = _session()
             if isinstance(data, pl.LazyFrame):
                 data = data.collect()
-            if isinstance(data, pl.DataFrame):
-                data = data.to_pandas()
-            elif isinstance(data, pa.Table):
+            if isinstance(data, (pl.DataFrame, pa.Table)):
                 data = data.to_pandas()
             df = self.spark.createDataFrame(data)
         self.table = f"sc_data_{next(_counter)}"
