@@ -80,7 +80,7 @@ def test_linearised_se_agrees_with_a_delete_one_psu_jackknife() -> None:
             reps.append(_reduction(pre, post, wr))
         reps_a = np.asarray(reps)
         var += (n_h - 1) / n_h * ((reps_a - reps_a.mean()) ** 2).sum()
-    assert se_lin == pytest.approx(np.sqrt(var), rel=0.15)
+    assert se_lin == pytest.approx(np.sqrt(var), rel=0.05)  # measured: within 0.3%
 
 
 def test_domain_gini_is_the_gini_of_the_domain(survey: pl.DataFrame) -> None:
