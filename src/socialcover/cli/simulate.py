@@ -108,6 +108,9 @@ def simulate(
         None, "--out", help="Write .json (summary), .csv (all estimates) or .parquet (persons)."
     ),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    breakdowns: bool = typer.Option(
+        False, "--breakdowns", help="Also estimate by decile, quintile and group (in --out .csv)."
+    ),
 ) -> None:
     """Simulate benefit RULES (and a --reform) on survey DATA: cost, beneficiaries, poverty,
     Gini and winners/losers, each with its design-based standard error."""

@@ -49,6 +49,7 @@ def simulate(
     mapping: Any = None,
     design: Any = None,
     lines: Mapping[str, str | float] | None = None,
+    breakdowns: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``rules`` (and a ``reform``) on a survey and measure the impact.
@@ -67,7 +68,7 @@ def simulate(
     mapping
         A :class:`socialcover.survey.io.Mapping` or the path of a mapping YAML; the survey is
         then read and mapped to the standard concepts first.
-    design, lines
+    design, lines, breakdowns
         See :func:`~socialcover.microsim.impact.measure_impact`.
 
     Examples
@@ -97,5 +98,5 @@ def simulate(
     else:
         frame = as_frame(data)
     run = run_population(rs, frame, period, reform=reform_rules, progress=say)
-    impact = measure_impact(run, design, lines=lines, progress=say)
+    impact = measure_impact(run, design, lines=lines, breakdowns=breakdowns, progress=say)
     return SimulationResult(run, impact)

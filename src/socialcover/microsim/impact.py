@@ -37,7 +37,7 @@ person-level frame.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,11 +175,13 @@ def _age_band(age: pl.Expr) -> pl.Expr:
     return out
 
 
-def _quantile_group(y: pl.Expr, w: pl.Expr, k: int) -> pl.Expr:
-    """Weighted quantile group 1..k of ``y`` among persons (by cumulative weight share)."""
-    share = w.sort_by(y).cum_sum() / w.sum()
-    rank = share.gather(y.arg_sort().arg_sort())
-    return (rank * k).ceil().clip(1, k).cast(pl.Int8)
+def _weighted_rank(y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Each person's cumulative weight share in the order of ``y`` (for deciles, quintiles)."""
+    order = np.argsort(y, kind="stable")
+    cum = np.cumsum(w[order])
+    out = np.empty(len(y))
+    out[order] = cum / cum[-1] if len(cum) else cum
+    return out
 
 
 def _prepare(
@@ -188,7 +190,7 @@ def _prepare(
     f = run.frame
     if weight not in f.columns:
         f = f.with_columns(pl.lit(1.0).alias(weight))
-    size = pl.len().over("hh_id").cast(pl.Float64)
+    size = pl.col("_hh_n")
     w = pl.col(weight).cast(pl.Float64)
     cols: list[pl.Expr] = [w.alias("_w")]
     for sc in SCENARIOS:
@@ -230,15 +232,16 @@ def _prepare(
             .otherwise(pl.lit("not employed"))
             .alias("informal_work")
         )
-    extra += [
-        _quantile_group(yb, w, 10).alias("decile"),
-        _quantile_group(yb, w, 5).alias("quintile"),
-    ]
     f = f.with_columns(extra)
+    wts = f["_w"].to_numpy()
+    share = _weighted_rank(f["disposable_income__base"].to_numpy(), wts)
+    f = f.with_columns(
+        pl.Series("decile", np.clip(np.ceil(share * 10), 1, 10).astype(np.int8)),
+        pl.Series("quintile", np.clip(np.ceil(share * 5), 1, 5).astype(np.int8)),
+    )
     f = f.with_columns(
         (pl.col("_winner") == 0).and_(pl.col("_loser") == 0).cast(pl.Float64).alias("_unchanged")
     )
-    wts = f["_w"].to_numpy()
     ginis: dict[str, float] = {}
     for sc in SCENARIOS:
         g, zlin = gini_linearised(f[f"disposable_income__{sc}"].to_numpy(), wts)
@@ -276,12 +279,17 @@ class _Estimator:
         )
 
     def estimate(
-        self, keys: Sequence[str], by: str | None, denominator: str = "_w"
+        self,
+        keys: Sequence[str],
+        by: str | None,
+        denominator: str = "_w",
+        totals: Collection[str] | None = None,
     ) -> dict[str, pl.DataFrame]:
         """``{"total": frame, "mean": frame}`` with columns variable, [by], estimate, se.
 
         Means are ratios of weighted totals to the weighted total of ``denominator`` (a 0/1
-        column restricting the mean to a subpopulation; all persons by default).
+        column restricting the mean to a subpopulation; all persons by default). With
+        ``totals``, those keys get only a total and the others only a mean (half the work).
         """
         from socialcover.survey import Design, Sample
 
@@ -305,22 +313,38 @@ class _Estimator:
         # Weight 1 as a DOUBLE column: the engine's literal 1.0 is a DECIMAL in DuckDB, whose
         # sums come back to Python as slow Decimal objects.
         long = long.with_columns(pl.lit(1.0).alias("_unit"))
-        sample = Sample(
-            long,
-            Design(
-                weights="_unit",
-                strata=d.strata,
-                psu=d.psu,
-                fpc=d.fpc or None,
-                nest=d.nest,
-                lonely_psu=d.lonely_psu,
-            ),
+        design = Design(
+            weights="_unit",
+            strata=d.strata,
+            psu=d.psu,
+            fpc=d.fpc or None,
+            nest=d.nest,
+            lonely_psu=d.lonely_psu,
         )
         doms = ["variable", *([by] if by else [])]
-        return {
-            "total": sample.total("_num", by=doms).to_polars(),
-            "mean": sample.ratio("_num", "_den", by=doms).to_polars(),
-        }
+        if totals is None:
+            sample = Sample(long, design)
+            return {
+                "total": sample.total("_num", by=doms).to_polars(),
+                "mean": sample.ratio("_num", "_den", by=doms).to_polars(),
+            }
+        is_total = pl.col("variable").is_in(list(totals))
+        out: dict[str, pl.DataFrame] = {}
+        for kind, part in (("total", long.filter(is_total)), ("mean", long.filter(~is_total))):
+            if part.height == 0:
+                out[kind] = pl.DataFrame(
+                    {"variable": [], "estimate": [], "se": []},
+                    schema={"variable": pl.String, "estimate": pl.Float64, "se": pl.Float64},
+                )
+                continue
+            sample = Sample(part, design)
+            res = (
+                sample.total("_num", by=doms)
+                if kind == "total"
+                else sample.ratio("_num", "_den", by=doms)
+            )
+            out[kind] = res.to_polars()
+        return out
 
     def _one_by_one(
         self, keys: Sequence[str], by: str | None, denominator: str
@@ -349,6 +373,7 @@ def measure_impact(
     lines: Mapping[str, str | float] | None = None,
     groups: Sequence[str] = DEFAULT_GROUPS,
     threshold: float = 0.01,
+    breakdowns: bool = True,
     progress: Progress | None = None,
 ) -> Impact:
     """Estimate cost, beneficiaries, poverty, inequality and gains, with design-based SEs.
@@ -367,6 +392,8 @@ def measure_impact(
         Group columns for the breakdowns (``age_band`` and ``informal_work`` are derived).
     threshold
         Relative change in disposable income below which a person neither wins nor loses.
+    breakdowns
+        Also estimate by decile, quintile and group (most of the time on large surveys).
     """
     from socialcover.survey import Design
 
@@ -392,7 +419,7 @@ def measure_impact(
             v[f"cost__{sc}__{p}"] = pl.col(f"{p}__{sc}__share")
             direct = (amount > 0).cast(pl.Float64)
             if p in run.household_programmes:
-                direct = direct / pl.len().over("hh_id").cast(pl.Float64)
+                direct = direct / pl.col("_hh_n")
             v[f"beneficiaries__{sc}__{p}"] = direct
             v[f"persons_reached__{sc}__{p}"] = (amount > 0).cast(pl.Float64)
         v[f"cost__{sc}__all"] = pl.col(f"benefits__{sc}__share")
@@ -439,7 +466,8 @@ def measure_impact(
 
     say("estimating costs, beneficiaries, poverty and inequality")
     keys = [k for k in v if k.count("__") == 2]
-    res = est.estimate(keys, None)
+    total_kinds = ("cost", "beneficiaries", "persons_reached", "gini")
+    res = est.estimate(keys, None, totals=[k for k in keys if k.split("__")[0] in total_kinds])
     add(res["total"], None, True)
     add(res["mean"], None, False)
     first = next(iter(lines), None)
@@ -453,9 +481,10 @@ def measure_impact(
     ]
     if first is not None:
         by_keys += [f"fgt0__{sc}__{first}" for sc in ("base", "reform", "change")]
-    for by in ("decile", "quintile", *[g for g in groups if g in frame.columns]):
+    splits = ("decile", "quintile", *[g for g in groups if g in frame.columns])
+    for by in splits if breakdowns else ():
         say(f"estimating by {by}")
-        res = est.estimate(by_keys, by)
+        res = est.estimate(by_keys, by, totals=[k for k in by_keys if k.startswith("cost")])
         add(res["total"], by, True)
         add(res["mean"], by, False)
     table = pl.DataFrame(

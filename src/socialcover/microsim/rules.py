@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,10 +122,10 @@ class RuleSet:
     def programme_names(self) -> list[str]:
         return list(self.programmes)
 
-    def used_inputs(self) -> list[str]:
-        """Inputs that some step (or the base income) actually reads."""
-        names = {n.name for s in self.steps for n in walk(s.expr) if isinstance(n, Var)}
-        names |= {n.name for n in walk(self.income_before) if isinstance(n, Var)}
+    def used_inputs(self, steps: Sequence[Step] | None = None) -> list[str]:
+        """Inputs that the ``steps`` (all by default) actually read."""
+        chosen = self.steps if steps is None else steps
+        names = {n.name for s in chosen for n in walk(s.expr) if isinstance(n, Var)}
         return [k for k in self.inputs if k in names]
 
     @classmethod

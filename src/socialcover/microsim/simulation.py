@@ -164,7 +164,9 @@ def run_population(
             }
         )
     )
-    size = pl.len().over("hh_id").cast(pl.Float64)
+    # household size once (a hash of hh_id), then every household share divides by it
+    out = out.with_columns(pl.len().over("hh_id").cast(pl.Float64).alias("_hh_n"))
+    size = pl.col("_hh_n")
     shares = []
     for scenario, rs in (("base", rules), ("reform", reform_rules)):
         for name, prog in rs.programmes.items():

@@ -34,7 +34,7 @@ from socialcover.microsim.expression import (
     Param,
     Var,
 )
-from socialcover.microsim.rules import RuleSet
+from socialcover.microsim.rules import RuleSet, Step
 from socialcover.microsim.units import Unit
 
 __all__ = [
@@ -245,6 +245,7 @@ def input_select(
     present: Sequence[str],
     dialect: Dialect,
     keep: Sequence[str],
+    steps: Sequence[Sequence[Step] | None] | None = None,
 ) -> list[str]:
     """SELECT items for the inputs: typed, defaults filled; plus ``keep`` columns as they are."""
     from socialcover.microsim.population import missing_columns_error
@@ -253,8 +254,9 @@ def input_select(
     items = [d.ident(k) for k in keep]
     missing = []
     done = set(keep)
-    for rs in [rules] if isinstance(rules, RuleSet) else rules:
-        for name in rs.used_inputs():
+    sets = [rules] if isinstance(rules, RuleSet) else list(rules)
+    for i, rs in enumerate(sets):
+        for name in rs.used_inputs(steps[i] if steps is not None else None):
             if name in done:
                 continue
             done.add(name)
@@ -308,6 +310,7 @@ def compile_scenarios(
     keep = list(dict.fromkeys(["hh_id", *keep]))
     comp: _Compiler | None = None
     wanted: list[str] = []
+    chosen: list[Sequence[Step] | None] = []
     for sc in scenarios:
         rules = sc.rules
         values = dict(rules.parameters.values_at(period))
@@ -321,21 +324,42 @@ def compile_scenarios(
         comp.rename = {
             s.name: (f"{s.name}__{sc.suffix}" if sc.suffix else s.name) for s in rules.steps
         }
-        for step in rules.steps:
+        names = sc.outputs if sc.outputs is not None else [s.name for s in rules.steps]
+        needed = _needed(rules, names)
+        chosen.append(needed)
+        for step in needed:
             sql, lv, is_bool = comp.c(step.expr)
             if step.unit.kind not in ("bool", "category") and is_bool:
                 sql = f"CAST({sql} AS DOUBLE)"
             col = comp.rename[step.name]
             comp.cols.append(_Col(col, sql, lv + 1))
             comp.levels[col] = lv + 1
-        names = sc.outputs if sc.outputs is not None else [s.name for s in rules.steps]
         wanted += [comp.rename[n] for n in names]
     assert comp is not None
-    base = ", ".join(input_select([sc.rules for sc in scenarios], present, d, keep))
+    base = ", ".join(input_select([sc.rules for sc in scenarios], present, d, keep, chosen))
     query = _layers(d, f"SELECT {base} FROM {table}", comp.cols)
     top = max((c.level for c in comp.cols), default=0)
     final = ", ".join(d.ident(c) for c in [*keep, *wanted])
     return CompiledQuery(f"{query} SELECT {final} FROM l{top}", wanted, top, comp.cols)
+
+
+def _needed(rules: RuleSet, outputs: Sequence[str]) -> list[Step]:
+    """The steps ``outputs`` depend on, in order (unused steps are not computed)."""
+    from socialcover.microsim.expression import Var, walk
+
+    by_name = {s.name: s for s in rules.steps}
+    unknown = [o for o in outputs if o not in by_name]
+    if unknown:
+        raise RuleError(
+            f"no step named {', '.join(map(repr, unknown))} in the rules",
+            code="microsim.unknown-output",
+            hint=f"Steps: {', '.join(by_name)}.",
+        )
+    need = set(outputs)
+    for step in reversed(rules.steps):
+        if step.name in need:
+            need |= {n.name for n in walk(step.expr) if isinstance(n, Var) and n.name in by_name}
+    return [s for s in rules.steps if s.name in need]
 
 
 def _layers(d: Dialect, base: str, cols: Sequence[_Col]) -> str:
