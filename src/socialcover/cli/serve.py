@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rich.console import Console
 
@@ -14,6 +16,7 @@ def serve(
     database_url: str = typer.Option(
         "", help="Database URL (default: the embedded SQLite in the socialcover home)."
     ),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes (one per core)."),
     no_seed: bool = typer.Option(False, "--no-seed", help="Do not add starter content."),
 ) -> None:
     """Run the web app: pages at http://HOST:PORT/, the REST API at /api/v1 (docs at /api/v1/docs).
@@ -24,11 +27,26 @@ def serve(
     import uvicorn
 
     from socialcover.web import Settings, create_app
+    from socialcover.web.accounts import prepare_database
 
     settings = Settings(database_url=database_url or None, seed=not no_seed)
-    app = create_app(settings)
+    console.print("Preparing the database (migrations, starter content on first start)…")
+    prepare_database(settings)
     console.print(f"socialcover is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+        return
+    if database_url:
+        os.environ["SOCIALCOVER_DATABASE_URL"] = database_url
+    os.environ["SOCIALCOVER_SEED"] = "0"  # seeded above, once, before the workers start
+    uvicorn.run(
+        "socialcover.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+    )
 
 
 def register_top_level(root: typer.Typer) -> None:

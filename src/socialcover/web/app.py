@@ -3,37 +3,27 @@
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import error_shape
-from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
 from socialcover.web.jobs import JobRegistry
+from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.security import (
-    CSRF_COOKIE,
     SESSION_COOKIE,
     csrf_protect,
-    csrf_token_for,
-    is_https,
 )
 from socialcover.web.settings import Settings
 
 log = logging.getLogger("socialcover.web")
 STATIC_DIR = Path(__file__).parent / "static"
-
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; form-action 'self'"
-)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -79,49 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
     error_shape.install(app)
 
-    @app.middleware("http")
-    async def _context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        query_lang = request.query_params.get("lang")
-        request.state.lang = choose_language(
-            query_lang, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
-        )
-        nonce = request.cookies.get(CSRF_COOKIE) or ""
-        new_nonce = not nonce
-        if new_nonce:
-            nonce = secrets.token_urlsafe(24)
-            # the dependency reads the cookie; a first visit has none, so no token can match
-        request.state.csrf_token = csrf_token_for(app.state.secret, nonce)
-        request.state.user = await _principal(request)
-        response = await call_next(request)
-        secure = (
-            settings.secure_cookies if settings.secure_cookies is not None else is_https(request)
-        )
-        if new_nonce:
-            response.set_cookie(
-                CSRF_COOKIE, nonce, httponly=True, samesite="lax", secure=secure, path="/"
-            )
-        if query_lang and query_lang[:2] in LANGUAGES:
-            response.set_cookie(
-                LANG_COOKIE,
-                request.state.lang,
-                max_age=365 * 86400,
-                httponly=True,
-                samesite="lax",
-                secure=secure,
-                path="/",
-            )
-        if request.url.path.startswith("/api/v1/docs"):
-            pass  # Swagger UI loads its files itself; keep the default policy off that page
-        else:
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Content-Language", request.state.lang)
-        return response
+    app.add_middleware(ContextMiddleware, web=app)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
@@ -131,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def _principal(request: Request) -> Any:
+async def principal(request: Request) -> Any:
     """The account behind the request: a Bearer token, else a session cookie, else ``None``."""
     from socialcover.web import accounts
 
@@ -143,3 +91,21 @@ async def _principal(request: Request) -> Any:
     if not token:
         return None
     return await run_in_threadpool(accounts.principal_by_session, url, token)
+
+
+def app_from_env() -> FastAPI:
+    """An app configured from the environment (for ``uvicorn --factory`` and worker processes).
+
+    Reads ``SOCIALCOVER_DATABASE_URL`` (the store's variable), ``SOCIALCOVER_SECURE_COOKIES``
+    (``1``/``0``; unset = decide per request) and ``SOCIALCOVER_SEED`` (``0`` to skip seeding).
+    """
+    import os
+
+    secure = os.environ.get("SOCIALCOVER_SECURE_COOKIES")
+    return create_app(
+        Settings(
+            database_url=os.environ.get("SOCIALCOVER_DATABASE_URL") or None,
+            secure_cookies=None if secure is None else secure == "1",
+            seed=os.environ.get("SOCIALCOVER_SEED", "1") != "0",
+        )
+    )

@@ -15,14 +15,15 @@ from socialcover.data._home import current_pack
 from socialcover.web.exports import frame_rows
 
 
-def _pack_key() -> str:
+def pack_key() -> str:
+    """Identity of the installed pack (changes when another pack is installed)."""
     path = current_pack()
     return str(path.resolve()) if path.exists() else ""
 
 
 def global_series() -> list[dict[str, Any]]:
     """ILO global coverage series (area, year, contingency, sex, coverage_pct)."""
-    return list(_global_series(_pack_key()))
+    return list(_global_series(pack_key()))
 
 
 @lru_cache(maxsize=4)
@@ -35,7 +36,7 @@ def _global_series(_key: str) -> tuple[dict[str, Any], ...]:
 
 def coverage_map_rows() -> list[dict[str, Any]]:
     """Latest 'at least one benefit' coverage per country, keyed by 3-digit M49 code."""
-    return list(_coverage_map_rows(_pack_key()))
+    return list(_coverage_map_rows(pack_key()))
 
 
 @lru_cache(maxsize=4)
@@ -66,7 +67,7 @@ def _coverage_map_rows(_key: str) -> tuple[dict[str, Any], ...]:
 
 def country_list() -> list[dict[str, Any]]:
     """All countries (iso3, name, region, income group) for pickers and the index."""
-    return list(_country_list(_pack_key()))
+    return list(_country_list(pack_key()))
 
 
 @lru_cache(maxsize=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import charts, knowledge_view
 from socialcover.web.access import Need
-from socialcover.web.facts import country_list
+from socialcover.web.facts import country_list, pack_key
 from socialcover.web.i18n import translations
 from socialcover.web.render import render
 from socialcover.web.routes.labels import N_, contingency_label, contingency_order
@@ -66,11 +67,17 @@ async def country_index(
 @router.get("/countries/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
 async def country_page(request: Request, code: str) -> HTMLResponse:
     """One country: population pyramid, macro, poverty, coverage, related knowledge."""
-    ctx = await run_in_threadpool(_country_context, code, request.state.lang)
+    ctx = dict(await run_in_threadpool(_cached_context, pack_key(), code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
         knowledge_view.related_to_country, request, request.state.user, ctx["country"].iso3
     )
     return render(request, "country.html", ctx)
+
+
+@lru_cache(maxsize=1024)
+def _cached_context(_pack: str, code: str, lang: str) -> dict[str, Any]:
+    """The data part of a country page, kept per installed pack (the data do not change)."""
+    return _country_context(code, lang)
 
 
 def _country_context(code: str, lang: str) -> dict[str, Any]:

@@ -1,0 +1,164 @@
+"""Latency of the web app under load: the country page and search, 50 concurrent clients.
+
+Starts ``socialcover serve`` (uvicorn, one process) on 127.0.0.1 with the embedded SQLite
+database, then runs N concurrent httpx async clients against each endpoint for a fixed
+duration and prints p50/p95/p99 latency and throughput. Target: p95 under 150 ms on 2 cores.
+
+Usage::
+
+    python benchmarks/web.py [--clients 50] [--seconds 15] [--home DIR]
+
+``--home`` is a socialcover home with the data pack installed; by default the pack in
+../shared/data is installed into a temporary home first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+ENDPOINTS = {
+    "country page /countries/KEN": "/countries/KEN",
+    "search page /practices?q=pension": "/practices?q=pension",
+    "search API /api/v1/search?q=pension": "/api/v1/search?q=pension",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _home(arg: str | None) -> Path:
+    if arg:
+        return Path(arg)
+    home = Path(tempfile.mkdtemp(prefix="sc-bench-"))
+    env = dict(os.environ, SOCIALCOVER_HOME=str(home))
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "socialcover"),
+            "data",
+            "import",
+            str(REPO.parent / "shared" / "data"),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return home
+
+
+async def _client(base: str, path: str, until: float, out: list[float], errors: list[int]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+        while time.perf_counter() < until:
+            t0 = time.perf_counter()
+            r = await c.get(path)
+            dt = time.perf_counter() - t0
+            if r.status_code != 200:
+                errors.append(r.status_code)
+            out.append(dt)
+
+
+async def _run(base: str, path: str, clients: int, seconds: float) -> tuple[list[float], list[int]]:
+    latencies: list[float] = []
+    errors: list[int] = []
+    until = time.perf_counter() + seconds
+    await asyncio.gather(*(_client(base, path, until, latencies, errors) for _ in range(clients)))
+    return latencies, errors
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), to report server CPU per request."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _tree(pid: int) -> list[int]:
+    """The server process and its worker processes."""
+    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [pid, *(int(k) for k in kids)]
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=15.0)
+    ap.add_argument("--home")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    args = ap.parse_args()
+    home = _home(args.home)
+    db = Path(tempfile.mkdtemp(prefix="sc-bench-db-")) / "bench.db"
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "socialcover"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database-url",
+            f"sqlite:///{db}",
+            "--workers",
+            str(args.workers),
+        ],
+        env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        print(
+            f"socialcover web benchmark: {args.clients} clients x {args.seconds:g} s per "
+            f"endpoint, uvicorn ({args.workers} worker(s)), SQLite; {os.cpu_count()} CPUs visible"
+        )
+        print(
+            f"{'endpoint':40} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17}"
+        )
+        for name, path in ENDPOINTS.items():
+            for _ in range(5):  # warm caches (data frames, templates, SQLite pages)
+                httpx.get(base + path, timeout=30)
+            pids = _tree(server.pid)
+            cpu0 = sum(_cpu_seconds(p) for p in pids)
+            lat, errors = asyncio.run(_run(base, path, args.clients, args.seconds))
+            cpu = (sum(_cpu_seconds(p) for p in pids) - cpu0) / max(1, len(lat))
+            print(
+                f"{name:40} {len(lat):8d} {len(lat) / args.seconds:7.1f} "
+                f"{1000 * statistics.median(lat):7.1f} {1000 * _pct(lat, 0.95):7.1f} "
+                f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f}"
+            )
+        print(
+            f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine inflates "
+            "latencies; server CPU per request is the steadier number)"
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
