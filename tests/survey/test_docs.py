@@ -15,7 +15,7 @@ def test_doc_examples_run() -> None:
     assert len(blocks) >= 3
     ns: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, str(DOC), "exec"), ns)  # noqa: S102 - our own documentation
+        exec(compile(block, str(DOC), "exec"), ns)
     gap = ns["gap"]
     assert gap.to_dicts()[0]["estimate"] is not None  # type: ignore[attr-defined]
 
