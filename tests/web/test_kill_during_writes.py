@@ -32,10 +32,20 @@ WRITERS = 4
 def _start(url: str, home: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "socialcover"), "serve", "--host", "127.0.0.1",
-         "--port", str(port), "--database-url", url, "--no-seed"],
+        [
+            str(Path(sys.executable).parent / "socialcover"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database-url",
+            url,
+            "--no-seed",
+        ],
         env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
-        stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -72,8 +82,9 @@ def test_no_committed_write_is_lost_or_half_written(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     proc, base = _start(url, home, log)
     with store.session_scope(store.SystemActor(), url=url) as s:
-        user = store.create_user(s, store.SystemActor(), "w@example.org",
-                                 "a long enough passphrase 42", "contributor")
+        user = store.create_user(
+            s, store.SystemActor(), "w@example.org", "a long enough passphrase 42", "contributor"
+        )
         _row, token = store.create_api_token(s, user, "kill")
     store.dispose_engines()
 
@@ -88,8 +99,9 @@ def test_no_committed_write_is_lost_or_half_written(tmp_path: Path) -> None:
 
         def writer(w: int, base: str = base, rnd: int = rnd, stop: threading.Event = stop) -> None:
             n = 0
-            with httpx.Client(base_url=base, timeout=5,
-                              headers={"Authorization": f"Bearer {token}"}) as c:
+            with httpx.Client(
+                base_url=base, timeout=5, headers={"Authorization": f"Bearer {token}"}
+            ) as c:
                 while not stop.is_set():
                     tag = f"r{rnd}-w{w}-{n}"
                     n += 1
@@ -116,13 +128,19 @@ def test_no_committed_write_is_lost_or_half_written(tmp_path: Path) -> None:
     assert len(committed) > 20, "too few writes to mean anything"
     with store.session_scope(None, url=url, write=False) as s:
         assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        rows = s.execute(text(
-            "SELECT id, title, summary, what_was_done FROM practices WHERE title LIKE 'Kill test %'"
-        )).all()
+        rows = s.execute(
+            text(
+                "SELECT id, title, summary, what_was_done FROM practices "
+                "WHERE title LIKE 'Kill test %'"
+            )
+        ).all()
         by_id = {r.id: r for r in rows}
-        audited = {r[0] for r in s.execute(text(
-            "SELECT entity_id FROM audit_log WHERE entity_type = 'practices'"
-        ))}
+        audited = {
+            r[0]
+            for r in s.execute(
+                text("SELECT entity_id FROM audit_log WHERE entity_type = 'practices'")
+            )
+        }
     for pid, tag in committed.items():
         assert pid in by_id, f"committed practice {pid} ({tag}) was lost"
     for r in rows:

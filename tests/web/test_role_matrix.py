@@ -21,12 +21,7 @@ from socialcover.web.access import route_table
 from .conftest import csrf_of, sign_in
 
 # Routes FastAPI itself adds (schema and its viewer) and the static files: public by design.
-FRAMEWORK_ROUTES = {
-    "/api/v1/openapi.json",
-    "/api/v1/docs",
-    "/api/v1/docs/oauth2-redirect",
-    "/static",
-}
+FRAMEWORK_ROUTES = {"/api/v1/openapi.json", "/static"}
 ROLES: tuple[str | None, ...] = (None, "contributor", "reviewer", "administrator")
 
 

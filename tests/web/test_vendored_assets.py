@@ -45,3 +45,11 @@ def test_templates_load_no_remote_script_or_style() -> None:
     for tpl in (WEB / "templates").glob("*.html"):
         text = tpl.read_text()
         assert not re.search(r'(src|href)="(https?:)?//', text), tpl.name
+
+
+def test_api_docs_use_the_vendored_swagger_ui(client: object) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(client, TestClient)
+    html = client.get("/api/v1/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in html and "cdn" not in html.lower()

@@ -57,9 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Social security coverage: data, practices, costing and survey indicators.",
         version="1",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served below from the vendored Swagger UI (no CDN at run time)
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url="/api/v1/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=None,
         lifespan=lifespan,
         dependencies=[Depends(csrf_protect)],
     )

@@ -18,6 +18,7 @@ def include_all(app: FastAPI) -> None:
         auth,
         costing,
         country,
+        docs,
         home,
         practices,
         publications,
@@ -39,5 +40,6 @@ def include_all(app: FastAPI) -> None:
         api_search,
         api_costing,
         api_surveys,
+        docs,
     ):
         app.include_router(module.router)
