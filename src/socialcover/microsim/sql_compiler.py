@@ -46,6 +46,7 @@ __all__ = [
     "compile_rules",
     "compile_scenarios",
     "evaluate_duckdb",
+    "evaluate_spark",
 ]
 
 
@@ -463,3 +464,32 @@ def evaluate_duckdb(
     sql = f"{q.sql} ORDER BY _row" if ordered else q.sql
     out = con.sql(sql).pl()
     return out.drop("_row") if ordered else out
+
+
+def evaluate_spark(
+    rules: RuleSet,
+    data: Any,
+    period: int | str,
+    *,
+    keep: Sequence[str] = ("hh_id",),
+    params: Mapping[str, Any] | None = None,
+    outputs: Sequence[str] | None = None,
+) -> Any:
+    """Run the compiled rules on Apache Spark; ``data`` is a Spark DataFrame.
+
+    Returns a Spark DataFrame of ``keep`` + step columns (rows in no particular order).
+    """
+    session = data.sparkSession
+    name = "_sc_population"
+    data.createOrReplaceTempView(name)
+    q = compile_rules(
+        rules,
+        period,
+        table=name,
+        present=data.columns,
+        keep=keep,
+        params=params,
+        outputs=outputs,
+        dialect=SparkDialect(),
+    )
+    return session.sql(q.sql)

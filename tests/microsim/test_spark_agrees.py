@@ -1,0 +1,57 @@
+"""The same compiled rules on Apache Spark (local mode) agree with the NumPy evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from socialcover.microsim import evaluate_numpy
+from socialcover.microsim.sql_compiler import evaluate_spark
+
+from .populations import random_population
+from .test_numpy_agrees_with_duckdb import _rules
+
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    pytest.importorskip("pyspark", reason="pyspark not installed (the spark extra)")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("socialcover-microsim-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "1g")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_spark_matches_numpy_on_every_construct(spark: Any, seed: int) -> None:
+    rules = _rules(250.0, 16, 0.4, 3000.0)
+    df = random_population(40, seed)
+    sdf = spark.createDataFrame(df.to_pandas())
+    out = evaluate_spark(rules, sdf, 2025, keep=["hh_id", "person_id"]).toPandas()
+    out = out.sort_values("person_id").reset_index(drop=True)
+    npy = evaluate_numpy(rules, {c: df[c].to_numpy() for c in df.columns}, 2025)
+    for step in rules.steps:
+        a = out[step.name].to_numpy()
+        if step.unit.kind == "bool":
+            np.testing.assert_array_equal(a.astype(bool), npy[step.name], err_msg=step.name)
+        else:
+            np.testing.assert_allclose(
+                a.astype(float), npy[step.name], rtol=1e-9, atol=1e-6, err_msg=step.name
+            )
