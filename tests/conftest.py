@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Rich fixes a console's width when the console is made (at import of a CLI module); under
+# xdist there is no terminal, so tables would wrap at 80 columns and hide the words tests seek.
+os.environ.setdefault("COLUMNS", "200")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -34,8 +39,6 @@ def installed_pack(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) 
     Sets ``SOCIALCOVER_HOME`` for the whole session's process; tests that need an empty home
     use ``sc_home``, which overrides it per test.
     """
-    import os
-
     from socialcover.data.pack import install_pack
 
     home = tmp_path_factory.mktemp("pack-home")
