@@ -363,28 +363,35 @@ def _needed(rules: RuleSet, outputs: Sequence[str]) -> list[Step]:
     return [s for s in rules.steps if s.name in need]
 
 
-def _layers(d: Dialect, base: str, cols: Sequence[_Col]) -> str:
+def _layers(d: Dialect, base: str, cols: Sequence[_Col], prefix: str = "l") -> str:
     """``WITH l0 AS (...), l1 AS (...), ...`` stacking the columns by level."""
+    return "WITH " + ", ".join(_ctes(d, base, cols, prefix))
+
+
+def _ctes(d: Dialect, base: str, cols: Sequence[_Col], prefix: str = "l") -> list[str]:
     top = max((c.level for c in cols), default=0)
     hh = d.ident(d.hh)
-    grouped_from = {c.level - 1 for c in cols if c.household}
-    ctes = [f"l0 AS {d.materialized() if 0 in grouped_from else ''}({base})"]
+    # Layers read twice (by the GROUP BY and by the join) are computed once; l0 is a plain
+    # projection of the table, cheaper to read twice than to materialise.
+    grouped_from = {c.level - 1 for c in cols if c.household} - {0}
+    ctes = [f"{prefix}0 AS ({base})"]
     for level in range(1, top + 1):
         scalar = [
             f"{c.sql} AS {d.ident(c.name)}" for c in cols if c.level == level and not c.household
         ]
         households = [c for c in cols if c.level == level and c.household]
-        prev = f"l{level - 1}"
-        items = ", ".join(["p.*", *[f"g{level}.{d.ident(c.name)}" for c in households], *scalar])
+        prev = f"{prefix}{level - 1}"
+        g = f"{prefix}g{level}"
+        items = ", ".join(["p.*", *[f"{g}.{d.ident(c.name)}" for c in households], *scalar])
         mat = d.materialized() if level in grouped_from else ""
         if households:
             aggs = ", ".join(f"{c.sql} AS {d.ident(c.name)}" for c in households)
-            ctes.append(f"g{level} AS (SELECT {hh}, {aggs} FROM {prev} GROUP BY {hh})")
-            body = f"SELECT {items} FROM {prev} AS p JOIN g{level} ON p.{hh} = g{level}.{hh}"
+            ctes.append(f"{g} AS (SELECT {hh}, {aggs} FROM {prev} GROUP BY {hh})")
+            body = f"SELECT {items} FROM {prev} AS p JOIN {g} ON p.{hh} = {g}.{hh}"
         else:
             body = f"SELECT {items} FROM {prev} AS p"
-        ctes.append(f"l{level} AS {mat}({body})")
-    return "WITH " + ", ".join(ctes)
+        ctes.append(f"{prefix}{level} AS {mat}({body})")
+    return ctes
 
 
 def compile_rules(
