@@ -25,6 +25,7 @@ Timings depend on the machine; the development machine had 2 cores shared with o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from typing import Any
 
@@ -223,10 +224,8 @@ def warm_up(skip_openfisca: bool) -> None:
     tiny = population(1_000, seed=2)
     run_socialcover(tiny)
     if not skip_openfisca:
-        try:
+        with contextlib.suppress(ImportError):
             run_openfisca(tiny)
-        except ImportError:
-            pass
 
 
 def main() -> None:
