@@ -252,6 +252,19 @@ def rake(
             ),
             stacklevel=3,
         )
+    for c, mc, target in zip(cols, margin_cell, pops, strict=True):
+        got = np.bincount(mc, weights=cur, minlength=target.size)
+        if converged and np.max(np.abs(got - target)) >= eps:
+            warnings.warn(
+                SocialcoverWarning(
+                    f"Raking settled but margin {c!r} is off by up to "
+                    f"{np.max(np.abs(got - target)):.4g}: the margins' totals disagree.",
+                    code="survey.rake-margins-not-met",
+                    hint="Margins must describe the same population (equal grand totals).",
+                ),
+                stacklevel=3,
+            )
+            break
     pairs = pairs.join(cells.select([*kcols, "_cell"]), on=kcols, nulls_equal=True)
     if keys:
         pairs = pairs.join(st.units, on=keys, how="left")

@@ -24,6 +24,7 @@ Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -47,7 +48,7 @@ __all__ = ["Sample"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-_IDENT_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ class Sample:
     def _expr(self, variable: str) -> str:
         if variable in self._columns:
             return self._engine.quote(variable)
-        if set(variable) <= _IDENT_CHARS:
+        if _IDENT.fullmatch(variable):
             check_columns(self._columns, [variable], "the variable")
         return f"({variable})"
 
