@@ -415,7 +415,7 @@ def compile_rules(
     >>> from socialcover.microsim import load_rules
     >>> rules = load_rules(text="programmes: {old: {eligibility: age >= 65, amount: 100}}")
     >>> q = compile_rules(rules, 2025, table="people", present=["hh_id", "age", "welfare"])
-    >>> "PARTITION BY" in q.sql
+    >>> "GROUP BY" in q.sql
     True
     """
     return compile_scenarios(
