@@ -42,6 +42,7 @@ __all__ = [
     "PublicationInput",
     "attach_pdf",
     "create_publication",
+    "delete_publication",
     "file_path",
     "get_publication",
     "list_publications",
@@ -223,6 +224,17 @@ def publish_publication(session: Session, actor: Any, publication_id: int) -> Pu
     with audit_action(session, "publication.publish"):
         pass
     return p
+
+
+def delete_publication(session: Session, actor: Any, publication_id: int) -> None:
+    """Delete a publication's record (needs ``publication.delete``); its history stays.
+
+    The stored file is kept: other records may share it (files are stored by content hash).
+    """
+    require(_role(actor), "publication.delete")
+    p = get_publication(session, actor, publication_id)
+    session.delete(p)
+    session.flush()
 
 
 def files_root() -> Path:

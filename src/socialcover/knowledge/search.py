@@ -8,22 +8,28 @@ One interface, two engines (see :mod:`socialcover.store.search_index` for the in
   body (B) weight 0.4 (PostgreSQL docs, section 12.3.3).
 
 Both fold accents and case, and match the last word as a prefix ("pens" finds "pension",
-"pensión"). Facet counts are disjunctive (the count of a value ignores the filter on its own
-facet, so several values of one facet can be combined) and computed in one statement over a
-materialised common table expression, so the full-text match runs once per query.
+"pensión"). The index returns only (id, score) of the matches; facet values come from
+in-memory dictionary-encoded columns (:mod:`socialcover.knowledge.columns`), so facet counts,
+totals and the top hits are vectorised NumPy work whatever the number of matches. Facet counts
+are disjunctive: the count of a value ignores the filter on its own facet, so several values of
+one facet can be combined.
 Snippets are escaped text with ``<mark>`` around matches (:mod:`socialcover.knowledge.snippets`).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from socialcover.knowledge.columns import DocColumns, doc_columns
 from socialcover.knowledge.snippets import highlight, query_terms, snippet
 from socialcover.store import ValidationError, can
 
@@ -116,31 +122,6 @@ def _normalise_filters(filters: Mapping[str, Any] | None) -> dict[str, list[str]
     return out
 
 
-def _filter_sql(
-    filters: dict[str, list[str]], params: dict[str, Any], skip: str | None, prefix: str
-) -> str:
-    parts: list[str] = []
-    for key, vals in filters.items():
-        if key == skip:
-            continue
-        if key == "year_from":
-            params[f"{prefix}yf"] = int(vals[0])
-            parts.append(f"year >= :{prefix}yf")
-            continue
-        if key == "year_to":
-            params[f"{prefix}yt"] = int(vals[0])
-            parts.append(f"year <= :{prefix}yt")
-            continue
-        col = FACETS[key]
-        names = []
-        for i, v in enumerate(vals):
-            name = f"{prefix}{key}{i}"
-            params[name] = int(v) if key == "year" else v
-            names.append(f":{name}")
-        parts.append(f"{col} IN ({', '.join(names)})")
-    return " AND ".join(parts) if parts else "1=1"
-
-
 def _fts5_query(terms: list[str]) -> str:
     quoted = [f'"{t}"' for t in terms]
     quoted[-1] += "*"
@@ -194,105 +175,178 @@ def search(
     dialect = session.get_bind().dialect.name
     params: dict[str, Any] = {}
 
-    role = getattr(actor, "role", None)
-    if can(role, "practice.read_drafts"):
-        visible = "1=1"
-    else:
-        uid = getattr(actor, "id", None)
-        visible = "d.is_public" if dialect == "postgresql" else "d.is_public = 1"
-        if uid is not None:
-            params["uid"] = uid
-            visible = f"({visible} OR d.owner_id = :uid)"
-
-    cols = (
-        "d.id, d.kind, d.record_id, d.title, d.language, d.country_iso3, d.region, "
-        "d.branch, d.mechanism, d.assessment, d.year, d.doc_type, d.is_public"
-    )
+    match, score = "", ""
     if terms and dialect == "sqlite":
         params["q"] = _fts5_query(terms)
-        source = "search_fts JOIN search_documents d ON d.id = search_fts.rowid"
         match = "search_fts MATCH :q"
         score = "-bm25(search_fts, 10.0, 1.0)"
     elif terms:
         params["q"] = _tsquery(terms)
-        source = "search_documents d"
         match = "d.tsv @@ to_tsquery('simple', :q)"
         score = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', :q))"
-    else:
-        source, match, score = "search_documents d", "1=1", "0.0"
 
-    hit_filters = _filter_sql(flt, params, None, "h_")
-    order = "score DESC, d.id" if terms else "d.year DESC, d.id DESC"
-    if dialect == "postgresql" and not terms:
-        order = "d.year DESC NULLS LAST, d.id DESC"
-    hits_sql = (
-        f"SELECT {cols}, {score} AS score FROM {source} "
-        f"WHERE {match} AND {visible} AND {hit_filters} "
-        f"ORDER BY {order} LIMIT :limit OFFSET :offset"
-    )
-    params.update(limit=limit, offset=offset)
-    # Filter columns are left unqualified: only search_documents has them.
-    rows = session.execute(text(hits_sql), params).mappings().all()
-
-    bodies: dict[int, str] = {}
-    if rows:
-        ids = [int(r["id"]) for r in rows]
-        body_rows = session.execute(
-            text(f"SELECT id, body FROM search_documents WHERE id IN ({', '.join(map(str, ids))})")
-        ).all()
-        bodies = {int(i): str(b) for i, b in body_rows}
-    hits = [
-        SearchHit(
-            kind=r["kind"],
-            record_id=int(r["record_id"]),
-            title=r["title"],
-            title_html=highlight(r["title"], terms),
-            snippet_html=snippet(bodies.get(int(r["id"]), ""), terms),
-            score=float(r["score"] or 0.0),
-            language=r["language"],
-            country_iso3=r["country_iso3"],
-            region=r["region"],
-            branch=r["branch"],
-            mechanism=r["mechanism"],
-            assessment=r["assessment"],
-            year=r["year"],
-            doc_type=r["doc_type"],
-            is_public=bool(r["is_public"]),
-        )
-        for r in rows
-    ]
-
-    facets: dict[str, list[FacetCount]] = {}
-    total = 0
-    fparams = dict(params)
-    facet_cols = ", ".join(f"d.{c}" for c in dict.fromkeys(FACETS.values()))
-    parts = [
-        f"SELECT '_total' AS facet, NULL AS value, COUNT(*) AS n FROM m WHERE "
-        f"{_filter_sql(flt, fparams, None, 't_')}"
-    ]
-    if with_facets:
-        for name, col in FACETS.items():
-            where = _filter_sql(flt, fparams, name, f"f{name}_")
-            value = f"CAST({col} AS TEXT)" if name == "year" else col
-            parts.append(
-                f"SELECT '{name}' AS facet, {value} AS value, COUNT(*) AS n FROM m "
-                f"WHERE {col} IS NOT NULL AND {where} GROUP BY {col}"
-            )
-    facet_sql = (
-        f"WITH m AS MATERIALIZED (SELECT {facet_cols} FROM {source} WHERE {match} AND {visible}) "
-        + " UNION ALL ".join(parts)
-    )
-    for facet, value, n in session.execute(text(facet_sql), fparams).all():
-        if facet == "_total":
-            total = int(n)
+    # The full-text index gives (id, score) of every match; facet values come from the
+    # in-memory columns (socialcover.knowledge.columns), so facets, totals and the top hits
+    # are computed with NumPy; details and snippets are fetched for the page of hits only.
+    cols = doc_columns(session)
+    if terms:
+        if dialect == "sqlite":
+            sql = f"SELECT search_fts.rowid, {score} FROM search_fts WHERE {match}"
         else:
-            facets.setdefault(facet, []).append(FacetCount(str(value), int(n)))
-    for name in list(facets):
-        facets[name] = sorted(facets[name], key=lambda f: (-f.count, f.value))[:_MAX_FACET_VALUES]
+            sql = f"SELECT d.id, {score} FROM search_documents d WHERE {match}"
+        raw = _fetch_raw(session, sql, params)
+        doc_ids = np.fromiter((r[0] for r in raw), dtype=np.int64, count=len(raw))
+        scores = np.fromiter((r[1] or 0.0 for r in raw), dtype=np.float64, count=len(raw))
+        pos = cols.positions(doc_ids)
+        if (pos < 0).any():  # documents committed after the columns were read: reload once
+            cols = doc_columns(session)
+            pos = cols.positions(doc_ids)
+        keep = pos >= 0
+        pos, scores = pos[keep], scores[keep]
+    else:
+        pos = np.arange(len(cols.ids), dtype=np.int64)
+        scores = np.zeros(len(pos), dtype=np.float64)
+
+    role = getattr(actor, "role", None)
+    if can(role, "practice.read_drafts"):
+        visible_mask = np.ones(len(pos), dtype=np.bool_)
+    else:
+        visible_mask = cols.public[pos]
+        uid = getattr(actor, "id", None)
+        if uid is not None:
+            visible_mask = visible_mask | (cols.owner[pos] == uid)
+
+    masks = _filter_masks(cols, pos, flt)
+    everything = visible_mask.copy()
+    for mask in masks.values():
+        everything &= mask
+    facets: dict[str, list[FacetCount]] = {}
+    if with_facets:
+        for name in FACETS:
+            mask = visible_mask.copy()
+            for other, m in masks.items():
+                if other != name:
+                    mask &= m
+            codes = cols.codes[name][pos[mask]]
+            counts = np.bincount(codes[codes >= 0], minlength=len(cols.values[name]))
+            values = [
+                FacetCount(str(cols.values[name][c]), int(counts[c]))
+                for c in np.flatnonzero(counts)
+            ]
+            if values:
+                facets[name] = sorted(values, key=lambda f: (-f.count, f.value))[:_MAX_FACET_VALUES]
+    chosen = np.flatnonzero(everything)
+    sel_pos, sel_scores = pos[chosen], scores[chosen]
+    sel_ids = cols.ids[sel_pos]
+    if terms:
+        keys: tuple[Any, ...] = (sel_ids, -sel_scores)  # score desc, then id
+    else:
+        keys = (-sel_ids, -cols.year[sel_pos])  # newest first, then newest record
+    want = offset + limit
+    if len(chosen) > 4 * want:  # pre-select candidates cheaply, then order them exactly
+        primary = keys[-1]
+        cut = np.partition(primary, want - 1)[want - 1]
+        cand = np.flatnonzero(primary <= cut)
+        order = cand[np.lexsort(tuple(k[cand] for k in keys))]
+    else:
+        order = np.lexsort(keys)
+    page = order[offset:want]
+    top = [
+        (int(sel_ids[i]), float(sel_scores[i]), *_facet_values(cols, int(sel_pos[i]))) for i in page
+    ]
+    hits = _hits(session, top, terms)
     return SearchResult(
         query=query,
-        total=total,
+        total=len(chosen),
         hits=hits,
         facets=facets,
         took_ms=(time.perf_counter() - started) * 1000,
     )
+
+
+def _facet_values(cols: DocColumns, p: int) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for name in (
+        "kind",
+        "country",
+        "region",
+        "branch",
+        "mechanism",
+        "assessment",
+        "year",
+        "type",
+        "language",
+    ):
+        code = int(cols.codes[name][p])
+        out.append(None if code < 0 else cols.values[name][code])
+    return tuple(out)
+
+
+def _filter_masks(
+    cols: DocColumns, pos: npt.NDArray[np.int64], flt: dict[str, list[str]]
+) -> dict[str, npt.NDArray[np.bool_]]:
+    masks: dict[str, npt.NDArray[np.bool_]] = {}
+    for key, vals in flt.items():
+        if key in {"year_from", "year_to"}:
+            years = cols.year[pos]
+            bound = int(vals[0])
+            m = (years >= bound) if key == "year_from" else ((years <= bound) & (years >= 0))
+            m &= years >= 0
+            masks["year"] = masks["year"] & m if "year" in masks else m
+            continue
+        wanted = [cols.code_of(key, int(v) if key == "year" else v) for v in vals]
+        m = np.isin(cols.codes[key][pos], wanted)
+        masks[key] = masks[key] & m if key in masks else m
+    return masks
+
+
+def _fetch_raw(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    conn = session.connection()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    if conn.dialect.name == "postgresql":
+        sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
+    cur = dbapi.cursor()
+    try:
+        cur.execute(sql, params)
+        return list(cur.fetchall())
+    finally:
+        cur.close()
+
+
+def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> list[SearchHit]:
+    if not top:
+        return []
+    ids = [int(r[0]) for r in top]
+    details = {
+        int(r[0]): r
+        for r in session.execute(
+            text(
+                "SELECT id, record_id, title, body, is_public FROM search_documents "
+                f"WHERE id IN ({', '.join(map(str, ids))})"
+            )
+        ).all()
+    }
+    hits = []
+    for r in top:
+        d = details[int(r[0])]
+        hits.append(
+            SearchHit(
+                kind=r[2],
+                record_id=int(d[1]),
+                title=d[2],
+                title_html=highlight(d[2], terms),
+                snippet_html=snippet(d[3] or "", terms),
+                score=float(r[1] or 0.0),
+                language=r[10],
+                country_iso3=r[3],
+                region=r[4],
+                branch=r[5],
+                mechanism=r[6],
+                assessment=r[7],
+                year=r[8],
+                doc_type=r[9],
+                is_public=bool(d[4]),
+            )
+        )
+    return hits

@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["highlight", "query_terms", "snippet"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     decomposed = unicodedata.normalize("NFKD", c)
     return "".join(x for x in decomposed if not unicodedata.combining(x)).casefold()
@@ -32,7 +34,9 @@ def query_terms(query: str) -> list[str]:
     return seen
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
+def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
+    if text.isascii():
+        return text.lower(), None  # same length: positions map to themselves
     out: list[str] = []
     index: list[int] = []
     for i, c in enumerate(text):
@@ -52,8 +56,10 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     for m in pattern.finditer(folded):
         if m.end() == m.start():
             continue
-        start = index[m.start()]
-        end = index[m.end() - 1] + 1
+        if index is None:
+            start, end = m.start(), m.end()
+        else:
+            start, end = index[m.start()], index[m.end() - 1] + 1
         if not spans or start >= spans[-1][1]:
             spans.append((start, end))
     return spans
@@ -61,9 +67,13 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
 
 def highlight(text: str, terms: list[str]) -> str:
     """All of ``text``, escaped, with matches of ``terms`` in ``<mark>``."""
+    return _render(text, _spans(text, terms))
+
+
+def _render(text: str, spans: list[tuple[int, int]]) -> str:
     out: list[str] = []
     cursor = 0
-    for a, b in _spans(text, terms):
+    for a, b in spans:
         out.append(html.escape(text[cursor:a]))
         out.append("<mark>" + html.escape(text[a:b]) + "</mark>")
         cursor = b
@@ -93,5 +103,8 @@ def snippet(text: str, terms: list[str], width: int = 200) -> str:
         if end < len(text):
             space = text.rfind(" ", start, end)
             end = space if space > start + width // 2 else end
-    body = highlight(text[start:end], terms)
+    body = _render(
+        text[start:end],
+        [(a - start, b - start) for a, b in spans if a >= start and b <= end],
+    )
     return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")

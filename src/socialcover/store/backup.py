@@ -41,7 +41,7 @@ __all__ = ["BACKUP_FORMAT", "BackupReport", "backup", "restore"]
 
 BACKUP_FORMAT = "socialcover-backup"
 FORMAT_VERSION = 1
-_DERIVED = {"search_documents"}  # rebuilt on restore
+_DERIVED = {"search_documents", "search_state"}  # rebuilt on restore
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,8 @@ def restore(path: str | Path, url: str | None = None, *, force: bool = False) ->
                 "(back it up first).",
             )
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(delete(table))
+            if table.name != "search_state":  # kept: readers' caches key on its token
+                conn.execute(delete(table))
         for table in _tables():
             data = tables.get(table.name)
             if not data or not data["rows"]:

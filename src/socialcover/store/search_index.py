@@ -12,11 +12,12 @@ never disagree with the records after a commit. The full-text side is dialect-sp
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from socialcover.store.models import (
@@ -25,6 +26,7 @@ from socialcover.store.models import (
     Practice,
     Publication,
     SearchDocument,
+    SearchState,
 )
 
 __all__ = ["document_for", "fold", "rebuild_documents", "sync_documents"]
@@ -138,14 +140,39 @@ def _write(session: Session, docs: list[dict[str, Any]]) -> None:
         )
 
 
+def bump_generation(session: Session) -> None:
+    """Tell readers that the documents changed (same transaction as the change)."""
+    conn = session.connection()
+    session.info["search_documents_written"] = True  # readers must not cache this state
+    done = conn.execute(
+        update(SearchState).where(SearchState.id == 1).values(generation=SearchState.generation + 1)
+    )
+    if done.rowcount == 0:
+        conn.execute(insert(SearchState).values(id=1, token=secrets.token_hex(16), generation=1))
+
+
+def search_state(session: Session) -> tuple[str, int]:
+    """The current ``(token, generation)`` of the search documents."""
+    row = (
+        session.connection()
+        .execute(select(SearchState.token, SearchState.generation).where(SearchState.id == 1))
+        .first()
+    )
+    if row is None:
+        return ("none", 0)
+    return (str(row[0]), int(row[1]))
+
+
 def sync_documents(session: Session, changes: Iterable[tuple[Audited, str]]) -> None:
     """Bring the documents of the changed records in step (called by the audit hook)."""
     conn = session.connection()
     fresh: list[dict[str, Any]] = []
+    touched = False
     for obj, kind in changes:
         doc_kind = _KINDS.get(type(obj))
         if doc_kind is None:
             continue
+        touched = True
         record_id = obj.id  # type: ignore[attr-defined]
         conn.execute(
             delete(SearchDocument).where(
@@ -157,6 +184,8 @@ def sync_documents(session: Session, changes: Iterable[tuple[Audited, str]]) -> 
             if doc is not None:
                 fresh.append(doc)
     _write(session, fresh)
+    if touched:
+        bump_generation(session)
 
 
 def rebuild_documents(session: Session) -> int:
@@ -178,4 +207,5 @@ def rebuild_documents(session: Session) -> int:
                 batch = []
         _write(session, batch)
         count += len(batch)
+    bump_generation(session)
     return count

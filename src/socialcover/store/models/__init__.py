@@ -10,6 +10,7 @@ from socialcover.store.models.knowledge import (
     Publication,
     PublicationOrganisation,
     SearchDocument,
+    SearchState,
 )
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "PublicationOrganisation",
     "ResetToken",
     "SearchDocument",
+    "SearchState",
     "UTCDateTime",
     "User",
     "UserSession",

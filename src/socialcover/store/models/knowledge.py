@@ -26,6 +26,7 @@ __all__ = [
     "Publication",
     "PublicationOrganisation",
     "SearchDocument",
+    "SearchState",
 ]
 
 
@@ -166,3 +167,18 @@ class SearchDocument(Base):
     doc_type: Mapped[str | None] = mapped_column(String(60))
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SearchState(Base):
+    """One row: a counter bumped with every change to the search documents.
+
+    Readers cache per-document facet columns in memory (``socialcover.knowledge.columns``) and
+    reload them when ``(token, generation)`` changes; ``token`` is random per row so a
+    recreated row (after a restore) never matches an old cache.
+    """
+
+    __tablename__ = "search_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+    generation: Mapped[int] = mapped_column(Integer, default=0)
