@@ -133,7 +133,7 @@ def test_gini_linearised_se_agrees_with_a_delete_one_psu_jackknife() -> None:
     y = np.exp(8 + effect + rng.normal(0, 0.7, len(psu)))
     w = rng.uniform(1, 4, n_strata * psu_per)[psu]
     df = pl.DataFrame({"y": y, "_w": w, "strata": strata, "psu": psu})
-    g, z = gini_linearised(y, w)
+    _g, z = gini_linearised(y, w)
     df = df.with_columns(pl.Series("z", z))
     design = Design(weights="_w", strata="strata", psu="psu")
     est = _Estimator(df, design, {"gini__base__all": pl.col("z")}, lambda _m: None)
