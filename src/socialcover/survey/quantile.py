@@ -7,8 +7,9 @@ For a domain with weighted distribution of ``x``:
    in R; the variable and weight columns of the domain are read once): ``"math"`` (=
    ``"hf1"``, the default: the smallest x whose cumulative weight share reaches p),
    ``"school"`` (= ``"hf2"``: the average of the two neighbours when the share falls exactly
-   on p) and ``"hf3"`` (the nearest even order statistic among distinct values). Rules that
-   interpolate between single observations (hf4-hf9, Shah-Vaish) are not offered yet;
+   on p), ``"hf3"`` (the nearest even order statistic among distinct values), and the rules
+   that interpolate between observations, ``"hf4"`` to ``"hf9"`` and ``"shahvaish"`` (rows
+   tied on x keep the data's order, as R's stable ``order``);
 2. Woodruff (1952): the proportion P = mean(x <= q) in the domain gets its design-based SE
    (the same linearised path as every mean), and an interval on the proportion scale
    (``interval_type`` ``"mean"`` Wald, ``"beta"``, ``"xlogit"``, ``"asin"``: as
@@ -40,7 +41,20 @@ if TYPE_CHECKING:
 
 __all__ = ["QRULES", "quantile", "weighted_quantile"]
 
-QRULES = ("math", "school", "hf1", "hf2", "hf3")
+QRULES = (
+    "math",
+    "school",
+    "shahvaish",
+    "hf1",
+    "hf2",
+    "hf3",
+    "hf4",
+    "hf5",
+    "hf6",
+    "hf7",
+    "hf8",
+    "hf9",
+)
 INTERVALS = ("mean", "beta", "xlogit", "asin")
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,6 +64,7 @@ class Distribution:
     """A domain's sorted values with R's cumulative weights (see :func:`distribution`)."""
 
     x: FloatArray  # sorted values (rows, or distinct values)
+    w: FloatArray  # their weights
     cumw: FloatArray  # cumulative weights, accumulated in extended precision
     total: float  # sum of weights, accumulated in extended precision
     distinct_x: FloatArray  # sorted distinct values (for hf3)
@@ -73,13 +88,81 @@ def distribution(x: FloatArray, w: FloatArray) -> Distribution:
     ends = np.r_[starts[1:], xs.size]
     dw = np.array([np.cumsum(ws[a:b])[-1] for a, b in zip(starts, ends, strict=True)])
     dcum = np.cumsum(dw.astype(np.longdouble)).astype(np.float64)
-    return Distribution(xs, cumw, total, xs[starts], dcum, float(np.sum(dw.astype(np.longdouble))))
+    return Distribution(
+        xs, ws, cumw, total, xs[starts], dcum, float(np.sum(dw.astype(np.longdouble)))
+    )
+
+
+def _r_mean(w: FloatArray) -> float:
+    """R's ``mean`` of doubles: a long-double sum / n, then a correction pass."""
+    lw = w.astype(np.longdouble)
+    m = np.sum(lw) / w.size
+    return float(m + np.sum(lw - m) / w.size)
+
+
+def _approx(pk: FloatArray, x: FloatArray, p: float, constant: bool = False) -> float:
+    """R's ``approx(pk, x, p, rule = 2)``, linear or constant with f = 0.
+
+    As R's ``regularize.values``: points are put in order of ``pk`` (stable) and the values
+    of tied ``pk`` are averaged (Shah-Vaish ``pk`` need not be increasing).
+    """
+    if np.any(np.diff(pk) <= 0):
+        order = np.argsort(pk, kind="stable")
+        pk, x = pk[order], x[order]
+        uniq, inv = np.unique(pk, return_inverse=True)
+        if uniq.size < pk.size:
+            x = np.bincount(inv, weights=x) / np.bincount(inv)
+            pk = uniq
+    if p <= pk[0]:
+        return float(x[0])
+    if p >= pk[-1]:
+        return float(x[-1])
+    j = int(np.searchsorted(pk, p, side="left"))
+    if pk[j] == p:
+        return float(x[j])
+    i = j - 1
+    if constant:
+        return float(x[i])
+    return float(x[i] + (x[j] - x[i]) * ((p - pk[i]) / (pk[j] - pk[i])))
+
+
+def _interpolated(dist: Distribution, p: float, qrule: str) -> float:
+    """The rules that interpolate between observations (hf4-hf9, Shah-Vaish), as R's."""
+    x, w, cumw = dist.x, dist.w, dist.cumw
+    n = x.size
+    prev = np.r_[0.0, cumw[:-1]]
+    if qrule == "hf4":
+        target = p * dist.total
+        pos = max(int(np.searchsorted(cumw, target, side="right")) - 1, 0)
+        nxt = min(pos + 1, n - 1)
+        wlow = p - cumw[pos] / dist.total
+        wup = cumw[nxt] / dist.total - p
+        gamma = wlow / (wup + wlow)
+        return float(x[pos] * (1 - gamma) + x[nxt] * gamma)
+    if qrule == "hf5":
+        pk = (cumw - w / 2) / cumw[-1]
+    elif qrule == "hf6":
+        pk = cumw / (cumw[-1] + w[-1])
+    elif qrule == "hf7":
+        pk = prev / cumw[n - 2] if n > 1 else np.zeros(1)
+    elif qrule == "hf8":
+        pk = (prev * (1 / 3) + cumw * (2 / 3)) / (cumw[-1] + w[-1] / 3)
+    elif qrule == "hf9":
+        pk = (prev * (3 / 8) + cumw * (5 / 8)) / (cumw[-1] + w[-1] / 4)
+    else:  # shahvaish
+        wbar = w / _r_mean(w)
+        big_s = np.cumsum(wbar.astype(np.longdouble)).astype(np.float64)
+        pk = (big_s + 0.5 - w / 2) / (n + 1)
+        return _approx(pk, x, p, constant=True)
+    return _approx(pk, x, p)
 
 
 def weighted_quantile(dist: Distribution, p: float, qrule: str) -> float:
     """R's quantile rule (``qs`` then ``qrule_math``/``school``/``hf3``)."""
     if dist.x.size == 0 or not np.isfinite(p) or not 0 <= p <= 1:
         return float("nan")
+    if qrule in ("hf4", "hf5", "hf6", "hf7", "hf8", "hf9", "shahvaish"):
+        return _interpolated(dist, p, qrule)
     if qrule == "hf3":
         x, cumw, total = dist.distinct_x, dist.distinct_cumw, dist.distinct_total
     else:

@@ -680,7 +680,7 @@ class Sample:
     ) -> Estimate:
         """Quantiles with Woodruff intervals (R's ``svyquantile``).
 
-        ``qrule`` is ``"math"`` (default), ``"school"``, ``"hf1"``, ``"hf2"`` or ``"hf3"``;
+        ``qrule`` is ``"math"`` (default), ``"school"``, ``"shahvaish"`` or ``"hf1"``-``"hf9"``;
         ``interval_type`` is ``"mean"`` (default), ``"beta"``, ``"xlogit"`` or ``"asin"``. One
         row per domain and probability (column ``quantile``). See
         :mod:`socialcover.survey.quantile`.

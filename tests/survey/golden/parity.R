@@ -262,6 +262,12 @@ for (dn in c("clus1", "clus1_fpc", "strat", "clus2_fpc")) {
       where = "sw = 1", where_r = "sw == 1")
   add(paste0(kn, "-ratio"), kn, stat = "ratio", variable = "api00", denominator = "api99")
 }
+for (dn in c("srs_fpc", "clus1", "strat")) {
+  for (qr in c("hf4", "hf5", "hf6", "hf7", "hf8", "hf9", "shahvaish")) {
+    add(paste0(dn, "-quantile-", qr), dn, stat = "quantile", variable = "api00",
+        probs = c(0.1, 0.5, 0.9), qrule = qr, interval_type = "mean")
+  }
+}
 # replicate designs
 R <- function(base, type, rho = NULL, mse = FALSE) {
   d <- designs[[base]]
