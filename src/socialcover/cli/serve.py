@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 from rich.console import Console
 
@@ -24,29 +22,15 @@ def serve(
     The database is migrated to the newest schema and, on first start, seeded with starter
     content. Stop with Ctrl+C.
     """
-    import uvicorn
-
-    from socialcover.web import Settings, create_app
-    from socialcover.web.accounts import prepare_database
+    from socialcover.web import Settings
+    from socialcover.web import serve as run_server
 
     settings = Settings(database_url=database_url or None, seed=not no_seed)
-    console.print("Preparing the database (migrations, starter content on first start)…")
-    prepare_database(settings)
-    console.print(f"socialcover is serving on [bold]http://{host}:{port}/[/] (Ctrl+C stops it)")
-    if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
-        return
-    if database_url:
-        os.environ["SOCIALCOVER_DATABASE_URL"] = database_url
-    os.environ["SOCIALCOVER_SEED"] = "0"  # seeded above, once, before the workers start
-    uvicorn.run(
-        "socialcover.web.app:app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        proxy_headers=True,
+    console.print(
+        f"socialcover is starting on [bold]http://{host}:{port}/[/] "
+        "(database migrated, starter content on first start; Ctrl+C stops it)"
     )
+    run_server(settings, host=host, port=port, workers=workers)
 
 
 def register_top_level(root: typer.Typer) -> None:

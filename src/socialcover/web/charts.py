@@ -51,7 +51,7 @@ def line_series(
                     "type": "nominal",
                     "title": color_title,
                     "scale": {"range": PALETTE},
-                    "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
+                    "legend": {"orient": "bottom", "columns": 1, "labelLimit": 300},
                 },
             },
         }
@@ -78,7 +78,6 @@ def bars(
             "type": "nominal",
             "title": None,
             "sort": None,
-            "axis": {"labelLimit": 220},
         },
         "x": {"field": x, "type": "quantitative", "title": x_title},
         "tooltip": [{"field": y}, {"field": x, "format": ".1f"}],
@@ -166,19 +165,17 @@ def world_map(
     spec = _base(title, description)
     spec.update(
         {
-            "height": 380,
-            "projection": {"type": "equalEarth", "fit": {"type": "Sphere"}},
+            "height": 420,
+            "usermeta": {"aspect": 2.3},  # inhabited Equal Earth: about 2.3 times as wide as high
+            "projection": {"type": "equalEarth"},
             "layer": [
-                {
-                    "data": {"sphere": True},
-                    "mark": {"type": "geoshape", "fill": "#eef3f7"},
-                },
                 {
                     "data": {
                         "url": atlas_url,
                         "format": {"type": "topojson", "feature": "countries"},
                     },
                     "transform": [
+                        {"filter": "datum.id != '010'"},  # Antarctica: no population to show
                         {
                             "lookup": "id",
                             "from": {
@@ -186,7 +183,7 @@ def world_map(
                                 "key": "id",
                                 "fields": ["value", "name", "year", "iso3"],
                             },
-                        }
+                        },
                     ],
                     "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
                     "encoding": {

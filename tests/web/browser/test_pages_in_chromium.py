@@ -153,3 +153,70 @@ def test_survey_upload_shows_progress_then_results(
     assert page.locator("progress").get_attribute("value") == "100"
     assert page.locator("table tbody tr").count() > 5
     page.screenshot(path=str(SHOTS / "survey-done.png"), full_page=True)
+
+
+UNLABELLED_JS = """
+() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby');
+    if (!named) bad.push(el.outerHTML.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll('img')) {
+    if (!el.hasAttribute('alt')) bad.push(el.outerHTML.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll('.chart')) {
+    if (!el.getAttribute('aria-label')) bad.push('chart without a label: ' + el.id);
+  }
+  return bad;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/countries/KEN",
+        "/practices",
+        "/publications",
+        "/actors",
+        "/costing",
+        "/login",
+        "/costing?country=KEN",
+    ],
+)
+def test_pages_have_landmarks_labels_and_names(
+    server: dict[str, Any], page: Any, path: str
+) -> None:
+    page.goto(server["base"] + path)
+    page.wait_for_load_state("networkidle")
+    for landmark in ("header", "nav", "main", "footer"):
+        assert page.locator(landmark).count() >= 1, landmark
+    assert page.locator("h1").count() == 1
+    assert page.evaluate(UNLABELLED_JS) == []
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_keyboard_reaches_the_skip_link_then_the_menu(server: dict[str, Any], page: Any) -> None:
+    page.goto(server["base"] + "/countries/KEN")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Skip to content"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0  # shown when focused
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_small_screens(server: dict[str, Any], browser: Any) -> None:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    pg = ctx.new_page()
+    for path, name in (("/", "home-mobile.png"), ("/countries/KEN", "country-mobile.png")):
+        pg.goto(server["base"] + path)
+        pg.wait_for_selector(".chart[data-rendered='1'] svg", timeout=30_000)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"{path} scrolls sideways ({width}px)"
+        pg.screenshot(path=str(SHOTS / name), full_page=True)
+    ctx.close()

@@ -7,6 +7,18 @@
       if (!target || target.getAttribute("data-drawn") === "1") { return; }
       var spec = JSON.parse(node.textContent);
       target.setAttribute("data-drawn", "1");
+      var width = target.clientWidth || 600;
+      // Long titles are cut to the width of the chart (small screens) rather than overflow.
+      if (typeof spec.title === "string") {
+        spec.title = { text: spec.title, limit: Math.max(120, width - 40) };
+      }
+      // Axis labels take at most a third of the width (long group names on phones).
+      spec.config = spec.config || {};
+      spec.config.axis = Object.assign({ labelLimit: Math.round(width / 3) }, spec.config.axis || {});
+      // Maps keep their shape: height follows the width (usermeta.aspect = width / height).
+      if (spec.usermeta && spec.usermeta.aspect) {
+        spec.height = Math.round(width / spec.usermeta.aspect);
+      }
       vegaEmbed(target, spec, {
         renderer: "svg",
         actions: { export: true, source: false, compiled: false, editor: false },
