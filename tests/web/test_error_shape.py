@@ -36,6 +36,8 @@ def boom_app(app: FastAPI) -> FastAPI:
     return app
 
 
+# (method, path, json body, status, code); "{pid}" is a practice of another user, "{token}"
+# marks requests sent with a contributor's API token, "{browser}" with a signed-in session.
 ERROR_PATHS = [
     ("GET", "/api/v1/does-not-exist", None, 404, "http.not-found"),
     ("DELETE", "/api/v1/countries", None, 405, "http.method-not-allowed"),
@@ -44,6 +46,21 @@ ERROR_PATHS = [
     ("GET", "/api/v1/countries?format=pdf", None, 422, "input.invalid"),
     ("GET", "/api/v1/_test/crash", None, 500, "internal"),
     ("GET", "/api/v1/_test/missing", None, 404, "knowledge.not-found"),
+    ("GET", "/api/v1/practices/999999", None, 404, "*"),
+    ("POST", "/api/v1/practices", {"title": "x"}, 401, "auth.required"),
+    ("POST", "{browser}/api/v1/practices", {"title": "x"}, 401, "auth.token-required"),
+    ("POST", "{token}/api/v1/practices", {"title": "x"}, 422, "input.invalid"),
+    ("POST", "{token}/api/v1/practices/{pid}/publish", None, 403, "auth.forbidden"),
+    (
+        "PATCH",
+        "{token}/api/v1/practices/{own}",
+        {"changes": {}, "expected_version": 99},
+        409,
+        "store.stale",
+    ),
+    ("POST", "/api/v1/costing/run", {"country": "KEN"}, 422, "*"),
+    ("GET", "{token}/api/v1/surveys/jobs/0123456789abcdef", None, 404, "survey.job-not-found"),
+    ("POST", "/login", {"email": "nobody@example.org", "password": "wrong"}, 429, "*"),
 ]
 
 
@@ -51,12 +68,52 @@ ERROR_PATHS = [
 def test_error_paths_share_one_shape(
     boom_app: FastAPI, method: str, path: str, body: Any, status: int, code: str
 ) -> None:
+    from socialcover import store
+
+    from .conftest import PASSWORD, csrf_of, sign_in
+
     with TestClient(boom_app, raise_server_exceptions=False) as client:
-        resp = client.request(method, path, json=body)
+        url = boom_app.state.settings.database_url
+        headers = {"Accept": "application/json"}
+        with store.session_scope(store.SystemActor(), url=url) as s:
+            sa = store.SystemActor()
+            author = store.create_user(s, sa, "author@example.org", PASSWORD, "contributor")
+            other = store.create_user(s, sa, "other@example.org", PASSWORD, "contributor")
+            _row, token = store.create_api_token(s, other, "t")
+            from socialcover import knowledge
+
+            practice = {
+                "title": "A practice",
+                "country_iso3": "KEN",
+                "guarantee": "old_age",
+                "mechanism": "pension",
+                "summary": "Ten chars at least.",
+                "assessment": "good",
+            }
+            pid = knowledge.create_practice(s, author, practice).id
+            own = knowledge.create_practice(s, other, practice).id
+            s.flush()
+            ids = {"pid": str(pid), "own": str(own)}
+        if path.startswith("{token}"):
+            path = path.removeprefix("{token}")
+            headers["Authorization"] = f"Bearer {token}"
+        if path.startswith("{browser}"):
+            path = path.removeprefix("{browser}")
+            sign_in(client, "other@example.org")
+        path = path.format(**ids)
+        if path == "/login":  # throttled after repeated failures (the store's rule)
+            for _ in range(store.accounts.ACCOUNT_FAILURES):
+                client.post("/login", data={**body, "csrf_token": csrf_of(client, "/login")})
+            resp = client.post(
+                "/login", data={**body, "csrf_token": csrf_of(client, "/login")}, headers=headers
+            )
+            assert int(resp.headers["retry-after"]) > 0
+        else:
+            resp = client.request(method, path, json=body, headers=headers)
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"].startswith("application/json")
     err = _check_shape(resp.json())
-    assert err["code"] == code
+    assert code == "*" or err["code"] == code
     assert "secret internal detail" not in resp.text
 
 

@@ -58,6 +58,8 @@ def test_unknown_country_page_says_did_you_mean(installed_pack: Path, client: Te
     resp = client.get("/countries/Kenia")
     assert resp.status_code == 404
     assert "Kenya" in resp.text
+    api = client.get("/api/v1/countries/Kenia")
+    assert api.status_code == 404 and "Kenya" in api.json()["error"]["hint"] + api.text
 
 
 def test_api_exports_csv_xlsx_json(installed_pack: Path, client: TestClient) -> None:
