@@ -17,6 +17,9 @@ For a domain with weighted distribution of ``x``:
 3. the limits are mapped back with the same rule; a limit outside [0, 1] has no value;
 4. SE = (upper - lower) / (2 t_{df, 1 - alpha/2}), as R reports it.
 
+Replicate designs use the same Woodruff construction with the replicate variance of P (R's
+``svyquantile.svyrep.design`` with its default ``interval.type="mean"``).
+
 Sources: Woodruff (1952) JASA 47:635-646; Lumley (2010) sec. 2.4.2; Hyndman and Fan (1996);
 R ``survey`` 4.x ``svyquantile``, ``woodruffCI``, ``qrule_math``, ``qrule_school``.
 """
@@ -217,12 +220,6 @@ def quantile(
             f"Unknown interval type {interval_type!r} for a quantile.",
             code="survey.bad-interval",
             hint="Use one of " + ", ".join(repr(q) for q in INTERVALS) + ".",
-        )
-    if sample._replicate is not None:
-        raise EstimateError(
-            "Quantiles are available for Taylor designs only.",
-            code="survey.quantile-replicate",
-            hint="Estimate quantiles on the Design the replicates come from.",
         )
     ps = [float(probs)] if isinstance(probs, (int, float)) else [float(p) for p in probs]
     by_l = [by] if isinstance(by, str) else list(by or [])

@@ -300,7 +300,16 @@ for (dn in c("clus1_jk1", "clus1_fpc_jk1", "clus1_jk1_mse", "strat_jkn", "strat_
       levels = list("No", "Yes"))
   add(paste0(dn, "-prop-beta"), dn, stat = "proportion", variable = "sw", method = "beta")
 }
+for (dn in c("clus1_jk1", "strat_jkn", "boot_cols", "jk1_cols")) {
+  add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = "api00", probs = c(0.25, 0.5),
+      qrule = "math", interval_type = "mean")
+  # (svyquantile.svyrep.design ignores interval.type other than "quantile": always Wald "mean")
+  add(paste0(dn, "-quantile-by"), dn, stat = "quantile", variable = "api00", probs = c(0.5),
+      qrule = "hf7", interval_type = "mean", by = "stype")
+}
 for (dn in c("nhanes_jkn", "nhanes_brr", "nhanes_fay")) {
+  add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = "HI_CHOL", probs = c(0.5, 0.9),
+      qrule = "school", interval_type = "mean", na_rm = TRUE)
   add(paste0(dn, "-mean-by"), dn, stat = "mean", variable = "HI_CHOL", by = "agecat", na_rm = TRUE)
   add(paste0(dn, "-total"), dn, stat = "total", variable = "HI_CHOL", na_rm = TRUE)
   add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = "HI_CHOL", denominator = "RIAGENDR",
