@@ -31,7 +31,12 @@ __all__ = ["SplitQuery", "compile_split"]
 
 @dataclass(frozen=True)
 class SplitQuery:
-    """``persons`` SQL (keep + person outputs) and ``households`` SQL (hh_id + household ones)."""
+    """``persons`` SQL (keep + person outputs) and ``households`` SQL (hh_id + household ones).
+
+    The persons query is projections only, so on DuckDB (``preserve_insertion_order``, the
+    default) its rows come in the order of the input table; the households query comes in any
+    order, with ``hh_id``.
+    """
 
     persons: str
     households: str
@@ -93,6 +98,7 @@ def compile_split(
         values.update(params)
     units = {k: s.unit for k, s in rules.inputs.items()}
     units.update({s.name: s.unit for s in rules.steps})
+    shown = list(keep)  # the persons query returns these (DuckDB keeps the input row order)
     keep = list(dict.fromkeys(["hh_id", *keep]))
     person = [s for s in steps if s.entity == "person"]
     household = [s for s in steps if s.entity == "household"]
@@ -134,7 +140,7 @@ def compile_split(
     h_top = max((c.level for c in hc.cols), default=0)
     p_out = [o for o in outputs if any(s.name == o for s in person)]
     h_out = [o for o in outputs if any(s.name == o for s in household)]
-    p_sel = ", ".join(d.ident(c) for c in [*keep, *p_out])
+    p_sel = ", ".join(d.ident(c) for c in [*shown, *p_out])
     h_sel = ", ".join(d.ident(c) for c in [d.hh, *h_out])
     return SplitQuery(
         persons=f"WITH {', '.join(person_ctes)} SELECT {p_sel} FROM {last}",
