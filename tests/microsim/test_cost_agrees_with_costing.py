@@ -36,3 +36,20 @@ def test_universal_child_benefit_cost_matches_costing_engine(installed_pack: Pat
     assert se > 0
     assert abs(micro - identity) < 3 * se, (micro, identity, se)
     assert abs(micro / identity - 1) < 0.05
+
+
+@pytest.mark.shared_data
+def test_international_line_is_3_dollars_ppp_carried_by_cpi(installed_pack: Path) -> None:
+    from socialcover.data import macro
+    from socialcover.microsim.lines import international_line
+
+    line = international_line("KEN", 2024)
+    m = macro("KEN", range(2021, 2025), ["ppp_lcu_per_intl_dollar", "inflation_cpi_pct"])
+    ppp = m.filter((m["indicator"] == "ppp_lcu_per_intl_dollar") & (m["year"] == 2021))
+    infl = m.filter((m["indicator"] == "inflation_cpi_pct") & (m["year"] > 2021))
+    factor = 1.0
+    for v in infl.sort("year")["value"]:
+        factor *= 1 + v / 100
+    assert line.lcu_per_year == pytest.approx(3.0 * 365 * float(ppp["value"][0]) * factor)
+    back = international_line("KEN", 2021)
+    assert back.price_factor == 1.0

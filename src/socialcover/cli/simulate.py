@@ -108,6 +108,11 @@ def simulate(
         None, "--out", help="Write .json (summary), .csv (all estimates) or .parquet (persons)."
     ),
     fmt: str = typer.Option("table", "--format", help="table or json."),
+    country: str | None = typer.Option(
+        None,
+        "--country",
+        help="Add the international line ($3.00 a day, 2021 PPP) of this country (needs the pack).",
+    ),
     breakdowns: bool = typer.Option(
         False, "--breakdowns", help="Also estimate by decile, quintile and group (in --out .csv)."
     ),
@@ -131,13 +136,22 @@ def simulate(
         transient=True,
     ) as bar:
         task = bar.add_task("loading rules", total=None)
+        lines = _lines(line)
+        if country is not None:
+            from socialcover.microsim.lines import international_line
+
+            bar.update(task, description="international poverty line")
+            intl = international_line(country, int(str(period)[:4]))
+            lines = {**(lines or {"national": "poverty_line"}), "international": intl.lcu_per_year}
         result = run(
             rules,
             data,
             period=period,
             reform=reform,
             mapping=mapping,
-            lines=_lines(line),
+            lines=lines,
+            # the table and JSON show totals; breakdowns go to --out .csv or on request
+            breakdowns=breakdowns or (out is not None and out.suffix.lower() == ".csv"),
             progress=lambda msg: bar.update(task, description=msg),
         )
     summary = result.to_dict()
