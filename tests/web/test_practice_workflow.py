@@ -100,3 +100,17 @@ def test_history_and_revert_for_editors(client: TestClient, users: dict[str, str
     )
     assert resp.status_code == 303, resp.text
     assert FORM["title"] in client.get(f"/practices/{pid}").text
+
+
+def test_practice_exports_have_every_field(client: TestClient) -> None:
+    import io
+
+    import polars as pl
+
+    csv = client.get("/api/v1/practices?q=pension&format=csv")
+    assert csv.status_code == 200
+    table = pl.read_csv(io.BytesIO(csv.content))
+    assert {"title", "summary", "lessons", "country_iso3", "assessment"} <= set(table.columns)
+    assert table.height == client.get("/api/v1/practices?q=pension").json()["total"] > 0
+    page = client.get("/practices?q=pension").text
+    assert "/api/v1/practices?q=pension&amp;" in page and "format=xlsx" in page

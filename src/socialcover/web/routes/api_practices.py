@@ -72,8 +72,17 @@ async def list_practices(
         format != "json",
     )
     if format != "json":
-        return table_response(rows, format, "practices")
+        full = await run_in_threadpool(_full_rows, request, user, [r["record_id"] for r in rows])
+        return table_response(full, format, "practices")
     return table_response(rows, "json", "practices", page.meta(request, total) | {"facets": facets})
+
+
+def _full_rows(request: Request, user: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """Every field of the practices found, in rank order (for CSV and Excel exports)."""
+    from socialcover import knowledge
+
+    with db(request, user, write=False) as s:
+        return [_dict(knowledge.get_practice(s, user, pid)) for pid in ids]
 
 
 @router.get("/practices/{pid}", summary="One practice")
