@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from socialcover.microsim._errors import Location, RuleError
+from socialcover.microsim.dependencies import order_definitions as _order
 from socialcover.microsim.expression import (
     FUNCTIONS,
     PARAMETER_ROOT,
@@ -329,41 +330,6 @@ def _variable_def(name: str, node: Node) -> _Def:
         node.where,
         unit,
     )
-
-
-def _order(defs: dict[str, _Def]) -> list[str]:
-    """Topological order of definitions; a cycle is an error at the reference closing it."""
-    state: dict[str, int] = {}
-    order: list[str] = []
-    path: list[tuple[str, Var | None]] = []
-
-    def visit(name: str, via: Var | None) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            names = [n for n, _ in path]
-            cycle = [*names[names.index(name) :], name]
-            where = via.where if via else defs[name].where
-            raise RuleError(
-                f"circular dependency between programmes/variables: {' -> '.join(cycle)}",
-                where=where,
-                code="microsim.circular-dependency",
-                hint=f"Remove one of these references; e.g. if {cycle[0]} counts "
-                f"{cycle[1]} as income, {cycle[-2]} must not count {cycle[0]}.",
-            )
-        state[name] = 1
-        path.append((name, via))
-        for expr in defs[name].exprs.values():
-            for node in walk(expr):
-                if isinstance(node, Var) and node.name in defs:
-                    visit(node.name, node)
-        path.pop()
-        state[name] = 2
-        order.append(name)
-
-    for name in defs:
-        visit(name, None)
-    return order
 
 
 def _max0(e: Expr) -> Expr:

@@ -37,8 +37,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from socialcover.microsim._errors import Location, RuleError
-from socialcover.microsim.reform import node_from_plain
+from socialcover.microsim._errors import RuleError
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.source import Node, load_yaml
 
@@ -596,6 +595,3 @@ def _monte_carlo(
                 float((we * p * (poor_join - poor_now)).sum()) / w_all
             )
     return {k: np.asarray(v) for k, v in out.items()}
-
-
-_ = (Location, node_from_plain)  # re-exported helpers used by callers building schemes in code
