@@ -14,6 +14,9 @@ after ``maxit`` sweeps. Its variance follows R's ``svyrecvar`` for raking: ten r
 backfitting that subtract from the scores x their unweighted margin-cell means of x / psw,
 with psw the weights after each margin's step in the last sweep.
 
+Replicate designs are calibrated replicate by replicate, with the same number of sweeps as the
+full sample (R's ``postStratify``/``rake`` methods for ``svyrep.design``).
+
 Only sums by (domain, unit, cell) are needed: calibrated weights are the old ones times a
 factor per (joint) cell, applied in NumPy after the one aggregate query.
 """
@@ -55,6 +58,24 @@ class Calibration:
     h: tuple[FloatArray, ...] = ()
     n_rows: FloatArray | None = None  # rows per joint cell
     converged: bool = True
+    # replicate designs: each replicate is calibrated the same way (R's svyrep methods)
+    pops: tuple[FloatArray, ...] = ()  # population counts per margin cell
+    sweeps: int = 1
+    rep_cell_totals: FloatArray | None = None  # (cells, R) for replicate-weight columns
+
+    def replicate_factors(self, w_rep: FloatArray) -> FloatArray:
+        """Calibration factors per (cell, replicate) from replicate cell totals ``w_rep``."""
+        margins = self.margin_cell or (np.arange(self.g.shape[0], dtype=np.int64),)
+        pops = self.pops or (self.g * self.w_old,)
+        cur = w_rep.copy()
+        for _ in range(self.sweeps):
+            for mc, target in zip(margins, pops, strict=True):
+                est = np.zeros((target.size, cur.shape[1]))
+                np.add.at(est, mc, cur)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    cur = cur * (target[:, None] / est)[mc]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.asarray(np.where(w_rep > 0, cur / w_rep, 0.0), dtype=float)
 
 
 def _as_totals(by: list[str], totals: Any) -> pl.DataFrame:
@@ -82,12 +103,12 @@ def _as_totals(by: list[str], totals: Any) -> pl.DataFrame:
 def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
     """A post-stratified copy of ``sample`` (see the module docstring)."""
     cols = [by] if isinstance(by, str) else list(by)
-    if sample._replicate is not None or sample._calibration is not None:
+    if sample._calibration is not None:
         raise DesignError(
-            "Post-stratify a Taylor design once (replicate designs and repeated calibration "
-            "are not supported yet).",
+            "This sample is calibrated already; calibrate the uncalibrated sample once "
+            "(with rake() for several margins).",
             code="survey.calibration-unsupported",
-            hint="Calibrate the Design before making replicates.",
+            hint="Use sample.rake({...}) to meet several margins at once.",
         )
     from socialcover.survey.structure import check_columns
 
@@ -154,8 +175,27 @@ def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
         pair_unit=pairs["_u"].to_numpy().astype(np.int64),
         pair_cell=pairs["_cell"].to_numpy().astype(np.int64),
         pair_w_old=pairs["_w"].to_numpy().astype(float),
+        rep_cell_totals=_rep_cell_totals(new, cols, cells.select([*kcols, "_cell"])),
     )
     return new._derive(calibration=cal)
+
+
+def _rep_cell_totals(sample: Sample, cols: list[str], cells: pl.DataFrame) -> FloatArray | None:
+    """Sums of each replicate-weight column per (joint) cell, for user-supplied replicates."""
+    rep = sample._replicate
+    if rep is None or rep.factors is not None:
+        return None
+    eng = sample._engine
+    q = eng.quote
+    kcols = [f"_k{i}" for i in range(len(cols))]
+    inner = ", ".join([*(f"{q(c)} AS _k{i}" for i, c in enumerate(cols)), *rep.inner_sql()])
+    sums = ", ".join(f"SUM(_r{r}) AS _t{r}" for r in range(rep.n_rep))
+    got = eng.query(
+        f"SELECT {', '.join(kcols)}, {sums} FROM (SELECT {inner} FROM {eng.table}) AS _sc_c "
+        f"GROUP BY {', '.join(kcols)}"
+    )
+    got = cells.join(got, on=kcols, how="left", nulls_equal=True).sort("_cell")
+    return np.column_stack([got[f"_t{r}"].to_numpy().astype(float) for r in range(rep.n_rep)])
 
 
 def rake(
@@ -175,12 +215,11 @@ def rake(
     from socialcover.errors import SocialcoverWarning
     from socialcover.survey.structure import check_columns
 
-    if sample._replicate is not None or sample._calibration is not None:
+    if sample._calibration is not None:
         raise DesignError(
-            "Rake a Taylor design once (replicate designs and repeated calibration are not "
-            "supported yet).",
+            "This sample is calibrated already; rake the uncalibrated sample.",
             code="survey.calibration-unsupported",
-            hint="Calibrate the Design before making replicates.",
+            hint="Give all margins to one rake() call.",
         )
     cols = list(margins)
     check_columns(sample.columns, cols, "in rake(margins=)")
@@ -233,7 +272,9 @@ def rake(
     old = cur.copy()
     h: list[FloatArray] = []
     converged = False
+    sweeps = 0
     for _ in range(maxit):
+        sweeps += 1
         h = []
         for mc, target in zip(margin_cell, pops, strict=True):
             est = np.bincount(mc, weights=cur, minlength=target.size)
@@ -283,6 +324,9 @@ def rake(
         h=tuple(h),
         n_rows=cells["_n"].to_numpy().astype(float),
         converged=converged,
+        pops=tuple(pops),
+        sweeps=sweeps,
+        rep_cell_totals=_rep_cell_totals(new, cols, cells.select([*kcols, "_cell"])),
     )
     return new._derive(calibration=cal)
 

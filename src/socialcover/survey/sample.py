@@ -139,7 +139,9 @@ class Sample:
 
     def _with_row_ids(self) -> Sample:
         """A copy whose element design has one PSU per row (a row-number column)."""
-        base = self._design
+        from socialcover.survey.replicate import ReplicateDesign
+
+        base = self._design.base if isinstance(self._design, ReplicateDesign) else self._design
         new = object.__new__(Sample)
         new.__dict__.update(self.__dict__)
         row = self._engine.add_row_id("_sc_row")  # the engine is shared: same rows

@@ -28,9 +28,11 @@ make_design <- function(spec, data) {
   rep <- spec$replicate
   if (!is.null(rep) && length(rep$columns)) {
     rw <- as.matrix(data[, unlist(rep$columns)])
-    return(svrepdesign(data = data, repweights = rw, weights = as.formula(paste("~", q(spec$weights))),
-                       type = rep$type, scale = rep$scale, rscales = unlist(rep$rscales),
-                       rho = rep$rho, combined.weights = TRUE, mse = isTRUE(rep$mse)))
+    return(calibrate(svrepdesign(data = data, repweights = rw,
+                                 weights = as.formula(paste("~", q(spec$weights))),
+                                 type = rep$type, scale = rep$scale, rscales = unlist(rep$rscales),
+                                 rho = rep$rho, combined.weights = TRUE, mse = isTRUE(rep$mse)),
+                     spec))
   }
   ids <- if (length(spec$psu)) as.formula(paste("~", paste(q(spec$psu), collapse = "+"))) else ~1
   strata <- if (!is.null(spec$strata)) as.formula(paste("~", q(spec$strata))) else NULL
@@ -38,6 +40,13 @@ make_design <- function(spec, data) {
   fpc <- if (length(spec$fpc)) as.formula(paste("~", paste(q(spec$fpc), collapse = "+"))) else NULL
   d <- svydesign(ids = ids, strata = strata, weights = weights, fpc = fpc, nest = isTRUE(spec$nest),
                  data = data)
+  if (!is.null(rep))
+    d <- suppressWarnings(as.svrepdesign(d, type = rep$type,
+                                         fay.rho = if (is.null(rep$rho)) 0 else rep$rho,
+                                         mse = isTRUE(rep$mse)))
+  calibrate(d, spec)
+}
+calibrate <- function(d, spec) {
   if (!is.null(spec$poststratify)) {
     ps <- spec$poststratify
     pop <- data.frame(names(ps$totals), as.numeric(unlist(ps$totals)))
@@ -54,10 +63,6 @@ make_design <- function(spec, data) {
     })
     d <- suppressWarnings(rake(d, sm, pm))
   }
-  if (!is.null(rep))
-    d <- suppressWarnings(as.svrepdesign(d, type = rep$type,
-                                         fay.rho = if (is.null(rep$rho)) 0 else rep$rho,
-                                         mse = isTRUE(rep$mse)))
   d
 }
 num <- function(x) { x <- as.numeric(x); if (length(x) == 0 || !is.finite(x)) NA else x }
@@ -306,6 +311,23 @@ for (dn in c("clus1_jk1", "strat_jkn", "boot_cols", "jk1_cols")) {
   # (svyquantile.svyrep.design ignores interval.type other than "quantile": always Wald "mean")
   add(paste0(dn, "-quantile-by"), dn, stat = "quantile", variable = "api00", probs = c(0.5),
       qrule = "hf7", interval_type = "mean", by = "stype")
+}
+# calibrated replicate designs: each replicate is calibrated as the full sample
+for (dn in c("clus1_jk1", "strat_jkn", "boot_cols", "jk1_cols")) {
+  pn <- paste0(dn, "_ps")
+  designs[[pn]] <- designs[[dn]]
+  designs[[pn]]$design$poststratify <- list(by = "stype", totals = list(E = 4421, H = 755, M = 1018))
+  add(paste0(pn, "-mean"), pn, stat = "mean", variable = "api00")
+  add(paste0(pn, "-mean-by"), pn, stat = "mean", variable = "api00", by = "awards")
+  add(paste0(pn, "-total-where"), pn, stat = "total", variable = "enroll", na_rm = TRUE,
+      where = "sw = 1", where_r = "sw == 1")
+  kn <- paste0(dn, "_rake")
+  designs[[kn]] <- designs[[dn]]
+  designs[[kn]]$design$rake <- list(stype = list(E = 4421, H = 755, M = 1018),
+                                    awards = list(No = 2300, Yes = 3894))
+  add(paste0(kn, "-mean"), kn, stat = "mean", variable = "api00")
+  add(paste0(kn, "-ratio-by"), kn, stat = "ratio", variable = "api00", denominator = "api99",
+      by = "stype")
 }
 for (dn in c("nhanes_jkn", "nhanes_brr", "nhanes_fay")) {
   add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = "HI_CHOL", probs = c(0.5, 0.9),

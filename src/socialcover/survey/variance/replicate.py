@@ -103,18 +103,42 @@ class Replicates:
         """Replicate totals per domain, shape (D, R, k)."""
         k = a.s.shape[1]
         out = np.zeros((a.n_dom, self.n_rep, k))
+        cal = sample._calibration
+        gfac = self._calibration_factors(sample)  # (cells, R) or None
         if self.factors is not None:
             psu = sample._structure.unit_maps[0][a.unit]
             f = self.factors[psu]  # (rows, R)
-            contrib = f[:, :, None] * a.s[:, None, :]
+            base = a.s
+            if gfac is not None and cal is not None and a.cell is not None:
+                f = f * gfac[a.cell]
+                base = a.s_old if a.s_old is not None else a.s
+            contrib = f[:, :, None] * base[:, None, :]
             np.add.at(out, a.dom, contrib)
             return out
         ex = a.extra
         for r in range(self.n_rep):
+            scale = 1.0
+            if gfac is not None and a.cell is not None:
+                scale = gfac[a.cell, r]
             for j in range(k):
-                col = ex[f"_rs{r}_{j}"].to_numpy().astype(float)
+                col = ex[f"_rs{r}_{j}"].to_numpy().astype(float) * scale
                 out[:, r, j] = np.bincount(a.dom, weights=col, minlength=a.n_dom)
         return out
+
+    def _calibration_factors(self, sample: Sample) -> FloatArray | None:
+        """Per (cell, replicate) factors calibrating each replicate as the full sample."""
+        cal = sample._calibration
+        if cal is None:
+            return None
+        if self.factors is not None:
+            psu = sample._structure.unit_maps[0][cal.pair_unit]
+            w_rep = np.zeros((cal.g.shape[0], self.n_rep))
+            np.add.at(w_rep, cal.pair_cell, cal.pair_w_old[:, None] * self.factors[psu])
+        elif cal.rep_cell_totals is not None:
+            w_rep = cal.rep_cell_totals
+        else:  # pragma: no cover - calibrate() sets the totals for replicate samples
+            return None
+        return cal.replicate_factors(w_rep)
 
     def _svrvar(self, thetas: FloatArray, theta: FloatArray) -> FloatArray:
         """scale * sum_r rscale_r (theta_r - centre)^2 per domain; thetas (D, R)."""
@@ -157,10 +181,17 @@ class Replicates:
             return np.full(a.n_dom, float(self.declared_df))
         out = np.zeros(a.n_dom)
         present = a.nall > 0
+        gfac = self._calibration_factors(sample)
         if self.factors is not None:
             psu = sample._structure.unit_maps[0][a.unit]
             for dd in range(a.n_dom):
-                rows = np.unique(psu[(a.dom == dd) & present])
+                sel = (a.dom == dd) & present
+                if gfac is not None and a.cell is not None:
+                    pairs = np.unique(np.column_stack([psu[sel], a.cell[sel]]), axis=0)
+                    mat = self.factors[pairs[:, 0]] * gfac[pairs[:, 1]]
+                    out[dd] = _rank(mat) - 1 if pairs.size else np.nan
+                    continue
+                rows = np.unique(psu[sel])
                 out[dd] = _rank(self.factors[rows]) - 1 if rows.size else np.nan
             return out
         n = len(self.columns)
@@ -173,7 +204,10 @@ class Replicates:
             g = np.zeros((n, n))
             for i in range(n):
                 for j in range(i, n):
-                    g[i, j] = g[j, i] = float(ex[f"_g{i}_{j}"].to_numpy()[sel].sum())
+                    vals = ex[f"_g{i}_{j}"].to_numpy().astype(float)[sel]
+                    if gfac is not None and a.cell is not None:
+                        vals = vals * gfac[a.cell[sel], i] * gfac[a.cell[sel], j]
+                    g[i, j] = g[j, i] = float(vals.sum())
             out[dd] = _gram_rank(g) - 1
         return out
 
