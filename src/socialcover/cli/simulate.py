@@ -100,7 +100,9 @@ def simulate(
     data: Path = typer.Argument(..., help="Survey or population (Parquet, CSV, .dta, .sav)."),
     mapping: Path | None = typer.Option(None, "--mapping", help="Survey mapping YAML."),
     reform: Path | None = typer.Option(None, "--reform", help="Reform YAML."),
-    period: str = typer.Option("2025", "--period", help="Period (year) of the parameters."),
+    period: str | None = typer.Option(
+        None, "--period", help="Period (year) of the parameters; default the rules' period:."
+    ),
     line: list[str] = typer.Option(
         [], "--line", help="Poverty line NAME=COLUMN or NAME=LCU_PER_YEAR (repeatable)."
     ),
@@ -136,6 +138,11 @@ def simulate(
         transient=True,
     ) as bar:
         task = bar.add_task("loading rules", total=None)
+        if period is None:
+            from socialcover.microsim.source import load_yaml
+
+            declared = load_yaml(rules).get("period")
+            period = str(declared.value) if declared is not None else "2025"
         lines = _lines(line)
         if country is not None:
             from socialcover.microsim.lines import international_line

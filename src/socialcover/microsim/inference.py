@@ -315,7 +315,7 @@ def _check_household(expr: Expr, variables: Mapping[str, Kind], context: str) ->
                 where=node.where,
                 code="microsim.entity-mismatch",
                 hint=f"Aggregate it over the household: hh_sum({node.name}), "
-                f"hh_max({node.name}) or hh_count({node.name} > 0); or make the programme "
-                "entity: person.",
+                f"hh_max({node.name}) or hh_count({node.name} > 0)"
+                + ("; or make the programme entity: person." if "programme" in context else "."),
             )
         stack.extend(children(node))
