@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from socialcover.web.i18n import LANGUAGES, format_number, translations
+from socialcover.web.routes.labels import term
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -49,6 +50,7 @@ def render(
         "user": getattr(request.state, "user", None),
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "path": request.url.path,
+        "term": lambda code: term(code, tr.gettext),
     }
     ctx.update(context or {})
     html = env.get_template(template).render(ctx)

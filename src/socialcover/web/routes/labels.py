@@ -47,3 +47,61 @@ def contingency_order(code: str) -> int:
     """Sort key: the ILO's order of groups."""
     keys = list(CONTINGENCIES)
     return keys.index(code) if code in keys else len(keys)
+
+
+# Reader-facing names of the store's vocabulary codes (branches, assessments, workflow states,
+# publication kinds, actor types, roles, job states).
+TERMS: dict[str, str] = {
+    "health": N_("health"),
+    "sickness": N_("sickness"),
+    "unemployment": N_("unemployment"),
+    "old_age": N_("old age"),
+    "employment_injury": N_("employment injury"),
+    "children": N_("children and family"),
+    "maternity": N_("maternity"),
+    "disability": N_("disability"),
+    "survivors": N_("survivors"),
+    "social_assistance": N_("social assistance"),
+    "general": N_("general"),
+    "good": N_("good practice"),
+    "bad": N_("bad practice"),
+    "mixed": N_("mixed"),
+    "strong": N_("strong"),
+    "moderate": N_("moderate"),
+    "limited": N_("limited"),
+    "anecdotal": N_("anecdotal"),
+    "draft": N_("draft"),
+    "submitted": N_("submitted"),
+    "returned": N_("returned"),
+    "published": N_("published"),
+    "guide": N_("guide"),
+    "study": N_("study"),
+    "working_paper": N_("working paper"),
+    "tool": N_("tool"),
+    "report": N_("report"),
+    "policy_brief": N_("policy brief"),
+    "standard": N_("standard"),
+    "government": N_("government"),
+    "employers_organisation": N_("employers' organisation"),
+    "workers_organisation": N_("workers' organisation"),
+    "un_agency": N_("UN agency"),
+    "international_financial_institution": N_("international financial institution"),
+    "issa": N_("ISSA"),
+    "development_agency": N_("development agency"),
+    "social_security_institution": N_("social security institution"),
+    "university": N_("university"),
+    "civil_society": N_("civil society"),
+    "contributor": N_("contributor"),
+    "reviewer": N_("reviewer"),
+    "administrator": N_("administrator"),
+    "queued": N_("queued"),
+    "running": N_("running"),
+    "done": N_("done"),
+    "failed": N_("failed"),
+}
+
+
+def term(code: object, gettext: Callable[[str], str]) -> str:
+    """The translated name of a vocabulary code (the code, spaced, when unknown)."""
+    text = TERMS.get(str(code))
+    return gettext(text) if text else str(code).replace("_", " ")
