@@ -26,6 +26,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import os
+import platform
 import time
 from typing import Any
 
@@ -148,6 +151,9 @@ def compare(sc: dict[str, Any], of: dict[str, Any], hh: np.ndarray[Any, Any]) ->
     ), "parenting_allowance differs"
 
 
+RESULTS: dict[str, Any] = {"rules_vs_openfisca": [], "simulate": None}
+
+
 def bench_rules(n: int, skip_openfisca: bool) -> None:
     t0 = time.perf_counter()
     people = population(n)
@@ -166,6 +172,17 @@ def bench_rules(n: int, skip_openfisca: bool) -> None:
         print(line + "  OpenFisca not installed (pip install -e '.[bench]')", flush=True)
         return
     compare(sc, of, people["hh_id"])
+    RESULTS["rules_vs_openfisca"].append(
+        {
+            "persons": n,
+            "arrays_s": round(t_pop, 3),
+            "socialcover_s": round(t_sc, 3),
+            "openfisca_s": round(t_of, 3),
+            "ratio": round(t_of / t_sc, 2),
+            "ratio_end_to_end": round((t_pop + t_of) / (t_pop + t_sc), 2),
+            "outputs_identical": True,
+        }
+    )
     print(
         f"{line}  OpenFisca {t_of:6.2f} s (+arrays {t_pop + t_of:6.2f} s)  "
         f"ratio {t_of / t_sc:5.1f}x (end to end {(t_pop + t_of) / (t_pop + t_sc):4.1f}x)  "
@@ -198,7 +215,13 @@ def bench_simulate(n: int) -> None:
 
     full = measure_impact(result.run, lines={"national": "poverty_line"}, breakdowns=True)
     t_full = time.perf_counter() - t2
+
     total = result.to_dict()["total"]
+    RESULTS["simulate"] = {
+        "persons": n,
+        "baseline_reform_with_ses_s": round(t_sim, 2),
+        "with_breakdowns_impact_s": round(t_full, 2),
+    }
     print(
         f"simulate: {n:,} persons (survey generated in {t_gen:.1f} s): baseline + reform "
         f"with SEs in {t_sim:.2f} s; {result.impact.table.height} estimates",
@@ -235,6 +258,9 @@ def main() -> None:
         help="persons in the survey for the baseline+reform run (0 to skip)",
     )
     ap.add_argument("--skip-openfisca", action="store_true")
+    ap.add_argument(
+        "--save", help="write the results as JSON (e.g. benchmarks/baselines/microsim.json)"
+    )
     args = ap.parse_args()
     if args.persons:
         warm_up(args.skip_openfisca)
@@ -242,6 +268,16 @@ def main() -> None:
         bench_rules(n, args.skip_openfisca)
     if args.survey:
         bench_simulate(args.survey)
+    if args.save:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+        RESULTS["machine"] = (
+            f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
+            f"{platform.python_version()}, load average {load:.1f} at the end"
+            if load is not None
+            else platform.platform()
+        )
+        with open(args.save, "w", encoding="utf-8") as fh:
+            json.dump(RESULTS, fh, indent=2)
 
 
 if __name__ == "__main__":
