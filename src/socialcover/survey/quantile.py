@@ -18,7 +18,9 @@ For a domain with weighted distribution of ``x``:
 4. SE = (upper - lower) / (2 t_{df, 1 - alpha/2}), as R reports it.
 
 Replicate designs use the same Woodruff construction with the replicate variance of P (R's
-``svyquantile.svyrep.design`` with its default ``interval.type="mean"``).
+``svyquantile.svyrep.design`` with its default ``interval.type="mean"``), or, with
+``interval_type="quantile"``, the quantile of every replicate and their replicate variance
+(R's ``repCI``; jackknife replicates are known to give poor SEs for quantiles).
 
 Sources: Woodruff (1952) JASA 47:635-646; Lumley (2010) sec. 2.4.2; Hyndman and Fan (1996);
 R ``survey`` 4.x ``svyquantile``, ``woodruffCI``, ``qrule_math``, ``qrule_school``.
@@ -58,7 +60,7 @@ QRULES = (
     "hf8",
     "hf9",
 )
-INTERVALS = ("mean", "beta", "xlogit", "asin")
+INTERVALS = ("mean", "beta", "xlogit", "asin", "quantile")
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -239,16 +241,34 @@ def quantile(
         )
     bsel = [f"{q(b)} AS _b{i}" for i, b in enumerate(by_l)]
     bcols = [f"_b{i}" for i in range(len(by_l))]
+    rep = sample._replicate
+    if interval_type == "quantile" and (rep is None or sample._calibration is not None):
+        raise EstimateError(
+            'interval_type="quantile" takes quantiles of each replicate: it needs an '
+            "uncalibrated replicate design.",
+            code="survey.bad-interval",
+            hint='Use interval_type="mean" (Woodruff) for Taylor or calibrated designs.',
+        )
+    extra: list[str] = []
+    if interval_type == "quantile" and rep is not None:
+        extra = (
+            [f"{e} AS {a}" for e, a in sample._structure.key_sql]
+            if rep.factors is not None
+            else rep.inner_sql()
+        )
     rows = eng.query(
-        f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{sample._weight_sql} AS _w'])} "
+        f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{sample._weight_sql} AS _w', *extra])} "
         f"FROM {eng.table} WHERE {xexpr} IS NOT NULL" + (f" AND {where}" if where else "")
     )
+    rep_weights: dict[tuple[Any, ...], FloatArray] = {}
     groups: dict[tuple[Any, ...], Distribution] = {}
     keyed = rows.partition_by(bcols, as_dict=True, maintain_order=True) if bcols else {(): rows}
     for key, g in keyed.items():
         groups[tuple(key)] = distribution(
             g["_x"].to_numpy().astype(float), g["_w"].to_numpy().astype(float)
         )
+        if extra and rep is not None:
+            rep_weights[tuple(key)] = _replicate_weights(sample, rep, g)
     tables = []
     for p in ps:
         qhat = {k: weighted_quantile(d, p, qrule) for k, d in groups.items()}
@@ -277,23 +297,12 @@ def quantile(
         se_p = prop["se"].fill_null(np.nan).to_numpy().astype(float)
         dfs = prop["df"].fill_null(np.nan).to_numpy().astype(float)
         n = prop["n"].to_numpy().astype(float)
-        lo_p, hi_p = proportion_interval(p_hat, se_p, dfs, n, level, interval_type)
-        lo = np.array(
-            [
-                np.nan
-                if not np.isfinite(lp) or lp < 0 or k not in groups
-                else weighted_quantile(groups[k], lp, qrule)
-                for k, lp in zip(keys, lo_p, strict=True)
-            ]
-        )
-        hi = np.array(
-            [
-                np.nan
-                if not np.isfinite(hp) or hp > 1 or k not in groups
-                else weighted_quantile(groups[k], hp, qrule)
-                for k, hp in zip(keys, hi_p, strict=True)
-            ]
-        )
+        if interval_type == "quantile" and rep is not None:
+            lo, hi = _replicate_ci(
+                rep, keyed_x(keyed, bcols), rep_weights, keys, est, p, qrule, dfs, level
+            )
+        else:
+            lo, hi = _woodruff(groups, keys, p_hat, se_p, dfs, n, level, interval_type, qrule)
         with np.errstate(divide="ignore", invalid="ignore"):
             se = (hi - lo) / (2 * stats.t.ppf(0.5 + level / 2, dfs))
             cv = se / np.abs(est)
@@ -315,4 +324,85 @@ def quantile(
         )
         t = prop.select(by_l).with_columns(**values) if by_l else pl.DataFrame(values)
         tables.append(t)
-    return Estimate("quantile", variable, tuple(by_l), level, "taylor", pl.concat(tables))
+    variance = "taylor" if rep is None else rep.type_name
+    return Estimate("quantile", variable, tuple(by_l), level, variance, pl.concat(tables))
+
+
+def keyed_x(keyed: dict[Any, pl.DataFrame], bcols: list[str]) -> dict[tuple[Any, ...], FloatArray]:
+    """The values of x per domain, in row order."""
+    return {tuple(k): g["_x"].to_numpy().astype(float) for k, g in keyed.items()}
+
+
+def _replicate_weights(sample: Sample, rep: Any, g: pl.DataFrame) -> FloatArray:
+    """(rows, R) replicate weights of a domain's rows (R's weights(design, "analysis"))."""
+    if rep.factors is not None:
+        keys = [a for _, a in sample._structure.key_sql]
+        units = g.select(keys).join(
+            sample._structure.units, on=keys, how="left", maintain_order="left"
+        )
+        psu = sample._structure.unit_maps[0][units["_u"].to_numpy().astype(np.int64)]
+        w = g["_w"].to_numpy().astype(float)
+        return np.asarray(rep.factors[psu] * w[:, None], dtype=float)
+    return np.column_stack([g[f"_r{r}"].to_numpy().astype(float) for r in range(rep.n_rep)])
+
+
+def _replicate_ci(
+    rep: Any,
+    xs: dict[tuple[Any, ...], FloatArray],
+    rep_weights: dict[tuple[Any, ...], FloatArray],
+    keys: list[tuple[Any, ...]],
+    est: FloatArray,
+    p: float,
+    qrule: str,
+    dfs: FloatArray,
+    level: float,
+) -> tuple[FloatArray, FloatArray]:
+    """R's ``repCI``: the quantile of every replicate, their variance, a Wald interval."""
+    lo = np.full(len(keys), np.nan)
+    hi = np.full(len(keys), np.nan)
+    for i, k in enumerate(keys):
+        if k not in xs:
+            continue
+        x, wr = xs[k], rep_weights[k]
+        reps = np.array(
+            [
+                weighted_quantile(distribution(x[wr[:, r] != 0], wr[wr[:, r] != 0, r]), p, qrule)
+                for r in range(wr.shape[1])
+            ]
+        )
+        v = rep._svrvar(reps[None, :], np.array([est[i]]))[0]
+        half = np.sqrt(v) * stats.t.ppf(0.5 + level / 2, dfs[i])
+        lo[i], hi[i] = est[i] - half, est[i] + half
+    return lo, hi
+
+
+def _woodruff(
+    groups: dict[tuple[Any, ...], Distribution],
+    keys: list[tuple[Any, ...]],
+    p_hat: FloatArray,
+    se_p: FloatArray,
+    dfs: FloatArray,
+    n: FloatArray,
+    level: float,
+    interval_type: str,
+    qrule: str,
+) -> tuple[FloatArray, FloatArray]:
+    """Woodruff limits: the interval of P = mean(x <= q) mapped back through the rule."""
+    lo_p, hi_p = proportion_interval(p_hat, se_p, dfs, n, level, interval_type)
+    lo = np.array(
+        [
+            np.nan
+            if not np.isfinite(lp) or lp < 0 or k not in groups
+            else weighted_quantile(groups[k], lp, qrule)
+            for k, lp in zip(keys, lo_p, strict=True)
+        ]
+    )
+    hi = np.array(
+        [
+            np.nan
+            if not np.isfinite(hp) or hp > 1 or k not in groups
+            else weighted_quantile(groups[k], hp, qrule)
+            for k, hp in zip(keys, hi_p, strict=True)
+        ]
+    )
+    return lo, hi

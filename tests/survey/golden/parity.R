@@ -88,8 +88,9 @@ one <- function(case, d) {
     out
   } else if (st == "quantile") {
     df <- degf(d)
-    m <- svyquantile(f(case$variable), d, quantiles = case$probs, qrule = case$qrule,
-                     interval.type = case$interval_type, na.rm = na, df = df)[[1]]
+    m <- suppressWarnings(suppressMessages(
+      svyquantile(f(case$variable), d, quantiles = case$probs, qrule = case$qrule,
+                  interval.type = case$interval_type, na.rm = na, df = df)))[[1]]
     lapply(seq_along(case$probs), function(i)
       list(quantile = case$probs[i], estimate = num(m[i, 1]), ci_low = num(m[i, 2]),
            ci_high = num(m[i, 3]), se = num(m[i, 4]), df = df))
@@ -312,6 +313,14 @@ for (dn in c("clus1_jk1", "strat_jkn", "boot_cols", "jk1_cols")) {
   add(paste0(dn, "-quantile-by"), dn, stat = "quantile", variable = "api00", probs = c(0.5),
       qrule = "hf7", interval_type = "mean", by = "stype")
 }
+for (dn in c("clus1_jk1", "boot_cols", "jk1_cols", "strat_jkn")) {
+  add(paste0(dn, "-quantile-reps"), dn, stat = "quantile", variable = "api00",
+      probs = c(0.25, 0.5), qrule = "math", interval_type = "quantile")
+  add(paste0(dn, "-quantile-reps-by"), dn, stat = "quantile", variable = "api00",
+      probs = c(0.5), qrule = "hf7", interval_type = "quantile", by = "stype")
+}
+add("nhanes_brr-quantile-reps", "nhanes_brr", stat = "quantile", variable = "HI_CHOL",
+    probs = c(0.5), qrule = "school", interval_type = "quantile", na_rm = TRUE)
 # calibrated replicate designs: each replicate is calibrated as the full sample
 for (dn in c("clus1_jk1", "strat_jkn", "boot_cols", "jk1_cols")) {
   pn <- paste0(dn, "_ps")
