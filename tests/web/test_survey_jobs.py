@@ -104,3 +104,55 @@ def test_unreadable_file_type_is_refused(client: TestClient, users: dict[str, st
     )
     assert resp.status_code == 400
     assert resp.json()["error"]["code"] == "survey.format"
+
+
+MAPPING = """
+name: Renamed synthetic survey
+period: year
+design: {weight: wgt, strata: stratum, psu: cluster, lonely_psu: adjust}
+concepts:
+  hh_id: household
+  age: age_years
+  sex: {variable: gender, values: {male: [1], female: [2]}}
+benefits:
+  old_age: {amount: pension_amount}
+"""
+
+
+def test_survey_in_its_own_variables_with_a_mapping_file(
+    client: TestClient, users: dict[str, str]
+) -> None:
+    """A survey that does not use the standard names is mapped by an uploaded YAML file."""
+    frame = synthetic_survey(3_000, seed=11)
+    raw = frame.select(
+        pl.col("weight").alias("wgt"),
+        pl.col("strata").alias("stratum"),
+        pl.col("psu").alias("cluster"),
+        pl.col("hh_id").alias("household"),
+        pl.col("age").alias("age_years"),
+        pl.when(pl.col("sex") == "male").then(1).otherwise(2).alias("gender"),
+        pl.col("amount_old_age").alias("pension_amount"),
+    )
+    buf = io.BytesIO()
+    raw.write_csv(buf)
+    sign_in(client, users["contributor"])
+    resp = client.post(
+        "/surveys",
+        data={"codes": "coverage.older_persons", "csrf_token": csrf_of(client, "/surveys")},
+        files={
+            "file": ("own.csv", buf.getvalue(), "text/csv"),
+            "mapping_file": ("mapping.yaml", MAPPING.encode(), "application/yaml"),
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303, resp.text
+    job = resp.headers["location"].rsplit("/", 1)[1]
+    html = _wait(client, job)
+    assert 'data-state="done"' in html, html[-1500:]
+    table = pl.read_csv(io.BytesIO(client.get(f"/surveys/{job}/result?format=csv").content))
+    total = table.filter(pl.col("disaggregation") == "total")["value"][0]
+    # the same survey in standard columns gives the same estimate
+    from socialcover.indicators import compute_indicators
+
+    direct = compute_indicators(frame, codes=["coverage.older_persons"], lonely_psu="adjust")
+    assert total == pytest.approx(direct.value("coverage.older_persons"), rel=1e-9)
