@@ -96,7 +96,8 @@ def simulate(
         say("reading and mapping the survey")
         frame = load_survey(data, mapping if not isinstance(mapping, Path) else str(mapping))
     else:
-        frame = as_frame(data)
+        # Parquet files are scanned by DuckDB directly; other inputs become a Polars frame
+        frame = data if isinstance(data, (str, Path)) else as_frame(data)
     run = run_population(rs, frame, period, reform=reform_rules, progress=say)
     impact = measure_impact(run, design, lines=lines, breakdowns=breakdowns, progress=say)
     return SimulationResult(run, impact)

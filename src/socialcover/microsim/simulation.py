@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -126,6 +127,11 @@ def run_population(
     say("reading the population")
     if isinstance(data, duckdb.DuckDBPyRelation):
         rel = data
+    elif isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet"):
+        if not Path(data).exists():
+            as_frame(data)  # raises the missing-file error
+        # DuckDB scans the file itself (only the columns the rules read, out of core)
+        rel = con.read_parquet(str(data))
     else:
         frame = as_frame(data)
         rel = con.from_arrow(frame.to_arrow())
