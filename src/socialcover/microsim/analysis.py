@@ -90,6 +90,7 @@ def simulate(
         ref = reform
     # Validate the reform before reading any data: a bad reform costs nothing.
     reform_rules = ref.apply(rs) if isinstance(ref, Reform) else ref
+    frame: Any
     if mapping is not None:
         from socialcover.survey.io import load_survey
 
