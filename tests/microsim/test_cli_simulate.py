@@ -107,13 +107,24 @@ def test_csv_out_has_breakdowns_and_json_only_totals(tmp_path: Path) -> None:
     data = tmp_path / "people.parquet"
     random_population(80, 8).write_parquet(data)
     csv = tmp_path / "all.csv"
-    res = runner.invoke(app, ["simulate", str(EXAMPLES / "social_pension.yaml"), str(data),
-                              "--out", str(csv)])
+    res = runner.invoke(
+        app, ["simulate", str(EXAMPLES / "social_pension.yaml"), str(data), "--out", str(csv)]
+    )
     assert res.exit_code == 0, res.output
     table = pl.read_csv(csv, infer_schema_length=None)
     assert {"decile", "quintile", "sex"} <= set(table["by"].drop_nulls())
     js = tmp_path / "s.json"
-    res = runner.invoke(app, ["simulate", str(EXAMPLES / "social_pension.yaml"), str(data),
-                              "--out", str(js), "--format", "json"])
+    res = runner.invoke(
+        app,
+        [
+            "simulate",
+            str(EXAMPLES / "social_pension.yaml"),
+            str(data),
+            "--out",
+            str(js),
+            "--format",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "programmes" in json.loads(js.read_text())

@@ -40,3 +40,15 @@ def test_every_error_code_is_documented() -> None:
     doc = DOC.read_text()
     missing = sorted(c for c in codes if c not in doc)
     assert not missing, f"document these error codes in docs/microsim.md: {missing}"
+
+
+def test_quick_start_in_the_docs_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first Python block of docs/microsim.md runs as written, from the repository root."""
+    text = DOC.read_text()
+    block = text.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(DOC.parents[1])
+    namespace: dict[str, object] = {}
+    exec(compile(block, str(DOC), "exec"), namespace)
+    result = namespace["result"]
+    change = result.to_dict()["total"]["change"]["cost"]  # type: ignore[attr-defined]
+    assert change["estimate"] > 0 and change["se"] > 0
