@@ -156,3 +156,19 @@ def test_survey_in_its_own_variables_with_a_mapping_file(
 
     direct = compute_indicators(frame, codes=["coverage.older_persons"], lonely_psu="adjust")
     assert total == pytest.approx(direct.value("coverage.older_persons"), rel=1e-9)
+
+
+def test_jobs_left_running_by_a_stopped_server_are_marked_failed(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from socialcover.web.jobs import JobRegistry
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reg = JobRegistry(tmp_path, pool)
+        status, _folder = reg.create(7, "s.csv")
+        status.state = "running"
+        reg._write(status)
+        assert reg.fail_interrupted() == 1
+        again = reg.get(7, status.id)
+    assert again.state == "failed" and again.error is not None
+    assert again.error["code"] == "survey.job-interrupted"

@@ -111,6 +111,29 @@ class JobRegistry:
                 out.append(JobStatus(**json.loads((d / "status.json").read_text("utf-8"))))
         return sorted(out, key=lambda j: -j.created)
 
+    def fail_interrupted(self) -> int:
+        """Mark jobs left queued or running by a stopped server as failed; returns how many.
+
+        Called once when the server starts (before any worker runs jobs): a job cannot survive
+        its process, so its status must not say "running" forever.
+        """
+        count = 0
+        if not self.root.exists():
+            return 0
+        for path in self.root.glob("*/*/status.json"):
+            status = JobStatus(**json.loads(path.read_text(encoding="utf-8")))
+            if status.state in ("queued", "running"):
+                status.state = "failed"
+                status.finished = time.time()
+                status.error = {
+                    "code": "survey.job-interrupted",
+                    "message": "The server stopped while this job was running.",
+                    "hint": "Upload the survey again to start a new job.",
+                }
+                self._write(status)
+                count += 1
+        return count
+
     def result(self, owner_id: int, job_id: str) -> pl.DataFrame:
         """The indicator table of a finished job."""
         status = self.get(owner_id, job_id)

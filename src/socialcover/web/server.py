@@ -27,13 +27,18 @@ def serve(
         Worker processes; with more than one, each worker builds the app from the environment
         (:func:`socialcover.web.app.app_from_env`) after the database was prepared here, once.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import uvicorn
 
     from socialcover.web.accounts import prepare_database
     from socialcover.web.app import create_app
+    from socialcover.web.jobs import JobRegistry
 
     settings = settings or Settings()
     prepare_database(settings)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # jobs of a previous run cannot resume
+        JobRegistry(settings.resolved_upload_dir() / "surveys", pool).fail_interrupted()
     if workers == 1:
         uvicorn.run(
             create_app(settings), host=host, port=port, proxy_headers=True, log_level=log_level
