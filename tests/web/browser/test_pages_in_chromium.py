@@ -220,3 +220,43 @@ def test_small_screens(server: dict[str, Any], browser: Any) -> None:
         assert width <= 400, f"{path} scrolls sideways ({width}px)"
         pg.screenshot(path=str(SHOTS / name), full_page=True)
     ctx.close()
+
+
+CONTRAST_JS = """
+() => {
+  function rgb(c) { const m = c.match(/[\\d.]+/g); return m ? m.map(Number) : [0, 0, 0, 0]; }
+  function lum([r, g, b]) {
+    const f = v => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  }
+  function bg(el) {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length < 4 || c[3] > 0.9) return c;
+    }
+    return [255, 255, 255];
+  }
+  const bad = [];
+  const sel = 'p, a, li, td, th, label, legend, h1, h2, h3, .badge, small, summary, button, '
+    + 'caption';
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    const fg = rgb(getComputedStyle(el).color), back = bg(el);
+    const [a, b] = [lum(fg), lum(back)].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    const text = el.textContent.trim().slice(0, 30);
+    if (ratio < 4.5) bad.push(el.tagName + ' "' + text + '" ' + ratio.toFixed(2));
+  }
+  return bad.slice(0, 10);
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["/", "/countries/KEN", "/practices?q=pension", "/costing"])
+def test_text_contrast_is_at_least_4_5(server: dict[str, Any], page: Any, path: str) -> None:
+    page.goto(server["base"] + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(CONTRAST_JS) == []
