@@ -171,3 +171,20 @@ def test_replicate_design_path_matches_taylor_for_totals() -> None:
     ha, hb = a.get("fgt0", "base", line="national"), b.get("fgt0", "base", line="national")
     assert ha[0] == pytest.approx(hb[0], rel=1e-12)
     assert ha[1] == pytest.approx(hb[1], rel=0.1)
+
+
+def test_a_zero_or_missing_poverty_line_is_an_error_not_nan() -> None:
+    from socialcover.microsim import MicrosimDataError
+
+    df = random_population(20, 1)
+    run = run_population(load_rules(EXAMPLES / "universal_child_benefit.yaml"), df, 2025)
+    with pytest.raises(MicrosimDataError) as info:
+        measure_impact(run, lines={"zero": 0.0})
+    assert info.value.code == "microsim.bad-line"
+    holes = run_population(
+        load_rules(EXAMPLES / "universal_child_benefit.yaml"),
+        df.with_columns(pl.lit(None, pl.Float64).alias("poverty_line")),
+        2025,
+    )
+    with pytest.raises(MicrosimDataError):
+        measure_impact(holes)

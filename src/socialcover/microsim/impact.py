@@ -206,6 +206,15 @@ def _prepare(
                 code="microsim.missing-column",
                 hint="Map poverty_line, or give the line as a number (LCU per person per year).",
             )
+        values = f[line] if isinstance(line, str) else pl.Series([float(line)])
+        bad = values.null_count() + int((values.cast(pl.Float64) <= 0).cast(pl.Int64).sum())
+        if bad:
+            raise MicrosimDataError(
+                f"poverty line {name!r} is missing or not positive for {bad} person(s)",
+                code="microsim.bad-line",
+                hint="Give a positive line (LCU per person per year) for everyone, e.g. "
+                "--line national=7200.",
+            )
         for sc, y in (("base", yb), ("reform", yr)):
             gap = ((z - y) / z).clip(lower_bound=0.0)
             extra += [
