@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialcover.microsim import load_rules
-from socialcover.microsim.impact import _Estimator, gini_linearised, measure_impact
+from socialcover.microsim.estimation import Estimator
+from socialcover.microsim.impact import gini_linearised, measure_impact
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.simulation import run_population
 from socialcover.survey import Design
@@ -58,8 +59,8 @@ def test_psu_reduction_gives_the_engines_person_level_estimates() -> None:
     df = _frame(300, 1)
     design = Design(weights="weight", strata="strata", psu="psu", lonely_psu="adjust")
     variables = {"a__base__all": pl.col("y"), "b__base__all": (pl.col("y") > 10)}
-    fast = _Estimator(df, design, variables, lambda _m: None)
-    slow = _Estimator(df, design, variables, lambda _m: None)
+    fast = Estimator(df, design, variables, lambda _m: None)
+    slow = Estimator(df, design, variables, lambda _m: None)
     slow.reduce = False
     for by in (None, "grp"):
         f, s = fast.estimate(list(variables), by), slow.estimate(list(variables), by)
@@ -136,7 +137,7 @@ def test_gini_linearised_se_agrees_with_a_delete_one_psu_jackknife() -> None:
     _g, z = gini_linearised(y, w)
     df = df.with_columns(pl.Series("z", z))
     design = Design(weights="_w", strata="strata", psu="psu")
-    est = _Estimator(df, design, {"gini__base__all": pl.col("z")}, lambda _m: None)
+    est = Estimator(df, design, {"gini__base__all": pl.col("z")}, lambda _m: None)
     se_lin = float(est.estimate(["gini__base__all"], None)["total"]["se"][0])
     var = 0.0
     for h in range(n_strata):

@@ -250,7 +250,7 @@ def proxy_means_test(
     """
     import yaml as _yaml
 
-    from socialcover.microsim.impact import _Estimator
+    from socialcover.microsim.estimation import Estimator
     from socialcover.survey import Design
 
     extra = _yaml.safe_load(rules_text) if rules_text else {}
@@ -285,7 +285,7 @@ def proxy_means_test(
         (pl.col("_poor") * (1 - pl.col("_sel"))).alias("_excluded"),
         (pl.col("_sel") * (1 - pl.col("_poor"))).alias("_included"),
     )
-    est = _Estimator(
+    est = Estimator(
         f,
         design,
         {

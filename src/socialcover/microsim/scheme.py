@@ -418,7 +418,7 @@ def run_scheme(
     progress: Callable[[str], None] | None = None,
 ) -> SchemeResult:
     """Simulate a scheme and its variants on a survey (see the module docstring)."""
-    from socialcover.microsim.impact import _Estimator
+    from socialcover.microsim.estimation import Estimator
     from socialcover.microsim.population import as_frame
     from socialcover.survey import Design
 
@@ -471,7 +471,7 @@ def run_scheme(
             poor_after = prob * (y_join < line) + (1 - prob) * (y < line)
             frame = frame.with_columns(pl.Series("_poor_change", poor_after - (y < line)))
             v["poverty_headcount_change"] = pl.col("_poor_change")
-        est = _Estimator(frame, design, {f"{k}__x__all": e for k, e in v.items()}, say)
+        est = Estimator(frame, design, {f"{k}__x__all": e for k, e in v.items()}, say)
         res = est.estimate(list(est.keys), None)
         for kind, table in res.items():
             for r in table.iter_rows(named=True):
