@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -35,12 +35,15 @@ import polars as pl
 from scipy import stats
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.aggregate import Aggregate as _Agg
+from socialcover.survey.aggregate import aggregate, collect
 from socialcover.survey.calibrate import Calibration, poststratify, rake, rake_residuals
 from socialcover.survey.ciprop import proportion_interval
+from socialcover.survey.contrast import difference
 from socialcover.survey.design import Design
 from socialcover.survey.engine.base import Engine, open_engine
 from socialcover.survey.result import Estimate
-from socialcover.survey.statistic import Statistic, make_statistic
+from socialcover.survey.statistic import Statistic, design_effect, make_statistic
 from socialcover.survey.structure import Structure, build_structure, check_case, check_columns
 from socialcover.survey.variance.taylor import linear_variance
 
@@ -49,27 +52,6 @@ __all__ = ["Sample"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-@dataclass(frozen=True)
-class _Agg:
-    """Weighted sums per (domain, unit) row, and the domain table."""
-
-    domains: pl.DataFrame  # by columns (+ "_reason" when empty)
-    dom: IntArray
-    unit: IntArray
-    n: FloatArray  # rows with values per aggregate row
-    nall: FloatArray  # rows in the domain, with or without values (R's nrow(design))
-    s: FloatArray  # (rows, k) sums of w * v_j, v_0 = 1
-    q: FloatArray  # (rows, k, k) sums of w * v_i * v_j (for deff)
-    m: FloatArray | None  # (rows, k, k) sums of w^2 v_i v_j (element designs)
-    extra: pl.DataFrame  # the raw aggregate, for replicate sums
-    cell: IntArray | None = None  # post-stratum of each row (calibrated samples)
-    s_old: FloatArray | None = None  # sums with the weights before calibration
-
-    @property
-    def n_dom(self) -> int:
-        return self.domains.height
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -237,86 +219,7 @@ class Sample:
         *,
         bounds: bool = False,
     ) -> tuple[pl.DataFrame, list[str]]:
-        eng = self._engine
-        q = eng.quote
-        check_columns(self._columns, by, "in by=")
-        st = self._structure
-        inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
-        inner += [f"{e} AS {a}" for e, a in st.key_sql]
-        cal = self._calibration
-        if cal is not None:
-            inner += [f"{q(c)} AS _k{i}" for i, c in enumerate(cal.columns)]
-        vexpr = [f"CAST({self._expr(v)} AS DOUBLE)" for v in variables]
-        if na_rm and vexpr:
-            # rows with a missing value stay in the domain's design (df, presence) with weight 0
-            ok = " AND ".join(f"{e} IS NOT NULL" for e in vexpr)
-            inner.append(f"CASE WHEN {ok} THEN {self._weight_sql} ELSE 0.0 END AS _w")
-            inner.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END AS _ok")
-            inner.append(f"{self._weight_sql} AS _wa")
-            inner += [f"COALESCE({e}, 0.0) AS _v{j + 1}" for j, e in enumerate(vexpr)]
-            if self._replicate is not None:
-                inner += self._replicate.inner_sql(ok)
-        else:
-            inner.append(f"{self._weight_sql} AS _w")
-            inner += [f"{e} AS _v{j + 1}" for j, e in enumerate(vexpr)]
-            if self._replicate is not None:
-                inner += self._replicate.inner_sql()
-        k = len(variables) + 1
-        vs = ["1"] + [f"_v{j}" for j in range(1, k)]
-        outer = [f"_b{i}" for i in range(len(by))] + [a for _, a in st.key_sql]
-        if cal is not None:
-            outer += [f"_k{i}" for i in range(len(cal.columns))]
-        group = list(outer)
-        outer.append("COUNT(*) AS _nall")
-        if na_rm and k > 1:
-            outer.append("SUM(_ok) AS _n")
-            outer.append("SUM(_wa) AS _sall")
-        outer.append("SUM(_w) AS _s0")
-        outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
-        if not na_rm:
-            outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
-        if cal is not None and cal.kind == "rake":
-            ok = " * _ok" if na_rm and k > 1 else ""
-            outer += [f"SUM(_v{j}{ok}) AS _u{j}" for j in range(1, k)]
-        for i in range(1, k):
-            for j in range(i, k):
-                outer.append(f"SUM(_w * _v{i} * _v{j}) AS _q{i}_{j}")
-        if bounds:
-            outer += [f"MIN(_v{j}) AS _lo{j}, MAX(_v{j}) AS _hi{j}" for j in range(1, k)]
-        if st.element:
-            for i in range(k):
-                for j in range(i, k):
-                    outer.append(f"SUM(_w * _w * {vs[i]} * {vs[j]}) AS _m{i}_{j}")
-        if self._replicate is not None:
-            outer += self._replicate.outer_sql(k)
-        sql = f"SELECT {', '.join(inner)} FROM {eng.table}"
-        if where:
-            sql += f" WHERE ({where})"
-        full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
-        if group:
-            full += " GROUP BY " + ", ".join(group)
-        agg = eng.query(full)
-        if "_n" not in agg.columns:
-            agg = agg.with_columns(pl.col("_nall").alias("_n"))
-        if not na_rm and k > 1 and agg.height:
-            for j, v in enumerate(variables, start=1):
-                miss = int((agg["_nall"] - agg[f"_c{j}"]).sum())
-                if miss:
-                    raise EstimateError(
-                        f"Variable {v!r} has {miss} missing values in the rows asked for.",
-                        code="survey.missing-values",
-                        hint="Pass na_rm=True to leave them out of the domain (as R's na.rm).",
-                        variable=v,
-                    )
-        return agg, [f"_b{i}" for i in range(len(by))]
-
-    def _levels(self, by: list[str], where: str | None) -> pl.DataFrame | None:
-        """All level combinations of ``by`` in the whole data (so empty domains show)."""
-        if not by or not where:
-            return None
-        q = self._engine.quote
-        cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
-        return self._engine.query(f"SELECT DISTINCT {cols} FROM {self._engine.table}")
+        return aggregate(self, variables, by, where, na_rm, bounds=bounds)
 
     def _collect(
         self,
@@ -327,62 +230,7 @@ class Sample:
         *,
         bounds: bool = False,
     ) -> _Agg:
-        agg, b = self._aggregate(variables, by, where, na_rm, bounds=bounds)
-        st = self._structure
-        k = len(variables) + 1
-        levels = self._levels(by, where)
-        if b:
-            doms = agg.select(b).unique()
-            if levels is not None:
-                doms = pl.concat([doms, levels.cast(doms.schema)]).unique()
-            doms = doms.sort(b, nulls_last=True).with_row_index("_dom")
-            agg = agg.join(doms, on=b, how="left", nulls_equal=True)
-        else:
-            doms = pl.DataFrame({"_dom": [0]}, schema={"_dom": pl.UInt32})
-            agg = agg.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_dom"))
-        keys = [a for _, a in st.key_sql]
-        if keys:
-            agg = agg.join(st.units, on=keys, how="left")
-        else:
-            agg = agg.with_columns(pl.lit(0, dtype=pl.Int64).alias("_u"))
-        dom = agg["_dom"].to_numpy().astype(np.int64)
-        unit = agg["_u"].to_numpy().astype(np.int64)
-        s = np.column_stack([agg[f"_s{j}"].to_numpy().astype(float) for j in range(k)])
-        qm = np.zeros((agg.height, k, k))
-        qm[:, 0, 0] = s[:, 0]
-        for j in range(1, k):
-            qm[:, 0, j] = qm[:, j, 0] = s[:, j]
-            for i in range(j, k):
-                qm[:, j, i] = qm[:, i, j] = agg[f"_q{j}_{i}"].to_numpy().astype(float)
-        m = None
-        if st.element:
-            m = np.zeros((agg.height, k, k))
-            for i in range(k):
-                for j in range(i, k):
-                    m[:, i, j] = m[:, j, i] = agg[f"_m{i}_{j}"].to_numpy().astype(float)
-        cell = None
-        s_old = s
-        cal = self._calibration
-        if cal is not None:
-            kc = [f"_k{i}" for i in range(len(cal.columns))]
-            agg = agg.join(cal.cells, on=kc, how="left", nulls_equal=True)
-            cell = agg["_cell"].to_numpy().astype(np.int64)
-            gr = cal.g[cell]
-            s = s_old * gr[:, None]
-            qm = qm * gr[:, None, None]
-        return _Agg(
-            domains=doms.drop("_dom"),
-            dom=dom,
-            unit=unit,
-            n=agg["_n"].to_numpy().astype(float),
-            nall=agg["_nall"].to_numpy().astype(float),
-            s=s,
-            q=qm,
-            m=m,
-            extra=agg,
-            cell=cell,
-            s_old=s_old,
-        )
+        return collect(self, variables, by, where, na_rm, bounds=bounds)
 
     def _dom_sum(self, a: _Agg, x: FloatArray) -> FloatArray:
         if x.ndim == 1:
@@ -499,7 +347,7 @@ class Sample:
             var = self._replicate.variance(a, stat, theta, self)
         else:
             var = self._variance(a, stat.gradient(s_d))
-        deff = _deff(kind, s_d, q_d, n_d, theta, var)
+        deff = design_effect(kind, s_d, q_d, n_d, theta, var)
         dfs = self._df(a) if df is None else np.full(a.n_dom, float(df))
         se = np.sqrt(np.maximum(var, 0.0))
         if proportion is not None:
@@ -716,126 +564,20 @@ class Sample:
     ) -> Estimate:
         """Difference of a statistic between two domains of ``by``, with its SE.
 
-        The estimate is stat(first level) - stat(second level); its variance comes from the
-        difference of the two domains' linearised scores, so it includes their covariance
-        (R: ``svycontrast(svyby(..., covmat=TRUE), c(1, -1))``).
-
-        Parameters
-        ----------
-        variable
-            Column or expression.
-        by
-            One column whose levels define the domains.
-        levels
-            The two levels compared, first minus second; by default the two levels present.
-        statistic
-            ``"mean"`` (also for proportions) or ``"total"``.
+        The estimate is stat(first level) - stat(second level); its variance includes the
+        covariance of the two domains (R: ``svycontrast(svyby(..., covmat=TRUE), c(1, -1))``).
+        ``levels`` are the two levels compared (by default the two present); ``statistic`` is
+        ``"mean"`` (also for proportions) or ``"total"``. See
+        :mod:`socialcover.survey.contrast`.
         """
-        if statistic not in ("mean", "total", "proportion"):
-            raise EstimateError(
-                f"Cannot take differences of {statistic!r}.",
-                code="survey.bad-statistic",
-                hint='Use statistic="mean", "proportion" or "total".',
-            )
-        kind = "total" if statistic == "total" else "mean"
-        a = self._collect([variable], [by], where, na_rm)
-        dom_vals = a.domains["_b0"].to_list()
-        if levels is None:
-            present = [v for v, n in zip(dom_vals, self._dom_sum(a, a.n), strict=True) if n > 0]
-            if len(present) != 2:
-                raise EstimateError(
-                    f"{by!r} has {len(present)} levels in the rows asked for; say which two "
-                    "to compare.",
-                    code="survey.bad-levels",
-                    hint=f"Pass levels=(first, second); levels are {present[:10]}.",
-                )
-            levels = (present[0], present[1])
-        idx = []
-        for lev in levels:
-            if lev not in dom_vals:
-                raise EstimateError(
-                    f"Level {lev!r} of {by!r} is not in the data.",
-                    code="survey.bad-levels",
-                    hint=f"Levels are {dom_vals[:10]}.",
-                )
-            idx.append(dom_vals.index(lev))
-        stat = make_statistic(kind)
-        s_d = self._dom_sum(a, a.s)
-        n_d = self._dom_sum(a, a.n)
-        theta = stat.value(s_d)
-        est = float(theta[idx[0]] - theta[idx[1]])
-        sel = (a.dom == idx[0]) | (a.dom == idx[1])
-        sign = np.where(a.dom == idx[0], 1.0, -1.0)
-        if self._replicate is not None:
-            var = float(self._replicate.contrast_variance(a, stat, theta, idx, self))
-        else:
-            grad = stat.gradient(s_d)
-            keep = np.zeros_like(grad)
-            keep[idx] = grad[idx]
-            d_r, u_r, t, t2 = self._score_rows(a, keep, sign)
-            zero = np.zeros(d_r.size, dtype=np.int64)
-            var = float(
-                linear_variance(self._structure, zero, u_r, t, 1, self._design.lonely_psu, t2)[0]
-            )
-        sub = _Agg(
-            domains=pl.DataFrame({"_b0": ["x"]}),
-            dom=np.zeros(int(sel.sum()), dtype=np.int64),
-            unit=a.unit[sel],
-            n=a.n[sel],
-            nall=a.nall[sel],
-            s=a.s[sel],
-            q=a.q[sel],
-            m=None if a.m is None else a.m[sel],
-            extra=a.extra.filter(pl.Series(sel)),
+        return difference(
+            self,
+            variable,
+            by=by,
+            levels=levels,
+            where=where,
+            statistic=statistic,
+            na_rm=na_rm,
+            level=level,
+            df=df,
         )
-        dfs = self._df(sub) if df is None else np.array([float(df)])
-        se = np.sqrt(np.array([max(var, 0.0)]))
-        tq = stats.t.ppf(0.5 + level / 2, dfs)
-        th = np.array([est])
-        label = f"{variable} [{by}={levels[0]!r} - {by}={levels[1]!r}]"
-        n_both = np.array([n_d[idx[0]] + n_d[idx[1]]])
-        out = self._result(
-            "difference",
-            label,
-            [],
-            pl.DataFrame(),
-            th,
-            se,
-            th - tq * se,
-            th + tq * se,
-            np.array([np.nan]),
-            n_both,
-            dfs,
-            level,
-        )
-        table = out.to_polars().with_columns(
-            pl.lit(str(levels[0])).alias("first"), pl.lit(str(levels[1])).alias("second")
-        )
-        cols = ["first", "second", *[c for c in table.columns if c not in ("first", "second")]]
-        return Estimate("difference", label, (), level, out.variance, table.select(cols))
-
-
-def _deff(
-    kind: str,
-    s: FloatArray,
-    q: FloatArray,
-    n: FloatArray,
-    theta: FloatArray,
-    var: FloatArray,
-) -> FloatArray:
-    """Design effect against SRS without replacement, as R's ``deff=TRUE``."""
-    psum = s[:, 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "ratio":
-            x = s[:, 2]
-            ss = (q[:, 1, 1] - 2 * theta * q[:, 1, 2] + theta**2 * q[:, 2, 2]) / x**2
-            wvar = ss / psum * n / (n - 1)
-            vsrs = wvar * psum**2 * (psum - n) / (psum * n)
-        else:
-            mean = s[:, 1] / psum
-            wvar = (q[:, 1, 1] - psum * mean**2) / psum * n / (n - 1)
-            vsrs = wvar * (psum - n) / (psum * n)
-            if kind == "total":
-                vsrs = vsrs * psum**2
-        out = var / vsrs
-        return np.asarray(np.where(n > 1, out, np.nan), dtype=float)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Statistic", "make_statistic"]
+__all__ = ["Statistic", "design_effect", "make_statistic"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -53,3 +53,29 @@ class Statistic:
 def make_statistic(kind: str) -> Statistic:
     """The statistic named ``kind`` (``mean``, ``total``, ``ratio``)."""
     return Statistic(kind)
+
+
+def design_effect(
+    kind: str,
+    s: FloatArray,
+    q: FloatArray,
+    n: FloatArray,
+    theta: FloatArray,
+    var: FloatArray,
+) -> FloatArray:
+    """Design effect against SRS without replacement, as R's ``deff=TRUE``."""
+    psum = s[:, 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "ratio":
+            x = s[:, 2]
+            ss = (q[:, 1, 1] - 2 * theta * q[:, 1, 2] + theta**2 * q[:, 2, 2]) / x**2
+            wvar = ss / psum * n / (n - 1)
+            vsrs = wvar * psum**2 * (psum - n) / (psum * n)
+        else:
+            mean = s[:, 1] / psum
+            wvar = (q[:, 1, 1] - psum * mean**2) / psum * n / (n - 1)
+            vsrs = wvar * (psum - n) / (psum * n)
+            if kind == "total":
+                vsrs = vsrs * psum**2
+        out = var / vsrs
+        return np.asarray(np.where(n > 1, out, np.nan), dtype=float)

@@ -41,7 +41,8 @@ from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.statistic import Statistic
 
 if TYPE_CHECKING:
-    from socialcover.survey.sample import Sample, _Agg
+    from socialcover.survey.aggregate import Aggregate as _Agg
+    from socialcover.survey.sample import Sample
 
 __all__ = ["Replicates", "bind_replicates", "sylvester"]
 
