@@ -58,6 +58,8 @@ def test_contributor_drafts_reviewer_publishes_reader_finds(
     assert resp.status_code == 303
     sign_out(client)
 
+    # the very query the reader ran before publication now finds it (no stale cached result)
+    assert FORM["title"] in re.sub(r"</?mark>", "", client.get("/practices?q=domestic").text)
     found = client.get("/practices?q=domestic+workers&branch=old_age")
     assert found.status_code == 200
     assert FORM["title"] in re.sub(r"</?mark>", "", found.text)

@@ -7,11 +7,14 @@ because the knowledge layer escaped them (tested by tests/web/test_xss_escaped.p
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
 from fastapi import Request
 from markupsafe import Markup
+from sqlalchemy import text
 
 from socialcover.web.accounts import db
 
@@ -34,10 +37,25 @@ def run_search(
     clean = {k: v for k, v in filters.items() if v not in (None, "", [])}
     if kind:
         clean["kind"] = kind
+    limit = max(1, min(limit, SEARCH_LIMIT))
     with db(request, user, write=False) as s:
-        result = knowledge.search(
-            s, user, q, filters=clean, limit=max(1, min(limit, SEARCH_LIMIT)), offset=offset
-        )
+        key: tuple[Any, ...] | None = None
+        if user is None:
+            # Anonymous readers all see the same public records: their results are cached
+            # under the newest audit row, which every write (and so every index change) adds.
+            version = s.execute(text("SELECT max(id) FROM audit_log")).scalar()
+            key = (
+                request.app.state.settings.database_url,
+                version,
+                q,
+                tuple(sorted((k, str(v)) for k, v in clean.items())),
+                limit,
+                offset,
+            )
+            cached = _CACHE.get(key)
+            if cached is not None:
+                return cached
+        result = knowledge.search(s, user, q, filters=clean, limit=limit, offset=offset)
     hits = []
     for h in result.hits:
         row = asdict(h)
@@ -50,7 +68,36 @@ def run_search(
         for name, counts in result.facets.items()
         if name in PAGE_FACETS and (name != "kind" or not kind)
     }
-    return {"hits": hits, "total": result.total, "facets": facets, "took_ms": result.took_ms}
+    out = {"hits": hits, "total": result.total, "facets": facets, "took_ms": result.took_ms}
+    if key is not None:
+        _CACHE.put(key, out)
+    return out
+
+
+class _Lru:
+    """A small thread-safe LRU cache of anonymous search results."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self.lock:
+            value = self.data.get(key)
+            if value is not None:
+                self.data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+_CACHE = _Lru(1024)
 
 
 def _url(kind: str, record_id: int) -> str:
