@@ -80,3 +80,14 @@ def test_spark_engine_is_chosen_for_spark_frames(spark: Any) -> None:
 
     with pytest.raises(UnknownColumnError):
         s.mean("nope + 1")
+
+
+def test_engine_spark_sends_a_polars_frame_to_spark(spark: Any) -> None:
+    from socialcover.survey import Design, Sample
+
+    df = read_fixture("apiclus1")
+    d = Design(weights="pw", psu="dnum", fpc="fpc")
+    s = Sample(df, d, engine="spark")
+    assert s.engine == "spark"
+    ref = Sample(df, d).mean("api00", by="stype").se
+    assert s.mean("api00", by="stype").se == pytest.approx(ref, rel=1e-11)
