@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from .conftest import csrf_of, sign_in
@@ -66,3 +68,16 @@ def test_not_a_pdf_is_refused_with_a_hint(client: TestClient, users: dict[str, s
     )
     assert resp.status_code == 422
     assert "PDF" in resp.text
+
+
+def test_pages_say_how_to_install_the_data_when_it_is_missing(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOCIALCOVER_HOME", str(tmp_path / "empty-home"))
+    home = client.get("/")
+    assert home.status_code == 200 and "data import" in home.text
+    costing = client.get("/costing")
+    assert costing.status_code == 200 and "data import" in costing.text
+    country = client.get("/api/v1/countries/KEN")
+    assert country.status_code == 503
+    assert country.json()["error"]["code"] == "data.not-installed"

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import SocialcoverError
+from socialcover.errors import DataNotInstalledError, SocialcoverError
 from socialcover.web import costing_view
 from socialcover.web.access import Need
 from socialcover.web.error_shape import WebError
@@ -84,7 +84,10 @@ async def costing_page(
             ctx["problem"] = exc.to_dict()
     if request.headers.get("hx-request"):
         return render(request, "_costing_result.html", ctx)
-    ctx["countries"] = await run_in_threadpool(country_list)
+    try:
+        ctx["countries"] = await run_in_threadpool(country_list)
+    except DataNotInstalledError as exc:
+        ctx["countries"], ctx["problem"] = [], exc.to_dict()
     ctx["package_info"] = {p: costing.describe_package(p)["title"] for p in ctx["packages"]}  # type: ignore[attr-defined]
     return render(request, "costing.html", ctx)
 
