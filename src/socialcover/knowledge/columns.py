@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -49,8 +50,24 @@ class DocColumns:
     public: npt.NDArray[np.bool_]
     owner: IntArray  # -1: no owner
 
+    @cached_property
+    def _lookup(self) -> IntArray | None:
+        """Position of each id by direct indexing, when ids are dense enough to afford it."""
+        top = int(self.ids[-1]) if len(self.ids) else -1
+        if top < 0 or top > 4 * len(self.ids) + 1024:
+            return None
+        table = np.full(top + 1, -1, dtype=np.int64)
+        table[self.ids] = np.arange(len(self.ids), dtype=np.int64)
+        return table
+
     def positions(self, doc_ids: IntArray) -> IntArray:
         """Positions of ``doc_ids`` in the columns (-1 for ids not present)."""
+        table = self._lookup
+        if table is not None and len(doc_ids):
+            inside = (doc_ids >= 0) & (doc_ids < len(table))
+            if inside.all():
+                return table[doc_ids]
+            return np.where(inside, table[np.clip(doc_ids, 0, len(table) - 1)], -1)
         pos = np.searchsorted(self.ids, doc_ids)
         pos = np.minimum(pos, max(len(self.ids) - 1, 0))
         found = (len(self.ids) > 0) & (self.ids[pos] == doc_ids) if len(self.ids) else None

@@ -4,11 +4,15 @@ One interface, two engines (see :mod:`socialcover.store.search_index` for the in
 
 - SQLite: FTS5 ``MATCH`` ranked by BM25 with the title weighted 10 times the body
   (Robertson and Zaragoza 2009, "The probabilistic relevance framework: BM25 and beyond");
-- PostgreSQL: ``tsvector @@ tsquery`` ranked by ``ts_rank`` with title (A) weight 1.0 and
-  body (B) weight 0.4 (PostgreSQL docs, section 12.3.3).
+- PostgreSQL: ``tsvector @@ tsquery`` ranked by the sum over the words of ``ts_rank`` with
+  title (A) weight 1.0 and body (B) weight 0.4 (PostgreSQL docs, section 12.3.3); for one
+  word this is ``ts_rank`` of the query.
 
 Both fold accents and case, and match the last word as a prefix ("pens" finds "pension",
-"pensión"). The index returns only (id, score) of the matches; facet values come from
+"pensión"). Both scores are sums over the words, so the matches and scores of a query come
+from per-word (id, score) arrays read from the index once per search generation and cached
+in memory (:mod:`socialcover.knowledge.postings`): the matches are the intersection of the
+arrays, the score the sum. Facet values come from
 in-memory dictionary-encoded columns (:mod:`socialcover.knowledge.columns`), so facet counts,
 totals and the top hits are vectorised NumPy work whatever the number of matches. Facet counts
 are disjunctive: the count of a value ignores the filter on its own facet, so several values of
@@ -18,7 +22,6 @@ Snippets are escaped text with ``<mark>`` around matches (:mod:`socialcover.know
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from socialcover.knowledge.columns import DocColumns, doc_columns
+from socialcover.knowledge.postings import intersect, phrase_postings
 from socialcover.knowledge.snippets import highlight, query_terms, snippet
 from socialcover.store import ValidationError, can
 
@@ -122,16 +126,24 @@ def _normalise_filters(filters: Mapping[str, Any] | None) -> dict[str, list[str]
     return out
 
 
-def _fts5_query(terms: list[str]) -> str:
+def _fts5_phrases(terms: list[str]) -> list[str]:
     quoted = [f'"{t}"' for t in terms]
     quoted[-1] += "*"
-    return " ".join(quoted)
+    return quoted
+
+
+def _fts5_query(terms: list[str]) -> str:
+    return " ".join(_fts5_phrases(terms))
+
+
+def _ts_phrases(terms: list[str]) -> list[str]:
+    parts = [f"'{t}'" for t in terms]
+    parts[-1] += ":*"
+    return parts
 
 
 def _tsquery(terms: list[str]) -> str:
-    parts = [f"'{t}'" for t in terms]
-    parts[-1] += ":*"
-    return " & ".join(parts)
+    return " & ".join(_ts_phrases(terms))
 
 
 def search(
@@ -173,30 +185,15 @@ def search(
     flt = _normalise_filters(filters)
     terms = query_terms(query)
     dialect = session.get_bind().dialect.name
-    params: dict[str, Any] = {}
-
-    match, score = "", ""
-    if terms and dialect == "sqlite":
-        params["q"] = _fts5_query(terms)
-        match = "search_fts MATCH :q"
-        score = "-bm25(search_fts, 10.0, 1.0)"
-    elif terms:
-        params["q"] = _tsquery(terms)
-        match = "d.tsv @@ to_tsquery('simple', :q)"
-        score = "ts_rank('{0.1, 0.2, 0.4, 1.0}', d.tsv, to_tsquery('simple', :q))"
-
     # The full-text index gives (id, score) of every match; facet values come from the
     # in-memory columns (socialcover.knowledge.columns), so facets, totals and the top hits
     # are computed with NumPy; details and snippets are fetched for the page of hits only.
     cols = doc_columns(session)
     if terms:
-        if dialect == "sqlite":
-            sql = f"SELECT search_fts.rowid, {score} FROM search_fts WHERE {match}"
-        else:
-            sql = f"SELECT d.id, {score} FROM search_documents d WHERE {match}"
-        raw = _fetch_raw(session, sql, params)
-        doc_ids = np.fromiter((r[0] for r in raw), dtype=np.int64, count=len(raw))
-        scores = np.fromiter((r[1] or 0.0 for r in raw), dtype=np.float64, count=len(raw))
+        # Both scores are sums over the words of the query: rank from per-word arrays cached
+        # per generation (socialcover.knowledge.postings) instead of scoring every match in SQL.
+        phrases = _fts5_phrases(terms) if dialect == "sqlite" else _ts_phrases(terms)
+        doc_ids, scores = intersect(phrase_postings(session, cols.key, phrases))
         pos = cols.positions(doc_ids)
         if (pos < 0).any():  # documents committed after the columns were read: reload once
             cols = doc_columns(session)
@@ -222,13 +219,18 @@ def search(
         everything &= mask
     facets: dict[str, list[FacetCount]] = {}
     if with_facets:
+        shared = pos[everything]  # the facets that are not filtered all count these
         for name in FACETS:
-            mask = visible_mask.copy()
-            for other, m in masks.items():
-                if other != name:
-                    mask &= m
-            codes = cols.codes[name][pos[mask]]
-            counts = np.bincount(codes[codes >= 0], minlength=len(cols.values[name]))
+            if name in masks:
+                mask = visible_mask.copy()
+                for other, m in masks.items():
+                    if other != name:
+                        mask &= m
+                codes = cols.codes[name][pos[mask]]
+            else:
+                codes = cols.codes[name][shared]
+            # code -1 (no value) is counted in slot 0 and dropped: no boolean copy
+            counts = np.bincount(codes + 1, minlength=len(cols.values[name]) + 1)[1:]
             values = [
                 FacetCount(str(cols.values[name][c]), int(counts[c]))
                 for c in np.flatnonzero(counts)
@@ -295,23 +297,11 @@ def _filter_masks(
             masks["year"] = masks["year"] & m if "year" in masks else m
             continue
         wanted = [cols.code_of(key, int(v) if key == "year" else v) for v in vals]
-        m = np.isin(cols.codes[key][pos], wanted)
+        lookup = np.zeros(len(cols.values[key]) + 1, dtype=np.bool_)  # slot 0: no value
+        lookup[[w + 1 for w in wanted if w >= 0]] = True
+        m = lookup[cols.codes[key][pos] + 1]
         masks[key] = masks[key] & m if key in masks else m
     return masks
-
-
-def _fetch_raw(session: Session, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-    conn = session.connection()
-    dbapi = conn.connection.dbapi_connection
-    assert dbapi is not None
-    if conn.dialect.name == "postgresql":
-        sql = re.sub(r"(?<!:):(\w+)", r"%(\1)s", sql)
-    cur = dbapi.cursor()
-    try:
-        cur.execute(sql, params)
-        return list(cur.fetchall())
-    finally:
-        cur.close()
 
 
 def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> list[SearchHit]:
