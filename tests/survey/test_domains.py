@@ -92,3 +92,10 @@ def test_inputs_of_every_kind_agree(api: dict[str, pl.DataFrame], tmp_path) -> N
         df.lazy(),
     ):
         assert Sample(data, d).mean("api00").se[0] == pytest.approx(ref, rel=1e-12)
+
+
+def test_sample_is_immutable(clus1: Sample) -> None:
+    with pytest.raises(AttributeError, match="immutable"):
+        clus1.design = Design(weights="pw")  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        clus1._structure = None  # type: ignore[assignment]

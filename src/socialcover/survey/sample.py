@@ -111,12 +111,21 @@ class Sample:
             from socialcover.survey.variance.replicate import bind_replicates
 
             self._replicate = bind_replicates(self, design)
+        self._sealed = True
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_sealed"):
+            raise AttributeError(
+                f"Sample is immutable (cannot set {name!r}); calibration and other changes "
+                "return a new Sample."
+            )
+        object.__setattr__(self, name, value)
 
     def _derive(self, *, calibration: Calibration | None = None) -> Sample:
         """A copy sharing the engine, with a calibration."""
         new = object.__new__(Sample)
         new.__dict__.update(self.__dict__)
-        new._calibration = calibration
+        new.__dict__["_calibration"] = calibration
         return new
 
     def _with_row_ids(self) -> Sample:
@@ -128,8 +137,8 @@ class Sample:
         new.__dict__.update(self.__dict__)
         row = self._engine.add_row_id("_sc_row")  # the engine is shared: same rows
         d = replace(base, psu=(row,), nest=False)
-        new._structure = build_structure(self._engine, d, self._weight_sql)
-        new._columns = [*self._columns, row]
+        new.__dict__["_structure"] = build_structure(self._engine, d, self._weight_sql)
+        new.__dict__["_columns"] = [*self._columns, row]
         return new
 
     def poststratify(self, by: str | Sequence[str], totals: Any) -> Sample:
