@@ -172,3 +172,62 @@ def test_jobs_left_running_by_a_stopped_server_are_marked_failed(tmp_path: Path)
         again = reg.get(7, status.id)
     assert again.state == "failed" and again.error is not None
     assert again.error["code"] == "survey.job-interrupted"
+
+
+def test_owner_deletes_a_job_with_its_microdata(
+    client: TestClient, users: dict[str, str], survey_csv: bytes
+) -> None:
+    sign_in(client, users["contributor"])
+    resp = client.post(
+        "/surveys",
+        data={
+            "codes": "coverage.children",
+            "lonely_psu": "adjust",
+            "csrf_token": csrf_of(client, "/surveys"),
+        },
+        files={"file": ("survey.csv", survey_csv, "text/csv")},
+        follow_redirects=False,
+    )
+    job = resp.headers["location"].rsplit("/", 1)[1]
+    _wait(client, job)
+    root = client.app.state.job_registry.root  # type: ignore[attr-defined]
+    assert any(root.glob(f"*/{job}/survey.csv"))
+    other = TestClient(client.app, raise_server_exceptions=False)
+    sign_in(other, users["reviewer"])
+    refused = other.post(f"/surveys/{job}/delete", data={"csrf_token": csrf_of(other)})
+    assert refused.status_code == 404
+    done = client.post(
+        f"/surveys/{job}/delete", data={"csrf_token": csrf_of(client)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert not any(root.glob(f"*/{job}"))
+    assert client.get(f"/surveys/{job}").status_code == 404
+
+
+def test_upload_larger_than_the_limit_is_refused(tmp_path: Path, users: dict[str, str]) -> None:
+    from socialcover.web import Settings, create_app
+
+    from .conftest import PASSWORD
+
+    small = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 's.db'}",
+            secret_key="k",
+            upload_dir=tmp_path / "up",
+            max_upload_bytes=1000,
+        )
+    )
+    with TestClient(small, raise_server_exceptions=False) as c:
+        from socialcover import store
+
+        with store.session_scope(store.SystemActor(), url=small.state.settings.database_url) as s:
+            store.create_user(s, store.SystemActor(), "big@example.org", PASSWORD, "contributor")
+        sign_in(c, "big@example.org")
+        resp = c.post(
+            "/surveys",
+            data={"csrf_token": csrf_of(c, "/surveys")},
+            files={"file": ("big.csv", b"x" * 5000, "text/csv")},
+            headers={"Accept": "application/json"},
+        )
+    assert resp.status_code == 413
+    assert resp.json()["error"]["code"] == "http.too-large"

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 
 from socialcover.errors import NotFoundError, SocialcoverError
+from socialcover.web.error_shape import WebError
 
 SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
 
@@ -110,6 +111,20 @@ class JobRegistry:
             if (d / "status.json").exists():
                 out.append(JobStatus(**json.loads((d / "status.json").read_text("utf-8"))))
         return sorted(out, key=lambda j: -j.created)
+
+    def delete(self, owner_id: int, job_id: str) -> None:
+        """Delete a finished job with its uploaded microdata and results (the owner's only)."""
+        import shutil
+
+        status = self.get(owner_id, job_id)
+        if status.state in ("queued", "running"):
+            raise WebError(
+                409,
+                f"Job {job_id} is {status.state}; it cannot be deleted while it runs.",
+                code="survey.job-running",
+                hint="Wait for it to finish, then delete it.",
+            )
+        shutil.rmtree(self._dir(owner_id, job_id))
 
     def fail_interrupted(self) -> int:
         """Mark jobs left queued or running by a stopped server as failed; returns how many.

@@ -70,3 +70,12 @@ async def get_result(
 ) -> Response:
     """Every indicator by every breakdown with SE, CI, CV, n and flags."""
     return await run_in_threadpool(result_response, registry(request), user, job_id, format)
+
+
+@router.delete("/jobs/{job_id}", status_code=204, summary="Delete a job and its microdata")
+async def delete_job(
+    request: Request, job_id: str, user: Principal = Depends(Need("survey.upload"))
+) -> Response:
+    """Remove the uploaded survey, its mapping and its results."""
+    await run_in_threadpool(registry(request).delete, user.id, job_id)
+    return Response(status_code=204)

@@ -6,6 +6,7 @@ read checks it.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,7 +51,7 @@ async def start_job(
             size += len(chunk)
             if size > limit:
                 out.close()
-                target.unlink()
+                shutil.rmtree(folder)  # nothing of a refused upload is kept
                 raise WebError(
                     413,
                     f"The file is larger than {limit // 2**20} MB.",
@@ -127,6 +128,15 @@ async def survey_job_result(
 ) -> Response:
     """Download the indicator table (``format=csv|xlsx|json``)."""
     return await run_in_threadpool(result_response, registry(request), user, job_id, format)
+
+
+@router.post("/surveys/{job_id}/delete")
+async def delete_survey_job(
+    request: Request, job_id: str, user: Principal = Depends(Need("survey.upload"))
+) -> Response:
+    """Delete a job with its uploaded microdata and results."""
+    await run_in_threadpool(registry(request).delete, user.id, job_id)
+    return RedirectResponse("/surveys", status_code=303)
 
 
 def _job_context(reg: JobRegistry, user: Principal, status: JobStatus) -> dict[str, Any]:
