@@ -21,6 +21,7 @@ MODULES = [
     "reform",
     "situation",
     "calibration",
+    "execution",
 ]
 DOC = Path(__file__).resolve().parents[2] / "docs" / "microsim.md"
 SRC = Path(__file__).resolve().parents[2] / "src" / "socialcover" / "microsim"

@@ -8,6 +8,7 @@ DuckDB, and cross-checked by an independent NumPy evaluator.
 from socialcover.microsim._errors import Location, MicrosimDataError, RuleError
 from socialcover.microsim.analysis import SimulationResult, simulate
 from socialcover.microsim.calibration import Calibration, PMTResult, calibrate, proxy_means_test
+from socialcover.microsim.execution import RuleResult, run_rules
 from socialcover.microsim.expression import parse_expression
 from socialcover.microsim.impact import Impact, gini, gini_linearised, measure_impact
 from socialcover.microsim.numpy_evaluator import evaluate_numpy
@@ -46,6 +47,7 @@ __all__ = [
     "Programme",
     "Reform",
     "RuleError",
+    "RuleResult",
     "RuleSet",
     "SchemeResult",
     "SimulationResult",
@@ -69,6 +71,7 @@ __all__ = [
     "parse_unit",
     "proxy_means_test",
     "run_population",
+    "run_rules",
     "run_scheme",
     "run_situation",
     "simulate",

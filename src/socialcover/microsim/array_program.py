@@ -1,0 +1,403 @@
+"""Rules compiled to a vectorised NumPy program: the execution path for populations in memory.
+
+The same checked expression trees that :mod:`socialcover.microsim.sql_compiler` turns into SQL
+are compiled here into a chain of NumPy operations (closures), each node tagged at compile time
+with its *level*: a constant, one value per person or one value per household. Household
+functions reduce a person-level array to one value per household; a person rule reading a
+household value gets it spread back to the members. Household rules run on one row per
+household, so household results come one per household, as OpenFisca returns them.
+
+Households are contiguous segments when the persons are sorted by ``hh_id`` (as survey files
+are): a sorted check is one pass, segment starts come from ``hh_id[i] != hh_id[i-1]``, each
+person's household index is their running count of starts, sums, counts and "any" are one
+``np.bincount`` over that index, extremes are segmented reductions (``np.maximum.reduceat``)
+and spreading back is ``np.take`` by the index: no hashing and no sort. Unsorted persons get
+their household index from ``np.unique`` (one sort) and a stable argsort puts them in
+household order for the segmented reductions. This is the segmented-reduction view of a group-by
+(Blelloch 1990, *Vector Models for Data-Parallel Computing*, ch. 4).
+
+Categories stay dictionary-encoded (Arrow dictionary arrays: integer codes and a small list of
+labels); ``x == "adult"`` compares codes with the label's code. Semantics are those of the SQL
+back-end and :mod:`socialcover.microsim.numpy_evaluator` (``x / 0`` is 0, conditions count 1/0
+in arithmetic, a missing category is ``""``, a missing flag is false), and
+``tests/microsim/test_array_program_agrees.py`` checks all three agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from socialcover.microsim._errors import RuleError
+from socialcover.microsim.expression import (
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Const,
+    Expr,
+    IfElse,
+    InSet,
+    Not,
+    Param,
+    Var,
+)
+from socialcover.microsim.rules import RuleSet, Step
+
+__all__ = ["Codes", "Households", "compile_arrays", "evaluate_arrays"]
+
+Array = npt.NDArray[Any]
+Value = Any  # an array, a Codes or a Python scalar
+CONST, PERSON, HOUSEHOLD = 0, 1, 2  # levels: broadcast CONST < PERSON; HOUSEHOLD spreads
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A dictionary-encoded category column: ``labels[codes]`` are the values."""
+
+    codes: Array
+    labels: Array  # object array of str
+
+    def code_of(self, label: object) -> int:
+        hits = np.flatnonzero(self.labels == label)
+        return int(hits[0]) if len(hits) else -1
+
+    def decode(self) -> Array:
+        out: Array = self.labels[self.codes]
+        return out
+
+
+class Households:
+    """Persons grouped by household: each person's household index (0..n-1, by ``hh_id``).
+
+    Sums, counts and "any" are ``np.bincount`` over that index (one pass, no hashing);
+    extremes are segmented reductions over contiguous households (``ufunc.reduceat``).
+    """
+
+    def __init__(self, hh_id: Array) -> None:
+        hh = np.asarray(hh_id)
+        self.n_persons = len(hh)
+        self.order: Array | None = None  # persons in household order, when not sorted
+        if self.n_persons and bool(np.all(hh[1:] >= hh[:-1])):
+            # sorted: a new household starts wherever the id changes
+            change = hh[1:] != hh[:-1]
+            self.starts = np.concatenate([[0], np.flatnonzero(change) + 1]).astype(np.intp)
+            self.n = len(self.starts)
+            self.sizes = np.diff(np.append(self.starts, self.n_persons))
+            self.inv = np.empty(self.n_persons, np.intp)
+            self.inv[0] = 0
+            np.cumsum(change, out=self.inv[1:])
+            self.ids = hh[self.starts]
+        else:
+            self.ids, inv = np.unique(hh, return_inverse=True)
+            self.inv = inv.astype(np.intp).reshape(-1)
+            self.n = len(self.ids)
+            self.order = np.argsort(self.inv, kind="stable")
+            self.sizes = np.bincount(self.inv, minlength=self.n)
+            self.starts = (np.cumsum(self.sizes) - self.sizes).astype(np.intp)
+
+    def sum(self, x: Array) -> Array:
+        """One value per household: the sum over its members (booleans count 1)."""
+        if x.dtype == bool:  # a count: only the true members are touched
+            return np.bincount(self.inv[x], minlength=self.n).astype(np.float64)
+        out: Array = np.bincount(self.inv, weights=np.asarray(x, np.float64), minlength=self.n)
+        return out
+
+    def any(self, x: Array) -> Array:
+        """One flag per household: whether any member's flag is set."""
+        out = np.zeros(self.n, bool)
+        out[self.inv[np.asarray(x, bool)]] = True
+        return out
+
+    def reduce(self, ufunc: np.ufunc, x: Array) -> Array:
+        """One value per household: ``ufunc`` reduced over each household's members."""
+        if self.n == 0:
+            return x[:0]
+        seg = x if self.order is None else x[self.order]
+        out: Array = ufunc.reduceat(seg, self.starts)
+        return out
+
+    def spread(self, h: Value) -> Value:
+        """Household values given to every member (in the persons' order)."""
+        if isinstance(h, Codes):
+            return Codes(self.spread(h.codes), h.labels)
+        return np.take(h, self.inv)
+
+    def first(self, x: Value) -> Value:
+        """A person-level value read once per household (its first member's)."""
+        if isinstance(x, Codes):
+            return Codes(self.first(x.codes), x.labels)
+        first = self.starts if self.order is None else self.order[self.starts]
+        return x[first]
+
+
+def _num(x: Value) -> Value:
+    if isinstance(x, Codes):
+        return x.decode()
+    if isinstance(x, np.ndarray) and x.dtype == bool:
+        return x.astype(np.float64)
+    if isinstance(x, (bool, np.bool_)):
+        return float(x)
+    return x
+
+
+def _plain(x: Value) -> Value:
+    return x.decode() if isinstance(x, Codes) else x
+
+
+def _is_bool(x: Value) -> bool:
+    return isinstance(x, (bool, np.bool_)) or (isinstance(x, np.ndarray) and x.dtype == bool)
+
+
+def _divide(a: Value, b: Value, floor: bool) -> Array:
+    a_arr, b_arr = np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64))
+    out = np.zeros(a_arr.shape, np.float64)
+    np.divide(a_arr, b_arr, out=out, where=b_arr != 0)
+    return np.floor(out) if floor else out
+
+
+def _power(a: Value, b: Value) -> Value:
+    with np.errstate(invalid="ignore"):
+        return np.power(np.asarray(a, np.float64), b)
+
+
+_ARITH: dict[str, Callable[[Value, Value], Value]] = {
+    # in double precision, as SQL's DOUBLE (integer inputs are read without a copy)
+    "+": lambda a, b: np.add(a, b, dtype=np.float64),
+    "-": lambda a, b: np.subtract(a, b, dtype=np.float64),
+    "*": lambda a, b: np.multiply(a, b, dtype=np.float64),
+    "/": lambda a, b: _divide(a, b, False),
+    "//": lambda a, b: _divide(a, b, True),
+    "**": _power,
+}
+_COMPARE: dict[str, Callable[[Value, Value], Value]] = {
+    "==": np.equal,
+    "!=": np.not_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+}
+
+
+def _compare(op: str, a: Value, b: Value) -> Value:
+    if op in ("==", "!=") and (isinstance(a, Codes) != isinstance(b, Codes)):
+        codes, label = (a, b) if isinstance(a, Codes) else (b, a)
+        if not isinstance(label, np.ndarray):
+            # compare codes with the label's code: no string is touched per person
+            hit = codes.codes == codes.code_of(label)
+            return hit if op == "==" else ~hit
+    return _COMPARE[op](_plain(a), _plain(b))
+
+
+class _Env:
+    def __init__(self, columns: dict[str, Value], households: Households) -> None:
+        self.columns = columns
+        self.hh = households
+
+
+Fn = Callable[[_Env], Value]
+
+
+class _Compiler:
+    """Expression -> (closure over an environment, level of its result)."""
+
+    def __init__(self, params: Mapping[str, Any], levels: dict[str, int]) -> None:
+        self.params = params
+        self.levels = levels  # column -> level
+
+    def at(self, fn: Fn, level: int, want: int) -> Fn:
+        """``fn``'s value at level ``want`` (a household value spread to persons)."""
+        if level == HOUSEHOLD and want == PERSON:
+            return lambda env: env.hh.spread(fn(env))
+        return fn
+
+    def join(self, parts: Sequence[tuple[Fn, int]]) -> tuple[list[Fn], int]:
+        level = max(lv for _, lv in parts)
+        if PERSON in [lv for _, lv in parts]:
+            level = PERSON  # mixing persons and households: computed per person
+        return [self.at(f, lv, level) for f, lv in parts], level
+
+    def c(self, e: Expr) -> tuple[Fn, int]:
+        if isinstance(e, Const):
+            value = e.value
+            return (lambda env: value), CONST
+        if isinstance(e, Param):
+            pv = self.params[e.path]
+            return (lambda env: pv), CONST
+        if isinstance(e, Var):
+            name = e.name
+            return (lambda env: env.columns[name]), self.levels.get(name, PERSON)
+        if isinstance(e, BinOp):
+            (fa, fb), lv = self.join([self.c(e.left), self.c(e.right)])
+            arith = _ARITH[e.op]
+            return (lambda env: arith(_num(fa(env)), _num(fb(env)))), lv
+        if isinstance(e, Compare):
+            (fa, fb), lv = self.join([self.c(e.left), self.c(e.right)])
+            op = e.op
+            return (lambda env: _compare(op, fa(env), fb(env))), lv
+        if isinstance(e, InSet):
+            fo, lv = self.c(e.operand)
+            return self.inset(fo, e), lv
+        if isinstance(e, BoolOp):
+            fns, lv = self.join([self.c(i) for i in e.items])
+            f = np.logical_and if e.op == "and" else np.logical_or
+
+            def boolop(env: _Env) -> Value:
+                acc = fns[0](env)
+                for g in fns[1:]:
+                    acc = f(acc, g(env))
+                return acc
+
+            return boolop, lv
+        if isinstance(e, Not):
+            fo, lv = self.c(e.operand)
+            return (lambda env: np.logical_not(fo(env))), lv
+        if isinstance(e, IfElse):
+            return self.where(e.cond, e.then, e.other)
+        if isinstance(e, Call):
+            return self.call(e)
+        raise RuleError(f"cannot compile {e!r}", where=e.where)  # pragma: no cover
+
+    def inset(self, fo: Fn, e: InSet) -> Fn:
+        values = e.values
+        negate = e.negate
+
+        def run(env: _Env) -> Value:
+            a = fo(env)
+            if isinstance(a, Codes):
+                wanted = [a.code_of(v) for v in values]
+                found = np.isin(a.codes, [w for w in wanted if w >= 0])
+            else:
+                kind = object if isinstance(values[0], str) else np.float64
+                found = np.isin(np.asarray(a), np.array(values, dtype=kind))
+            return ~found if negate else found
+
+        return run
+
+    def where(self, c: Expr, a: Expr, b: Expr) -> tuple[Fn, int]:
+        (fc, fa, fb), lv = self.join([self.c(c), self.c(a), self.c(b)])
+
+        def run(env: _Env) -> Value:
+            cond = fc(env)
+            x, y = _plain(fa(env)), _plain(fb(env))
+            if not (_is_bool(x) and _is_bool(y)):
+                x, y = _num(x), _num(y)
+            return np.where(cond, x, y)
+
+        return run, lv
+
+    def reduce(self, arg: Expr, how: Callable[[Households, Value], Array]) -> tuple[Fn, int]:
+        fa, la = self.c(arg)
+        fp = self.at(fa, la, PERSON)
+        if la == CONST:
+            return (lambda env: how(env.hh, np.full(env.hh.n_persons, _num(fa(env))))), HOUSEHOLD
+        return (lambda env: how(env.hh, fp(env))), HOUSEHOLD
+
+    def call(self, e: Call) -> tuple[Fn, int]:
+        f = e.func
+        if f == "where":
+            return self.where(*e.args)
+        if f == "hh_size":
+            return (lambda env: env.hh.sizes.astype(np.float64)), HOUSEHOLD
+        if f in ("hh_sum", "hh_count"):
+            return self.reduce(e.args[0], lambda hh, x: hh.sum(np.asarray(x)))
+        if f in ("hh_max", "hh_min"):
+            ufunc = np.maximum if f == "hh_max" else np.minimum
+            return self.reduce(
+                e.args[0], lambda hh, x: hh.reduce(ufunc, np.asarray(_num(x), np.float64))
+            )
+        if f == "hh_any":
+            return self.reduce(e.args[0], lambda hh, x: hh.any(x))
+        if f == "hh_all":
+            return self.reduce(e.args[0], lambda hh, x: ~hh.any(np.logical_not(x)))
+        (*fns,), lv = self.join([self.c(a) for a in e.args])
+        elementwise = _ELEMENTWISE.get(f)
+        if elementwise is None:
+            raise RuleError(f"unknown function {f}()", where=e.where)  # pragma: no cover
+        return (lambda env: elementwise(*[_num(g(env)) for g in fns])), lv
+
+
+def _fold(ufunc: np.ufunc) -> Callable[..., Value]:
+    def run(*xs: Value) -> Value:
+        acc = xs[0]
+        for v in xs[1:]:
+            acc = ufunc(acc, v)
+        return acc
+
+    return run
+
+
+_ELEMENTWISE: dict[str, Callable[..., Value]] = {
+    "min": _fold(np.minimum),
+    "max": _fold(np.maximum),
+    "clip": lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi),
+    "abs": np.abs,
+    "floor": np.floor,
+    "ceil": np.ceil,
+    "annual": lambda x: np.multiply(x, 12.0),
+    "monthly": lambda x: np.divide(x, 12.0),
+}
+
+
+@dataclass(frozen=True)
+class ArrayProgram:
+    """Compiled steps: (name, closure, level, unit kind), in dependency order."""
+
+    steps: tuple[tuple[str, Fn, int, str], ...]
+    inputs: tuple[str, ...]
+
+
+def compile_arrays(
+    rules: RuleSet,
+    period: int | str,
+    steps: Sequence[Step] | None = None,
+    *,
+    params: Mapping[str, Any] | None = None,
+) -> ArrayProgram:
+    """Compile ``steps`` (all by default) of ``rules`` for ``period`` to a NumPy program."""
+    values = dict(rules.parameters.values_at(period))
+    if params:
+        values.update(params)
+    chosen = list(rules.steps if steps is None else steps)
+    comp = _Compiler(values, {})
+    out: list[tuple[str, Fn, int, str]] = []
+    for step in chosen:
+        fn, level = comp.c(step.expr)
+        if step.entity == "person":
+            fn, level = comp.at(fn, level, PERSON), PERSON
+        elif level == CONST:
+            level = HOUSEHOLD
+        comp.levels[step.name] = level
+        out.append((step.name, fn, level, step.unit.kind))
+    return ArrayProgram(tuple(out), tuple(rules.used_inputs(chosen)))
+
+
+def evaluate_arrays(
+    program: ArrayProgram, columns: Mapping[str, Value], households: Households
+) -> dict[str, tuple[Value, int]]:
+    """Run ``program`` on prepared input ``columns``: step name -> (value, level).
+
+    Person-level values have one entry per person, household-level ones one per household
+    (in the order of ``households.ids``).
+    """
+    env = _Env(dict(columns), households)
+    out: dict[str, tuple[Value, int]] = {}
+    for name, fn, level, kind in program.steps:
+        size = households.n_persons if level == PERSON else households.n
+        value = fn(env)
+        if isinstance(value, Codes):
+            pass
+        elif kind == "bool":
+            value = np.broadcast_to(np.asarray(value, bool), (size,))
+        elif kind != "category":
+            value = np.broadcast_to(np.asarray(_num(value), np.float64), (size,))
+        else:
+            value = np.broadcast_to(np.asarray(value), (size,))
+        env.columns[name] = value
+        out[name] = (value, level)
+    return out

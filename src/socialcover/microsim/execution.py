@@ -1,0 +1,290 @@
+"""Run one rule set over a population, on the back-end that fits where the data are.
+
+:func:`run_rules` is the engine's entry point for "these rules, these people, these outputs":
+
+* **in memory** (an Arrow table, a Polars or pandas frame, a mapping of arrays): the rules are
+  compiled to a vectorised NumPy program (:mod:`socialcover.microsim.array_program`); the
+  columns are read zero-copy from Arrow where their type allows, households are segmented
+  reductions over persons sorted by ``hh_id`` (one stable sort first if they are not);
+* **on disk or in a database** (a Parquet path, a DuckDB relation): the rules are compiled to
+  SQL and run by DuckDB, which scans only the columns read and can work out of core
+  (:mod:`socialcover.microsim.split_query`, or :mod:`socialcover.microsim.sql_compiler` when a
+  person rule reads a household value).
+
+``backend="duckdb"`` forces DuckDB for in-memory data too; both back-ends return the same
+frames (tests/microsim/test_array_program_agrees.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from socialcover.microsim._errors import MicrosimDataError
+from socialcover.microsim.array_program import (
+    HOUSEHOLD,
+    Codes,
+    Households,
+    compile_arrays,
+    evaluate_arrays,
+)
+from socialcover.microsim.population import (
+    as_frame,
+    missing_columns_error,
+    missing_values_error,
+)
+from socialcover.microsim.rules import RuleSet
+from socialcover.microsim.sql_compiler import _needed, evaluate_duckdb
+
+__all__ = ["BACKENDS", "RuleResult", "run_rules"]
+
+BACKENDS = ("auto", "arrays", "duckdb")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """Person outputs in the input's row order; household outputs one row per household.
+
+    ``households`` is sorted by ``hh_id``; ``backend`` says which engine ran ("arrays" or
+    "duckdb").
+    """
+
+    persons: pl.DataFrame
+    households: pl.DataFrame
+    backend: str
+
+
+def _on_disk(data: Any) -> bool:
+    import duckdb
+
+    if isinstance(data, duckdb.DuckDBPyRelation):
+        return True
+    return isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet")
+
+
+def _as_arrow(data: Any) -> pa.Table | Mapping[str, Any]:
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, Mapping):
+        return data
+    return as_frame(data).to_arrow()
+
+
+def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
+    raw = data.column(name) if isinstance(data, pa.Table) else data[name]
+    if isinstance(raw, pa.ChunkedArray):
+        return raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
+    if isinstance(raw, pa.Array):
+        return raw
+    if isinstance(raw, pl.Series):
+        return raw.to_arrow()
+    arr = np.asarray(raw)
+    if arr.dtype == object:
+        return pa.array(arr.tolist(), from_pandas=True)
+    return pa.array(arr)
+
+
+def _category(col: pa.Array) -> Codes:
+    if not pa.types.is_dictionary(col.type):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            col = pc.cast(col, pa.string())
+        col = pc.dictionary_encode(col)
+    labels = col.dictionary
+    if not (pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)):
+        labels = pc.cast(labels, pa.string())
+    names = np.array([*labels.to_pylist(), ""], dtype=object)
+    codes = col.indices
+    if codes.null_count:  # a missing category is "" (as COALESCE(x, '') in SQL)
+        codes = pc.fill_null(codes, len(names) - 1)
+    return Codes(codes.to_numpy(zero_copy_only=False), names)
+
+
+def prepare_columns(
+    rules: RuleSet, data: pa.Table | Mapping[str, Any], names: Sequence[str], n: int
+) -> dict[str, Any]:
+    """The inputs ``names`` as arrays typed as the rules expect (defaults filled)."""
+    present = data.column_names if isinstance(data, pa.Table) else list(data)
+    missing = [m for m in names if m not in present and rules.inputs[m].default is None]
+    if missing:
+        raise missing_columns_error(missing, list(present))
+    out: dict[str, Any] = {}
+    for name in names:
+        spec = rules.inputs[name]
+        if name not in present:
+            default: Any = spec.default  # not None: checked above
+            if spec.unit.kind == "bool":
+                default = bool(default)
+            elif spec.unit.kind == "number":
+                default = float(default)
+            out[name] = np.full(n, default)
+            continue
+        col = _column(data, name)
+        if spec.unit.kind == "category":
+            out[name] = _category(col)
+        elif spec.unit.kind == "bool":
+            if not pa.types.is_boolean(col.type):
+                num = pc.cast(col, pa.float64())
+                col = pc.and_(pc.not_equal(num, 0.0), pc.invert(pc.is_nan(num)))
+            out[name] = pc.fill_null(col, False).to_numpy(zero_copy_only=False)
+        else:
+            if pa.types.is_dictionary(col.type):
+                col = col.dictionary_decode()
+            if pa.types.is_integer(col.type) and col.null_count == 0:
+                # exact in double for |x| < 2**53; the program computes in float64
+                out[name] = col.to_numpy(zero_copy_only=False)
+                continue
+            num = pc.cast(col, pa.float64())
+            gaps = num.null_count + int(pc.sum(pc.is_nan(num)).as_py() or 0)
+            if gaps and spec.default is None:
+                raise missing_values_error(name, gaps)
+            if gaps:
+                num = pc.if_else(pc.is_nan(num), spec.default, num)
+                num = pc.fill_null(num, spec.default)
+            out[name] = num.to_numpy(zero_copy_only=False)
+    return out
+
+
+def _run_arrays(
+    rules: RuleSet,
+    data: Any,
+    period: int | str,
+    outputs: Sequence[str],
+    keep: Sequence[str],
+    params: Mapping[str, Any] | None,
+) -> RuleResult:
+    table = _as_arrow(data)
+    present = table.column_names if isinstance(table, pa.Table) else list(table)
+    if "hh_id" not in present:
+        raise MicrosimDataError(
+            "the population has no hh_id column",
+            code="microsim.missing-column",
+            hint="Map the household identifier to hh_id (--mapping), one row per person.",
+        )
+    hh_col = _column(table, "hh_id")
+    hh_id = hh_col.to_numpy(zero_copy_only=False)
+    steps = _needed(rules, outputs)
+    program = compile_arrays(rules, period, steps, params=params)
+    columns = prepare_columns(rules, table, program.inputs, len(hh_id))
+    households = Households(hh_id)
+    values = evaluate_arrays(program, columns, households)
+    entity = {s.name: s.entity for s in steps}
+    persons: dict[str, Any] = {k: _column(table, k) for k in keep}
+    homes: dict[str, Any] = {"hh_id": households.ids}
+    for name in outputs:
+        value, level = values[name]
+        if isinstance(value, Codes):
+            value = value.decode()
+        if entity[name] == "person":
+            persons[name] = np.ascontiguousarray(value)
+        else:
+            homes[name] = np.ascontiguousarray(
+                value if level == HOUSEHOLD else households.first(value)
+            )
+    return RuleResult(pl.DataFrame(persons), pl.DataFrame(homes), "arrays")
+
+
+def _run_duckdb(
+    rules: RuleSet,
+    data: Any,
+    period: int | str,
+    outputs: Sequence[str],
+    keep: Sequence[str],
+    params: Mapping[str, Any] | None,
+) -> RuleResult:
+    import duckdb
+
+    from socialcover.microsim.split_query import compile_split
+
+    con = duckdb.connect()
+    con.sql("SET enable_progress_bar = false")
+    if isinstance(data, duckdb.DuckDBPyRelation):
+        rel = data
+    elif isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet"):
+        if not Path(data).exists():
+            as_frame(data)  # raises the missing-file error
+        rel = con.read_parquet(str(data))  # only the columns read are scanned
+    else:
+        rel = con.from_arrow(_as_arrow(data) if isinstance(data, pa.Table) else as_frame(data))
+    table = "_sc_rules_people"
+    rel.create_view(table, replace=True)
+    q = compile_split(
+        rules, period, table=table, present=rel.columns, keep=keep, outputs=outputs, params=params
+    )
+    if q is not None:
+        persons = con.sql(q.persons).pl()  # projections only: DuckDB keeps the input order
+        households = con.sql(f"{q.households} ORDER BY 1").pl()
+        return RuleResult(persons, households, "duckdb")
+    per = evaluate_duckdb(
+        rules, rel, period, keep=["hh_id", *keep], params=params, outputs=outputs, connection=con
+    )
+    entity = {s.name: s.entity for s in rules.steps}
+    p_out = [o for o in outputs if entity[o] == "person"]
+    h_out = [o for o in outputs if entity[o] == "household"]
+    households = per.select("hh_id", *h_out).unique("hh_id", keep="first").sort("hh_id")
+    return RuleResult(per.select(*keep, *p_out), households, "duckdb")
+
+
+def run_rules(
+    rules: RuleSet,
+    data: Any,
+    period: int | str,
+    *,
+    outputs: Sequence[str] | None = None,
+    keep: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+    backend: str = "auto",
+) -> RuleResult:
+    """Evaluate ``outputs`` of ``rules`` for every person and household of ``data``.
+
+    Parameters
+    ----------
+    rules
+        A checked :class:`RuleSet`.
+    data
+        One row per person with ``hh_id`` and the inputs: an Arrow table, a Polars/pandas
+        frame or a mapping of arrays (run as NumPy arrays), or a Parquet path or DuckDB
+        relation (run by DuckDB).
+    period
+        The period whose parameter values apply.
+    outputs
+        Steps to return (the programmes by default); only the steps they need are computed.
+    keep
+        Population columns copied to ``persons`` as they are.
+    params
+        Parameter values to use instead of those in force at ``period``.
+    backend
+        "auto" (arrays in memory, DuckDB on disk), "arrays" or "duckdb".
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from socialcover.microsim import load_rules, run_rules
+    >>> rules = load_rules(text='''
+    ... programmes:
+    ...   old_age: {eligibility: age >= 65, amount: 100}
+    ...   family: {entity: household, eligibility: hh_any(age < 5), amount: 50}
+    ... ''')
+    >>> people = pl.DataFrame({"hh_id": [1, 1, 2], "age": [70, 3, 40], "welfare": [9, 9, 5]})
+    >>> out = run_rules(rules, people, 2025)
+    >>> out.persons["old_age"].to_list(), out.households["family"].to_list(), out.backend
+    ([100.0, 0.0, 0.0], [50.0, 0.0], 'arrays')
+    """
+    if backend not in BACKENDS:
+        raise MicrosimDataError(
+            f"unknown backend {backend!r}",
+            code="microsim.bad-backend",
+            hint=f"Use one of {', '.join(BACKENDS)}.",
+        )
+    names = list(outputs) if outputs is not None else list(rules.programmes)
+    if backend == "duckdb" or (backend == "auto" and _on_disk(data)):
+        return _run_duckdb(rules, data, period, names, keep, params)
+    if _on_disk(data):  # arrays forced on data from disk: read it into memory first
+        data = pl.read_parquet(data) if isinstance(data, (str, Path)) else data.arrow()
+    return _run_arrays(rules, data, period, names, keep, params)

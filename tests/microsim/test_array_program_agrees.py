@@ -1,0 +1,121 @@
+"""The compiled NumPy program (run_rules on data in memory) agrees with the NumPy evaluator and
+with DuckDB, on sorted and shuffled persons, with categories as strings or dictionaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from socialcover.microsim import MicrosimDataError, evaluate_numpy, load_rules, run_rules
+from socialcover.microsim.rules import RuleSet
+
+from .populations import random_population
+from .test_numpy_agrees_with_duckdb import EXPRESSIONS, _rules
+
+
+def _check(rules: RuleSet, df: pl.DataFrame, period: int, backend: str = "auto") -> None:
+    steps = [s.name for s in rules.steps]
+    out = run_rules(rules, df, period, outputs=steps, keep=["person_id"], backend=backend)
+    assert out.backend == ("duckdb" if backend == "duckdb" else "arrays")
+    npy = evaluate_numpy(rules, {c: df[c].to_numpy() for c in df.columns}, period)
+    assert out.persons["person_id"].to_list() == df["person_id"].to_list()  # input order
+    assert out.households["hh_id"].to_list() == sorted(set(df["hh_id"].to_list()))
+    per_person = df.select("hh_id").join(out.households, on="hh_id", how="left")
+    for step in rules.steps:
+        frame = out.persons if step.entity == "person" else per_person
+        got = frame[step.name].to_numpy()
+        if step.unit.kind == "bool":
+            np.testing.assert_array_equal(got, npy[step.name], err_msg=step.name)
+        else:
+            np.testing.assert_allclose(got, npy[step.name], rtol=1e-9, atol=1e-6, err_msg=step.name)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_households=st.integers(1, 60),
+    amount=st.floats(0, 1000, allow_nan=False),
+    maxage=st.integers(0, 25),
+    rate=st.floats(0, 1.5, allow_nan=False),
+    shuffle=st.booleans(),
+    categorical=st.booleans(),
+)
+def test_every_construct_agrees(
+    seed: int,
+    n_households: int,
+    amount: float,
+    maxage: int,
+    rate: float,
+    shuffle: bool,
+    categorical: bool,
+) -> None:
+    df = random_population(n_households, seed)
+    if shuffle:
+        df = df.sample(fraction=1.0, shuffle=True, seed=seed % 1000)
+    if categorical:
+        df = df.with_columns(
+            pl.col("sex", "labour_status").cast(pl.Categorical), pl.col("age").cast(pl.Int64)
+        )
+    _check(_rules(amount, maxage, rate, 2000.0), df, 2025)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expr=EXPRESSIONS, seed=st.integers(0, 2**32 - 1), k=st.floats(-5, 5, allow_nan=False))
+def test_random_expressions_agree(expr: str, seed: int, k: float) -> None:
+    rules = load_rules(
+        text=f"""
+inputs:
+  x: {{unit: 1}}
+  y: {{unit: 1}}
+  w: {{unit: 1}}
+parameters:
+  k: {{unit: 1, values: {{2020-01-01: {k}}}}}
+variables:
+  z: {{unit: 1, formula: "{expr}"}}
+  hz: {{entity: household, unit: 1, formula: "hh_sum(z) + hh_size()"}}
+programmes:
+  prog_free:
+    eligibility: z > hz
+    amount: "max(0, z) * 0 + 1"
+"""
+    )
+    df = random_population(12, seed)
+    x = np.random.default_rng(seed).integers(-3, 4, df.height).astype(float)
+    df = df.with_columns(x=pl.Series(x), y=pl.col("welfare") / 1000, w=pl.col("age") / 10)
+    _check(rules, df, 2025)
+
+
+def test_duckdb_backend_returns_the_same_frames() -> None:
+    df = random_population(40, 5).sample(fraction=1.0, shuffle=True, seed=1)
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    _check(rules, df, 2025, backend="duckdb")
+    a = run_rules(rules, df, 2025, keep=["person_id"])
+    b = run_rules(rules, df, 2025, keep=["person_id"], backend="duckdb")
+    assert a.persons.columns == b.persons.columns
+    assert a.households.columns == b.households.columns
+
+
+def test_parquet_runs_on_duckdb(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    df = random_population(30, 2)
+    path = tmp_path / "people.parquet"
+    df.write_parquet(path)
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    on_disk = run_rules(rules, str(path), 2025)
+    in_memory = run_rules(rules, df, 2025)
+    assert (on_disk.backend, in_memory.backend) == ("duckdb", "arrays")
+    for name in on_disk.households.columns:
+        np.testing.assert_allclose(on_disk.households[name], in_memory.households[name])
+    for name in on_disk.persons.columns:
+        np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
+
+
+def test_missing_values_without_default_are_an_error() -> None:
+    rules = load_rules(text="programmes: {p1: {eligibility: age >= 65, amount: 100}}")
+    df = pl.DataFrame({"hh_id": [1, 2], "age": [70.0, None], "welfare": [1.0, 1.0]})
+    with pytest.raises(MicrosimDataError, match="missing value"):
+        run_rules(rules, df, 2025)
+    with pytest.raises(MicrosimDataError, match="backend"):
+        run_rules(rules, df, 2025, backend="gpu")
