@@ -31,9 +31,9 @@ def start(
 ) -> None:
     """Install the data pack if needed, print a country profile, then serve the platform."""
     from socialcover.cli.query import country_command
-    from socialcover.cli.serve import serve
     from socialcover.data import country as find_country
     from socialcover.data import ensure_pack
+    from socialcover.web import Settings, serve
 
     console.print(ensure_pack())
     try:
@@ -44,7 +44,8 @@ def start(
         country = DEMO_COUNTRY
     country_command(country, year=None, fmt="table")
     if not no_serve:
-        serve(host=host, port=port, database_url="", no_seed=False)
+        console.print(f"Serving the platform at [bold]http://{host}:{port}/[/] (Ctrl+C stops it).")
+        serve(Settings(), host=host, port=port)
 
 
 def register_top_level(root: typer.Typer) -> None:
