@@ -27,19 +27,15 @@ err_console = Console(stderr=True)
 
 
 def _register() -> None:
-    # Imported here so each command module can import `app` helpers without a cycle.
-    from socialcover.cli import data as data_cli
+    # Command modules are imported here, after `app` exists, so that `reference` and tests can
+    # import this module without a cycle.
+    from socialcover.cli import admin, cost, data, db, query, serve, simulate, start, survey
 
-    app.add_typer(data_cli.app, name="data")
-    data_cli.register_top_level(app)
-    __import__("socialcover.cli.serve", fromlist=["x"]).register_top_level(app)
-    __import__("socialcover.cli.start", fromlist=["x"]).register_top_level(app)
-    __import__("socialcover.cli.cost", fromlist=["x"]).register(app)
-    __import__("socialcover.cli.query", fromlist=["x"]).register(app, data_cli.app)
-    __import__("socialcover.cli.db", fromlist=["x"]).register(app)
-    __import__("socialcover.cli.admin", fromlist=["x"]).register(app)
-    __import__("socialcover.cli.simulate", fromlist=["x"]).register(app)
-    app.add_typer(__import__("socialcover.cli.survey", fromlist=["x"]).app, name="survey")
+    app.add_typer(data.app, name="data")
+    app.add_typer(survey.app, name="survey")
+    query.register(app, data.app)
+    for module in (start, serve, cost, simulate, db, admin):
+        module.register(app)
 
 
 _register()

@@ -179,7 +179,3 @@ def fetch(
     console.print("[green]" + report.message + "[/]")
     for warning in report.warnings:
         console.print(f"[yellow]Note:[/] {warning}")
-
-
-def register_top_level(root: typer.Typer) -> None:
-    """Commands that live at the top level but belong to the data domain (``country``)."""

@@ -33,6 +33,6 @@ def serve(
     run_server(settings, host=host, port=port, workers=workers)
 
 
-def register_top_level(root: typer.Typer) -> None:
+def register(root: typer.Typer) -> None:
     """Add ``serve`` as a top-level command."""
     root.command("serve")(serve)

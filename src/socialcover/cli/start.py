@@ -48,6 +48,6 @@ def start(
         serve(Settings(), host=host, port=port)
 
 
-def register_top_level(root: typer.Typer) -> None:
+def register(root: typer.Typer) -> None:
     """Add ``start`` as a top-level command."""
     root.command("start")(start)
