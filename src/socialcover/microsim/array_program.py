@@ -8,12 +8,12 @@ household value gets it spread back to the members. Household rules run on one r
 household, so household results come one per household, as OpenFisca returns them.
 
 Households are contiguous segments when the persons are sorted by ``hh_id`` (as survey files
-are): a sorted check is one pass, segment starts come from ``hh_id[i] != hh_id[i-1]``, each
-person's household index is their running count of starts, sums, counts and "any" are one
-``np.bincount`` over that index, extremes are segmented reductions (``np.maximum.reduceat``)
-and spreading back is ``np.take`` by the index: no hashing and no sort. Unsorted persons get
-their household index from ``np.unique`` (one sort) and a stable argsort puts them in
-household order for the segmented reductions. This is the segmented-reduction view of a group-by
+are): a sorted check is one pass, segment starts come from ``hh_id[i] != hh_id[i-1]``, sums,
+counts, "any", "all" and extremes are segmented reductions (``np.add.reduceat``,
+``np.logical_or.reduceat``, ``np.maximum.reduceat``) and spreading back is ``np.repeat`` by
+household size: no hashing, no sort, no per-person index. Unsorted persons get their household
+index from ``np.unique`` (one sort); sums are ``np.bincount`` over it and a stable argsort puts
+them in household order for the other reductions. This is the segmented-reduction view of a group-by
 (Blelloch 1990, *Vector Models for Data-Parallel Computing*, ch. 4).
 
 Categories stay dictionary-encoded (Arrow dictionary arrays: integer codes and a small list of
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -72,43 +73,67 @@ class Codes:
 
 
 class Households:
-    """Persons grouped by household: each person's household index (0..n-1, by ``hh_id``).
+    """Persons grouped by household (households numbered 0..n-1 in ``hh_id`` order).
 
-    Sums, counts and "any" are ``np.bincount`` over that index (one pass, no hashing);
-    extremes are segmented reductions over contiguous households (``ufunc.reduceat``).
+    Persons sorted by ``hh_id``: households are contiguous segments, reduced in place by
+    ``ufunc.reduceat`` and spread back by ``np.repeat``, with no per-person index (at 10M
+    persons every full-length temporary is tens of MB of fresh memory, which costs more than
+    the arithmetic). Unsorted persons: each person's household index from ``np.unique``; sums,
+    counts and "any" are ``np.bincount`` over it, extremes are reduced after one stable argsort.
     """
 
     def __init__(self, hh_id: Array) -> None:
         hh = np.asarray(hh_id)
-        self.n_persons = len(hh)
+        n = self.n_persons = len(hh)
         self.order: Array | None = None  # persons in household order, when not sorted
-        if self.n_persons and bool(np.all(hh[1:] >= hh[:-1])):
-            # sorted: a new household starts wherever the id changes
-            change = hh[1:] != hh[:-1]
-            self.starts = np.concatenate([[0], np.flatnonzero(change) + 1]).astype(np.intp)
-            self.n = len(self.starts)
-            self.sizes = np.diff(np.append(self.starts, self.n_persons))
-            self.inv = np.empty(self.n_persons, np.intp)
-            self.inv[0] = 0
-            np.cumsum(change, out=self.inv[1:])
+        if n and bool(np.all(hh[1:] >= hh[:-1])):
+            # sorted: a household starts wherever the id changes (few, small temporaries:
+            # at 10M persons each full-length array is tens of MB of fresh memory)
+            start = np.empty(n, bool)
+            start[0] = True
+            np.not_equal(hh[1:], hh[:-1], out=start[1:])
+            self.starts = np.flatnonzero(start)
             self.ids = hh[self.starts]
         else:
             self.ids, inv = np.unique(hh, return_inverse=True)
-            self.inv = inv.astype(np.intp).reshape(-1)
-            self.n = len(self.ids)
+            self.__dict__["inv"] = inv.astype(np.intp).reshape(-1)
             self.order = np.argsort(self.inv, kind="stable")
-            self.sizes = np.bincount(self.inv, minlength=self.n)
-            self.starts = (np.cumsum(self.sizes) - self.sizes).astype(np.intp)
+            counts = np.bincount(self.inv, minlength=len(self.ids))
+            self.starts = (np.cumsum(counts) - counts).astype(np.intp)
+        self.n = len(self.starts)
+
+    @cached_property
+    def inv(self) -> Array:
+        """Each person's household index (sorted persons: the running count of starts)."""
+        out = np.zeros(self.n_persons, np.intp)
+        out[self.starts[1:]] = 1
+        np.cumsum(out, out=out)
+        return out
+
+    @cached_property
+    def sizes(self) -> Array:
+        """Members per household."""
+        out: Array = np.diff(self.starts, append=self.n_persons)
+        return out
 
     def sum(self, x: Array) -> Array:
         """One value per household: the sum over its members (booleans count 1)."""
-        if x.dtype == bool:  # a count: only the true members are touched
-            return np.bincount(self.inv[x], minlength=self.n).astype(np.float64)
+        if self.order is None and self.n:  # sorted: a segmented sum, no index needed
+            out0: Array = np.add.reduceat(x, self.starts, dtype=np.float64)
+            return out0
+        if x.dtype == bool:  # a count: only the members on the rarer side are touched
+            if 2 * np.count_nonzero(x) <= len(x):
+                return np.bincount(self.inv[x], minlength=self.n).astype(np.float64)
+            off = np.bincount(self.inv[np.logical_not(x)], minlength=self.n)
+            return (self.sizes - off).astype(np.float64)
         out: Array = np.bincount(self.inv, weights=np.asarray(x, np.float64), minlength=self.n)
         return out
 
     def any(self, x: Array) -> Array:
         """One flag per household: whether any member's flag is set."""
+        if self.order is None and self.n:
+            seg: Array = np.logical_or.reduceat(np.asarray(x, bool), self.starts)
+            return seg
         out = np.zeros(self.n, bool)
         out[self.inv[np.asarray(x, bool)]] = True
         return out
@@ -125,6 +150,8 @@ class Households:
         """Household values given to every member (in the persons' order)."""
         if isinstance(h, Codes):
             return Codes(self.spread(h.codes), h.labels)
+        if self.order is None:
+            return np.repeat(h, self.sizes)
         return np.take(h, self.inv)
 
     def first(self, x: Value) -> Value:
