@@ -154,3 +154,25 @@ def test_uncommitted_writes_never_enter_the_cache(db_url: str) -> None:
         raise RuntimeError("roll back")
     with session_scope(write=False) as s:
         assert search(s, reviewer, "pension").total == total
+
+
+def test_a_full_cache_drops_old_words_and_answers_stay_the_same(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialcover.knowledge import postings
+
+    reviewer = _load(12)
+    queries = ["pension", "social", "universal", "grant", "informal", "pension social"]
+    with session_scope(write=False) as s:
+        expected = {q: search(s, reviewer, q, limit=50) for q in queries}
+    postings._caches.clear()
+    monkeypatch.setattr(postings, "MAX_CACHED_POSTINGS", 8)
+    with session_scope(write=False) as s:
+        for _ in range(2):
+            for q in queries:
+                got = search(s, reviewer, q, limit=50)
+                assert got.total == expected[q].total
+                assert [h.record_id for h in got.hits] == [h.record_id for h in expected[q].hits]
+                for cache in postings._caches.values():
+                    assert cache.entries <= 8 or len(cache.phrases) == 1
+                    assert cache.entries == sum(len(p.ids) for p in cache.phrases.values())
