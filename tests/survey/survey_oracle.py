@@ -177,9 +177,7 @@ def compare(
             # R's SE of a total is 0 up to rounding when a domain is one PSU of a stratum
             # SEs that are 0 in exact arithmetic (one-row domains) are rounding noise in R and
             # here: compare them on the scale of the estimate; design effects near 0 likewise.
-            # Element designs sum squared scores from second moments, which loses digits when
-            # a domain's values are all alike (tiny domains): there, 1e-7 of the estimate.
-            se_tol = 1e-7 if "tiny" in case["id"] else 1e-9
+            se_tol = 1e-9
             atol = {"se": se_tol * abs(mine["estimate"] or 1), "deff": 1e-12}.get(f, 0.0)
             rtol = RTOL
             if case["design"].get("replicate") and case.get("method") == "logit":

@@ -34,7 +34,9 @@ def surveys(draw: st.DrawFn) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
 
 
 @SETTINGS

@@ -44,6 +44,7 @@ class Aggregate:
     extra: pl.DataFrame  # the raw aggregate, for replicate sums
     cell: IntArray | None = None  # post-stratum of each row (calibrated samples)
     s_old: FloatArray | None = None  # sums with the weights before calibration
+    call: tuple[tuple[str, ...], tuple[str, ...], str | None, bool] | None = None
 
     @property
     def n_dom(self) -> int:
@@ -58,6 +59,7 @@ def aggregate(
     na_rm: bool,
     *,
     bounds: bool = False,
+    score_sql: str | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     eng = self._engine
     q = eng.quote
@@ -114,6 +116,12 @@ def aggregate(
     sql = f"SELECT {', '.join(inner)} FROM {eng.table}"
     if where:
         sql += f" WHERE ({where})"
+    if score_sql is not None:
+        # second pass of element designs: the exact sum of squared scores per group
+        keys = ", ".join(group)
+        sel = ", ".join([*group, f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"])
+        full = f"SELECT {sel} FROM ({sql}) AS _sc_in"
+        return eng.query(full + (f" GROUP BY {keys}" if group else "")), group
     full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
     if group:
         full += " GROUP BY " + ", ".join(group)
@@ -206,4 +214,5 @@ def collect(
         extra=agg,
         cell=cell,
         s_old=s_old,
+        call=(tuple(variables), tuple(by), where, na_rm),
     )

@@ -275,6 +275,47 @@ class Sample:
         dom, unit, t, t2 = self._score_rows(a, grad, np.ones(a.dom.size))
         return linear_variance(self._structure, dom, unit, t, a.n_dom, self._design.lonely_psu, t2)
 
+    def _squared_scores(self, a: _Agg, grad: FloatArray) -> FloatArray:
+        """Element designs: sum of squared row scores per (domain, stratum) row of ``a``.
+
+        A second pass computes sum (w (grad . v))^2 exactly; expanding it from the second
+        moments of the first pass loses digits when a domain's values are all alike.
+        """
+        if a.m is None:  # pragma: no cover - element designs only
+            raise ValueError("element designs only")
+        if a.call is None or a.dom.size == 0:
+            g = grad[a.dom]
+            return np.asarray(np.einsum("rk,rkl,rl->r", g, a.m, g), dtype=float)
+        from socialcover.survey.quantile import _literal
+
+        variables, by, where, na_rm = a.call
+        k = grad.shape[1]
+
+        def lin(row: FloatArray) -> str:
+            c = np.where(np.isfinite(row), row, 0.0)
+            terms = [_literal(float(c[0]))] + [
+                f"{_literal(float(c[j]))} * _v{j}" for j in range(1, k)
+            ]
+            return " + ".join(terms)
+
+        if by:
+            cases = []
+            for d, vals in enumerate(a.domains.iter_rows()):
+                test = " AND ".join(
+                    f"_b{i} IS NOT DISTINCT FROM {_literal(v)}" for i, v in enumerate(vals)
+                )
+                cases.append(f"WHEN {test} THEN {lin(grad[d])}")
+            expr = "CASE " + " ".join(cases) + " ELSE 0 END"
+        else:
+            expr = lin(grad[0])
+        got, keys = aggregate(self, list(variables), list(by), where, na_rm, score_sql=expr)
+        if not keys:
+            return np.full(a.dom.size, float(got["_t2"][0] or 0.0))
+        rows = a.extra.select(keys).join(
+            got, on=keys, how="left", nulls_equal=True, maintain_order="left"
+        )
+        return np.asarray(rows["_t2"].fill_null(0.0).to_numpy(), dtype=float)
+
     def _score_rows(
         self, a: _Agg, grad: FloatArray, sign: FloatArray
     ) -> tuple[IntArray, IntArray, FloatArray, FloatArray | None]:
@@ -283,7 +324,7 @@ class Sample:
         t = np.einsum("rk,rk->r", g, a.s) * sign
         t2 = None
         if a.m is not None:
-            t2 = np.einsum("rk,rkl,rl->r", g, a.m, g)
+            t2 = self._squared_scores(a, grad)
         cal = self._calibration
         if cal is None or a.cell is None or a.s_old is None:
             return a.dom, a.unit, t, t2
