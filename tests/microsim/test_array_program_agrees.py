@@ -112,6 +112,21 @@ def test_parquet_runs_on_duckdb(tmp_path) -> None:  # type: ignore[no-untyped-de
         np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
 
 
+def test_duckdb_relation_runs_on_either_backend() -> None:
+    import duckdb
+
+    df = random_population(25, 4)
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    con = duckdb.connect()
+    rel = con.from_arrow(df.to_arrow())
+    on_duckdb = run_rules(rules, rel, 2025, keep=["person_id"])
+    on_arrays = run_rules(rules, rel, 2025, keep=["person_id"], backend="arrays")
+    assert (on_duckdb.backend, on_arrays.backend) == ("duckdb", "arrays")
+    assert on_duckdb.persons["person_id"].to_list() == df["person_id"].to_list()
+    for name in on_duckdb.households.columns:
+        np.testing.assert_allclose(on_duckdb.households[name], on_arrays.households[name])
+
+
 def test_missing_values_without_default_are_an_error() -> None:
     rules = load_rules(text="programmes: {p1: {eligibility: age >= 65, amount: 100}}")
     df = pl.DataFrame({"hh_id": [1, 2], "age": [70.0, None], "welfare": [1.0, 1.0]})

@@ -41,7 +41,7 @@ from socialcover.microsim.population import (
     missing_values_error,
 )
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.sql_compiler import _needed, evaluate_duckdb
+from socialcover.microsim.sql_compiler import _needed, compile_rules
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 
@@ -190,6 +190,19 @@ def _run_arrays(
     return RuleResult(pl.DataFrame(persons), pl.DataFrame(homes), "arrays")
 
 
+def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:
+    """``sql`` over ``rel`` (named ``table``) on the relation's own connection."""
+    result = rel.query(table, sql)
+    if result is None:  # a SELECT always returns rows; DuckDB's stubs allow None
+        raise MicrosimDataError(
+            "DuckDB returned no result for the compiled rules",
+            code="microsim.data-invalid",
+            hint="Check that the population is a table of rows (one per person).",
+        )
+    frame: pl.DataFrame = result.pl()
+    return frame
+
+
 def _run_duckdb(
     rules: RuleSet,
     data: Any,
@@ -211,19 +224,26 @@ def _run_duckdb(
             as_frame(data)  # raises the missing-file error
         rel = con.read_parquet(str(data))  # only the columns read are scanned
     else:
-        rel = con.from_arrow(_as_arrow(data) if isinstance(data, pa.Table) else as_frame(data))
-    table = "_sc_rules_people"
-    rel.create_view(table, replace=True)
+        rel = con.from_arrow(data if isinstance(data, pa.Table) else as_frame(data).to_arrow())
+    table = "_sc_rules_people"  # the queries run on the relation's own connection
     q = compile_split(
         rules, period, table=table, present=rel.columns, keep=keep, outputs=outputs, params=params
     )
     if q is not None:
-        persons = con.sql(q.persons).pl()  # projections only: DuckDB keeps the input order
-        households = con.sql(f"{q.households} ORDER BY 1").pl()
+        persons = _query(rel, table, q.persons)  # projections only: input order kept
+        households = _query(rel, table, f"{q.households} ORDER BY 1")
         return RuleResult(persons, households, "duckdb")
-    per = evaluate_duckdb(
-        rules, rel, period, keep=["hh_id", *keep], params=params, outputs=outputs, connection=con
+    numbered = rel.select("*, row_number() OVER () - 1 AS _row")
+    general = compile_rules(
+        rules,
+        period,
+        table=table,
+        present=numbered.columns,
+        keep=["hh_id", *keep, "_row"],
+        params=params,
+        outputs=outputs,
     )
+    per = _query(numbered, table, f"{general.sql} ORDER BY _row").drop("_row")
     entity = {s.name: s.entity for s in rules.steps}
     p_out = [o for o in outputs if entity[o] == "person"]
     h_out = [o for o in outputs if entity[o] == "household"]
@@ -286,5 +306,5 @@ def run_rules(
     if backend == "duckdb" or (backend == "auto" and _on_disk(data)):
         return _run_duckdb(rules, data, period, names, keep, params)
     if _on_disk(data):  # arrays forced on data from disk: read it into memory first
-        data = pl.read_parquet(data) if isinstance(data, (str, Path)) else data.arrow()
+        data = pl.read_parquet(data) if isinstance(data, (str, Path)) else data.to_arrow_table()
     return _run_arrays(rules, data, period, names, keep, params)
