@@ -37,6 +37,11 @@ def test_ruff_lint_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_ruff_format_is_kept() -> None:
+    result = _run(_tool("ruff"), "format", "--check", "src", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.slow
 def test_mypy_strict_on_src() -> None:
     result = _run(_tool("mypy"))

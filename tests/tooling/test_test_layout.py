@@ -11,8 +11,6 @@ TESTS = Path(__file__).resolve().parents[1]
 
 def test_test_module_basenames_are_unique_outside_packages() -> None:
     names = Counter(
-        p.name
-        for p in TESTS.rglob("test_*.py")
-        if not (p.parent / "__init__.py").exists()
+        p.name for p in TESTS.rglob("test_*.py") if not (p.parent / "__init__.py").exists()
     )
     assert [n for n, c in names.items() if c > 1] == []
