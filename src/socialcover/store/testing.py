@@ -46,7 +46,10 @@ def postgres_database() -> Iterator[str]:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # any connection failure means: no server to test against
         server.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER}: {exc.__class__.__name__}")
+        reason = f"PostgreSQL is not reachable at {PG_SERVER}: {exc.__class__.__name__}"
+        if os.environ.get("SOCIALCOVER_REQUIRE_POSTGRES"):  # CI: never skip silently
+            pytest.fail(reason + " (SOCIALCOVER_REQUIRE_POSTGRES is set)")
+        pytest.skip(reason)
     name = f"socialcover_test_{secrets.token_hex(6)}"
     with server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
