@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from socialcover.web.cache import Lru
 from socialcover.web.i18n import LANGUAGES, format_number, translations
 from socialcover.web.routes.labels import term
 
@@ -34,10 +36,48 @@ def _json_script(value: Any) -> Markup:
 env.filters["json_script"] = _json_script
 
 
+# Anonymous pages are cached with this slot where the reader's own CSRF token goes.
+_CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)
+_PAGES: Lru[str] = Lru(512)
+
+
 def render(
-    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    *,
+    cache_key: tuple[Any, ...] | None = None,
 ) -> HTMLResponse:
-    """Render ``template`` with the page context (language, user, CSRF token, helpers)."""
+    """Render ``template`` with the page context (language, user, CSRF token, helpers).
+
+    With ``cache_key`` (which must include :func:`socialcover.web.cache.public_version`), an
+    anonymous reader's page is kept and served again by :func:`cached_page`.
+    """
+    user = getattr(request.state, "user", None)
+    token = getattr(request.state, "csrf_token", "")
+    if cache_key is None or user is not None or status_code != 200:
+        return HTMLResponse(_render(request, template, context, token), status_code=status_code)
+    html = _render(request, template, context, _CSRF_SLOT)
+    _PAGES.put(_page_key(request, template, cache_key), html)
+    return HTMLResponse(html.replace(_CSRF_SLOT, token))
+
+
+def cached_page(request: Request, template: str, cache_key: tuple[Any, ...]) -> HTMLResponse | None:
+    """The anonymous page rendered before under ``cache_key``, with this reader's CSRF token."""
+    if getattr(request.state, "user", None) is not None:
+        return None
+    html = _PAGES.get(_page_key(request, template, cache_key))
+    if html is None:
+        return None
+    return HTMLResponse(html.replace(_CSRF_SLOT, getattr(request.state, "csrf_token", "")))
+
+
+def _page_key(request: Request, template: str, cache_key: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (template, getattr(request.state, "lang", "en"), request.url.path, cache_key)
+
+
+def _render(request: Request, template: str, context: dict[str, Any] | None, token: str) -> str:
     lang: str = getattr(request.state, "lang", "en")
     tr = translations(lang)
     ctx: dict[str, Any] = {
@@ -48,10 +88,9 @@ def render(
         "ngettext": tr.ngettext,
         "num": lambda v, d=1: format_number(v, lang, d),
         "user": getattr(request.state, "user", None),
-        "csrf_token": getattr(request.state, "csrf_token", ""),
+        "csrf_token": token,
         "path": request.url.path,
         "term": lambda code: term(code, tr.gettext),
     }
     ctx.update(context or {})
-    html = env.get_template(template).render(ctx)
-    return HTMLResponse(html, status_code=status_code)
+    return env.get_template(template).render(ctx)

@@ -7,8 +7,6 @@ because the knowledge layer escaped them (tested by tests/web/test_xss_escaped.p
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import asdict
 from typing import Any
 
@@ -17,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import text
 
 from socialcover.web.accounts import db
+from socialcover.web.cache import Lru
 
 PAGE_FACETS = ("kind", "branch", "assessment", "region", "country", "mechanism", "language")
 SEARCH_LIMIT = 200
@@ -74,30 +73,7 @@ def run_search(
     return out
 
 
-class _Lru:
-    """A small thread-safe LRU cache of anonymous search results."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
-        with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
-
-    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-
-
-_CACHE = _Lru(1024)
+_CACHE: Lru[dict[str, Any]] = Lru(1024)
 
 
 def _url(kind: str, record_id: int) -> str:

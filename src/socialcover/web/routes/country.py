@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import charts, knowledge_view
 from socialcover.web.access import Need
+from socialcover.web.cache import public_version
 from socialcover.web.facts import country_list, pack_key
 from socialcover.web.i18n import translations
-from socialcover.web.render import render
+from socialcover.web.render import cached_page, render
 from socialcover.web.routes.labels import N_, contingency_label, contingency_order
 
 router = APIRouter(include_in_schema=False)
@@ -67,11 +68,17 @@ async def country_index(
 @router.get("/countries/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
 async def country_page(request: Request, code: str) -> HTMLResponse:
     """One country: population pyramid, macro, poverty, coverage, related knowledge."""
+    key = None
+    if request.state.user is None:
+        key = (pack_key(), code, await run_in_threadpool(public_version, request))
+        page = cached_page(request, "country.html", key)
+        if page is not None:
+            return page
     ctx = dict(await run_in_threadpool(_cached_context, pack_key(), code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
         knowledge_view.related_to_country, request, request.state.user, ctx["country"].iso3
     )
-    return render(request, "country.html", ctx)
+    return render(request, "country.html", ctx, cache_key=key)
 
 
 @lru_cache(maxsize=1024)

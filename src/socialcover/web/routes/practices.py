@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.errors import InputError
 from socialcover.web.access import Need, Principal
 from socialcover.web.accounts import db
-from socialcover.web.render import render
+from socialcover.web.cache import public_version
+from socialcover.web.render import cached_page, render
 from socialcover.web.search_view import run_search
 
 router = APIRouter(include_in_schema=False)
@@ -78,10 +79,17 @@ async def practice_library(
 ) -> HTMLResponse:
     """Published practices (and one's own drafts), with full-text search and facets."""
     filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
+    template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
+    key = None
+    if user is None:
+        version = await run_in_threadpool(public_version, request)
+        key = (version, q, tuple(sorted(filters.items())))
+        page = cached_page(request, template, key)
+        if page is not None:
+            return page
     result = await run_in_threadpool(run_search, request, user, q, filters, "practice")
     ctx = {"q": q, "filters": filters, "result": result}
-    template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
-    return render(request, template, ctx)
+    return render(request, template, ctx, cache_key=key)
 
 
 @router.get("/practices/new", response_class=HTMLResponse)
