@@ -24,7 +24,8 @@ def test_bootstrap_is_reproducible_with_its_seed(api: dict[str, pl.DataFrame]) -
     d = ReplicateDesign.from_design(NHANES, "bootstrap", replicates=20, seed=3)
     a = Sample(api["nhanes"], d).total("HI_CHOL", na_rm=True).se[0]
     b = Sample(api["nhanes"], d).total("HI_CHOL", na_rm=True).se[0]
-    assert a == b
+    # Same draws; DuckDB's parallel sums may differ in the last bit between runs.
+    assert a == pytest.approx(b, rel=1e-12)
 
 
 def test_replicate_types_refuse_designs_they_do_not_fit(api: dict[str, pl.DataFrame]) -> None:
