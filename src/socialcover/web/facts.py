@@ -6,6 +6,7 @@ the pack's identity (the resolved ``pack/current`` folder): installing a pack in
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -16,9 +17,15 @@ from socialcover.web.exports import frame_rows
 
 
 def pack_key() -> str:
-    """Identity of the installed pack (changes when another pack is installed)."""
-    path = current_pack()
-    return str(path.resolve()) if path.exists() else ""
+    """Identity of the installed pack (changes when another pack is installed).
+
+    ``current`` is a symlink swapped atomically on install; reading the link is one system
+    call, where resolving the path cost a third of a cached page's time.
+    """
+    try:
+        return os.readlink(current_pack())
+    except OSError:  # nothing installed (or not a link): no pack
+        return ""
 
 
 def global_series() -> list[dict[str, Any]]:

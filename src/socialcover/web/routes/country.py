@@ -68,13 +68,13 @@ async def country_index(
 @router.get("/countries/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
 async def country_page(request: Request, code: str) -> HTMLResponse:
     """One country: population pyramid, macro, poverty, coverage, related knowledge."""
-    key = None
+    pack, key = pack_key(), None
     if request.state.user is None:
-        key = (pack_key(), code, await run_in_threadpool(public_version, request))
+        key = (pack, code, await run_in_threadpool(public_version, request))
         page = cached_page(request, "country.html", key)
         if page is not None:
             return page
-    ctx = dict(await run_in_threadpool(_cached_context, pack_key(), code, request.state.lang))
+    ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
         knowledge_view.related_to_country, request, request.state.user, ctx["country"].iso3
     )
