@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from socialcover.web.settings import Settings
@@ -39,6 +40,12 @@ def serve(
     prepare_database(settings)
     with ThreadPoolExecutor(max_workers=1) as pool:  # jobs of a previous run cannot resume
         JobRegistry(settings.resolved_upload_dir() / "surveys", pool).fail_interrupted()
+    # The app keeps large read-only caches (country data, search postings); moving what exists
+    # at start-up out of the collector's reach and collecting young objects less often removes
+    # most collector pauses from the latency tail.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     if workers == 1:
         uvicorn.run(
             create_app(settings), host=host, port=port, proxy_headers=True, log_level=log_level
