@@ -13,6 +13,7 @@ from socialcover.web.access import Need, Principal
 from socialcover.web.accounts import db
 from socialcover.web.cache import public_version
 from socialcover.web.render import cached_page, render
+from socialcover.web.routes.history import history_page, revert_record
 from socialcover.web.search_view import run_search
 
 router = APIRouter(include_in_schema=False)
@@ -287,16 +288,7 @@ async def practice_history(
     request: Request, pid: int, user: Principal = Depends(Need("record.history"))
 ) -> HTMLResponse:
     """Every version of a practice, who made it and what changed."""
-    from socialcover import knowledge, store
-
-    def _do() -> tuple[dict[str, Any], list[Any]]:
-        with db(request, user, write=False) as s:
-            p = knowledge.practice_as_dict(knowledge.get_practice(s, user, pid))
-            return p, store.history(s, "practices", pid)
-
-    p, versions = await run_in_threadpool(_do)
-    can_revert = store.can(user.role, "record.revert")
-    return render(request, "history.html", {"p": p, "versions": versions, "can_revert": can_revert})
+    return await history_page(request, user, "practices", pid)
 
 
 @router.post("/practices/{pid}/revert")
@@ -307,11 +299,4 @@ async def revert_practice(
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version, as a new audited version (editors)."""
-    from socialcover import store
-
-    def _do() -> None:
-        with db(request, user) as s:
-            store.revert(s, user, "practices", pid, version)
-
-    await run_in_threadpool(_do)
-    return RedirectResponse(f"/practices/{pid}/history", status_code=303)
+    return await revert_record(request, user, "practices", pid, version)

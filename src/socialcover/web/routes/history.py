@@ -1,0 +1,118 @@
+"""History and revert of every versioned record an editor works on: practices, publications
+and organisations (each write is audited; a revert is itself a new audited version)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.web.access import Need, Principal
+from socialcover.web.accounts import db
+from socialcover.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _practice(s: Any, user: Principal, rid: int) -> dict[str, Any]:
+    from socialcover import knowledge
+
+    p = knowledge.practice_as_dict(knowledge.get_practice(s, user, rid))
+    return {"title": p["title"], "version": p["version"], "url": f"/practices/{rid}"}
+
+
+def _publication(s: Any, user: Principal, rid: int) -> dict[str, Any]:
+    from socialcover import knowledge
+
+    p = knowledge.get_publication(s, user, rid)
+    return {"title": p.title, "version": p.version, "url": f"/publications/{rid}"}
+
+
+def _organisation(s: Any, user: Principal, rid: int) -> dict[str, Any]:
+    from socialcover import actors
+
+    org = actors.get_organisation(s, rid)
+    return {"title": org.name, "version": org.version, "url": f"/actors/{rid}"}
+
+
+# entity type in the audit log -> (what the page shows of the record, URL prefix)
+RECORDS: dict[str, tuple[Callable[[Any, Principal, int], dict[str, Any]], str]] = {
+    "practices": (_practice, "/practices"),
+    "publications": (_publication, "/publications"),
+    "organisations": (_organisation, "/actors"),
+}
+
+
+async def history_page(
+    request: Request, user: Principal, entity_type: str, rid: int
+) -> HTMLResponse:
+    """Every version of one record, who made it and what changed, with revert buttons."""
+    from socialcover import store
+
+    describe, prefix = RECORDS[entity_type]
+
+    def _do() -> tuple[dict[str, Any], list[Any]]:
+        with db(request, user, write=False) as s:
+            return describe(s, user, rid), store.history(s, entity_type, rid)
+
+    record, versions = await run_in_threadpool(_do)
+    record["revert_url"] = f"{prefix}/{rid}/revert"
+    can_revert = store.can(user.role, "record.revert")
+    return render(
+        request, "history.html", {"p": record, "versions": versions, "can_revert": can_revert}
+    )
+
+
+async def revert_record(
+    request: Request, user: Principal, entity_type: str, rid: int, version: int
+) -> Response:
+    """Restore an earlier version, as a new audited version, then show the history."""
+    from socialcover import store
+
+    def _do() -> None:
+        with db(request, user) as s:
+            store.revert(s, user, entity_type, rid, version)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"{RECORDS[entity_type][1]}/{rid}/history", status_code=303)
+
+
+@router.get("/publications/{pid}/history", response_class=HTMLResponse)
+async def publication_history(
+    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+) -> HTMLResponse:
+    """Every version of a publication's record."""
+    return await history_page(request, user, "publications", pid)
+
+
+@router.post("/publications/{pid}/revert")
+async def revert_publication(
+    request: Request,
+    pid: int,
+    version: int = Form(..., ge=1),
+    user: Principal = Depends(Need("record.revert")),
+) -> Response:
+    """Restore an earlier version of a publication's record (editors)."""
+    return await revert_record(request, user, "publications", pid, version)
+
+
+@router.get("/actors/{oid}/history", response_class=HTMLResponse)
+async def organisation_history(
+    request: Request, oid: int, user: Principal = Depends(Need("record.history"))
+) -> HTMLResponse:
+    """Every version of an organisation's record."""
+    return await history_page(request, user, "organisations", oid)
+
+
+@router.post("/actors/{oid}/revert")
+async def revert_organisation(
+    request: Request,
+    oid: int,
+    version: int = Form(..., ge=1),
+    user: Principal = Depends(Need("record.revert")),
+) -> Response:
+    """Restore an earlier version of an organisation's record (editors)."""
+    return await revert_record(request, user, "organisations", oid, version)
