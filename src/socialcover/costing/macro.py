@@ -133,52 +133,39 @@ def build_base(
             )
 
     # --- growth and inflation assumptions (after the WEO years) ---
-    if macro.real_growth_pct is not None:
-        g_assume = np.full(n_c, macro.real_growth_pct)
-        record("real_growth_pct", g_assume, "% per year", False, "scenario")
-    else:
-        g_assume = _mean_last(w["real_growth_pct"][:, tail])
-        fb = _mean_last(inputs.wdi("NY.GDP.MKTP.KD.ZG", iso3s, wdi_span))
+    def recent_mean(
+        assumption: str, override: float | None, wdi_code: str, what: str
+    ) -> np.ndarray:
+        """The scenario's value, else WEO's mean of its last 5 years, else WDI's."""
+        if override is not None:
+            values = np.full(n_c, override)
+            record(assumption, values, "% per year", False, "scenario")
+            return values
+        weo_mean = _mean_last(w[assumption][:, tail])
+        wdi_mean = _mean_last(inputs.wdi(wdi_code, iso3s, wdi_span))
         src = np.where(
-            np.isfinite(g_assume),
-            f"IMF WEO Oct 2025, mean real GDP growth {last_weo - 4}-{last_weo}",
-            "WDI NY.GDP.MKTP.KD.ZG, mean of last 5 years",
+            np.isfinite(weo_mean),
+            f"IMF WEO Oct 2025, mean {what} {last_weo - 4}-{last_weo}",
+            f"WDI {wdi_code}, mean of last 5 years",
         )
-        g_assume = np.where(np.isfinite(g_assume), g_assume, fb)
-        for iso, v, s in zip(iso3s, g_assume, src, strict=True):
-            prov.append(
-                {
-                    "iso3": iso,
-                    "assumption": "real_growth_pct",
-                    "value": float(v),
-                    "unit": "% per year",
-                    "is_default": True,
-                    "source": str(s),
-                }
-            )
-    if macro.inflation_pct is not None:
-        p_assume = np.full(n_c, macro.inflation_pct)
-        record("inflation_pct", p_assume, "% per year", False, "scenario")
-    else:
-        p_assume = _mean_last(w["inflation_pct"][:, tail])
-        fb = _mean_last(inputs.wdi("FP.CPI.TOTL.ZG", iso3s, wdi_span))
-        src = np.where(
-            np.isfinite(p_assume),
-            f"IMF WEO Oct 2025, mean CPI inflation {last_weo - 4}-{last_weo}",
-            "WDI FP.CPI.TOTL.ZG, mean of last 5 years",
+        values = np.where(np.isfinite(weo_mean), weo_mean, wdi_mean)
+        prov.extend(
+            {
+                "iso3": iso,
+                "assumption": assumption,
+                "value": float(v),
+                "unit": "% per year",
+                "is_default": True,
+                "source": str(s),
+            }
+            for iso, v, s in zip(iso3s, values, src, strict=True)
         )
-        p_assume = np.where(np.isfinite(p_assume), p_assume, fb)
-        for iso, v, s in zip(iso3s, p_assume, src, strict=True):
-            prov.append(
-                {
-                    "iso3": iso,
-                    "assumption": "inflation_pct",
-                    "value": float(v),
-                    "unit": "% per year",
-                    "is_default": True,
-                    "source": str(s),
-                }
-            )
+        return values
+
+    g_assume = recent_mean(
+        "real_growth_pct", macro.real_growth_pct, "NY.GDP.MKTP.KD.ZG", "real GDP growth"
+    )
+    p_assume = recent_mean("inflation_pct", macro.inflation_pct, "FP.CPI.TOTL.ZG", "CPI inflation")
     if macro.us_inflation_pct is not None:
         us_infl = float(macro.us_inflation_pct)
         record("us_inflation_pct", us_infl, "% per year", False, "scenario")
