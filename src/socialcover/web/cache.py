@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from socialcover.web.accounts import db
 
@@ -42,8 +43,13 @@ class Lru(Generic[V]):
                 self.data.popitem(last=False)
 
 
+def audit_head(session: Session) -> int | None:
+    """The newest audit row's id: it changes with every write to the platform's database."""
+    head: int | None = session.execute(text("SELECT max(id) FROM audit_log")).scalar()
+    return head
+
+
 def public_version(request: Request) -> tuple[Any, ...]:
     """The version of what anonymous readers can see: the database and its newest audit row."""
     with db(request, None, write=False) as s:
-        newest = s.execute(text("SELECT max(id) FROM audit_log")).scalar()
-    return (request.app.state.settings.database_url, newest)
+        return (request.app.state.settings.database_url, audit_head(s))

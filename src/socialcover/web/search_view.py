@@ -12,10 +12,9 @@ from typing import Any
 
 from fastapi import Request
 from markupsafe import Markup
-from sqlalchemy import text
 
 from socialcover.web.accounts import db
-from socialcover.web.cache import Lru
+from socialcover.web.cache import Lru, audit_head
 
 PAGE_FACETS = ("kind", "branch", "assessment", "region", "country", "mechanism", "language")
 SEARCH_LIMIT = 200
@@ -42,10 +41,9 @@ def run_search(
         if user is None:
             # Anonymous readers all see the same public records: their results are cached
             # under the newest audit row, which every write (and so every index change) adds.
-            version = s.execute(text("SELECT max(id) FROM audit_log")).scalar()
             key = (
                 request.app.state.settings.database_url,
-                version,
+                audit_head(s),
                 q,
                 tuple(sorted((k, str(v)) for k, v in clean.items())),
                 limit,

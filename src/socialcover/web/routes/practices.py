@@ -216,19 +216,26 @@ async def edit_practice(
     return RedirectResponse(f"/practices/{pid}", status_code=303)
 
 
+async def _workflow_step(
+    request: Request, user: Principal, pid: int, step: str, *args: Any
+) -> Response:
+    """Run one workflow step of ``socialcover.knowledge`` in a write session, then show it."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        with db(request, user) as s:
+            getattr(knowledge, step)(s, user, pid, *args)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/practices/{pid}", status_code=303)
+
+
 @router.post("/practices/{pid}/submit")
 async def submit_practice(
     request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
 ) -> Response:
     """Send one's draft to the reviewers."""
-    from socialcover import knowledge
-
-    def _do() -> None:
-        with db(request, user) as s:
-            knowledge.submit_practice(s, user, pid)
-
-    await run_in_threadpool(_do)
-    return RedirectResponse(f"/practices/{pid}", status_code=303)
+    return await _workflow_step(request, user, pid, "submit_practice")
 
 
 @router.post("/practices/{pid}/publish")
@@ -239,14 +246,7 @@ async def publish_practice(
     user: Principal = Depends(Need("practice.publish")),
 ) -> Response:
     """Publish a practice (reviewers)."""
-    from socialcover import knowledge
-
-    def _do() -> None:
-        with db(request, user) as s:
-            knowledge.publish_practice(s, user, pid, comment)
-
-    await run_in_threadpool(_do)
-    return RedirectResponse(f"/practices/{pid}", status_code=303)
+    return await _workflow_step(request, user, pid, "publish_practice", comment)
 
 
 @router.post("/practices/{pid}/return")
@@ -257,14 +257,7 @@ async def return_practice(
     user: Principal = Depends(Need("practice.publish")),
 ) -> Response:
     """Return a submitted practice to its author with a comment (reviewers)."""
-    from socialcover import knowledge
-
-    def _do() -> None:
-        with db(request, user) as s:
-            knowledge.return_practice(s, user, pid, comment)
-
-    await run_in_threadpool(_do)
-    return RedirectResponse(f"/practices/{pid}", status_code=303)
+    return await _workflow_step(request, user, pid, "return_practice", comment)
 
 
 @router.get("/review", response_class=HTMLResponse)
