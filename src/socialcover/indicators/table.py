@@ -34,12 +34,8 @@ from socialcover.indicators.estimation import (
     group_codes,
     ratios_from_bins,
 )
-from socialcover.indicators.registry import (
-    DISAGGREGATIONS,
-    Indicator,
-    get_indicator,
-    list_indicators,
-)
+from socialcover.indicators.definitions import DISAGGREGATIONS, Indicator
+from socialcover.indicators.registry import get_indicator, list_indicators
 from socialcover.indicators.variables import Prepared, prepare_variables
 from socialcover.survey.design import LonelyPsuRule
 from socialcover.survey.io.concepts import CONTRIBUTORY_BY_DEFAULT
