@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from socialcover.testing.population import MAX_AGE, AgeStructure
+from socialcover.testing.age_structure import MAX_AGE, AgeStructure
 
 __all__ = ["BENEFITS", "FORMALITY_BY_INCOME_GROUP", "SCHEMA", "SurveyPlan"]
 
