@@ -9,6 +9,8 @@ concrete path around it and the import lines that make it.
 
 from __future__ import annotations
 
+import itertools
+
 import grimp
 
 Graph = dict[str, set[str]]
@@ -86,7 +88,7 @@ def shortest_cycle(graph: Graph, component: list[str]) -> list[str]:
 def _describe(grimp_graph: grimp.ImportGraph, graph: Graph, component: list[str]) -> str:
     cycle = shortest_cycle(graph, component)
     lines = [f"{len(component)} modules: {', '.join(component)}", "  e.g. " + " -> ".join(cycle)]
-    for importer, imported in zip(cycle, cycle[1:], strict=False):
+    for importer, imported in itertools.pairwise(cycle):
         for detail in grimp_graph.get_import_details(importer=importer, imported=imported)[:1]:
             lines.append(f"    {importer}:{detail['line_number']}: {detail['line_contents']}")
     return "\n".join(lines)
