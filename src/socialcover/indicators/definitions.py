@@ -197,7 +197,8 @@ INDICATORS: tuple[Indicator, ...] = (
     _sdg(
         "employment_injury",
         "Employed persons protected in case of employment injury",
-        "Employed persons contributing to social insurance or receiving an employment-injury benefit",
+        "Employed persons contributing to social insurance or receiving an employment-injury "
+        "benefit",
         "Employed persons",
         ("labour_status", "contributes"),
         ("sex", "age_band", "urban", "quintile", "formality"),
