@@ -99,6 +99,7 @@ INDICATORS: dict[str, MacroIndicator] = {
         ),
     )
 }
+"""The macro series by name, with their unit and WEO and WDI codes."""
 
 _SCHEMA = {
     "iso3": pl.Utf8,

@@ -5,7 +5,9 @@
   source and breakdowns;
 - :func:`list_indicators`, :func:`get_indicator`: the registry built from that list;
 - :func:`compute_indicators`: the indicator table from persons in the standard concepts, with
-  Taylor-linearised standard errors from the survey engine;
+  Taylor-linearised standard errors from the survey engine; a value from fewer than
+  :data:`SMALL_CELL_N` observations or with a coefficient of variation above
+  :data:`SMALL_CELL_CV` is flagged fragile;
 - :func:`prepare_variables`: the analysis variables the indicators are ratios of.
 """
 

@@ -51,6 +51,7 @@ BENEFITS = (
     "social_assistance",
     "employment_injury",
 )
+"""The benefits a synthetic person may receive (``receives_*`` and ``amount_*`` columns)."""
 
 FORMALITY_BY_INCOME_GROUP = {
     "Low income": -1.2,
