@@ -30,33 +30,33 @@ KILLS = 6
 
 
 def _run_and_kill(url: str, run: int, seconds: float) -> list[str]:
-    proc = subprocess.Popen(
+    acked: list[str] = []
+    with subprocess.Popen(  # leaving the block closes the pipes
         [sys.executable, "-u", str(WRITER), url, str(run)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=os.environ.copy(),
-    )
-    acked: list[str] = []
+    ) as proc:
 
-    def read() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            if line.startswith("ACK "):
-                acked.append(line[4:].strip())
+        def read() -> None:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("ACK "):
+                    acked.append(line[4:].strip())
 
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    deadline = time.monotonic() + 30
-    while len(acked) < 3 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)  # wait until the writer is past its start-up and committing
-    time.sleep(seconds)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    reader.join(timeout=5)
-    if not acked:
-        err = proc.stderr.read() if proc.stderr else ""
-        pytest.fail(f"The writer never committed: {err[-2000:]}")
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 30
+        while len(acked) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)  # wait until the writer is past its start-up and committing
+        time.sleep(seconds)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        reader.join(timeout=5)
+        if not acked:
+            err = proc.stderr.read() if proc.stderr else ""
+            pytest.fail(f"The writer never committed: {err[-2000:]}")
     return list(acked)
 
 

@@ -174,7 +174,6 @@ def test_informality_follows_the_income_group(installed_pack: Path) -> None:
 def test_demoland_follows_the_installed_demo_pack(sc_home: Path) -> None:
     from socialcover import testing
 
-    assert testing.demo is not None
     testing.demo.install_demo()
     ages = load_age_structure("XDM", 2025)
     assert ages.source != "built-in demo structure"

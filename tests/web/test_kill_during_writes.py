@@ -31,22 +31,23 @@ WRITERS = 4
 
 def _start(url: str, home: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "socialcover"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database-url",
-            url,
-            "--no-seed",
-        ],
-        env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("ab") as out:  # the server writes through its own copy of the descriptor
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "socialcover"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+                "--no-seed",
+            ],
+            env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:

@@ -6,6 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 import socialcover.web
 
 WEB = Path(socialcover.web.__file__).parent
@@ -47,9 +49,6 @@ def test_templates_load_no_remote_script_or_style() -> None:
         assert not re.search(r'(src|href)="(https?:)?//', text), tpl.name
 
 
-def test_api_docs_use_the_vendored_swagger_ui(client: object) -> None:
-    from fastapi.testclient import TestClient
-
-    assert isinstance(client, TestClient)
+def test_api_docs_use_the_vendored_swagger_ui(client: TestClient) -> None:
     html = client.get("/api/v1/docs").text
     assert "/static/vendor/swagger-ui-bundle.js" in html and "cdn" not in html.lower()

@@ -65,6 +65,8 @@ def _parse(model: type[BaseModel], data: Any, what: str) -> Any:
 
 
 class OrganisationInput(BaseModel):
+    """An organisation as submitted, validated whole before anything is written."""
+
     model_config = pydantic.ConfigDict(extra="forbid", use_enum_values=True)
 
     name: str = Field(min_length=2, max_length=300)
@@ -88,6 +90,8 @@ class OrganisationInput(BaseModel):
 
 
 class ContactInput(BaseModel):
+    """A contact person of an organisation, validated whole before anything is written."""
+
     model_config = pydantic.ConfigDict(extra="forbid")
 
     name: str = Field(min_length=2, max_length=200)
@@ -98,6 +102,8 @@ class ContactInput(BaseModel):
 
 
 class PartnershipInput(BaseModel):
+    """A partnership between two distinct organisations, with its years in order."""
+
     model_config = pydantic.ConfigDict(extra="forbid")
 
     organisation_a_id: int
@@ -149,6 +155,7 @@ def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    """The organisation with this id; :class:`RecordNotFoundError` if there is none."""
     org = session.get(Organisation, organisation_id)
     if org is None:
         raise RecordNotFoundError(
@@ -279,6 +286,7 @@ def add_contact(
 
 
 def remove_contact(session: Session, actor: Any, contact_id: int) -> None:
+    """Delete a contact person (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
     contact = session.get(Contact, contact_id)
     if contact is None:
@@ -335,6 +343,7 @@ def partnerships_of(session: Session, organisation_id: int) -> list[Partnership]
 
 
 def remove_partnership(session: Session, actor: Any, partnership_id: int) -> None:
+    """Delete a partnership (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
     p = session.get(Partnership, partnership_id)
     if p is None:

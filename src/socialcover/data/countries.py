@@ -296,8 +296,10 @@ def country(code_or_name: str | int) -> Country:
 
     Examples
     --------
-    >>> country("ken").name  # doctest: +SKIP
-    'Kenya'
+    With the demo country installed (``socialcover data demo``):
+
+    >>> country("demoland").iso3
+    'XDM'
     """
     table = _country_table()
     index = _name_index(_pack_key())

@@ -30,7 +30,6 @@ UNSD = "UN SDG Global Database 2020 (ILO series)"
 ILO_GLOBAL = "ILO modelled global estimates, ILOSTAT SDG_0131 (WSPR 2024-26)"
 
 CONTINGENCIES: dict[str, tuple[str, str]] = {
-    # name: (ILOSTAT classif1 code, UNSD series)
     "at_least_one_benefit": ("SOC_CONTIG_TOTAL", "SI_COV_BENFTS"),
     "children": ("SOC_CONTIG_CHILD", "SI_COV_CHLD"),
     "mothers_with_newborns": ("SOC_CONTIG_MAT", "SI_COV_MATNL"),
@@ -41,6 +40,8 @@ CONTINGENCIES: dict[str, tuple[str, str]] = {
     "poor_social_assistance": ("SOC_CONTIG_POOR", "SI_COV_POOR"),
     "employment_injury": ("SOC_CONTIG_INJ", "SI_COV_WKINJRY"),
 }
+"""The SDG 1.3.1 coverage groups: name -> (ILOSTAT classif1 code, UN SDG series code)."""
+
 _SEX = {"SEX_T": "both", "SEX_F": "female", "SEX_M": "male"}
 _COLUMNS = ["iso3", "year", "contingency", "sex", "coverage_pct", "source"]
 

@@ -99,6 +99,7 @@ INDICATORS: dict[str, MacroIndicator] = {
         ),
     )
 }
+"""The macro series by name, with their unit and WEO and WDI codes."""
 
 _SCHEMA = {
     "iso3": pl.Utf8,
@@ -260,8 +261,10 @@ def macro(
 
     Examples
     --------
-    >>> macro("KEN", 2024, "gdp_per_capita_usd")["value"][0]  # doctest: +SKIP
-    2274.946
+    With the demo country installed (``socialcover data demo``):
+
+    >>> macro("XDM", 2024, "gdp_per_capita_usd")["value"][0]
+    2990.84
     """
     wanted = _indicator_list(indicators)
     iso3s = sorted({m for area in resolve_areas(country) for m in area.members})

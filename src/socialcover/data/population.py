@@ -274,8 +274,13 @@ def single_age_population(
 
     Examples
     --------
-    >>> df = single_age_population("KEN", 2030)  # doctest: +SKIP
-    >>> df.filter(pl.col("age") < 15)["population"].sum()  # doctest: +SKIP
+    With the demo country installed (``socialcover data demo``):
+
+    >>> df = single_age_population("XDM", 2030)
+    >>> df.shape
+    (202, 6)
+    >>> round(df.filter(pl.col("age") < 15)["population"].sum())
+    10179343
     """
     _check_variant(variant)
     yrs = _years(years)

@@ -23,7 +23,6 @@ __all__ = ["POVERTY_INDICATORS", "poverty"]
 PIP = "World Bank PIP via WDI (2026-07 mirror; 2021 PPPs)"
 GAPMINDER = "Gapminder systema_globalis copy of WDI (earlier vintage; 2021 PPPs)"
 
-# name -> (column in the pack, unit, source)
 POVERTY_INDICATORS: dict[str, tuple[str, str, str]] = {
     "pov_hc_300_pct": ("pov_hc_300_pct", "% of population below $3.00/day", f"{PIP} SI.POV.DDAY"),
     "pov_gap_300_pct": ("pov_gap_300_pct", "% (poverty gap at $3.00/day)", f"{PIP} SI.POV.GAPS"),
@@ -51,6 +50,7 @@ POVERTY_INDICATORS: dict[str, tuple[str, str, str]] = {
     "share_q1_pct": ("share_q1_pct", "% of income/consumption", f"{PIP} SI.DST.FRST.20"),
     "share_q5_pct": ("share_q5_pct", "% of income/consumption", f"{PIP} SI.DST.05TH.20"),
 }
+"""The poverty and inequality series by name: (column in the pack, unit, source)."""
 
 
 def poverty(

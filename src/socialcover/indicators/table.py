@@ -24,6 +24,7 @@ import polars as pl
 from scipy import stats
 
 from socialcover.errors import InputError, SocialcoverWarning
+from socialcover.indicators.definitions import DISAGGREGATIONS, Indicator
 from socialcover.indicators.estimation import (
     Binned,
     BoundDesign,
@@ -34,12 +35,7 @@ from socialcover.indicators.estimation import (
     group_codes,
     ratios_from_bins,
 )
-from socialcover.indicators.registry import (
-    DISAGGREGATIONS,
-    Indicator,
-    get_indicator,
-    list_indicators,
-)
+from socialcover.indicators.registry import get_indicator, list_indicators
 from socialcover.indicators.variables import Prepared, prepare_variables
 from socialcover.survey.design import LonelyPsuRule
 from socialcover.survey.io.concepts import CONTRIBUTORY_BY_DEFAULT
@@ -196,7 +192,8 @@ def compute_indicators(
     Examples
     --------
     >>> from socialcover.testing import synthetic_survey
-    >>> t = compute_indicators(synthetic_survey(5_000, seed=1), codes=["coverage.older_persons"])
+    >>> survey = synthetic_survey(5_000, seed=1)
+    >>> t = compute_indicators(survey, codes=["coverage.older_persons"], disaggregations=["sex"])
     >>> 0 < t.value("coverage.older_persons") < 100
     True
     """

@@ -91,6 +91,7 @@ _EDITABLE = tuple(PublicationInput.model_fields)
 
 
 def publication_as_dict(p: Publication) -> dict[str, Any]:
+    """A publication as plain JSON-ready data (for the API and exports)."""
     out: dict[str, Any] = {k: getattr(p, k) for k in ("id", *_EDITABLE)}
     out.update(
         status=p.status,

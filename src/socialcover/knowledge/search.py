@@ -58,6 +58,8 @@ _MAX_FACET_VALUES = 30
 
 @dataclass(frozen=True)
 class FacetCount:
+    """How many results share one value of a facet."""
+
     value: str
     count: int
 
@@ -85,6 +87,8 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """One page of results, with the total, the facet counts and the time taken."""
+
     query: str
     total: int
     hits: list[SearchHit]

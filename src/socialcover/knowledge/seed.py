@@ -39,6 +39,7 @@ STARTER_NOTE = (
     "Starter content shipped with socialcover: a reviewer should verify it against the cited "
     "sources (figures, dates, names) before relying on it."
 )
+"""The review comment every starter record carries."""
 
 
 @dataclass

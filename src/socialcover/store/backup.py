@@ -46,6 +46,8 @@ _DERIVED = {"search_documents", "search_state"}  # rebuilt on restore
 
 @dataclass(frozen=True)
 class BackupReport:
+    """What a backup wrote: the file, rows per table, its checksum and the schema revision."""
+
     path: Path
     counts: dict[str, int]
     checksum: str

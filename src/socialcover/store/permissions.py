@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 ACTIONS: tuple[str, ...] = tuple(sorted(PERMISSIONS))
+"""Every action of the table, sorted."""
 
 
 def can(role: Role | str | None, action: str) -> bool:

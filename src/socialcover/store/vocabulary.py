@@ -92,6 +92,8 @@ class PracticeStatus(StrEnum):
 
 
 class PublicationKind(StrEnum):
+    """The kinds of publication in the library."""
+
     GUIDE = "guide"
     STUDY = "study"
     WORKING_PAPER = "working_paper"
@@ -102,5 +104,7 @@ class PublicationKind(StrEnum):
 
 
 class PublicationStatus(StrEnum):
+    """Where a publication is in review: a draft, or published."""
+
     DRAFT = "draft"
     PUBLISHED = "published"

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from socialcover.testing.population import MAX_AGE, AgeStructure
+from socialcover.testing.age_structure import MAX_AGE, AgeStructure
 
 __all__ = ["BENEFITS", "FORMALITY_BY_INCOME_GROUP", "SCHEMA", "SurveyPlan"]
 
@@ -51,6 +51,7 @@ BENEFITS = (
     "social_assistance",
     "employment_injury",
 )
+"""The benefits a synthetic person may receive (``receives_*`` and ``amount_*`` columns)."""
 
 FORMALITY_BY_INCOME_GROUP = {
     "Low income": -1.2,

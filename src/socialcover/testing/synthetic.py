@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from socialcover.errors import InputError, SocialcoverError
+from socialcover.testing.age_structure import load_age_structure
 from socialcover.testing.generator import FORMALITY_BY_INCOME_GROUP, SCHEMA, SurveyPlan
-from socialcover.testing.population import load_age_structure
 
 __all__ = ["formality_of", "synthetic_survey"]
 

@@ -18,6 +18,8 @@ __all__ = ["AuditEntry"]
 
 
 class AuditEntry(Base):
+    """One audited write: who changed which record, when, and its state before and after."""
+
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "version"),)
 
