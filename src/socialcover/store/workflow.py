@@ -8,13 +8,15 @@ then does, the same way for every type, what each service used to write for itse
   and to roles with the ``read_drafts`` permission;
 - who edits it: its owner while it is a draft (or returned), roles with ``edit_any`` always;
 - the optimistic version check (``expected_version``), refused as ``store.stale``;
-- the steps (``draft -> submitted -> published``, ``returned``, ``withdraw``): the role or
-  ownership each needs, the states it starts from, the reviewer and comment it records;
+- the steps (submit, publish, return, withdraw between draft, submitted, returned and
+  published): the role or ownership each needs, the states it starts from, the reviewer and
+  comment it records;
 - the audit row of each write, named ``<actions>.<step>`` (``practice.publish``).
 
 A model without a ``status`` column (an organisation) is always public and has no steps; one
-without ``created_by_id`` has no owner. Give a new model the :class:`~socialcover.store.models.
-Reviewed` columns and it has both (docs/records.md shows a whole new record type).
+without ``created_by_id`` has no owner. A new model takes both, and the reviewer's columns,
+from the ``Reviewed`` mixin of :mod:`socialcover.store.models` (docs/records.md shows a whole
+new record type).
 
 Examples
 --------
