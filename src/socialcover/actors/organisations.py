@@ -29,8 +29,8 @@ from socialcover.store import (
     Workflow,
     can,
     flush_audited,
-    parse,
     require,
+    validate_input,
 )
 
 __all__ = [
@@ -242,7 +242,7 @@ def add_contact(
     """Add a contact person to an organisation (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
     org = get_organisation(session, organisation_id)
-    clean = parse(ContactInput, data, "contact")
+    clean = validate_input(ContactInput, data, "contact")
     contact = Contact(organisation_id=org.id, **clean.model_dump())
     session.add(contact)
     flush_audited(session, "actor.contact.add")
@@ -263,7 +263,7 @@ def add_partnership(
 ) -> Partnership:
     """Record a partnership between two registered organisations (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
-    clean = parse(PartnershipInput, data, "partnership")
+    clean = validate_input(PartnershipInput, data, "partnership")
     get_organisation(session, clean.organisation_a_id)
     get_organisation(session, clean.organisation_b_id)
     a, b = clean.organisation_a_id, clean.organisation_b_id

@@ -29,7 +29,7 @@ from socialcover.store import (
     PublicationOrganisation,
     ValidationError,
     flush_audited,
-    parse,
+    validate_input,
 )
 from socialcover.store.models import utcnow
 
@@ -68,12 +68,14 @@ def _validated() -> tuple[list[tuple[str, PracticeInput]], list[tuple[str, Publi
     for item in load_starter("practices"):
         data = dict(item)
         key = data.pop("key")
-        practices.append((key, parse(PracticeInput, data, f"starter practice {key!r}")))
+        practices.append((key, validate_input(PracticeInput, data, f"starter practice {key!r}")))
     publications = []
     for item in load_starter("publications"):
         data = dict(item)
         key = data.pop("key")
-        publications.append((key, parse(PublicationInput, data, f"starter publication {key!r}")))
+        publications.append(
+            (key, validate_input(PublicationInput, data, f"starter publication {key!r}"))
+        )
     return practices, publications
 
 
@@ -81,7 +83,10 @@ def seed_starter_content(session: Session) -> SeedReport:
     """Create the missing starter organisations, practices, publications and links."""
     practices, publications = _validated()
     actors = load_starter("actors")
-    orgs = [parse(OrganisationInput, o, "starter organisation") for o in actors["organisations"]]
+    orgs = [
+        validate_input(OrganisationInput, o, "starter organisation")
+        for o in actors["organisations"]
+    ]
     report = SeedReport()
     now = utcnow()
     for org_in in orgs:

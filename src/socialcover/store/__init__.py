@@ -90,7 +90,7 @@ from socialcover.store.vocabulary import (
     PublicationStatus,
     Role,
 )
-from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, parse
+from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, validate_input
 
 __all__ = [
     "ACTIONS",
@@ -153,7 +153,6 @@ __all__ = [
     "login",
     "model_for",
     "open_database",
-    "parse",
     "rebuild_documents",
     "recent_activity",
     "require",
@@ -169,5 +168,6 @@ __all__ = [
     "set_actor",
     "set_role",
     "upgrade",
+    "validate_input",
     "verify_password",
 ]

@@ -54,7 +54,7 @@ from socialcover.store.models import Audited, Reviewed, utcnow
 from socialcover.store.permissions import can, require
 from socialcover.store.vocabulary import PracticeStatus
 
-__all__ = ["REVIEW_STEPS", "Step", "Workflow", "parse"]
+__all__ = ["REVIEW_STEPS", "Step", "Workflow", "validate_input"]
 
 R = TypeVar("R", bound=Audited)
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -105,7 +105,7 @@ REVIEW_STEPS: Mapping[str, Step] = {
 with a comment, or withdraws a published one (back to the author as returned)."""
 
 
-def parse(schema: type[M], data: M | Mapping[str, Any], what: str) -> M:
+def validate_input(schema: type[M], data: M | Mapping[str, Any], what: str) -> M:
     """Validate ``data`` completely as ``schema`` before anything is written.
 
     Raises
@@ -274,7 +274,7 @@ class Workflow(Generic[R]):
         Needs ``draft``; audited as ``<actions>.create``.
         """
         require(_role(actor), self.draft)
-        values = parse(self.schema, data, self.noun).model_dump()
+        values = validate_input(self.schema, data, self.noun).model_dump()
         self.prepare(session, values, None)
         if hasattr(self.model, "status"):
             values["status"] = DRAFT
@@ -288,7 +288,7 @@ class Workflow(Generic[R]):
     def editable(
         self, session: Session, actor: Any, record_id: int, expected_version: int | None = None
     ) -> R:
-        """The record, once ``actor`` is known to may change it at ``expected_version``.
+        """The record, checked first that ``actor`` may change it at ``expected_version``.
 
         Raises
         ------
@@ -331,7 +331,7 @@ class Workflow(Generic[R]):
                 hint=f"Editable fields: {', '.join(self.fields)}.",
             )
         merged = {k: getattr(record, k) for k in self.fields} | dict(changes)
-        values = parse(self.schema, merged, self.noun).model_dump()
+        values = validate_input(self.schema, merged, self.noun).model_dump()
         self.prepare(session, values, record)
         for key, value in values.items():
             if getattr(record, key) != value:
