@@ -59,6 +59,7 @@ __all__ = ["REVIEW_STEPS", "Step", "Workflow", "validate_input"]
 R = TypeVar("R", bound=Audited)
 M = TypeVar("M", bound=pydantic.BaseModel)
 
+# the states of REVIEW_STEPS, named by the first reviewed record's vocabulary
 DRAFT = PracticeStatus.DRAFT.value
 SUBMITTED = PracticeStatus.SUBMITTED.value
 RETURNED = PracticeStatus.RETURNED.value
@@ -107,6 +108,20 @@ with a comment, or withdraws a published one (back to the author as returned).""
 
 def validate_input(schema: type[M], data: M | Mapping[str, Any], what: str) -> M:
     """Validate ``data`` completely as ``schema`` before anything is written.
+
+    Parameters
+    ----------
+    schema
+        The pydantic model of the record's fields.
+    data
+        The input: a mapping, or an instance of ``schema`` (returned as it is).
+    what
+        The record's name in the message ("The practice is not valid: ...").
+
+    Returns
+    -------
+    pydantic.BaseModel
+        The validated ``schema`` instance.
 
     Raises
     ------
