@@ -349,9 +349,9 @@ def run(url: str, n: int, repeat: int, build: bool = True) -> None:
     from socialcover.knowledge.postings import _caches
     from socialcover.knowledge.search import _fts5_query, _tsquery
     from socialcover.knowledge.snippets import query_terms
-    from socialcover.store import SystemActor, get_engine, session_scope
+    from socialcover.store import SystemActor, open_database, session_scope
 
-    engine = get_engine(url)
+    engine = open_database(url)
     t0 = time.perf_counter()
     if build:
         with session_scope(SystemActor("benchmark"), engine=engine) as s:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from socialcover.store import Organisation, SystemActor, session_scope
-from socialcover.store.engine import get_engine
+from socialcover.store import Organisation, SystemActor, open_database, session_scope
 
 
 def main() -> None:
     url, run = sys.argv[1], sys.argv[2]
-    engine = get_engine(url)
+    engine = open_database(url)
     actor = SystemActor("crash-writer")
     i = 0
     while True:

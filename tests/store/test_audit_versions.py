@@ -14,6 +14,7 @@ from socialcover.store import (
     User,
     ValidationError,
     create_user,
+    flush_audited,
     history,
     recent_activity,
     revert,
@@ -113,3 +114,22 @@ def test_secrets_never_reach_the_audit_log(db_url: str) -> None:
         for row in s.scalars(select(AuditEntry)):
             assert "hash" not in str(row.before) + str(row.after)
         assert s.scalars(select(User)).one().version == 2
+
+
+def test_flush_audited_names_the_writes_it_flushes_and_only_those(db_url: str) -> None:
+    oid = _org()
+    with session_scope(ADMIN) as s:
+        org = s.get(Organisation, oid)
+        assert org is not None
+        org.description = "flushed before the call"
+        s.flush()
+        org.website = "https://example.org"
+        flush_audited(s, "actor.update", "a reason")
+        assert "audit_action" not in s.info
+    with session_scope(write=False) as s:
+        rows = history(s, "organisations", oid)
+    assert [(r.action, r.comment) for r in rows] == [
+        ("create", ""),
+        ("update", ""),
+        ("actor.update", "a reason"),
+    ]

@@ -23,6 +23,7 @@ from socialcover.store import (
     dispose_engines,
     get_engine,
     login,
+    open_database,
     restore,
     session_scope,
 )
@@ -59,7 +60,7 @@ def test_round_trip_restores_every_row_and_the_search_index(
 
 def test_restore_from_sqlite_into_this_database(db_url: str, tmp_path: Path) -> None:
     source = f"sqlite:///{tmp_path / 'source.db'}"
-    with session_scope(SEED, url=source) as s:
+    with session_scope(SEED, engine=open_database(source)) as s:
         seed_starter_content(s)
     report = backup(tmp_path / "b.json", source)
     restored = restore(report.path, db_url)
@@ -89,7 +90,7 @@ def test_tampered_truncated_and_foreign_files_are_refused(db_url: str, tmp_path:
     (tmp_path / "other.json").write_text('{"hello": "world"}')
     with pytest.raises(BackupError, match="not a socialcover backup"):
         restore(tmp_path / "other.json", target)
-    with session_scope(url=target, write=False) as s:
+    with session_scope(engine=open_database(target), write=False) as s:
         assert s.scalar(select(func.count()).select_from(Practice)) == 0
 
 

@@ -1,6 +1,7 @@
 """The actor registry: organisations, contact people and partnerships."""
 
 from socialcover.actors.organisations import (
+    ORGANISATIONS,
     ContactInput,
     OrganisationInput,
     PartnershipInput,
@@ -19,6 +20,7 @@ from socialcover.actors.organisations import (
 )
 
 __all__ = [
+    "ORGANISATIONS",
     "ContactInput",
     "OrganisationInput",
     "PartnershipInput",

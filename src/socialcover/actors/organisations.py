@@ -4,6 +4,9 @@ Actor types are the campaign's partners (governments, employers' and workers' or
 agencies, international financial institutions, the ISSA, development agencies, social
 security institutions, universities, civil society). Contact details are personal data: only
 signed-in people with ``actor.edit`` see them (:func:`organisation_as_dict`).
+
+Organisations are edited through the store's record workflow (:data:`ORGANISATIONS`): always
+public, changed by anyone with ``actor.edit``, version-checked and audited as ``actor.*``.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from socialcover.store import (
     Organisation,
     Partnership,
     RecordNotFoundError,
-    ValidationError,
-    audit_action,
+    Workflow,
     can,
+    flush_audited,
     require,
+    validate_input,
 )
 
 __all__ = [
+    "ORGANISATIONS",
     "ContactInput",
     "OrganisationInput",
     "PartnershipInput",
@@ -46,22 +51,6 @@ __all__ = [
     "remove_partnership",
     "update_organisation",
 ]
-
-
-def _parse(model: type[BaseModel], data: Any, what: str) -> Any:
-    if isinstance(data, model):
-        return data
-    try:
-        return model.model_validate(dict(data))
-    except pydantic.ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ValidationError(
-            f"The {what} is not valid: {problems}.",
-            hint="Correct the fields named above; nothing was saved.",
-            fields=[".".join(str(p) for p in e["loc"]) for e in exc.errors()],
-        ) from None
 
 
 class OrganisationInput(BaseModel):
@@ -155,13 +144,8 @@ def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]
 
 
 def get_organisation(session: Session, organisation_id: int) -> Organisation:
-    """The organisation with this id; :class:`RecordNotFoundError` if there is none."""
-    org = session.get(Organisation, organisation_id)
-    if org is None:
-        raise RecordNotFoundError(
-            f"No organisation {organisation_id}.", hint="List organisations to see their ids."
-        )
-    return org
+    """An organisation by id (every organisation is public)."""
+    return ORGANISATIONS.get(session, None, organisation_id)
 
 
 def find_organisation(session: Session, name_or_acronym: str) -> Organisation | None:
@@ -200,11 +184,12 @@ def list_organisations(
     return list(session.scalars(q.limit(limit).offset(offset)).all())
 
 
-def _unique_name(session: Session, name: str, own_id: int | None = None) -> None:
+def _unique_name(session: Session, values: dict[str, Any], own: Organisation | None) -> None:
+    name = values["name"]
     other = session.scalars(
         select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
     ).first()
-    if other is not None and other.id != own_id:
+    if other is not None and (own is None or other.id != own.id):
         raise ConflictError(
             f"An organisation named {name!r} already exists (id {other.id}).",
             code="actors.duplicate",
@@ -212,18 +197,25 @@ def _unique_name(session: Session, name: str, own_id: int | None = None) -> None
         )
 
 
+ORGANISATIONS = Workflow(
+    Organisation,
+    "organisation",
+    OrganisationInput,
+    read="actor.read",
+    draft="actor.edit",
+    edit_any="actor.edit",
+    delete="actor.delete",
+    actions="actor",
+    prepare=_unique_name,
+)
+"""The organisation's workflow: no drafts or review; any ``actor.edit`` role edits."""
+
+
 def create_organisation(
     session: Session, actor: Any, data: OrganisationInput | Mapping[str, Any]
 ) -> Organisation:
     """Register an organisation (needs ``actor.edit``)."""
-    require(_role(actor), "actor.edit")
-    clean: OrganisationInput = _parse(OrganisationInput, data, "organisation")
-    _unique_name(session, clean.name)
-    org = Organisation(**clean.model_dump())
-    session.add(org)
-    with audit_action(session, "actor.create"):
-        pass
-    return org
+    return ORGANISATIONS.create(session, actor, data)
 
 
 def update_organisation(
@@ -235,30 +227,9 @@ def update_organisation(
     expected_version: int | None = None,
 ) -> Organisation:
     """Change an organisation's fields (needs ``actor.edit``), validated as a whole."""
-    require(_role(actor), "actor.edit")
-    org = get_organisation(session, organisation_id)
-    if expected_version is not None and org.version != expected_version:
-        raise ConflictError(
-            f"Organisation {org.id} is at version {org.version}, you edited {expected_version}.",
-            code="store.stale",
-            hint="Reload it, redo your change and save again.",
-        )
-    fields = tuple(OrganisationInput.model_fields)
-    unknown = sorted(set(changes) - set(fields))
-    if unknown:
-        raise ValidationError(
-            f"Unknown organisation fields: {', '.join(unknown)}.",
-            hint=f"Editable fields: {', '.join(fields)}.",
-        )
-    merged = {k: getattr(org, k) for k in fields} | dict(changes)
-    clean: OrganisationInput = _parse(OrganisationInput, merged, "organisation")
-    _unique_name(session, clean.name, org.id)
-    for key, value in clean.model_dump().items():
-        if getattr(org, key) != value:
-            setattr(org, key, value)
-    with audit_action(session, "actor.update"):
-        pass
-    return org
+    return ORGANISATIONS.update(
+        session, actor, organisation_id, changes, expected_version=expected_version
+    )
 
 
 def delete_organisation(session: Session, actor: Any, organisation_id: int) -> None:
@@ -277,11 +248,10 @@ def add_contact(
     """Add a contact person to an organisation (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
     org = get_organisation(session, organisation_id)
-    clean: ContactInput = _parse(ContactInput, data, "contact")
+    clean = validate_input(ContactInput, data, "contact")
     contact = Contact(organisation_id=org.id, **clean.model_dump())
     session.add(contact)
-    with audit_action(session, "actor.contact.add"):
-        pass
+    flush_audited(session, "actor.contact.add")
     return contact
 
 
@@ -300,7 +270,7 @@ def add_partnership(
 ) -> Partnership:
     """Record a partnership between two registered organisations (needs ``actor.edit``)."""
     require(_role(actor), "actor.edit")
-    clean: PartnershipInput = _parse(PartnershipInput, data, "partnership")
+    clean = validate_input(PartnershipInput, data, "partnership")
     get_organisation(session, clean.organisation_a_id)
     get_organisation(session, clean.organisation_b_id)
     a, b = clean.organisation_a_id, clean.organisation_b_id
@@ -321,8 +291,7 @@ def add_partnership(
         )
     p = Partnership(**clean.model_dump())
     session.add(p)
-    with audit_action(session, "actor.partnership.add"):
-        pass
+    flush_audited(session, "actor.partnership.add")
     return p
 
 

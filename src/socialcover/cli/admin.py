@@ -54,11 +54,11 @@ def create_user_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Create an account; the password is prompted (or read with --password-stdin)."""
-    from socialcover.store import create_user, session_scope
+    from socialcover.store import create_user, open_database, session_scope
 
     password = _password(password_stdin)
     actor = _operator()
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         user = create_user(
             s,
             actor,
@@ -79,10 +79,10 @@ def reset_password_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Print a one-time reset token (valid 24 hours) to give to the person."""
-    from socialcover.store import create_reset_token, session_scope
+    from socialcover.store import create_reset_token, open_database, session_scope
 
     actor = _operator()
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         token = create_reset_token(s, actor, email)
     console.print(f"One-time reset token for {email} (valid 24 hours, shown once):")
     print(token)
@@ -99,10 +99,10 @@ def set_password_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Set a new password with a one-time reset token."""
-    from socialcover.store import reset_password, session_scope
+    from socialcover.store import open_database, reset_password, session_scope
 
     password = _password(password_stdin)
-    with session_scope("cli", url=url) as s:
+    with session_scope("cli", engine=open_database(url)) as s:
         user = reset_password(s, token, password)
         address = user.email
     console.print(f"Password changed for {address}; their other sessions were ended.")
@@ -115,10 +115,10 @@ def set_role_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Change a user's role."""
-    from socialcover.store import session_scope, set_role
+    from socialcover.store import open_database, session_scope, set_role
 
     actor = _operator()
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         set_role(s, actor, email, role)
     console.print(f"{email} is now {role}.")
 
@@ -128,10 +128,10 @@ def deactivate_cmd(
     email: str = typer.Argument(...), url: str = typer.Option(None, "--url", help=URL_HELP)
 ) -> None:
     """Deactivate an account and end its sessions (its records and history stay)."""
-    from socialcover.store import session_scope, set_active
+    from socialcover.store import open_database, session_scope, set_active
 
     actor = _operator()
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         set_active(s, actor, email, False)
     console.print(f"{email} is deactivated.")
 
@@ -141,10 +141,10 @@ def activate_cmd(
     email: str = typer.Argument(...), url: str = typer.Option(None, "--url", help=URL_HELP)
 ) -> None:
     """Re-activate an account."""
-    from socialcover.store import session_scope, set_active
+    from socialcover.store import open_database, session_scope, set_active
 
     actor = _operator()
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         set_active(s, actor, email, True)
     console.print(f"{email} is active.")
 
@@ -152,11 +152,11 @@ def activate_cmd(
 @app.command("list-users")
 def list_users_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
     """List accounts with their role and organisation."""
-    from socialcover.store import list_users, session_scope
+    from socialcover.store import list_users, open_database, session_scope
 
     actor = _operator()
     table = Table("id", "e-mail", "name", "role", "organisation", "active")
-    with session_scope(actor, url=url, write=False) as s:
+    with session_scope(actor, engine=open_database(url), write=False) as s:
         for u in list_users(s, actor):
             org = u.organisation.name if u.organisation else ""
             table.add_row(
@@ -172,9 +172,9 @@ def create_token_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Create an API token for a user; it is printed once and stored only as a hash."""
-    from socialcover.store import create_api_token, get_user, session_scope
+    from socialcover.store import create_api_token, get_user, open_database, session_scope
 
-    with session_scope("cli", url=url) as s:
+    with session_scope("cli", engine=open_database(url)) as s:
         user = get_user(s, email)
         _, token = create_api_token(s, user, name)
     console.print(

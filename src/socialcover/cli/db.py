@@ -44,7 +44,7 @@ def status_cmd(
     from socialcover.store import current_revision, database_url, get_engine, head_revision
     from socialcover.store.models import Base
 
-    engine = get_engine(url, migrate=False)
+    engine = get_engine(url)
     revision = current_revision(engine)
     counts: dict[str, int] = {}
     if revision:
@@ -111,9 +111,9 @@ def restore_cmd(
 def seed_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
     """Load the starter practices, organisations and publications (idempotent)."""
     from socialcover.knowledge import seed_starter_content
-    from socialcover.store import SystemActor, session_scope
+    from socialcover.store import SystemActor, open_database, session_scope
 
-    with session_scope(SystemActor("system:seed"), url=url) as s:
+    with session_scope(SystemActor("system:seed"), engine=open_database(url)) as s:
         report = seed_starter_content(s)
     table = Table("kind", "created", "already there")
     for kind in sorted(set(report.created) | set(report.kept)):
@@ -130,9 +130,9 @@ def history_cmd(
     output: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """List the versions of a record: who changed what, when."""
-    from socialcover.store import history, session_scope
+    from socialcover.store import history, open_database, session_scope
 
-    with session_scope(url=url, write=False) as s:
+    with session_scope(engine=open_database(url), write=False) as s:
         rows = history(s, record_type, record_id)
     if output == "json":
         print(json.dumps([r.__dict__ for r in rows], default=str, indent=2))
@@ -160,10 +160,10 @@ def revert_cmd(
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Restore an earlier version of a record, as a new audited version."""
-    from socialcover.store import SystemActor, revert, session_scope
+    from socialcover.store import SystemActor, open_database, revert, session_scope
 
     actor = SystemActor("cli")
-    with session_scope(actor, url=url) as s:
+    with session_scope(actor, engine=open_database(url)) as s:
         obj = revert(s, actor, record_type, record_id, version, comment=comment)
         new_version = obj.version
     console.print(f"{record_type} {record_id} is now version {new_version} (= version {version}).")
@@ -172,11 +172,11 @@ def revert_cmd(
 @app.command("rebuild-search")
 def rebuild_search_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
     """Rebuild the full-text search index from the records."""
-    from socialcover.store import SystemActor, rebuild_documents, session_scope
+    from socialcover.store import SystemActor, open_database, rebuild_documents, session_scope
 
     with (
         console.status("Rebuilding the search index..."),
-        session_scope(SystemActor("cli"), url=url) as s,
+        session_scope(SystemActor("cli"), engine=open_database(url)) as s,
     ):
         n = rebuild_documents(s)
     console.print(f"Indexed {n} records.")

@@ -7,6 +7,7 @@ from socialcover.knowledge.links import (
     unlink,
 )
 from socialcover.knowledge.practices import (
+    PRACTICES,
     PracticeInput,
     SourceRef,
     create_practice,
@@ -22,6 +23,7 @@ from socialcover.knowledge.practices import (
 )
 from socialcover.knowledge.publications import (
     MAX_PDF_BYTES,
+    PUBLICATIONS,
     PublicationInput,
     attach_pdf,
     create_publication,
@@ -39,6 +41,8 @@ from socialcover.knowledge.seed import STARTER_NOTE, SeedReport, seed_starter_co
 __all__ = [
     "FACETS",
     "MAX_PDF_BYTES",
+    "PRACTICES",
+    "PUBLICATIONS",
     "STARTER_NOTE",
     "FacetCount",
     "PracticeInput",

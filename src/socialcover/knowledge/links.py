@@ -15,7 +15,7 @@ from socialcover.store import (
     PracticeOrganisation,
     PublicationOrganisation,
     RecordNotFoundError,
-    audit_action,
+    flush_audited,
     require,
 )
 
@@ -83,8 +83,7 @@ def link_organisation(
             hint="Nothing to do.",
         )
     session.add(link)
-    with audit_action(session, f"{kind}.link"):
-        pass
+    flush_audited(session, f"{kind}.link")
     return link
 
 

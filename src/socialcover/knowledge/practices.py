@@ -3,7 +3,9 @@
 A contributor drafts a practice and submits it; a reviewer publishes it or returns it with a
 comment; only published practices are public. Every step is an audited write named after the
 step (``practice.submit``, ``practice.publish``, ``practice.return``), so the history shows who
-moved a practice through the workflow and when.
+moved a practice through the workflow and when. The rules are the store's one reviewed-record
+workflow (:data:`PRACTICES`, a :class:`socialcover.store.Workflow`); this module says what a
+practice holds.
 
 The fields follow the ILO's good-practice documentation for social protection extension
 (country, branch, mechanism, target groups, period, what was done, results with evidence,
@@ -12,32 +14,26 @@ evaluation, lessons, sources), with an explicit good/bad/mixed assessment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from socialcover.knowledge._validation import parse, region_of
+from socialcover.knowledge._region import region_of
 from socialcover.store import (
+    REVIEW_STEPS,
     Assessment,
-    ConflictError,
     EvidenceStrength,
     Guarantee,
-    PermissionDeniedError,
     Practice,
-    PracticeStatus,
-    RecordNotFoundError,
-    ValidationError,
-    audit_action,
-    can,
-    require,
+    Workflow,
 )
-from socialcover.store.models import utcnow
 
 __all__ = [
+    "PRACTICES",
     "PracticeInput",
     "SourceRef",
     "create_practice",
@@ -128,30 +124,30 @@ def practice_as_dict(p: Practice) -> dict[str, Any]:
     return out
 
 
-def _role(actor: Any) -> str | None:
-    return getattr(actor, "role", None)
+def _derive_region(session: Session, values: dict[str, Any], practice: Practice | None) -> None:
+    if practice is None and not values.get("region"):
+        values["region"] = region_of(values["country_iso3"])
 
 
-def _is_owner(actor: Any, p: Practice) -> bool:
-    uid = getattr(actor, "id", None)
-    return uid is not None and p.created_by_id == uid
-
-
-def _visible(actor: Any, p: Practice) -> bool:
-    if p.status == PracticeStatus.PUBLISHED:
-        return can(_role(actor), "practice.read_published")
-    return _is_owner(actor, p) or can(_role(actor), "practice.read_drafts")
+PRACTICES = Workflow(
+    Practice,
+    "practice",
+    PracticeInput,
+    read="practice.read_published",
+    draft="practice.draft",
+    edit_any="practice.edit_any",
+    review="practice.publish",
+    delete="practice.delete",
+    read_drafts="practice.read_drafts",
+    steps=REVIEW_STEPS,
+    prepare=_derive_region,
+)
+"""The practice's workflow: contributors draft and submit, reviewers publish or return."""
 
 
 def get_practice(session: Session, actor: Any, practice_id: int) -> Practice:
     """A practice the caller may see (published, own, or any for reviewers)."""
-    p = session.get(Practice, practice_id)
-    if p is None or not _visible(actor, p):
-        raise RecordNotFoundError(
-            f"No practice {practice_id}.",
-            hint="It may not exist, or be a draft you cannot see; search the published ones.",
-        )
-    return p
+    return PRACTICES.get(session, actor, practice_id)
 
 
 def list_practices(
@@ -168,12 +164,11 @@ def list_practices(
 ) -> list[Practice]:
     """Practices visible to the caller, newest first, optionally filtered."""
     q = select(Practice).order_by(Practice.updated_at.desc(), Practice.id.desc())
-    uid = getattr(actor, "id", None)
-    if not can(_role(actor), "practice.read_drafts"):
-        visible = Practice.status == PracticeStatus.PUBLISHED.value
-        q = q.where(or_(visible, Practice.created_by_id == uid) if uid else visible)
+    visible = PRACTICES.visible_clause(actor)
+    if visible is not None:
+        q = q.where(visible)
     if mine:
-        q = q.where(Practice.created_by_id == uid)
+        q = q.where(Practice.created_by_id == getattr(actor, "id", None))
     if status:
         q = q.where(Practice.status == status)
     if country_iso3:
@@ -189,30 +184,7 @@ def create_practice(
     session: Session, actor: Any, data: PracticeInput | Mapping[str, Any]
 ) -> Practice:
     """Draft a new practice (needs ``practice.draft``); it starts as a private draft."""
-    require(_role(actor), "practice.draft")
-    clean = parse(PracticeInput, data, "practice")
-    values = clean.model_dump()
-    values["sources"] = [s.model_dump() for s in clean.sources]
-    if not values.get("region"):
-        values["region"] = region_of(clean.country_iso3)
-    p = Practice(
-        **values,
-        status=PracticeStatus.DRAFT.value,
-        created_by_id=getattr(actor, "id", None),
-    )
-    session.add(p)
-    with audit_action(session, "practice.create"):
-        pass
-    return p
-
-
-def _check_version(p: Practice, expected_version: int | None) -> None:
-    if expected_version is not None and p.version != expected_version:
-        raise ConflictError(
-            f"Practice {p.id} is at version {p.version}, you edited version {expected_version}.",
-            code="store.stale",
-            hint="Someone changed it meanwhile: reload it, redo your change, and save again.",
-        )
+    return PRACTICES.create(session, actor, data)
 
 
 def update_practice(
@@ -228,132 +200,29 @@ def update_practice(
     Contributors edit their own drafts and returned practices; reviewers edit any practice.
     ``expected_version`` (the version the editor loaded) guards against lost updates.
     """
-    p = get_practice(session, actor, practice_id)
-    editable_own = _is_owner(actor, p) and p.status in {
-        PracticeStatus.DRAFT,
-        PracticeStatus.RETURNED,
-    }
-    if not (can(_role(actor), "practice.edit_any") or editable_own):
-        require(_role(actor), "practice.draft")
-        raise PermissionDeniedError(
-            f"Practice {practice_id} is {p.status}; you may edit only your own drafts.",
-            hint="Ask a reviewer to return it to you, or to make the change.",
-        )
-    unknown = sorted(set(changes) - set(_EDITABLE))
-    if unknown:
-        raise ValidationError(
-            f"Unknown or read-only practice fields: {', '.join(unknown)}.",
-            hint=f"Editable fields: {', '.join(_EDITABLE)}.",
-        )
-    _check_version(p, expected_version)
-    merged = {k: getattr(p, k) for k in _EDITABLE} | dict(changes)
-    clean = parse(PracticeInput, merged, "practice")
-    values = clean.model_dump()
-    values["sources"] = [s.model_dump() for s in clean.sources]
-    for key, value in values.items():
-        if getattr(p, key) != value:
-            setattr(p, key, value)
-    with audit_action(session, "practice.update"):
-        pass
-    return p
-
-
-def _transition(
-    session: Session,
-    p: Practice,
-    allowed_from: Sequence[PracticeStatus],
-    to: PracticeStatus,
-    action: str,
-    comment: str,
-) -> Practice:
-    if p.status not in {s.value for s in allowed_from}:
-        raise ConflictError(
-            f"Practice {p.id} is {p.status}; {action} needs it to be "
-            f"{' or '.join(s.value for s in allowed_from)}.",
-            code="knowledge.bad-transition",
-            hint="Reload the practice to see its current state.",
-        )
-    p.status = to.value
-    with audit_action(session, action, comment):
-        pass
-    return p
+    return PRACTICES.update(session, actor, practice_id, changes, expected_version=expected_version)
 
 
 def submit_practice(session: Session, actor: Any, practice_id: int) -> Practice:
     """Send one's draft (or returned practice) to the reviewers."""
-    require(_role(actor), "practice.draft")
-    p = get_practice(session, actor, practice_id)
-    if not (_is_owner(actor, p) or can(_role(actor), "practice.edit_any")):
-        raise PermissionDeniedError(
-            f"Practice {practice_id} is not yours to submit.", hint="Only its author submits it."
-        )
-    return _transition(
-        session,
-        p,
-        (PracticeStatus.DRAFT, PracticeStatus.RETURNED),
-        PracticeStatus.SUBMITTED,
-        "practice.submit",
-        "",
-    )
+    return PRACTICES.move(session, actor, practice_id, "submit")
 
 
 def publish_practice(session: Session, actor: Any, practice_id: int, comment: str = "") -> Practice:
     """Publish a practice (needs ``practice.publish``): it becomes public."""
-    require(_role(actor), "practice.publish")
-    p = get_practice(session, actor, practice_id)
-    p.reviewed_by_id = getattr(actor, "id", None)
-    p.published_at = utcnow()
-    p.review_comment = comment
-    return _transition(
-        session,
-        p,
-        (PracticeStatus.SUBMITTED, PracticeStatus.DRAFT, PracticeStatus.RETURNED),
-        PracticeStatus.PUBLISHED,
-        "practice.publish",
-        comment,
-    )
+    return PRACTICES.move(session, actor, practice_id, "publish", comment)
 
 
 def return_practice(session: Session, actor: Any, practice_id: int, comment: str) -> Practice:
     """Return a submitted practice to its author with a comment saying what to change."""
-    require(_role(actor), "practice.publish")
-    if not comment.strip():
-        raise ValidationError(
-            "Returning a practice needs a comment.",
-            code="knowledge.comment-required",
-            hint="Say what the author should change before it can be published.",
-        )
-    p = get_practice(session, actor, practice_id)
-    p.reviewed_by_id = getattr(actor, "id", None)
-    p.review_comment = comment.strip()
-    return _transition(
-        session,
-        p,
-        (PracticeStatus.SUBMITTED,),
-        PracticeStatus.RETURNED,
-        "practice.return",
-        comment.strip(),
-    )
+    return PRACTICES.move(session, actor, practice_id, "return", comment)
 
 
 def withdraw_practice(session: Session, actor: Any, practice_id: int, comment: str) -> Practice:
     """Take a published practice off the public site (back to the author as returned)."""
-    require(_role(actor), "practice.publish")
-    p = get_practice(session, actor, practice_id)
-    p.review_comment = comment.strip()
-    return _transition(
-        session,
-        p,
-        (PracticeStatus.PUBLISHED,),
-        PracticeStatus.RETURNED,
-        "practice.withdraw",
-        comment.strip(),
-    )
+    return PRACTICES.move(session, actor, practice_id, "withdraw", comment)
 
 
 def delete_practice(session: Session, actor: Any, practice_id: int) -> None:
     """Delete a practice for good (needs ``practice.delete``); its audit history stays."""
-    require(_role(actor), "practice.delete")
-    p = get_practice(session, actor, practice_id)
-    session.delete(p)
-    session.flush()
+    PRACTICES.remove(session, actor, practice_id)

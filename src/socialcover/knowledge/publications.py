@@ -5,6 +5,9 @@ Files are checked before they are kept: the first bytes must be the PDF signatur
 is written to a temporary name, synced and renamed into ``<home>/files/<aa>/<sha256>.pdf``, so a
 crash never leaves a half-written file under its final name, and the same file uploaded twice
 is stored once. Download counts are bumped with one atomic ``UPDATE`` (not a new version).
+
+Who sees, edits and publishes a publication is the store's reviewed-record workflow
+(:data:`PUBLICATIONS`): contributors upload drafts, reviewers publish them.
 """
 
 from __future__ import annotations
@@ -18,27 +21,26 @@ from typing import IO, Any, Literal
 
 import pydantic
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from socialcover.data._home import home
-from socialcover.knowledge._validation import parse, region_of
+from socialcover.knowledge._region import region_of
 from socialcover.store import (
-    ConflictError,
     Guarantee,
-    PermissionDeniedError,
     Publication,
     PublicationKind,
     PublicationStatus,
     RecordNotFoundError,
+    Step,
     ValidationError,
-    audit_action,
-    can,
-    require,
+    Workflow,
+    flush_audited,
 )
 
 __all__ = [
     "MAX_PDF_BYTES",
+    "PUBLICATIONS",
     "PublicationInput",
     "attach_pdf",
     "create_publication",
@@ -106,29 +108,36 @@ def publication_as_dict(p: Publication) -> dict[str, Any]:
     return out
 
 
-def _role(actor: Any) -> str | None:
-    return getattr(actor, "role", None)
+def _derive_region(
+    session: Session, values: dict[str, Any], publication: Publication | None
+) -> None:
+    if publication is None and values["country_iso3"] and not values["region"]:
+        values["region"] = region_of(values["country_iso3"])
 
 
-def _is_owner(actor: Any, p: Publication) -> bool:
-    uid = getattr(actor, "id", None)
-    return uid is not None and p.created_by_id == uid
+_DRAFT, _PUBLISHED = PublicationStatus.DRAFT.value, PublicationStatus.PUBLISHED.value
+
+PUBLICATIONS = Workflow(
+    Publication,
+    "publication",
+    PublicationInput,
+    read="publication.read_published",
+    draft="publication.upload",
+    edit_any="publication.publish",
+    review="publication.publish",
+    delete="publication.delete",
+    read_drafts="publication.read_drafts",
+    # one step, and publishing a published publication changes nothing
+    steps={"publish": Step(sources=(_DRAFT, _PUBLISHED), target=_PUBLISHED, by_reviewer=True)},
+    owner_edits=(_DRAFT,),
+    prepare=_derive_region,
+)
+"""The publication's workflow: contributors upload drafts, reviewers publish (and edit) them."""
 
 
 def get_publication(session: Session, actor: Any, publication_id: int) -> Publication:
     """A publication the caller may see (published, own, or any for reviewers)."""
-    p = session.get(Publication, publication_id)
-    visible = p is not None and (
-        p.status == PublicationStatus.PUBLISHED
-        or _is_owner(actor, p)
-        or can(_role(actor), "publication.read_drafts")
-    )
-    if p is None or not visible:
-        raise RecordNotFoundError(
-            f"No publication {publication_id}.",
-            hint="It may not exist or not be published yet; search the library.",
-        )
-    return p
+    return PUBLICATIONS.get(session, actor, publication_id)
 
 
 def list_publications(
@@ -142,10 +151,9 @@ def list_publications(
 ) -> list[Publication]:
     """Publications visible to the caller, newest first."""
     q = select(Publication).order_by(Publication.year.desc(), Publication.id.desc())
-    if not can(_role(actor), "publication.read_drafts"):
-        uid = getattr(actor, "id", None)
-        public = Publication.status == PublicationStatus.PUBLISHED.value
-        q = q.where(or_(public, Publication.created_by_id == uid) if uid else public)
+    visible = PUBLICATIONS.visible_clause(actor)
+    if visible is not None:
+        q = q.where(visible)
     if kind:
         q = q.where(Publication.kind == kind)
     if language:
@@ -157,31 +165,7 @@ def create_publication(
     session: Session, actor: Any, data: PublicationInput | Mapping[str, Any]
 ) -> Publication:
     """Record a publication's metadata as a draft (needs ``publication.upload``)."""
-    require(_role(actor), "publication.upload")
-    clean = parse(PublicationInput, data, "publication")
-    values = clean.model_dump()
-    if clean.country_iso3 and not clean.region:
-        values["region"] = region_of(clean.country_iso3)
-    p = Publication(
-        **values,
-        status=PublicationStatus.DRAFT.value,
-        created_by_id=getattr(actor, "id", None),
-    )
-    session.add(p)
-    with audit_action(session, "publication.create"):
-        pass
-    return p
-
-
-def _may_edit(actor: Any, p: Publication) -> None:
-    if can(_role(actor), "publication.publish"):
-        return
-    require(_role(actor), "publication.upload")
-    if not (_is_owner(actor, p) and p.status == PublicationStatus.DRAFT):
-        raise PermissionDeniedError(
-            f"Publication {p.id} is {p.status}; you may change only your own drafts.",
-            hint="Ask a reviewer to make the change.",
-        )
+    return PUBLICATIONS.create(session, actor, data)
 
 
 def update_publication(
@@ -193,38 +177,14 @@ def update_publication(
     expected_version: int | None = None,
 ) -> Publication:
     """Change a publication's metadata; the whole result is validated first."""
-    p = get_publication(session, actor, publication_id)
-    _may_edit(actor, p)
-    if expected_version is not None and p.version != expected_version:
-        raise ConflictError(
-            f"Publication {p.id} is at version {p.version}, you edited {expected_version}.",
-            code="store.stale",
-            hint="Reload it, redo your change and save again.",
-        )
-    unknown = sorted(set(changes) - set(_EDITABLE))
-    if unknown:
-        raise ValidationError(
-            f"Unknown publication fields: {', '.join(unknown)}.",
-            hint=f"Editable fields: {', '.join(_EDITABLE)}.",
-        )
-    merged = {k: getattr(p, k) for k in _EDITABLE} | dict(changes)
-    clean = parse(PublicationInput, merged, "publication")
-    for key, value in clean.model_dump().items():
-        if getattr(p, key) != value:
-            setattr(p, key, value)
-    with audit_action(session, "publication.update"):
-        pass
-    return p
+    return PUBLICATIONS.update(
+        session, actor, publication_id, changes, expected_version=expected_version
+    )
 
 
 def publish_publication(session: Session, actor: Any, publication_id: int) -> Publication:
     """Make a publication public (needs ``publication.publish``)."""
-    require(_role(actor), "publication.publish")
-    p = get_publication(session, actor, publication_id)
-    p.status = PublicationStatus.PUBLISHED.value
-    with audit_action(session, "publication.publish"):
-        pass
-    return p
+    return PUBLICATIONS.move(session, actor, publication_id, "publish")
 
 
 def delete_publication(session: Session, actor: Any, publication_id: int) -> None:
@@ -232,10 +192,7 @@ def delete_publication(session: Session, actor: Any, publication_id: int) -> Non
 
     The stored file is kept: other records may share it (files are stored by content hash).
     """
-    require(_role(actor), "publication.delete")
-    p = get_publication(session, actor, publication_id)
-    session.delete(p)
-    session.flush()
+    PUBLICATIONS.remove(session, actor, publication_id)
 
 
 def files_root() -> Path:
@@ -311,15 +268,13 @@ def attach_pdf(
     data: bytes | IO[bytes],
 ) -> Publication:
     """Check and store a PDF for a publication (PDF signature, size limit); audited."""
-    p = get_publication(session, actor, publication_id)
-    _may_edit(actor, p)
+    p = PUBLICATIONS.editable(session, actor, publication_id)
     clean_name = os.path.basename(filename.replace("\\", "/")).strip() or "document.pdf"
     sha, size = _store_pdf(data, clean_name)
     p.file_sha256 = sha
     p.file_size = size
     p.file_name = clean_name[:255]
-    with audit_action(session, "publication.upload"):
-        pass
+    flush_audited(session, "publication.upload")
     return p
 
 

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcover.actors import OrganisationInput, find_organisation
-from socialcover.knowledge._validation import parse
 from socialcover.knowledge.practices import PracticeInput
 from socialcover.knowledge.publications import PublicationInput
 from socialcover.store import (
@@ -29,7 +28,8 @@ from socialcover.store import (
     Publication,
     PublicationOrganisation,
     ValidationError,
-    audit_action,
+    flush_audited,
+    validate_input,
 )
 from socialcover.store.models import utcnow
 
@@ -69,12 +69,14 @@ def _validated() -> tuple[list[tuple[str, PracticeInput]], list[tuple[str, Publi
     for item in load_starter("practices"):
         data = dict(item)
         key = data.pop("key")
-        practices.append((key, parse(PracticeInput, data, f"starter practice {key!r}")))
+        practices.append((key, validate_input(PracticeInput, data, f"starter practice {key!r}")))
     publications = []
     for item in load_starter("publications"):
         data = dict(item)
         key = data.pop("key")
-        publications.append((key, parse(PublicationInput, data, f"starter publication {key!r}")))
+        publications.append(
+            (key, validate_input(PublicationInput, data, f"starter publication {key!r}"))
+        )
     return practices, publications
 
 
@@ -82,71 +84,79 @@ def seed_starter_content(session: Session) -> SeedReport:
     """Create the missing starter organisations, practices, publications and links."""
     practices, publications = _validated()
     actors = load_starter("actors")
-    orgs = [parse(OrganisationInput, o, "starter organisation") for o in actors["organisations"]]
+    orgs = [
+        validate_input(OrganisationInput, o, "starter organisation")
+        for o in actors["organisations"]
+    ]
     report = SeedReport()
     now = utcnow()
-    with audit_action(session, "seed", "starter content"):
-        for org_in in orgs:
-            found = find_organisation(session, org_in.name)
-            if found is None:
-                session.add(Organisation(**org_in.model_dump(), is_starter=True))
-            report.add("organisation", found is None)
-        session.flush()
-        for key, p_in in practices:
-            found_p = session.scalars(select(Practice).where(Practice.starter_key == key)).first()
-            if found_p is None:
-                values = p_in.model_dump()
-                values["sources"] = [s.model_dump() for s in p_in.sources]
-                session.add(
-                    Practice(
-                        **values,
-                        status="published",
-                        published_at=now,
-                        review_comment=STARTER_NOTE,
-                        is_starter=True,
-                        starter_key=key,
-                    )
-                )
-            report.add("practice", found_p is None)
-        for key, pub_in in publications:
-            found_pub = session.scalars(
-                select(Publication).where(Publication.starter_key == key)
-            ).first()
-            if found_pub is None:
-                session.add(
-                    Publication(
-                        **pub_in.model_dump(),
-                        status="published",
-                        is_starter=True,
-                        starter_key=key,
-                    )
-                )
-            report.add("publication", found_pub is None)
-        session.flush()
-        for rel in actors.get("partnerships", []):
-            a, b = _org(session, rel["a"]), _org(session, rel["b"])
-            exists = session.scalars(
-                select(Partnership).where(
-                    Partnership.organisation_a_id == a.id,
-                    Partnership.organisation_b_id == b.id,
-                    Partnership.kind == rel["kind"],
-                )
-            ).first()
-            if exists is None:
-                session.add(
-                    Partnership(
-                        organisation_a_id=a.id,
-                        organisation_b_id=b.id,
-                        kind=rel["kind"],
-                        description=rel.get("description", ""),
-                        start_year=rel.get("start_year"),
-                    )
-                )
-            report.add("partnership", exists is None)
-        for link in actors.get("links", []):
-            org = _org(session, link["organisation"])
-            report.add("link", _link(session, link, org))
+    for org_in in orgs:
+        found = find_organisation(session, org_in.name)
+        if found is None:
+            _add(session, Organisation(**org_in.model_dump(), is_starter=True))
+        report.add("organisation", found is None)
+    for key, p_in in practices:
+        found_p = session.scalars(select(Practice).where(Practice.starter_key == key)).first()
+        if found_p is None:
+            values = p_in.model_dump()
+            _add(
+                session,
+                Practice(
+                    **values,
+                    status="published",
+                    published_at=now,
+                    review_comment=STARTER_NOTE,
+                    is_starter=True,
+                    starter_key=key,
+                ),
+            )
+        report.add("practice", found_p is None)
+    for key, pub_in in publications:
+        found_pub = session.scalars(
+            select(Publication).where(Publication.starter_key == key)
+        ).first()
+        if found_pub is None:
+            _add(
+                session,
+                Publication(
+                    **pub_in.model_dump(),
+                    status="published",
+                    is_starter=True,
+                    starter_key=key,
+                ),
+            )
+        report.add("publication", found_pub is None)
+    for rel in actors.get("partnerships", []):
+        a, b = _org(session, rel["a"]), _org(session, rel["b"])
+        exists = session.scalars(
+            select(Partnership).where(
+                Partnership.organisation_a_id == a.id,
+                Partnership.organisation_b_id == b.id,
+                Partnership.kind == rel["kind"],
+            )
+        ).first()
+        if exists is None:
+            _add(
+                session,
+                Partnership(
+                    organisation_a_id=a.id,
+                    organisation_b_id=b.id,
+                    kind=rel["kind"],
+                    description=rel.get("description", ""),
+                    start_year=rel.get("start_year"),
+                ),
+            )
+        report.add("partnership", exists is None)
+    for link in actors.get("links", []):
+        org = _org(session, link["organisation"])
+        report.add("link", _link(session, link, org))
     return report
+
+
+def _add(session: Session, record: Any) -> None:
+    """Add one starter record and write it now, its audit row naming the seed."""
+    session.add(record)
+    flush_audited(session, "seed", "starter content")
 
 
 def _org(session: Session, name: str) -> Organisation:
@@ -171,7 +181,7 @@ def _link(session: Session, link: dict[str, Any], org: Organisation) -> bool:
             )
         ).first()
         if exists is None:
-            session.add(PracticeOrganisation(practice_id=p.id, organisation_id=org.id, role=role))
+            _add(session, PracticeOrganisation(practice_id=p.id, organisation_id=org.id, role=role))
         return exists is None
     pub = session.scalars(
         select(Publication).where(Publication.starter_key == link["publication"])
@@ -184,7 +194,8 @@ def _link(session: Session, link: dict[str, Any], org: Organisation) -> bool:
         )
     ).first()
     if exists_pub is None:
-        session.add(
-            PublicationOrganisation(publication_id=pub.id, organisation_id=org.id, role=role)
+        _add(
+            session,
+            PublicationOrganisation(publication_id=pub.id, organisation_id=org.id, role=role),
         )
     return exists_pub is None

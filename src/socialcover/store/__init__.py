@@ -1,13 +1,16 @@
-"""The platform's database: engine and sessions, models, migrations, audit and versions, accounts.
+"""The platform's database: connections and sessions, models, migrations, audit, workflow, accounts.
 
 SQLite (WAL) embedded in the socialcover home by default; PostgreSQL when
-``$SOCIALCOVER_DATABASE_URL`` says so. Every write goes through an ORM session and leaves an
-audit row in the same transaction (:mod:`socialcover.store.audit`).
+``$SOCIALCOVER_DATABASE_URL`` says so. A program opens it with :func:`open_database` (which
+migrates it). Every write goes through an ORM session and leaves an audit row in the same
+transaction (:mod:`socialcover.store.audit`); records that people draft and publish share one
+:class:`Workflow` (:mod:`socialcover.store.workflow`).
 
 Examples
 --------
->>> from socialcover.store import SystemActor, create_user, session_scope  # doctest: +SKIP
->>> with session_scope(SystemActor("cli")) as s:  # doctest: +SKIP
+>>> from socialcover.store import SystemActor, create_user, open_database, session_scope
+>>> engine = open_database()  # doctest: +SKIP
+>>> with session_scope(SystemActor("cli"), engine=engine) as s:  # doctest: +SKIP
 ...     create_user(s, SystemActor(), "ana@example.org", "a long passphrase", "reviewer")
 """
 
@@ -44,14 +47,14 @@ from socialcover.store.accounts import (
 )
 from socialcover.store.audit import (
     AuditRecord,
-    audit_action,
+    flush_audited,
     history,
     model_for,
     recent_activity,
     revert,
 )
 from socialcover.store.backup import BackupReport, backup, restore
-from socialcover.store.engine import (
+from socialcover.store.database import (
     SystemActor,
     database_url,
     dispose_engines,
@@ -59,7 +62,7 @@ from socialcover.store.engine import (
     session_scope,
     set_actor,
 )
-from socialcover.store.migrate import current_revision, head_revision, upgrade
+from socialcover.store.migrate import current_revision, head_revision, open_database, upgrade
 from socialcover.store.models import (
     ApiToken,
     AuditEntry,
@@ -87,11 +90,13 @@ from socialcover.store.vocabulary import (
     PublicationStatus,
     Role,
 )
+from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, validate_input
 
 __all__ = [
     "ACTIONS",
     "LANGUAGES",
     "PERMISSIONS",
+    "REVIEW_STEPS",
     "ActorType",
     "ApiToken",
     "Assessment",
@@ -119,12 +124,13 @@ __all__ = [
     "Role",
     "SchemaError",
     "SearchDocument",
+    "Step",
     "SystemActor",
     "ThrottledError",
     "User",
     "UserSession",
     "ValidationError",
-    "audit_action",
+    "Workflow",
     "backup",
     "can",
     "change_password",
@@ -135,6 +141,7 @@ __all__ = [
     "current_revision",
     "database_url",
     "dispose_engines",
+    "flush_audited",
     "fold",
     "get_engine",
     "get_user",
@@ -145,6 +152,7 @@ __all__ = [
     "list_users",
     "login",
     "model_for",
+    "open_database",
     "rebuild_documents",
     "recent_activity",
     "require",
@@ -160,5 +168,6 @@ __all__ = [
     "set_actor",
     "set_role",
     "upgrade",
+    "validate_input",
     "verify_password",
 ]

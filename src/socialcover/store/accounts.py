@@ -31,7 +31,7 @@ from socialcover.store._errors import (
     ThrottledError,
     ValidationError,
 )
-from socialcover.store.engine import session_scope
+from socialcover.store.database import session_scope
 from socialcover.store.models import (
     ApiToken,
     LoginAttempt,

@@ -13,8 +13,6 @@ earlier version back onto the record as a new, itself audited, version (the mode
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +25,8 @@ from socialcover.store.permissions import require
 
 __all__ = [
     "AuditRecord",
-    "audit_action",
     "audited_types",
+    "flush_audited",
     "history",
     "model_for",
     "recent_activity",
@@ -115,13 +113,26 @@ def _before_snapshot(obj: Audited) -> dict[str, Any]:
     return out
 
 
-@contextmanager
-def audit_action(session: Session, action: str, comment: str = "") -> Iterator[None]:
-    """Name the writes flushed inside this block (e.g. ``practice.publish``) and comment them."""
+def flush_audited(session: Session, action: str, comment: str = "") -> None:
+    """Flush the session's pending writes now, their audit rows naming ``action``.
+
+    The rows are written by the flush hooks below; this only names them (``practice.publish``
+    rather than ``update``) and comments them. Writes flushed before the call (by an autoflush
+    or an earlier flush) keep the default names ``create``, ``update`` and ``delete``, and a
+    deletion is always logged as ``delete``.
+
+    Parameters
+    ----------
+    session
+        The session holding the writes.
+    action
+        The audit action, ``<record>.<step>`` by convention (``practice.submit``).
+    comment
+        Why, as the person gave it (kept in the audit row).
+    """
     session.info["audit_action"] = action
     session.info["audit_comment"] = comment
     try:
-        yield
         session.flush()
     finally:
         session.info.pop("audit_action", None)
@@ -284,6 +295,5 @@ def revert(
         if key in _NEVER_REVERT or key not in columns:
             continue
         setattr(obj, key, _from_json(columns[key], value))
-    with audit_action(session, "revert", comment or f"reverted to version {to_version}"):
-        pass
+    flush_audited(session, "revert", comment or f"reverted to version {to_version}")
     return obj

@@ -32,8 +32,8 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from socialcover.store._errors import BackupError, ConflictError
-from socialcover.store.engine import get_engine
-from socialcover.store.migrate import current_revision, head_revision, upgrade
+from socialcover.store.database import get_engine
+from socialcover.store.migrate import current_revision, head_revision, open_database, upgrade
 from socialcover.store.models import AuditEntry, Base, UTCDateTime, utcnow
 from socialcover.store.search_index import rebuild_documents
 
@@ -73,7 +73,7 @@ def backup(
     path: str | Path, url: str | None = None, *, progress: Callable[[str, int], None] | None = None
 ) -> BackupReport:
     """Write a consistent, checksummed dump of every table to ``path`` (atomically)."""
-    engine = get_engine(url)
+    engine = open_database(url)
     target = Path(path)
     tables: dict[str, Any] = {}
     counts: dict[str, int] = {}
@@ -205,7 +205,7 @@ def restore(path: str | Path, url: str | None = None, *, force: bool = False) ->
     source = Path(path)
     document = _read(source)
     _verify(document, source)
-    engine = get_engine(url, migrate=False)
+    engine = get_engine(url)
     if current_revision(engine) != head_revision():
         upgrade(engine=engine)
     tables = document["tables"]

@@ -1,8 +1,9 @@
 """Schema migrations (Alembic), shipped in the package and run programmatically.
 
-``upgrade()`` brings a database to the newest schema; ``ensure_schema()`` does so for the
-embedded SQLite database on first use and refuses, with a hint, to touch a PostgreSQL server
-whose schema is behind (an institution's administrator migrates a shared server on purpose).
+``open_database()`` is how a program opens the platform's database: it migrates an embedded
+SQLite database to the newest schema and refuses, with a hint, to touch a PostgreSQL server
+whose schema is behind (an institution's administrator migrates a shared server on purpose,
+with ``upgrade()`` or ``socialcover db upgrade``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from socialcover.store._errors import SchemaError
+from socialcover.store.database import get_engine
 
-__all__ = ["current_revision", "ensure_schema", "head_revision", "upgrade"]
+__all__ = ["current_revision", "ensure_schema", "head_revision", "open_database", "upgrade"]
 
 
 def _config() -> Config:
@@ -40,9 +42,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(url: str | None = None, *, engine: Engine | None = None, revision: str = "head") -> str:
     """Migrate the database to ``revision`` (default: newest); returns the revision reached."""
     if engine is None:
-        from socialcover.store.engine import get_engine
-
-        engine = get_engine(url, migrate=False)
+        engine = get_engine(url)
     cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -65,3 +65,34 @@ def ensure_schema(engine: Engine) -> None:
         f"revision {current or 'none (empty)'}, this code needs {head}.",
         hint="Run `socialcover db upgrade` (back it up first with `socialcover db backup FILE`).",
     )
+
+
+def open_database(url: str | None = None) -> Engine:
+    """Open the platform's database with its schema up to date: the way a program starts.
+
+    Parameters
+    ----------
+    url
+        A database URL (default: ``$SOCIALCOVER_DATABASE_URL``, else the home's SQLite file).
+
+    Returns
+    -------
+    Engine
+        The cached engine of :func:`~socialcover.store.get_engine`, once an embedded SQLite
+        database is migrated to the newest schema (created if new).
+
+    Raises
+    ------
+    SchemaError
+        A PostgreSQL database is behind: it is migrated on purpose, never on the way.
+
+    Examples
+    --------
+    >>> from socialcover.store import open_database, session_scope
+    >>> engine = open_database("sqlite:///demo.db")  # doctest: +SKIP
+    >>> with session_scope("cli", engine=engine) as s:  # doctest: +SKIP
+    ...     ...
+    """
+    engine = get_engine(url)
+    ensure_schema(engine)
+    return engine

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from socialcover.store.engine import ENV_URL, dispose_engines, get_engine
-from socialcover.store.migrate import upgrade
+from socialcover.store.database import ENV_URL, dispose_engines, get_engine
+from socialcover.store.migrate import open_database, upgrade
 
 __all__ = ["PG_SERVER", "db_engine", "db_url", "postgres_database"]
 
@@ -65,7 +65,7 @@ def postgres_database() -> Iterator[str]:
 
 
 def _empty_postgres(url: str) -> None:
-    engine = get_engine(url, migrate=False)
+    engine = get_engine(url)
     with engine.begin() as conn:
         tables = conn.execute(
             text(
@@ -90,7 +90,7 @@ def db_url(
         url = request.getfixturevalue("postgres_database")
         _empty_postgres(url)
     monkeypatch.setenv(ENV_URL, url)
-    get_engine(url)  # migrates SQLite; checks PostgreSQL
+    open_database(url)  # migrates SQLite; checks PostgreSQL
     yield url
     dispose_engines()
 

@@ -24,7 +24,7 @@ def prepare_database(settings: Settings) -> None:
     """Bring the database to the newest schema; on first start, seed the starter content."""
     from socialcover import knowledge, store
 
-    engine = store.get_engine(settings.database_url, migrate=False)
+    engine = store.get_engine(settings.database_url)
     first_start = store.current_revision(engine) is None
     store.upgrade(settings.database_url)
     if settings.seed and first_start:

@@ -3,7 +3,7 @@
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
 from socialcover.store.models.actors import Contact, Organisation, Partnership
 from socialcover.store.models.audit import AuditEntry
-from socialcover.store.models.base import Audited, Base, UTCDateTime, utcnow
+from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.knowledge import (
     Practice,
     PracticeOrganisation,
@@ -27,6 +27,7 @@ __all__ = [
     "Publication",
     "PublicationOrganisation",
     "ResetToken",
+    "Reviewed",
     "SearchDocument",
     "SearchState",
     "UTCDateTime",

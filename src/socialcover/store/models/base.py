@@ -1,15 +1,15 @@
-"""Declarative base, column types and the ``Audited`` mixin every editable record uses."""
+"""Declarative base, column types, and the mixins of editable (``Audited``) and reviewed records."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
-__all__ = ["Audited", "Base", "UTCDateTime", "utcnow"]
+__all__ = ["Audited", "Base", "Reviewed", "UTCDateTime", "utcnow"]
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -73,3 +73,21 @@ class Audited:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.version, "version_id_generator": False}  # type: ignore[attr-defined]
+
+
+class Reviewed:
+    """The columns of a record that is drafted, reviewed and published.
+
+    The states and who moves a record between them are :mod:`socialcover.store.workflow`'s;
+    these columns are what it reads and writes: the state, who drafted it (its owner), the
+    reviewer who last published or returned it, the reviewer's comment and when it was
+    published. Use it with :class:`Audited`: ``class Statement(Reviewed, Audited, Base)``.
+    """
+
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[dt.datetime | None]

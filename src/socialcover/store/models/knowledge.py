@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialcover.store.models.actors import Organisation
-from socialcover.store.models.base import Audited, Base
+from socialcover.store.models.base import Audited, Base, Reviewed
 
 __all__ = [
     "Practice",
@@ -30,7 +29,7 @@ __all__ = [
 ]
 
 
-class Practice(Audited, Base):
+class Practice(Reviewed, Audited, Base):
     """A documented way of extending (or failing to extend) social protection."""
 
     __tablename__ = "practices"
@@ -53,15 +52,8 @@ class Practice(Audited, Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     assessment: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(2), default="en")
-    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
-    review_comment: Mapped[str] = mapped_column(Text, default="")
     is_starter: Mapped[bool] = mapped_column(Boolean, default=False)
     starter_key: Mapped[str | None] = mapped_column(String(80), unique=True)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    published_at: Mapped[dt.datetime | None]
 
     organisations: Mapped[list[PracticeOrganisation]] = relationship(
         back_populates="practice", cascade="all, delete-orphan"
@@ -88,7 +80,11 @@ class PracticeOrganisation(Audited, Base):
 
 
 class Publication(Audited, Base):
-    """A guide, study, working paper or tool; the PDF (optional) is stored by content hash."""
+    """A guide, study, working paper or tool; the PDF (optional) is stored by content hash.
+
+    Reviewed with the workflow, but older than the :class:`Reviewed` columns: it has a
+    ``status`` and an owner, no reviewer, review comment or publication time.
+    """
 
     __tablename__ = "publications"
 

@@ -1,7 +1,9 @@
-"""Engines and sessions: SQLite embedded by default, PostgreSQL when configured.
+"""Connections and sessions: SQLite embedded by default, PostgreSQL when configured.
 
 The database is ``$SOCIALCOVER_DATABASE_URL`` when set (``postgresql://...`` or
-``sqlite:///path``), else ``socialcover.db`` in the socialcover home folder.
+``sqlite:///path``), else ``socialcover.db`` in the socialcover home folder. Nothing here
+touches the schema: :func:`socialcover.store.migrate.open_database` opens a database and
+brings its schema up to date, on purpose, where a program starts.
 
 SQLite runs in WAL mode with foreign keys on, a busy timeout, ``synchronous=FULL`` (a commit
 that returned is on disk) and ``BEGIN IMMEDIATE`` for write sessions, so that two writers
@@ -87,12 +89,21 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
-    """The (cached) engine for ``url`` (default: :func:`database_url`).
+def get_engine(url: str | None = None) -> Engine:
+    """The (cached) SQLAlchemy engine for ``url`` (default: :func:`database_url`).
 
-    An embedded SQLite database is created and migrated to the newest schema on first use;
-    a PostgreSQL database must be migrated explicitly (``socialcover db upgrade``) and raises
-    :class:`~socialcover.store.SchemaError` when behind.
+    It connects and nothing more: the schema is left as it is. Start a program with
+    :func:`~socialcover.store.open_database`, which also migrates it.
+
+    Parameters
+    ----------
+    url
+        A database URL; ``postgres://`` and ``postgresql://`` are read with psycopg 3.
+
+    Returns
+    -------
+    Engine
+        One engine per URL for the whole process (SQLite: WAL, foreign keys, busy timeout).
     """
     resolved = database_url(url)
     with _lock:
@@ -111,10 +122,6 @@ def get_engine(url: str | None = None, *, migrate: bool = True) -> Engine:
         else:
             engine = create_engine(resolved, pool_pre_ping=True)
         _engines[resolved] = engine
-    if migrate:
-        from socialcover.store.migrate import ensure_schema
-
-        ensure_schema(engine)
     return engine
 
 
@@ -142,7 +149,8 @@ def session_scope(
         Who acts, recorded in the audit log of every write: a ``User``, a label such as
         ``"cli"`` or ``"system:seed"``, or ``None`` for an anonymous reader.
     url, engine
-        The database (default: :func:`database_url`).
+        The database (default: :func:`database_url`), whose schema is already up to date
+        (see :func:`~socialcover.store.open_database`).
     write
         On SQLite, take the write lock at the start (``BEGIN IMMEDIATE``); pass ``False`` for
         read-only work so readers never wait for writers.
