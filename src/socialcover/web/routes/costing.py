@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.errors import DataNotInstalledError, SocialcoverError
 from socialcover.web import costing_view
 from socialcover.web.access import Need
-from socialcover.web.error_shape import WebError
+from socialcover.web.errors import WebError
 from socialcover.web.exports import MEDIA
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
