@@ -125,7 +125,7 @@ def cost(
         out=out,
         chart=chart,
     )
-    with Progress(
+    progress = Progress(
         SpinnerColumn(),
         BarColumn(),
         TextColumn("{task.description}"),
@@ -133,14 +133,18 @@ def cost(
         console=Console(stderr=True),
         transient=True,
         disable=fmt == "json",
-    ) as progress:
-        task = progress.add_task("Projecting costs", total=None)
-        run = run_costing(
-            request,
-            progress=lambda step, done, total: progress.update(
-                task, description=step, completed=done, total=total
-            ),
-        )
+    )
+    task = progress.add_task("Projecting costs", total=None)
+
+    def show(step: str, done: int, total: int | None) -> None:
+        progress.start()  # at the first step: a request refused by validation shows no bar
+        progress.update(task, description=step, completed=done, total=total)
+
+    try:
+        run = run_costing(request, progress=show)
+    finally:
+        if progress.live.is_started:
+            progress.stop()
     if fmt == "json":
         print(json.dumps(run.to_dict(), indent=1, allow_nan=False, default=str))
         return
