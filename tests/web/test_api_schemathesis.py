@@ -34,7 +34,7 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 def token(installed_pack: Path) -> str:
     """The database migrated and seeded (as on first start), and an administrator's token."""
     from socialcover import store
-    from socialcover.web.accounts import prepare_database
+    from socialcover.web.database import prepare_database
 
     prepare_database(CFG)
     with store.session_scope(store.SystemActor(), url=CFG.database_url) as s:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 import yaml
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from socialcover.costing import CostingRun
 
 console = Console()
 
@@ -102,9 +105,7 @@ def cost(
     ),
 ) -> None:
     """Project the cost of a benefit package, year by year (% of GDP, US$, financing gap)."""
-    from socialcover.costing import ScenarioError, load_scenario, project_costs
-    from socialcover.costing.aggregate import aggregate, missing_table
-    from socialcover.costing.export import check_output_path, write_result
+    from socialcover.costing import CostingRequest, ScenarioError, run_costing
 
     if fmt not in ("table", "json"):
         raise ScenarioError(
@@ -112,21 +113,19 @@ def cost(
             code="costing.bad-format",
             hint="Use --format table or --format json.",
         )
-    data = _scenario_dict(scenario, country, all_countries, countries, package, base_year, horizon)
-    s = load_scenario(data)  # validated completely before anything runs
-    others = [
-        load_scenario(_scenario_dict(c, None, False, None, None, None, None)) for c in compare
-    ]
-    if out is not None:
-        check_output_path(out)
-    if chart is not None and chart.suffix.lower() not in (".svg", ".png"):
-        raise ScenarioError(
-            f"Cannot render a chart to {chart.name!r}.",
-            code="costing.bad-output",
-            key="chart",
-            hint="Use a name ending in .svg or .png.",
-        )
-    with Progress(
+    request = CostingRequest(
+        scenario=_scenario_dict(
+            scenario, country, all_countries, countries, package, base_year, horizon
+        ),
+        compare=tuple(_scenario_dict(c, None, False, None, None, None, None) for c in compare),
+        by=by or None,
+        monte_carlo=monte_carlo,
+        seed=seed,
+        tornado=tornado,
+        out=out,
+        chart=chart,
+    )
+    progress = Progress(
         SpinnerColumn(),
         BarColumn(),
         TextColumn("{task.description}"),
@@ -134,75 +133,44 @@ def cost(
         console=Console(stderr=True),
         transient=True,
         disable=fmt == "json",
-    ) as progress:
-        task = progress.add_task("Projecting costs", total=None)
-        result = project_costs(s)
-        bands = mc = None
-        if monte_carlo > 0:
-            from socialcover.costing.uncertainty import monte_carlo as run_mc
+    )
+    task = progress.add_task("Projecting costs", total=None)
 
-            progress.update(task, description=f"Monte Carlo ({monte_carlo} draws)")
-            progress.update(task, total=monte_carlo, completed=0)
-            mc = run_mc(
-                s,
-                draws=monte_carlo,
-                seed=seed,
-                progress=lambda done, _n: progress.update(task, completed=done),
-            )
-            progress.update(task, total=None)
-            bands = mc.bands
-        sens = None
-        if tornado:
-            from socialcover.costing.uncertainty import tornado as run_tornado
+    def show(step: str, done: int, total: int | None) -> None:
+        progress.start()  # at the first step: a request refused by validation shows no bar
+        progress.update(task, description=step, completed=done, total=total)
 
-            progress.update(task, description="One-way sensitivities")
-            sens = run_tornado(s)
-        comparison = None
-        if others:
-            from socialcover.costing.uncertainty import compare as run_compare
-
-            progress.update(task, description="Comparing scenarios")
-            comparison = run_compare([s, *others])
-        if out is not None:
-            progress.update(task, description=f"Writing {out.name}")
-            write_result(result, out)
-        if chart is not None:
-            from socialcover.costing import charts
-
-            spec = (
-                charts.bands_chart(mc) if mc is not None else charts.cost_by_benefit_chart(result)
-            )
-            charts.render_chart(spec, chart)
-    grouped = aggregate(result, by) if by else None
+    try:
+        run = run_costing(request, progress=show)
+    finally:
+        if progress.live.is_started:
+            progress.stop()
     if fmt == "json":
-        doc: dict[str, Any] = {"rows": result.to_rows()}
-        if grouped is not None:
-            doc["aggregate"] = grouped.to_dicts()
-        if result.missing:
-            doc["missing"] = missing_table(result).to_dicts()
-        if bands is not None:
-            doc["monte_carlo"] = bands.to_dicts()
-        if sens is not None:
-            doc["tornado"] = sens.to_dicts()
-        if comparison is not None:
-            doc["comparison"] = comparison.to_dicts()
-        print(json.dumps(doc, indent=1, allow_nan=False, default=str))
+        print(json.dumps(run.to_dict(), indent=1, allow_nan=False, default=str))
         return
-    _print_tables(result, grouped, bands)
-    if grouped is not None and mc is not None:
-        import polars as pl
+    _print_run(run)
+    for written in (out, chart):
+        if written is not None:
+            console.print(f"Wrote {written}")
 
-        keep = set(grouped["group"].to_list()) | {"World"}
+
+def _print_run(run: CostingRun) -> None:
+    """The run as tables: costs (by country, or by group), then what else was asked."""
+    import polars as pl
+
+    mc = run.monte_carlo
+    _print_tables(run.result, run.grouped, mc.bands if mc is not None else None)
+    if run.grouped is not None and mc is not None:
+        keep = set(run.grouped["group"].to_list()) | {"World"}
         agg = mc.aggregates.filter(pl.col("group").is_in(list(keep)))
         _print_frame(
             f"Monte Carlo ({mc.draws} draws): total cost, % of GDP, GDP-weighted",
             agg.select("group", "year", "p5", "p50", "p95"),
         )
-    if sens is not None:
-        _print_frame("One-way sensitivities: total cost, % of GDP", sens)
-    if comparison is not None:
-        import polars as pl
-
+    if run.tornado is not None:
+        _print_frame("One-way sensitivities: total cost, % of GDP", run.tornado)
+    if run.comparison is not None:
+        comparison = run.comparison
         wide = comparison.pivot(on="scenario", index=["iso3", "year"], values="cost_pct_gdp")
         _print_frame("Scenarios compared: total cost, % of GDP", wide.sort("iso3", "year"))
         diffs = comparison.filter(pl.col("scenario") != comparison["scenario"][0])
@@ -210,8 +178,8 @@ def cost(
             "Differences from the first scenario, % of GDP points",
             diffs.select("scenario", "iso3", "year", "diff_cost_pct_gdp"),
         )
-    if result.missing:
-        miss = missing_table(result)
+    if run.result.missing:
+        miss = run.missing_table()
         by_reason: dict[str, list[str]] = {}
         for r in miss.iter_rows(named=True):
             by_reason.setdefault(r["reason"], []).append(r["iso3"])
@@ -219,9 +187,6 @@ def cost(
             f"[yellow]{miss.height} countries not costed:[/] "
             + "; ".join(f"{why}: {', '.join(codes)}" for why, codes in by_reason.items())
         )
-    for written in (out, chart):
-        if written is not None:
-            console.print(f"Wrote {written}")
 
 
 def _print_frame(title: str, frame: Any) -> None:

@@ -13,10 +13,30 @@ from typing import Literal
 import polars as pl
 
 from socialcover.costing import inputs
+from socialcover.costing._errors import ScenarioError
 from socialcover.costing.result import CostingResult
 
 GroupBy = Literal["ilo_region", "income_group", "world", "country"]
 GROUPINGS: tuple[str, ...] = ("ilo_region", "income_group", "world", "country")
+
+
+def check_grouping(by: str) -> str:
+    """The grouping named by ``by`` (dashes accepted), checked before any work is done.
+
+    Raises
+    ------
+    ScenarioError
+        ``by`` is not ``ilo-region``, ``income-group``, ``world`` or ``country``.
+    """
+    key = by.replace("-", "_")
+    if key not in GROUPINGS:
+        raise ScenarioError(
+            f"Cannot aggregate by {by!r}.",
+            code="costing.bad-grouping",
+            key="by",
+            hint="Use ilo-region, income-group, world or country.",
+        )
+    return key
 
 
 def aggregate(
@@ -39,16 +59,7 @@ def aggregate(
         group, year, [benefit,] n_countries, population, cost_usd, gdp_usd, gov_expenditure_usd,
         cost_pct_gdp, cost_pct_gov_expenditure, financing_gap_usd, financing_gap_pct_gdp.
     """
-    key = by.replace("-", "_")
-    if key not in GROUPINGS:
-        from socialcover.costing._errors import ScenarioError
-
-        raise ScenarioError(
-            f"Cannot aggregate by {by!r}.",
-            code="costing.bad-grouping",
-            key="by",
-            hint="Use ilo-region, income-group, world or country.",
-        )
+    key = check_grouping(by)
     meta = inputs.countries().select("iso3", "ilo_region", "income_group")
     macro = result.macro.select(
         "iso3",

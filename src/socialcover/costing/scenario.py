@@ -359,7 +359,11 @@ class Scenario(_Model):
         return cls(**data)  # __init__ expands presets and translates errors
 
 
-def load_scenario(source: str | Path | dict[str, Any] | Scenario) -> Scenario:
+ScenarioLike = Scenario | dict[str, Any] | str | Path
+"""A scenario, or what :func:`load_scenario` reads one from: a dict, or a YAML/JSON path."""
+
+
+def load_scenario(source: ScenarioLike) -> Scenario:
     """Read and validate a scenario from a YAML/JSON file, a dict or a :class:`Scenario`.
 
     Raises

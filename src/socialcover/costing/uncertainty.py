@@ -24,10 +24,10 @@ import numpy as np
 import polars as pl
 
 from socialcover.costing import inputs
-from socialcover.costing.engine import ScenarioLike, resolve_countries
+from socialcover.costing.costs import project_costs, resolve_countries
 from socialcover.costing.macro import MacroBase, build_base, build_paths
 from socialcover.costing.projection import Demography, compute, project_demography, start_coverage
-from socialcover.costing.scenario import Range, Scenario, load_scenario
+from socialcover.costing.scenario import Range, Scenario, ScenarioLike, load_scenario
 
 PERCENTILES = (5, 25, 50, 75, 95)
 VARIANTS = ("low", "medium", "high")
@@ -319,8 +319,6 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
         scenario, iso3, year, cost_lcu, cost_usd, cost_pct_gdp, cost_pct_gov_expenditure,
         financing_gap_pct_gdp, diff_cost_usd, diff_cost_pct_gdp.
     """
-    from socialcover.costing.engine import project_costs
-
     if len(scenarios) < 2:
         from socialcover.costing._errors import ScenarioError
 

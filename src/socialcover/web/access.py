@@ -1,4 +1,4 @@
-"""Who is asking, and may they: the signed-in principal and each route's required action.
+"""May they: the action each route requires, decided by the store's permissions table.
 
 Every route declares the action it needs with ``Depends(Need("practice.publish"))`` (or
 ``Need(None)`` for a public route). The action names are those of the store's
@@ -8,24 +8,13 @@ Every route declares the action it needs with ``Depends(Need("practice.publish")
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from socialcover.web.error_shape import WebError
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The account behind a request (from a session cookie or an API token)."""
-
-    id: int
-    email: str
-    name: str
-    role: str
-    via_token: bool = False
+from socialcover.web.accounts import Principal
+from socialcover.web.errors import WebError
 
 
 class Need:

@@ -1,45 +1,41 @@
-"""Accounts for the web layer: the database on start, and the principal behind a request.
+"""The principal behind a request: the account of its API token or of its session cookie.
 
-Thin calls into ``socialcover.store``: schema upgrade and starter content on start,
-server-side sessions (the cookie holds the token, the store keeps its hash), API tokens.
+Thin calls into ``socialcover.store``: server-side sessions (the cookie holds the token, the
+store keeps its hash) and API tokens.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Principal
-from socialcover.web.settings import Settings
-
-log = logging.getLogger("socialcover.web")
+from socialcover.web.security import SESSION_COOKIE
 
 
-def prepare_database(settings: Settings) -> None:
-    """Bring the database to the newest schema; on first start, seed the starter content."""
-    from socialcover import knowledge, store
+@dataclass(frozen=True)
+class Principal:
+    """The account behind a request (from a session cookie or an API token)."""
 
-    engine = store.get_engine(settings.database_url)
-    first_start = store.current_revision(engine) is None
-    store.upgrade(settings.database_url)
-    if settings.seed and first_start:
-        with store.session_scope(store.SystemActor("system:seed"), url=settings.database_url) as s:
-            report = knowledge.seed_starter_content(s)
-        log.info("Seeded starter content: %s", report)
+    id: int
+    email: str
+    name: str
+    role: str
+    via_token: bool = False
 
 
-@contextmanager
-def db(request: Request, actor: Any = None, *, write: bool = True) -> Iterator[Session]:
-    """A store session (one transaction) on the app's database, acting as ``actor``."""
-    from socialcover.store import session_scope
-
-    with session_scope(actor, url=request.app.state.settings.database_url, write=write) as s:
-        yield s
+async def principal(request: Request) -> Principal | None:
+    """The account behind the request: a Bearer token, else a session cookie, else ``None``."""
+    url = request.app.state.settings.database_url
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return await run_in_threadpool(principal_by_token, url, auth[7:].strip())
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return await run_in_threadpool(principal_by_session, url, token)
 
 
 def _principal(user: Any, via_token: bool = False) -> Principal:

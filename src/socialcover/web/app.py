@@ -7,19 +7,17 @@ from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import error_shape
+from socialcover.web.database import prepare_database
 from socialcover.web.jobs import JobRegistry
 from socialcover.web.middleware import ContextMiddleware
-from socialcover.web.security import (
-    SESSION_COOKIE,
-    csrf_protect,
-)
+from socialcover.web.routes import include_all
+from socialcover.web.security import csrf_protect
 from socialcover.web.settings import Settings
 
 log = logging.getLogger("socialcover.web")
@@ -44,9 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from socialcover.web import accounts
-
-        await run_in_threadpool(accounts.prepare_database, settings)
+        await run_in_threadpool(prepare_database, settings)
         try:
             yield
         finally:
@@ -73,24 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
-    from socialcover.web.routes import include_all
-
     include_all(app)
     return app
-
-
-async def principal(request: Request) -> Any:
-    """The account behind the request: a Bearer token, else a session cookie, else ``None``."""
-    from socialcover.web import accounts
-
-    url = request.app.state.settings.database_url
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
-        return await run_in_threadpool(accounts.principal_by_token, url, auth[7:].strip())
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    return await run_in_threadpool(accounts.principal_by_session, url, token)
 
 
 def app_from_env() -> FastAPI:

@@ -1,8 +1,7 @@
-"""What anonymous readers see is the same for all of them: small caches keyed by data version.
+"""A small thread-safe least-recently-used cache, for what every anonymous reader sees alike.
 
-Every write to the platform's database adds an audit row, so the newest audit id is a version
-of everything a reader can see; a cache key that includes it can never serve a stale page or
-result. Signed-in users always get fresh pages (they may see their own drafts).
+Keys of cached pages and search results include the data version
+(:func:`socialcover.web.database.data_version`), so an entry is never served after a write.
 """
 
 from __future__ import annotations
@@ -10,12 +9,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
-
-from fastapi import Request
-from sqlalchemy import text
-from sqlalchemy.orm import Session
-
-from socialcover.web.accounts import db
 
 V = TypeVar("V")
 
@@ -41,15 +34,3 @@ class Lru(Generic[V]):
             self.data.move_to_end(key)
             while len(self.data) > self.size:
                 self.data.popitem(last=False)
-
-
-def audit_head(session: Session) -> int | None:
-    """The newest audit row's id: it changes with every write to the platform's database."""
-    head: int | None = session.execute(text("SELECT max(id) FROM audit_log")).scalar()
-    return head
-
-
-def public_version(request: Request) -> tuple[Any, ...]:
-    """The version of what anonymous readers can see: the database and its newest audit row."""
-    with db(request, None, write=False) as s:
-        return (request.app.state.settings.database_url, audit_head(s))

@@ -1,8 +1,8 @@
-"""The costing page's scenario: a country, a preset package and a few adjustable assumptions.
+"""The costing page's form: a country, a preset package and a few adjustable assumptions.
 
-The form's values become a complete costing scenario (validated by ``socialcover.costing``
-before anything runs); results come from ``costing.project_costs`` and the Excel workbook
-from ``costing.workbook.write_workbook`` (ILO Rapid Assessment Protocol layout).
+The form's fields (query parameters, so that a result can be bookmarked and shared) become a
+complete costing scenario, which ``socialcover.costing.run_costing`` validates and runs; this
+module only turns its results into what the page, the API and the downloads show.
 """
 
 from __future__ import annotations
@@ -10,9 +10,15 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from fastapi import Query
+
+from socialcover.web.errors import WebError
 from socialcover.web.exports import jsonable
+
+if TYPE_CHECKING:
+    from socialcover.costing import CostingRun
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,7 @@ class CostingForm:
     inflation_pct: float | None = None
 
     def scenario(self) -> dict[str, Any]:
-        """The scenario dict handed to ``costing.project_costs``."""
+        """The scenario dict of the form's choices."""
         from socialcover.costing.presets import package_benefits
 
         benefits = package_benefits(self.package)
@@ -53,15 +59,67 @@ class CostingForm:
         }
 
 
-def run(form: CostingForm) -> Any:
-    """Project the costs of the form's scenario."""
-    from socialcover import costing
+def _optional_pct(name: str, raw: str, low: float, high: float) -> float | None:
+    """An optional percentage from a form field (empty = use the data pack's default)."""
+    if not raw.strip():
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not low < value < high:
+        raise WebError(
+            422,
+            f"{name} must be a number between {low:g} and {high:g}, got {raw!r}.",
+            code="input.invalid",
+            hint="Leave it empty to use the IMF WEO projection.",
+        )
+    return value
 
-    return costing.project_costs(form.scenario())
+
+def costing_form(
+    country: str = Query("KEN", min_length=2, max_length=60),
+    package: str = Query("spf-four-guarantees", max_length=60),
+    base_year: int = Query(2025, ge=2023, le=2030),
+    end_year: int = Query(2035, ge=2024, le=2060),
+    takeup_pct: float = Query(100.0, ge=0, le=100),
+    admin_pct: float = Query(0.0, ge=0, lt=50),
+    real_growth_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
+    inflation_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
+) -> CostingForm:
+    """The costing form's fields, checked (a route dependency)."""
+    return CostingForm(
+        country=country,
+        package=package,
+        base_year=base_year,
+        end_year=end_year,
+        takeup_pct=takeup_pct,
+        admin_pct=admin_pct,
+        real_growth_pct=_optional_pct("real_growth_pct", real_growth_pct, -20, 30),
+        inflation_pct=_optional_pct("inflation_pct", inflation_pct, -20, 200),
+    )
 
 
-def summary(result: Any) -> dict[str, Any]:
+def run(scenario: dict[str, Any]) -> CostingRun:
+    """Cost a scenario (the form's, or one posted to the API): the projection alone."""
+    from socialcover.costing import CostingRequest, run_costing
+
+    return run_costing(CostingRequest(scenario))
+
+
+def workbook_bytes(scenario: dict[str, Any]) -> bytes:
+    """The RAP-style Excel workbook of a scenario's costs."""
+    from socialcover.costing import CostingRequest, run_costing
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "costing.xlsx"
+        run_costing(CostingRequest(scenario, out=path))
+        return path.read_bytes()
+
+
+def summary(run: CostingRun) -> dict[str, Any]:
     """Totals by year, rows by benefit and provenance, JSON-ready."""
+    result = run.result
     return {
         "totals": [jsonable(r) for r in result.totals.sort("year").to_dicts()],
         "rows": jsonable(result.to_rows()),
@@ -70,20 +128,11 @@ def summary(result: Any) -> dict[str, Any]:
     }
 
 
-def workbook_bytes(result: Any) -> bytes:
-    """The RAP-style Excel workbook of a result."""
-    from socialcover.costing.workbook import write_workbook
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_workbook(result, Path(tmp) / "costing.xlsx")
-        return Path(path).read_bytes()
-
-
-def chart(result: Any, title: str, y_title: str, x_title: str, color_title: str) -> dict[str, Any]:
-    """Cost as % of GDP by year, stacked by benefit (the costing package's spec, localised)."""
-    from socialcover.costing.charts import cost_by_benefit_chart
-
-    spec: dict[str, Any] = cost_by_benefit_chart(result)
+def chart(
+    run: CostingRun, title: str, y_title: str, x_title: str, color_title: str
+) -> dict[str, Any]:
+    """The run's chart (cost as % of GDP by year, stacked by benefit), localised for the page."""
+    spec = run.chart()
     spec["title"] = title
     spec["width"] = "container"
     spec["description"] = title

@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialcover.errors import SocialcoverError
+from socialcover.web.errors import error_body, status_for
+from socialcover.web.render import render
 
 log = logging.getLogger("socialcover.web")
 
@@ -52,51 +54,6 @@ _HTTP_CODES: dict[int, tuple[str, str, str]] = {
 }
 
 
-class WebError(SocialcoverError):
-    """An error raised by the web layer itself, with its HTTP status."""
-
-    def __init__(self, status: int, message: str, *, code: str, hint: str = "", **ctx: Any):
-        super().__init__(message, code=code, hint=hint, **ctx)
-        self.status = status
-
-
-def status_for(exc: BaseException) -> int:
-    """The HTTP status of a socialcover error, by the builtin it also is."""
-    if isinstance(exc, WebError):
-        return exc.status
-    status = getattr(exc, "http_status", None)
-    if isinstance(status, int):
-        return status
-    from socialcover import store
-
-    if isinstance(exc, store.ThrottledError):
-        return 429
-    if isinstance(exc, store.AuthenticationError):
-        return 401
-    if isinstance(exc, store.ConflictError):
-        return 409
-    if isinstance(exc, store.SchemaError):
-        return 503
-    if isinstance(exc, PermissionError):
-        return 403
-    if isinstance(exc, KeyError):
-        return 404
-    if isinstance(exc, FileExistsError):
-        return 409
-    if isinstance(exc, ValueError):
-        return 422
-    if isinstance(exc, LookupError):
-        return 503
-    return 400
-
-
-def error_body(code: str, message: str, hint: str = "", **extra: Any) -> dict[str, Any]:
-    """The one JSON error document."""
-    body: dict[str, Any] = {"code": code, "message": message, "hint": hint}
-    body.update(extra)
-    return {"error": body}
-
-
 def _respond(
     request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
 ) -> Response:
@@ -105,8 +62,6 @@ def _respond(
         or "application/json" in request.headers.get("accept", "").split(",")[0]
     ):
         return JSONResponse(body, status_code=status, headers=headers)
-    from socialcover.web.render import render
-
     resp = render(request, "error.html", {"status": status, "error": body["error"]}, status)
     if headers:
         resp.headers.update(headers)

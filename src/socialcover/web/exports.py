@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 from fastapi.responses import JSONResponse, Response
 
-from socialcover.web.error_shape import WebError
+from socialcover.web.errors import WebError
 
 FORMATS = ("json", "csv", "xlsx")
 MEDIA = {

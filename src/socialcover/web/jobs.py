@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from socialcover.errors import NotFoundError, SocialcoverError
-from socialcover.web.error_shape import WebError
+from socialcover.web.errors import WebError
 
 SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
 

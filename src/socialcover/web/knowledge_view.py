@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
+from sqlalchemy.orm import Session
 
 from socialcover.web.search_view import run_search
 
 
-def related_to_country(request: Request, user: Any, iso3: str) -> dict[str, list[dict[str, Any]]]:
+def related_to_country(session: Session, user: Any, iso3: str) -> dict[str, list[dict[str, Any]]]:
     """Practices and publications about a country that the caller may see."""
     out: dict[str, list[dict[str, Any]]] = {"practices": [], "publications": []}
     for kind, key in (("practice", "practices"), ("publication", "publications")):
-        res = run_search(request, user, "", {"country": iso3}, kind, limit=20)
+        res = run_search(session, user, "", {"country": iso3}, kind, limit=20)
         out[key] = [{"id": h["record_id"], "title": h["title"]} for h in res["hits"]]
     return out

@@ -15,6 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from socialcover.web.accounts import principal
 from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
 from socialcover.web.security import CSRF_COOKIE, csrf_token_for, is_https
 
@@ -51,8 +52,6 @@ class ContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from socialcover.web.app import principal
-
         request = Request(scope)
         query_lang = request.query_params.get("lang")
         lang = choose_language(

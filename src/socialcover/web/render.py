@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from socialcover.web.cache import Lru
 from socialcover.web.i18n import LANGUAGES, format_number, translations
-from socialcover.web.routes.labels import term
+from socialcover.web.labels import term
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -51,7 +51,7 @@ def render(
 ) -> HTMLResponse:
     """Render ``template`` with the page context (language, user, CSRF token, helpers).
 
-    With ``cache_key`` (which must include :func:`socialcover.web.cache.public_version`), an
+    With ``cache_key`` (which must include :func:`socialcover.web.database.public_version`), an
     anonymous reader's page is kept and served again by :func:`cached_page`.
     """
     user = getattr(request.state, "user", None)

@@ -10,18 +10,18 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from fastapi import Request
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
-from socialcover.web.accounts import db
-from socialcover.web.cache import Lru, audit_head
+from socialcover.web.cache import Lru
+from socialcover.web.database import public_version
 
 PAGE_FACETS = ("kind", "branch", "assessment", "region", "country", "mechanism", "language")
 SEARCH_LIMIT = 200
 
 
 def run_search(
-    request: Request,
+    session: Session,
     user: Any,
     q: str,
     filters: dict[str, Any],
@@ -36,23 +36,21 @@ def run_search(
     if kind:
         clean["kind"] = kind
     limit = max(1, min(limit, SEARCH_LIMIT))
-    with db(request, user, write=False) as s:
-        key: tuple[Any, ...] | None = None
-        if user is None:
-            # Anonymous readers all see the same public records: their results are cached
-            # under the newest audit row, which every write (and so every index change) adds.
-            key = (
-                request.app.state.settings.database_url,
-                audit_head(s),
-                q,
-                tuple(sorted((k, str(v)) for k, v in clean.items())),
-                limit,
-                offset,
-            )
-            cached = _CACHE.get(key)
-            if cached is not None:
-                return cached
-        result = knowledge.search(s, user, q, filters=clean, limit=limit, offset=offset)
+    key: tuple[Any, ...] | None = None
+    if user is None:
+        # Anonymous readers all see the same public records: their results are cached
+        # under the newest audit row, which every write (and so every index change) adds.
+        key = (
+            *public_version(session),
+            q,
+            tuple(sorted((k, str(v)) for k, v in clean.items())),
+            limit,
+            offset,
+        )
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return cached
+    result = knowledge.search(session, user, q, filters=clean, limit=limit, offset=offset)
     hits = []
     for h in result.hits:
         row = asdict(h)
@@ -83,7 +81,7 @@ def _url(kind: str, record_id: int) -> str:
 
 
 def search_rows(
-    request: Request,
+    session: Session,
     user: Any,
     q: str,
     filters: dict[str, Any],
@@ -97,7 +95,7 @@ def search_rows(
     offset = 0 if everything else (page - 1) * per_page
     step = SEARCH_LIMIT if everything else per_page
     while True:
-        res = run_search(request, user, q, filters, kind, step, offset)
+        res = run_search(session, user, q, filters, kind, step, offset)
         for h in res["hits"]:
             rows.append({k: str(v) if isinstance(v, Markup) else v for k, v in h.items()})
         offset += step

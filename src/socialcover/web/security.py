@@ -16,7 +16,7 @@ import hmac
 
 from fastapi import Request
 
-from socialcover.web.error_shape import WebError
+from socialcover.web.errors import WebError
 
 SESSION_COOKIE = "sc_session"
 CSRF_COOKIE = "sc_csrf"

@@ -32,8 +32,8 @@ def serve(
 
     import uvicorn
 
-    from socialcover.web.accounts import prepare_database
     from socialcover.web.app import create_app
+    from socialcover.web.database import prepare_database
     from socialcover.web.jobs import JobRegistry
 
     settings = settings or Settings()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import costing_view
 from socialcover.web.access import Need
+from socialcover.web.costing_view import CostingForm, costing_form
 from socialcover.web.exports import jsonable, table_response
-from socialcover.web.routes.costing import costing_form
 
 router = APIRouter(prefix="/api/v1/costing", tags=["costing"], dependencies=[Depends(Need(None))])
 
@@ -30,13 +30,11 @@ async def packages() -> dict[str, Any]:
 
 @router.get("/run", summary="Cost a package for a country")
 async def run(
-    request: Request,
-    form: costing_view.CostingForm = Depends(costing_form),
+    form: CostingForm = Depends(costing_form),
     format: Literal["json", "csv", "xlsx"] = Query("json"),
 ) -> Response:
     """Rows per year and benefit (and a ``total`` per year) with costs in LCU, US$, % of GDP."""
-    result = await run_in_threadpool(costing_view.run, form)
-    out = costing_view.summary(result)
+    out = costing_view.summary(await run_in_threadpool(costing_view.run, form.scenario()))
     if format == "json":
         return table_response(
             out["rows"],
@@ -53,9 +51,9 @@ async def run(
 
 
 @router.get("/workbook", summary="Excel workbook of a costing run")
-async def workbook(form: costing_view.CostingForm = Depends(costing_form)) -> Response:
+async def workbook(form: CostingForm = Depends(costing_form)) -> Response:
     """The RAP-style workbook (assumptions, population, economy, one sheet per benefit, summary)."""
-    content = await run_in_threadpool(lambda: costing_view.workbook_bytes(costing_view.run(form)))
+    content = await run_in_threadpool(costing_view.workbook_bytes, form.scenario())
     return Response(
         content,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -72,10 +70,4 @@ async def run_scenario(
     ),
 ) -> dict[str, Any]:
     """Any scenario the costing engine accepts (several countries, own benefits...)."""
-    from socialcover import costing
-
-    def _do() -> dict[str, Any]:
-        result = costing.project_costs(scenario)
-        return costing_view.summary(result)
-
-    return await run_in_threadpool(_do)
+    return costing_view.summary(await run_in_threadpool(costing_view.run, scenario))

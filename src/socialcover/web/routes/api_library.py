@@ -10,8 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.actors import OrganisationInput
 from socialcover.knowledge import PublicationInput
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, paging
 from socialcover.web.routes import actors as actor_pages
@@ -32,6 +33,7 @@ def _list(
 @router.get("/publications", summary="List publications")
 async def list_publications(
     request: Request,
+    session: ReadSession,
     kind: str = Query("", max_length=30),
     language: Literal["", "en", "fr", "es"] = "",
     page: Page = Depends(paging),
@@ -39,42 +41,43 @@ async def list_publications(
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> Response:
     """Publications the caller may see, newest first, with their download counts."""
-    rows = await run_in_threadpool(pub_pages.list_rows, request, user, kind, language)
+    rows = await run_in_threadpool(pub_pages.list_rows, session, user, kind, language)
     return _list(request, rows, page, format, "publications")
 
 
 @router.get("/publications/{pid}", summary="One publication")
 async def get_publication(
-    request: Request,
     pid: int,
+    session: ReadSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> dict[str, Any]:
     """A publication's metadata, file details, download count and organisations."""
-    return await run_in_threadpool(pub_pages.one_row, request, user, pid)
+    return await run_in_threadpool(pub_pages.one_row, session, user, pid)
 
 
 @router.get("/publications/{pid}/file", summary="Download a publication's PDF")
 async def get_publication_file(
-    request: Request,
     pid: int,
+    session: WriteSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> FileResponse:
     """The PDF; each download is counted."""
-    return await run_in_threadpool(pub_pages.download, request, user, pid)
+    return await run_in_threadpool(pub_pages.download, session, user, pid)
 
 
 @router.post("/publications", status_code=201, summary="Record a publication")
 async def create_publication(
-    request: Request, body: PublicationInput, user: Principal = Depends(Need("publication.upload"))
+    body: PublicationInput,
+    session: WriteSession,
+    user: Principal = Depends(Need("publication.upload")),
 ) -> JSONResponse:
     """Create a publication's metadata as a draft."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            p = knowledge.create_publication(s, user, body)
-            s.flush()
-            return dict(jsonable(knowledge.publication_as_dict(p)))
+        p = knowledge.create_publication(session, user, body)
+        session.flush()
+        return dict(jsonable(knowledge.publication_as_dict(p)))
 
     out = await run_in_threadpool(_do)
     return JSONResponse(out, status_code=201)
@@ -82,8 +85,8 @@ async def create_publication(
 
 @router.post("/publications/{pid}/file", summary="Attach a PDF")
 async def attach_file(
-    request: Request,
     pid: int,
+    session: WriteSession,
     file: UploadFile = File(...),
     user: Principal = Depends(Need("publication.upload")),
 ) -> dict[str, Any]:
@@ -93,24 +96,22 @@ async def attach_file(
     content = await file.read()
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            p = knowledge.attach_pdf(s, user, pid, file.filename or "document.pdf", content)
-            return dict(jsonable(knowledge.publication_as_dict(p)))
+        p = knowledge.attach_pdf(session, user, pid, file.filename or "document.pdf", content)
+        return dict(jsonable(knowledge.publication_as_dict(p)))
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/publications/{pid}/publish", summary="Publish a publication")
 async def publish_publication(
-    request: Request, pid: int, user: Principal = Depends(Need("publication.publish"))
+    pid: int, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> dict[str, Any]:
     """Make a publication public (reviewers)."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            p = knowledge.publish_publication(s, user, pid)
-            return dict(jsonable(knowledge.publication_as_dict(p)))
+        p = knowledge.publish_publication(session, user, pid)
+        return dict(jsonable(knowledge.publication_as_dict(p)))
 
     return await run_in_threadpool(_do)
 
@@ -118,6 +119,7 @@ async def publish_publication(
 @router.get("/actors", summary="List organisations")
 async def list_actors(
     request: Request,
+    session: ReadSession,
     actor_type: str = Query("", max_length=60),
     country: str = Query("", max_length=3),
     q: str = Query("", max_length=100),
@@ -126,29 +128,28 @@ async def list_actors(
     user: Principal | None = Depends(Need("actor.read")),
 ) -> Response:
     """Organisations (governments, social partners, UN agencies...), filtered."""
-    rows = await run_in_threadpool(actor_pages.list_rows, request, user, actor_type, country, q)
+    rows = await run_in_threadpool(actor_pages.list_rows, session, user, actor_type, country, q)
     return _list(request, rows, page, format, "actors")
 
 
 @router.get("/actors/{oid}", summary="One organisation")
 async def get_actor(
-    request: Request, oid: int, user: Principal | None = Depends(Need("actor.read"))
+    oid: int, session: ReadSession, user: Principal | None = Depends(Need("actor.read"))
 ) -> dict[str, Any]:
     """An organisation with its partnerships and linked practices and publications."""
-    return await run_in_threadpool(actor_pages.one_row, request, user, oid)
+    return await run_in_threadpool(actor_pages.one_row, session, user, oid)
 
 
 @router.post("/actors", status_code=201, summary="Register an organisation")
 async def create_actor(
-    request: Request, body: OrganisationInput, user: Principal = Depends(Need("actor.edit"))
+    body: OrganisationInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> JSONResponse:
     """Add an organisation to the registry."""
     from socialcover import actors
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            org = actors.create_organisation(s, user, body)
-            s.flush()
-            return dict(jsonable(actors.organisation_as_dict(org, user)))
+        org = actors.create_organisation(session, user, body)
+        session.flush()
+        return dict(jsonable(actors.organisation_as_dict(org, user)))
 
     return JSONResponse(await run_in_threadpool(_do), status_code=201)

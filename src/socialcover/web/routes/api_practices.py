@@ -7,11 +7,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.knowledge import PracticeInput
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, search_paging
 from socialcover.web.search_view import search_rows
@@ -49,6 +51,7 @@ def _dict(p: Any) -> dict[str, Any]:
 @router.get("/practices", summary="List and search practices")
 async def list_practices(
     request: Request,
+    session: ReadSession,
     q: str = Query("", max_length=200, description="Full-text query (EN/FR/ES)."),
     branch: str = Query("", max_length=40, description="Facet: branch (guarantee)."),
     assessment: str = Query("", max_length=20, description="Facet: good, bad or mixed."),
@@ -62,7 +65,7 @@ async def list_practices(
     filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
     rows, total, facets = await run_in_threadpool(
         search_rows,
-        request,
+        session,
         user,
         q,
         filters,
@@ -72,45 +75,44 @@ async def list_practices(
         format != "json",
     )
     if format != "json":
-        full = await run_in_threadpool(_full_rows, request, user, [r["record_id"] for r in rows])
+        full = await run_in_threadpool(_full_rows, session, user, [r["record_id"] for r in rows])
         return table_response(full, format, "practices")
     return table_response(rows, "json", "practices", page.meta(request, total) | {"facets": facets})
 
 
-def _full_rows(request: Request, user: Any, ids: list[int]) -> list[dict[str, Any]]:
+def _full_rows(s: Session, user: Any, ids: list[int]) -> list[dict[str, Any]]:
     """Every field of the practices found, in rank order (for CSV and Excel exports)."""
     from socialcover import knowledge
 
-    with db(request, user, write=False) as s:
-        return [_dict(knowledge.get_practice(s, user, pid)) for pid in ids]
+    return [_dict(knowledge.get_practice(s, user, pid)) for pid in ids]
 
 
 @router.get("/practices/{pid}", summary="One practice")
 async def get_practice(
-    request: Request, pid: int, user: Principal | None = Depends(Need("practice.read_published"))
+    pid: int,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("practice.read_published")),
 ) -> dict[str, Any]:
     """A practice the caller may see."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user, write=False) as s:
-            return _dict(knowledge.get_practice(s, user, pid))
+        return _dict(knowledge.get_practice(session, user, pid))
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/practices", status_code=201, summary="Draft a practice")
 async def create_practice(
-    request: Request, body: PracticeInput, user: Principal = Depends(Need("practice.draft"))
+    body: PracticeInput, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> JSONResponse:
     """Create a private draft; returns it with its id."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            p = knowledge.create_practice(s, user, body)
-            s.flush()
-            return _dict(p)
+        p = knowledge.create_practice(session, user, body)
+        session.flush()
+        return _dict(p)
 
     out = await run_in_threadpool(_do)
     return JSONResponse(
@@ -120,43 +122,41 @@ async def create_practice(
 
 @router.patch("/practices/{pid}", summary="Edit a practice")
 async def update_practice(
-    request: Request,
     pid: int,
     body: PracticeChanges,
+    session: WriteSession,
     user: Principal = Depends(Need("practice.draft")),
 ) -> dict[str, Any]:
     """Change fields (own drafts; reviewers any); the whole result is validated first."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            p = knowledge.update_practice(
-                s, user, pid, body.changes, expected_version=body.expected_version
-            )
-            s.flush()
-            return _dict(p)
+        p = knowledge.update_practice(
+            session, user, pid, body.changes, expected_version=body.expected_version
+        )
+        session.flush()
+        return _dict(p)
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/practices/{pid}/submit", summary="Submit for review")
 async def submit_practice(
-    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+    pid: int, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> dict[str, Any]:
     """Send one's draft to the reviewers."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            return _dict(knowledge.submit_practice(s, user, pid))
+        return _dict(knowledge.submit_practice(session, user, pid))
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/practices/{pid}/publish", summary="Publish")
 async def publish_practice(
-    request: Request,
     pid: int,
+    session: WriteSession,
     body: ReviewComment | None = None,
     user: Principal = Depends(Need("practice.publish")),
 ) -> dict[str, Any]:
@@ -164,32 +164,30 @@ async def publish_practice(
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            return _dict(knowledge.publish_practice(s, user, pid, body.comment if body else ""))
+        return _dict(knowledge.publish_practice(session, user, pid, body.comment if body else ""))
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/practices/{pid}/return", summary="Return to the author")
 async def return_practice(
-    request: Request,
     pid: int,
     body: ReviewComment,
+    session: WriteSession,
     user: Principal = Depends(Need("practice.publish")),
 ) -> dict[str, Any]:
     """Return a submitted practice with a comment."""
     from socialcover import knowledge
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            return _dict(knowledge.return_practice(s, user, pid, body.comment))
+        return _dict(knowledge.return_practice(session, user, pid, body.comment))
 
     return await run_in_threadpool(_do)
 
 
 @router.get("/practices/{pid}/history", summary="Versions of a practice")
 async def practice_history(
-    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+    pid: int, session: ReadSession, user: Principal = Depends(Need("record.history"))
 ) -> dict[str, Any]:
     """Every audited write to the practice, oldest first."""
     from dataclasses import asdict
@@ -197,22 +195,23 @@ async def practice_history(
     from socialcover import knowledge, store
 
     def _do() -> dict[str, Any]:
-        with db(request, user, write=False) as s:
-            knowledge.get_practice(s, user, pid)
-            return {"items": [jsonable(asdict(r)) for r in store.history(s, "practices", pid)]}
+        knowledge.get_practice(session, user, pid)
+        return {"items": [jsonable(asdict(r)) for r in store.history(session, "practices", pid)]}
 
     return await run_in_threadpool(_do)
 
 
 @router.post("/practices/{pid}/revert", summary="Revert to a version")
 async def revert_practice(
-    request: Request, pid: int, body: RevertTo, user: Principal = Depends(Need("record.revert"))
+    pid: int,
+    body: RevertTo,
+    session: WriteSession,
+    user: Principal = Depends(Need("record.revert")),
 ) -> dict[str, Any]:
     """Restore an earlier version as a new audited version (editors)."""
     from socialcover import store
 
     def _do() -> dict[str, Any]:
-        with db(request, user) as s:
-            return _dict(store.revert(s, user, "practices", pid, body.version))
+        return _dict(store.revert(session, user, "practices", pid, body.version))
 
     return await run_in_threadpool(_do)

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Need, Principal
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession
 from socialcover.web.exports import table_response
 from socialcover.web.paging import Page, search_paging
 from socialcover.web.search_view import search_rows
@@ -19,6 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 @router.get("/search", summary="Search the knowledge base")
 async def search(
     request: Request,
+    session: ReadSession,
     q: str = Query("", max_length=200, description="Words in English, French or Spanish."),
     kind: Literal["practice", "publication", "organisation"] | None = None,
     branch: str = Query("", max_length=40),
@@ -39,7 +42,7 @@ async def search(
         "language": language,
     }
     rows, total, facets = await run_in_threadpool(
-        search_rows, request, user, q, filters, kind, page.page, page.per_page, format != "json"
+        search_rows, session, user, q, filters, kind, page.page, page.per_page, format != "json"
     )
     if format != "json":
         return table_response(rows, format, "search")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Need, Principal
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
 from socialcover.web.routes.surveys import LonelyPsu, registry, result_response, start_job
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.render import render
 from socialcover.web.security import SESSION_COOKIE, is_https
 
@@ -73,7 +74,7 @@ async def login(
 
 
 @router.post("/logout", dependencies=[Depends(Need(None))])
-async def logout(request: Request) -> Response:
+async def logout(request: Request, session: WriteSession) -> Response:
     """End the session (server side too) and clear the cookie."""
     from socialcover import store
 
@@ -81,8 +82,8 @@ async def logout(request: Request) -> Response:
     if token:
 
         def _do() -> None:
-            with db(request, "auth") as s:
-                store.revoke_session(s, token)
+            store.set_actor(session, "auth")  # audited as the sign-in service, like the sign-in
+            store.revoke_session(session, token)
 
         await run_in_threadpool(_do)
     resp = RedirectResponse("/", status_code=303)
@@ -92,7 +93,9 @@ async def logout(request: Request) -> Response:
 
 @router.get("/account", response_class=HTMLResponse)
 async def account(
-    request: Request, user: Principal = Depends(Need(None, signed_in=True))
+    request: Request,
+    session: ReadSession,
+    user: Principal = Depends(Need(None, signed_in=True)),
 ) -> HTMLResponse:
     """One's account: role and API tokens."""
     from socialcover import store
@@ -100,17 +103,16 @@ async def account(
     def _tokens() -> list[dict[str, Any]]:
         if not store.can(user.role, "account.use_tokens"):
             return []
-        with db(request, user, write=False) as s:
-            return [
-                {
-                    "id": t.id,
-                    "name": t.name,
-                    "prefix": t.prefix,
-                    "revoked": t.revoked_at,
-                    "created": t.created_at if hasattr(t, "created_at") else None,
-                }
-                for t in store.list_api_tokens(s, user)
-            ]
+        return [
+            {
+                "id": t.id,
+                "name": t.name,
+                "prefix": t.prefix,
+                "revoked": t.revoked_at,
+                "created": t.created_at if hasattr(t, "created_at") else None,
+            }
+            for t in store.list_api_tokens(session, user)
+        ]
 
     tokens = await run_in_threadpool(_tokens)
     return render(request, "account.html", {"tokens": tokens, "new_token": None})
@@ -119,6 +121,7 @@ async def account(
 @router.post("/account/tokens", response_class=HTMLResponse)
 async def create_token(
     request: Request,
+    session: WriteSession,
     name: str = Form(..., min_length=1, max_length=100),
     user: Principal = Depends(Need("account.use_tokens")),
 ) -> HTMLResponse:
@@ -126,9 +129,8 @@ async def create_token(
     from socialcover import store
 
     def _do() -> str:
-        with db(request, user) as s:
-            _row, token = store.create_api_token(s, user, name)
-            return token
+        _row, token = store.create_api_token(session, user, name)
+        return token
 
     token = await run_in_threadpool(_do)
     return render(request, "account.html", {"tokens": None, "new_token": token})
@@ -136,14 +138,13 @@ async def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(
-    request: Request, token_id: int, user: Principal = Depends(Need("account.use_tokens"))
+    token_id: int, session: WriteSession, user: Principal = Depends(Need("account.use_tokens"))
 ) -> Response:
     """Revoke one of one's API tokens."""
     from socialcover import store
 
     def _do() -> None:
-        with db(request, user) as s:
-            store.revoke_api_token(s, user, token_id)
+        store.revoke_api_token(session, user, token_id)
 
     await run_in_threadpool(_do)
     return RedirectResponse("/account", status_code=303)

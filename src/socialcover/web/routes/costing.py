@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.errors import DataNotInstalledError, SocialcoverError
 from socialcover.web import costing_view
 from socialcover.web.access import Need
-from socialcover.web.error_shape import WebError
+from socialcover.web.costing_view import CostingForm, costing_form
 from socialcover.web.exports import MEDIA
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
@@ -18,51 +18,8 @@ from socialcover.web.render import render
 router = APIRouter(include_in_schema=False)
 
 
-def _optional_pct(name: str, raw: str, low: float, high: float) -> float | None:
-    """An optional percentage from a form field (empty = use the data pack's default)."""
-    if not raw.strip():
-        return None
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        value = float("nan")
-    if not low < value < high:
-        raise WebError(
-            422,
-            f"{name} must be a number between {low:g} and {high:g}, got {raw!r}.",
-            code="input.invalid",
-            hint="Leave it empty to use the IMF WEO projection.",
-        )
-    return value
-
-
-def costing_form(
-    country: str = Query("KEN", min_length=2, max_length=60),
-    package: str = Query("spf-four-guarantees", max_length=60),
-    base_year: int = Query(2025, ge=2023, le=2030),
-    end_year: int = Query(2035, ge=2024, le=2060),
-    takeup_pct: float = Query(100.0, ge=0, le=100),
-    admin_pct: float = Query(0.0, ge=0, lt=50),
-    real_growth_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
-    inflation_pct: str = Query("", max_length=12, description="% a year; empty: IMF WEO."),
-) -> costing_view.CostingForm:
-    """The costing form's fields, checked (GET, so results can be bookmarked and shared)."""
-    return costing_view.CostingForm(
-        country=country,
-        package=package,
-        base_year=base_year,
-        end_year=end_year,
-        takeup_pct=takeup_pct,
-        admin_pct=admin_pct,
-        real_growth_pct=_optional_pct("real_growth_pct", real_growth_pct, -20, 30),
-        inflation_pct=_optional_pct("inflation_pct", inflation_pct, -20, 200),
-    )
-
-
 @router.get("/costing", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
-async def costing_page(
-    request: Request, form: costing_view.CostingForm = Depends(costing_form)
-) -> HTMLResponse:
+async def costing_page(request: Request, form: CostingForm = Depends(costing_form)) -> HTMLResponse:
     """The form and, once submitted, the result (HTMX swaps only the result)."""
     from socialcover import costing
 
@@ -70,10 +27,10 @@ async def costing_page(
     ctx: dict[str, object] = {"form": form, "packages": costing.package_names()}
     if "country" in request.query_params:
         try:
-            result = await run_in_threadpool(costing_view.run, form)
-            ctx["result"] = costing_view.summary(result)
+            run = await run_in_threadpool(costing_view.run, form.scenario())
+            ctx["result"] = costing_view.summary(run)
             ctx["chart_spec"] = costing_view.chart(
-                result,
+                run,
                 gt("Cost of the package, % of GDP"),
                 gt("% of GDP"),
                 gt("Year"),
@@ -93,13 +50,9 @@ async def costing_page(
 
 
 @router.get("/costing/workbook", dependencies=[Depends(Need(None))])
-async def costing_workbook(form: costing_view.CostingForm = Depends(costing_form)) -> Response:
+async def costing_workbook(form: CostingForm = Depends(costing_form)) -> Response:
     """The Excel workbook of the scenario (RAP layout, formulas kept)."""
-
-    def _do() -> bytes:
-        return costing_view.workbook_bytes(costing_view.run(form))
-
-    content = await run_in_threadpool(_do)
+    content = await run_in_threadpool(costing_view.workbook_bytes, form.scenario())
     name = f"costing-{form.country}-{form.package}.xlsx"
     return Response(
         content,

@@ -11,11 +11,11 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import charts, knowledge_view
 from socialcover.web.access import Need
-from socialcover.web.cache import public_version
+from socialcover.web.database import ReadSession, public_version
 from socialcover.web.facts import country_list, pack_key
 from socialcover.web.i18n import translations
+from socialcover.web.labels import N_, contingency_label, contingency_order
 from socialcover.web.render import cached_page, render
-from socialcover.web.routes.labels import N_, contingency_label, contingency_order
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,17 +66,17 @@ async def country_index(
 
 
 @router.get("/countries/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
-async def country_page(request: Request, code: str) -> HTMLResponse:
+async def country_page(request: Request, code: str, session: ReadSession) -> HTMLResponse:
     """One country: population pyramid, macro, poverty, coverage, related knowledge."""
     pack, key = pack_key(), None
     if request.state.user is None:
-        key = (pack, code, await run_in_threadpool(public_version, request))
+        key = (pack, code, await run_in_threadpool(public_version, session))
         page = cached_page(request, "country.html", key)
         if page is not None:
             return page
     ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
-        knowledge_view.related_to_country, request, request.state.user, ctx["country"].iso3
+        knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
     )
     return render(request, "country.html", ctx, cache_key=key)
 

@@ -8,10 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +49,7 @@ RECORDS: dict[str, tuple[Callable[[Any, Principal, int], dict[str, Any]], str]] 
 
 
 async def history_page(
-    request: Request, user: Principal, entity_type: str, rid: int
+    request: Request, session: Session, user: Principal, entity_type: str, rid: int
 ) -> HTMLResponse:
     """Every version of one record, who made it and what changed, with revert buttons."""
     from socialcover import store
@@ -55,8 +57,7 @@ async def history_page(
     describe, prefix = RECORDS[entity_type]
 
     def _do() -> tuple[dict[str, Any], list[Any]]:
-        with db(request, user, write=False) as s:
-            return describe(s, user, rid), store.history(s, entity_type, rid)
+        return describe(session, user, rid), store.history(session, entity_type, rid)
 
     record, versions = await run_in_threadpool(_do)
     record["revert_url"] = f"{prefix}/{rid}/revert"
@@ -67,14 +68,13 @@ async def history_page(
 
 
 async def revert_record(
-    request: Request, user: Principal, entity_type: str, rid: int, version: int
+    session: Session, user: Principal, entity_type: str, rid: int, version: int
 ) -> Response:
     """Restore an earlier version, as a new audited version, then show the history."""
     from socialcover import store
 
     def _do() -> None:
-        with db(request, user) as s:
-            store.revert(s, user, entity_type, rid, version)
+        store.revert(session, user, entity_type, rid, version)
 
     await run_in_threadpool(_do)
     return RedirectResponse(f"{RECORDS[entity_type][1]}/{rid}/history", status_code=303)
@@ -82,37 +82,43 @@ async def revert_record(
 
 @router.get("/publications/{pid}/history", response_class=HTMLResponse)
 async def publication_history(
-    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+    request: Request,
+    pid: int,
+    session: ReadSession,
+    user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
     """Every version of a publication's record."""
-    return await history_page(request, user, "publications", pid)
+    return await history_page(request, session, user, "publications", pid)
 
 
 @router.post("/publications/{pid}/revert")
 async def revert_publication(
-    request: Request,
     pid: int,
+    session: WriteSession,
     version: int = Form(..., ge=1),
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version of a publication's record (editors)."""
-    return await revert_record(request, user, "publications", pid, version)
+    return await revert_record(session, user, "publications", pid, version)
 
 
 @router.get("/actors/{oid}/history", response_class=HTMLResponse)
 async def organisation_history(
-    request: Request, oid: int, user: Principal = Depends(Need("record.history"))
+    request: Request,
+    oid: int,
+    session: ReadSession,
+    user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
     """Every version of an organisation's record."""
-    return await history_page(request, user, "organisations", oid)
+    return await history_page(request, session, user, "organisations", oid)
 
 
 @router.post("/actors/{oid}/revert")
 async def revert_organisation(
-    request: Request,
     oid: int,
+    session: WriteSession,
     version: int = Form(..., ge=1),
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version of an organisation's record (editors)."""
-    return await revert_record(request, user, "organisations", oid, version)
+    return await revert_record(session, user, "organisations", oid, version)

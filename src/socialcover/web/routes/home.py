@@ -12,8 +12,8 @@ from socialcover.errors import DataNotInstalledError
 from socialcover.web import charts
 from socialcover.web.access import Need
 from socialcover.web.facts import coverage_map_rows, global_series
+from socialcover.web.labels import contingency_label, contingency_order
 from socialcover.web.render import render
-from socialcover.web.routes.labels import contingency_label, contingency_order
 
 router = APIRouter(include_in_schema=False)
 

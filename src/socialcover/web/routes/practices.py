@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.errors import InputError
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
-from socialcover.web.cache import public_version
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession, public_version
 from socialcover.web.render import cached_page, render
 from socialcover.web.routes.history import history_page, revert_record
 from socialcover.web.search_view import run_search
@@ -71,6 +72,7 @@ def form_to_practice(form: dict[str, Any]) -> dict[str, Any]:
 @router.get("/practices", response_class=HTMLResponse)
 async def practice_library(
     request: Request,
+    session: ReadSession,
     q: str = Query("", max_length=200),
     branch: str = Query("", max_length=40),
     assessment: str = Query("", max_length=20),
@@ -83,12 +85,12 @@ async def practice_library(
     template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
     key = None
     if user is None:
-        version = await run_in_threadpool(public_version, request)
+        version = await run_in_threadpool(public_version, session)
         key = (version, q, tuple(sorted(filters.items())))
         page = cached_page(request, template, key)
         if page is not None:
             return page
-    result = await run_in_threadpool(run_search, request, user, q, filters, "practice")
+    result = await run_in_threadpool(run_search, session, user, q, filters, "practice")
     ctx = {"q": q, "filters": filters, "result": result}
     return render(request, template, ctx, cache_key=key)
 
@@ -103,7 +105,7 @@ async def new_practice(
 
 @router.post("/practices", response_model=None)
 async def create_practice(
-    request: Request, user: Principal = Depends(Need("practice.draft"))
+    request: Request, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> Response:
     """Save a new draft (private to its author and the reviewers)."""
     from socialcover import knowledge
@@ -112,14 +114,14 @@ async def create_practice(
     data = form_to_practice(form)
 
     def _do() -> int:
-        with db(request, user) as s:
-            p = knowledge.create_practice(s, user, data)
-            s.flush()
-            return int(p.id)
+        p = knowledge.create_practice(session, user, data)
+        session.flush()
+        return int(p.id)
 
     try:
         pid = await run_in_threadpool(_do)
     except InputError as exc:
+        await run_in_threadpool(session.rollback)
         return render(
             request,
             "practice_form.html",
@@ -135,43 +137,46 @@ async def create_practice(
     return RedirectResponse(f"/practices/{pid}", status_code=303)
 
 
-def _load(request: Request, user: Principal | None, pid: int) -> dict[str, Any]:
+def _load(s: Session, user: Principal | None, pid: int) -> dict[str, Any]:
     from socialcover import knowledge, store
 
-    with db(request, user, write=False) as s:
-        p = knowledge.get_practice(s, user, pid)
-        out = knowledge.practice_as_dict(p)
-        out["can_edit"] = user is not None and (
-            store.can(user.role, "practice.edit_any")
-            or (p.created_by_id == user.id and p.status in ("draft", "returned"))
-        )
-        out["can_submit"] = (
-            user is not None and p.created_by_id == user.id and p.status in ("draft", "returned")
-        )
-        out["can_review"] = (
-            user is not None
-            and store.can(user.role, "practice.publish")
-            and p.status != "published"
-        )
-        out["can_history"] = user is not None and store.can(user.role, "record.history")
-        return out
+    p = knowledge.get_practice(s, user, pid)
+    out = knowledge.practice_as_dict(p)
+    out["can_edit"] = user is not None and (
+        store.can(user.role, "practice.edit_any")
+        or (p.created_by_id == user.id and p.status in ("draft", "returned"))
+    )
+    out["can_submit"] = (
+        user is not None and p.created_by_id == user.id and p.status in ("draft", "returned")
+    )
+    out["can_review"] = (
+        user is not None and store.can(user.role, "practice.publish") and p.status != "published"
+    )
+    out["can_history"] = user is not None and store.can(user.role, "record.history")
+    return out
 
 
 @router.get("/practices/{pid}", response_class=HTMLResponse)
 async def practice_page(
-    request: Request, pid: int, user: Principal | None = Depends(Need("practice.read_published"))
+    request: Request,
+    pid: int,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("practice.read_published")),
 ) -> HTMLResponse:
     """One practice."""
-    p = await run_in_threadpool(_load, request, user, pid)
+    p = await run_in_threadpool(_load, session, user, pid)
     return render(request, "practice.html", {"p": p})
 
 
 @router.get("/practices/{pid}/edit", response_class=HTMLResponse)
 async def edit_practice_form(
-    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+    request: Request,
+    pid: int,
+    session: ReadSession,
+    user: Principal = Depends(Need("practice.draft")),
 ) -> HTMLResponse:
     """The form to edit a draft (own drafts; reviewers any)."""
-    p = await run_in_threadpool(_load, request, user, pid)
+    p = await run_in_threadpool(_load, session, user, pid)
     flat = dict(p)
     flat["target_groups"] = ", ".join(p.get("target_groups") or [])
     if p.get("sources"):
@@ -183,7 +188,10 @@ async def edit_practice_form(
 
 @router.post("/practices/{pid}/edit", response_model=None)
 async def edit_practice(
-    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+    request: Request,
+    pid: int,
+    session: WriteSession,
+    user: Principal = Depends(Need("practice.draft")),
 ) -> Response:
     """Save changes to a practice (checked against the version the editor loaded)."""
     from socialcover import knowledge
@@ -194,12 +202,12 @@ async def edit_practice(
     version = int(version_raw) if version_raw.isdigit() else None
 
     def _do() -> None:
-        with db(request, user) as s:
-            knowledge.update_practice(s, user, pid, data, expected_version=version)
+        knowledge.update_practice(session, user, pid, data, expected_version=version)
 
     try:
         await run_in_threadpool(_do)
     except InputError as exc:
+        await run_in_threadpool(session.rollback)
         shown: dict[str, Any] = {**form, "id": pid}
         return render(
             request,
@@ -217,14 +225,13 @@ async def edit_practice(
 
 
 async def _workflow_step(
-    request: Request, user: Principal, pid: int, step: str, *args: Any
+    session: Session, user: Principal, pid: int, step: str, *args: Any
 ) -> Response:
     """Run one workflow step of ``socialcover.knowledge`` in a write session, then show it."""
     from socialcover import knowledge
 
     def _do() -> None:
-        with db(request, user) as s:
-            getattr(knowledge, step)(s, user, pid, *args)
+        getattr(knowledge, step)(session, user, pid, *args)
 
     await run_in_threadpool(_do)
     return RedirectResponse(f"/practices/{pid}", status_code=303)
@@ -232,45 +239,44 @@ async def _workflow_step(
 
 @router.post("/practices/{pid}/submit")
 async def submit_practice(
-    request: Request, pid: int, user: Principal = Depends(Need("practice.draft"))
+    pid: int, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> Response:
     """Send one's draft to the reviewers."""
-    return await _workflow_step(request, user, pid, "submit_practice")
+    return await _workflow_step(session, user, pid, "submit_practice")
 
 
 @router.post("/practices/{pid}/publish")
 async def publish_practice(
-    request: Request,
     pid: int,
+    session: WriteSession,
     comment: str = Form("", max_length=2000),
     user: Principal = Depends(Need("practice.publish")),
 ) -> Response:
     """Publish a practice (reviewers)."""
-    return await _workflow_step(request, user, pid, "publish_practice", comment)
+    return await _workflow_step(session, user, pid, "publish_practice", comment)
 
 
 @router.post("/practices/{pid}/return")
 async def return_practice(
-    request: Request,
     pid: int,
+    session: WriteSession,
     comment: str = Form("", max_length=2000),
     user: Principal = Depends(Need("practice.publish")),
 ) -> Response:
     """Return a submitted practice to its author with a comment (reviewers)."""
-    return await _workflow_step(request, user, pid, "return_practice", comment)
+    return await _workflow_step(session, user, pid, "return_practice", comment)
 
 
 @router.get("/review", response_class=HTMLResponse)
 async def review_queue(
-    request: Request, user: Principal = Depends(Need("practice.read_drafts"))
+    request: Request, session: ReadSession, user: Principal = Depends(Need("practice.read_drafts"))
 ) -> HTMLResponse:
     """Practices waiting for review."""
     from socialcover import knowledge
 
     def _do() -> list[dict[str, Any]]:
-        with db(request, user, write=False) as s:
-            rows = knowledge.list_practices(s, user, status="submitted", limit=200)
-            return [knowledge.practice_as_dict(p) for p in rows]
+        rows = knowledge.list_practices(session, user, status="submitted", limit=200)
+        return [knowledge.practice_as_dict(p) for p in rows]
 
     rows = await run_in_threadpool(_do)
     return render(request, "review.html", {"rows": rows})
@@ -278,18 +284,21 @@ async def review_queue(
 
 @router.get("/practices/{pid}/history", response_class=HTMLResponse)
 async def practice_history(
-    request: Request, pid: int, user: Principal = Depends(Need("record.history"))
+    request: Request,
+    pid: int,
+    session: ReadSession,
+    user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
     """Every version of a practice, who made it and what changed."""
-    return await history_page(request, user, "practices", pid)
+    return await history_page(request, session, user, "practices", pid)
 
 
 @router.post("/practices/{pid}/revert")
 async def revert_practice(
-    request: Request,
     pid: int,
+    session: WriteSession,
     version: int = Form(..., ge=1),
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version, as a new audited version (editors)."""
-    return await revert_record(request, user, "practices", pid, version)
+    return await revert_record(session, user, "practices", pid, version)

@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.errors import InputError
-from socialcover.web.access import Need, Principal
-from socialcover.web.accounts import db
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.render import render
 
@@ -24,53 +26,51 @@ def _kinds() -> list[str]:
 
 
 def list_rows(
-    request: Request, user: Any, kind: str | None, language: str | None
+    s: Session, user: Any, kind: str | None, language: str | None
 ) -> list[dict[str, Any]]:
     """Publications the caller may see, newest first, as plain dicts."""
     from socialcover import knowledge
 
-    with db(request, user, write=False) as s:
-        return [
-            jsonable(knowledge.publication_as_dict(p))
-            for p in knowledge.list_publications(
-                s, user, kind=kind or None, language=language or None, limit=10_000
-            )
-        ]
+    return [
+        jsonable(knowledge.publication_as_dict(p))
+        for p in knowledge.list_publications(
+            s, user, kind=kind or None, language=language or None, limit=10_000
+        )
+    ]
 
 
-def one_row(request: Request, user: Any, pid: int) -> dict[str, Any]:
+def one_row(s: Session, user: Any, pid: int) -> dict[str, Any]:
     """One publication as a dict, with its linked organisations."""
     from socialcover import knowledge
 
-    with db(request, user, write=False) as s:
-        out: dict[str, Any] = jsonable(
-            knowledge.publication_as_dict(knowledge.get_publication(s, user, pid))
-        )
-        out["organisations"] = [
-            {"id": o.id, "name": o.name, "role": role}
-            for o, role in knowledge.linked_organisations(s, "publication", pid)
-        ]
-        return out
+    out: dict[str, Any] = jsonable(
+        knowledge.publication_as_dict(knowledge.get_publication(s, user, pid))
+    )
+    out["organisations"] = [
+        {"id": o.id, "name": o.name, "role": role}
+        for o, role in knowledge.linked_organisations(s, "publication", pid)
+    ]
+    return out
 
 
-def download(request: Request, user: Any, pid: int) -> FileResponse:
-    """The publication's PDF (counts one download)."""
+def download(s: Session, user: Any, pid: int) -> FileResponse:
+    """The publication's PDF (counts one download; in a write session)."""
     from socialcover import knowledge
 
-    with db(request, user) as s:
-        path, name = knowledge.open_pdf(s, user, pid)
+    path, name = knowledge.open_pdf(s, user, pid)
     return FileResponse(path, media_type="application/pdf", filename=name)
 
 
 @router.get("/publications", response_class=HTMLResponse)
 async def publications(
     request: Request,
+    session: ReadSession,
     kind: str = Query("", max_length=30),
     language: str = Query("", max_length=2),
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> HTMLResponse:
     """The publication library."""
-    rows = await run_in_threadpool(list_rows, request, user, kind, language)
+    rows = await run_in_threadpool(list_rows, session, user, kind, language)
     return render(
         request,
         "publications.html",
@@ -89,6 +89,7 @@ async def new_publication(
 @router.post("/publications", response_model=None)
 async def create_publication(
     request: Request,
+    session: WriteSession,
     file: UploadFile | None = File(None),
     user: Principal = Depends(Need("publication.upload")),
 ) -> Response:
@@ -109,16 +110,16 @@ async def create_publication(
     fname = file.filename if file is not None and file.filename else ""
 
     def _do() -> int:
-        with db(request, user) as s:
-            p = knowledge.create_publication(s, user, data)
-            s.flush()
-            if content:
-                knowledge.attach_pdf(s, user, p.id, fname, content)
-            return int(p.id)
+        p = knowledge.create_publication(session, user, data)
+        session.flush()
+        if content:
+            knowledge.attach_pdf(session, user, p.id, fname, content)
+        return int(p.id)
 
     try:
         pid = await run_in_threadpool(_do)
     except InputError as exc:
+        await run_in_threadpool(session.rollback)
         return render(
             request,
             "publication_form.html",
@@ -137,36 +138,36 @@ async def create_publication(
 async def publication_page(
     request: Request,
     pid: int,
+    session: ReadSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> HTMLResponse:
     """One publication."""
     from socialcover import store
 
-    p = await run_in_threadpool(one_row, request, user, pid)
+    p = await run_in_threadpool(one_row, session, user, pid)
     can_publish = user is not None and store.can(user.role, "publication.publish")
     return render(request, "publication.html", {"p": p, "can_publish": can_publish})
 
 
 @router.get("/publications/{pid}/file")
 async def publication_file(
-    request: Request,
     pid: int,
+    session: WriteSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> FileResponse:
     """Download the PDF (counted)."""
-    return await run_in_threadpool(download, request, user, pid)
+    return await run_in_threadpool(download, session, user, pid)
 
 
 @router.post("/publications/{pid}/publish")
 async def publish(
-    request: Request, pid: int, user: Principal = Depends(Need("publication.publish"))
+    pid: int, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> Response:
     """Publish a publication (reviewers)."""
     from socialcover import knowledge
 
     def _do() -> None:
-        with db(request, user) as s:
-            knowledge.publish_publication(s, user, pid)
+        knowledge.publish_publication(session, user, pid)
 
     await run_in_threadpool(_do)
     return RedirectResponse(f"/publications/{pid}", status_code=303)

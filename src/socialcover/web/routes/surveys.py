@@ -14,8 +14,9 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web.access import Need, Principal
-from socialcover.web.error_shape import WebError
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.errors import WebError
 from socialcover.web.exports import table_response
 from socialcover.web.jobs import JobRegistry, JobStatus
 from socialcover.web.render import render

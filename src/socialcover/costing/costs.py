@@ -1,4 +1,7 @@
-"""Run a scenario: resolve countries, assumptions and populations, project, return a result.
+"""The costs of one scenario, year by year (the central projection, without uncertainty).
+
+Resolves the scenario's countries, builds its macro and demographic inputs, projects them
+(:mod:`socialcover.costing.projection`) and returns a :class:`CostingResult` with provenance.
 
 Examples
 --------
@@ -11,7 +14,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,10 +24,8 @@ from socialcover.costing._errors import ScenarioError
 from socialcover.costing.macro import build_base, build_paths
 from socialcover.costing.projection import compute, project_demography, start_coverage
 from socialcover.costing.result import CostingResult, build_result
-from socialcover.costing.scenario import Scenario, load_scenario
+from socialcover.costing.scenario import Scenario, ScenarioLike, load_scenario
 from socialcover.errors import NotFoundError
-
-ScenarioLike = Scenario | dict[str, Any] | str | Path
 
 
 def resolve_countries(scenario: Scenario) -> tuple[list[str], bool]:

@@ -1,0 +1,75 @@
+"""The platform database in the web app: prepared on start, then one session per request.
+
+A route takes its session as a dependency, ``session: ReadSession`` or ``session: WriteSession``:
+one transaction acting as the request's principal (``None`` for an anonymous reader), committed
+once the route has returned and before the response is sent, rolled back on any error that
+leaves the route (so an error response always means nothing was saved). A route that turns an
+error into a page of its own (a form shown again with the problem) rolls back itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from socialcover.web.settings import Settings
+
+log = logging.getLogger("socialcover.web")
+
+
+def prepare_database(settings: Settings) -> None:
+    """Bring the database to the newest schema; on first start, seed the starter content."""
+    from socialcover import knowledge, store
+
+    engine = store.get_engine(settings.database_url)
+    first_start = store.current_revision(engine) is None
+    store.upgrade(settings.database_url)
+    if settings.seed and first_start:
+        with store.session_scope(store.SystemActor("system:seed"), url=settings.database_url) as s:
+            report = knowledge.seed_starter_content(s)
+        log.info("Seeded starter content: %s", report)
+
+
+def _session(request: Request, *, write: bool) -> Iterator[Session]:
+    from socialcover.store import session_scope
+
+    actor = getattr(request.state, "user", None)
+    url = request.app.state.settings.database_url
+    with session_scope(actor, url=url, write=write) as session:
+        yield session
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A session for reading: on SQLite it never waits for a writer."""
+    yield from _session(request, write=False)
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    """A session for writing: on SQLite it takes the write lock at its first statement."""
+    yield from _session(request, write=True)
+
+
+# scope="function": the transaction ends when the route returns, before the response is sent,
+# so that a failed commit (a stale write, a busy database) still becomes the error response.
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+
+
+def audit_head(session: Session) -> int | None:
+    """The newest audit row's id: it changes with every write to the platform's database."""
+    head: int | None = session.execute(text("SELECT max(id) FROM audit_log")).scalar()
+    return head
+
+
+def public_version(session: Session) -> tuple[Any, ...]:
+    """The version of what anonymous readers can see: the database and its newest audit row.
+
+    Every write adds an audit row, so a cache key that includes this version never serves a
+    page or a result older than the last write.
+    """
+    return (str(session.get_bind().engine.url), audit_head(session))
