@@ -17,6 +17,7 @@ from socialcover.survey import (
     gini_linearised,
     groups_of,
     ratios,
+    totals,
     unit_sums,
 )
 
@@ -28,26 +29,37 @@ def test_docstring_examples_run(module: str) -> None:
     assert result.failed == 0
 
 
-@pytest.mark.parametrize("design", ["stratified", "element"])
-def test_ratios_by_group_equal_sample_ratio(api: dict[str, pl.DataFrame], design: str) -> None:
-    data = api["apistrat"].with_columns(pl.col("enroll").cast(pl.Float64), pl.lit(1.0).alias("one"))
-    d = (
-        Design(weights="pw", strata="stype", psu="snum", fpc="fpc")
-        if design == "stratified"
-        else Design(weights="pw", strata="stype", fpc="fpc")
-    )
+DESIGNS = {
+    "stratified": ("apistrat", Design(weights="pw", strata="stype", psu="snum", fpc="fpc")),
+    "element": ("apistrat", Design(weights="pw", strata="stype", fpc="fpc")),
+    "two-stage": ("apiclus2", Design(weights="pw", psu=("dnum", "snum"), fpc=("fpc1", "fpc2"))),
+}
+
+
+@pytest.mark.parametrize("name", list(DESIGNS))
+def test_ratios_and_totals_by_group_equal_sample(api: dict[str, pl.DataFrame], name: str) -> None:
+    data_name, d = DESIGNS[name]
+    data = api[data_name].with_columns(pl.col("enroll").cast(pl.Float64), pl.lit(1.0).alias("one"))
+    data = data.filter(pl.col("enroll").is_not_null())
     rows = bind_rows(data, d)
     groups = groups_of(data, "awards")
     sums = unit_sums(rows, data, groups, ["api00", "enroll", "one"], ["enroll", "one"])
-    got = ratios(rows, sums, [("api00", "enroll"), ("enroll", "one")])
+    pairs = [("api00", "enroll"), ("enroll", "one")]
+    got = ratios(rows, sums, pairs)
+    tot = totals(rows, sums, ["api00", "enroll"])
     sample = Sample(data, d)
-    for j, (y, x) in enumerate([("api00", "enroll"), ("enroll", "one")]):
+    for j, (y, x) in enumerate(pairs):
         want = sample.ratio(y, x, by="awards").to_polars().sort("awards")
         np.testing.assert_allclose(
             got.numerator[j] / got.denominator[j], want["estimate"].to_numpy(), rtol=1e-12
         )
         np.testing.assert_allclose(np.sqrt(got.variance[j]), want["se"].to_numpy(), rtol=1e-10)
         np.testing.assert_array_equal(got.df, want["df"].to_numpy())
+    for j, y in enumerate(["api00", "enroll"]):
+        want = sample.total(y, by="awards").to_polars().sort("awards")
+        np.testing.assert_allclose(tot.total[j], want["estimate"].to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(np.sqrt(tot.variance[j]), want["se"].to_numpy(), rtol=1e-10)
+        np.testing.assert_array_equal(tot.df, want["df"].to_numpy())
 
 
 def test_a_difference_of_ginis_on_the_same_rows_has_the_paired_se() -> None:

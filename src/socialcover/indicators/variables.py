@@ -1,7 +1,7 @@
 """Analysis variables derived from the standard concepts, person by person.
 
 Each indicator is a ratio of two weighted totals, sum(w y) / sum(w x), of variables built here
-(or the Gini reduction, :mod:`.gini`). Conventions, with their sources:
+(or the Gini reduction, :mod:`.estimation`). Conventions, with their sources:
 
 - Household benefits and ASPIRE coverage: a person is a (direct or indirect) beneficiary of a
   programme when any member of the household receives it (ASPIRE documentation).

@@ -12,7 +12,7 @@ replicate designs (JK1, JKn, BRR, Fay, bootstrap, user-supplied) follow ``svrepd
 
 Estimators written in NumPy over an in-memory frame (many ratios at once, the Gini) bind the
 design row by row with :func:`bind_rows` and send their linearised scores through the same
-variance: :func:`unit_sums` and :func:`ratios`, :func:`gini_linearised` and
+variance: :func:`unit_sums` with :func:`ratios` and :func:`totals`, :func:`gini_linearised` and
 :class:`Linearised`.
 """
 
@@ -28,7 +28,7 @@ from socialcover.survey._errors import (
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import gini_linearised
 from socialcover.survey.linearised import Linearised
-from socialcover.survey.ratios import Ratios, UnitSums, ratios, unit_sums
+from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
@@ -49,6 +49,7 @@ __all__ = [
     "ReplicateDesign",
     "RowDesign",
     "Sample",
+    "Totals",
     "UnitSums",
     "UnknownColumnError",
     "WeightError",
@@ -56,5 +57,6 @@ __all__ = [
     "gini_linearised",
     "groups_of",
     "ratios",
+    "totals",
     "unit_sums",
 ]

@@ -1,13 +1,18 @@
-"""Many ratios of weighted totals by group in one pass, with their Taylor variances.
+"""Many weighted totals and ratios of totals by group in one pass, with their Taylor variances.
 
 A table of indicators asks for dozens of ratios Y / X in each of several breakdowns. Rather
 than one query per ratio, :func:`unit_sums` sums every weighted variable per (group, sampling
-unit) with dense bincounts, and :func:`ratios` forms the linearised score of every ratio on
-those unit totals and sends them all to the design's variance in one call.
+unit) with dense bincounts, and :func:`ratios` (or :func:`totals`) forms the linearised score
+of every statistic on those unit totals and sends them all to the design's variance in one
+call.
 
-Ratio R = Y / X of weighted totals: score z_i = w_i (y_i - R x_i) / X (Woodruff 1971; Wolter
-2007, sec. 6.5), what R's ``svyratio`` (and ``svymean`` on a domain) computes; the tests check
-equality with :meth:`~socialcover.survey.Sample.ratio` to 1e-10.
+- Total Y: its score is w_i y_i itself (R's ``svytotal``).
+- Ratio R = Y / X of weighted totals: score z_i = w_i (y_i - R x_i) / X (Woodruff 1971;
+  Wolter 2007, sec. 6.5), what R's ``svyratio`` (and ``svymean`` on a domain, with x = 1)
+  computes.
+
+The tests check equality with :meth:`~socialcover.survey.Sample.ratio` and
+:meth:`~socialcover.survey.Sample.total` to 1e-10.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import polars as pl
 
 from socialcover.survey.rows import Groups, RowDesign
 
-__all__ = ["Ratios", "UnitSums", "ratios", "unit_sums"]
+__all__ = ["Ratios", "Totals", "UnitSums", "ratios", "totals", "unit_sums"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -186,3 +191,54 @@ def ratios(design: RowDesign, sums: UnitSums, pairs: Sequence[tuple[str, str]]) 
         k * n_dom,
     ).reshape(k, n_dom)
     return Ratios(list(sums.levels), num, den, var, n, design.df(dom, unit, n_dom))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Weighted totals of one breakdown: arrays indexed [variable, group] (``df`` by group).
+
+    Attributes
+    ----------
+    levels
+        The groups' levels.
+    total
+        Weighted totals.
+    variance
+        Their Taylor variances.
+    df
+        Degrees of freedom of each group.
+    """
+
+    levels: list[str]
+    total: F64
+    variance: F64
+    df: F64
+
+
+def totals(design: RowDesign, sums: UnitSums, columns: Sequence[str]) -> Totals:
+    """Weighted totals per group of each column of ``sums``, with their Taylor variances.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from socialcover.survey import Design, bind_rows, groups_of
+    >>> df = pl.DataFrame({"w": [1.0, 2.0, 1.0, 2.0], "h": [1, 1, 2, 2], "y": [1.0, 0.0, 1.0, 1.0]})
+    >>> rows = bind_rows(df, Design(weights="w", strata="h"))
+    >>> t = totals(rows, unit_sums(rows, df, groups_of(df, None), ["y"]), ["y"])
+    >>> t.total.tolist(), t.variance.round(6).tolist()
+    ([[4.0]], [[2.0]])
+    """
+    n_dom = len(sums.levels)
+    dom, unit = sums.dom, sums.unit
+    k = len(columns)
+    total = np.zeros((k, n_dom))
+    for j, y in enumerate(columns):
+        total[j] = np.bincount(dom, weights=sums.sums[y], minlength=n_dom)
+    scores = np.concatenate([sums.sums[y] for y in columns]) if k else np.zeros(0)
+    var = design.variance(
+        (np.arange(k)[:, None] * n_dom + dom[None, :]).ravel(),
+        np.tile(unit, k),
+        scores,
+        k * n_dom,
+    ).reshape(k, n_dom)
+    return Totals(list(sums.levels), total, var, design.df(dom, unit, n_dom))
