@@ -1,7 +1,7 @@
 """Analysis variables derived from the standard concepts, person by person.
 
 Each indicator is a ratio of two weighted totals, sum(w y) / sum(w x), of variables built here
-(or the Gini reduction, :mod:`.gini`). Conventions, with their sources:
+(or the Gini reduction, :mod:`.estimation`). Conventions, with their sources:
 
 - Household benefits and ASPIRE coverage: a person is a (direct or indirect) beneficiary of a
   programme when any member of the household receives it (ASPIRE documentation).
@@ -31,8 +31,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from socialcover.survey.io.concepts import BENEFIT_TYPES, CONTRIBUTORY_BY_DEFAULT
-from socialcover.survey.io.mapping import SurveyParameters
+from socialcover.survey.io import BENEFIT_TYPES, CONTRIBUTORY_BY_DEFAULT, SurveyParameters
 
 __all__ = ["AGE_BANDS", "Prepared", "prepare_variables"]
 
