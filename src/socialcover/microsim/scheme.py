@@ -365,10 +365,10 @@ class SchemeResult:
 
 
 def _per_person(s: Scheme, f: pl.DataFrame, period: str) -> dict[str, np.ndarray[Any, Any]]:
-    from socialcover.microsim.sql_compiler import evaluate_duckdb
+    from socialcover.microsim.execution import run_rules
 
     outs = ["contribution_base", "scheme_eligible", *[f"group_{g}" for g in s.groups]]
-    ev = evaluate_duckdb(s.rules, f, period, outputs=outs)
+    ev = run_rules(s.rules, f, period, outputs=outs, spread=True).persons
     elig = ev["scheme_eligible"].to_numpy().astype(bool)
     group = np.full(f.height, "", dtype=object)
     for g in reversed(s.groups):  # the first matching group names the person
@@ -419,7 +419,7 @@ def run_scheme(
 ) -> SchemeResult:
     """Simulate a scheme and its variants on a survey (see the module docstring)."""
     from socialcover.microsim.estimation import Estimator
-    from socialcover.microsim.population import as_frame
+    from socialcover.microsim.frames import as_frame
     from socialcover.survey import Design
 
     say = progress or (lambda _m: None)

@@ -35,7 +35,7 @@ from socialcover.microsim.expression import (
 )
 from socialcover.microsim.rules import RuleSet
 
-__all__ = ["evaluate_numpy"]
+__all__ = ["evaluate_reference"]
 
 Array = npt.NDArray[Any]
 Value = Any  # an array or a Python scalar
@@ -189,7 +189,7 @@ def _is_bool(x: Value) -> bool:
 
 def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
     """Input arrays with the types the rules expect (numbers as float, flags as bool)."""
-    from socialcover.microsim.population import missing_columns_error, missing_values_error
+    from socialcover.microsim.frames import missing_columns_error, missing_values_error
 
     out: dict[str, Array] = {}
     n = len(np.asarray(data["hh_id"]))
@@ -226,7 +226,7 @@ def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
     return out
 
 
-def evaluate_numpy(
+def evaluate_reference(
     rules: RuleSet,
     data: Mapping[str, Any],
     period: int | str,
