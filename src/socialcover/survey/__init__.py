@@ -9,6 +9,11 @@ Declare a design once, bind it to data, then ask::
 
 Taylor linearisation follows R's ``survey`` package (Lumley 2010; Wolter 2007, ch. 6);
 replicate designs (JK1, JKn, BRR, Fay, bootstrap, user-supplied) follow ``svrepdesign``.
+
+Estimators written in NumPy over an in-memory frame (many ratios at once, the Gini) bind the
+design row by row with :func:`bind_rows` and send their linearised scores through the same
+variance: :func:`unit_sums` and :func:`ratios`, :func:`gini_linearised` and
+:class:`Linearised`.
 """
 
 from socialcover.survey._errors import (
@@ -20,9 +25,13 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
-from socialcover.survey.design import Design
+from socialcover.survey.design import Design, LonelyPsuRule
+from socialcover.survey.gini import gini_linearised
+from socialcover.survey.linearised import Linearised
+from socialcover.survey.ratios import Ratios, UnitSums, ratios, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
+from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
 
 __all__ = [
@@ -31,10 +40,21 @@ __all__ = [
     "DesignError",
     "Estimate",
     "EstimateError",
+    "Groups",
+    "Linearised",
     "LonelyPsuError",
+    "LonelyPsuRule",
     "NestingError",
+    "Ratios",
     "ReplicateDesign",
+    "RowDesign",
     "Sample",
+    "UnitSums",
     "UnknownColumnError",
     "WeightError",
+    "bind_rows",
+    "gini_linearised",
+    "groups_of",
+    "ratios",
+    "unit_sums",
 ]

@@ -1,0 +1,113 @@
+"""The weighted Gini index per group, with its linearised variable.
+
+G = (2 sum_k w_k y_k N_k - sum_k w_k^2 y_k) / (N T) - 1, with rows sorted by y, N_k the
+cumulated weights, N and T the totals of w and w y (Langel and Tillé 2013, *J. R. Stat. Soc.
+A* 176(2), "Variance estimation of the Gini index: revisiting a result several times
+published"); it equals the mean absolute difference over twice the mean, and does not depend
+on how tied values are ordered. Its linearised variable, the derivative of G with respect to
+each row's weight (Binder and Kovacevic 1995, *Survey Methodology* 21(2)), is
+
+    z_k = [2 y_k N_k + 2 (T - T_k) - (G + 1)(T + N y_k)] / (N T)
+
+with T_k the cumulated w y (the tests check it against numerical derivatives). A group whose
+N T is 0 has no Gini (NaN) and z = 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from socialcover.survey.linearised import Linearised
+from socialcover.survey.rows import Groups
+
+__all__ = ["gini_linearised"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+
+def gini_linearised(
+    values: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    groups: Groups | None = None,
+    *,
+    order: I64 | None = None,
+) -> Linearised:
+    """The weighted Gini of ``values`` per group, with each row's linearised variable.
+
+    Parameters
+    ----------
+    values, weights
+        One value and one weight per row.
+    groups
+        The groups (:func:`~socialcover.survey.groups_of`); rows with code -1 are left out
+        (give rows with a missing value code -1). One group of all rows by default.
+    order
+        ``numpy.argsort(values, kind="stable")`` over all rows, when already known (it is the
+        costly part; a caller estimating several breakdowns sorts once).
+
+    Returns
+    -------
+    Linearised
+        The Gini per group, and z per row; its :meth:`~Linearised.variance` gives the SE.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = gini_linearised(np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4))
+    >>> round(float(g.estimate[0]), 4), round(float(g.z.sum()), 12)
+    (0.25, 0.0)
+    """
+    y_all = np.asarray(values, dtype=np.float64)
+    w_all = np.asarray(weights, dtype=np.float64)
+    if groups is None:
+        code = np.zeros(y_all.size, dtype=np.int64)
+        n_groups = 1
+    else:
+        code, n_groups = groups.code, groups.n
+    keep = code >= 0
+    full = np.argsort(y_all, kind="stable") if order is None else order
+    if keep.all():
+        by_value = full
+        values_k, w, groups_k = y_all, w_all, code
+    else:
+        position = np.cumsum(keep) - 1
+        by_value = position[full[keep[full]]].astype(np.int64)
+        values_k, w, groups_k = y_all[keep], w_all[keep], code[keep]
+    # A stable sort of small group codes keeps the value order within each group.
+    if n_groups > 1:
+        small = groups_k.astype(np.int16) if n_groups < 30_000 else groups_k
+        sorted_rows = by_value[np.argsort(small[by_value], kind="stable")]
+    else:
+        sorted_rows = by_value
+    y = values_k[sorted_rows]
+    ws = w[sorted_rows]
+    grp = groups_k[sorted_rows]
+    wy = ws * y
+    big_n = np.bincount(grp, weights=ws, minlength=n_groups)
+    big_t = np.bincount(grp, weights=wy, minlength=n_groups)
+    first = np.searchsorted(grp, np.arange(n_groups), side="left")
+    cw = np.cumsum(ws)
+    cwy = np.cumsum(wy)
+    before_w = np.where(first > 0, cw[np.maximum(first - 1, 0)], 0.0)
+    before_wy = np.where(first > 0, cwy[np.maximum(first - 1, 0)], 0.0)
+    n_k = cw - before_w[grp]
+    t_k = cwy - before_wy[grp]
+    a = np.bincount(grp, weights=wy * n_k, minlength=n_groups)
+    b = np.bincount(grp, weights=ws * wy, minlength=n_groups)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gini = (2 * a - b) / (big_n * big_t) - 1
+        nt = (big_n * big_t)[grp]
+        z_sorted = (
+            2 * y * n_k + 2 * (big_t[grp] - t_k) - (gini[grp] + 1) * (big_t[grp] + big_n[grp] * y)
+        ) / nt
+    none = big_n * big_t == 0
+    gini = np.where(none, np.nan, gini)
+    z_sorted = np.where(none[grp], 0.0, z_sorted)
+    z_kept = np.empty_like(z_sorted)
+    z_kept[sorted_rows] = z_sorted
+    z = z_kept if keep.all() else np.zeros(y_all.size)
+    if not keep.all():
+        z[keep] = z_kept
+    return Linearised(np.asarray(gini, dtype=np.float64), z, code)
