@@ -246,9 +246,10 @@ def proxy_means_test(
     """
     import yaml as _yaml
 
-    from socialcover.microsim.estimation import Estimator
+    from socialcover.microsim.estimation import PopulationEstimates
     from socialcover.survey import Design
 
+    say = progress or (lambda _m: None)
     extra = _yaml.safe_load(rules_text) if rules_text else {}
     spec = {
         **(extra or {}),
@@ -259,6 +260,7 @@ def proxy_means_test(
     }
     rules = load_rules(text=_yaml.safe_dump(spec), name="<pmt>")
     frame = as_frame(data)
+    say("scoring households")
     out = run_rules(
         rules,
         frame,
@@ -275,41 +277,16 @@ def proxy_means_test(
             psu="psu" if "psu" in cols else None,
             lonely_psu="adjust",
         )
-    w = frame[design.weights] if design.weights else pl.Series(np.ones(frame.height))
-    f = frame.with_columns(
-        pl.Series("_w", w.cast(pl.Float64)),
-        pl.Series("_sel", out["pmt_selected_eligible"].cast(pl.Float64)),
-        pl.Series("_poor", out["pmt_poor"].cast(pl.Float64)),
-    ).with_columns(
-        (pl.col("_poor") * (1 - pl.col("_sel"))).alias("_excluded"),
-        (pl.col("_sel") * (1 - pl.col("_poor"))).alias("_included"),
-    )
-    est = Estimator(
-        f,
-        design,
-        {
-            "excluded__x__all": pl.col("_excluded"),
-            "included__x__all": pl.col("_included"),
-            "selected__x__all": pl.col("_sel"),
-            "poor__x__all": pl.col("_poor"),
-        },
-        progress or (lambda _m: None),
-    )
-    rows = []
-    exc = est.estimate(["excluded__x__all"], None, denominator="_poor")["mean"]
-    inc = est.estimate(["included__x__all"], None, denominator="_sel")["mean"]
-    shares = est.estimate(["selected__x__all", "poor__x__all"], None)["mean"]
-    for name, table in (("exclusion_error", exc), ("inclusion_error", inc)):
-        r = table.row(0, named=True)
-        rows.append({"indicator": name, "estimate": r["estimate"], "se": r["se"]})
-    for r in shares.iter_rows(named=True):
-        rows.append(
-            {
-                "indicator": f"share_{str(r['variable']).split('__')[0]}",
-                "estimate": r["estimate"],
-                "se": r["se"],
-            }
-        )
+    say("estimating targeting errors")
+    selected = out["pmt_selected_eligible"].cast(pl.Float64).to_numpy()
+    is_poor = out["pmt_poor"].cast(pl.Float64).to_numpy()
+    est = PopulationEstimates(frame, design)
+    parts = [
+        est.means({"exclusion_error": is_poor * (1 - selected)}, denominator=is_poor),
+        est.means({"inclusion_error": selected * (1 - is_poor)}, denominator=selected),
+        est.means({"share_selected": selected, "share_poor": is_poor}),
+    ]
+    errors = pl.concat(parts).select(indicator="variable", estimate="estimate", se="se")
     scores = pl.DataFrame(
         {
             "hh_id": out["hh_id"],
@@ -318,4 +295,4 @@ def proxy_means_test(
             "poor": out["pmt_poor"],
         }
     )
-    return PMTResult(scores, pl.DataFrame(rows))
+    return PMTResult(scores, errors)

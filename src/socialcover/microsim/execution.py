@@ -74,14 +74,6 @@ def _need_hh_id(present: Sequence[str]) -> None:
         )
 
 
-def _as_arrow(data: Any) -> pa.Table | Mapping[str, Any]:
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, Mapping):
-        return data
-    return as_frame(data).to_arrow()
-
-
 def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
     raw = data.column(name) if isinstance(data, pa.Table) else data[name]
     if isinstance(raw, pa.ChunkedArray):
@@ -169,26 +161,47 @@ def _run_arrays(
     params: Mapping[str, Any] | None,
     spread: bool,
 ) -> RuleResult:
-    table = _as_arrow(data)
-    _need_hh_id(table.column_names if isinstance(table, pa.Table) else list(table))
-    hh_id = _column(table, "hh_id").to_numpy(zero_copy_only=False)
+    # An Arrow table or a mapping of arrays is read as it is; any other frame through Polars,
+    # converted to Arrow only for the columns the program reads.
+    frame = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
+    present = (
+        frame.column_names
+        if isinstance(frame, pa.Table)
+        else frame.columns
+        if isinstance(frame, pl.DataFrame)
+        else list(frame)
+    )
+    _need_hh_id(present)
     steps = _needed(rules, outputs)
     program = compile_arrays(rules, period, steps, params=params)
+    table: pa.Table | Mapping[str, Any] = frame
+    if isinstance(frame, pl.DataFrame):
+        read = dict.fromkeys(c for c in ("hh_id", *program.inputs) if c in present)
+        table = frame.select(list(read)).to_arrow()
+    hh_id = _column(table, "hh_id").to_numpy(zero_copy_only=False)
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
     households = Households(hh_id)
     values = evaluate_arrays(program, columns, households)
     entity = {s.name: s.entity for s in steps}
-    persons: dict[str, Any] = {k: _column(table, k) for k in keep}
+    persons: list[pl.Series] = []
     homes: dict[str, Any] = {"hh_id": households.ids}
     for name in outputs:
         value, level = values[name]
         if entity[name] == "person":
-            persons[name] = _plain(value)
+            persons.append(pl.Series(name, _plain(value)))
             continue
         homes[name] = _plain(value if level == HOUSEHOLD else households.first(value))
         if spread:
-            persons[name] = _plain(households.spread(value) if level == HOUSEHOLD else value)
-    return RuleResult(pl.DataFrame(persons), pl.DataFrame(homes), "arrays")
+            persons.append(
+                pl.Series(name, _plain(households.spread(value) if level == HOUSEHOLD else value))
+            )
+    if not keep:
+        kept = pl.DataFrame(persons)
+    elif isinstance(frame, pl.DataFrame):
+        kept = frame.select(keep).hstack(persons)  # kept columns are not copied
+    else:
+        kept = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(persons)
+    return RuleResult(kept, pl.DataFrame(homes), "arrays")
 
 
 def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from socialcover.microsim.array_program import Households
 from socialcover.microsim.connection import connect, is_duckdb_input, relation
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.frames import as_frame
@@ -132,8 +133,9 @@ def run_population(
             }
         )
     )
-    # household size once (a hash of hh_id), then every household share divides by it
-    out = out.with_columns(pl.len().over("hh_id").cast(pl.Float64).alias("_hh_n"))
+    # household size once, then every household share divides by it
+    households = Households(out["hh_id"].to_numpy())
+    out = out.with_columns(pl.Series("_hh_n", households.spread(households.sizes.astype(float))))
     size = pl.col("_hh_n")
     shares = []
     for scenario, rs in (("base", rules), ("reform", reform_rules)):
