@@ -116,13 +116,11 @@ def run_population(
     alt = run_rules(
         reform_rules, data, period, outputs=[*reform_rules.programmes, *totals], spread=True
     ).persons
-    out = pl.concat(
-        [
-            base.rename({c: f"{c}__base" for c in base.columns[len(keep) :]}),
-            alt.rename({c: f"{c}__reform" for c in alt.columns}),
-        ],
-        how="horizontal",
-    ).rename({"income_before__base": "income_before"})
+    out = (
+        base.rename({c: f"{c}__base" for c in base.columns[len(keep) :]})
+        .hstack(alt.rename({c: f"{c}__reform" for c in alt.columns}).get_columns())
+        .rename({"income_before__base": "income_before"})
+    )
     hh_progs = tuple(
         sorted(
             {
