@@ -4,12 +4,12 @@ Microsimulation asks for dozens of statistics of one population at once (costs,
 beneficiaries, poverty indices of two scenarios and their change, the Gini), overall and by
 group. For a Taylor design they go through the survey package's estimators over rows
 (:func:`socialcover.survey.bind_rows`, :func:`~socialcover.survey.unit_sums`,
-:func:`~socialcover.survey.ratios`): the design is
-bound once, every variable is summed to (group, sampling unit) in one pass, and the variance
-algebra is R's ``svyrecvar`` (Wolter 2007, ch. 6). A smooth statistic such as the Gini is
-estimated as the total of its linearised variable (Binder 1983). Replicate designs go through
-:class:`~socialcover.survey.Sample`, one statistic at a time. A mean is the ratio of two
-weighted totals (a domain mean when its denominator is a 0/1 flag).
+:func:`~socialcover.survey.ratios`): the design is bound once, every variable is summed to
+(group, sampling unit) in one pass, and the variance algebra is R's ``svyrecvar`` (Wolter
+2007, ch. 6). A mean is the ratio of two weighted totals (a domain mean when its denominator
+is a 0/1 flag); a smooth statistic such as the Gini is estimated as the total of its
+linearised variable (Binder 1983). Replicate designs go through
+:class:`~socialcover.survey.Sample`, one statistic at a time.
 """
 
 from __future__ import annotations

@@ -196,12 +196,12 @@ def _run_arrays(
                 pl.Series(name, _plain(households.spread(value) if level == HOUSEHOLD else value))
             )
     if not keep:
-        kept = pl.DataFrame(persons)
+        out = pl.DataFrame(persons)
     elif isinstance(frame, pl.DataFrame):
-        kept = frame.select(keep).hstack(persons)  # kept columns are not copied
+        out = frame.select(keep).hstack(persons)  # kept columns are not copied
     else:
-        kept = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(persons)
-    return RuleResult(kept, pl.DataFrame(homes), "arrays")
+        out = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(persons)
+    return RuleResult(out, pl.DataFrame(homes), "arrays")
 
 
 def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:
