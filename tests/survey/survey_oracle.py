@@ -101,10 +101,10 @@ def design_of(spec: dict[str, Any]) -> Design:
 def estimate_case(
     case: dict[str, Any],
     data: pl.DataFrame,
-    engine: str | None = None,
+    backend: str | None = None,
     sample: Sample | None = None,
 ) -> Estimate:
-    s = sample or Sample(data, design_of(case["design"]), engine=engine)
+    s = sample or Sample(data, design_of(case["design"]), backend=backend)
     ps = case["design"].get("poststratify")
     if ps:
         s = s.poststratify(ps["by"], ps["totals"])

@@ -35,8 +35,8 @@ def test_parquet_estimates_under_a_memory_limit_smaller_than_the_data(tmp_path: 
     s = Sample(str(path), Design(weights="w", strata="stratum", psu="psu"))
     limit_mb = 40
     assert limit_mb < in_memory_mb / 2
-    s._engine.con.execute(f"SET memory_limit = '{limit_mb}MB'")  # type: ignore[attr-defined]
-    s._engine.con.execute("SET threads = 1")  # type: ignore[attr-defined]
+    s._bound.backend.con.execute(f"SET memory_limit = '{limit_mb}MB'")  # type: ignore[attr-defined]
+    s._bound.backend.con.execute("SET threads = 1")  # type: ignore[attr-defined]
     got = s.proportion("y", by="sex").to_polars()
     assert got["estimate"].to_list() == pytest.approx(ref_est["estimate"].to_list(), rel=1e-12)
     assert got["se"].to_list() == pytest.approx(ref_est["se"].to_list(), rel=1e-9)

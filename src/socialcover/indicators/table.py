@@ -24,16 +24,7 @@ import polars as pl
 from scipy import stats
 
 from socialcover.errors import InputError, SocialcoverWarning
-from socialcover.indicators.estimation import (
-    Binned,
-    BoundDesign,
-    GroupRatios,
-    bin_columns,
-    bind_design,
-    estimate_gini_reduction,
-    group_codes,
-    ratios_from_bins,
-)
+from socialcover.indicators.estimation import bind_design, estimate_gini_reduction
 from socialcover.indicators.registry import (
     DISAGGREGATIONS,
     Indicator,
@@ -41,9 +32,17 @@ from socialcover.indicators.registry import (
     list_indicators,
 )
 from socialcover.indicators.variables import Prepared, prepare_variables
-from socialcover.survey.design import LonelyPsuRule
-from socialcover.survey.io.concepts import CONTRIBUTORY_BY_DEFAULT
-from socialcover.survey.io.mapping import Mapping, SurveyParameters
+from socialcover.survey import (
+    Groups,
+    LonelyPsuRule,
+    Ratios,
+    RowDesign,
+    UnitSums,
+    groups_of,
+    ratios,
+    unit_sums,
+)
+from socialcover.survey.io import CONTRIBUTORY_BY_DEFAULT, Mapping, SurveyParameters
 
 __all__ = ["SMALL_CELL_CV", "SMALL_CELL_N", "IndicatorTable", "compute_indicators"]
 
@@ -230,7 +229,7 @@ def compute_indicators(
     rule: LonelyPsuRule = lonely_psu or (mapping.lonely_psu if mapping else "fail")  # type: ignore[assignment]
     indicators = _selected(codes)
     prepared = prepare_variables(data, params, contributory=contributory, quintiles_of=quintiles_of)
-    bound = bind_design(prepared.frame, fpc="fpc", lonely_psu=rule)
+    bound = bind_design(prepared.frame, lonely_psu=rule)
     plan = _plan(indicators, prepared, list(by), disaggregations)
     work = _workspace(prepared, plan.get("total", []))
     cells: list[_Cell] = []
@@ -328,14 +327,14 @@ class _Workspace:
     pairs: dict[tuple[str, str | None], tuple[str, str]]
     notes: dict[tuple[str, str], str]
     orders: dict[str, Any]
-    codes: dict[str, tuple[list[str], Any]] = field(default_factory=dict)
-    donor: Binned | None = None
+    groups: dict[str, Groups] = field(default_factory=dict)
+    donor: UnitSums | None = None
 
-    def group_codes(self, by: str | None) -> tuple[list[str], Any]:
+    def groups_of(self, by: str | None) -> Groups:
         key = by or ""
-        if key not in self.codes:
-            self.codes[key] = group_codes(self.frame, by)
-        return self.codes[key]
+        if key not in self.groups:
+            self.groups[key] = groups_of(self.frame, by)
+        return self.groups[key]
 
     def ratio_pairs(self, members: list[Indicator]) -> list[tuple[Indicator, str | None]]:
         return [
@@ -352,25 +351,24 @@ def _columns(pairs: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
 
 
 def _ratios(
-    bound: BoundDesign,
+    bound: RowDesign,
     work: _Workspace,
     breakdown: str,
     pairs: list[tuple[str, str]],
     total_pairs: list[tuple[str, str]],
-) -> GroupRatios:
+) -> Ratios:
     if breakdown == "total" and work.donor is not None:
-        bins = work.donor.collapse(int(bound.unit.max()) + 1)
-        return ratios_from_bins(bound, bins, pairs)
-    levels, codes = work.group_codes(None if breakdown == "total" else breakdown)
+        return ratios(bound, work.donor.collapse(bound.n_units), pairs)
+    groups = work.groups_of(None if breakdown == "total" else breakdown)
     wanted = pairs
-    donor = breakdown != "total" and work.donor is None and bool((codes >= 0).all())
+    donor = breakdown != "total" and work.donor is None and bool((groups.code >= 0).all())
     if donor:
         wanted = list(dict.fromkeys([*pairs, *total_pairs]))
     cols, xs = _columns(wanted)
-    bins = bin_columns(bound, work.frame, levels, codes, cols, xs)
+    sums = unit_sums(bound, work.frame, groups, cols, xs)
     if donor:
-        work.donor = bins
-    return ratios_from_bins(bound, bins, list(dict.fromkeys(pairs)))
+        work.donor = sums
+    return ratios(bound, sums, list(dict.fromkeys(pairs)))
 
 
 def _workspace(prepared: Prepared, indicators: list[Indicator]) -> _Workspace:
@@ -387,7 +385,7 @@ def _workspace(prepared: Prepared, indicators: list[Indicator]) -> _Workspace:
 
 
 def _breakdown_cells(
-    bound: BoundDesign,
+    bound: RowDesign,
     prepared: Prepared,
     work: _Workspace,
     breakdown: str,
@@ -406,7 +404,7 @@ def _breakdown_cells(
         for (ind, cat), pair in zip(spec, pairs, strict=True):
             j = index[pair]
             note = _note(ind, prepared, work.notes.get(pair))
-            for g, level in enumerate(res.groups):
+            for g, level in enumerate(res.levels):
                 den = float(res.denominator[j, g])
                 num = float(res.numerator[j, g])
                 ok = den != 0
@@ -432,7 +430,7 @@ def _breakdown_cells(
                 )
     for ind in (i for i in members if i.kind == "gini_reduction"):
         gres = estimate_gini_reduction(
-            bound, frame, by, "welfare_pre", "welfare", work.orders, work.group_codes(by)
+            bound, frame, work.groups_of(by), "welfare_pre", "welfare", work.orders
         )
         for g, level in enumerate(gres.groups):
             pre, post = float(gres.gini_pre[g]), float(gres.gini_post[g])

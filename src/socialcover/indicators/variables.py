@@ -31,8 +31,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from socialcover.survey.io.concepts import BENEFIT_TYPES, CONTRIBUTORY_BY_DEFAULT
-from socialcover.survey.io.mapping import SurveyParameters
+from socialcover.survey.io import BENEFIT_TYPES, CONTRIBUTORY_BY_DEFAULT, SurveyParameters
 
 __all__ = ["AGE_BANDS", "Prepared", "prepare_variables"]
 

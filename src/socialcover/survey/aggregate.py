@@ -1,29 +1,21 @@
-"""The one aggregate query behind every estimator, and its result.
+"""What the one aggregate query returns: weighted sums per (domain, sampling unit).
 
-For the variables of a call (v_0 = 1, then each variable as a column or SQL expression), one
-statement computes, per (domain, finest sampling unit[, post-stratum]) row: the rows, the
-weighted sums S_j = sum w v_j, the weighted cross-products Q_jk = sum w v_j v_k (for design
-effects), second moments of w v for element designs, and replicate sums when the design has
-replicate-weight columns. The statement is plain SQL that DuckDB and Spark both run; the
-result is small (at most domains x units rows) and the variance algebra runs on it in NumPy.
+For the variables of a call (v_0 = 1, then each variable), :func:`socialcover.survey.query.collect`
+computes per (domain, finest sampling unit[, post-stratum]) row: the rows, the weighted sums
+S_j = sum w v_j, the weighted cross-products Q_jk = sum w v_j v_k (for design effects), second
+moments of w v for element designs, and replicate sums when the design has replicate-weight
+columns. The result is small (at most domains x units rows); the variance algebra runs on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from socialcover.survey._errors import EstimateError
-from socialcover.survey.structure import check_columns
-
-if TYPE_CHECKING:
-    from socialcover.survey.sample import Sample
-
-__all__ = ["Aggregate", "aggregate", "collect", "levels"]
+__all__ = ["Aggregate"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -49,170 +41,3 @@ class Aggregate:
     @property
     def n_dom(self) -> int:
         return self.domains.height
-
-
-def aggregate(
-    self: Sample,
-    variables: list[str],
-    by: list[str],
-    where: str | None,
-    na_rm: bool,
-    *,
-    bounds: bool = False,
-    score_sql: str | None = None,
-) -> tuple[pl.DataFrame, list[str]]:
-    eng = self._engine
-    q = eng.quote
-    check_columns(self._columns, by, "in by=")
-    st = self._structure
-    inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
-    inner += [f"{e} AS {a}" for e, a in st.key_sql]
-    cal = self._calibration
-    if cal is not None:
-        inner += [f"{q(c)} AS _k{i}" for i, c in enumerate(cal.columns)]
-    vexpr = [f"CAST({self._expr(v)} AS DOUBLE)" for v in variables]
-    if na_rm and vexpr:
-        # rows with a missing value stay in the domain's design (df, presence) with weight 0
-        ok = " AND ".join(f"{e} IS NOT NULL" for e in vexpr)
-        inner.append(f"CASE WHEN {ok} THEN {self._weight_sql} ELSE 0.0 END AS _w")
-        inner.append(f"CASE WHEN {ok} THEN 1 ELSE 0 END AS _ok")
-        inner.append(f"{self._weight_sql} AS _wa")
-        inner += [f"COALESCE({e}, 0.0) AS _v{j + 1}" for j, e in enumerate(vexpr)]
-        if self._replicate is not None:
-            inner += self._replicate.inner_sql(ok)
-    else:
-        inner.append(f"{self._weight_sql} AS _w")
-        inner += [f"{e} AS _v{j + 1}" for j, e in enumerate(vexpr)]
-        if self._replicate is not None:
-            inner += self._replicate.inner_sql()
-    k = len(variables) + 1
-    vs = ["1"] + [f"_v{j}" for j in range(1, k)]
-    outer = [f"_b{i}" for i in range(len(by))] + [a for _, a in st.key_sql]
-    if cal is not None:
-        outer += [f"_k{i}" for i in range(len(cal.columns))]
-    group = list(outer)
-    outer.append("COUNT(*) AS _nall")
-    if na_rm and k > 1:
-        outer.append("SUM(_ok) AS _n")
-        outer.append("SUM(_wa) AS _sall")
-    outer.append("SUM(_w) AS _s0")
-    outer += [f"SUM(_w * _v{j}) AS _s{j}" for j in range(1, k)]
-    if not na_rm:
-        outer += [f"COUNT(_v{j}) AS _c{j}" for j in range(1, k)]
-    if cal is not None and cal.kind == "rake":
-        ok = " * _ok" if na_rm and k > 1 else ""
-        outer += [f"SUM(_v{j}{ok}) AS _u{j}" for j in range(1, k)]
-    for i in range(1, k):
-        for j in range(i, k):
-            outer.append(f"SUM(_w * _v{i} * _v{j}) AS _q{i}_{j}")
-    if bounds:
-        outer += [f"MIN(_v{j}) AS _lo{j}, MAX(_v{j}) AS _hi{j}" for j in range(1, k)]
-    if st.element:
-        for i in range(k):
-            for j in range(i, k):
-                outer.append(f"SUM(_w * _w * {vs[i]} * {vs[j]}) AS _m{i}_{j}")
-    if self._replicate is not None:
-        outer += self._replicate.outer_sql(k)
-    sql = f"SELECT {', '.join(inner)} FROM {eng.table}"
-    if where:
-        sql += f" WHERE ({where})"
-    if score_sql is not None:
-        # second pass of element designs: the exact sum of squared scores per group
-        keys = ", ".join(group)
-        sel = ", ".join([*group, f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"])
-        full = f"SELECT {sel} FROM ({sql}) AS _sc_in"
-        return eng.query(full + (f" GROUP BY {keys}" if group else "")), group
-    full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
-    if group:
-        full += " GROUP BY " + ", ".join(group)
-    agg = eng.query(full)
-    if "_n" not in agg.columns:
-        agg = agg.with_columns(pl.col("_nall").alias("_n"))
-    if not na_rm and k > 1 and agg.height:
-        for j, v in enumerate(variables, start=1):
-            miss = int((agg["_nall"] - agg[f"_c{j}"]).sum())
-            if miss:
-                raise EstimateError(
-                    f"Variable {v!r} has {miss} missing values in the rows asked for.",
-                    code="survey.missing-values",
-                    hint="Pass na_rm=True to leave them out of the domain (as R's na.rm).",
-                    variable=v,
-                )
-    return agg, [f"_b{i}" for i in range(len(by))]
-
-
-def levels(self: Sample, by: list[str], where: str | None) -> pl.DataFrame | None:
-    """All level combinations of ``by`` in the whole data (so empty domains show)."""
-    if not by or not where:
-        return None
-    q = self._engine.quote
-    cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
-    return self._engine.query(f"SELECT DISTINCT {cols} FROM {self._engine.table}")
-
-
-def collect(
-    self: Sample,
-    variables: list[str],
-    by: list[str],
-    where: str | None,
-    na_rm: bool,
-    *,
-    bounds: bool = False,
-) -> Aggregate:
-    agg, b = aggregate(self, variables, by, where, na_rm, bounds=bounds)
-    st = self._structure
-    k = len(variables) + 1
-    all_levels = levels(self, by, where)
-    if b:
-        doms = agg.select(b).unique()
-        if all_levels is not None:
-            doms = pl.concat([doms, all_levels.cast(doms.schema)]).unique()
-        doms = doms.sort(b, nulls_last=True).with_row_index("_dom")
-        agg = agg.join(doms, on=b, how="left", nulls_equal=True)
-    else:
-        doms = pl.DataFrame({"_dom": [0]}, schema={"_dom": pl.UInt32})
-        agg = agg.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_dom"))
-    keys = [a for _, a in st.key_sql]
-    if keys:
-        agg = agg.join(st.units, on=keys, how="left")
-    else:
-        agg = agg.with_columns(pl.lit(0, dtype=pl.Int64).alias("_u"))
-    dom = agg["_dom"].to_numpy().astype(np.int64)
-    unit = agg["_u"].to_numpy().astype(np.int64)
-    s = np.column_stack([agg[f"_s{j}"].to_numpy().astype(float) for j in range(k)])
-    qm = np.zeros((agg.height, k, k))
-    qm[:, 0, 0] = s[:, 0]
-    for j in range(1, k):
-        qm[:, 0, j] = qm[:, j, 0] = s[:, j]
-        for i in range(j, k):
-            qm[:, j, i] = qm[:, i, j] = agg[f"_q{j}_{i}"].to_numpy().astype(float)
-    m = None
-    if st.element:
-        m = np.zeros((agg.height, k, k))
-        for i in range(k):
-            for j in range(i, k):
-                m[:, i, j] = m[:, j, i] = agg[f"_m{i}_{j}"].to_numpy().astype(float)
-    cell = None
-    s_old = s
-    cal = self._calibration
-    if cal is not None:
-        kc = [f"_k{i}" for i in range(len(cal.columns))]
-        agg = agg.join(cal.cells, on=kc, how="left", nulls_equal=True)
-        cell = agg["_cell"].to_numpy().astype(np.int64)
-        gr = cal.g[cell]
-        s = s_old * gr[:, None]
-        qm = qm * gr[:, None, None]
-    return Aggregate(
-        domains=doms.drop("_dom"),
-        dom=dom,
-        unit=unit,
-        n=agg["_n"].to_numpy().astype(float),
-        nall=agg["_nall"].to_numpy().astype(float),
-        s=s,
-        q=qm,
-        m=m,
-        extra=agg,
-        cell=cell,
-        s_old=s_old,
-        call=(tuple(variables), tuple(by), where, na_rm),
-    )

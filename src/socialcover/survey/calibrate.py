@@ -1,18 +1,18 @@
 """Calibration of weights to known population totals: post-stratification and raking.
 
-``sample.poststratify(by, totals)`` returns a new :class:`~socialcover.survey.Sample` whose
+:func:`poststratify` (``sample.poststratify(by, totals)``) returns a new bound design whose
 weights are w_i N_c / N_hat_c in each cell c of ``by`` (R's ``postStratify``). Its variance
 uses the residuals of the linearised scores from their cell means, as R's ``svyrecvar`` does
 for post-strata: x_i <- x_i - psw_i m_c with m_c the old-weight mean of x / psw in the cell
 (Lumley 2010, sec. 7.2; Sarndal, Swensson and Wretman 1992, sec. 7.6). Every row keeps its
 place in the design, so domains of a calibrated sample carry the calibration's gain too.
 
-``sample.rake(margins)`` adjusts the weights to several margins by iterative proportional
-fitting (Deming and Stephan 1940), as R's ``rake``: post-stratify on each margin in turn and
-stop when the joint weighted table moves by less than ``epsilon`` (1 unit, R's default) or
-after ``maxit`` sweeps. Its variance follows R's ``svyrecvar`` for raking: ten rounds of
-backfitting that subtract from the scores x their unweighted margin-cell means of x / psw,
-with psw the weights after each margin's step in the last sweep.
+:func:`rake` (``sample.rake(margins)``) adjusts the weights to several margins by iterative
+proportional fitting (Deming and Stephan 1940), as R's ``rake``: post-stratify on each margin
+in turn and stop when the joint weighted table moves by less than ``epsilon`` (1 unit, R's
+default) or after ``maxit`` sweeps. Its variance follows R's ``svyrecvar`` for raking: ten
+rounds of backfitting that subtract from the scores x their unweighted margin-cell means of
+x / psw, with psw the weights after each margin's step in the last sweep.
 
 Replicate designs are calibrated replicate by replicate, with the same number of sweeps as the
 full sample (R's ``postStratify``/``rake`` methods for ``svyrep.design``).
@@ -23,59 +23,23 @@ factor per (joint) cell, applied in NumPy after the one aggregate query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from socialcover.errors import SocialcoverWarning
 from socialcover.survey._errors import DesignError
+from socialcover.survey.bound import BoundDesign
+from socialcover.survey.calibration import Calibration
+from socialcover.survey.structure import check_columns
 
-if TYPE_CHECKING:
-    from socialcover.survey.sample import Sample
-
-__all__ = ["Calibration", "poststratify", "rake"]
+__all__ = ["poststratify", "rake"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Post-strata of a calibrated sample."""
-
-    columns: tuple[str, ...]
-    cells: pl.DataFrame  # _k0.. (cell values), _cell (index)
-    g: FloatArray  # N_c / N_hat_c per cell
-    w_old: FloatArray  # old weight total per cell (all rows)
-    pair_unit: IntArray  # (finest unit, cell) pairs holding rows
-    pair_cell: IntArray
-    pair_w_old: FloatArray  # old weight total per pair
-    kind: str = "poststratify"
-    # raking: per margin, each joint cell's margin cell and psw / w after that margin's step
-    margin_cell: tuple[IntArray, ...] = ()
-    h: tuple[FloatArray, ...] = ()
-    n_rows: FloatArray | None = None  # rows per joint cell
-    converged: bool = True
-    # replicate designs: each replicate is calibrated the same way (R's svyrep methods)
-    pops: tuple[FloatArray, ...] = ()  # population counts per margin cell
-    sweeps: int = 1
-    rep_cell_totals: FloatArray | None = None  # (cells, R) for replicate-weight columns
-
-    def replicate_factors(self, w_rep: FloatArray) -> FloatArray:
-        """Calibration factors per (cell, replicate) from replicate cell totals ``w_rep``."""
-        margins = self.margin_cell or (np.arange(self.g.shape[0], dtype=np.int64),)
-        pops = self.pops or (self.g * self.w_old,)
-        cur = w_rep.copy()
-        for _ in range(self.sweeps):
-            for mc, target in zip(margins, pops, strict=True):
-                est = np.zeros((target.size, cur.shape[1]))
-                np.add.at(est, mc, cur)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    cur = cur * (target[:, None] / est)[mc]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.where(w_rep > 0, cur / w_rep, 0.0), dtype=float)
 
 
 def _as_totals(by: list[str], totals: Any) -> pl.DataFrame:
@@ -100,19 +64,17 @@ def _as_totals(by: list[str], totals: Any) -> pl.DataFrame:
         ) from exc
 
 
-def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
-    """A post-stratified copy of ``sample`` (see the module docstring)."""
+def poststratify(bound: BoundDesign, by: str | list[str], totals: Any) -> BoundDesign:
+    """A post-stratified copy of ``bound`` (see the module docstring)."""
     cols = [by] if isinstance(by, str) else list(by)
-    if sample._calibration is not None:
+    if bound.calibration is not None:
         raise DesignError(
             "This sample is calibrated already; calibrate the uncalibrated sample once "
             "(with rake() for several margins).",
             code="survey.calibration-unsupported",
             hint="Use sample.rake({...}) to meet several margins at once.",
         )
-    from socialcover.survey.structure import check_columns
-
-    check_columns(sample.columns, cols, "in poststratify(by=)")
+    check_columns(bound.columns, cols, "in poststratify(by=)")
     tot = _as_totals(cols, totals)
     if "total" not in tot.columns:
         raise DesignError(
@@ -121,15 +83,15 @@ def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
             hint=f"Columns given: {tot.columns}.",
         )
     check_columns(tot.columns, cols, "in the totals")
-    new = sample._with_row_ids() if sample._structure.element else sample
-    eng = new._engine
+    new = bound.with_row_ids() if bound.structure.element else bound
+    eng = new.backend
     q = eng.quote
-    st = new._structure
+    st = new.structure
     keys = [a for _, a in st.key_sql]
     sel = [f"{e} AS {a}" for e, a in st.key_sql] + [f"{q(c)} AS _k{i}" for i, c in enumerate(cols)]
     grp = [e for e, _ in st.key_sql] + [q(c) for c in cols]
     pairs = eng.query(
-        f"SELECT {', '.join(sel)}, SUM({new._weight_sql}) AS _w FROM {eng.table} "
+        f"SELECT {', '.join(sel)}, SUM({new.weight_sql}) AS _w FROM {eng.table} "
         f"GROUP BY {', '.join(grp)}"
     )
     kcols = [f"_k{i}" for i in range(len(cols))]
@@ -177,15 +139,15 @@ def poststratify(sample: Sample, by: str | list[str], totals: Any) -> Sample:
         pair_w_old=pairs["_w"].to_numpy().astype(float),
         rep_cell_totals=_rep_cell_totals(new, cols, cells.select([*kcols, "_cell"])),
     )
-    return new._derive(calibration=cal)
+    return new.with_calibration(cal)
 
 
-def _rep_cell_totals(sample: Sample, cols: list[str], cells: pl.DataFrame) -> FloatArray | None:
+def _rep_cell_totals(bound: BoundDesign, cols: list[str], cells: pl.DataFrame) -> FloatArray | None:
     """Sums of each replicate-weight column per (joint) cell, for user-supplied replicates."""
-    rep = sample._replicate
+    rep = bound.replicates
     if rep is None or rep.factors is not None:
         return None
-    eng = sample._engine
+    eng = bound.backend
     q = eng.quote
     kcols = [f"_k{i}" for i in range(len(cols))]
     inner = ", ".join([*(f"{q(c)} AS _k{i}" for i, c in enumerate(cols)), *rep.inner_sql()])
@@ -199,40 +161,35 @@ def _rep_cell_totals(sample: Sample, cols: list[str], cells: pl.DataFrame) -> Fl
 
 
 def rake(
-    sample: Sample,
+    bound: BoundDesign,
     margins: dict[str, Any],
     *,
     maxit: int = 10,
     epsilon: float = 1.0,
-) -> Sample:
+) -> BoundDesign:
     """A copy raked to the population counts of several margins (see the module docstring).
 
     ``margins`` maps a column to its totals (a dict ``{level: total}`` or a frame with the
     column and ``total``). ``epsilon`` < 1 is a share of the weight total, as in R.
     """
-    import warnings
-
-    from socialcover.errors import SocialcoverWarning
-    from socialcover.survey.structure import check_columns
-
-    if sample._calibration is not None:
+    if bound.calibration is not None:
         raise DesignError(
             "This sample is calibrated already; rake the uncalibrated sample.",
             code="survey.calibration-unsupported",
             hint="Give all margins to one rake() call.",
         )
     cols = list(margins)
-    check_columns(sample.columns, cols, "in rake(margins=)")
-    new = sample._with_row_ids() if sample._structure.element else sample
-    eng = new._engine
+    check_columns(bound.columns, cols, "in rake(margins=)")
+    new = bound.with_row_ids() if bound.structure.element else bound
+    eng = new.backend
     q = eng.quote
-    st = new._structure
+    st = new.structure
     keys = [a for _, a in st.key_sql]
     kcols = [f"_k{i}" for i in range(len(cols))]
     sel = [f"{e} AS {a}" for e, a in st.key_sql] + [f"{q(c)} AS _k{i}" for i, c in enumerate(cols)]
     grp = [e for e, _ in st.key_sql] + [q(c) for c in cols]
     pairs = eng.query(
-        f"SELECT {', '.join(sel)}, SUM({new._weight_sql}) AS _w, COUNT(*) AS _n "
+        f"SELECT {', '.join(sel)}, SUM({new.weight_sql}) AS _w, COUNT(*) AS _n "
         f"FROM {eng.table} GROUP BY {', '.join(grp)}"
     )
     cells = (
@@ -328,33 +285,4 @@ def rake(
         sweeps=sweeps,
         rep_cell_totals=_rep_cell_totals(new, cols, cells.select([*kcols, "_cell"])),
     )
-    return new._derive(calibration=cal)
-
-
-def rake_residuals(cal: Calibration, z_cell: FloatArray) -> FloatArray:
-    """Backfitting of R's ``svyrecvar`` for raking: per (domain, joint cell) the amount
-    sum_m h_m C_m[cell] to subtract, per unit of old weight, from every row of the cell.
-
-    ``z_cell`` (D, J) holds the unweighted sums of the scores z (x = w* z) per joint cell.
-    """
-    if cal.n_rows is None:  # pragma: no cover - raking always sets it
-        raise ValueError("not a raked calibration")
-    d, j = z_cell.shape
-    n_j = cal.n_rows
-    big_h = cal.g  # final calibrated weight / old weight
-    acc = [np.zeros((d, int(mc.max()) + 1)) for mc in cal.margin_cell]
-    for _ in range(10):
-        for m, mc in enumerate(cal.margin_cell):
-            sub = np.zeros((d, j))
-            for mm, mc2 in enumerate(cal.margin_cell):
-                sub += cal.h[mm][None, :] * acc[mm][:, mc2]
-            per_cell = (big_h[None, :] * z_cell - n_j[None, :] * sub) / cal.h[m][None, :]
-            n_k = np.bincount(mc, weights=n_j)
-            sums = np.zeros((d, n_k.size))
-            for dd in range(d):
-                sums[dd] = np.bincount(mc, weights=per_cell[dd], minlength=n_k.size)
-            acc[m] += sums / n_k[None, :]
-    out = np.zeros((d, j))
-    for mm, mc2 in enumerate(cal.margin_cell):
-        out += cal.h[mm][None, :] * acc[mm][:, mc2]
-    return out
+    return new.with_calibration(cal)

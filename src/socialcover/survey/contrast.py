@@ -9,7 +9,7 @@ svymean, covmat=TRUE), c(1, -1))``; Lumley (2010) sec. 2.3.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -17,18 +17,18 @@ from scipy import stats
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.aggregate import Aggregate
-from socialcover.survey.result import Estimate
+from socialcover.survey.bound import BoundDesign
+from socialcover.survey.query import collect
+from socialcover.survey.result import Estimate, domain_estimate
+from socialcover.survey.scores import dom_sum, domain_df, score_rows
 from socialcover.survey.statistic import make_statistic
 from socialcover.survey.variance.taylor import linear_variance
-
-if TYPE_CHECKING:
-    from socialcover.survey.sample import Sample
 
 __all__ = ["difference"]
 
 
 def difference(
-    self: Sample,
+    bound: BoundDesign,
     variable: str,
     *,
     by: str,
@@ -63,10 +63,10 @@ def difference(
             hint='Use statistic="mean", "proportion" or "total".',
         )
     kind = "total" if statistic == "total" else "mean"
-    a = self._collect([variable], [by], where, na_rm)
+    a = collect(bound, [variable], [by], where, na_rm)
     dom_vals = a.domains["_b0"].to_list()
     if levels is None:
-        present = [v for v, n in zip(dom_vals, self._dom_sum(a, a.n), strict=True) if n > 0]
+        present = [v for v, n in zip(dom_vals, dom_sum(a, a.n), strict=True) if n > 0]
         if len(present) != 2:
             raise EstimateError(
                 f"{by!r} has {len(present)} levels in the rows asked for; say which two "
@@ -85,23 +85,22 @@ def difference(
             )
         idx.append(dom_vals.index(lev))
     stat = make_statistic(kind)
-    s_d = self._dom_sum(a, a.s)
-    n_d = self._dom_sum(a, a.n)
+    s_d = dom_sum(a, a.s)
+    n_d = dom_sum(a, a.n)
     theta = stat.value(s_d)
     est = float(theta[idx[0]] - theta[idx[1]])
     sel = (a.dom == idx[0]) | (a.dom == idx[1])
     sign = np.where(a.dom == idx[0], 1.0, -1.0)
-    if self._replicate is not None:
-        var = float(self._replicate.contrast_variance(a, stat, theta, idx, self))
+    rep = bound.replicates
+    if rep is not None:
+        var = rep.contrast_variance(a, stat, theta, idx, bound.structure, bound.calibration)
     else:
         grad = stat.gradient(s_d)
         keep = np.zeros_like(grad)
         keep[idx] = grad[idx]
-        d_r, u_r, t, t2 = self._score_rows(a, keep, sign)
+        d_r, u_r, t, t2 = score_rows(bound, a, keep, sign)
         zero = np.zeros(d_r.size, dtype=np.int64)
-        var = float(
-            linear_variance(self._structure, zero, u_r, t, 1, self._design.lonely_psu, t2)[0]
-        )
+        var = float(linear_variance(bound.structure, zero, u_r, t, 1, bound.lonely_psu, t2)[0])
     sub = Aggregate(
         domains=pl.DataFrame({"_b0": ["x"]}),
         dom=np.zeros(int(sel.sum()), dtype=np.int64),
@@ -113,13 +112,13 @@ def difference(
         m=None if a.m is None else a.m[sel],
         extra=a.extra.filter(pl.Series(sel)),
     )
-    dfs = self._df(sub) if df is None else np.array([float(df)])
+    dfs = domain_df(bound, sub) if df is None else np.array([float(df)])
     se = np.sqrt(np.array([max(var, 0.0)]))
     tq = stats.t.ppf(0.5 + level / 2, dfs)
     th = np.array([est])
     label = f"{variable} [{by}={levels[0]!r} - {by}={levels[1]!r}]"
     n_both = np.array([n_d[idx[0]] + n_d[idx[1]]])
-    out = self._result(
+    out = domain_estimate(
         "difference",
         label,
         [],
@@ -132,6 +131,7 @@ def difference(
         n_both,
         dfs,
         level,
+        bound.variance_name,
     )
     table = out.to_polars().with_columns(
         pl.lit(str(levels[0])).alias("first"), pl.lit(str(levels[1])).alias("second")

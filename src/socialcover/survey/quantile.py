@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -38,11 +38,12 @@ import polars as pl
 from scipy import stats
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.backend.base import sql_literal
+from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
+from socialcover.survey.linear import as_list, estimate_linear
 from socialcover.survey.result import Estimate
-
-if TYPE_CHECKING:
-    from socialcover.survey.sample import Sample
+from socialcover.survey.variance.replicate import Replicates
 
 __all__ = ["QRULES", "quantile", "weighted_quantile"]
 
@@ -185,20 +186,8 @@ def weighted_quantile(dist: Distribution, p: float, qrule: str) -> float:
     return float(x[nxt])
 
 
-def _literal(v: Any) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return f"CAST('{v!r}' AS DOUBLE)"
-    return "'" + str(v).replace("'", "''") + "'"
-
-
 def quantile(
-    sample: Sample,
+    bound: BoundDesign,
     variable: str,
     probs: float | Sequence[float],
     *,
@@ -224,10 +213,10 @@ def quantile(
             hint="Use one of " + ", ".join(repr(q) for q in INTERVALS) + ".",
         )
     ps = [float(probs)] if isinstance(probs, (int, float)) else [float(p) for p in probs]
-    by_l = [by] if isinstance(by, str) else list(by or [])
-    eng = sample._engine
+    by_l = as_list(by)
+    eng = bound.backend
     q = eng.quote
-    xexpr = f"CAST({sample._expr(variable)} AS DOUBLE)"
+    xexpr = f"CAST({bound.expr(variable)} AS DOUBLE)"
     where = f"({where})" if where else None
     nulls = eng.query(
         f"SELECT COUNT(*) - COUNT({xexpr}) AS m FROM {eng.table}"
@@ -241,8 +230,8 @@ def quantile(
         )
     bsel = [f"{q(b)} AS _b{i}" for i, b in enumerate(by_l)]
     bcols = [f"_b{i}" for i in range(len(by_l))]
-    rep = sample._replicate
-    if interval_type == "quantile" and (rep is None or sample._calibration is not None):
+    rep = bound.replicates
+    if interval_type == "quantile" and (rep is None or bound.calibration is not None):
         raise EstimateError(
             'interval_type="quantile" takes quantiles of each replicate: it needs an '
             "uncalibrated replicate design.",
@@ -252,12 +241,12 @@ def quantile(
     extra: list[str] = []
     if interval_type == "quantile" and rep is not None:
         extra = (
-            [f"{e} AS {a}" for e, a in sample._structure.key_sql]
+            [f"{e} AS {a}" for e, a in bound.structure.key_sql]
             if rep.factors is not None
             else rep.inner_sql()
         )
     rows = eng.query(
-        f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{sample._weight_sql} AS _w', *extra])} "
+        f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{bound.weight_sql} AS _w', *extra])} "
         f"FROM {eng.table} WHERE {xexpr} IS NOT NULL" + (f" AND {where}" if where else "")
     )
     rep_weights: dict[tuple[Any, ...], FloatArray] = {}
@@ -268,7 +257,7 @@ def quantile(
             g["_x"].to_numpy().astype(float), g["_w"].to_numpy().astype(float)
         )
         if extra and rep is not None:
-            rep_weights[tuple(key)] = _replicate_weights(sample, rep, g)
+            rep_weights[tuple(key)] = _replicate_weights(bound, rep, g)
     tables = []
     for p in ps:
         qhat = {k: weighted_quantile(d, p, qrule) for k, d in groups.items()}
@@ -276,20 +265,28 @@ def quantile(
             cases = []
             for k, v in qhat.items():
                 test = " AND ".join(
-                    f"{q(b)} IS NOT DISTINCT FROM {_literal(val)}"
+                    f"{q(b)} IS NOT DISTINCT FROM {sql_literal(val)}"
                     for b, val in zip(by_l, k, strict=True)
                 )
-                cases.append(f"WHEN {test} THEN {_literal(float(v))}")
+                cases.append(f"WHEN {test} THEN {sql_literal(float(v))}")
             thr = "CASE " + " ".join(cases) + " END" if cases else "NULL"
         else:
-            thr = _literal(float(qhat.get((), float("nan"))))
+            thr = sql_literal(float(qhat.get((), float("nan"))))
         # NULL where x is missing: those rows leave the domain (df keeps them, as R's degf
         # of the domain design passed in)
         indicator = (
             f"CASE WHEN {xexpr} IS NULL THEN NULL WHEN {xexpr} <= {thr} THEN 1.0 ELSE 0.0 END"
         )
-        prop = sample._linear(
-            "mean", [indicator], variable, by_l, where, na_rm, level, df
+        prop = estimate_linear(
+            bound,
+            "mean",
+            [indicator],
+            label=variable,
+            by=by_l,
+            where=where,
+            na_rm=na_rm,
+            level=level,
+            df=df,
         ).to_polars()
         keys = [tuple(r) for r in prop.select(by_l).iter_rows()] if by_l else [()]
         est = np.array([qhat.get(k, np.nan) for k in keys], dtype=float)
@@ -324,8 +321,9 @@ def quantile(
         )
         t = prop.select(by_l).with_columns(**values) if by_l else pl.DataFrame(values)
         tables.append(t)
-    variance = "taylor" if rep is None else rep.type_name
-    return Estimate("quantile", variable, tuple(by_l), level, variance, pl.concat(tables))
+    return Estimate(
+        "quantile", variable, tuple(by_l), level, bound.variance_name, pl.concat(tables)
+    )
 
 
 def keyed_x(keyed: dict[Any, pl.DataFrame], bcols: list[str]) -> dict[tuple[Any, ...], FloatArray]:
@@ -333,21 +331,21 @@ def keyed_x(keyed: dict[Any, pl.DataFrame], bcols: list[str]) -> dict[tuple[Any,
     return {tuple(k): g["_x"].to_numpy().astype(float) for k, g in keyed.items()}
 
 
-def _replicate_weights(sample: Sample, rep: Any, g: pl.DataFrame) -> FloatArray:
+def _replicate_weights(bound: BoundDesign, rep: Replicates, g: pl.DataFrame) -> FloatArray:
     """(rows, R) replicate weights of a domain's rows (R's weights(design, "analysis"))."""
     if rep.factors is not None:
-        keys = [a for _, a in sample._structure.key_sql]
+        keys = [a for _, a in bound.structure.key_sql]
         units = g.select(keys).join(
-            sample._structure.units, on=keys, how="left", maintain_order="left"
+            bound.structure.units, on=keys, how="left", maintain_order="left"
         )
-        psu = sample._structure.unit_maps[0][units["_u"].to_numpy().astype(np.int64)]
+        psu = bound.structure.unit_maps[0][units["_u"].to_numpy().astype(np.int64)]
         w = g["_w"].to_numpy().astype(float)
         return np.asarray(rep.factors[psu] * w[:, None], dtype=float)
     return np.column_stack([g[f"_r{r}"].to_numpy().astype(float) for r in range(rep.n_rep)])
 
 
 def _replicate_ci(
-    rep: Any,
+    rep: Replicates,
     xs: dict[tuple[Any, ...], FloatArray],
     rep_weights: dict[tuple[Any, ...], FloatArray],
     keys: list[tuple[Any, ...]],
@@ -370,7 +368,7 @@ def _replicate_ci(
                 for r in range(wr.shape[1])
             ]
         )
-        v = rep._svrvar(reps[None, :], np.array([est[i]]))[0]
+        v = rep.svrvar(reps[None, :], np.array([est[i]]))[0]
         half = np.sqrt(v) * stats.t.ppf(0.5 + level / 2, dfs[i])
         lo[i], hi[i] = est[i] - half, est[i] + half
     return lo, hi

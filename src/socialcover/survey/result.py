@@ -9,6 +9,7 @@ Every estimator returns an :class:`Estimate`: one row per domain with the domain
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-__all__ = ["RESULT_COLUMNS", "Estimate"]
+__all__ = ["RESULT_COLUMNS", "Estimate", "domain_estimate"]
 
 RESULT_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "n", "df", "reason")
 
@@ -110,3 +111,49 @@ class Estimate:
         if self.by:
             head += f" by {list(self.by)}"
         return head + f", {self.variance}, level={self.level})\n{self._table}"
+
+
+def domain_estimate(
+    statistic: str,
+    label: str,
+    by: Sequence[str],
+    domains: pl.DataFrame,
+    theta: npt.NDArray[np.float64],
+    se: npt.NDArray[np.float64],
+    lo: npt.NDArray[np.float64],
+    hi: npt.NDArray[np.float64],
+    deff: npt.NDArray[np.float64],
+    n: npt.NDArray[np.float64],
+    dfs: npt.NDArray[np.float64],
+    level: float,
+    variance: str,
+) -> Estimate:
+    """An :class:`Estimate` from per-domain arrays; an empty domain gets no values, a reason.
+
+    ``domains`` holds the ``by`` values as columns ``_b0``, ``_b1``, ... (one row per domain).
+    """
+    empty = n == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cv = se / np.abs(theta)
+
+    def col(x: npt.NDArray[np.float64]) -> pl.Series:
+        vals = np.where(empty | ~np.isfinite(x), np.nan, x)
+        return pl.Series(vals, dtype=pl.Float64).fill_nan(None)
+
+    reason: list[str | None] = [
+        "empty domain: no rows with a value in this domain" if e else None for e in empty
+    ]
+    values = dict(
+        estimate=col(theta),
+        se=col(se),
+        ci_low=col(lo),
+        ci_high=col(hi),
+        cv=col(cv),
+        deff=col(deff),
+        n=pl.Series(n.astype(np.int64)),
+        df=col(dfs),
+        reason=pl.Series(reason, dtype=pl.String),
+    )
+    table = domains.rename({f"_b{i}": b for i, b in enumerate(by)})
+    table = table.with_columns(**values) if table.width else pl.DataFrame(values)
+    return Estimate(statistic, label, tuple(by), level, variance, table)

@@ -5,8 +5,9 @@ Callers that need many statistics of one frame at once (the indicator table: fif
 handful of breakdowns; a microsimulation: Ginis of several scenarios and their changes) form
 their linearised scores in NumPy instead, sum them to (group, sampling unit) and hand the totals
 to the same variance algebra (:func:`socialcover.survey.variance.taylor.linear_variance`, R's
-``svyrecvar``) on the same checked sampling structure. :func:`bind_rows` builds that structure
-and keeps, for every row, its finest sampling unit and its weight.
+``svyrecvar``) on the same bound design (:func:`socialcover.survey.bound.bind`: the checked
+sampling structure). :func:`bind_rows` binds it and keeps, for every row, its finest sampling
+unit and its weight.
 
 Domains keep the whole design: a group's score is zero outside the group, so strata keep all
 their PSUs (Lumley 2010, sec. 2.3). Degrees of freedom of a group are its first-stage units
@@ -22,9 +23,9 @@ import numpy.typing as npt
 import polars as pl
 
 from socialcover.survey._errors import DesignError
+from socialcover.survey.bound import BoundDesign, bind
 from socialcover.survey.design import Design
-from socialcover.survey.engine.base import open_engine
-from socialcover.survey.structure import Structure, build_structure
+from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = ["Groups", "RowDesign", "bind_rows", "groups_of"]
 
@@ -94,7 +95,7 @@ class RowDesign:
     design: Design
     unit: I64
     weights: F64
-    _structure: Structure
+    _bound: BoundDesign
 
     @property
     def n_units(self) -> int:
@@ -117,17 +118,16 @@ class RowDesign:
         numpy.ndarray
             One variance per domain.
         """
-        from socialcover.survey.variance.taylor import linear_variance
-
-        return linear_variance(self._structure, dom, unit, t, n_dom, self.design.lonely_psu)
+        structure = self._bound.structure
+        return linear_variance(structure, dom, unit, t, n_dom, self.design.lonely_psu)
 
     def df(self, dom: I64, unit: I64, n_dom: int) -> F64:
         """Degrees of freedom per domain: first-stage units minus strata present in it.
 
         ``dom`` and ``unit`` list the (domain, finest unit) pairs holding rows of the domain.
         """
-        psu_of_unit = self._structure.unit_maps[0]
-        stratum_of_psu = self._structure.stages[0].group_of_unit
+        psu_of_unit = self._bound.structure.unit_maps[0]
+        stratum_of_psu = self._bound.structure.stages[0].group_of_unit
         psu = psu_of_unit[unit]
         stratum = stratum_of_psu[psu]
         n_psu = max(int(psu_of_unit.max()) + 1, 1)
@@ -187,13 +187,8 @@ def bind_rows(frame: pl.DataFrame, design: Design) -> RowDesign:
             nest=design.nest,
             lonely_psu=design.lonely_psu,
         )
-    engine = open_engine(sub)
-    weight_sql = (
-        f"CAST({engine.quote(design.weights)} AS DOUBLE)"
-        if design.weights is not None
-        else "CAST(1 AS DOUBLE)"
-    )
-    structure = build_structure(engine, design, weight_sql)
+    bound = bind(sub, design)
+    structure = bound.structure
     # The structure identifies units by the key columns it kept (strata may be dropped when
     # PSU ids are unique across strata).
     named = {"_s": design.strata} | {f"_p{k + 1}": c for k, c in enumerate(design.psu)}
@@ -208,4 +203,4 @@ def bind_rows(frame: pl.DataFrame, design: Design) -> RowDesign:
         if design.weights is not None
         else np.ones(sub.height)
     )
-    return RowDesign(design, joined["_u"].to_numpy().astype(np.int64), weights, structure)
+    return RowDesign(design, joined["_u"].to_numpy().astype(np.int64), weights, bound)

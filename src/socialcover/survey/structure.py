@@ -11,6 +11,7 @@ larger values are population counts, and sample sizes per stratum come from the 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +26,8 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
+from socialcover.survey.backend.base import Backend
 from socialcover.survey.design import Design
-from socialcover.survey.engine.base import Engine
 
 __all__ = ["StageGroups", "Structure", "build_structure", "check_columns"]
 
@@ -66,7 +67,7 @@ class Structure:
         return self.stages[0].group_of_unit
 
 
-def check_columns(names: list[str], needed: list[str], where: str) -> None:
+def check_columns(names: Sequence[str], needed: Sequence[str], where: str) -> None:
     """Raise :class:`UnknownColumnError` for a column not in the data."""
     have = set(names)
     for col in needed:
@@ -104,9 +105,9 @@ def _dense(df: pl.DataFrame, cols: list[str]) -> IntArray:
     return ids.to_numpy().astype(np.int64)
 
 
-def build_structure(engine: Engine, design: Design, weight_sql: str) -> Structure:
-    """Query the unit table of ``design`` over the engine's table and check it."""
-    q = engine.quote
+def build_structure(backend: Backend, design: Design, weight_sql: str) -> Structure:
+    """Query the unit table of ``design`` over the back-end's table and check it."""
+    q = backend.quote
     keys: list[tuple[str, str]] = []
     if design.strata is not None:
         keys.append((q(design.strata), "_s"))
@@ -126,7 +127,7 @@ def build_structure(engine: Engine, design: Design, weight_sql: str) -> Structur
             f"COUNT({q(col)}) AS _fn{k + 1}",
         ]
     group = (" GROUP BY " + ", ".join(e for e, _ in keys)) if keys else ""
-    units = engine.query(f"SELECT {', '.join(selects)} FROM {engine.table}{group}")
+    units = backend.query(f"SELECT {', '.join(selects)} FROM {backend.table}{group}")
     if units.height == 0:
         raise DesignError("The data have no rows.", code="survey.no-rows", hint="Pass data.")
     real_keys = list(keys)

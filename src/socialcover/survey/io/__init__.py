@@ -7,7 +7,13 @@
 
 from __future__ import annotations
 
-from socialcover.survey.io.concepts import BENEFIT_TYPES, CONCEPTS, DESIGN_CONCEPTS, Concept
+from socialcover.survey.io.concepts import (
+    BENEFIT_TYPES,
+    CONCEPTS,
+    CONTRIBUTORY_BY_DEFAULT,
+    DESIGN_CONCEPTS,
+    Concept,
+)
 from socialcover.survey.io.mapping import BenefitSpec, Mapping, SurveyParameters, VariableSpec
 from socialcover.survey.io.reader import SURVEY_FORMATS, read_survey, read_value_labels
 from socialcover.survey.io.recoding import apply_mapping, load_survey
@@ -15,6 +21,7 @@ from socialcover.survey.io.recoding import apply_mapping, load_survey
 __all__ = [
     "BENEFIT_TYPES",
     "CONCEPTS",
+    "CONTRIBUTORY_BY_DEFAULT",
     "DESIGN_CONCEPTS",
     "SURVEY_FORMATS",
     "BenefitSpec",

@@ -31,18 +31,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from socialcover.survey._errors import DesignError, LonelyPsuError
+from socialcover.survey.aggregate import Aggregate
+from socialcover.survey.backend.base import Backend
+from socialcover.survey.calibration import Calibration
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.statistic import Statistic
-
-if TYPE_CHECKING:
-    from socialcover.survey.aggregate import Aggregate as _Agg
-    from socialcover.survey.sample import Sample
+from socialcover.survey.structure import Structure
 
 __all__ = ["Replicates", "bind_replicates", "sylvester"]
 
@@ -59,7 +59,11 @@ def sylvester(order: int) -> npt.NDArray[np.int64]:
 
 @dataclass(frozen=True)
 class Replicates:
-    """Replicates bound to a sample."""
+    """Replicates bound to data: factors per PSU, or replicate-weight columns.
+
+    The estimators pass the bound design's structure and calibration to the methods that
+    need them, so replicates stay one layer below the bound design that holds them.
+    """
 
     type_name: str
     scale: float
@@ -100,14 +104,15 @@ class Replicates:
         return out
 
     # ------------------------------------------------------------ replicate totals
-    def _rep_totals(self, a: _Agg, sample: Sample) -> FloatArray:
+    def _rep_totals(
+        self, a: Aggregate, structure: Structure, cal: Calibration | None
+    ) -> FloatArray:
         """Replicate totals per domain, shape (D, R, k)."""
         k = a.s.shape[1]
         out = np.zeros((a.n_dom, self.n_rep, k))
-        cal = sample._calibration
-        gfac = self._calibration_factors(sample)  # (cells, R) or None
+        gfac = self._calibration_factors(structure, cal)  # (cells, R) or None
         if self.factors is not None:
-            psu = sample._structure.unit_maps[0][a.unit]
+            psu = structure.unit_maps[0][a.unit]
             f = self.factors[psu]  # (rows, R)
             base = a.s
             if gfac is not None and cal is not None and a.cell is not None:
@@ -126,13 +131,14 @@ class Replicates:
                 out[:, r, j] = np.bincount(a.dom, weights=col, minlength=a.n_dom)
         return out
 
-    def _calibration_factors(self, sample: Sample) -> FloatArray | None:
+    def _calibration_factors(
+        self, structure: Structure, cal: Calibration | None
+    ) -> FloatArray | None:
         """Per (cell, replicate) factors calibrating each replicate as the full sample."""
-        cal = sample._calibration
         if cal is None:
             return None
         if self.factors is not None:
-            psu = sample._structure.unit_maps[0][cal.pair_unit]
+            psu = structure.unit_maps[0][cal.pair_unit]
             w_rep = np.zeros((cal.g.shape[0], self.n_rep))
             np.add.at(w_rep, cal.pair_cell, cal.pair_w_old[:, None] * self.factors[psu])
         elif cal.rep_cell_totals is not None:
@@ -141,7 +147,7 @@ class Replicates:
             return None
         return cal.replicate_factors(w_rep)
 
-    def _svrvar(self, thetas: FloatArray, theta: FloatArray) -> FloatArray:
+    def svrvar(self, thetas: FloatArray, theta: FloatArray) -> FloatArray:
         """scale * sum_r rscale_r (theta_r - centre)^2 per domain; thetas (D, R)."""
         if self.n_rep == 0:
             return np.zeros(thetas.shape[0])
@@ -152,39 +158,48 @@ class Replicates:
 
     def variance(
         self,
-        a: _Agg,
+        a: Aggregate,
         stat: Statistic,
         theta: FloatArray,
-        sample: Sample,
+        structure: Structure,
+        cal: Calibration | None,
         transform: Callable[[FloatArray], FloatArray] | None = None,
     ) -> FloatArray:
         """Replicate variance per domain, of the statistic or of ``transform`` of it."""
-        s_r = self._rep_totals(a, sample)
+        s_r = self._rep_totals(a, structure, cal)
         d, r, k = s_r.shape
         thetas = stat.value(s_r.reshape(d * r, k)).reshape(d, r)
         if transform is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                return self._svrvar(transform(thetas), transform(theta))
-        return self._svrvar(thetas, theta)
+                return self.svrvar(transform(thetas), transform(theta))
+        return self.svrvar(thetas, theta)
 
     def contrast_variance(
-        self, a: _Agg, stat: Statistic, theta: FloatArray, idx: list[int], sample: Sample
+        self,
+        a: Aggregate,
+        stat: Statistic,
+        theta: FloatArray,
+        idx: list[int],
+        structure: Structure,
+        cal: Calibration | None,
     ) -> float:
-        s_r = self._rep_totals(a, sample)
+        """Replicate variance of theta[idx[0]] - theta[idx[1]]."""
+        s_r = self._rep_totals(a, structure, cal)
         d, r, k = s_r.shape
         thetas = stat.value(s_r.reshape(d * r, k)).reshape(d, r)
         diff = thetas[idx[0]] - thetas[idx[1]]
         est = np.array([theta[idx[0]] - theta[idx[1]]])
-        return float(self._svrvar(diff[None, :], est)[0])
+        return float(self.svrvar(diff[None, :], est)[0])
 
-    def domain_df(self, a: _Agg, sample: Sample) -> FloatArray:
+    def domain_df(self, a: Aggregate, structure: Structure, cal: Calibration | None) -> FloatArray:
+        """Rank of each domain's replicate weights minus 1 (or the declared df)."""
         if self.declared_df is not None:
             return np.full(a.n_dom, float(self.declared_df))
         out = np.zeros(a.n_dom)
         present = a.nall > 0
-        gfac = self._calibration_factors(sample)
+        gfac = self._calibration_factors(structure, cal)
         if self.factors is not None:
-            psu = sample._structure.unit_maps[0][a.unit]
+            psu = structure.unit_maps[0][a.unit]
             for dd in range(a.n_dom):
                 sel = (a.dom == dd) & present
                 if gfac is not None and a.cell is not None:
@@ -226,9 +241,11 @@ def _gram_rank(g: FloatArray) -> int:
     return int(np.sum(sv > sv[0] * 1e-7)) if sv.size and sv[0] > 0 else 0
 
 
-def bind_replicates(sample: Sample, design: ReplicateDesign) -> Replicates:
-    """Make or read the replicates of ``design`` for ``sample``."""
-    q = sample._engine.quote
+def bind_replicates(
+    backend: Backend, structure: Structure, weight_sql: str, design: ReplicateDesign
+) -> Replicates:
+    """Make or read the replicates of ``design`` for data with this structure."""
+    q = backend.quote
     if not design.generated:
         n = len(design.replicate_weights)
         scale, rscales = _default_scales(design, n)
@@ -243,13 +260,13 @@ def bind_replicates(sample: Sample, design: ReplicateDesign) -> Replicates:
             declared_df=design.df,
             df_full=np.nan,
             quote=q,
-            weight_sql=sample._weight_sql,
+            weight_sql=weight_sql,
         )
         df_full = design.df
         if df_full is None:
-            df_full = float(_full_rank_from_sql(sample, rep) - 1)
+            df_full = float(_full_rank_from_sql(backend, rep) - 1)
         return Replicates(**{**rep.__dict__, "df_full": float(df_full)})
-    st = sample._structure
+    st = structure
     if st.element:
         raise DesignError(
             "Replicates are made per PSU, and the design has none.",
@@ -366,7 +383,7 @@ def bind_replicates(sample: Sample, design: ReplicateDesign) -> Replicates:
         declared_df=design.df,
         df_full=float(design.df if design.df is not None else _rank(factors) - 1),
         quote=q,
-        weight_sql=sample._weight_sql,
+        weight_sql=weight_sql,
     )
 
 
@@ -393,11 +410,11 @@ def _default_scales(design: ReplicateDesign, n: int) -> tuple[float, FloatArray]
     return 1.0, rscales
 
 
-def _full_rank_from_sql(sample: Sample, rep: Replicates) -> int:
+def _full_rank_from_sql(backend: Backend, rep: Replicates) -> int:
     inner = ", ".join(rep.inner_sql())
     n = len(rep.columns)
     sums = ", ".join(f"SUM(_r{a} * _r{b}) AS g{a}_{b}" for a in range(n) for b in range(a, n))
-    eng = sample._engine
+    eng = backend
     row = eng.query(f"SELECT {sums} FROM (SELECT {inner} FROM {eng.table}) AS _sc_r").row(0)
     g = np.zeros((n, n))
     it = iter(row)

@@ -1,4 +1,4 @@
-"""DuckDB engine: the default, embedded and out of core for Parquet input.
+"""DuckDB back-end: the default, embedded and out of core for Parquet input.
 
 In-memory frames (Polars, pandas, Arrow) are registered as Arrow scans, without a copy;
 Parquet files are read lazily through ``read_parquet`` so tables larger than memory work.
@@ -17,14 +17,14 @@ import polars as pl
 import pyarrow as pa
 
 from socialcover.survey._errors import EstimateError, UnknownColumnError
-from socialcover.survey.engine.base import is_path_like
+from socialcover.survey.backend.base import is_path_like
 
-__all__ = ["DuckDBEngine"]
+__all__ = ["DuckDBBackend"]
 
 _counter = itertools.count()
 
 
-class DuckDBEngine:
+class DuckDBBackend:
     """One DuckDB connection holding one registered table."""
 
     name = "duckdb"

@@ -1,4 +1,4 @@
-"""Apache Spark engine: the same SQL statements, run by Spark SQL.
+"""Apache Spark back-end: the same SQL statements, run by Spark SQL.
 
 A Spark DataFrame is registered as a temporary view; the statements written by the sample
 (weighted sums grouped by domain and sampling unit) are plain ANSI SQL that Spark and DuckDB
@@ -16,9 +16,15 @@ import pyarrow as pa
 
 from socialcover.survey._errors import EstimateError, UnknownColumnError
 
-__all__ = ["SparkEngine"]
+__all__ = ["SparkBackend", "is_spark_frame"]
 
 _counter = itertools.count()
+
+
+def is_spark_frame(data: Any) -> bool:
+    """Whether ``data`` is a Spark DataFrame (without importing pyspark)."""
+    mod = type(data).__module__
+    return mod.startswith("pyspark.sql") and type(data).__name__ == "DataFrame"
 
 
 def _session() -> Any:
@@ -37,7 +43,7 @@ def _session() -> Any:
     )
 
 
-class SparkEngine:
+class SparkBackend:
     """One Spark session and one temporary view."""
 
     name = "spark"
@@ -47,7 +53,7 @@ class SparkEngine:
             from pyspark.sql import DataFrame as SparkFrame
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise EstimateError(
-                "The Spark engine needs pyspark.",
+                "The Spark back-end needs pyspark.",
                 code="survey.spark-missing",
                 hint="pip install 'socialcover[spark]' (and Java 17).",
             ) from exc
@@ -105,7 +111,7 @@ class SparkEngine:
         except PySparkException as exc:
             raise EstimateError(
                 f"Spark failed: {str(exc).splitlines()[0]}",
-                code="survey.engine-error",
+                code="survey.backend-error",
                 hint="See the Spark log for details.",
             ) from exc
         return pl.DataFrame(table)

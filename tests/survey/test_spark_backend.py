@@ -70,24 +70,24 @@ def test_spark_matches_r_and_duckdb(spark: Any, case_id: str) -> None:
         assert a == pytest.approx(b, rel=1e-11, nan_ok=True), col
 
 
-def test_spark_engine_is_chosen_for_spark_frames(spark: Any) -> None:
+def test_spark_backend_is_chosen_for_spark_frames(spark: Any) -> None:
     from socialcover.survey import Design, Sample
 
     sdf = spark.createDataFrame(read_fixture("apistrat").to_pandas())
     s = Sample(sdf, Design(weights="pw", strata="stype", fpc="fpc"))
-    assert s.engine == "spark"
+    assert s.backend == "spark"
     from socialcover.survey import UnknownColumnError
 
     with pytest.raises(UnknownColumnError):
         s.mean("nope + 1")
 
 
-def test_engine_spark_sends_a_polars_frame_to_spark(spark: Any) -> None:
+def test_backend_spark_sends_a_polars_frame_to_spark(spark: Any) -> None:
     from socialcover.survey import Design, Sample
 
     df = read_fixture("apiclus1")
     d = Design(weights="pw", psu="dnum", fpc="fpc")
-    s = Sample(df, d, engine="spark")
-    assert s.engine == "spark"
+    s = Sample(df, d, backend="spark")
+    assert s.backend == "spark"
     ref = Sample(df, d).mean("api00", by="stype").se
     assert s.mean("api00", by="stype").se == pytest.approx(ref, rel=1e-11)

@@ -1,0 +1,53 @@
+"""What the estimators need from a query back-end, and the SQL every back-end reads alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+__all__ = ["Backend", "is_path_like", "sql_literal"]
+
+
+class Backend(Protocol):
+    """One registered table and the statements run over it."""
+
+    name: str
+    table: str
+
+    def columns(self) -> list[str]:
+        """Column names of the registered table, as the data spell them."""
+        ...
+
+    def quote(self, identifier: str) -> str:
+        """The identifier quoted for this dialect."""
+        ...
+
+    def query(self, sql: str) -> pl.DataFrame:
+        """Run one statement and return its result as a Polars frame."""
+        ...
+
+    def add_row_id(self, name: str) -> str:
+        """Add a row-number column (for replicates of element designs); returns its name."""
+        ...
+
+
+def is_path_like(data: Any) -> bool:
+    """Whether ``data`` names files rather than holding a table."""
+    if isinstance(data, (str, Path)):
+        return True
+    return isinstance(data, (list, tuple)) and all(isinstance(d, (str, Path)) for d in data)
+
+
+def sql_literal(value: Any) -> str:
+    """``value`` as an SQL literal both dialects read (floats keep every digit)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"CAST('{value!r}' AS DOUBLE)"
+    return "'" + str(value).replace("'", "''") + "'"
