@@ -389,7 +389,7 @@ def main() -> None:
     )
     ap.add_argument(
         "--before-src",
-        help="the src directory of another revision (e.g. /work/baseline/src): simulate() is "
+        help="the src directory of another revision (e.g. ../baseline/src): simulate() is "
         "timed there too, in the same run, on the same survey",
     )
     ap.add_argument(
@@ -399,28 +399,50 @@ def main() -> None:
     )
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument(
-        "--save", help="write the results as JSON (e.g. benchmarks/baselines/microsim.json)"
+        "--save",
+        help="write the results as JSON (e.g. benchmarks/baselines/microsim.json); a part "
+        "not run keeps its figures from the file",
     )
     args = ap.parse_args()
     if args.child:
         simulate_child(args.child, args.breakdowns)
         return
+    load_start = _load()
     if args.persons:
         warm_up(args.skip_openfisca)
     for n in args.persons:
         bench_rules(n, args.skip_openfisca, args.repeat)
+    if args.persons:
+        RESULTS["machine"] = _machine(load_start)
     if args.survey:
         bench_simulate(args.survey, args.repeat, args.before_src, args.breakdowns)
+        RESULTS["simulate"]["machine"] = _machine(load_start)
     if args.save:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        RESULTS["machine"] = (
-            f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}, load average {load:.1f} at the end"
-            if load is not None
-            else platform.platform()
-        )
+        # a part not run this time keeps its figures from the file (each part has its machine)
+        previous: dict[str, Any] = {}
+        if os.path.exists(args.save):
+            with open(args.save, encoding="utf-8") as fh:
+                previous = json.load(fh)
+        if not args.persons:
+            for key in ("rules_vs_openfisca", "machine"):
+                if key in previous:
+                    RESULTS[key] = previous[key]
+        if not args.survey and previous.get("simulate"):
+            RESULTS["simulate"] = previous["simulate"]
         with open(args.save, "w", encoding="utf-8") as fh:
             json.dump(RESULTS, fh, indent=2)
+            fh.write("\n")
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def _machine(load_start: float) -> str:
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {load_start:.1f} at the start, {_load():.1f} at the end"
+    )
 
 
 if __name__ == "__main__":
