@@ -1,4 +1,4 @@
-"""The compiled NumPy program (run_rules on data in memory) agrees with the NumPy evaluator and
+"""The compiled NumPy program (run_rules on data in memory) agrees with the reference evaluator and
 with DuckDB, on sorted and shuffled persons, with categories as strings or dictionaries."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The NumPy evaluator and the DuckDB-compiled SQL give the same results on random populations.
+"""The reference evaluator and the DuckDB-compiled SQL give the same results on random populations.
 
 Two ways: a fixed rule set that uses every construct of the language with random parameter
 values, and random expressions built by hypothesis over numeric inputs.

@@ -1,4 +1,4 @@
-"""The same compiled rules on Apache Spark (local mode) agree with the NumPy evaluator."""
+"""The same compiled rules on Apache Spark (local mode) agree with the reference evaluator."""
 
 from __future__ import annotations
 
