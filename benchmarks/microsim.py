@@ -19,8 +19,15 @@ Two parts, run as a script (not a test)::
    Needs ``pip install -e '.[bench]'`` (openfisca-core, openfisca-country-template).
 
 2. **Baseline + reform with SEs.** ``socialcover.microsim.simulate`` on a synthetic survey of
-   the given size (generation timed apart): rules, reform, cost, beneficiaries, FGT(0,1,2),
-   Gini, winners and losers, deciles and groups, each with a design-based SE.
+   the given size: rules, reform, cost, beneficiaries, FGT(0,1,2) at two lines, Gini, winners
+   and losers, each with a design-based SE (``--breakdowns``: by decile, quintile and group
+   too). The survey is generated once and written to Parquet; each run is a fresh process
+   (``--repeat`` interleaved rounds, medians) that reads it, reporting ``simulate()``'s own
+   time beside the whole process (interpreter start, imports, reading) and its peak memory
+   (``ru_maxrss``). ``--before-src /path/to/other/src`` runs another revision the same way in
+   the same rounds, checks its estimates equal, and prints the ratio::
+
+       .venv/bin/python benchmarks/microsim.py --persons --before-src ../baseline/src
 
 Timings depend on the machine; the development machine had 2 cores shared with other jobs.
 """
@@ -211,51 +218,149 @@ def bench_rules(n: int, skip_openfisca: bool, repeat: int) -> None:
     )
 
 
-def bench_simulate(n: int) -> None:
-    from socialcover.microsim import simulate
-    from socialcover.testing import synthetic_survey
+SIMULATE = {
+    "rules": "docs/examples/microsim/means_tested_transfer.yaml",
+    "period": 2025,
+    "reform": {"parameters": {"transfer.withdrawal_rate": 0.3}},
+    "lines": {"national": "poverty_line", "international": 3.0 * 365 * 20},
+}
+
+
+def simulate_child(path: str, breakdowns: bool) -> None:
+    """One process, one run (the ``--child`` mode): read the survey, simulate, report as JSON.
+
+    Run with the PYTHONPATH of the code under test; prints its timings, its own peak memory
+    (``ru_maxrss``) and the estimates checked against the other version's.
+    """
+    import resource
 
     t0 = time.perf_counter()
-    survey = synthetic_survey(n, seed=3)
-    t_gen = time.perf_counter() - t0
-    steps: list[tuple[str, float]] = []
+    import polars as pl
+
+    # some revisions import the survey package lazily, inside simulate(): imported here for all
+    import socialcover.survey
+    from socialcover.microsim import measure_impact, simulate
+
+    t_import = time.perf_counter() - t0
     t1 = time.perf_counter()
-    result = simulate(
-        "docs/examples/microsim/means_tested_transfer.yaml",
-        survey,
-        period=2025,
-        reform={"parameters": {"transfer.withdrawal_rate": 0.3}},
-        lines={"national": "poverty_line", "international": 3.0 * 365 * 20},
-        breakdowns=False,
-        progress=lambda m: steps.append((m, time.perf_counter() - t1)),
-    )
-    t_sim = time.perf_counter() - t1
+    survey = pl.read_parquet(path)
+    t_read = time.perf_counter() - t1
     t2 = time.perf_counter()
-    from socialcover.microsim import measure_impact
+    result = simulate(
+        SIMULATE["rules"],
+        survey,
+        period=SIMULATE["period"],
+        reform=SIMULATE["reform"],
+        lines=SIMULATE["lines"],
+        breakdowns=False,
+    )
+    t_sim = time.perf_counter() - t2
+    t_full = None
+    if breakdowns:
+        t3 = time.perf_counter()
+        measure_impact(result.run, lines={"national": "poverty_line"}, breakdowns=True)
+        t_full = time.perf_counter() - t3
+    out = {
+        "source": socialcover.__file__,
+        "import_s": t_import,
+        "read_s": t_read,
+        "simulate_s": t_sim,
+        "breakdowns_s": t_full,
+        "estimates": result.impact.table.height,
+        "total": result.to_dict()["total"],
+        # Linux reports KiB
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(out), flush=True)
 
-    full = measure_impact(result.run, lines={"national": "poverty_line"}, breakdowns=True)
-    t_full = time.perf_counter() - t2
 
-    total = result.to_dict()["total"]
-    RESULTS["simulate"] = {
-        "persons": n,
-        "baseline_reform_with_ses_s": round(t_sim, 2),
-        "with_breakdowns_impact_s": round(t_full, 2),
+def _run_child(src: str, path: str, breakdowns: bool) -> dict[str, Any]:
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, __file__, "--child", path, *(["--breakdowns"] if breakdowns else [])]
+    env = {**os.environ, "PYTHONPATH": src}
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    out: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_s"] = wall
+    return out
+
+
+def _same_estimates(a: dict[str, Any], b: dict[str, Any]) -> None:
+    for scenario, block in a.items():
+        for key, value in block.items():
+            for part in ("estimate", "se"):
+                x, y = value[part], b[scenario][key][part]
+                assert abs(x - y) <= 1e-9 * max(abs(x), abs(y), 1e-300), (scenario, key, x, y)
+
+
+def bench_simulate(n: int, repeat: int, before_src: str | None, breakdowns: bool) -> None:
+    """``simulate()`` on one synthetic survey, in fresh processes: this code and, with
+    ``before_src``, another revision on the same file, in interleaved rounds; medians."""
+    import tempfile
+
+    from socialcover.testing import synthetic_survey
+
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
+    versions = {"after": here, **({"before": before_src} if before_src else {})}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "survey.parquet")
+        t0 = time.perf_counter()
+        synthetic_survey(n, seed=3).write_parquet(path)
+        t_gen = time.perf_counter() - t0
+        runs: dict[str, list[dict[str, Any]]] = {v: [] for v in versions}
+        for r in range(repeat):
+            order = list(versions) if r % 2 == 0 else list(reversed(versions))
+            for v in order:
+                runs[v].append(_run_child(versions[v], path, breakdowns))
+        for v in versions:
+            for run in runs[v]:
+                _same_estimates(runs["after"][0]["total"], run["total"])
+    keys = ("process_s", "import_s", "read_s", "simulate_s", "breakdowns_s", "max_rss_mb")
+    med = {
+        v: {k: float(np.median([x[k] for x in rs])) for k in keys if rs[0][k] is not None}
+        for v, rs in runs.items()
     }
     print(
-        f"simulate: {n:,} persons (survey generated in {t_gen:.1f} s): baseline + reform "
-        f"with SEs in {t_sim:.2f} s; {result.impact.table.height} estimates",
+        f"simulate: {n:,} persons (survey generated once in {t_gen:.1f} s, read from Parquet "
+        f"by each process); medians of {repeat} interleaved rounds, estimates identical",
         flush=True,
     )
-    for msg, at in steps:
-        print(f"    {at:6.2f} s  {msg}")
-    print(
-        f"    with deciles, quintiles and groups (one line): impact alone {t_full:.2f} s, "
-        f"{full.table.height} estimates"
-    )
-    for key in ("cost", "poverty_headcount", "gini"):
-        c = total["change"][key]
-        print(f"    change in {key}: {c['estimate']:.6g} (SE {c['se']:.3g})")
+    for v, m in med.items():
+        extra = f"  breakdowns {m['breakdowns_s']:6.2f} s" if "breakdowns_s" in m else ""
+        print(
+            f"    {v:6}  simulate() {m['simulate_s']:6.2f} s  whole process "
+            f"{m['process_s']:6.2f} s (imports {m['import_s']:.2f} s, reading "
+            f"{m['read_s']:.2f} s)  peak memory {m['max_rss_mb']:6.0f} MB{extra}",
+            flush=True,
+        )
+    record: dict[str, Any] = {
+        "persons": n,
+        "rounds": repeat,
+        "estimates": runs["after"][0]["estimates"],
+        **{v: {k: round(x, 3) for k, x in m.items()} for v, m in med.items()},
+    }
+    if "before" in med:
+        b, a = med["before"], med["after"]
+        record["ratio_simulate"] = round(b["simulate_s"] / a["simulate_s"], 2)
+        record["ratio_process"] = round(b["process_s"] / a["process_s"], 2)
+        firsts = [
+            rb["simulate_s"] / ra["simulate_s"]
+            for rb, ra in zip(runs["before"], runs["after"], strict=True)
+        ]
+        record["ratio_simulate_each_round"] = [round(x, 2) for x in firsts]
+        line = (
+            f"    ratio before/after: simulate() {record['ratio_simulate']:.2f}x "
+            f"(rounds: {', '.join(f'{x:.2f}' for x in firsts)}), whole process "
+            f"{record['ratio_process']:.2f}x"
+        )
+        if "breakdowns_s" in a:
+            record["ratio_breakdowns"] = round(b["breakdowns_s"] / a["breakdowns_s"], 2)
+            line += f", breakdowns {record['ratio_breakdowns']:.2f}x"
+        print(line, flush=True)
+    RESULTS["simulate"] = record
 
 
 def warm_up(skip_openfisca: bool) -> None:
@@ -283,25 +388,61 @@ def main() -> None:
         "--repeat", type=int, default=3, help="interleaved rounds per size (medians reported)"
     )
     ap.add_argument(
-        "--save", help="write the results as JSON (e.g. benchmarks/baselines/microsim.json)"
+        "--before-src",
+        help="the src directory of another revision (e.g. ../baseline/src): simulate() is "
+        "timed there too, in the same run, on the same survey",
+    )
+    ap.add_argument(
+        "--breakdowns",
+        action="store_true",
+        help="also time the impact with deciles, quintiles and groups",
+    )
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--save",
+        help="write the results as JSON (e.g. benchmarks/baselines/microsim.json); a part "
+        "not run keeps its figures from the file",
     )
     args = ap.parse_args()
+    if args.child:
+        simulate_child(args.child, args.breakdowns)
+        return
+    load_start = _load()
     if args.persons:
         warm_up(args.skip_openfisca)
     for n in args.persons:
         bench_rules(n, args.skip_openfisca, args.repeat)
+    if args.persons:
+        RESULTS["machine"] = _machine(load_start)
     if args.survey:
-        bench_simulate(args.survey)
+        bench_simulate(args.survey, args.repeat, args.before_src, args.breakdowns)
+        RESULTS["simulate"]["machine"] = _machine(load_start)
     if args.save:
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-        RESULTS["machine"] = (
-            f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}, load average {load:.1f} at the end"
-            if load is not None
-            else platform.platform()
-        )
+        # a part not run this time keeps its figures from the file (each part has its machine)
+        previous: dict[str, Any] = {}
+        if os.path.exists(args.save):
+            with open(args.save, encoding="utf-8") as fh:
+                previous = json.load(fh)
+        if not args.persons:
+            for key in ("rules_vs_openfisca", "machine"):
+                if key in previous:
+                    RESULTS[key] = previous[key]
+        if not args.survey and previous.get("simulate"):
+            RESULTS["simulate"] = previous["simulate"]
         with open(args.save, "w", encoding="utf-8") as fh:
             json.dump(RESULTS, fh, indent=2)
+            fh.write("\n")
+
+
+def _load() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def _machine(load_start: float) -> str:
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {load_start:.1f} at the start, {_load():.1f} at the end"
+    )
 
 
 if __name__ == "__main__":

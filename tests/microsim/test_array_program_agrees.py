@@ -1,4 +1,4 @@
-"""The compiled NumPy program (run_rules on data in memory) agrees with the NumPy evaluator and
+"""The compiled NumPy program (run_rules on data in memory) agrees with the reference evaluator and
 with DuckDB, on sorted and shuffled persons, with categories as strings or dictionaries."""
 
 from __future__ import annotations
@@ -9,18 +9,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialcover.microsim import MicrosimDataError, evaluate_numpy, load_rules, run_rules
+from socialcover.microsim import MicrosimDataError, load_rules, run_rules
+from socialcover.microsim.reference import evaluate_reference
 from socialcover.microsim.rules import RuleSet
 
 from .populations import random_population
-from .test_numpy_agrees_with_duckdb import EXPRESSIONS, _rules
+from .test_reference_agrees_with_duckdb import EXPRESSIONS, _rules
 
 
 def _check(rules: RuleSet, df: pl.DataFrame, period: int, backend: str = "auto") -> None:
     steps = [s.name for s in rules.steps]
     out = run_rules(rules, df, period, outputs=steps, keep=["person_id"], backend=backend)
     assert out.backend == ("duckdb" if backend == "duckdb" else "arrays")
-    npy = evaluate_numpy(rules, {c: df[c].to_numpy() for c in df.columns}, period)
+    npy = evaluate_reference(rules, {c: df[c].to_numpy() for c in df.columns}, period)
     assert out.persons["person_id"].to_list() == df["person_id"].to_list()  # input order
     assert out.households["hh_id"].to_list() == sorted(set(df["hh_id"].to_list()))
     per_person = df.select("hh_id").join(out.households, on="hh_id", how="left")

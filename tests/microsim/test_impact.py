@@ -1,4 +1,4 @@
-"""Impact estimates: exact identities, the Gini linearisation, and PSU reduction = engine."""
+"""Impact estimates: exact identities, the Gini linearisation, and row estimates = engine."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socialcover.microsim import load_rules
-from socialcover.microsim.estimation import Estimator
-from socialcover.microsim.impact import gini_linearised, measure_impact
+from socialcover.microsim.estimation import PopulationEstimates
+from socialcover.microsim.impact import measure_impact
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.simulation import run_population
-from socialcover.survey import Design
+from socialcover.survey import Design, Sample, gini_linearised
 
 from .populations import random_population
 
@@ -35,7 +35,8 @@ def _brute_gini(y: np.ndarray, w: np.ndarray) -> float:
 def test_gini_and_its_linearised_variable_match_brute_force(y: list[int], seed: int) -> None:
     ys = np.array(y, float) + 1.0
     w = np.random.default_rng(seed).uniform(0.5, 3, len(ys))
-    g, z = gini_linearised(ys, w)
+    lin = gini_linearised(ys, w)
+    g, z = float(lin.estimate[0]), lin.z
     assert g == pytest.approx(_brute_gini(ys, w), abs=1e-12)
     # z is the derivative of the Gini with respect to each unit's weight
     eps = 1e-7
@@ -55,19 +56,30 @@ def _frame(n: int, seed: int) -> pl.DataFrame:
     )
 
 
-def test_psu_reduction_gives_the_engines_person_level_estimates() -> None:
-    df = _frame(300, 1)
+def test_row_estimates_give_the_engines_person_level_estimates() -> None:
+    df = _frame(300, 1).with_columns(b=(pl.col("y") > 10).cast(pl.Float64))
     design = Design(weights="weight", strata="strata", psu="psu", lonely_psu="adjust")
-    variables = {"a__base__all": pl.col("y"), "b__base__all": (pl.col("y") > 10)}
-    fast = Estimator(df, design, variables, lambda _m: None)
-    slow = Estimator(df, design, variables, lambda _m: None)
-    slow.reduce = False
+    variables = {"a__base__all": df["y"].to_numpy(), "b__base__all": df["b"].to_numpy()}
+    fast = PopulationEstimates(df, design)
+    sample = Sample(df, design)
     for by in (None, "grp"):
-        f, s = fast.estimate(list(variables), by), slow.estimate(list(variables), by)
         for kind in ("total", "mean"):
-            keys = ["variable", *([by] if by else [])]
-            a = f[kind].sort(keys)
-            b = s[kind].sort(keys)
+            f = fast.totals(variables, by) if kind == "total" else fast.means(variables, by)
+            s = pl.concat(
+                [
+                    (sample.total(col, by=by) if kind == "total" else sample.mean(col, by=by))
+                    .to_polars()
+                    .select(
+                        variable=pl.lit(name),
+                        group=pl.col(by).cast(pl.String) if by else pl.lit(None, pl.String),
+                        estimate="estimate",
+                        se="se",
+                    )
+                    for name, col in (("a__base__all", "y"), ("b__base__all", "b"))
+                ]
+            )
+            a = f.sort("variable", "group")
+            b = s.sort("variable", "group")
             np.testing.assert_allclose(a["estimate"], b["estimate"], rtol=1e-10)
             np.testing.assert_allclose(a["se"], b["se"], rtol=1e-8)
 
@@ -134,11 +146,9 @@ def test_gini_linearised_se_agrees_with_a_delete_one_psu_jackknife() -> None:
     y = np.exp(8 + effect + rng.normal(0, 0.7, len(psu)))
     w = rng.uniform(1, 4, n_strata * psu_per)[psu]
     df = pl.DataFrame({"y": y, "_w": w, "strata": strata, "psu": psu})
-    _g, z = gini_linearised(y, w)
-    df = df.with_columns(pl.Series("z", z))
+    z = gini_linearised(y, w).z
     design = Design(weights="_w", strata="strata", psu="psu")
-    est = Estimator(df, design, {"gini__base__all": pl.col("z")}, lambda _m: None)
-    se_lin = float(est.estimate(["gini__base__all"], None)["total"]["se"][0])
+    se_lin = float(PopulationEstimates(df, design).totals({"gini__base__all": z})["se"][0])
     var = 0.0
     for h in range(n_strata):
         units = np.unique(psu[strata == h])
@@ -148,7 +158,7 @@ def test_gini_linearised_se_agrees_with_a_delete_one_psu_jackknife() -> None:
             wr = w.copy()
             wr[psu == u] = 0.0
             wr[(strata == h) & (psu != u)] *= n_h / (n_h - 1)
-            reps.append(gini_linearised(y, wr)[0])
+            reps.append(float(gini_linearised(y, wr).estimate[0]))
         reps_a = np.array(reps)
         var += (n_h - 1) / n_h * float(((reps_a - reps_a.mean()) ** 2).sum())
     se_jk = var**0.5

@@ -1,4 +1,4 @@
-"""The same compiled rules on Apache Spark (local mode) agree with the NumPy evaluator."""
+"""The same compiled rules on Apache Spark (local mode) agree with the reference evaluator."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from socialcover.microsim import evaluate_numpy
-from socialcover.microsim.sql_compiler import evaluate_spark
+from socialcover.microsim import run_rules
+from socialcover.microsim.reference import evaluate_reference
 
 from .populations import random_population
-from .test_numpy_agrees_with_duckdb import _rules
+from .test_reference_agrees_with_duckdb import _rules
 
 pytestmark = [
     pytest.mark.spark,
@@ -44,9 +44,12 @@ def test_spark_matches_numpy_on_every_construct(spark: Any, seed: int) -> None:
     rules = _rules(250.0, 16, 0.4, 3000.0)
     df = random_population(40, seed)
     sdf = spark.createDataFrame(df.to_pandas())
-    out = evaluate_spark(rules, sdf, 2025, keep=["hh_id", "person_id"]).toPandas()
+    names = [s.name for s in rules.steps]
+    run = run_rules(rules, sdf, 2025, outputs=names, keep=["hh_id", "person_id"])
+    assert run.backend == "spark"
+    out = run.persons.toPandas()
     out = out.sort_values("person_id").reset_index(drop=True)
-    npy = evaluate_numpy(rules, {c: df[c].to_numpy() for c in df.columns}, 2025)
+    npy = evaluate_reference(rules, {c: df[c].to_numpy() for c in df.columns}, 2025)
     for step in rules.steps:
         a = out[step.name].to_numpy()
         if step.unit.kind == "bool":

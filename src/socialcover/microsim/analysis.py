@@ -1,8 +1,10 @@
 """One call from rules and a survey to a baseline-versus-reform analysis.
 
 :func:`simulate` reads the population (applying a survey mapping when given), runs the rules
-and the reform through DuckDB (:func:`~socialcover.microsim.simulation.run_population`) and
-estimates the impact with design-based SEs (:func:`~socialcover.microsim.impact.measure_impact`).
+and the reform through :func:`~socialcover.microsim.execution.run_rules` (the array program
+for frames in memory, DuckDB for Parquet files; see
+:func:`~socialcover.microsim.simulation.run_population`) and estimates the impact with
+design-based SEs (:func:`~socialcover.microsim.impact.measure_impact`).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socialcover.microsim.frames import as_frame
 from socialcover.microsim.impact import Impact, measure_impact
-from socialcover.microsim.population import as_frame
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet, load_rules
 from socialcover.microsim.simulation import PopulationRun, run_population
@@ -97,7 +99,7 @@ def simulate(
         say("reading and mapping the survey")
         frame = load_survey(data, mapping if not isinstance(mapping, Path) else str(mapping))
     else:
-        # Parquet files are scanned by DuckDB directly; other inputs become a Polars frame
+        # Parquet files are scanned by DuckDB directly; other inputs run in memory
         frame = data if isinstance(data, (str, Path)) else as_frame(data)
     run = run_population(rs, frame, period, reform=reform_rules, progress=say)
     impact = measure_impact(run, design, lines=lines, breakdowns=breakdowns, progress=say)

@@ -18,7 +18,7 @@ them in household order for the other reductions. This is the segmented-reductio
 
 Categories stay dictionary-encoded (Arrow dictionary arrays: integer codes and a small list of
 labels); ``x == "adult"`` compares codes with the label's code. Semantics are those of the SQL
-back-end and :mod:`socialcover.microsim.numpy_evaluator` (``x / 0`` is 0, conditions count 1/0
+back-end and :mod:`socialcover.microsim.reference` (``x / 0`` is 0, conditions count 1/0
 in arithmetic, a missing category is ``""``, a missing flag is false), and
 ``tests/microsim/test_array_program_agrees.py`` checks all three agree.
 """

@@ -3,11 +3,11 @@ target, and proxy means test (PMT) scoring with its exclusion and inclusion erro
 
 Calibration solves ``f(x) = target`` for one parameter ``x`` with Brent's method
 (:func:`scipy.optimize.brentq`; Brent 1973, *Algorithms for Minimization without Derivatives*,
-ch. 4) after bracketing the root. Each evaluation runs the compiled rules on DuckDB with the
-parameter overridden, on a population registered once. Cost is monotone in a benefit level,
-so the root is unique; the poverty headcount is a step function, so the answer is the level
-at which the target is first reached, to within ``xtol``. The result reports the value, the
-target reached (``achieved``) and both tolerances.
+ch. 4) after bracketing the root. Each evaluation runs the rules with the parameter overridden
+(:func:`~socialcover.microsim.execution.run_rules`, on the population converted to Arrow
+once). Cost is monotone in a benefit level, so the root is unique; the poverty headcount is a
+step function, so the answer is the level at which the target is first reached, to within
+``xtol``. The result reports the value, the target reached (``achieved``) and both tolerances.
 
 PMT errors follow the usual definitions (Coady, Grosh and Hoddinott 2004, *Targeting of
 Transfers in Developing Countries*, World Bank, ch. 2; ASPIRE, METHODS.md B3.1):
@@ -22,16 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import numpy as np
 import polars as pl
 from scipy.optimize import brentq
 
 from socialcover.errors import InputError
 from socialcover.microsim._errors import RuleError
-from socialcover.microsim.population import as_frame
+from socialcover.microsim.execution import run_rules
+from socialcover.microsim.frames import as_frame
 from socialcover.microsim.rules import RuleSet, load_rules
-from socialcover.microsim.sql_compiler import compile_rules
 
 __all__ = ["Calibration", "PMTResult", "calibrate", "proxy_means_test"]
 
@@ -54,7 +53,7 @@ class Calibration:
 
 
 class _Evaluator:
-    """Runs the rules on a population registered once, for many parameter values."""
+    """Runs the rules on a population converted once, for many parameter values."""
 
     def __init__(
         self,
@@ -66,8 +65,6 @@ class _Evaluator:
     ) -> None:
         self.rules = rules
         self.period = period
-        self.con = duckdb.connect()
-        self.con.sql("SET enable_progress_bar = false")
         frame = as_frame(data)
         if weight is not None and weight not in frame.columns:
             raise InputError(
@@ -75,7 +72,7 @@ class _Evaluator:
                 code="microsim.missing-column",
                 hint="Pass weight=None for an unweighted population.",
             )
-        self.con.from_arrow(frame.to_arrow()).create_view("_sc_cal", replace=True)
+        self.table = frame.to_arrow()
         self.present = frame.columns
         self.weight = weight
         self.programmes = programmes or list(rules.programmes)
@@ -83,17 +80,16 @@ class _Evaluator:
 
     def run(self, params: dict[str, float]) -> pl.DataFrame:
         self.calls += 1
-        keep = [c for c in ("poverty_line", self.weight) if c and c in self.present]
-        q = compile_rules(
+        keep = [c for c in ("hh_id", "poverty_line", self.weight) if c and c in self.present]
+        out: pl.DataFrame = run_rules(
             self.rules,
+            self.table,
             self.period,
-            table="_sc_cal",
-            present=self.present,
+            outputs=[*self.programmes, "disposable_income"],
             keep=keep,
             params=params,
-            outputs=[*self.programmes, "disposable_income"],
-        )
-        out: pl.DataFrame = self.con.sql(q.sql).pl()
+            spread=True,
+        ).persons
         return out
 
     def cost(self, params: dict[str, float]) -> float:
@@ -250,9 +246,10 @@ def proxy_means_test(
     """
     import yaml as _yaml
 
-    from socialcover.microsim.estimation import Estimator
+    from socialcover.microsim.estimation import PopulationEstimates
     from socialcover.survey import Design
 
+    say = progress or (lambda _m: None)
     extra = _yaml.safe_load(rules_text) if rules_text else {}
     spec = {
         **(extra or {}),
@@ -262,12 +259,16 @@ def proxy_means_test(
         },
     }
     rules = load_rules(text=_yaml.safe_dump(spec), name="<pmt>")
-    from socialcover.microsim.sql_compiler import evaluate_duckdb
-
     frame = as_frame(data)
-    out = evaluate_duckdb(
-        rules, frame, period, outputs=["pmt_score", "pmt_poor", "pmt_selected_eligible"]
-    )
+    say("scoring households")
+    out = run_rules(
+        rules,
+        frame,
+        period,
+        outputs=["pmt_score", "pmt_poor", "pmt_selected_eligible"],
+        keep=["hh_id"],
+        spread=True,
+    ).persons
     cols = frame.columns
     if design is None:
         design = Design(
@@ -276,41 +277,16 @@ def proxy_means_test(
             psu="psu" if "psu" in cols else None,
             lonely_psu="adjust",
         )
-    w = frame[design.weights] if design.weights else pl.Series(np.ones(frame.height))
-    f = frame.with_columns(
-        pl.Series("_w", w.cast(pl.Float64)),
-        pl.Series("_sel", out["pmt_selected_eligible"].cast(pl.Float64)),
-        pl.Series("_poor", out["pmt_poor"].cast(pl.Float64)),
-    ).with_columns(
-        (pl.col("_poor") * (1 - pl.col("_sel"))).alias("_excluded"),
-        (pl.col("_sel") * (1 - pl.col("_poor"))).alias("_included"),
-    )
-    est = Estimator(
-        f,
-        design,
-        {
-            "excluded__x__all": pl.col("_excluded"),
-            "included__x__all": pl.col("_included"),
-            "selected__x__all": pl.col("_sel"),
-            "poor__x__all": pl.col("_poor"),
-        },
-        progress or (lambda _m: None),
-    )
-    rows = []
-    exc = est.estimate(["excluded__x__all"], None, denominator="_poor")["mean"]
-    inc = est.estimate(["included__x__all"], None, denominator="_sel")["mean"]
-    shares = est.estimate(["selected__x__all", "poor__x__all"], None)["mean"]
-    for name, table in (("exclusion_error", exc), ("inclusion_error", inc)):
-        r = table.row(0, named=True)
-        rows.append({"indicator": name, "estimate": r["estimate"], "se": r["se"]})
-    for r in shares.iter_rows(named=True):
-        rows.append(
-            {
-                "indicator": f"share_{str(r['variable']).split('__')[0]}",
-                "estimate": r["estimate"],
-                "se": r["se"],
-            }
-        )
+    say("estimating targeting errors")
+    selected = out["pmt_selected_eligible"].cast(pl.Float64).to_numpy()
+    is_poor = out["pmt_poor"].cast(pl.Float64).to_numpy()
+    est = PopulationEstimates(frame, design)
+    parts = [
+        est.means({"exclusion_error": is_poor * (1 - selected)}, denominator=is_poor),
+        est.means({"inclusion_error": selected * (1 - is_poor)}, denominator=selected),
+        est.means({"share_selected": selected, "share_poor": is_poor}),
+    ]
+    errors = pl.concat(parts).select(indicator="variable", estimate="estimate", se="se")
     scores = pl.DataFrame(
         {
             "hh_id": out["hh_id"],
@@ -319,4 +295,4 @@ def proxy_means_test(
             "poor": out["pmt_poor"],
         }
     )
-    return PMTResult(scores, pl.DataFrame(rows))
+    return PMTResult(scores, errors)

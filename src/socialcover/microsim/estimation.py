@@ -1,137 +1,172 @@
-"""Many totals and ratio means at once through the survey engine, with their design-based SEs.
+"""Many weighted totals and means of per-person arrays, with SEs from the survey package.
 
-For a single-stage design the variance of a linear statistic depends on the data only through
-each primary sampling unit's weighted totals (Wolter 2007, *Introduction to Variance
-Estimation*, ch. 6), so the person-level frame is reduced exactly to PSU (x group) totals,
-stacked long (one row per PSU, group and variable), and one engine call per kind estimates
-every variable as a domain ``by=["variable", group]``. Other designs (several stages, replicate
-weights) run one engine call per variable on the person-level frame. Tests check both paths
-give the engine's own person-level numbers.
+Microsimulation asks for dozens of statistics of one population at once (costs,
+beneficiaries, poverty indices of two scenarios and their change, the Gini), overall and by
+group. For a Taylor design they go through the survey package's estimators over rows
+(:func:`socialcover.survey.bind_rows`, :func:`~socialcover.survey.unit_sums`,
+:func:`~socialcover.survey.ratios`): the design is bound once, every variable is summed to
+(group, sampling unit) in one pass, and the variance algebra is R's ``svyrecvar`` (Wolter
+2007, ch. 6). A mean is the ratio of two weighted totals (a domain mean when its denominator
+is a 0/1 flag); a smooth statistic such as the Gini is estimated as the total of its
+linearised variable (Binder 1983). Replicate designs go through
+:class:`~socialcover.survey.Sample`, one statistic at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-__all__ = ["Estimator"]
+from socialcover.survey import (
+    Design,
+    RowDesign,
+    Sample,
+    UnitSums,
+    bind_rows,
+    groups_of,
+    ratios,
+    unit_sums,
+)
 
-Progress = Callable[[str], None]
+__all__ = ["PopulationEstimates"]
+
+F64 = npt.NDArray[np.float64]
+Changes = Mapping[str, tuple[str, str]] | None
+_SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "se": pl.Float64}
 
 
-class Estimator:
-    """Runs totals and ratio means through the survey engine.
+class PopulationEstimates:
+    """Totals and means of per-person arrays over one population and its design.
 
-    For a single-stage design, the frame is reduced to PSU (x group) totals of every
-    variable, stacked long (one row per PSU, group and variable), and ONE engine call per
-    grouping estimates all variables as domains ``by=["variable", group]``. A domain
-    estimate with PSUs absent from the domain counted as zero is the usual domain estimator,
-    so the results equal those of one call per variable on the person-level data.
+    Parameters
+    ----------
+    frame
+        One row per person with the design's columns and the group columns asked for.
+    design
+        A :class:`socialcover.survey.Design` (estimated over rows) or a
+        :class:`socialcover.survey.ReplicateDesign` (estimated with ``Sample``).
+
+    Each estimate comes as a frame with columns variable, group (the level as text; ``None``
+    overall), estimate and se.
     """
 
-    def __init__(
-        self, frame: pl.DataFrame, design: Any, variables: Mapping[str, pl.Expr], progress: Progress
-    ) -> None:
-        from socialcover.survey import Design, ReplicateDesign
-
+    def __init__(self, frame: pl.DataFrame, design: Any) -> None:
+        self.frame = frame
         self.design = design
-        self.keys = list(variables)
-        self.frame = frame.with_columns(
-            [e.cast(pl.Float64).alias(f"v::{k}") for k, e in variables.items()]
-        )
-        self.say = progress
-        self.reduce = (
-            isinstance(design, Design)
-            and not isinstance(design, ReplicateDesign)
-            and len(design.psu) == 1
-            and len(design.fpc) <= 1
-        )
+        self.rows = bind_rows(frame, design) if isinstance(design, Design) else None
 
-    def estimate(
-        self,
-        keys: Sequence[str],
-        by: str | None,
-        denominator: str = "_w",
-        totals: Collection[str] | None = None,
-    ) -> dict[str, pl.DataFrame]:
-        """``{"total": frame, "mean": frame}`` with columns variable, [by], estimate, se.
-
-        Means are ratios of weighted totals to the weighted total of ``denominator`` (a 0/1
-        column restricting the mean to a subpopulation; all persons by default). With
-        ``totals``, those keys get only a total and the others only a mean (half the work).
-        """
-        from socialcover.survey import Design, Sample
-
-        d = self.design
-        if not self.reduce:
-            return self._one_by_one(keys, by, denominator)
-        group = [c for c in (d.strata, *d.psu) if c is not None] + ([by] if by else [])
-        f = self.frame if by is None else self.frame.filter(pl.col(by).is_not_null())
-        aggs = [(pl.col("_w") * pl.col(f"v::{k}")).sum().alias(k) for k in keys]
-        den = pl.col("_w") if denominator == "_w" else pl.col("_w") * pl.col(denominator)
-        aggs.append(den.sum().alias("_den"))
-        if d.fpc:
-            aggs.append(pl.col(d.fpc[0]).first())
-        wide = f.group_by(group, maintain_order=True).agg(aggs)
-        long = wide.unpivot(
-            index=[*group, "_den", *d.fpc[:1]],
-            on=list(keys),
-            variable_name="variable",
-            value_name="_num",
-        )
-        # Weight 1 as a DOUBLE column: the engine's literal 1.0 is a DECIMAL in DuckDB, whose
-        # sums come back to Python as slow Decimal objects.
-        long = long.with_columns(pl.lit(1.0).alias("_unit"))
-        design = Design(
-            weights="_unit",
-            strata=d.strata,
-            psu=d.psu,
-            fpc=d.fpc or None,
-            nest=d.nest,
-            lonely_psu=d.lonely_psu,
-        )
-        doms = ["variable", *([by] if by else [])]
-        if totals is None:
-            sample = Sample(long, design)
-            return {
-                "total": sample.total("_num", by=doms).to_polars(),
-                "mean": sample.ratio("_num", "_den", by=doms).to_polars(),
-            }
-        is_total = pl.col("variable").is_in(list(totals))
-        out: dict[str, pl.DataFrame] = {}
-        for kind, part in (("total", long.filter(is_total)), ("mean", long.filter(~is_total))):
-            if part.height == 0:
-                out[kind] = pl.DataFrame(
-                    {"variable": [], "estimate": [], "se": []},
-                    schema={"variable": pl.String, "estimate": pl.Float64, "se": pl.Float64},
-                )
-                continue
-            sample = Sample(part, design)
-            res = (
-                sample.total("_num", by=doms)
-                if kind == "total"
-                else sample.ratio("_num", "_den", by=doms)
-            )
-            out[kind] = res.to_polars()
+    @property
+    def weights(self) -> F64:
+        """Each person's sampling weight."""
+        if self.rows is not None:
+            return self.rows.weights
+        w = self.design.weights
+        out: F64 = self.frame[w].cast(pl.Float64).to_numpy() if w else np.ones(self.frame.height)
         return out
 
-    def _one_by_one(
-        self, keys: Sequence[str], by: str | None, denominator: str
-    ) -> dict[str, pl.DataFrame]:
-        from socialcover.survey import Sample
+    def totals(
+        self, values: Mapping[str, F64], by: str | None = None, changes: Changes = None
+    ) -> pl.DataFrame:
+        """Weighted totals of ``values`` (name -> one value per person), by ``by``.
 
-        sample = Sample(self.frame, self.design)
-        out: dict[str, list[pl.DataFrame]] = {"total": [], "mean": []}
-        for k in keys:
-            col = f"v::{k}"
-            tot = sample.total(col, by=by).to_polars()
-            mean = (
-                sample.mean(col, by=by)
-                if denominator == "_w"
-                else sample.ratio(col, denominator, by=by)
+        ``changes`` names differences of two of the ``values`` (name -> (after, before)),
+        estimated as paired differences on the same persons.
+        """
+        if self.rows is None:
+            return self._sample("total", _differences(values, changes), by, None)
+        sums = _sums(self.rows, self.frame, values, by, (), changes)
+        n_dom = len(sums.levels)
+        out = []
+        for name in [*values, *(changes or {})]:
+            t = sums.sums[name]
+            est = np.bincount(sums.dom, weights=t, minlength=n_dom)
+            var = self.rows.variance(sums.dom, sums.unit, t, n_dom)
+            out.append(_table(name, sums.levels, by, est, np.sqrt(var)))
+        return pl.concat(out) if out else pl.DataFrame(schema=_SCHEMA)
+
+    def means(
+        self,
+        values: Mapping[str, F64],
+        by: str | None = None,
+        changes: Changes = None,
+        denominator: F64 | None = None,
+    ) -> pl.DataFrame:
+        """Weighted means of ``values`` (and ``changes``, as for :meth:`totals`) by ``by``:
+        ratios to the weighted total of ``denominator`` (a 0/1 flag restricting the mean to
+        a subpopulation; all persons by default)."""
+        den = np.ones(self.frame.height) if denominator is None else denominator
+        if self.rows is None:
+            return self._sample("mean", _differences(values, changes), by, den)
+        key = "\x00den"
+        sums = _sums(self.rows, self.frame, {**values, key: den}, by, (key,), changes)
+        names = [*values, *(changes or {})]
+        r = ratios(self.rows, sums, [(name, key) for name in names])
+        out = []
+        for j, name in enumerate(names):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                est = np.where(r.denominator[j] != 0, r.numerator[j] / r.denominator[j], np.nan)
+            out.append(_table(name, r.levels, by, est, np.sqrt(r.variance[j])))
+        return pl.concat(out) if out else pl.DataFrame(schema=_SCHEMA)
+
+    def _sample(
+        self, kind: str, values: Mapping[str, F64], by: str | None, den: F64 | None
+    ) -> pl.DataFrame:
+        cols = [c for c in self.design.columns() if c in self.frame.columns]
+        base = self.frame.select(list(dict.fromkeys([*cols, *([by] if by else [])])))
+        extra = {f"_v{i}": v for i, v in enumerate(values.values())}
+        if den is not None:
+            extra["_den"] = den
+        sample = Sample(base.hstack(pl.DataFrame(extra)), self.design)
+        out = []
+        for i, name in enumerate(values):
+            est = (
+                sample.total(f"_v{i}", by=by)
+                if kind == "total"
+                else sample.ratio(f"_v{i}", "_den", by=by)
             ).to_polars()
-            out["total"].append(tot.with_columns(pl.lit(k).alias("variable")))
-            out["mean"].append(mean.with_columns(pl.lit(k).alias("variable")))
-        return {kind: pl.concat(frames, how="diagonal_relaxed") for kind, frames in out.items()}
+            if by is not None:
+                est = est.filter(pl.col(by).is_not_null())
+            levels = [str(v) for v in est[by].to_list()] if by else ["all"]
+            out.append(_table(name, levels, by, est["estimate"], est["se"]))
+        return pl.concat(out) if out else pl.DataFrame(schema=_SCHEMA)
+
+
+def _differences(values: Mapping[str, F64], changes: Changes) -> dict[str, F64]:
+    return {**values, **{k: values[a] - values[b] for k, (a, b) in (changes or {}).items()}}
+
+
+def _sums(
+    rows: RowDesign,
+    frame: pl.DataFrame,
+    values: Mapping[str, F64],
+    by: str | None,
+    counts: tuple[str, ...],
+    changes: Changes,
+) -> UnitSums:
+    """Weighted sums per (group, unit), one pass per distinct array; a change's sums are the
+    difference of two sums (sums are linear)."""
+    first: dict[int, str] = {}
+    for name, v in values.items():
+        first.setdefault(id(v), name)
+    distinct = {name: values[name] for name in first.values()}
+    columns = pl.DataFrame({k: np.asarray(v, np.float64) for k, v in distinct.items()})
+    s = unit_sums(rows, columns, groups_of(frame, by), list(distinct), counts)
+    sums = {name: s.sums[first[id(v)]] for name, v in values.items()}
+    sums |= {k: sums[a] - sums[b] for k, (a, b) in (changes or {}).items()}
+    return UnitSums(s.levels, s.dom, s.unit, sums, s.counts)
+
+
+def _table(name: str, levels: list[str], by: str | None, est: Any, se: Any) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "variable": [name] * len(levels),
+            "group": levels if by is not None else [None] * len(levels),
+            "estimate": np.asarray(est, np.float64),
+            "se": np.asarray(se, np.float64),
+        },
+        schema=_SCHEMA,
+    )

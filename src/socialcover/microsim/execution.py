@@ -1,17 +1,19 @@
-"""Run one rule set over a population, on the back-end that fits where the data are.
+"""Run rules over a population, on the back-end that fits where the data are.
 
-:func:`run_rules` is the engine's entry point for "these rules, these people, these outputs":
+:func:`run_rules` is the one entry point for "these rules, these people, these outputs" (a
+baseline, a reform applied to it, parameter overrides; scenarios are one call each):
 
 * **in memory** (an Arrow table, a Polars or pandas frame, a mapping of arrays): the rules are
   compiled to a vectorised NumPy program (:mod:`socialcover.microsim.array_program`); the
   columns are read zero-copy from Arrow where their type allows, households are segmented
   reductions over persons sorted by ``hh_id`` (one stable sort first if they are not);
 * **on disk or in a database** (a Parquet path, a DuckDB relation): the rules are compiled to
-  SQL and run by DuckDB, which scans only the columns read and can work out of core
-  (:mod:`socialcover.microsim.split_query`, or :mod:`socialcover.microsim.sql_compiler` when a
-  person rule reads a household value).
+  SQL and run by DuckDB (:mod:`socialcover.microsim.connection`), which scans only the columns
+  read and can work out of core (:mod:`socialcover.microsim.split_query`, or
+  :mod:`socialcover.microsim.sql_compiler` when a person rule reads a household value);
+* **on Spark** (a Spark DataFrame): the same SQL in Spark's dialect, left lazy.
 
-``backend="duckdb"`` forces DuckDB for in-memory data too; both back-ends return the same
+``backend="duckdb"`` forces DuckDB for in-memory data too; the back-ends return the same
 frames (tests/microsim/test_array_program_agrees.py).
 """
 
@@ -35,46 +37,41 @@ from socialcover.microsim.array_program import (
     compile_arrays,
     evaluate_arrays,
 )
-from socialcover.microsim.population import (
-    as_frame,
-    missing_columns_error,
-    missing_values_error,
-)
+from socialcover.microsim.connection import connect, is_duckdb_input, relation
+from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.sql_compiler import _needed, compile_rules
+from socialcover.microsim.sql_compiler import SparkDialect, _needed, compile_rules
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 
-BACKENDS = ("auto", "arrays", "duckdb")
+BACKENDS = ("auto", "arrays", "duckdb", "spark")
 
 
 @dataclass(frozen=True)
 class RuleResult:
     """Person outputs in the input's row order; household outputs one row per household.
 
-    ``households`` is sorted by ``hh_id``; ``backend`` says which engine ran ("arrays" or
-    "duckdb").
+    ``households`` is sorted by ``hh_id``; ``backend`` says which engine ran ("arrays",
+    "duckdb" or "spark"). On Spark both are lazy Spark DataFrames, rows in no set order, and
+    ``persons`` always has the household outputs too; elsewhere they are Polars frames.
     """
 
-    persons: pl.DataFrame
-    households: pl.DataFrame
+    persons: Any
+    households: Any
     backend: str
 
 
-def _on_disk(data: Any) -> bool:
-    import duckdb
-
-    if isinstance(data, duckdb.DuckDBPyRelation):
-        return True
-    return isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet")
+def _is_spark(data: Any) -> bool:
+    return type(data).__module__.startswith("pyspark.sql")
 
 
-def _as_arrow(data: Any) -> pa.Table | Mapping[str, Any]:
-    if isinstance(data, pa.Table):
-        return data
-    if isinstance(data, Mapping):
-        return data
-    return as_frame(data).to_arrow()
+def _need_hh_id(present: Sequence[str]) -> None:
+    if "hh_id" not in present:
+        raise MicrosimDataError(
+            "the population has no hh_id column",
+            code="microsim.missing-column",
+            hint="Map the household identifier to hh_id (--mapping), one row per person.",
+        )
 
 
 def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
@@ -151,6 +148,10 @@ def prepare_columns(
     return out
 
 
+def _plain(value: Any) -> Any:
+    return np.ascontiguousarray(value.decode() if isinstance(value, Codes) else value)
+
+
 def _run_arrays(
     rules: RuleSet,
     data: Any,
@@ -158,36 +159,49 @@ def _run_arrays(
     outputs: Sequence[str],
     keep: Sequence[str],
     params: Mapping[str, Any] | None,
+    spread: bool,
 ) -> RuleResult:
-    table = _as_arrow(data)
-    present = table.column_names if isinstance(table, pa.Table) else list(table)
-    if "hh_id" not in present:
-        raise MicrosimDataError(
-            "the population has no hh_id column",
-            code="microsim.missing-column",
-            hint="Map the household identifier to hh_id (--mapping), one row per person.",
-        )
-    hh_col = _column(table, "hh_id")
-    hh_id = hh_col.to_numpy(zero_copy_only=False)
+    # An Arrow table or a mapping of arrays is read as it is; any other frame through Polars,
+    # converted to Arrow only for the columns the program reads.
+    frame = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
+    present = (
+        frame.column_names
+        if isinstance(frame, pa.Table)
+        else frame.columns
+        if isinstance(frame, pl.DataFrame)
+        else list(frame)
+    )
+    _need_hh_id(present)
     steps = _needed(rules, outputs)
     program = compile_arrays(rules, period, steps, params=params)
+    table: pa.Table | Mapping[str, Any] = frame
+    if isinstance(frame, pl.DataFrame):
+        read = dict.fromkeys(c for c in ("hh_id", *program.inputs) if c in present)
+        table = frame.select(list(read)).to_arrow()
+    hh_id = _column(table, "hh_id").to_numpy(zero_copy_only=False)
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
     households = Households(hh_id)
     values = evaluate_arrays(program, columns, households)
     entity = {s.name: s.entity for s in steps}
-    persons: dict[str, Any] = {k: _column(table, k) for k in keep}
+    persons: list[pl.Series] = []
     homes: dict[str, Any] = {"hh_id": households.ids}
     for name in outputs:
         value, level = values[name]
-        if isinstance(value, Codes):
-            value = value.decode()
         if entity[name] == "person":
-            persons[name] = np.ascontiguousarray(value)
-        else:
-            homes[name] = np.ascontiguousarray(
-                value if level == HOUSEHOLD else households.first(value)
+            persons.append(pl.Series(name, _plain(value)))
+            continue
+        homes[name] = _plain(value if level == HOUSEHOLD else households.first(value))
+        if spread:
+            persons.append(
+                pl.Series(name, _plain(households.spread(value) if level == HOUSEHOLD else value))
             )
-    return RuleResult(pl.DataFrame(persons), pl.DataFrame(homes), "arrays")
+    if not keep:
+        out = pl.DataFrame(persons)
+    elif isinstance(frame, pl.DataFrame):
+        out = frame.select(keep).hstack(persons)  # kept columns are not copied
+    else:
+        out = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(persons)
+    return RuleResult(out, pl.DataFrame(homes), "arrays")
 
 
 def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:
@@ -210,25 +224,25 @@ def _run_duckdb(
     outputs: Sequence[str],
     keep: Sequence[str],
     params: Mapping[str, Any] | None,
+    spread: bool,
 ) -> RuleResult:
-    import duckdb
-
     from socialcover.microsim.split_query import compile_split
 
-    con = duckdb.connect()
-    con.sql("SET enable_progress_bar = false")
-    if isinstance(data, duckdb.DuckDBPyRelation):
-        rel = data
-    elif isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet"):
-        if not Path(data).exists():
-            as_frame(data)  # raises the missing-file error
-        rel = con.read_parquet(str(data))  # only the columns read are scanned
-    else:
-        rel = con.from_arrow(data if isinstance(data, pa.Table) else as_frame(data).to_arrow())
+    con = connect()
+    rel = relation(con, data)
+    _need_hh_id(rel.columns)
     table = "_sc_rules_people"  # the queries run on the relation's own connection
-    q = compile_split(
-        rules, period, table=table, present=rel.columns, keep=keep, outputs=outputs, params=params
-    )
+    q = None
+    if not spread:
+        q = compile_split(
+            rules,
+            period,
+            table=table,
+            present=rel.columns,
+            keep=keep,
+            outputs=outputs,
+            params=params,
+        )
     if q is not None:
         persons = _query(rel, table, q.persons)  # projections only: input order kept
         households = _query(rel, table, f"{q.households} ORDER BY 1")
@@ -245,10 +259,38 @@ def _run_duckdb(
     )
     per = _query(numbered, table, f"{general.sql} ORDER BY _row").drop("_row")
     entity = {s.name: s.entity for s in rules.steps}
-    p_out = [o for o in outputs if entity[o] == "person"]
+    shown = [o for o in outputs if spread or entity[o] == "person"]
     h_out = [o for o in outputs if entity[o] == "household"]
     households = per.select("hh_id", *h_out).unique("hh_id", keep="first").sort("hh_id")
-    return RuleResult(per.select(*keep, *p_out), households, "duckdb")
+    return RuleResult(per.select(*keep, *shown), households, "duckdb")
+
+
+def _run_spark(
+    rules: RuleSet,
+    data: Any,
+    period: int | str,
+    outputs: Sequence[str],
+    keep: Sequence[str],
+    params: Mapping[str, Any] | None,
+) -> RuleResult:
+    _need_hh_id(data.columns)
+    table = "_sc_rules_people"
+    data.createOrReplaceTempView(table)
+    q = compile_rules(
+        rules,
+        period,
+        table=table,
+        present=data.columns,
+        keep=["hh_id", *keep],
+        params=params,
+        outputs=outputs,
+        dialect=SparkDialect(),
+    )
+    per = data.sparkSession.sql(q.sql)
+    entity = {s.name: s.entity for s in rules.steps}
+    h_out = [o for o in outputs if entity[o] == "household"]
+    households = per.select("hh_id", *h_out).dropDuplicates(["hh_id"])
+    return RuleResult(per.select(*dict.fromkeys([*keep, *outputs])), households, "spark")
 
 
 def run_rules(
@@ -259,6 +301,7 @@ def run_rules(
     outputs: Sequence[str] | None = None,
     keep: Sequence[str] = (),
     params: Mapping[str, Any] | None = None,
+    spread: bool = False,
     backend: str = "auto",
 ) -> RuleResult:
     """Evaluate ``outputs`` of ``rules`` for every person and household of ``data``.
@@ -266,11 +309,12 @@ def run_rules(
     Parameters
     ----------
     rules
-        A checked :class:`RuleSet`.
+        A checked :class:`RuleSet` (a baseline, or a reform applied to one:
+        :meth:`Reform.apply <socialcover.microsim.Reform.apply>`).
     data
         One row per person with ``hh_id`` and the inputs: an Arrow table, a Polars/pandas
-        frame or a mapping of arrays (run as NumPy arrays), or a Parquet path or DuckDB
-        relation (run by DuckDB).
+        frame or a mapping of arrays (run as NumPy arrays), a Parquet path or DuckDB relation
+        (run by DuckDB), or a Spark DataFrame (run by Spark SQL).
     period
         The period whose parameter values apply.
     outputs
@@ -278,9 +322,24 @@ def run_rules(
     keep
         Population columns copied to ``persons`` as they are.
     params
-        Parameter values to use instead of those in force at ``period``.
+        Parameter values to use instead of those in force at ``period`` (dotted name ->
+        value), as calibration does.
+    spread
+        Also give every person its household's household outputs, in ``persons``.
     backend
-        "auto" (arrays in memory, DuckDB on disk), "arrays" or "duckdb".
+        "auto" (by where the data are), "arrays", "duckdb" or "spark".
+
+    Returns
+    -------
+    RuleResult
+        ``persons`` (``keep`` and the person outputs, in the input's row order) and
+        ``households`` (``hh_id`` and the household outputs, sorted by ``hh_id``).
+
+    Raises
+    ------
+    MicrosimDataError
+        A column the rules read (or ``hh_id``) is missing, a numeric input without a default
+        has missing values, or ``backend`` is unknown.
 
     Examples
     --------
@@ -303,8 +362,10 @@ def run_rules(
             hint=f"Use one of {', '.join(BACKENDS)}.",
         )
     names = list(outputs) if outputs is not None else list(rules.programmes)
-    if backend == "duckdb" or (backend == "auto" and _on_disk(data)):
-        return _run_duckdb(rules, data, period, names, keep, params)
-    if _on_disk(data):  # arrays forced on data from disk: read it into memory first
+    if backend == "spark" or (backend == "auto" and _is_spark(data)):
+        return _run_spark(rules, data, period, names, keep, params)
+    if backend == "duckdb" or (backend == "auto" and is_duckdb_input(data)):
+        return _run_duckdb(rules, data, period, names, keep, params, spread)
+    if is_duckdb_input(data):  # arrays forced on data from disk: read it into memory first
         data = pl.read_parquet(data) if isinstance(data, (str, Path)) else data.to_arrow_table()
-    return _run_arrays(rules, data, period, names, keep, params)
+    return _run_arrays(rules, data, period, names, keep, params, spread)

@@ -3,7 +3,7 @@
 An expression is parsed with :func:`ast.parse` in ``eval`` mode and then *converted*, node by
 node, into this module's own tree; any node type or function outside the allow-list is refused
 with the file position. Nothing is ever passed to ``eval``. The tree is then evaluated by two
-independent back-ends: NumPy (:mod:`socialcover.microsim.numpy_evaluator`) and SQL
+independent back-ends: NumPy (:mod:`socialcover.microsim.reference`) and SQL
 (:mod:`socialcover.microsim.sql_compiler`).
 
 Grammar (Python syntax)::

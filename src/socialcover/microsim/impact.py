@@ -15,24 +15,15 @@ What is measured (per scenario, and the change reform - baseline):
 - the same poverty and gain measures by decile, quintile and group (sex, age band,
   urban/rural, informal work).
 
-Standard errors come from the survey engine (:mod:`socialcover.survey`, Taylor linearisation
-as in R's ``survey``: Lumley 2010; Wolter 2007, ch. 6). Means are ratio estimators of two
-totals. For the Gini the engine estimates the variance of the total of its linearised variable
-(Binder & Kovacevic 1995, *Survey Methodology* 21(2); Langel & Tillé 2013, *JRSS A* 176(2),
-"Variance estimation of the Gini index: revisiting a result several times published")::
-
-    z_k = [2 N_k y_k - 2 Y_k + Y - N y_k - G (Y + N y_k)] / (N Y)
-
-with ``N_k`` and ``Y_k`` the weighted count and income of persons with income at most
-``y_k``, ``N`` and ``Y`` the totals. The change in an index (reform - baseline) is estimated
-with the paired difference of the two linearised variables, so its SE accounts for the two
-scenarios sharing one sample.
-
-Speed: for a single-stage design (the usual household survey) the variance of a linear
-statistic depends on the data only through the weighted totals of each primary sampling unit,
-so the person-level frame is first reduced to PSU totals (exactly; Wolter 2007, ch. 6) and the
-engine runs on that; other designs (several stages, replicate weights, no PSUs) run on the
-person-level frame.
+Standard errors come from the survey package (:mod:`socialcover.survey`, Taylor linearisation
+as in R's ``survey``: Lumley 2010; Wolter 2007, ch. 6), through its estimators over rows
+(:mod:`socialcover.microsim.estimation`): the design is bound once, every per-person variable
+is summed to sampling units in one pass, and means are ratio estimators of two totals. The
+Gini and its linearised variable (its influence function; Binder & Kovacevic 1995, *Survey
+Methodology* 21(2); Langel & Tillé 2013, *JRSS A* 176(2)) come from
+:func:`socialcover.survey.gini_linearised`. The change in an index (reform - baseline) is
+estimated with the paired difference of the two linearised variables, so its SE accounts for
+the two scenarios sharing one sample.
 """
 
 from __future__ import annotations
@@ -42,56 +33,20 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.estimation import Estimator
+from socialcover.microsim.estimation import PopulationEstimates
 from socialcover.microsim.simulation import SCENARIOS, PopulationRun
 
-__all__ = ["DEFAULT_GROUPS", "Impact", "gini", "gini_linearised", "measure_impact"]
+__all__ = ["DEFAULT_GROUPS", "Impact", "measure_impact"]
+
+F64 = npt.NDArray[np.float64]
 
 DEFAULT_GROUPS = ("sex", "age_band", "urban", "informal_work")
 AGE_BANDS = ((0, 14, "0-14"), (15, 24, "15-24"), (25, 64, "25-64"), (65, 200, "65+"))
 Progress = Callable[[str], None]
-
-
-def gini_linearised(
-    y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]
-) -> tuple[float, np.ndarray[Any, Any]]:
-    """The weighted Gini of ``y`` and its linearised variable ``z`` (see module docstring).
-
-    Examples
-    --------
-    >>> g, z = gini_linearised(np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4))
-    >>> round(g, 4), round(float((z * 1.0).sum()), 12)
-    (0.25, 0.0)
-    """
-    y = np.asarray(y, np.float64)
-    w = np.asarray(w, np.float64)
-    order = np.argsort(y, kind="stable")
-    ys, ws = y[order], w[order]
-    cum_n = np.cumsum(ws)
-    cum_y = np.cumsum(ws * ys)
-    # ties: persons with equal incomes all take the cumulative values of the last of them
-    ends = np.flatnonzero(np.r_[ys[1:] != ys[:-1], True])
-    starts = np.r_[0, ends[:-1] + 1]
-    group_last = np.repeat(ends, ends - starts + 1)
-    nk, yk = cum_n[group_last], cum_y[group_last]
-    n_tot, y_tot = cum_n[-1], cum_y[-1]
-    if n_tot <= 0 or y_tot == 0:
-        return float("nan"), np.zeros_like(y)
-    g = float(np.sum(ws * (ys * (2 * nk - n_tot) + y_tot - 2 * yk)) / (2 * n_tot * y_tot))
-    z_sorted = (2 * nk * ys - 2 * yk + y_tot - n_tot * ys - g * (y_tot + n_tot * ys)) / (
-        n_tot * y_tot
-    )
-    z = np.empty_like(z_sorted)
-    z[order] = z_sorted
-    return g, z
-
-
-def gini(y: np.ndarray[Any, Any], w: np.ndarray[Any, Any] | None = None) -> float:
-    """Weighted Gini coefficient (mean absolute difference over twice the mean)."""
-    return gini_linearised(np.asarray(y), np.ones(len(y)) if w is None else np.asarray(w))[0]
 
 
 @dataclass(frozen=True)
@@ -168,47 +123,18 @@ class Impact:
         return out
 
 
-def _age_band(age: pl.Expr) -> pl.Expr:
-    expr: Any = pl.when(age.is_null()).then(pl.lit(None, pl.String))
-    for lo, hi, label in AGE_BANDS:
-        expr = expr.when((age >= lo) & (age <= hi)).then(pl.lit(label))
-    out: pl.Expr = expr.otherwise(pl.lit(None, pl.String))
-    return out
-
-
-def _weighted_rank(y: np.ndarray[Any, Any], w: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """Each person's cumulative weight share in the order of ``y`` (for deciles, quintiles)."""
-    order = np.argsort(y, kind="stable")
-    cum = np.cumsum(w[order])
-    out = np.empty(len(y))
-    out[order] = cum / cum[-1] if len(cum) else cum
-    return out
-
-
-def _prepare(
-    run: PopulationRun, lines: Mapping[str, str | float], weight: str, threshold: float
-) -> tuple[pl.DataFrame, dict[str, float]]:
-    f = run.frame
-    if weight not in f.columns:
-        f = f.with_columns(pl.lit(1.0).alias(weight))
-    size = pl.col("_hh_n")
-    w = pl.col(weight).cast(pl.Float64)
-    cols: list[pl.Expr] = [w.alias("_w")]
-    for sc in SCENARIOS:
-        cols.append((pl.col(f"benefits__{sc}") / size).alias(f"benefits__{sc}__share"))
-    f = f.with_columns(cols)
-    yb, yr = pl.col("disposable_income__base"), pl.col("disposable_income__reform")
-    extra: list[pl.Expr] = [(yr - yb).alias("_gain")]
+def _lines(f: pl.DataFrame, lines: Mapping[str, str | float]) -> dict[str, F64 | float]:
+    """Each poverty line per person (a column) or for everyone (a number), checked."""
+    out: dict[str, F64 | float] = {}
     for name, line in lines.items():
-        z = pl.col(line) if isinstance(line, str) else pl.lit(float(line))
         if isinstance(line, str) and line not in f.columns:
             raise MicrosimDataError(
                 f"poverty line {name!r} names column {line!r}, which the population lacks",
                 code="microsim.missing-column",
                 hint="Map poverty_line, or give the line as a number (LCU per person per year).",
             )
-        values = f[line] if isinstance(line, str) else pl.Series([float(line)])
-        bad = values.null_count() + int((values.cast(pl.Float64) <= 0).cast(pl.Int64).sum())
+        values = f[line].cast(pl.Float64) if isinstance(line, str) else pl.Series([float(line)])
+        bad = values.null_count() + int((values <= 0).cast(pl.Int64).sum())
         if bad:
             raise MicrosimDataError(
                 f"poverty line {name!r} is missing or not positive for {bad} person(s)",
@@ -216,20 +142,25 @@ def _prepare(
                 hint="Give a positive line (LCU per person per year) for everyone, e.g. "
                 "--line national=7200.",
             )
-        for sc, y in (("base", yb), ("reform", yr)):
-            gap = ((z - y) / z).clip(lower_bound=0.0)
-            extra += [
-                (y < z).cast(pl.Float64).alias(f"_fgt0__{sc}__{name}"),
-                gap.alias(f"_fgt1__{sc}__{name}"),
-                (gap * gap).alias(f"_fgt2__{sc}__{name}"),
-            ]
-    tol = pl.lit(threshold) * yb.abs()
-    extra += [
-        ((yr - yb) > tol).cast(pl.Float64).alias("_winner"),
-        ((yr - yb) < -tol).cast(pl.Float64).alias("_loser"),
+        out[name] = values.to_numpy() if isinstance(line, str) else float(line)
+    return out
+
+
+def _groups(f: pl.DataFrame, order: npt.NDArray[np.intp], w: F64) -> pl.DataFrame:
+    """The breakdown columns: decile and quintile of baseline income, age band, informal work."""
+    cum = np.cumsum(w[order])
+    share = np.empty(len(order))
+    share[order] = cum / cum[-1] if len(cum) else cum
+    extra: list[pl.Expr | pl.Series] = [
+        pl.Series("decile", np.clip(np.ceil(share * 10), 1, 10).astype(np.int8)),
+        pl.Series("quintile", np.clip(np.ceil(share * 5), 1, 5).astype(np.int8)),
     ]
     if "age" in f.columns:
-        extra.append(_age_band(pl.col("age")).alias("age_band"))
+        age = pl.col("age")
+        band: Any = pl.when(age.is_null()).then(pl.lit(None, pl.String))
+        for lo, hi, label in AGE_BANDS:
+            band = band.when((age >= lo) & (age <= hi)).then(pl.lit(label))
+        extra.append(band.otherwise(pl.lit(None, pl.String)).alias("age_band"))
     if "informal" in f.columns:
         lab = pl.col("labour_status") if "labour_status" in f.columns else pl.lit("employed")
         extra.append(
@@ -242,22 +173,63 @@ def _prepare(
             .otherwise(pl.lit("not employed"))
             .alias("informal_work")
         )
-    f = f.with_columns(extra)
-    wts = f["_w"].to_numpy()
-    share = _weighted_rank(f["disposable_income__base"].to_numpy(), wts)
-    f = f.with_columns(
-        pl.Series("decile", np.clip(np.ceil(share * 10), 1, 10).astype(np.int8)),
-        pl.Series("quintile", np.clip(np.ceil(share * 5), 1, 5).astype(np.int8)),
-    )
-    f = f.with_columns(
-        (pl.col("_winner") == 0).and_(pl.col("_loser") == 0).cast(pl.Float64).alias("_unchanged")
-    )
-    ginis: dict[str, float] = {}
+    return f.with_columns(extra)
+
+
+def _variables(
+    run: PopulationRun, lines: Mapping[str, F64 | float], threshold: float
+) -> tuple[dict[str, F64], dict[str, F64]]:
+    """Per-person variables whose weighted totals (first) and means (second) are estimated.
+
+    Names are ``indicator__scenario__programme-or-line``; the ``change`` scenario of each
+    (:func:`_changes`) is estimated from the baseline's and the reform's, as a paired
+    difference. Winners, losers and gains exist only as changes.
+    """
+    f = run.frame
+    size = f["_hh_n"].to_numpy()
+
+    def col(name: str) -> F64:
+        out: F64 = f[name].cast(pl.Float64).to_numpy()
+        return out
+
+    totals: dict[str, F64] = {}
+    means: dict[str, F64] = {}
     for sc in SCENARIOS:
-        g, zlin = gini_linearised(f[f"disposable_income__{sc}"].to_numpy(), wts)
-        ginis[sc] = g
-        f = f.with_columns(pl.Series(f"_gini__{sc}", zlin))
-    return f, ginis
+        for p in run.programmes:
+            paid = (col(f"{p}__{sc}") > 0).astype(np.float64)
+            totals[f"cost__{sc}__{p}"] = col(f"{p}__{sc}__share")
+            household = p in run.household_programmes
+            totals[f"beneficiaries__{sc}__{p}"] = paid / size if household else paid
+            totals[f"persons_reached__{sc}__{p}"] = paid
+        benefits = col(f"benefits__{sc}")
+        totals[f"cost__{sc}__all"] = benefits / size
+        totals[f"beneficiaries__{sc}__all"] = (benefits > 0).astype(np.float64)
+        totals[f"persons_reached__{sc}__all"] = totals[f"beneficiaries__{sc}__all"]
+        y = col(f"disposable_income__{sc}")
+        means[f"mean_income__{sc}__all"] = y
+        for name, z in lines.items():
+            gap = np.clip((z - y) / z, 0.0, None)
+            means[f"fgt0__{sc}__{name}"] = (y < z).astype(np.float64)
+            means[f"fgt1__{sc}__{name}"] = gap
+            means[f"fgt2__{sc}__{name}"] = gap * gap
+    yb, yr = col("disposable_income__base"), col("disposable_income__reform")
+    tol = threshold * np.abs(yb)
+    gain = yr - yb
+    means["winners__change__all"] = (gain > tol).astype(np.float64)
+    means["losers__change__all"] = (gain < -tol).astype(np.float64)
+    means["unchanged__change__all"] = (~(gain > tol) & ~(gain < -tol)).astype(np.float64)
+    means["gain__change__all"] = gain
+    return totals, means
+
+
+def _changes(names: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """``x__change__y`` -> (``x__reform__y``, ``x__base__y``) for every baseline name."""
+    out = {}
+    for key in names:
+        ind, sc, rest = key.split("__")
+        if sc == "base":
+            out[f"{ind}__change__{rest}"] = (f"{ind}__reform__{rest}", key)
+    return out
 
 
 def measure_impact(
@@ -288,11 +260,22 @@ def measure_impact(
         Relative change in disposable income below which a person neither wins nor loses.
     breakdowns
         Also estimate by decile, quintile and group (most of the time on large surveys).
+
+    Returns
+    -------
+    Impact
+        Every estimate with its SE, in one tidy table.
+
+    Raises
+    ------
+    MicrosimDataError
+        A poverty line names a missing column, or is missing or not positive for someone.
     """
-    from socialcover.survey import Design
+    from socialcover.survey import Design, gini_linearised
 
     say = progress or (lambda _m: None)
-    cols = run.frame.columns
+    frame = run.frame
+    cols = frame.columns
     if design is None:
         design = Design(
             weights="weight" if "weight" in cols else None,
@@ -302,97 +285,60 @@ def measure_impact(
         )
     if lines is None:
         lines = {"national": "poverty_line"} if "poverty_line" in cols else {}
-    weight = design.weights or "_one"
+    if design.weights is not None and design.weights not in cols:
+        frame = frame.with_columns(pl.lit(1.0).alias(design.weights))
     say("preparing incomes, lines and groups")
-    frame, ginis = _prepare(run, lines, weight, threshold)
-    v: dict[str, pl.Expr] = {"_one": pl.lit(1.0)}
-    progs = list(run.programmes)
-    for sc in SCENARIOS:
-        for p in progs:
-            amount = pl.col(f"{p}__{sc}")
-            v[f"cost__{sc}__{p}"] = pl.col(f"{p}__{sc}__share")
-            direct = (amount > 0).cast(pl.Float64)
-            if p in run.household_programmes:
-                direct = direct / pl.col("_hh_n")
-            v[f"beneficiaries__{sc}__{p}"] = direct
-            v[f"persons_reached__{sc}__{p}"] = (amount > 0).cast(pl.Float64)
-        v[f"cost__{sc}__all"] = pl.col(f"benefits__{sc}__share")
-        v[f"beneficiaries__{sc}__all"] = (pl.col(f"benefits__{sc}") > 0).cast(pl.Float64)
-        v[f"persons_reached__{sc}__all"] = v[f"beneficiaries__{sc}__all"]
-        v[f"mean_income__{sc}__all"] = pl.col(f"disposable_income__{sc}")
-        v[f"gini__{sc}__all"] = pl.col(f"_gini__{sc}")
-        for name in lines:
-            for a in (0, 1, 2):
-                v[f"fgt{a}__{sc}__{name}"] = pl.col(f"_fgt{a}__{sc}__{name}")
-    for key in [k for k in v if k.count("__") == 2]:
-        ind, sc, rest = key.split("__")
-        if sc == "base":
-            v[f"{ind}__change__{rest}"] = v[f"{ind}__reform__{rest}"] - v[key]
-    v["winners__change__all"] = pl.col("_winner")
-    v["losers__change__all"] = pl.col("_loser")
-    v["unchanged__change__all"] = pl.col("_unchanged")
-    v["gain__change__all"] = pl.col("_gain")
-    rows: list[dict[str, Any]] = []
-    est = Estimator(frame, design, v, say)
-
-    def add(res: pl.DataFrame, by: str | None, totals: bool) -> None:
-        for r in res.iter_rows(named=True):
-            ind, sc, rest = str(r["variable"]).split("__")
-            if (ind in ("cost", "beneficiaries", "persons_reached", "gini")) != totals:
-                continue
-            is_line = ind.startswith("fgt")
-            point = r["estimate"]
-            if ind == "gini":  # the engine gives the SE of the linearised total
-                point = ginis[sc] if sc != "change" else ginis["reform"] - ginis["base"]
-            rows.append(
-                {
-                    "section": "by" if by else "overall",
-                    "scenario": sc,
-                    "programme": "all" if is_line else rest,
-                    "indicator": ind,
-                    "line": rest if is_line else None,
-                    "by": by,
-                    "group": None if by is None else str(r[by]),
-                    "estimate": point,
-                    "se": r["se"],
-                }
-            )
-
+    z = _lines(frame, lines)
+    totals, means = _variables(run, z, threshold)
+    est = PopulationEstimates(frame, design)
+    w = est.weights
+    yb = frame["disposable_income__base"].cast(pl.Float64).to_numpy()
+    order = np.argsort(yb, kind="stable")
+    reform = frame["disposable_income__reform"].cast(pl.Float64).to_numpy()
+    ginis = {"base": gini_linearised(yb, w, order=order), "reform": gini_linearised(reform, w)}
+    # the SE of a Gini is that of the total of its linearised variable (paired for the change)
+    totals |= {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
+    point = {f"gini__{sc}__all": float(g.estimate[0]) for sc, g in ginis.items()}
+    point["gini__change__all"] = point["gini__reform__all"] - point["gini__base__all"]
     say("estimating costs, beneficiaries, poverty and inequality")
-    keys = [k for k in v if k.count("__") == 2]
-    total_kinds = ("cost", "beneficiaries", "persons_reached", "gini")
-    res = est.estimate(keys, None, totals=[k for k in keys if k.split("__")[0] in total_kinds])
-    add(res["total"], None, True)
-    add(res["mean"], None, False)
-    first = next(iter(lines), None)
-    by_keys = [
-        "gain__change__all",
-        "winners__change__all",
-        "losers__change__all",
-        "cost__base__all",
-        "cost__reform__all",
-        "cost__change__all",
+    parts = [
+        est.totals(totals, changes=_changes(list(totals))).with_columns(
+            estimate=pl.col("variable").replace_strict(point, default=pl.col("estimate"))
+        ),
+        est.means(means, changes=_changes(list(means))),
     ]
+    first = next(iter(lines), None)
+    by_totals = ["cost__base__all", "cost__reform__all"]
+    by_means = ["gain__change__all", "winners__change__all", "losers__change__all"]
     if first is not None:
-        by_keys += [f"fgt0__{sc}__{first}" for sc in ("base", "reform", "change")]
-    splits = ("decile", "quintile", *[g for g in groups if g in frame.columns])
-    for by in splits if breakdowns else ():
-        say(f"estimating by {by}")
-        res = est.estimate(by_keys, by, totals=[k for k in by_keys if k.startswith("cost")])
-        add(res["total"], by, True)
-        add(res["mean"], by, False)
-    table = pl.DataFrame(
-        rows,
-        schema={
-            "section": pl.String,
-            "scenario": pl.String,
-            "programme": pl.String,
-            "indicator": pl.String,
-            "line": pl.String,
-            "by": pl.String,
-            "group": pl.String,
-            "estimate": pl.Float64,
-            "se": pl.Float64,
-        },
+        by_means += [f"fgt0__{sc}__{first}" for sc in SCENARIOS]
+    if breakdowns:
+        est = PopulationEstimates(_groups(frame, order, w), design)
+        splits = ("decile", "quintile", *[g for g in groups if g in est.frame.columns])
+        for by in splits:
+            say(f"estimating by {by}")
+            t = est.totals({k: totals[k] for k in by_totals}, by, _changes(by_totals))
+            m = est.means({k: means[k] for k in by_means}, by, _changes(by_means))
+            parts += [t.with_columns(by=pl.lit(by)), m.with_columns(by=pl.lit(by))]
+    rows = pl.concat(
+        [p if "by" in p.columns else p.with_columns(by=pl.lit(None, pl.String)) for p in parts]
     )
-    return Impact(table, tuple(progs), tuple(lines), frame.height)
+    parsed = (
+        rows["variable"]
+        .str.split_exact("__", 2)
+        .struct.rename_fields(["indicator", "scenario", "rest"])
+    )
+    rows = rows.with_columns(parsed.struct.unnest())
+    is_line = pl.col("indicator").str.starts_with("fgt")
+    table = rows.select(
+        section=pl.when(pl.col("by").is_null()).then(pl.lit("overall")).otherwise(pl.lit("by")),
+        scenario="scenario",
+        programme=pl.when(is_line).then(pl.lit("all")).otherwise(pl.col("rest")),
+        indicator="indicator",
+        line=pl.when(is_line).then(pl.col("rest")).otherwise(pl.lit(None, pl.String)),
+        by="by",
+        group="group",
+        estimate="estimate",
+        se="se",
+    )
+    return Impact(table, tuple(run.programmes), tuple(lines), frame.height)

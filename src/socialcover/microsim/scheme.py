@@ -365,10 +365,10 @@ class SchemeResult:
 
 
 def _per_person(s: Scheme, f: pl.DataFrame, period: str) -> dict[str, np.ndarray[Any, Any]]:
-    from socialcover.microsim.sql_compiler import evaluate_duckdb
+    from socialcover.microsim.execution import run_rules
 
     outs = ["contribution_base", "scheme_eligible", *[f"group_{g}" for g in s.groups]]
-    ev = evaluate_duckdb(s.rules, f, period, outputs=outs)
+    ev = run_rules(s.rules, f, period, outputs=outs, spread=True).persons
     elig = ev["scheme_eligible"].to_numpy().astype(bool)
     group = np.full(f.height, "", dtype=object)
     for g in reversed(s.groups):  # the first matching group names the person
@@ -418,8 +418,8 @@ def run_scheme(
     progress: Callable[[str], None] | None = None,
 ) -> SchemeResult:
     """Simulate a scheme and its variants on a survey (see the module docstring)."""
-    from socialcover.microsim.estimation import Estimator
-    from socialcover.microsim.population import as_frame
+    from socialcover.microsim.estimation import PopulationEstimates
+    from socialcover.microsim.frames import as_frame
     from socialcover.survey import Design
 
     say = progress or (lambda _m: None)
@@ -450,59 +450,47 @@ def run_scheme(
             elig, take_up_probability(pp["net_price"], pp["income"], median, s.take_up), 0.0
         )
         persons[f"take_up__{vname}"] = prob
-        v: dict[str, pl.Expr] = {}
-        frame = f.with_columns(
-            pl.Series("_w", w),
-            pl.Series("_p", prob),
-            pl.Series("_elig", pp["eligible"]),
-            pl.Series("_contrib", pp["contribution"]),
-            pl.Series("_subsidy", pp["subsidy"]),
-            pl.Series("_value", pp["value"]),
-            pl.Series("_group", pp["group"].astype(str)),
+        v = {
+            "eligible": pp["eligible"],
+            "members": prob,
+            "contributions": prob * pp["contribution"],
+            "subsidy_cost": prob * pp["subsidy"],
+            "benefit_value": prob * pp["value"],
+        }
+        est = PopulationEstimates(
+            f.with_columns(pl.Series("_group", pp["group"].astype(str))), design
         )
-        v["eligible"] = pl.col("_elig")
-        v["members"] = pl.col("_p")
-        v["contributions"] = pl.col("_p") * pl.col("_contrib")
-        v["subsidy_cost"] = pl.col("_p") * pl.col("_subsidy")
-        v["benefit_value"] = pl.col("_p") * pl.col("_value")
+        parts = [est.totals(v)]
         if line is not None:
             y = pp["income"]
             y_join = y + (pp["cash"] - pp["net_price"]) / size
             poor_after = prob * (y_join < line) + (1 - prob) * (y < line)
-            frame = frame.with_columns(pl.Series("_poor_change", poor_after - (y < line)))
-            v["poverty_headcount_change"] = pl.col("_poor_change")
-        est = Estimator(frame, design, {f"{k}__x__all": e for k, e in v.items()}, say)
-        res = est.estimate(list(est.keys), None)
-        for kind, table in res.items():
-            for r in table.iter_rows(named=True):
-                ind = str(r["variable"]).split("__")[0]
-                if (kind == "mean") != (ind == "poverty_headcount_change"):
-                    continue
-                rows.append(
-                    {
-                        "variant": vname,
-                        "indicator": ind,
-                        "group": "all",
-                        "estimate": r["estimate"],
-                        "se": r["se"],
-                    }
-                )
+            parts.append(est.means({"poverty_headcount_change": poor_after - (y < line)}))
+        for r in pl.concat(parts).iter_rows(named=True):
+            rows.append(
+                {
+                    "variant": vname,
+                    "indicator": r["variable"],
+                    "group": "all",
+                    "estimate": r["estimate"],
+                    "se": r["se"],
+                }
+            )
         # coverage gained: members over the eligible, and over everyone, overall and by group
         for by in (None, "_group", *[c for c in ("sex", "urban") if c in cols]):
-            keys = ["members__x__all"]
-            of_elig = est.estimate(keys, by, denominator="_elig")["mean"]
-            of_pop = est.estimate(keys, by)["mean"]
+            of_elig = est.means({"members": prob}, by, denominator=pp["eligible"])
+            of_pop = est.means({"members": prob}, by)
             for ind, table in (
                 ("coverage_gained_of_eligible", of_elig),
                 ("coverage_gained_of_population", of_pop),
             ):
                 for r in table.iter_rows(named=True):
-                    if by is not None and r[by] in (None, ""):
+                    if by is not None and r["group"] in (None, ""):
                         continue
                     if by == "_group" and ind == "coverage_gained_of_population":
                         continue  # groups hold only eligible persons: the same as above
                     label = (
-                        "all" if by is None else (f"{'group' if by == '_group' else by}={r[by]}")
+                        "all" if by is None else f"{'group' if by == '_group' else by}={r['group']}"
                     )
                     rows.append(
                         {

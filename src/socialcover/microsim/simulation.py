@@ -1,27 +1,27 @@
 """Run a rule set (and a reform) over a population: one row per person, both scenarios.
 
-The baseline and the reform are compiled to SQL and run by DuckDB in one query over the same
-registered population, joined on the row number; the result is a Polars frame with, for each
-scenario ``s`` in (``base``, ``reform``), every programme's amount (``<prog>__s``), its per-
-person share (household programmes divided equally among members, so weighted person totals
-equal household totals), the household's benefits and each person's disposable income.
+Each scenario is one call to :func:`~socialcover.microsim.execution.run_rules` (so the data
+decide the back-end: the array program in memory, DuckDB for Parquet files and relations); the
+result is a Polars frame with, for each scenario ``s`` in (``base``, ``reform``), every
+programme's amount (``<prog>__s``), its per-person share (household programmes divided equally
+among members, so weighted person totals equal household totals), the household's benefits and
+each person's disposable income.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import polars as pl
 
-from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.population import as_frame, missing_values_error
+from socialcover.microsim.array_program import Households
+from socialcover.microsim.connection import connect, is_duckdb_input, relation
+from socialcover.microsim.execution import run_rules
+from socialcover.microsim.frames import as_frame
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.sql_compiler import Scenario, compile_scenarios
 
 __all__ = ["SCENARIOS", "PopulationRun", "run_population"]
 
@@ -62,31 +62,6 @@ class PopulationRun:
         return self.frame.columns
 
 
-def _check_missing(
-    con: duckdb.DuckDBPyConnection, rules: Sequence[RuleSet], table: str, present: Sequence[str]
-) -> None:
-    """Numeric inputs without a default must have no missing value (one scan for all)."""
-    names: list[str] = []
-    for r in rules:
-        for name in r.used_inputs():
-            spec = r.inputs[name]
-            if (
-                name in present
-                and spec.default is None
-                and spec.unit.kind == "number"
-                and name not in names
-            ):
-                names.append(name)
-    if not names:
-        return
-    sql = ", ".join(f'COUNT(*) - COUNT("{n}") AS "{n}"' for n in names)
-    rows = con.sql(f"SELECT {sql} FROM {table}").fetchall()
-    row = rows[0] if rows else ()
-    for name, count in zip(names, row or (), strict=False):
-        if count:
-            raise missing_values_error(name, int(count))
-
-
 def run_population(
     rules: RuleSet,
     data: Any,
@@ -94,10 +69,9 @@ def run_population(
     *,
     reform: Reform | RuleSet | None = None,
     carry: Sequence[str] = CARRY,
-    connection: duckdb.DuckDBPyConnection | None = None,
     progress: Progress | None = None,
 ) -> PopulationRun:
-    """Evaluate ``rules`` and its ``reform`` for every person of ``data`` (DuckDB).
+    """Evaluate ``rules`` and its ``reform`` for every person of ``data``.
 
     Parameters
     ----------
@@ -122,44 +96,31 @@ def run_population(
         if isinstance(reform, RuleSet)
         else Reform.from_dict({}).apply(rules)
     )
-    con = connection or duckdb.connect()
-    con.sql("SET enable_progress_bar = false")
     say("reading the population")
-    if isinstance(data, duckdb.DuckDBPyRelation):
-        rel = data
-    elif isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet"):
-        if not Path(data).exists():
-            as_frame(data)  # raises the missing-file error
-        # DuckDB scans the file itself (only the columns the rules read, out of core)
-        rel = con.read_parquet(str(data))
+    if is_duckdb_input(data):
+        present = relation(connect(), data).columns
     else:
-        frame = as_frame(data)
-        rel = con.from_arrow(frame.to_arrow())
-    table = "_sc_people"
-    rel.create_view(table, replace=True)
-    present = rel.columns
-    if "hh_id" not in present:
-        raise MicrosimDataError(
-            "the population has no hh_id column",
-            code="microsim.missing-column",
-            hint="Map the household identifier to hh_id (--mapping), one row per person.",
-        )
-    _check_missing(con, [rules, reform_rules], table, present)
-    keep = [c for c in carry if c in present and c != "hh_id"]
-    say("running the rules (DuckDB)")
+        data = as_frame(data)
+        present = data.columns
+    keep = ["hh_id", *[c for c in carry if c in present and c != "hh_id"]]
+    say("running the rules")
     totals = ["benefits", "disposable_income"]
-    q = compile_scenarios(
-        [
-            Scenario(rules, "base", outputs=[*rules.programmes, *totals, "income_before"]),
-            Scenario(reform_rules, "reform", outputs=[*reform_rules.programmes, *totals]),
-        ],
+    base = run_rules(
+        rules,
+        data,
         period,
-        table=table,
-        present=present,
+        outputs=[*rules.programmes, *totals, "income_before"],
         keep=keep,
+        spread=True,
+    ).persons
+    alt = run_rules(
+        reform_rules, data, period, outputs=[*reform_rules.programmes, *totals], spread=True
+    ).persons
+    out = (
+        base.rename({c: f"{c}__base" for c in base.columns[len(keep) :]})
+        .hstack(alt.rename({c: f"{c}__reform" for c in alt.columns}).get_columns())
+        .rename({"income_before__base": "income_before"})
     )
-    out = con.sql(q.sql).pl()
-    out = out.rename({"income_before__base": "income_before"})
     hh_progs = tuple(
         sorted(
             {
@@ -170,8 +131,9 @@ def run_population(
             }
         )
     )
-    # household size once (a hash of hh_id), then every household share divides by it
-    out = out.with_columns(pl.len().over("hh_id").cast(pl.Float64).alias("_hh_n"))
+    # household size once, then every household share divides by it
+    households = Households(out["hh_id"].to_numpy())
+    out = out.with_columns(pl.Series("_hh_n", households.spread(households.sizes.astype(float))))
     size = pl.col("_hh_n")
     shares = []
     for scenario, rs in (("base", rules), ("reform", reform_rules)):

@@ -23,7 +23,8 @@ A file may also be a plain list of tests, each naming its ``rules``. Inputs a pe
 the input's ``default`` or else 0 (numbers), false (flags) or "" (codes), as OpenFisca does.
 ``expected`` may name programmes, ``<programme>_eligible``, derived variables,
 ``benefits`` (household total of all programmes) and ``disposable_income`` (per person).
-Tests run on the NumPy evaluator and, unless ``engines`` says otherwise, on DuckDB too.
+Tests run through :func:`~socialcover.microsim.execution.run_rules` on the array program and,
+unless ``engines`` says otherwise, on DuckDB too (``engines: [arrays, duckdb]``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from socialcover.microsim._errors import Location, RuleError
-from socialcover.microsim.numpy_evaluator import evaluate_numpy
+from socialcover.microsim.execution import run_rules
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet, load_rules
 from socialcover.microsim.source import Node, load_yaml
@@ -69,7 +70,7 @@ class Situation:
     tolerance: float
     where: Location
     reform: Node | None = None
-    engines: tuple[str, ...] = ("numpy", "duckdb")
+    engines: tuple[str, ...] = ("arrays", "duckdb")
 
     @property
     def id(self) -> str:
@@ -159,6 +160,14 @@ def _situation(node: Node, default_rules: Path | None, base_dir: Path) -> Situat
             hint="Add expected: {programme_name: value}.",
         )
     engines = body.get("engines")
+    chosen = tuple(engines.plain()) if engines else ("arrays", "duckdb")
+    if engines and (not chosen or any(e not in ("arrays", "duckdb") for e in chosen)):
+        raise RuleError(
+            f"situation {name!r} names engines {list(chosen)!r}",
+            where=engines.where,
+            code="microsim.bad-situation",
+            hint="Use engines: [arrays, duckdb] (or one of them).",
+        )
     return Situation(
         name=name,
         period=str(body["period"].value),
@@ -168,7 +177,7 @@ def _situation(node: Node, default_rules: Path | None, base_dir: Path) -> Situat
         tolerance=float(_scalar(body.get("tolerance"), 0.01)),
         where=node.where,
         reform=body.get("reform"),
-        engines=tuple(engines.plain()) if engines else ("numpy", "duckdb"),
+        engines=chosen,
     )
 
 
@@ -220,16 +229,9 @@ def _population(rules: RuleSet, persons: list[dict[str, Any]]) -> dict[str, Any]
 
 
 def _outputs(rules: RuleSet, data: dict[str, Any], period: str, engine: str) -> dict[str, Any]:
-    if engine == "numpy":
-        out: dict[str, Any] = dict(evaluate_numpy(rules, data, period))
-    else:
-        import polars as pl
-
-        from socialcover.microsim.sql_compiler import evaluate_duckdb
-
-        frame = evaluate_duckdb(rules, pl.DataFrame(data), period)
-        out = {c: frame[c].to_numpy() for c in frame.columns}
-    return out
+    names = [s.name for s in rules.steps]
+    frame = run_rules(rules, data, period, outputs=names, spread=True, backend=engine).persons
+    return {c: frame[c].to_numpy() for c in frame.columns}
 
 
 def run_situation(situation: Situation) -> SituationOutcome:

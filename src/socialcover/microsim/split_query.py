@@ -109,7 +109,7 @@ def compile_split(
             sql = f"CAST({sql} AS DOUBLE)"
         pc.cols.append(_Col(step.name, sql, lv + 1))
         pc.levels[step.name] = lv + 1
-    base = ", ".join(input_select([rules], present, d, keep, [steps]))
+    base = ", ".join(input_select(rules, present, d, keep, steps))
     person_ctes = _ctes(d, f"SELECT {base} FROM {table}", pc.cols, "p")
     top = max((c.level for c in pc.cols), default=0)
     last = f"p{top}"

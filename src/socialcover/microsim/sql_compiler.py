@@ -41,12 +41,8 @@ __all__ = [
     "CompiledQuery",
     "Dialect",
     "DuckDBDialect",
-    "Scenario",
     "SparkDialect",
     "compile_rules",
-    "compile_scenarios",
-    "evaluate_duckdb",
-    "evaluate_spark",
 ]
 
 
@@ -125,7 +121,6 @@ class _Compiler:
         self.levels: dict[str, int] = {}
         self.cols: list[_Col] = []
         self.n_lift = 0
-        self.rename: dict[str, str] = {}  # step name -> column name (per scenario)
         self.lifted: dict[str, tuple[str, int]] = {}  # window SQL -> column (computed once)
 
     # Each compile returns (sql, level, is_bool).
@@ -139,8 +134,7 @@ class _Compiler:
             return d.number(float(e.value)), 0, False
         if isinstance(e, Var):
             unit = self.units.get(e.name)
-            col = self.rename.get(e.name, e.name)
-            return d.ident(col), self.levels.get(col, 0), bool(unit and unit.kind == "bool")
+            return d.ident(e.name), self.levels.get(e.name, 0), bool(unit and unit.kind == "bool")
         if isinstance(e, Param):
             v = self.params[e.path]
             if isinstance(v, bool):
@@ -242,106 +236,41 @@ class _Compiler:
 
 
 def input_select(
-    rules: RuleSet | Sequence[RuleSet],
+    rules: RuleSet,
     present: Sequence[str],
     dialect: Dialect,
     keep: Sequence[str],
-    steps: Sequence[Sequence[Step] | None] | None = None,
+    steps: Sequence[Step] | None = None,
 ) -> list[str]:
     """SELECT items for the inputs: typed, defaults filled; plus ``keep`` columns as they are."""
-    from socialcover.microsim.population import missing_columns_error
+    from socialcover.microsim.frames import missing_columns_error
 
     d = dialect
     items = [d.ident(k) for k in keep]
     missing = []
-    done = set(keep)
-    sets = [rules] if isinstance(rules, RuleSet) else list(rules)
-    for i, rs in enumerate(sets):
-        for name in rs.used_inputs(steps[i] if steps is not None else None):
-            if name in done:
+    for name in rules.used_inputs(steps):
+        if name in keep:
+            continue
+        spec = rules.inputs[name]
+        if name not in present:
+            if spec.default is None:
+                missing.append(name)
                 continue
-            done.add(name)
-            spec = rs.inputs[name]
-            if name not in present:
-                if spec.default is None:
-                    missing.append(name)
-                    continue
-                items.append(f"{d.number(spec.default)} AS {d.ident(name)}")
-                continue
-            col = d.ident(name)
-            if spec.unit.kind == "category":
-                text = "VARCHAR" if d.name == "duckdb" else "STRING"
-                items.append(f"COALESCE(CAST({col} AS {text}), '') AS {col}")
-            elif spec.unit.kind == "bool":
-                items.append(f"COALESCE(CAST({col} AS DOUBLE) <> 0, FALSE) AS {col}")
-            elif spec.default is not None:
-                items.append(f"COALESCE(CAST({col} AS DOUBLE), {d.number(spec.default)}) AS {col}")
-            else:
-                items.append(f"CAST({col} AS DOUBLE) AS {col}")
+            items.append(f"{d.number(spec.default)} AS {d.ident(name)}")
+            continue
+        col = d.ident(name)
+        if spec.unit.kind == "category":
+            text = "VARCHAR" if d.name == "duckdb" else "STRING"
+            items.append(f"COALESCE(CAST({col} AS {text}), '') AS {col}")
+        elif spec.unit.kind == "bool":
+            items.append(f"COALESCE(CAST({col} AS DOUBLE) <> 0, FALSE) AS {col}")
+        elif spec.default is not None:
+            items.append(f"COALESCE(CAST({col} AS DOUBLE), {d.number(spec.default)}) AS {col}")
+        else:
+            items.append(f"CAST({col} AS DOUBLE) AS {col}")
     if missing:
         raise missing_columns_error(missing, list(present))
     return items
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """One rule set to compile, its column suffix, and parameter values to override."""
-
-    rules: RuleSet
-    suffix: str = ""
-    params: Mapping[str, Any] | None = None
-    outputs: Sequence[str] | None = None
-
-
-def compile_scenarios(
-    scenarios: Sequence[Scenario],
-    period: int | str,
-    *,
-    table: str,
-    present: Sequence[str],
-    keep: Sequence[str] = ("hh_id",),
-    dialect: Dialect | None = None,
-) -> CompiledQuery:
-    """Compile several rule sets into ONE query over ``table`` (shared inputs and windows).
-
-    Each scenario's step ``x`` becomes column ``x__<suffix>`` (just ``x`` without a suffix);
-    a baseline and a reform so run in a single pass over the data, with no join.
-    """
-    d = dialect or DuckDBDialect()
-    keep = list(dict.fromkeys(["hh_id", *keep]))
-    comp: _Compiler | None = None
-    wanted: list[str] = []
-    chosen: list[Sequence[Step] | None] = []
-    for sc in scenarios:
-        rules = sc.rules
-        values = dict(rules.parameters.values_at(period))
-        if sc.params:
-            values.update(sc.params)
-        units = {k: s.unit for k, s in rules.inputs.items()}
-        units.update({s.name: s.unit for s in rules.steps})
-        if comp is None:
-            comp = _Compiler(d, values, units)
-        comp.params, comp.units = values, units
-        comp.rename = {
-            s.name: (f"{s.name}__{sc.suffix}" if sc.suffix else s.name) for s in rules.steps
-        }
-        names = sc.outputs if sc.outputs is not None else [s.name for s in rules.steps]
-        needed = _needed(rules, names)
-        chosen.append(needed)
-        for step in needed:
-            sql, lv, is_bool = comp.c(step.expr)
-            if step.unit.kind not in ("bool", "category") and is_bool:
-                sql = f"CAST({sql} AS DOUBLE)"
-            col = comp.rename[step.name]
-            comp.cols.append(_Col(col, sql, lv + 1))
-            comp.levels[col] = lv + 1
-        wanted += [comp.rename[n] for n in names]
-    assert comp is not None
-    base = ", ".join(input_select([sc.rules for sc in scenarios], present, d, keep, chosen))
-    query = _layers(d, f"SELECT {base} FROM {table}", comp.cols)
-    top = max((c.level for c in comp.cols), default=0)
-    final = ", ".join(d.ident(c) for c in [*keep, *wanted])
-    return CompiledQuery(f"{query} SELECT {final} FROM l{top}", wanted, top, comp.cols)
 
 
 def _needed(rules: RuleSet, outputs: Sequence[str]) -> list[Step]:
@@ -418,85 +347,24 @@ def compile_rules(
     >>> "GROUP BY" in q.sql
     True
     """
-    return compile_scenarios(
-        [Scenario(rules, "", params, outputs)],
-        period,
-        table=table,
-        present=present,
-        keep=keep,
-        dialect=dialect,
-    )
-
-
-def evaluate_duckdb(
-    rules: RuleSet,
-    data: Any,
-    period: int | str,
-    *,
-    keep: Sequence[str] = ("hh_id",),
-    params: Mapping[str, Any] | None = None,
-    outputs: Sequence[str] | None = None,
-    connection: Any = None,
-    ordered: bool = True,
-) -> Any:
-    """Run the compiled rules on DuckDB; returns a Polars frame of ``keep`` + step columns.
-
-    Window functions reorder rows; with ``ordered`` the input row order is restored (a sort),
-    otherwise rows come in any order and ``keep`` should carry the identifiers needed.
-    """
-    import duckdb
-
-    from socialcover.microsim.population import as_frame
-
-    con = connection or duckdb.connect()
-    if isinstance(data, duckdb.DuckDBPyRelation):
-        rel = data
-        present = rel.columns
-    else:
-        frame = as_frame(data)
-        if ordered:
-            frame = frame.with_row_index("_row")
-        rel = con.from_arrow(frame.to_arrow())
-        present = frame.columns
-    name = "_sc_population"
-    rel.create_view(name, replace=True)
-    if ordered and "_row" not in present:
-        rel = rel.select("*, row_number() OVER () - 1 AS _row")
-        rel.create_view(name, replace=True)
-        present = rel.columns
-    keep_cols = [*keep, "_row"] if ordered else list(keep)
-    q = compile_rules(
-        rules, period, table=name, present=present, keep=keep_cols, params=params, outputs=outputs
-    )
-    sql = f"{q.sql} ORDER BY _row" if ordered else q.sql
-    out = con.sql(sql).pl()
-    return out.drop("_row") if ordered else out
-
-
-def evaluate_spark(
-    rules: RuleSet,
-    data: Any,
-    period: int | str,
-    *,
-    keep: Sequence[str] = ("hh_id",),
-    params: Mapping[str, Any] | None = None,
-    outputs: Sequence[str] | None = None,
-) -> Any:
-    """Run the compiled rules on Apache Spark; ``data`` is a Spark DataFrame.
-
-    Returns a Spark DataFrame of ``keep`` + step columns (rows in no particular order).
-    """
-    session = data.sparkSession
-    name = "_sc_population"
-    data.createOrReplaceTempView(name)
-    q = compile_rules(
-        rules,
-        period,
-        table=name,
-        present=data.columns,
-        keep=keep,
-        params=params,
-        outputs=outputs,
-        dialect=SparkDialect(),
-    )
-    return session.sql(q.sql)
+    d = dialect or DuckDBDialect()
+    keep = list(dict.fromkeys(["hh_id", *keep]))
+    values = dict(rules.parameters.values_at(period))
+    if params:
+        values.update(params)
+    units = {k: s.unit for k, s in rules.inputs.items()}
+    units.update({s.name: s.unit for s in rules.steps})
+    comp = _Compiler(d, values, units)
+    names = list(outputs) if outputs is not None else [s.name for s in rules.steps]
+    needed = _needed(rules, names)
+    for step in needed:
+        sql, lv, is_bool = comp.c(step.expr)
+        if step.unit.kind not in ("bool", "category") and is_bool:
+            sql = f"CAST({sql} AS DOUBLE)"
+        comp.cols.append(_Col(step.name, sql, lv + 1))
+        comp.levels[step.name] = lv + 1
+    base = ", ".join(input_select(rules, present, d, keep, needed))
+    query = _layers(d, f"SELECT {base} FROM {table}", comp.cols)
+    top = max((c.level for c in comp.cols), default=0)
+    final = ", ".join(d.ident(c) for c in [*keep, *names])
+    return CompiledQuery(f"{query} SELECT {final} FROM l{top}", names, top, comp.cols)

@@ -1,4 +1,4 @@
-"""The NumPy evaluator and the DuckDB-compiled SQL give the same results on random populations.
+"""The reference evaluator and the DuckDB-compiled SQL give the same results on random populations.
 
 Two ways: a fixed rule set that uses every construct of the language with random parameter
 values, and random expressions built by hypothesis over numeric inputs.
@@ -11,7 +11,8 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialcover.microsim import evaluate_duckdb, evaluate_numpy, load_rules
+from socialcover.microsim import load_rules, run_rules
+from socialcover.microsim.reference import evaluate_reference
 
 from .populations import random_population
 
@@ -78,8 +79,9 @@ def _rules(amount: float, maxage: float, rate: float, cap: float):  # type: igno
 
 
 def _compare(rules, df: pl.DataFrame, period: int) -> None:  # type: ignore[no-untyped-def]
-    sql = evaluate_duckdb(rules, df, period)
-    npy = evaluate_numpy(rules, {c: df[c].to_numpy() for c in df.columns}, period)
+    names = [s.name for s in rules.steps]
+    sql = run_rules(rules, df, period, outputs=names, spread=True, backend="duckdb").persons
+    npy = evaluate_reference(rules, {c: df[c].to_numpy() for c in df.columns}, period)
     for step in rules.steps:
         a = sql[step.name].to_numpy()
         b = npy[step.name]

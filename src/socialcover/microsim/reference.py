@@ -1,12 +1,13 @@
-"""The NumPy evaluator: the second, independent back-end that checks the SQL compiler.
+"""The reference evaluator: a plain, independent reading of the rules that checks the back-ends.
 
-It walks the same checked expression trees as :mod:`socialcover.microsim.sql_compiler` but
-computes with NumPy arrays held in memory, one array per column, households handled with
-``np.unique(..., return_inverse=True)`` and ``np.bincount``. Tests run both on random
-populations (hypothesis) and require equal results; it is also the engine of situation tests,
-where a population has a handful of persons.
+It walks the same checked expression trees as :mod:`socialcover.microsim.sql_compiler` and
+:mod:`socialcover.microsim.array_program`, written apart from both and as simply as possible:
+NumPy arrays held in memory, one array per column, households handled with
+``np.unique(..., return_inverse=True)`` and ``np.bincount``. The tests run it beside every
+back-end of :func:`~socialcover.microsim.execution.run_rules` on random populations
+(hypothesis) and require equal results; it is not part of the package's public surface.
 
-Semantics shared with the SQL back-end (documented in docs/microsim.md): ``x / 0`` is 0;
+Semantics shared with the back-ends (documented in docs/microsim.md): ``x / 0`` is 0;
 ``clip(x, lo, hi)`` is ``min(max(x, lo), hi)``; conditions count 1/0 in arithmetic; household
 functions return their value to every member.
 """
@@ -35,7 +36,7 @@ from socialcover.microsim.expression import (
 )
 from socialcover.microsim.rules import RuleSet
 
-__all__ = ["evaluate_numpy"]
+__all__ = ["evaluate_reference"]
 
 Array = npt.NDArray[Any]
 Value = Any  # an array or a Python scalar
@@ -189,7 +190,7 @@ def _is_bool(x: Value) -> bool:
 
 def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
     """Input arrays with the types the rules expect (numbers as float, flags as bool)."""
-    from socialcover.microsim.population import missing_columns_error, missing_values_error
+    from socialcover.microsim.frames import missing_columns_error, missing_values_error
 
     out: dict[str, Array] = {}
     n = len(np.asarray(data["hh_id"]))
@@ -226,7 +227,7 @@ def prepare_inputs(rules: RuleSet, data: Mapping[str, Any]) -> dict[str, Array]:
     return out
 
 
-def evaluate_numpy(
+def evaluate_reference(
     rules: RuleSet,
     data: Mapping[str, Any],
     period: int | str,

@@ -1,4 +1,4 @@
-"""The population a simulation runs on: one row per person, with ``hh_id`` and the inputs.
+"""Input frames: the population a simulation runs on, one row per person with ``hh_id``.
 
 Accepts a Polars or pandas frame, an Arrow table or a Parquet/CSV path, and says which columns
 are missing (with the mapping to write) when the rules need more than the data hold.

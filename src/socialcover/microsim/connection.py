@@ -1,0 +1,45 @@
+"""The one place where microsimulation opens DuckDB and hands it a population.
+
+Every DuckDB query of the package (the compiled rules on Parquet files or relations) runs on a
+connection made here, with the same settings, and reads the population through
+:func:`relation`: a Parquet file is scanned by DuckDB itself (only the columns the rules read,
+out of core), a relation is used as it is, frames held in memory are passed as Arrow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from socialcover.microsim.frames import as_frame
+
+__all__ = ["connect", "is_duckdb_input", "relation"]
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection configured for batch queries (no progress bar)."""
+    con = duckdb.connect()
+    con.sql("SET enable_progress_bar = false")
+    return con
+
+
+def is_duckdb_input(data: Any) -> bool:
+    """Whether ``data`` lives in DuckDB or on disk (a relation or a Parquet path)."""
+    if isinstance(data, duckdb.DuckDBPyRelation):
+        return True
+    return isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet")
+
+
+def relation(con: duckdb.DuckDBPyConnection, data: Any) -> duckdb.DuckDBPyRelation:
+    """``data`` as a DuckDB relation: a relation as is, a Parquet path scanned, frames as Arrow."""
+    if isinstance(data, duckdb.DuckDBPyRelation):
+        return data
+    if isinstance(data, (str, Path)) and str(data).lower().endswith(".parquet"):
+        if not Path(data).exists():
+            as_frame(data)  # raises the missing-file error
+        return con.read_parquet(str(data))
+    import pyarrow as pa
+
+    return con.from_arrow(data if isinstance(data, pa.Table) else as_frame(data).to_arrow())
