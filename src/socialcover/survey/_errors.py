@@ -13,7 +13,7 @@
     +-- NotFoundError (KeyError)
         +-- UnknownColumnError          a column named in the design or a call is not in the data
 
-Engine errors (DuckDB binder errors, Spark analysis errors) are translated at the boundary
+Back-end errors (DuckDB binder errors, Spark analysis errors) are translated at the boundary
 into these classes, so a caller never has to catch a library's exception.
 """
 

@@ -16,7 +16,7 @@ minus its strata (R's ``degf`` of the domain design).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,7 @@ import polars as pl
 from socialcover.survey._errors import DesignError
 from socialcover.survey.bound import BoundDesign, bind
 from socialcover.survey.design import Design
+from socialcover.survey.structure import check_columns
 from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = ["Groups", "RowDesign", "bind_rows", "groups_of"]
@@ -176,17 +177,11 @@ def bind_rows(frame: pl.DataFrame, design: Design) -> RowDesign:
             code="survey.design-invalid",
             hint="Pass a socialcover.survey.Design; estimate replicate designs with Sample.",
         )
+    check_columns(frame.columns, design.columns(), "named by the design")
     sub = frame.select(list(design.columns()))
     if not design.psu:  # element sampling: each row is its own PSU (same variance as ids=~1)
         sub = sub.with_row_index(_ROW).with_columns(pl.col(_ROW).cast(pl.Int64))
-        design = Design(
-            weights=design.weights,
-            strata=design.strata,
-            psu=_ROW,
-            fpc=design.fpc,
-            nest=design.nest,
-            lonely_psu=design.lonely_psu,
-        )
+        design = replace(design, psu=(_ROW,))
     bound = bind(sub, design)
     structure = bound.structure
     # The structure identifies units by the key columns it kept (strata may be dropped when
