@@ -72,7 +72,8 @@ PENSION: dict[str, Any] = {
 @settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(k=st.floats(0.1, 10), a=st.floats(0.0, 0.5))
+# a = 0.5 would be r = 100% of benefits, which a scenario rejects
+@given(k=st.floats(0.1, 10), a=st.floats(0.0, 0.5, exclude_max=True))
 def test_cost_scales_with_level_and_admin_conventions_agree(pack: Path, k: float, a: float) -> None:
     base = one({**PENSION, "admin": {"rate_pct": a * 100, "convention": "share_of_gross"}})
     scaled = one(

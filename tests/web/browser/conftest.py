@@ -45,21 +45,22 @@ def server(
     url = f"sqlite:///{tmp / 'web.db'}"
     port = free_port()
     env = dict(os.environ, SOCIALCOVER_HOME=str(installed_pack))
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "socialcover"),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database-url",
-            url,
-        ],
-        env=env,
-        stdout=(tmp / "server.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    with (tmp / "server.log").open("w") as log:  # the server writes through its own descriptor
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "socialcover"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--database-url",
+                url,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
