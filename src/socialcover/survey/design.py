@@ -32,6 +32,7 @@ from socialcover.survey._errors import DesignError
 
 __all__ = ["LONELY_PSU_RULES", "Design", "LonelyPsuRule"]
 
+#: What to do with a stratum that has one PSU (R's ``options(survey.lonely.psu=)``, on the design).
 LonelyPsuRule = Literal["fail", "remove", "adjust", "average", "certainty"]
 LONELY_PSU_RULES: tuple[str, ...] = ("fail", "remove", "adjust", "average", "certainty")
 
