@@ -108,7 +108,7 @@ def naive_pandas(result) -> pd.DataFrame:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     ensure_pack()
-    from socialcover.costing import project_costs
+    from socialcover.costing import CostingRequest, project_costs, run_costing
     from socialcover.costing.uncertainty import monte_carlo
 
     four = {
@@ -137,6 +137,11 @@ def main() -> None:
     t_mca, _ = timed(
         "Monte Carlo 1,000 draws, every country", lambda: monte_carlo(four, draws=1000, seed=1)
     )
+    t_run, _ = timed(
+        "run_costing: both of the above, totals by ILO region",
+        lambda: run_costing(CostingRequest(four, monte_carlo=1000, seed=1, by="ilo-region")),
+    )
+    print(f"   one run / (projection + Monte Carlo): {t_run / (t_warm + t_mca):.2f}")
     t_peer, peer = timed(
         "peer: naive per-country pandas loop, same computation", lambda: naive_pandas(result)
     )

@@ -10,12 +10,14 @@ error into a page of its own (a form shown again with the problem) rolls back it
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from socialcover.web.settings import Settings
 
@@ -35,23 +37,34 @@ def prepare_database(settings: Settings) -> None:
         log.info("Seeded starter content: %s", report)
 
 
-def _session(request: Request, *, write: bool) -> Iterator[Session]:
+@asynccontextmanager
+async def _transaction(request: Request, *, write: bool) -> AsyncIterator[Session]:
     from socialcover.store import session_scope
 
     actor = getattr(request.state, "user", None)
-    url = request.app.state.settings.database_url
-    with session_scope(actor, url=url, write=write) as session:
+    scope = session_scope(actor, url=request.app.state.settings.database_url, write=write)
+    # Opening a session does no I/O, so it happens here; ending it (commit or rollback, then
+    # close) talks to the database, so it runs in a worker thread.
+    session = scope.__enter__()
+    try:
+        yield session
+    except BaseException as exc:
+        if not await run_in_threadpool(scope.__exit__, type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        await run_in_threadpool(scope.__exit__, None, None, None)
+
+
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    """A session for reading: on SQLite it never waits for a writer."""
+    async with _transaction(request, write=False) as session:
         yield session
 
 
-def read_session(request: Request) -> Iterator[Session]:
-    """A session for reading: on SQLite it never waits for a writer."""
-    yield from _session(request, write=False)
-
-
-def write_session(request: Request) -> Iterator[Session]:
+async def write_session(request: Request) -> AsyncIterator[Session]:
     """A session for writing: on SQLite it takes the write lock at its first statement."""
-    yield from _session(request, write=True)
+    async with _transaction(request, write=True) as session:
+        yield session
 
 
 # scope="function": the transaction ends when the route returns, before the response is sent,

@@ -121,7 +121,7 @@ async def create_practice(
     try:
         pid = await run_in_threadpool(_do)
     except InputError as exc:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(session.rollback)  # the form is shown again: nothing is kept
         return render(
             request,
             "practice_form.html",
@@ -207,7 +207,7 @@ async def edit_practice(
     try:
         await run_in_threadpool(_do)
     except InputError as exc:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(session.rollback)  # the form is shown again: nothing is kept
         shown: dict[str, Any] = {**form, "id": pid}
         return render(
             request,

@@ -119,7 +119,7 @@ async def create_publication(
     try:
         pid = await run_in_threadpool(_do)
     except InputError as exc:
-        await run_in_threadpool(session.rollback)
+        await run_in_threadpool(session.rollback)  # the form is shown again: nothing is kept
         return render(
             request,
             "publication_form.html",
