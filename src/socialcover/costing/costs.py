@@ -5,10 +5,13 @@ Resolves the scenario's countries, builds its macro and demographic inputs, proj
 
 Examples
 --------
+With the fictional demo country (``socialcover data demo``); a real pack takes ISO3 codes:
+
 >>> from socialcover.costing import project_costs
->>> result = project_costs({"country": "KEN", "package": "spf-four-guarantees",
-...                         "horizon": 2030})                        # doctest: +SKIP
->>> result.totals.select("year", "cost_pct_gdp")                     # doctest: +SKIP
+>>> result = project_costs({"country": "XDM", "package": "spf-four-guarantees",
+...                         "horizon": 2030})
+>>> result.totals.select("year", "cost_pct_gdp").height
+6
 """
 
 from __future__ import annotations

@@ -176,9 +176,15 @@ def search(
 
     Examples
     --------
-    >>> result = search(session, None, "pension", filters={"region": "Americas"})  # doctest: +SKIP
-    >>> result.hits[0].snippet_html  # doctest: +SKIP
-    '... universal non-contributory <mark>pension</mark> ...'
+    >>> from socialcover.knowledge import seed_starter_content
+    >>> from socialcover.store import SystemActor, open_database, session_scope
+    >>> engine = open_database("sqlite:///library.db")
+    >>> with session_scope(SystemActor("system:seed"), engine=engine) as session:
+    ...     _ = seed_starter_content(session)
+    >>> with session_scope(None, engine=engine, write=False) as session:
+    ...     result = search(session, None, "pension", filters={"region": "Americas"})
+    ...     result.hits[0].snippet_html
+    '...<mark>pensión</mark>...'
     """
     started = time.perf_counter()
     if limit < 1 or limit > 200 or offset < 0:

@@ -9,9 +9,11 @@ transaction (:mod:`socialcover.store.audit`); records that people draft and publ
 Examples
 --------
 >>> from socialcover.store import SystemActor, create_user, open_database, session_scope
->>> engine = open_database()  # doctest: +SKIP
->>> with session_scope(SystemActor("cli"), engine=engine) as s:  # doctest: +SKIP
-...     create_user(s, SystemActor(), "ana@example.org", "a long passphrase", "reviewer")
+>>> engine = open_database("sqlite:///example.db")
+>>> with session_scope(SystemActor("cli"), engine=engine) as s:
+...     user = create_user(s, SystemActor(), "ana@example.org", "a long passphrase", "reviewer")
+>>> user.role
+'reviewer'
 """
 
 from socialcover.store._errors import (

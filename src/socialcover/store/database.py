@@ -157,9 +157,12 @@ def session_scope(
 
     Examples
     --------
-    >>> from socialcover.store import session_scope
-    >>> with session_scope("cli") as s:  # doctest: +SKIP
-    ...     s.get(Practice, 1)
+    >>> from socialcover.store import open_database, session_scope
+    >>> from socialcover.store.models import Practice
+    >>> engine = open_database("sqlite:///example.db")
+    >>> with session_scope("cli", engine=engine) as s:
+    ...     print(s.get(Practice, 1))
+    None
     """
     engine = engine or get_engine(url)
     bind = engine.execution_options(sqlite_immediate=True) if write else engine

@@ -89,9 +89,10 @@ def open_database(url: str | None = None) -> Engine:
     Examples
     --------
     >>> from socialcover.store import open_database, session_scope
-    >>> engine = open_database("sqlite:///demo.db")  # doctest: +SKIP
-    >>> with session_scope("cli", engine=engine) as s:  # doctest: +SKIP
-    ...     ...
+    >>> engine = open_database("sqlite:///example.db")
+    >>> with session_scope("cli", engine=engine) as s:
+    ...     s.connection().dialect.name
+    'sqlite'
     """
     engine = get_engine(url)
     ensure_schema(engine)
