@@ -208,16 +208,20 @@ def _variables(
         y = col(f"disposable_income__{sc}")
         means[f"mean_income__{sc}__all"] = y
         for name, z in lines.items():
-            gap = np.clip((z - y) / z, 0.0, None)
+            gap = np.subtract(z, y)  # the relative shortfall max(0, (z - y) / z), in place
+            gap /= z
+            np.maximum(gap, 0.0, out=gap)
             means[f"fgt0__{sc}__{name}"] = (y < z).astype(np.float64)
             means[f"fgt1__{sc}__{name}"] = gap
             means[f"fgt2__{sc}__{name}"] = gap * gap
     yb, yr = col("disposable_income__base"), col("disposable_income__reform")
     tol = threshold * np.abs(yb)
     gain = yr - yb
-    means["winners__change__all"] = (gain > tol).astype(np.float64)
-    means["losers__change__all"] = (gain < -tol).astype(np.float64)
-    means["unchanged__change__all"] = (~(gain > tol) & ~(gain < -tol)).astype(np.float64)
+    winners = (gain > tol).astype(np.float64)
+    losers = (gain < -tol).astype(np.float64)
+    means["winners__change__all"] = winners
+    means["losers__change__all"] = losers
+    means["unchanged__change__all"] = 1.0 - winners - losers
     means["gain__change__all"] = gain
     return totals, means
 
