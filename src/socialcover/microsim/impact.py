@@ -29,8 +29,9 @@ the two scenarios sharing one sample.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,9 @@ from socialcover.microsim.estimation import PopulationEstimates
 from socialcover.microsim.simulation import SCENARIOS, PopulationRun
 
 __all__ = ["DEFAULT_GROUPS", "Impact", "measure_impact"]
+
+if TYPE_CHECKING:
+    from socialcover.survey import Linearised
 
 F64 = npt.NDArray[np.float64]
 
@@ -236,6 +240,19 @@ def _changes(names: Sequence[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _ginis(frame: pl.DataFrame, w: F64) -> tuple[npt.NDArray[np.intp], dict[str, Linearised]]:
+    """The order of baseline incomes, and the Gini of each scenario with its linearised
+    variable (:func:`socialcover.survey.gini_linearised`)."""
+    from socialcover.survey import gini_linearised
+
+    y = {sc: frame[f"disposable_income__{sc}"].cast(pl.Float64).to_numpy() for sc in SCENARIOS}
+    order = np.argsort(y["base"], kind="stable")
+    return order, {
+        "base": gini_linearised(y["base"], w, order=order),
+        "reform": gini_linearised(y["reform"], w),
+    }
+
+
 def measure_impact(
     run: PopulationRun,
     design: Any = None,
@@ -275,7 +292,7 @@ def measure_impact(
     MicrosimDataError
         A poverty line names a missing column, or is missing or not positive for someone.
     """
-    from socialcover.survey import Design, gini_linearised
+    from socialcover.survey import Design
 
     say = progress or (lambda _m: None)
     frame = run.frame
@@ -293,23 +310,30 @@ def measure_impact(
         frame = frame.with_columns(pl.lit(1.0).alias(design.weights))
     say("preparing incomes, lines and groups")
     z = _lines(frame, lines)
-    totals, means = _variables(run, z, threshold)
-    est = PopulationEstimates(frame, design)
-    w = est.weights
-    yb = frame["disposable_income__base"].cast(pl.Float64).to_numpy()
-    order = np.argsort(yb, kind="stable")
-    reform = frame["disposable_income__reform"].cast(pl.Float64).to_numpy()
-    ginis = {"base": gini_linearised(yb, w, order=order), "reform": gini_linearised(reform, w)}
+    w = (
+        frame[design.weights].cast(pl.Float64).to_numpy()
+        if design.weights
+        else np.ones(frame.height)
+    )
+    # Binding the design (DuckDB) and the Ginis (NumPy sorts and array arithmetic) release the
+    # GIL, so on two cores they run beside the per-person variables and the means.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bound = pool.submit(PopulationEstimates, frame, design)
+        inequality = pool.submit(_ginis, frame, w)
+        totals, means = _variables(run, z, threshold)
+        est = bound.result()
+        say("estimating costs, beneficiaries, poverty and inequality")
+        mean_rows = est.means(means, changes=_changes(list(means)))
+        order, ginis = inequality.result()
     # the SE of a Gini is that of the total of its linearised variable (paired for the change)
     totals |= {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
     point = {f"gini__{sc}__all": float(g.estimate[0]) for sc, g in ginis.items()}
     point["gini__change__all"] = point["gini__reform__all"] - point["gini__base__all"]
-    say("estimating costs, beneficiaries, poverty and inequality")
     parts = [
         est.totals(totals, changes=_changes(list(totals))).with_columns(
             estimate=pl.col("variable").replace_strict(point, default=pl.col("estimate"))
         ),
-        est.means(means, changes=_changes(list(means))),
+        mean_rows,
     ]
     first = next(iter(lines), None)
     by_totals = ["cost__base__all", "cost__reform__all"]
@@ -317,7 +341,7 @@ def measure_impact(
     if first is not None:
         by_means += [f"fgt0__{sc}__{first}" for sc in SCENARIOS]
     if breakdowns:
-        est = PopulationEstimates(_groups(frame, order, w), design)
+        est = est.over(_groups(frame, order, w))
         splits = ("decile", "quintile", *[g for g in groups if g in est.frame.columns])
         for by in splits:
             say(f"estimating by {by}")
