@@ -323,18 +323,20 @@ def measure_impact(
         totals, means = _variables(run, z, threshold)
         est = bound.result()
         say("estimating costs, beneficiaries, poverty and inequality")
-        mean_rows = est.means(means, changes=_changes(list(means)))
+        parts = [
+            est.totals(totals, changes=_changes(list(totals))),
+            est.means(means, changes=_changes(list(means))),
+        ]
         order, ginis = inequality.result()
     # the SE of a Gini is that of the total of its linearised variable (paired for the change)
-    totals |= {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
+    linearised = {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
     point = {f"gini__{sc}__all": float(g.estimate[0]) for sc, g in ginis.items()}
     point["gini__change__all"] = point["gini__reform__all"] - point["gini__base__all"]
-    parts = [
-        est.totals(totals, changes=_changes(list(totals))).with_columns(
+    parts.append(
+        est.totals(linearised, changes=_changes(list(linearised))).with_columns(
             estimate=pl.col("variable").replace_strict(point, default=pl.col("estimate"))
-        ),
-        mean_rows,
-    ]
+        )
+    )
     first = next(iter(lines), None)
     by_totals = ["cost__base__all", "cost__reform__all"]
     by_means = ["gain__change__all", "winners__change__all", "losers__change__all"]
