@@ -1,9 +1,10 @@
 """The one place where microsimulation opens DuckDB and hands it a population.
 
-Every DuckDB query of the package (the compiled rules on Parquet files or relations) runs on a
-connection made here, with the same settings, and reads the population through
-:func:`relation`: a Parquet file is scanned by DuckDB itself (only the columns the rules read,
-out of core), a relation is used as it is, frames held in memory are passed as Arrow.
+Every DuckDB query microsim runs (the compiled rules on Parquet files or relations) reads the
+population through :func:`relation`, on a connection made by :func:`connect` with the same
+settings (or on the caller's own, for a relation passed in): a Parquet file is scanned by DuckDB
+itself (only the columns the rules read, out of core), a relation is used as it is, frames held
+in memory are passed as Arrow.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ linearised variable (Binder 1983). Replicate designs go through
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -59,13 +60,10 @@ class PopulationEstimates:
         self.design = design
         self.rows = bind_rows(frame, design) if isinstance(design, Design) else None
 
-    @property
-    def weights(self) -> F64:
-        """Each person's sampling weight."""
-        if self.rows is not None:
-            return self.rows.weights
-        w = self.design.weights
-        out: F64 = self.frame[w].cast(pl.Float64).to_numpy() if w else np.ones(self.frame.height)
+    def over(self, frame: pl.DataFrame) -> PopulationEstimates:
+        """The same bound design over ``frame``: the same rows, with more columns to group by."""
+        out = copy.copy(self)
+        out.frame = frame
         return out
 
     def totals(

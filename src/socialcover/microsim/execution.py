@@ -88,6 +88,12 @@ def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
     return pa.array(arr)
 
 
+def _numpy(col: pa.Array | pa.ChunkedArray) -> Any:
+    """An Arrow column as a NumPy array, through Polars: zero-copy for numbers without nulls,
+    like pyarrow's ``to_numpy``, which also imports pandas on first use (a second or so)."""
+    return pl.Series(col).to_numpy()
+
+
 def _category(col: pa.Array) -> Codes:
     if not pa.types.is_dictionary(col.type):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
@@ -100,7 +106,7 @@ def _category(col: pa.Array) -> Codes:
     codes = col.indices
     if codes.null_count:  # a missing category is "" (as COALESCE(x, '') in SQL)
         codes = pc.fill_null(codes, len(names) - 1)
-    return Codes(codes.to_numpy(zero_copy_only=False), names)
+    return Codes(_numpy(codes), names)
 
 
 def prepare_columns(
@@ -129,13 +135,13 @@ def prepare_columns(
             if not pa.types.is_boolean(col.type):
                 num = pc.cast(col, pa.float64())
                 col = pc.and_(pc.not_equal(num, 0.0), pc.invert(pc.is_nan(num)))
-            out[name] = pc.fill_null(col, False).to_numpy(zero_copy_only=False)
+            out[name] = _numpy(pc.fill_null(col, False))
         else:
             if pa.types.is_dictionary(col.type):
                 col = col.dictionary_decode()
             if pa.types.is_integer(col.type) and col.null_count == 0:
                 # exact in double for |x| < 2**53; the program computes in float64
-                out[name] = col.to_numpy(zero_copy_only=False)
+                out[name] = _numpy(col)
                 continue
             num = pc.cast(col, pa.float64())
             gaps = num.null_count + int(pc.sum(pc.is_nan(num)).as_py() or 0)
@@ -144,7 +150,7 @@ def prepare_columns(
             if gaps:
                 num = pc.if_else(pc.is_nan(num), spec.default, num)
                 num = pc.fill_null(num, spec.default)
-            out[name] = num.to_numpy(zero_copy_only=False)
+            out[name] = _numpy(num)
     return out
 
 
@@ -178,7 +184,7 @@ def _run_arrays(
     if isinstance(frame, pl.DataFrame):
         read = dict.fromkeys(c for c in ("hh_id", *program.inputs) if c in present)
         table = frame.select(list(read)).to_arrow()
-    hh_id = _column(table, "hh_id").to_numpy(zero_copy_only=False)
+    hh_id = _numpy(_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
     households = Households(hh_id)
     values = evaluate_arrays(program, columns, households)

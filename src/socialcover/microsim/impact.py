@@ -29,8 +29,9 @@ the two scenarios sharing one sample.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,9 @@ from socialcover.microsim.estimation import PopulationEstimates
 from socialcover.microsim.simulation import SCENARIOS, PopulationRun
 
 __all__ = ["DEFAULT_GROUPS", "Impact", "measure_impact"]
+
+if TYPE_CHECKING:
+    from socialcover.survey import Linearised
 
 F64 = npt.NDArray[np.float64]
 
@@ -208,16 +212,20 @@ def _variables(
         y = col(f"disposable_income__{sc}")
         means[f"mean_income__{sc}__all"] = y
         for name, z in lines.items():
-            gap = np.clip((z - y) / z, 0.0, None)
+            gap = np.subtract(z, y)  # the relative shortfall max(0, (z - y) / z), in place
+            gap /= z
+            np.maximum(gap, 0.0, out=gap)
             means[f"fgt0__{sc}__{name}"] = (y < z).astype(np.float64)
             means[f"fgt1__{sc}__{name}"] = gap
             means[f"fgt2__{sc}__{name}"] = gap * gap
     yb, yr = col("disposable_income__base"), col("disposable_income__reform")
     tol = threshold * np.abs(yb)
     gain = yr - yb
-    means["winners__change__all"] = (gain > tol).astype(np.float64)
-    means["losers__change__all"] = (gain < -tol).astype(np.float64)
-    means["unchanged__change__all"] = (~(gain > tol) & ~(gain < -tol)).astype(np.float64)
+    winners = (gain > tol).astype(np.float64)
+    losers = (gain < -tol).astype(np.float64)
+    means["winners__change__all"] = winners
+    means["losers__change__all"] = losers
+    means["unchanged__change__all"] = 1.0 - winners - losers
     means["gain__change__all"] = gain
     return totals, means
 
@@ -230,6 +238,19 @@ def _changes(names: Sequence[str]) -> dict[str, tuple[str, str]]:
         if sc == "base":
             out[f"{ind}__change__{rest}"] = (f"{ind}__reform__{rest}", key)
     return out
+
+
+def _ginis(frame: pl.DataFrame, w: F64) -> tuple[npt.NDArray[np.intp], dict[str, Linearised]]:
+    """The order of baseline incomes, and the Gini of each scenario with its linearised
+    variable (:func:`socialcover.survey.gini_linearised`)."""
+    from socialcover.survey import gini_linearised
+
+    y = {sc: frame[f"disposable_income__{sc}"].cast(pl.Float64).to_numpy() for sc in SCENARIOS}
+    order = np.argsort(y["base"], kind="stable")
+    return order, {
+        "base": gini_linearised(y["base"], w, order=order),
+        "reform": gini_linearised(y["reform"], w),
+    }
 
 
 def measure_impact(
@@ -271,7 +292,7 @@ def measure_impact(
     MicrosimDataError
         A poverty line names a missing column, or is missing or not positive for someone.
     """
-    from socialcover.survey import Design, gini_linearised
+    from socialcover.survey import Design
 
     say = progress or (lambda _m: None)
     frame = run.frame
@@ -289,31 +310,40 @@ def measure_impact(
         frame = frame.with_columns(pl.lit(1.0).alias(design.weights))
     say("preparing incomes, lines and groups")
     z = _lines(frame, lines)
-    totals, means = _variables(run, z, threshold)
-    est = PopulationEstimates(frame, design)
-    w = est.weights
-    yb = frame["disposable_income__base"].cast(pl.Float64).to_numpy()
-    order = np.argsort(yb, kind="stable")
-    reform = frame["disposable_income__reform"].cast(pl.Float64).to_numpy()
-    ginis = {"base": gini_linearised(yb, w, order=order), "reform": gini_linearised(reform, w)}
+    w = (
+        frame[design.weights].cast(pl.Float64).to_numpy()
+        if design.weights
+        else np.ones(frame.height)
+    )
+    # Binding the design (DuckDB) and the Ginis (NumPy sorts and array arithmetic) release the
+    # GIL, so on two cores they run beside the per-person variables and the means.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bound = pool.submit(PopulationEstimates, frame, design)
+        inequality = pool.submit(_ginis, frame, w)
+        totals, means = _variables(run, z, threshold)
+        est = bound.result()
+        say("estimating costs, beneficiaries, poverty and inequality")
+        parts = [
+            est.totals(totals, changes=_changes(list(totals))),
+            est.means(means, changes=_changes(list(means))),
+        ]
+        order, ginis = inequality.result()
     # the SE of a Gini is that of the total of its linearised variable (paired for the change)
-    totals |= {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
+    linearised = {f"gini__{sc}__all": g.z for sc, g in ginis.items()}
     point = {f"gini__{sc}__all": float(g.estimate[0]) for sc, g in ginis.items()}
     point["gini__change__all"] = point["gini__reform__all"] - point["gini__base__all"]
-    say("estimating costs, beneficiaries, poverty and inequality")
-    parts = [
-        est.totals(totals, changes=_changes(list(totals))).with_columns(
+    parts.append(
+        est.totals(linearised, changes=_changes(list(linearised))).with_columns(
             estimate=pl.col("variable").replace_strict(point, default=pl.col("estimate"))
-        ),
-        est.means(means, changes=_changes(list(means))),
-    ]
+        )
+    )
     first = next(iter(lines), None)
     by_totals = ["cost__base__all", "cost__reform__all"]
     by_means = ["gain__change__all", "winners__change__all", "losers__change__all"]
     if first is not None:
         by_means += [f"fgt0__{sc}__{first}" for sc in SCENARIOS]
     if breakdowns:
-        est = PopulationEstimates(_groups(frame, order, w), design)
+        est = est.over(_groups(frame, order, w))
         splits = ("decile", "quintile", *[g for g in groups if g in est.frame.columns])
         for by in splits:
             say(f"estimating by {by}")
