@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from socialcover.microsim import load_rules, run_rules
 from socialcover.microsim.reference import evaluate_reference
+from socialcover.microsim.rules import RuleSet
 
 from .populations import random_population
 
@@ -108,6 +109,20 @@ def test_every_construct_agrees(
     _compare(rules, random_population(n_households, seed), period)
 
 
+def assume_order_free(rules: RuleSet, df: pl.DataFrame, period: int) -> None:
+    """Skip an example whose value depends on the order household members are summed in.
+
+    Float sums round differently in another order (1955.1000000000001 against ...0004), and a
+    ``floor`` or a comparison right after can turn that last bit into a whole unit. Engines may
+    sum in any order, so such an example says nothing about whether they agree; it is the
+    reference itself, summing the persons in reverse, that tells.
+    """
+    columns = {c: df[c].to_numpy() for c in df.columns}
+    forward = evaluate_reference(rules, columns, period)
+    backward = evaluate_reference(rules, {c: v[::-1] for c, v in columns.items()}, period)
+    assume(all(np.array_equal(forward[k], backward[k][::-1], equal_nan=True) for k in forward))
+
+
 # Random numeric expressions over pure-number inputs (so units always check).
 _ATOMS = st.sampled_from(["x", "y", "w", "p.k", "0", "1", "2.5", "-3"])
 
@@ -138,10 +153,18 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 EXPRESSIONS = st.recursive(_ATOMS, _combine, max_leaves=8)
+PARAMETER = st.floats(-5, 5, allow_nan=False)
+
+
+def expression_population(seed: int) -> pl.DataFrame:
+    """Twelve random households with the inputs x, y and w of the random expressions."""
+    df = random_population(12, seed)
+    x = np.random.default_rng(seed).integers(-3, 4, df.height).astype(float)
+    return df.with_columns(x=pl.Series(x), y=pl.col("welfare") / 1000, w=pl.col("age") / 10)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(expr=EXPRESSIONS, seed=st.integers(0, 2**32 - 1), k=st.floats(-5, 5, allow_nan=False))
+@given(expr=EXPRESSIONS, seed=st.integers(0, 2**32 - 1), k=PARAMETER)
 def test_random_expressions_agree(expr: str, seed: int, k: float) -> None:
     rules = load_rules(
         text=f"""
@@ -161,7 +184,6 @@ programmes:
     amount: "max(0, z) * 0 + 1"
 """
     )
-    df = random_population(12, seed)
-    x = np.random.default_rng(seed).integers(-3, 4, df.height).astype(float)
-    df = df.with_columns(x=pl.Series(x), y=pl.col("welfare") / 1000)
-    _compare(rules, df.with_columns(w=pl.col("age") / 10), 2025)
+    df = expression_population(seed)
+    assume_order_free(rules, df, 2025)
+    _compare(rules, df, 2025)

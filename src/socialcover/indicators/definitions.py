@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from socialcover.survey.io.concepts import BENEFIT_TYPES
+from socialcover.survey.io import BENEFIT_TYPES
 
 __all__ = ["DISAGGREGATIONS", "INDICATORS", "QUINTILES", "Indicator"]
 

@@ -416,7 +416,8 @@ def evaluate_arrays(
     out: dict[str, tuple[Value, int]] = {}
     for name, fn, level, kind in program.steps:
         size = households.n_persons if level == PERSON else households.n
-        value = fn(env)
+        with np.errstate(all="ignore"):  # IEEE results (inf, nan) without warnings, as in SQL
+            value = fn(env)
         if isinstance(value, Codes):
             pass
         elif kind == "bool":

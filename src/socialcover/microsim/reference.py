@@ -261,7 +261,8 @@ def evaluate_reference(
     ev = _Evaluator(columns, values, hh)
     out: dict[str, Array] = {}
     for step in rules.steps:
-        result = hh.full(ev.run(step.expr))
+        with np.errstate(all="ignore"):  # IEEE results (inf, nan) without warnings, as in SQL
+            result = hh.full(ev.run(step.expr))
         if step.unit.kind == "bool":
             result = result.astype(bool)
         elif step.unit.kind != "category":
