@@ -9,7 +9,8 @@ rests on observed values and which on imputed ones.
 
 Groups are the five ILO regions and the World Bank income groups of ``socialcover.data``
 (:func:`socialcover.data.countries`; income groups as WPP 2024 uses them), and the world. The
-pack has no ILO subregions, so none are offered.
+pack has no ILO subregions; ``subregion`` groups by the UN M49 geographic subregions of WPP
+(Southern Asia, Eastern Africa...), which match several ILO subregions but not all.
 
 The computation is pure: it takes an observation frame (columns of
 :data:`OBSERVATION_SCHEMA`) and reads only the WPP denominators and the country list.
@@ -49,6 +50,7 @@ GROUPINGS: dict[str, str | None] = {
     "ilo-region": "ilo_region",
     "income-group": "income_group",
     "world": None,
+    "subregion": "geo_subregion",
 }
 """The groupings ``by`` accepts -> the country-list column that names the group."""
 
@@ -77,7 +79,7 @@ def _groupings(by: str | Sequence[str]) -> list[str]:
             raise InputError(
                 f"Cannot aggregate by {name!r}.",
                 code="monitor.bad-grouping",
-                hint="Use ilo-region, income-group or world (several joined by commas).",
+                hint="Use ilo-region, income-group, world or subregion (several joined by commas).",
                 value=name,
             )
     return names
@@ -87,6 +89,7 @@ def _members() -> pl.DataFrame:
     return countries().select(
         "iso3",
         "ilo_region",
+        "geo_subregion",
         pl.when(pl.col("income_group") == NO_INCOME_GROUP)
         .then(None)
         .otherwise(pl.col("income_group"))

@@ -10,7 +10,12 @@ a simpler, documented imputation, in this order, for each country and target yea
 3. **Model by region and income group**: the mean of the countries that have a value from
    steps 1-2 in the same year, weighted by the indicator's denominator population, in the same
    ILO region x World Bank income group cell; if the cell has no such country, the mean of the
-   ILO region; then of the income group. Nature ``imputed``.
+   income group; then of the ILO region (for a country without an income group). Nature
+   ``imputed``. The income group comes before the region because coverage follows income more
+   closely than geography: with the region first, Afghanistan and the Democratic People's
+   Republic of Korea (low income, no low-income donor in Asia and the Pacific) took the
+   region's 58 per cent, which China and India dominate, and raised the 2023 low-income
+   aggregate by about 4 points.
 
 A country none of these reaches (no donor in its region or income group that year) keeps no
 value; aggregates then report a population share below one (observed + imputed < 1).
@@ -28,8 +33,8 @@ METHODS: tuple[str, ...] = (
     "observed",
     "nearest-year",
     "region-income-model",
-    "region-model",
     "income-group-model",
+    "region-model",
 )
 """How a country's value for a year was obtained; all but ``observed`` are imputations."""
 
@@ -57,14 +62,15 @@ def impute(
         iso3, year, population: the countries and target years to fill, with the indicator's
         denominator population (the model's weights).
     members
-        iso3, ilo_region, income_group (null when the country has none).
+        iso3, ilo_region, income_group (null when the country has none), and any other column
+        to carry through (a subregion).
     window
         The widest distance in years for the nearest-year step; 0 turns it off.
 
     Returns
     -------
     polars.DataFrame
-        iso3, year, population, ilo_region, income_group, value (null when nothing reaches the
+        The columns of ``weights`` and ``members``, then value (null when nothing reaches the
         country), method (one of :data:`METHODS`, null with the value), source_year (the year of
         the value used in steps 1-2, else null).
     """
@@ -91,8 +97,8 @@ def impute(
     donors = filled.filter(pl.col("value").is_not_null())
     models = (
         ("region-income-model", ["ilo_region", "income_group"]),
-        ("region-model", ["ilo_region"]),
         ("income-group-model", ["income_group"]),
+        ("region-model", ["ilo_region"]),
     )
     for method, keys in models:
         filled = filled.join(
@@ -108,5 +114,5 @@ def impute(
             pl.coalesce("value", "_model").alias("value"),
         ).drop("_model")
     return filled.select(
-        "iso3", "year", "population", "ilo_region", "income_group", "value", "method", "source_year"
+        *base.columns, "value", "method", "source_year"
     ).sort("iso3", "year")
