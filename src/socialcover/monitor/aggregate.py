@@ -188,8 +188,10 @@ def aggregate(
             filled.filter(pl.col(column).is_not_null())
             .group_by(pl.col(column).alias("group"), "year")
             .agg(
-                ((pl.col("value") * pl.col("population")).filter(has_value).sum()
-                 / pl.col("population").filter(has_value).sum()).alias("value"),
+                (
+                    (pl.col("value") * pl.col("population")).filter(has_value).sum()
+                    / pl.col("population").filter(has_value).sum()
+                ).alias("value"),
                 pl.col("population").sum(),
                 pl.col("population").filter(observed).sum().alias("_observed"),
                 pl.col("population").filter(imputed).sum().alias("_imputed"),

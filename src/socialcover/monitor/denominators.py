@@ -70,6 +70,7 @@ DENOMINATORS: dict[str, str] = {
 }
 """The population that weights each indicator (an age band of WPP's population, or births)."""
 
+
 def check_indicator(code: str) -> str:
     """The indicator ``code`` if it is known.
 

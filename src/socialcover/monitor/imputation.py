@@ -101,18 +101,22 @@ def impute(
         ("region-model", ["ilo_region"]),
     )
     for method, keys in models:
-        filled = filled.join(
-            _weighted_mean(keys, "_model", donors.filter(pl.all_horizontal(pl.col(keys).is_not_null()))),
-            on=["year", *keys],
-            how="left",
-            nulls_equal=False,
-        ).with_columns(
-            pl.when(pl.col("value").is_null() & pl.col("_model").is_not_null())
-            .then(pl.lit(method))
-            .otherwise(pl.col("method"))
-            .alias("method"),
-            pl.coalesce("value", "_model").alias("value"),
-        ).drop("_model")
-    return filled.select(
-        *base.columns, "value", "method", "source_year"
-    ).sort("iso3", "year")
+        filled = (
+            filled.join(
+                _weighted_mean(
+                    keys, "_model", donors.filter(pl.all_horizontal(pl.col(keys).is_not_null()))
+                ),
+                on=["year", *keys],
+                how="left",
+                nulls_equal=False,
+            )
+            .with_columns(
+                pl.when(pl.col("value").is_null() & pl.col("_model").is_not_null())
+                .then(pl.lit(method))
+                .otherwise(pl.col("method"))
+                .alias("method"),
+                pl.coalesce("value", "_model").alias("value"),
+            )
+            .drop("_model")
+        )
+    return filled.select(*base.columns, "value", "method", "source_year").sort("iso3", "year")
