@@ -47,7 +47,9 @@ def test_a_lone_country_with_one_value_every_year_gives_that_value(installed_pac
     years = range(2000, 2031)
     out = aggregate(_frame([("KEN", y, 37.5) for y in years]), CODE, years)
     assert out["value"].drop_nulls().len() > 0
-    assert out["value"].drop_nulls().to_list() == pytest.approx([37.5] * out["value"].drop_nulls().len())
+    assert out["value"].drop_nulls().to_list() == pytest.approx(
+        [37.5] * out["value"].drop_nulls().len()
+    )
     world = out.filter(pl.col("group") == "World")
     assert world["n_countries_observed"].to_list() == [1] * 31
 
@@ -79,7 +81,11 @@ def test_groups_add_up_to_the_world(installed_pack: Path) -> None:
 
 def test_nearest_year_then_region_and_income_model() -> None:
     weights = pl.DataFrame(
-        {"iso3": ["AAA", "BBB", "CCC", "DDD"], "year": [2023] * 4, "population": [1.0, 3.0, 5.0, 7.0]}
+        {
+            "iso3": ["AAA", "BBB", "CCC", "DDD"],
+            "year": [2023] * 4,
+            "population": [1.0, 3.0, 5.0, 7.0],
+        }
     ).with_columns(pl.col("year").cast(pl.Int32))
     members = pl.DataFrame(
         {
@@ -102,7 +108,10 @@ def test_nearest_year_then_region_and_income_model() -> None:
 def test_imputed_rows_of_the_frame_are_not_used(installed_pack: Path) -> None:
     frame = _frame([("KEN", 2023, 40.0), ("TZA", 2023, 99.0)])
     frame = frame.with_columns(
-        pl.when(pl.col("area") == "TZA").then(pl.lit("imputed")).otherwise(pl.col("nature")).alias("nature")
+        pl.when(pl.col("area") == "TZA")
+        .then(pl.lit("imputed"))
+        .otherwise(pl.col("nature"))
+        .alias("nature")
     )
     out = aggregate(frame, CODE, 2023, by="world")
     assert out["value"][0] == pytest.approx(40.0)

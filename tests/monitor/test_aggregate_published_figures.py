@@ -17,9 +17,10 @@ read on:
 Not found, so not tested: Africa, the Americas, the Arab States, Europe and Central Asia, and
 the lower-middle, upper-middle and high-income groups in 2023.
 
-Asia and the Pacific is 3.2 points above the published figure and Southern Asia 9.6 points; docs/monitor-aggregate.md shows
-why (India's revised series: 48.8 per cent for 2022 in the 2025 ILOSTAT vintage, which weighs
-70 per cent of Southern Asia), and the test holds it to the measured gap.
+Asia and the Pacific is 3.2 points above the published figure and Southern Asia 9.6 points;
+docs/monitor-aggregate.md shows why (India's revised series: 48.8 per cent for 2022 in the 2025
+ILOSTAT vintage, which weighs 70 per cent of Southern Asia), and the tests hold them to the
+measured gaps.
 """
 
 from __future__ import annotations

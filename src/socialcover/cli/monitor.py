@@ -93,7 +93,9 @@ def aggregate(
     """
     from socialcover.monitor.aggregate import aggregate as aggregate_
     from socialcover.monitor.aggregate import observations_from_pack
+    from socialcover.monitor.denominators import check_indicator
 
     _check_format(fmt)
-    frame = aggregate_(observations_from_pack(indicator), indicator, year, by, window=window)
-    _print(frame, fmt, f"{indicator}, {year}")
+    code = check_indicator(indicator)
+    frame = aggregate_(observations_from_pack(code), code, year, by, window=window)
+    _print(frame, fmt, f"{code}, {year}")
