@@ -17,7 +17,7 @@ read on:
 Not found, so not tested: Africa, the Americas, the Arab States, Europe and Central Asia, and
 the lower-middle, upper-middle and high-income groups in 2023.
 
-Asia and the Pacific is 3.2 points above the published figure and Southern Asia 9.6 points;
+Asia and the Pacific is 3.2 points above the published figure and Southern Asia 8.6 points;
 docs/monitor-aggregate.md shows why (India's revised series: 48.8 per cent for 2022 in the 2025
 ILOSTAT vintage, which weighs 70 per cent of Southern Asia), and the tests hold them to the
 measured gaps.
@@ -46,7 +46,7 @@ PUBLISHED = {
     # step, where the ILO's model moves it on: 2.4 points below.
     "Eastern Asia": (78.5, 2.5),
     "South-Eastern Asia": (45.9, 2.0),
-    "Southern Asia": (35.4, 10.0),
+    "Southern Asia": (35.4, 9.0),
 }
 
 
