@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from socialcover.errors import InputError, NotFoundError
-from socialcover.monitor.aggregate import _groupings
+from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, _groupings, aggregate
 from socialcover.monitor.denominators import check_indicator
 
 
@@ -26,3 +27,18 @@ def test_unknown_grouping_is_refused() -> None:
         _groupings("ilo-region,continent")
     assert info.value.code == "monitor.bad-grouping"
     assert "'continent'" in info.value.message
+
+
+def test_a_frame_without_the_observation_columns_is_refused() -> None:
+    frame = pl.DataFrame({"area": ["KEN"], "year": [2023], "value": [10.0]})
+    with pytest.raises(InputError) as info:
+        aggregate(frame, "sdg131.children", 2023)
+    assert info.value.code == "monitor.bad-frame"
+    assert "'indicator'" in info.value.message
+
+
+def test_an_unknown_sex_is_refused() -> None:
+    frame = pl.DataFrame(schema=OBSERVATION_SCHEMA)
+    with pytest.raises(InputError) as info:
+        aggregate(frame, "sdg131.children", 2023, sex="all")
+    assert info.value.code == "monitor.bad-sex"

@@ -124,3 +124,11 @@ def test_weights_are_each_indicators_own_denominator(installed_pack: Path) -> No
     total = denominators(CODE, [2023]).filter(pl.col("iso3") == "NER")
     assert children["population"][0] > total["population"][0] * 0.4  # Niger: a young country
     assert older["population"][0] < total["population"][0] * 0.05
+
+
+def test_a_group_without_any_value_has_no_value_and_no_share(installed_pack: Path) -> None:
+    out = aggregate(_frame([("KEN", 2000, 37.5)]), CODE, 2023, by="world")
+    assert out["value"].to_list() == [None]
+    assert out["not_covered"].to_list() == [None]
+    assert out["population_share_observed"].to_list() == [0.0]
+    assert out["population_share_imputed"].to_list() == [0.0]

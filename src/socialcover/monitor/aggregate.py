@@ -55,21 +55,10 @@ GROUPINGS: dict[str, str | None] = {
 """The groupings ``by`` accepts -> the country-list column that names the group."""
 
 WORLD = "World"
+SEXES = ("both", "female", "male")
 NO_INCOME_GROUP = "No income group available"
 # Where one country and year has several values, the first of this order is used.
 _NATURE_ORDER = ("observed", "administrative", "survey_estimate", "modelled")
-_COLUMNS = [
-    "group_type",
-    "group",
-    "year",
-    "value",
-    "population",
-    "not_covered",
-    "population_share_observed",
-    "population_share_imputed",
-    "n_countries_observed",
-    "n_countries_imputed",
-]
 
 
 def _groupings(by: str | Sequence[str]) -> list[str]:
@@ -83,6 +72,25 @@ def _groupings(by: str | Sequence[str]) -> list[str]:
                 value=name,
             )
     return names
+
+
+def _check_frame(observations: pl.DataFrame, sex: str) -> None:
+    missing = [c for c in OBSERVATION_SCHEMA if c not in observations.columns]
+    if missing:
+        raise InputError(
+            f"The observation frame has no column {', '.join(map(repr, missing))}.",
+            code="monitor.bad-frame",
+            hint="Give a frame with the columns of OBSERVATION_SCHEMA: "
+            + ", ".join(OBSERVATION_SCHEMA)
+            + ".",
+        )
+    if sex not in SEXES:
+        raise InputError(
+            f"Unknown sex {sex!r}.",
+            code="monitor.bad-sex",
+            hint="Use both, female or male.",
+            value=sex,
+        )
 
 
 def _members() -> pl.DataFrame:
@@ -140,8 +148,8 @@ def aggregate(
     year
         A year or several.
     by
-        Groupings, in the order of the rows: ``ilo-region``, ``income-group``, ``world`` (a
-        sequence, or one string joined by commas).
+        Groupings, in the order of the rows: ``ilo-region``, ``income-group``, ``world``,
+        ``subregion`` (a sequence, or one string joined by commas).
     window
         How many years away a country's nearest value may be (imputation step 2).
     sex
@@ -155,7 +163,8 @@ def aggregate(
     -------
     polars.DataFrame
         One row per group and year: group_type, group, year, value (the weighted mean, in the
-        indicator's unit), population (the group's denominator, persons), not_covered (persons:
+        indicator's unit; null when no country of the group got a value), population (the
+        group's denominator, persons), not_covered (persons:
         ``population x (100 - value) / 100``), population_share_observed,
         population_share_imputed (shares of ``population``; they add up to 1 when every country
         got a value), n_countries_observed, n_countries_imputed.
@@ -165,15 +174,18 @@ def aggregate(
     NotFoundError
         An unknown indicator code (with the closest codes).
     InputError
-        An unknown grouping.
+        An unknown grouping or sex, or a frame without the observation columns.
     """
     code = check_indicator(indicator)
     groupings = _groupings(by)
+    _check_frame(observations, sex)
     years = [year] if isinstance(year, int) else sorted(set(year))
     members = _members()
     if weights is None:
         weights = denominators(code, years)
-    weights = weights.filter(pl.col("year").is_in(years), pl.col("population") > 0)
+    weights = weights.select(
+        "iso3", pl.col("year").cast(pl.Int32), pl.col("population").cast(pl.Float64)
+    ).filter(pl.col("year").is_in(years), pl.col("population") > 0)
     values = _country_values(observations, code, sex, members["iso3"])
     filled = impute(values, weights, members, window=window).with_columns(
         pl.lit(WORLD).alias("world")
@@ -206,9 +218,9 @@ def aggregate(
         "group_type",
         "group",
         pl.col("year").cast(pl.Int32),
-        "value",
+        pl.col("value").fill_nan(None),  # a group none of whose countries got a value
         "population",
-        (pl.col("population") * (100 - pl.col("value")) / 100).alias("not_covered"),
+        (pl.col("population") * (100 - pl.col("value").fill_nan(None)) / 100).alias("not_covered"),
         (pl.col("_observed") / pl.col("population")).alias("population_share_observed"),
         (pl.col("_imputed") / pl.col("population")).alias("population_share_imputed"),
         "n_countries_observed",

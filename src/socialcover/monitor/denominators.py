@@ -5,23 +5,20 @@ weights equal to the denominators" (SDG metadata 1.3.1; METHODS.md B1.1). The pa
 UN WPP 2024 population by age and sex and the annual births, so each series is weighted by the
 closest WPP population:
 
-=====================================  ==========================================================
-indicator                              weight (persons, WPP 2024, 1 July)
-=====================================  ==========================================================
-``sdg131.at_least_one_benefit``        total population (the metadata's own denominator)
-``sdg131.children``                    children aged 0-14
-``sdg131.mothers_with_newborns``       births in the year (women giving birth, births counted)
-``sdg131.persons_with_severe_disab…``  total population: the metadata's denominator is a WHO
-                                       prevalence ratio times the population, so within a
-                                       group the weights are proportional to the population
-``sdg131.unemployed``                  population aged 15-64 (approximation: the pack has the
-                                       unemployment rate but not the labour force)
-``sdg131.older_persons_pension``       population aged 65+ (pensionable age differs by country;
-                                       65 is the usual proxy)
-``sdg131.vulnerable_social_assist…``   total population (approximation of "vulnerable persons")
-``sdg131.poor_social_assistance``      total population (approximation of the poor)
-``sdg131.employment_injury``           population aged 15-64 (approximation of employment)
-=====================================  ==========================================================
+- ``sdg131.at_least_one_benefit``: the total population, the indicator's own denominator.
+- ``sdg131.children``: children aged 0-14.
+- ``sdg131.mothers_with_newborns``: births in the year (women giving birth, counted by births).
+- ``sdg131.persons_with_severe_disabilities``: the total population. The metadata's denominator
+  is a WHO prevalence ratio for the country's group times its population; the pack has no
+  prevalence ratios, so the population stands in (exact where the ratio is the same across
+  the countries aggregated).
+- ``sdg131.unemployed``: the population aged 15-64 (an approximation: the pack has the
+  unemployment rate but not the labour force).
+- ``sdg131.older_persons_pension``: the population aged 65+ (pensionable ages differ by
+  country; 65 is the usual proxy).
+- ``sdg131.vulnerable_social_assistance``, ``sdg131.poor_social_assistance``: the total
+  population (an approximation of the vulnerable and of the poor).
+- ``sdg131.employment_injury``: the population aged 15-64 (an approximation of employment).
 
 ``INDICATORS`` is the one list of codes the aggregates accept; it is small on purpose so that
 the monitoring indicator registry can replace it.
@@ -38,7 +35,7 @@ from socialcover.data.population import population
 from socialcover.data.vital import births
 from socialcover.errors import NotFoundError
 
-__all__ = ["DENOMINATORS", "INDICATORS", "check_indicator", "denominators"]
+__all__ = ["DENOMINATORS", "INDICATORS", "PREFIX", "check_indicator", "denominators"]
 
 PREFIX = "sdg131."
 
