@@ -68,9 +68,11 @@ def peer(
     observations: dict[str, pd.DataFrame], weights: dict[str, pd.DataFrame], members: pd.DataFrame
 ) -> pd.DataFrame:
     """The same computation in plain pandas."""
+    from socialcover.monitor.denominators import SEX
+
     out = []
     for code, obs in observations.items():
-        values = obs[(obs["sex"] == "both") & (obs["nature"] != "imputed")]
+        values = obs[(obs["sex"] == SEX.get(code, "both")) & (obs["nature"] != "imputed")]
         values = values[["area", "year", "value"]].rename(
             columns={"area": "iso3", "year": "source_year"}
         )

@@ -132,3 +132,12 @@ def test_a_group_without_any_value_has_no_value_and_no_share(installed_pack: Pat
     assert out["not_covered"].to_list() == [None]
     assert out["population_share_observed"].to_list() == [0.0]
     assert out["population_share_imputed"].to_list() == [0.0]
+
+
+def test_mothers_with_newborns_are_aggregated_over_women(installed_pack: Path) -> None:
+    code = "sdg131.mothers_with_newborns"
+    obs = observations_from_pack(code)
+    default = aggregate(obs, code, 2023, by="world")
+    women = aggregate(obs, code, 2023, by="world", sex="female")
+    assert default.equals(women)
+    assert default["n_countries_observed"][0] > 5

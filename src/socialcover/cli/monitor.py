@@ -84,6 +84,12 @@ def aggregate(
     window: Annotated[
         int, typer.Option("--window", help="Years a country's nearest value may be away.")
     ] = 3,
+    sex: Annotated[
+        str | None,
+        typer.Option(
+            "--sex", help="both, female or male (default: as the indicator is published)."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Aggregate an indicator by group: population-weighted, with imputed countries counted.
@@ -97,5 +103,5 @@ def aggregate(
 
     _check_format(fmt)
     code = check_indicator(indicator)
-    frame = aggregate_(observations_from_pack(code), code, year, by, window=window)
+    frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
     _print(frame, fmt, f"{code}, {year}")

@@ -25,7 +25,7 @@ import polars as pl
 from socialcover.data.countries import countries
 from socialcover.data.coverage import coverage
 from socialcover.errors import InputError
-from socialcover.monitor.denominators import PREFIX, check_indicator, denominators
+from socialcover.monitor.denominators import PREFIX, SEX, check_indicator, denominators
 from socialcover.monitor.imputation import impute
 
 __all__ = ["GROUPINGS", "OBSERVATION_SCHEMA", "aggregate", "observations_from_pack"]
@@ -133,7 +133,7 @@ def aggregate(
     by: str | Sequence[str] = ("ilo-region", "income-group", "world"),
     *,
     window: int = 3,
-    sex: str = "both",
+    sex: str | None = None,
     weights: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Aggregates of one indicator by ILO region, income group and world, for one or more years.
@@ -154,7 +154,8 @@ def aggregate(
         How many years away a country's nearest value may be (imputation step 2).
     sex
         ``both``, ``female`` or ``male``: which rows of the frame to use (the weights are the
-        denominators of both sexes).
+        denominators of both sexes). ``None``: the sex the indicator is published for
+        (``female`` for mothers with newborns, ``both`` otherwise).
     weights
         iso3, year, population: the denominators, when already at hand (as from
         :func:`~socialcover.monitor.denominators.denominators`); read from WPP otherwise.
@@ -178,6 +179,7 @@ def aggregate(
     """
     code = check_indicator(indicator)
     groupings = _groupings(by)
+    sex = SEX.get(code, "both") if sex is None else sex
     _check_frame(observations, sex)
     years = [year] if isinstance(year, int) else sorted(set(year))
     members = _members()

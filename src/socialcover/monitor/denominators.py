@@ -35,7 +35,7 @@ from socialcover.data.population import population
 from socialcover.data.vital import births
 from socialcover.errors import NotFoundError
 
-__all__ = ["DENOMINATORS", "INDICATORS", "PREFIX", "check_indicator", "denominators"]
+__all__ = ["DENOMINATORS", "INDICATORS", "PREFIX", "SEX", "check_indicator", "denominators"]
 
 PREFIX = "sdg131."
 
@@ -66,6 +66,10 @@ DENOMINATORS: dict[str, str] = {
     "sdg131.employment_injury": "15-64",
 }
 """The population that weights each indicator (an age band of WPP's population, or births)."""
+
+SEX: dict[str, str] = {"sdg131.mothers_with_newborns": "female"}
+"""The sex an indicator is published for when it is not ``both`` (ILOSTAT's maternity series is
+for women only)."""
 
 
 def check_indicator(code: str) -> str:
