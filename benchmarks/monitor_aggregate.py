@@ -133,7 +133,8 @@ def peer(
 
 def main() -> None:
     ensure_pack()
-    from socialcover.monitor.aggregate import _members, observations_from_pack
+    from socialcover.data import countries
+    from socialcover.monitor.aggregate import NO_INCOME_GROUP, observations_from_pack
     from socialcover.monitor.denominators import INDICATORS, denominators
 
     observations = {code: observations_from_pack(code) for code in INDICATORS}
@@ -145,7 +146,10 @@ def main() -> None:
     t0 = time.perf_counter()
     ours(observations, weights)
     given_s = time.perf_counter() - t0
-    members = _members().to_pandas()
+    members = countries()[["iso3", "ilo_region", "geo_subregion", "income_group"]].to_pandas()
+    members["income_group"] = members["income_group"].where(
+        members["income_group"] != NO_INCOME_GROUP
+    )
     obs_pd = {c: o.to_pandas() for c, o in observations.items()}
     weights_pd = {c: w.to_pandas() for c, w in weights.items()}
     t0 = time.perf_counter()

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from socialcover.errors import InputError, NotFoundError
-from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, _groupings, aggregate
+from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, aggregate
 from socialcover.monitor.denominators import check_indicator
 
 
@@ -24,7 +24,7 @@ def test_short_names_are_accepted() -> None:
 
 def test_unknown_grouping_is_refused() -> None:
     with pytest.raises(InputError) as info:
-        _groupings("ilo-region,continent")
+        aggregate(pl.DataFrame(schema=OBSERVATION_SCHEMA), "children", 2023, "ilo-region,continent")
     assert info.value.code == "monitor.bad-grouping"
     assert "'continent'" in info.value.message
 

@@ -28,7 +28,15 @@ from socialcover.errors import InputError
 from socialcover.monitor.denominators import PREFIX, SEX, check_indicator, denominators
 from socialcover.monitor.imputation import impute
 
-__all__ = ["GROUPINGS", "OBSERVATION_SCHEMA", "aggregate", "observations_from_pack"]
+__all__ = [
+    "GROUPINGS",
+    "NO_INCOME_GROUP",
+    "OBSERVATION_SCHEMA",
+    "SEXES",
+    "WORLD",
+    "aggregate",
+    "observations_from_pack",
+]
 
 # Same as monitor/frame.py.
 OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
