@@ -29,10 +29,22 @@ err_console = Console(stderr=True)
 def _register() -> None:
     # Command modules are imported here, after `app` exists, so that `reference` and tests can
     # import this module without a cycle.
-    from socialcover.cli import admin, cost, data, db, query, serve, simulate, start, survey
+    from socialcover.cli import (
+        admin,
+        cost,
+        data,
+        db,
+        monitor,
+        query,
+        serve,
+        simulate,
+        start,
+        survey,
+    )
 
     app.add_typer(data.app, name="data")
     app.add_typer(survey.app, name="survey")
+    app.add_typer(monitor.app, name="monitor")
     query.register(app, data.app)
     for module in (start, serve, cost, simulate, db, admin):
         module.register(app)

@@ -1,0 +1,107 @@
+"""`socialcover monitor ...`: indicator codes and regional, income-group and world aggregates
+(thin adapter over :mod:`socialcover.monitor`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from socialcover.errors import InputError
+
+app = typer.Typer(
+    help="Monitor indicators: codes, and aggregates by ILO region, income group and world.",
+    no_args_is_help=True,
+)
+console = Console()
+FORMATS = ("table", "json", "csv")
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise InputError(
+            f"Unknown --format {fmt!r}.",
+            code="monitor.bad-format",
+            hint="Use --format table, json or csv.",
+            value=fmt,
+        )
+    return fmt
+
+
+def _print(frame: pl.DataFrame, fmt: str, title: str) -> None:
+    if fmt == "json":
+        print(json.dumps(frame.to_dicts(), indent=2))
+    elif fmt == "csv":
+        print(frame.write_csv(), end="")
+    else:
+        table = Table(title=title)
+        for name in frame.columns:
+            table.add_column(name, justify="right" if frame[name].dtype.is_numeric() else "left")
+        for row in frame.iter_rows():
+            table.add_row(*(_cell(v) for v in row))
+        console.print(table)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return "" if value is None else str(value)
+
+
+@app.command("indicators")
+def indicators(
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """List the indicator codes that can be aggregated, with their names."""
+    from socialcover.monitor.denominators import DENOMINATORS, INDICATORS
+
+    frame = pl.DataFrame(
+        {
+            "code": list(INDICATORS),
+            "name": list(INDICATORS.values()),
+            "weight": [DENOMINATORS[c] for c in INDICATORS],
+        }
+    )
+    _print(frame, _check_format(fmt), "Indicators")
+
+
+@app.command("aggregate")
+def aggregate(
+    indicator: Annotated[
+        str, typer.Argument(help="Indicator code, e.g. sdg131.at_least_one_benefit.")
+    ],
+    year: Annotated[int, typer.Option("--year", help="Reference year.")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by", help="Groupings joined by commas: ilo-region, income-group, world, subregion."
+        ),
+    ] = "ilo-region,income-group,world",
+    window: Annotated[
+        int, typer.Option("--window", help="Years a country's nearest value may be away.")
+    ] = 3,
+    sex: Annotated[
+        str | None,
+        typer.Option(
+            "--sex", help="both, female or male (default: as the indicator is published)."
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Aggregate an indicator by group: population-weighted, with imputed countries counted.
+
+    Reads the data pack's country series; each row says which share of the group's population
+    rests on observed values and which on imputed ones.
+    """
+    from socialcover.monitor.aggregate import aggregate as aggregate_
+    from socialcover.monitor.aggregate import observations_from_pack
+    from socialcover.monitor.denominators import check_indicator
+
+    _check_format(fmt)
+    code = check_indicator(indicator)
+    frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
+    _print(frame, fmt, f"{code}, {year}")

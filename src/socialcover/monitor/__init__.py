@@ -1,0 +1,1 @@
+"""Monitoring: indicators, observations, aggregates, targets and evaluations."""

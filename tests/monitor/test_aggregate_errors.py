@@ -1,0 +1,44 @@
+"""Coded errors: unknown indicator codes suggest the nearest ones; bad groupings say which."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from socialcover.errors import InputError, NotFoundError
+from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, aggregate
+from socialcover.monitor.denominators import check_indicator
+
+
+def test_unknown_indicator_suggests_the_nearest_code() -> None:
+    with pytest.raises(NotFoundError) as info:
+        check_indicator("sdg131.at_least_one_benfit")
+    assert info.value.code == "monitor.unknown-indicator"
+    assert "Did you mean sdg131.at_least_one_benefit?" in info.value.hint
+    assert "socialcover monitor indicators" in info.value.hint
+
+
+def test_short_names_are_accepted() -> None:
+    assert check_indicator("children") == "sdg131.children"
+
+
+def test_unknown_grouping_is_refused() -> None:
+    with pytest.raises(InputError) as info:
+        aggregate(pl.DataFrame(schema=OBSERVATION_SCHEMA), "children", 2023, "ilo-region,continent")
+    assert info.value.code == "monitor.bad-grouping"
+    assert "'continent'" in info.value.message
+
+
+def test_a_frame_without_the_observation_columns_is_refused() -> None:
+    frame = pl.DataFrame({"area": ["KEN"], "year": [2023], "value": [10.0]})
+    with pytest.raises(InputError) as info:
+        aggregate(frame, "sdg131.children", 2023)
+    assert info.value.code == "monitor.bad-frame"
+    assert "'indicator'" in info.value.message
+
+
+def test_an_unknown_sex_is_refused() -> None:
+    frame = pl.DataFrame(schema=OBSERVATION_SCHEMA)
+    with pytest.raises(InputError) as info:
+        aggregate(frame, "sdg131.children", 2023, sex="all")
+    assert info.value.code == "monitor.bad-sex"
