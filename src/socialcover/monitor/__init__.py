@@ -1,0 +1,1 @@
+"""Monitoring: indicator observations, aggregates, targets and progress."""
