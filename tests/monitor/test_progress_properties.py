@@ -186,7 +186,9 @@ def test_the_table_says_why_instead_of_zero_or_infinity():
     assert by["test.one"]["status"] == "no data" and by["test.one"]["pace_pp_year"] is None
     assert "no pace" in by["test.one"]["reason"]
     assert by["test.two"]["year_reached"] == pytest.approx(2064.0)
-    assert by["test.two"]["year_reached_lower"] is None and "no interval" in by["test.two"]["reason"]
+    assert (
+        by["test.two"]["year_reached_lower"] is None and "no interval" in by["test.two"]["reason"]
+    )
     assert by["test.falling"]["year_reached"] is None
     assert "does not lead" in by["test.falling"]["reason"]
     assert by["test.untargeted"]["status"] is None

@@ -569,9 +569,15 @@ def progress_chart(
                 "encoding": {"y": {"datum": target.value, "type": "quantitative"}},
             },
             {
-                "mark": {"type": "text", "align": "left", "dy": -6, "color": "#c8553d"},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "bottom",
+                    "dy": -3,
+                    "color": "#c8553d",
+                },
                 "encoding": {
-                    "x": {"datum": t.first_year, "type": "quantitative"},
+                    "x": {"value": 4},
                     "y": {"datum": target.value, "type": "quantitative"},
                     "text": {"value": f"Target: {target.value:g} by {target.year}"},
                 },
