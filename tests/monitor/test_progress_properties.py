@@ -155,6 +155,15 @@ def test_a_falling_pace_never_reaches_a_rising_target():
     assert status(rows, Target("test.index", "XDM", 100.0, 2030)) == "off track"
 
 
+def test_a_target_met_then_lost_is_not_reached():
+    rows = series({2016: 40.0, 2017: 61.0, 2018: 62.0, 2019: 55.0, 2020: 61.0, 2021: 63.0})
+    target = Target("test.index", "XDM", 60.0, 2030)
+    assert year_reached(rows, target).year == 2020.0
+    fell = series({2016: 40.0, 2017: 61.0, 2018: 55.0, 2019: 56.0})
+    assert status(fell, target) != "reached"
+    assert year_reached(fell, target).reason != "reached in the series"
+
+
 def test_statuses():
     rows = series({2016: 40.0, 2018: 44.0, 2020: 48.0})
     assert status(rows, Target("test.index", "XDM", 45.0, 2030)) == "reached"
@@ -184,7 +193,7 @@ def test_the_table_says_why_instead_of_zero_or_infinity():
     by = {r["indicator"]: r for r in table.iter_rows(named=True)}
     assert by["test.index"]["status"] == "off track" and by["test.index"]["reason"] == ""
     assert by["test.one"]["status"] == "no data" and by["test.one"]["pace_pp_year"] is None
-    assert "no pace" in by["test.one"]["reason"]
+    assert by["test.one"]["reason"] == "one value in the 8 years to 2020: no pace can be fitted"
     assert by["test.two"]["year_reached"] == pytest.approx(2064.0)
     assert (
         by["test.two"]["year_reached_lower"] is None and "no interval" in by["test.two"]["reason"]
@@ -194,5 +203,6 @@ def test_the_table_says_why_instead_of_zero_or_infinity():
     assert by["test.untargeted"]["status"] is None
     assert "no target" in by["test.untargeted"]["reason"]
     assert by["test.absent"]["status"] == "no data" and by["test.absent"]["latest_year"] is None
+    assert by["test.absent"]["reason"] == "no value: no pace can be fitted"
     for column in table.select(pl.selectors.numeric()).columns:
         assert table[column].drop_nulls().is_finite().all()

@@ -205,7 +205,7 @@ def trend(series: pl.DataFrame, *, window: int = DEFAULT_WINDOW, scale: Scale = 
         )
     rows = _one_series(series)
     if rows.height == 0:
-        raise InputError("The series has no value.", code="monitor.too-few-points", n=0)
+        raise InputError("No value: no pace can be fitted.", code="monitor.too-few-points", n=0)
     last = int(rows["year"].max())  # type: ignore[arg-type]
     recent = rows.filter(pl.col("year") > last - window)
     if recent.height < 2:
@@ -342,8 +342,9 @@ def year_reached(
     """The year the target is reached at the current pace, with its 95% interval.
 
     The year is where the fitted line crosses the target (a fraction of a year); if the series
-    already meets it, the first year it did. The interval is where the line's 95% band crosses
-    it; its far end is ``None`` when the pace is not significantly different from zero.
+    already meets it, the first year of its latest run of values that do. The interval is where
+    the line's 95% band crosses it; its far end is ``None`` when the pace is not significantly
+    different from zero.
 
     Parameters
     ----------
@@ -367,9 +368,8 @@ def year_reached(
     2026.0
     """
     rows = _one_series(series)
-    met = rows.filter(_meets(pl.col("value"), target))
-    if met.height:
-        return Reached(float(met["year"][0]), reason="reached in the series")
+    if rows.height and _met(float(rows["value"][-1]), target):
+        return Reached(_first_met(rows, target), reason="reached in the series")
     t = trend(rows, window=window, scale=scale)
     if scale == "logit" and not 0 < target.value < 100:
         return Reached(
@@ -632,7 +632,7 @@ def _row(
     except InputError as error:
         if error.code not in ("monitor.too-few-points", "monitor.logit-bounds"):
             raise
-        reasons.append(error.message[0].lower() + error.message[1:].rstrip("."))
+        reasons.append(_why(error))
     else:
         row.update(
             fit_first_year=t.first_year,
@@ -657,7 +657,7 @@ def _assess(rows: pl.DataFrame, target: Target, window: int, scale: Scale) -> di
     """Status, projection and year reached of one series, with the reasons for what is missing."""
     out: dict[str, Any] = {"reason": []}
     if rows.height == 0:
-        return {**out, "status": "no data", "reason": ["no observation"]}
+        return {**out, "status": "no data"}  # the reason is trend()'s, given by _row
     latest_year, latest = int(rows["year"][-1]), float(rows["value"][-1])
     if target.year > latest_year:
         out["required_pace_pp_year"] = (target.value - latest) / (target.year - latest_year)
@@ -668,7 +668,7 @@ def _assess(rows: pl.DataFrame, target: Target, window: int, scale: Scale) -> di
     except InputError as error:
         if error.code not in ("monitor.too-few-points", "monitor.logit-bounds"):
             raise
-        return {**out, "status": "no data", "reason": ["no pace: " + error.message.rstrip(".")]}
+        return {**out, "status": "no data", "reason": [_why(error)]}
     reached = year_reached(rows, target, window=window, scale=scale)
     band = t.interval(target.year)
     projected = t.value(target.year)
@@ -688,16 +688,23 @@ def _assess(rows: pl.DataFrame, target: Target, window: int, scale: Scale) -> di
     return {**out, "status": "on track" if _met(projected, target) else "off track"}
 
 
+def _why(error: InputError) -> str:
+    """An error's message as a reason in a table cell."""
+    return error.message[0].lower() + error.message[1:].rstrip(".")
+
+
 def _met(value: float, target: Target) -> bool:
     return value >= target.value if target.rising else value <= target.value
 
 
-def _meets(value: pl.Expr, target: Target) -> pl.Expr:
-    return value >= target.value if target.rising else value <= target.value
-
-
 def _first_met(rows: pl.DataFrame, target: Target) -> float:
-    return float(rows.filter(_meets(pl.col("value"), target))["year"][0])
+    """The first year of the last run of values that meet the target."""
+    year = float(rows["year"][-1])
+    for row in reversed(rows.rows(named=True)):
+        if not _met(row["value"], target):
+            break
+        year = float(row["year"])
+    return year
 
 
 def _checked(frame: pl.DataFrame) -> pl.DataFrame:
