@@ -13,8 +13,8 @@ Uncertainty comes from the fit's residuals: the SE of the slope is s / sqrt(Sxx)
 of the projected line is the confidence band of the regression line (Student t, n - 2 degrees of
 freedom; the uncertainty of the pace, not the year-to-year noise around it), and the interval of
 the year reached is the inverse-regression (Fieller) interval: the years where that band crosses
-the target (Draper and Smith 1998, *Applied Regression Analysis*, 3rd ed., section 3.2). With
-fewer than 3 points there is no residual, hence no interval, and a reason says so.
+the target (Draper and Smith 1998, *Applied Regression Analysis*, 3rd ed.). With fewer than 3
+points there is no residual, hence no interval, and a reason says so.
 
 The status compares the line's value in the target year with the target, as the ESCAP
 Anticipated Progress Index does (predicted value in 2030 against the target value,
@@ -220,7 +220,7 @@ def trend(series: pl.DataFrame, *, window: int = DEFAULT_WINDOW, scale: Scale = 
     if scale == "logit":
         if ((values <= 0) | (values >= 100)).any():
             raise InputError(
-                "A value at 0 or 100 has no logit.",
+                "A value at or beyond 0 or 100 has no logit.",
                 code="monitor.logit-bounds",
                 hint='Use scale="linear" for this series.',
             )
