@@ -1,0 +1,1 @@
+"""Monitoring: indicator observations, targets, progress and evaluations."""

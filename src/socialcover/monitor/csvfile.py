@@ -1,0 +1,208 @@
+"""Reading and writing CSV files that come from outside, with bounds and without formulas.
+
+Every importer reads through :func:`read_table`: the file (a path or its bytes, plain or
+gzip-compressed) is read in chunks and refused once its uncompressed size passes ``max_bytes``,
+so a gzip bomb stops after ``max_bytes`` of output instead of filling the memory; the CSV is
+parsed by Python's :mod:`csv` module (nothing in a cell is ever evaluated) and refused past
+``max_rows`` records. Rows are numbered as a spreadsheet shows them: the header is row 1.
+
+Every exporter writes through :func:`write_table`: a text cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return is written with a single quote in front, so that a
+spreadsheet shows it as text instead of running it as a formula (OWASP, "CSV Injection").
+:func:`read_table` removes that quote again, so an exported file re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import zlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from socialcover.errors import InputError
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "ROW",
+    "escape_formula",
+    "read_table",
+    "unescape_formula",
+    "write_table",
+]
+
+MAX_ROWS = 2_000_000
+"""Default bound on the data rows of an imported file."""
+MAX_BYTES = 512 * 2**20
+"""Default bound on the uncompressed size of an imported file (512 MiB)."""
+ROW = "_row"
+"""Column that :func:`read_table` adds: the row number in the file (the header is row 1)."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CHUNK = 1 << 20
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def escape_formula(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading quote before ``= + - @``, tab or CR.
+
+    Examples
+    --------
+    >>> escape_formula("=HYPERLINK(1)"), escape_formula("Kenya")
+    ("'=HYPERLINK(1)", 'Kenya')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def unescape_formula(text: str) -> str:
+    """Undo :func:`escape_formula` (a quote followed by a formula start is removed)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+
+
+def _too_large(what: str, max_bytes: int) -> InputError:
+    return InputError(
+        f"The file is larger than {max_bytes:,} bytes {what}; nothing was imported.",
+        code="monitor.file-too-large",
+        hint="Split the file, or pass a larger max_bytes if you trust it.",
+        max_bytes=max_bytes,
+    )
+
+
+def _read_bounded(stream: io.BufferedIOBase | io.BytesIO, max_bytes: int, what: str) -> bytes:
+    out = bytearray()
+    while chunk := stream.read(_CHUNK):
+        out += chunk
+        if len(out) > max_bytes:
+            raise _too_large(what, max_bytes)
+    return bytes(out)
+
+
+def _raw_bytes(source: str | Path | bytes, max_bytes: int) -> bytes:
+    if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise _too_large("as given", max_bytes)
+        data = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(
+                f"No file {str(path)!r}.",
+                code="monitor.no-file",
+                hint="Give the path of a CSV (or .csv.gz) file, or its bytes.",
+                path=str(path),
+            )
+        with path.open("rb") as handle:
+            data = _read_bounded(handle, max_bytes, "on disk")
+    if not data.startswith(_GZIP_MAGIC):
+        return data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            return _read_bounded(unzipped, max_bytes, "once decompressed")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"The file looks gzip-compressed but cannot be decompressed ({exc}).",
+            code="monitor.bad-gzip",
+            hint="Send the CSV uncompressed, or compress it again with gzip.",
+        ) from exc
+
+
+def read_table(
+    source: str | Path | bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> pl.DataFrame:
+    """A CSV file as text columns, named as in its header, plus :data:`ROW`.
+
+    Parameters
+    ----------
+    source
+        A path to a ``.csv`` or ``.csv.gz`` file, or the file's bytes.
+    max_bytes, max_rows
+        Bounds on the uncompressed size and on the number of data rows.
+
+    Returns
+    -------
+    polars.DataFrame
+        One String column per header cell (empty cells are ``""``; a formula quote written by
+        :func:`write_table` is removed) and ``_row`` (Int64), the row number in the file.
+
+    Raises
+    ------
+    InputError
+        ``monitor.file-too-large``, ``monitor.too-many-rows``, ``monitor.bad-gzip``,
+        ``monitor.not-utf8``, ``monitor.bad-header`` or ``monitor.no-file``.
+
+    Examples
+    --------
+    >>> read_table(b"a,b\\n1,'=x\\n").rows()
+    [('1', '=x', 2)]
+    """
+    data = _raw_bytes(source, max_bytes)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"The file is not UTF-8 text (byte {exc.start} cannot be read).",
+            code="monitor.not-utf8",
+            hint="Save the file as CSV UTF-8.",
+        ) from exc
+    records = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(records, [])]
+    if not any(header) or len(set(header)) != len(header):
+        raise InputError(
+            "The file has no header row, or a column name appears twice.",
+            code="monitor.bad-header",
+            hint="The first row must name each column once.",
+            header=header,
+        )
+    columns: list[list[str]] = [[] for _ in header]
+    rows: list[int] = []
+    for number, record in enumerate(records, start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # a blank line: spreadsheets show it, so it still counts
+        if len(rows) >= max_rows:
+            raise InputError(
+                f"The file has more than {max_rows:,} data rows; nothing was imported.",
+                code="monitor.too-many-rows",
+                hint="Split the file, or pass a larger max_rows if you trust it.",
+                max_rows=max_rows,
+            )
+        rows.append(number)
+        for i, column in enumerate(columns):
+            column.append(unescape_formula(record[i]) if i < len(record) else "")
+    frame = {
+        name: pl.Series(name, col, pl.String) for name, col in zip(header, columns, strict=True)
+    }
+    return pl.DataFrame({**frame, ROW: pl.Series(ROW, rows, pl.Int64)})
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same float
+    return escape_formula(str(value))
+
+
+def write_table(
+    header: Sequence[str], rows: Iterable[Sequence[object]], path: str | Path | None = None
+) -> str | None:
+    """Write a CSV (UTF-8, ``\\n`` line ends), escaping formulas; return the text if no path.
+
+    Examples
+    --------
+    >>> print(write_table(["area", "note"], [("KEN", "-5 pp"), ("UGA", None)]), end="")
+    area,note
+    KEN,'-5 pp
+    UGA,
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([_cell(v) for v in row] for row in rows)
+    if path is None:
+        return out.getvalue()
+    Path(path).write_text(out.getvalue(), encoding="utf-8", newline="")
+    return None
