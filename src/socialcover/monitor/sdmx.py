@@ -117,11 +117,12 @@ def _structure_id(raw: pl.DataFrame) -> pl.Series:
     )
 
 
-def _footnotes(comments: list[str], statuses: list[str]) -> list[str]:
+def _footnotes(comments: list[str], statuses: list[str], natures: list[str]) -> list[str]:
+    """COMMENT_OBS, with the status as a footnote unless it is normal or says the nature."""
     out = []
-    for comment, status in zip(comments, statuses, strict=True):
+    for comment, status, nature in zip(comments, statuses, natures, strict=True):
         tag = f"[status {status}]"
-        if status in ("", "A") or tag in comment:
+        if status in ("", "A", _STATUS_OF_NATURE.get(nature)) or tag in comment:
             out.append(comment)
         else:
             note = f"{tag} {STATUS_LABELS.get(status, '')}".strip()
@@ -291,7 +292,9 @@ def read_sdmx_csv(
             "nature": nature,
             "source": source_detail,
             "vintage": raw["VINTAGE"] if "VINTAGE" in raw.columns else [vintage] * raw.height,
-            "footnotes": _footnotes(raw["COMMENT_OBS"].to_list(), status.to_list()),
+            "footnotes": _footnotes(
+                raw["COMMENT_OBS"].to_list(), status.to_list(), nature.to_list()
+            ),
         }
     )
     return accept_observations(
