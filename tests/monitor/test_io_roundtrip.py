@@ -41,7 +41,8 @@ def test_ilostat_rows_map_to_the_observation_frame(ilostat: pl.DataFrame) -> Non
         "lower": None,
         "upper": None,
         "nature": "observed",
-        "source": "ILO, ILOSTAT SDG_0131_SEX_SOC_RT_A; source DA:1001 (SSI - Social Security Inquiry)",
+        "source": "ILO, ILOSTAT SDG_0131_SEX_SOC_RT_A; "
+        "source DA:1001 (SSI - Social Security Inquiry)",
         "vintage": "2025-06",
         "footnotes": "[status B] Break in series | [T30:2120] Methodology revised"
         " | [R1:3903] Repository: ILO-STATISTICS - Social Security Inquiry"
@@ -115,4 +116,4 @@ def test_plain_csv_has_the_frame_columns(sdmx: pl.DataFrame, tmp_path: Path) -> 
     written = pl.read_csv(text.encode(), infer_schema_length=0)
     assert written["value"].cast(pl.Float64).to_list() == sdmx["value"].to_list()
     assert write_csv(sdmx, tmp_path / "o.csv") is None
-    assert (tmp_path / "o.csv").read_text(encoding="utf-8") == text
+    assert (tmp_path / "o.csv").read_bytes().decode() == text

@@ -189,17 +189,16 @@ def _cell(value: object) -> str:
 def write_table(
     header: Sequence[str], rows: Iterable[Sequence[object]], path: str | Path | None = None
 ) -> str | None:
-    """Write a CSV (UTF-8, ``\\n`` line ends), escaping formulas; return the text if no path.
+    """Write a CSV (UTF-8, CRLF line ends), escaping formulas; return the text if no path.
 
     Examples
     --------
-    >>> print(write_table(["area", "note"], [("KEN", "-5 pp"), ("UGA", None)]), end="")
-    area,note
-    KEN,'-5 pp
-    UGA,
+    >>> write_table(["area", "note"], [("KEN", "-5 pp"), ("UGA", None)]).splitlines()
+    ['area,note', "KEN,'-5 pp", 'UGA,']
     """
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: the csv module then quotes a cell holding a lone CR too.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([_cell(v) for v in row] for row in rows)
     if path is None:
