@@ -30,7 +30,9 @@ __all__ = [
     "MAX_ROWS",
     "ROW",
     "escape_formula",
+    "parse_table",
     "read_table",
+    "read_text",
     "unescape_formula",
     "write_table",
 ]
@@ -43,6 +45,7 @@ ROW = "_row"
 """Column that :func:`read_table` adds: the row number in the file (the header is row 1)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CLASS = "=+\\-@\t\r"  # the same, as a regular expression class
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -110,46 +113,70 @@ def _raw_bytes(source: str | Path | bytes, max_bytes: int) -> bytes:
         ) from exc
 
 
-def read_table(
-    source: str | Path | bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
-) -> pl.DataFrame:
-    """A CSV file as text columns, named as in its header, plus :data:`ROW`.
-
-    Parameters
-    ----------
-    source
-        A path to a ``.csv`` or ``.csv.gz`` file, or the file's bytes.
-    max_bytes, max_rows
-        Bounds on the uncompressed size and on the number of data rows.
-
-    Returns
-    -------
-    polars.DataFrame
-        One String column per header cell (empty cells are ``""``; a formula quote written by
-        :func:`write_table` is removed) and ``_row`` (Int64), the row number in the file.
+def read_text(source: str | Path | bytes, *, max_bytes: int = MAX_BYTES) -> str:
+    """A file's text (a path or its bytes, plain or gzip), within ``max_bytes`` uncompressed.
 
     Raises
     ------
     InputError
-        ``monitor.file-too-large``, ``monitor.too-many-rows``, ``monitor.bad-gzip``,
-        ``monitor.not-utf8``, ``monitor.bad-header`` or ``monitor.no-file``.
-
-    Examples
-    --------
-    >>> read_table(b"a,b\\n1,'=x\\n").rows()
-    [('1', '=x', 2)]
+        ``monitor.file-too-large``, ``monitor.bad-gzip``, ``monitor.not-utf8`` or
+        ``monitor.no-file``.
     """
     data = _raw_bytes(source, max_bytes)
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
             f"The file is not UTF-8 text (byte {exc.start} cannot be read).",
             code="monitor.not-utf8",
             hint="Save the file as CSV UTF-8.",
         ) from exc
-    records = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(records, [])]
+
+
+def _too_wide(rows: list[tuple[int, int]], width: int) -> InputError:
+    shown = ", ".join(f"row {row} has {n}" for row, n in rows[:20])
+    more = f" and {len(rows) - 20} more rows" if len(rows) > 20 else ""
+    return InputError(
+        f"{len(rows)} row(s) have more cells than the header's {width}: {shown}{more}; "
+        "nothing was imported.",
+        code="monitor.bad-row-width",
+        hint="A cell holding the separator must be in double quotes.",
+        rows=[row for row, _ in rows],
+    )
+
+
+def parse_table(text: str, *, max_rows: int = MAX_ROWS, delimiter: str = ",") -> pl.DataFrame:
+    """CSV text as text columns, named as in its header, plus :data:`ROW`.
+
+    Parameters
+    ----------
+    text
+        The file's text, as :func:`read_text` returns it.
+    max_rows
+        Bound on the number of data rows.
+    delimiter
+        The field separator.
+
+    Returns
+    -------
+    polars.DataFrame
+        One String column per header cell (empty and missing cells are ``""``; a formula
+        quote written by :func:`write_table` is removed) and ``_row`` (Int64), the row
+        number in the file: the header is row 1, and blank lines count, as a spreadsheet
+        shows them.
+
+    Raises
+    ------
+    InputError
+        ``monitor.too-many-rows``, ``monitor.bad-header`` or ``monitor.bad-row-width``.
+
+    Examples
+    --------
+    >>> parse_table("a,b\\n1,'=x\\n\\n3\\n").rows()
+    [('1', '=x', 2), ('3', '', 4)]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
     if not any(header) or len(set(header)) != len(header):
         raise InputError(
             "The file has no header row, or a column name appears twice.",
@@ -157,25 +184,49 @@ def read_table(
             hint="The first row must name each column once.",
             header=header,
         )
-    columns: list[list[str]] = [[] for _ in header]
+    width = len(header)
+    records: list[list[str]] = []
     rows: list[int] = []
-    for number, record in enumerate(records, start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # a blank line: spreadsheets show it, so it still counts
-        if len(rows) >= max_rows:
+    too_wide: list[tuple[int, int]] = []
+    for number, record in enumerate(reader, start=2):
+        if not any(record):
+            continue  # a blank line: no data, but it keeps its number
+        if len(records) >= max_rows:
             raise InputError(
                 f"The file has more than {max_rows:,} data rows; nothing was imported.",
                 code="monitor.too-many-rows",
                 hint="Split the file, or pass a larger max_rows if you trust it.",
                 max_rows=max_rows,
             )
+        if len(record) != width:
+            if len(record) > width:
+                too_wide.append((number, len(record)))
+            record = (record + [""] * width)[:width]
+        records.append(record)
         rows.append(number)
-        for i, column in enumerate(columns):
-            column.append(unescape_formula(record[i]) if i < len(record) else "")
-    frame = {
-        name: pl.Series(name, col, pl.String) for name, col in zip(header, columns, strict=True)
-    }
-    return pl.DataFrame({**frame, ROW: pl.Series(ROW, rows, pl.Int64)})
+    if too_wide:
+        raise _too_wide(too_wide, width)
+    columns = list(zip(*records, strict=True)) if records else [() for _ in header]
+    frame = pl.DataFrame(
+        [pl.Series(name, column, pl.String) for name, column in zip(header, columns, strict=True)]
+    )
+    return frame.with_columns(
+        pl.all().str.replace(f"^'([{_FORMULA_CLASS}])", "$1"),
+        pl.Series(ROW, rows, pl.Int64),
+    )
+
+
+def read_table(
+    source: str | Path | bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS
+) -> pl.DataFrame:
+    """:func:`parse_table` of :func:`read_text`: a comma-separated file as text columns.
+
+    Examples
+    --------
+    >>> read_table(b"a,b\\n1,'=x\\n").rows()
+    [('1', '=x', 2)]
+    """
+    return parse_table(read_text(source, max_bytes=max_bytes), max_rows=max_rows)
 
 
 def _cell(value: object) -> str:

@@ -27,6 +27,7 @@ Mapping (docs/monitor-io.md has the table):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -84,6 +85,17 @@ def _source(row: dict[str, str]) -> str:
     code, label = row.get("source", "").strip(), row.get("source.label", "").strip()
     detail = f"; source {code}" + (f" ({label})" if label else "") if code else ""
     return f"ILO, ILOSTAT {row['indicator'].strip()}{detail}"
+
+
+def _per_distinct(
+    raw: pl.DataFrame, make: Callable[[dict[str, str]], str], columns: list[str]
+) -> pl.Series:
+    """``make(row)`` for each row, computed once per distinct combination of ``columns``."""
+    keys = raw.select(columns)
+    distinct = keys.unique()
+    made = [make(row) for row in distinct.iter_rows(named=True)]
+    table = distinct.with_columns(pl.Series("_made", made, pl.String))
+    return keys.join(table, on=columns, how="left", maintain_order="left")["_made"]
 
 
 def read_ilostat(
@@ -168,7 +180,10 @@ def read_ilostat(
     ]  # fmt: skip
     status = raw["obs_status"].str.strip_chars()
     nature = status.replace_strict(_NATURE, default="observed", return_dtype=pl.String)
-    rows = raw.to_dicts()
+    notes = [
+        c for n in ("obs_status", *NOTE_COLUMNS) for c in (n, f"{n}.label") if c in raw.columns
+    ]
+    sources = [c for c in ("indicator", "source", "source.label") if c in raw.columns]
     frame = pl.DataFrame(
         {
             "indicator": indicator,
@@ -184,9 +199,9 @@ def read_ilostat(
                 .then(pl.lit("modelled"))
                 .otherwise(nature)
             ).to_series(),
-            "source": [_source(r) for r in rows],
+            "source": _per_distinct(raw, _source, sources),
             "vintage": [vintage] * raw.height,
-            "footnotes": [_footnotes(r) for r in rows],
+            "footnotes": _per_distinct(raw, _footnotes, notes),
         }
     )
     return accept_observations(

@@ -23,7 +23,6 @@ rules and the UN SDG database's footnotes are the models.
 from __future__ import annotations
 
 import difflib
-import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -126,123 +125,81 @@ def _near(value: str, known: Iterable[str]) -> str:
     return f" Did you mean {', '.join(close)}?" if close else ""
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
+@dataclass(frozen=True)
+class _Rule:
+    """A rule on single cells: the rows where ``broken`` holds get the problem ``code``."""
+
+    column: str
+    code: str
+    broken: pl.Expr
+    why: str
+    fix: str
+    suggest: Sequence[str] = ()  # codes to suggest the nearest of
 
 
-def _number(value: object) -> float | None:
-    """The cell as a finite float, ``None`` when empty; raise ValueError when not a number."""
-    if value is None or value == "":
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(number):
-        raise ValueError(value)
-    return number
+def _cells(text: pl.DataFrame, areas: set[str]) -> tuple[list[_Rule], list[_Rule]]:
+    """Rules on single cells of the frame as text: structure first, then ranges."""
+    number = {
+        c: pl.col(c).str.strip_chars().replace("", None).cast(pl.Float64, strict=False)
+        for c in _NUMBERS
+    }
+    year = pl.col("year").str.strip_chars().cast(pl.Int64, strict=False)
+    structure = [
+        _Rule("indicator", "unknown-indicator", ~pl.col("indicator").is_in(INDICATORS),
+              "unknown indicator code.", f"Use one of {', '.join(INDICATORS)}.", INDICATORS),
+        _Rule("area", "unknown-area", ~pl.col("area").is_in(sorted(areas)),
+              "unknown country or group code.",
+              "Use an ISO3 code (KEN), WLD, an ILO region or an income group as "
+              "socialcover.data.countries() names them.", sorted(areas)),
+        _Rule("year", "bad-year", ~year.is_between(1900, 2100).fill_null(False),
+              "the year is not a whole number between 1900 and 2100.",
+              "Write the reference year as four digits (2023)."),
+        _Rule("sex", "unknown-sex", ~pl.col("sex").is_in(SEXES), "unknown sex.",
+              f"Use one of {', '.join(SEXES)}."),
+        _Rule("nature", "unknown-nature", ~pl.col("nature").is_in(NATURES),
+              "unknown nature of data.", f"Use one of {', '.join(NATURES)}."),
+        _Rule("value", "missing-value", pl.col("value").str.strip_chars() == "",
+              "the value is missing.", "Write the value, or delete the row."),
+        *(
+            _Rule(c, "not-a-number",
+                  (pl.col(c).str.strip_chars() != "") & ~number[c].is_finite().fill_null(False),
+                  "not a finite number.",
+                  "Write a number with a dot for decimals (35.2), or leave the cell empty.")
+            for c in _NUMBERS
+        ),
+    ]  # fmt: skip
+    coverage = pl.col("indicator").str.starts_with("sdg131.")
+    swapped = "Check that lower and upper are not swapped."
+    ranges = [
+        *(
+            _Rule(c, "out-of-range", coverage & ~number[c].is_between(0, 100).fill_null(True),
+                  "coverage must be between 0 and 100 percent.",
+                  "Write coverage in percent (35.2, not 0.352 or 3520).")
+            for c in ("value", "lower", "upper")
+        ),
+        _Rule("se", "negative-se", (number["se"] < 0).fill_null(False),
+              "a standard error cannot be negative.", "Write its absolute value."),
+        _Rule("lower", "bad-interval", (number["lower"] > number["value"]).fill_null(False),
+              "the lower bound is above the value.", swapped),
+        _Rule("upper", "bad-interval", (number["upper"] < number["value"]).fill_null(False),
+              "the upper bound is below the value.", swapped),
+    ]  # fmt: skip
+    return structure, ranges
 
 
-def _structure(
-    row: Mapping[str, object], at: int, col: Mapping[str, str], areas: set[str]
-) -> list[Problem]:
-    out: list[Problem] = []
-
-    def bad(column: str, code: str, why: str, fix: str) -> None:
-        out.append(Problem(at, col.get(column, column), _text(row[column]), code, why, fix))
-
-    indicator = _text(row["indicator"])
-    if indicator not in INDICATORS:
-        bad(
-            "indicator",
-            "unknown-indicator",
-            "unknown indicator code.",
-            f"Use one of {', '.join(INDICATORS)}.{_near(indicator, INDICATORS)}",
-        )
-    area = _text(row["area"])
-    if area not in areas:
-        bad(
-            "area",
-            "unknown-area",
-            "unknown country or group code.",
-            "Use an ISO3 code (KEN), WLD, an ILO region or an income group as "
-            f"socialcover.data.countries() names them.{_near(area, areas)}",
-        )
-    try:
-        year = int(_text(row["year"]))
-        if not 1900 <= year <= 2100:
-            raise ValueError(year)
-    except ValueError:
-        bad(
-            "year",
-            "bad-year",
-            "the year is not a whole number between 1900 and 2100.",
-            "Write the reference year as four digits (2023).",
-        )
-    if _text(row["sex"]) not in SEXES:
-        bad("sex", "unknown-sex", "unknown sex.", f"Use one of {', '.join(SEXES)}.")
-    if _text(row["nature"]) not in NATURES:
-        bad(
-            "nature",
-            "unknown-nature",
-            "unknown nature of data.",
-            f"Use one of {', '.join(NATURES)}.",
-        )
-    for column in _NUMBERS:
-        try:
-            number = _number(row[column])
-        except (TypeError, ValueError):
-            bad(
-                column,
-                "not-a-number",
-                "not a finite number.",
-                "Write a number with a dot for decimals (35.2), or leave the cell empty.",
+def _broken(text: pl.DataFrame, rules: list[_Rule], col: Mapping[str, str]) -> list[Problem]:
+    found = text.select(
+        pl.col("_at"), *(r.broken.alias(str(i)) for i, r in enumerate(rules)),
+        *(pl.col(c) for c in {r.column for r in rules}),
+    )  # fmt: skip
+    out = []
+    for i, rule in enumerate(rules):
+        hits = found.filter(pl.col(str(i)))
+        for row, value in zip(hits["_at"].to_list(), hits[rule.column].to_list(), strict=True):
+            fix = rule.fix + (_near(value, rule.suggest) if rule.suggest else "")
+            out.append(
+                Problem(row, col.get(rule.column, rule.column), value, rule.code, rule.why, fix)
             )
-            continue
-        if column == "value" and number is None:
-            bad(
-                column,
-                "missing-value",
-                "the value is missing.",
-                "Write the value, or delete the row.",
-            )
-    return out
-
-
-def _ranges(row: Mapping[str, object], at: int, col: Mapping[str, str]) -> list[Problem]:
-    try:
-        value, se, lower, upper = (_number(row[c]) for c in _NUMBERS)
-    except (TypeError, ValueError):
-        return []  # reported by the structure rules
-    out: list[Problem] = []
-
-    def bad(column: str, code: str, why: str, fix: str) -> None:
-        out.append(Problem(at, col.get(column, column), _text(row[column]), code, why, fix))
-
-    if _text(row["indicator"]).startswith("sdg131."):
-        for column, number in (("value", value), ("lower", lower), ("upper", upper)):
-            if number is not None and not 0 <= number <= 100:
-                bad(
-                    column,
-                    "out-of-range",
-                    "coverage must be between 0 and 100 percent.",
-                    "Write coverage in percent (35.2, not 0.352 or 3520).",
-                )
-    if se is not None and se < 0:
-        bad(
-            "se", "negative-se", "a standard error cannot be negative.", "Write its absolute value."
-        )
-    if value is not None and lower is not None and lower > value:
-        bad(
-            "lower",
-            "bad-interval",
-            f"the lower bound is above the value {value}.",
-            "Check that lower and upper are not swapped.",
-        )
-    if value is not None and upper is not None and upper < value:
-        bad(
-            "upper",
-            "bad-interval",
-            f"the upper bound is below the value {value}.",
-            "Check that lower and upper are not swapped.",
-        )
     return out
 
 
@@ -408,10 +365,13 @@ def check_observations(
     col = dict(columns or {})
     at = pl.Series("_at", list(rows) if rows is not None else range(2, frame.height + 2), pl.Int64)
     areas = _known_areas()
-    found: list[Problem] = []
-    for number, row in zip(at.to_list(), frame.iter_rows(named=True), strict=True):
-        structure = _structure(row, number, col, areas)
-        found += structure or _ranges(row, number, col)
+    text = frame.select(
+        pl.col(c).cast(pl.String).fill_null("") for c in OBSERVATION_SCHEMA
+    ).with_columns(at)
+    structure, ranges = _cells(text, areas)
+    found = _broken(text, structure, col)
+    sound = text.filter(~pl.col("_at").is_in([p.row for p in found]))
+    found += _broken(sound, ranges, col)
     typed = _typed(frame)
     found += _duplicates(typed, at, col) + _consistency(typed, at, col)
     found += _jumps(typed, at, previous, col)
