@@ -19,7 +19,7 @@ BAD = sorted((FILES / "bad").glob("*.csv"))
 
 
 def _read(path: Path, **kwargs: object) -> pl.DataFrame:
-    is_sdmx = path.read_text(encoding="utf-8").startswith("DATAFLOW")
+    is_sdmx = path.read_text(encoding="utf-8").startswith(("DATAFLOW", "STRUCTURE"))
     return (read_sdmx_csv if is_sdmx else read_ilostat)(path, **kwargs)  # type: ignore[arg-type]
 
 
@@ -103,7 +103,7 @@ def test_a_jump_against_previous_observations_is_found() -> None:
 @pytest.mark.filterwarnings("error")
 def test_a_jump_explained_by_a_break_is_not_flagged() -> None:
     frame = read_ilostat(_series({2019: 10.0, 2021: 35.0}, footnote="B"))
-    assert frame["footnotes"].to_list() == ["[status B] Break in series"] * 2
+    assert frame["footnotes"].to_list() == ["[status B] Time series break"] * 2
 
 
 def test_check_observations_lists_warnings_and_errors_without_raising() -> None:

@@ -96,3 +96,15 @@ def test_importers_take_the_bounds() -> None:
         read_ilostat(HEAD + ROW * 3, max_rows=2)
     with pytest.raises(InputError, match="larger than 100 bytes"):
         read_sdmx_csv(HEAD + ROW * 3, max_bytes=100)
+
+
+def test_a_row_wider_than_the_header_is_refused_and_a_shorter_one_padded() -> None:
+    with pytest.raises(InputError, match="row 3 has 3") as caught:
+        read_table(b"a,b\n1,2\n1,2,3\n1\n")
+    assert caught.value.code == "monitor.bad-row-width"
+    assert read_table(b"a,b\n1\n").rows() == [("1", "", 2)]
+
+
+def test_a_quoted_cell_over_two_lines_is_one_row() -> None:
+    table = read_table(b'a,b\n1,"two\nlines"\n3,4\n')
+    assert table.rows() == [("1", "two\nlines", 2), ("3", "4", 3)]

@@ -117,3 +117,13 @@ def test_plain_csv_has_the_frame_columns(sdmx: pl.DataFrame, tmp_path: Path) -> 
     assert written["value"].cast(pl.Float64).to_list() == sdmx["value"].to_list()
     assert write_csv(sdmx, tmp_path / "o.csv") is None
     assert (tmp_path / "o.csv").read_bytes().decode() == text
+
+
+def test_sdmx_30_with_labels_semicolons_and_decimal_commas() -> None:
+    frame = read_sdmx_csv(FILES / "sdmx30_labels_semicolon.csv")
+    assert frame.select("indicator", "area", "sex", "year", "value", "nature").rows() == [
+        ("sdg131.older_persons_pension", "KEN", "both", 2021, 29.5, "administrative"),
+        ("sdg131.children", "UGA", "female", 2020, 3.25, "survey_estimate"),
+    ]
+    assert frame["footnotes"].to_list() == ['Pensions; "non-contributory" included', ""]
+    assert frame["source"].to_list() == ["SOCIALCOVER:DF_SP_MONITOR(1.0)"] * 2

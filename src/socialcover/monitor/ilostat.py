@@ -14,11 +14,11 @@ Mapping (docs/monitor-io.md has the table):
 - ``ref_area``: ISO3 codes as they are; the ILO's aggregates ``X01`` -> ``WLD`` and ``X02`` ->
   ``Low income`` (the only two the pack uses); other ``X..`` aggregates are refused;
 - ``sex``: ``SEX_T``/``SEX_F``/``SEX_M`` -> ``both``/``female``/``male``;
-- ``obs_status`` (SDMX observation status codes) -> nature: none or ``A`` (normal) ->
-  ``observed`` (``modelled`` for the ILO's aggregates, which are modelled estimates), ``E``
-  (estimated) and ``F`` (forecast) -> ``modelled``, ``I`` (imputed) -> ``imputed``, any other
-  status (``B`` break, ``P`` provisional, ``U`` low reliability...) -> ``observed``; every status
-  but ``A`` is also kept as the footnote ``[status B] Break in series``;
+- ``obs_status`` -> nature: ``E`` (estimated) and ``F`` (forecast) -> ``modelled``, ``I``
+  (imputed) -> ``imputed``, any other status and none -> ``observed``, except the ILO's
+  aggregates without a status, which are modelled estimates; every status is also kept as a
+  footnote, ``[status B] Time series break``, with the file's label (the SDMX code list's when
+  the file has none, :data:`~socialcover.monitor.rules.STATUS_LABELS`);
 - notes: each code of ``note_classif``, ``note_indicator`` and ``note_source`` (several are
   joined by ``_``) becomes a footnote ``[T2:84] label``, paired with its label when the file has
   labels (several joined by `` | ``); footnotes are joined by `` | ``;
@@ -35,30 +35,24 @@ import polars as pl
 from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError
 from socialcover.monitor.csvfile import MAX_BYTES, MAX_ROWS, ROW, read_table
-from socialcover.monitor.rules import Problem, accept_observations, translate_codes
+from socialcover.monitor.rules import (
+    NATURE_OF_STATUS,
+    STATUS_LABELS,
+    Problem,
+    accept_observations,
+    translate_codes,
+)
 
-__all__ = ["AREAS", "NOTE_COLUMNS", "STATUS_LABELS", "read_ilostat"]
+__all__ = ["AREAS", "NOTE_COLUMNS", "read_ilostat"]
 
 INDICATOR = "SDG_0131_SEX_SOC_RT"
 AREAS = {"X01": "WLD", "X02": "Low income"}
 """ILOSTAT aggregate codes read (as :mod:`socialcover.data.fetch.ilostat` reads them)."""
 NOTE_COLUMNS = ("note_classif", "note_indicator", "note_source")
 """The note columns of a bulk file, read into footnotes in this order."""
-STATUS_LABELS = {
-    "B": "Break in series",
-    "D": "Definition differs",
-    "E": "Estimated value",
-    "F": "Forecast value",
-    "I": "Imputed value",
-    "N": "Not significant",
-    "P": "Provisional value",
-    "U": "Low reliability",
-}
-"""SDMX observation status codes (CL_OBS_STATUS) written when the file has no label."""
 
 _REQUIRED = ("ref_area", "indicator", "sex", "classif1", "time", "obs_value")
 _SEX = {"SEX_T": "both", "SEX_F": "female", "SEX_M": "male"}
-_NATURE = {"": "observed", "A": "observed", "E": "modelled", "F": "modelled", "I": "imputed"}
 _FILE_COLUMNS = {"area": "ref_area", "year": "time", "value": "obs_value", "sex": "sex"}
 
 
@@ -73,7 +67,7 @@ def _notes(codes: str, labels: str | None) -> list[str]:
 def _footnotes(row: dict[str, str]) -> str:
     notes: list[str] = []
     status = row.get("obs_status", "").strip()
-    if status and status != "A":
+    if status:
         label = row.get("obs_status.label", "").strip() or STATUS_LABELS.get(status, "")
         notes.append(f"[status {status}] {label}".strip())
     for column in NOTE_COLUMNS:
@@ -179,7 +173,7 @@ def read_ilostat(
         for v, r in unmapped.iter_rows()
     ]  # fmt: skip
     status = raw["obs_status"].str.strip_chars()
-    nature = status.replace_strict(_NATURE, default="observed", return_dtype=pl.String)
+    nature = status.replace_strict(NATURE_OF_STATUS, default="observed", return_dtype=pl.String)
     notes = [
         c for n in ("obs_status", *NOTE_COLUMNS) for c in (n, f"{n}.label") if c in raw.columns
     ]
@@ -195,9 +189,7 @@ def read_ilostat(
             "lower": pl.Series([None] * raw.height, dtype=pl.String),
             "upper": pl.Series([None] * raw.height, dtype=pl.String),
             "nature": pl.select(
-                pl.when(aggregate & status.is_in(["", "A"]))
-                .then(pl.lit("modelled"))
-                .otherwise(nature)
+                pl.when(aggregate & (status == "")).then(pl.lit("modelled")).otherwise(nature)
             ).to_series(),
             "source": _per_distinct(raw, _source, sources),
             "vintage": [vintage] * raw.height,

@@ -38,7 +38,9 @@ from socialcover.errors import InputError, SocialcoverWarning
 __all__ = [
     "INDICATORS",
     "NATURES",
+    "NATURE_OF_STATUS",
     "OBSERVATION_SCHEMA",
+    "STATUS_LABELS",
     "ObservationFileError",
     "Problem",
     "accept_observations",
@@ -72,6 +74,19 @@ INDICATORS: tuple[str, ...] = (
 NATURES: tuple[str, ...] = ("observed", "survey_estimate", "administrative", "modelled", "imputed")
 """The nature of an observation (as in the UN SDG global database)."""
 
+STATUS_LABELS: dict[str, str] = {
+    "B": "Time series break",
+    "D": "Definition differs",
+    "E": "Estimated value",
+    "F": "Forecast value",
+    "I": "Imputed value",
+    "N": "Not significant",
+    "P": "Provisional value",
+    "U": "Low reliability",
+}
+"""Labels of the SDMX observation status codes (code list CL_OBS_STATUS) used in footnotes."""
+NATURE_OF_STATUS: dict[str, str] = {"E": "modelled", "F": "modelled", "I": "imputed"}
+"""The nature an observation status implies; any other status is ``observed``."""
 SEXES = ("both", "female", "male")
 JUMP_PP = 20.0
 ROUNDING_PP = 0.1

@@ -23,6 +23,7 @@ Every observation column is kept, so a file written here reads back identical.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -31,10 +32,18 @@ import polars as pl
 from socialcover.data import countries
 from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError
-from socialcover.monitor.csvfile import MAX_BYTES, MAX_ROWS, ROW, read_table, write_table
-from socialcover.monitor.ilostat import STATUS_LABELS
+from socialcover.monitor.csvfile import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ROW,
+    parse_table,
+    read_text,
+    write_table,
+)
 from socialcover.monitor.rules import (
+    NATURE_OF_STATUS,
     OBSERVATION_SCHEMA,
+    STATUS_LABELS,
     Problem,
     accept_observations,
     translate_codes,
@@ -76,10 +85,23 @@ _NATURE_IN = {
     "G": "modelled",
     **{n: n for n in ("observed", "survey_estimate", "administrative", "modelled", "imputed")},
 }
-_NATURE_OF_STATUS = {"E": "modelled", "F": "modelled", "I": "imputed"}
 _SERIES = {series: f"sdg131.{name}" for name, (_, series) in CONTINGENCIES.items()}
 _TOTALS = {"", "_T", "_Z"}
-_CODED = ("FREQ", "INDICATOR", "SERIES", "REF_AREA", "SEX", "OBS_STATUS", "NATURE", "ACTION")
+_CODED = (
+    "DATAFLOW",
+    "STRUCTURE_ID",
+    "ACTION",
+    "FREQ",
+    "INDICATOR",
+    "SERIES",
+    "REF_AREA",
+    "SEX",
+    "OBS_STATUS",
+    "NATURE",
+)
+_NUMBERS = ("OBS_VALUE", "STANDARD_ERROR", "LOWER_BOUND", "UPPER_BOUND")
+# The separator is the character after the first header term (SDMX-CSV 2.0, "Columns").
+_FIRST_COLUMN = re.compile(r"^(DATAFLOW|STRUCTURE(\[[^\]]*\])?)(?P<separator>[^\w\[])")
 _FILE_COLUMNS = {
     "area": "REF_AREA",
     "year": "TIME_PERIOD",
@@ -92,9 +114,32 @@ _FILE_COLUMNS = {
 }
 
 
-def _code(text: str) -> str:
-    """``KEN: Kenya`` -> ``KEN`` (SDMX-CSV with labels)."""
-    return text.split(": ", 1)[0].strip()
+def _header(text: str) -> str:
+    """``REF_AREA: Reference area`` -> ``REF_AREA``; ``STRUCTURE[;]``, ``ATTR[]`` -> the ID."""
+    return re.sub(r"\[[^\]]*\]$", "", text.split(": ", 1)[0].strip())
+
+
+def _table(source: str | Path | bytes, max_bytes: int, max_rows: int) -> pl.DataFrame:
+    """The file's cells as text, columns named by component ID, codes without labels."""
+    text = read_text(source, max_bytes=max_bytes)
+    first = _FIRST_COLUMN.match(text)
+    if first is None:
+        raise InputError(
+            "The file is not SDMX-CSV: its first column is neither DATAFLOW nor STRUCTURE.",
+            code="monitor.not-sdmx-csv",
+            hint="Export the data as SDMX-CSV (version 1.0 or 2.0), with codes or codes and "
+            "labels.",
+            start=text[:40],
+        )
+    delimiter = first["separator"]
+    raw = parse_table(text, max_rows=max_rows, delimiter=delimiter)
+    raw = raw.rename({c: _header(c) for c in raw.columns if c != ROW})
+    coded = [c for c in _CODED if c in raw.columns]
+    numbers = [c for c in _NUMBERS if c in raw.columns and delimiter != ","]
+    return raw.with_columns(
+        *(pl.col(c).str.replace(r": .*", "").str.strip_chars() for c in coded),
+        *(pl.col(c).str.replace(",", ".", literal=True) for c in numbers),  # a decimal comma
+    )
 
 
 def _areas(raw: pl.DataFrame) -> pl.Series:
@@ -102,19 +147,6 @@ def _areas(raw: pl.DataFrame) -> pl.Series:
     table = countries().select(pl.col("m49").cast(pl.String), "iso3")
     m49 = dict(zip(table["m49"].to_list(), table["iso3"].to_list(), strict=True))
     return raw["REF_AREA"].replace({**m49, "1": "WLD", "001": "WLD"})
-
-
-def _structure_id(raw: pl.DataFrame) -> pl.Series:
-    if "DATAFLOW" in raw.columns:
-        return raw["DATAFLOW"]
-    if "STRUCTURE_ID" in raw.columns:
-        return raw["STRUCTURE_ID"]
-    raise InputError(
-        "The file is not SDMX-CSV: its first column is neither DATAFLOW nor STRUCTURE.",
-        code="monitor.not-sdmx-csv",
-        hint="Export the data as SDMX-CSV (version 1.0 or 2.0), with codes or codes and labels.",
-        columns=raw.columns,
-    )
 
 
 def _footnotes(comments: list[str], statuses: list[str], natures: list[str]) -> list[str]:
@@ -170,12 +202,8 @@ def read_sdmx_csv(
     >>> read_sdmx_csv(text).select("indicator", "area", "value", "nature").rows()
     [('sdg131.children', 'WLD', 23.9, 'modelled')]
     """
-    raw = read_table(source, max_bytes=max_bytes, max_rows=max_rows)
-    raw = raw.rename({c: _code(c) for c in raw.columns if c != ROW})
-    raw = raw.with_columns(
-        pl.col(c).map_elements(_code, pl.String) for c in _CODED if c in raw.columns
-    )
-    dataflow = _structure_id(raw)
+    raw = _table(source, max_bytes, max_rows)
+    dataflow = raw["DATAFLOW" if "DATAFLOW" in raw.columns else "STRUCTURE_ID"]
     indicator_column = "INDICATOR" if "INDICATOR" in raw.columns else "SERIES"
     missing = [
         c
@@ -231,7 +259,7 @@ def read_sdmx_csv(
             "ACTION",
             "a deletion or an unknown action.",
             "Import additions (ACTION I) only.",
-            raw["ACTION"].is_in(["", "I", "A", "R", "M"]),
+            raw["ACTION"].is_in(["", "I", "A", "R"]),
         ),
     ):
         found += [
@@ -267,7 +295,7 @@ def read_sdmx_csv(
         ]
     status = raw["OBS_STATUS"]
     nature_from_status = status.replace_strict(
-        _NATURE_OF_STATUS, default="observed", return_dtype=pl.String
+        NATURE_OF_STATUS, default="observed", return_dtype=pl.String
     )
     nature = pl.select(
         pl.when(raw["NATURE"] == "")
