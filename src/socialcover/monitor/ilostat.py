@@ -27,7 +27,7 @@ Mapping (docs/monitor-io.md has the table):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -82,9 +82,10 @@ def _source(row: dict[str, str]) -> str:
 
 
 def _per_distinct(
-    raw: pl.DataFrame, make: Callable[[dict[str, str]], str], columns: list[str]
+    raw: pl.DataFrame, make: Callable[[dict[str, str]], str], columns: Sequence[str]
 ) -> pl.Series:
     """``make(row)`` for each row, computed once per distinct combination of ``columns``."""
+    columns = list(columns)
     keys = raw.select(columns)
     distinct = keys.unique()
     made = [make(row) for row in distinct.iter_rows(named=True)]
