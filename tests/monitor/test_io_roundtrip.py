@@ -93,7 +93,9 @@ def test_export_then_import_keeps_every_value_and_footnote(
     frame: pl.DataFrame = request.getfixturevalue(name)
     text = write_sdmx_csv(frame, version=version)  # type: ignore[arg-type]
     assert text is not None
-    assert text.splitlines()[1].startswith(DATAFLOW if version == "1.0" else f"dataflow,{DATAFLOW}")
+    assert text.splitlines()[1].startswith(
+        DATAFLOW if version == "1.0" else f"dataflow,{DATAFLOW},I,"
+    )
     again = read_sdmx_csv(text.encode())
     assert_frame_equal(again, frame, check_exact=True)
     assert write_sdmx_csv(again, version=version) == text  # type: ignore[arg-type]

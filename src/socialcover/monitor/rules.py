@@ -34,12 +34,16 @@ from socialcover.data import countries
 from socialcover.data.countries import ILO_REGIONS
 from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError, SocialcoverWarning
+from socialcover.monitor.csvfile import ROW
 
 __all__ = [
     "INDICATORS",
+    "JUMP_PP",
     "NATURES",
     "NATURE_OF_STATUS",
     "OBSERVATION_SCHEMA",
+    "ROUNDING_PP",
+    "SEXES",
     "STATUS_LABELS",
     "ObservationFileError",
     "Problem",
@@ -87,10 +91,13 @@ STATUS_LABELS: dict[str, str] = {
 """Labels of the SDMX observation status codes (code list CL_OBS_STATUS) used in footnotes."""
 NATURE_OF_STATUS: dict[str, str] = {"E": "modelled", "F": "modelled", "I": "imputed"}
 """The nature an observation status implies; any other status is ``observed``."""
-SEXES = ("both", "female", "male")
+SEXES: tuple[str, ...] = ("both", "female", "male")
+"""The sexes of an observation (``both`` is the total)."""
 JUMP_PP = 20.0
+"""A change from the previous period larger than this (percentage points) is a warning."""
 ROUNDING_PP = 0.1
-SHOWN = 20
+"""How far the total may lie outside the range of the female and male values."""
+_SHOWN = 20  # problems spelt out in an error message; all of them are in its context
 _NUMBERS = ("value", "se", "lower", "upper")
 
 
@@ -117,9 +124,9 @@ class ObservationFileError(InputError):
 
 
 def _problems_error(problems: Sequence[Problem], what: str) -> ObservationFileError:
-    lines = [f"  {p}" for p in problems[:SHOWN]]
-    if len(problems) > SHOWN:
-        lines.append(f"  ... and {len(problems) - SHOWN} more.")
+    lines = [f"  {p}" for p in problems[:_SHOWN]]
+    if len(problems) > _SHOWN:
+        lines.append(f"  ... and {len(problems) - _SHOWN} more.")
     return ObservationFileError(
         f"{len(problems)} problem(s) in {what}; nothing was imported:\n" + "\n".join(lines),
         hint="Fix the rows named above and import the whole file again.",
@@ -131,8 +138,8 @@ def _known_areas() -> set[str]:
     table = countries()
     names = {"WLD", *ILO_REGIONS, *table["iso3"].to_list()}
     for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
-        names.update(v for v in table[column].drop_nulls().unique().to_list())
-    return names
+        names.update(table[column].drop_nulls().unique().to_list())
+    return names - {"No income group available"}
 
 
 def _near(value: str, known: Iterable[str]) -> str:
@@ -220,18 +227,16 @@ def _broken(text: pl.DataFrame, rules: list[_Rule], col: Mapping[str, str]) -> l
 
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame cast to :data:`OBSERVATION_SCHEMA` (cells that do not fit become null)."""
-    return frame.select(
-        [
-            pl.col(name)
-            .cast(pl.String)
-            .str.strip_chars()
-            .replace("", None)
-            .cast(dtype, strict=False)
-            if dtype != pl.String()
-            else pl.col(name).cast(pl.String).fill_null("")
-            for name, dtype in OBSERVATION_SCHEMA.items()
-        ]
-    )
+
+    def cast(name: str, dtype: pl.DataType) -> pl.Expr:
+        column = pl.col(name)
+        if dtype == pl.String():
+            return column.cast(pl.String).fill_null("")
+        if frame.schema[name] == pl.String():
+            column = column.str.strip_chars().replace("", None)
+        return column.cast(dtype, strict=False)
+
+    return frame.select(cast(name, dtype) for name, dtype in OBSERVATION_SCHEMA.items())
 
 
 def _duplicates(typed: pl.DataFrame, rows: pl.Series, col: Mapping[str, str]) -> list[Problem]:
@@ -327,15 +332,15 @@ def translate_codes(
 ) -> tuple[pl.Series, list[Problem]]:
     """A file's code column translated (unknown codes become null), and a problem for each.
 
-    ``raw`` is a frame from :func:`~socialcover.monitor.csvfile.read_table`; an empty cell is
-    a problem too, reported as ``why`` with ``fix``.
+    ``raw`` is a frame from :func:`~socialcover.monitor.csvfile.parse_table`; an empty cell
+    is a problem too, reported as ``why`` with ``fix``.
     """
     values = raw[column].str.strip_chars()
     translated = values.replace_strict(dict(codes), default=None, return_dtype=pl.String)
     unknown = raw.filter(translated.is_null())
     problems = [
         Problem(row, column, value, "unknown-code", why, fix)
-        for value, row in zip(unknown[column].to_list(), unknown["_row"].to_list(), strict=True)
+        for value, row in zip(unknown[column].to_list(), unknown[ROW].to_list(), strict=True)
     ]
     return translated, problems
 
@@ -425,8 +430,8 @@ def accept_observations(
         raise _problems_error(errors, what)
     jumps = [p for p in problems if p.level == "warning"]
     if jumps:
-        shown = "; ".join(str(p) for p in jumps[:SHOWN])
-        more = f"; ... and {len(jumps) - SHOWN} more" if len(jumps) > SHOWN else ""
+        shown = "; ".join(str(p) for p in jumps[:_SHOWN])
+        more = f"; ... and {len(jumps) - _SHOWN} more" if len(jumps) > _SHOWN else ""
         warnings.warn(
             SocialcoverWarning(
                 f"{len(jumps)} jump(s) in {what}: {shown}{more}.",

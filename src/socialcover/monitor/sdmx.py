@@ -86,7 +86,40 @@ _NATURE_IN = {
     **{n: n for n in ("observed", "survey_estimate", "administrative", "modelled", "imputed")},
 }
 _SERIES = {series: f"sdg131.{name}" for name, (_, series) in CONTINGENCIES.items()}
-_TOTALS = {"", "_T", "_Z"}
+_OPTIONAL = (
+    "OBS_STATUS",
+    "NATURE",
+    "COMMENT_OBS",
+    "SOURCE_DETAIL",
+    "STANDARD_ERROR",
+    "LOWER_BOUND",
+    "UPPER_BOUND",
+)
+_TOTAL = ("", "_T", "_Z")
+_ALLOWED = {  # column: (values read, why others are refused, how to fix)
+    "FREQ": (("", "A"), "not an annual observation.", "Keep annual rows (FREQ A) only."),
+    "ACTION": (
+        ("", "I", "A", "R"),
+        "a deletion, or an unknown action.",
+        "Send information, append or replace rows (ACTION I, A or R) only.",
+    ),
+    **{
+        breakdown: (
+            _TOTAL,
+            "a breakdown the observations do not hold.",
+            "Keep the total rows (_T) of this column only.",
+        )
+        for breakdown in (
+            "AGE",
+            "URBANISATION",
+            "INCOME_WEALTH_QUANTILE",
+            "EDUCATION_LEV",
+            "OCCUPATION",
+            "DISABILITY_STATUS",
+            "ACTIVITY",
+        )
+    },
+}
 _CODED = (
     "DATAFLOW",
     "STRUCTURE_ID",
@@ -203,7 +236,6 @@ def read_sdmx_csv(
     [('sdg131.children', 'WLD', 23.9, 'modelled')]
     """
     raw = _table(source, max_bytes, max_rows)
-    dataflow = raw["DATAFLOW" if "DATAFLOW" in raw.columns else "STRUCTURE_ID"]
     indicator_column = "INDICATOR" if "INDICATOR" in raw.columns else "SERIES"
     missing = [
         c
@@ -218,108 +250,49 @@ def read_sdmx_csv(
             "OBS_VALUE; see docs/monitor-io.md.",
             missing=missing,
         )
-    for column in (
-        "FREQ",
-        "SEX",
-        "OBS_STATUS",
-        "NATURE",
-        "ACTION",
-        "COMMENT_OBS",
-        "SOURCE_DETAIL",
-        "STANDARD_ERROR",
-        "LOWER_BOUND",
-        "UPPER_BOUND",
-    ):
-        if column not in raw.columns:
-            raw = raw.with_columns(pl.lit("").alias(column))
+    dataflow = raw["DATAFLOW" if "DATAFLOW" in raw.columns else "STRUCTURE_ID"]
+    raw = raw.with_columns(
+        *(pl.lit("").alias(c) for c in _OPTIONAL if c not in raw.columns),
+        *([] if "VINTAGE" in raw.columns else [pl.lit(vintage).alias("VINTAGE")]),
+        SEX=pl.col("SEX").replace("", "_T") if "SEX" in raw.columns else pl.lit("_T"),
+    )
     found: list[Problem] = []
-    if indicator_column == "SERIES":
+    indicator = raw["INDICATOR"] if indicator_column == "INDICATOR" else None
+    if indicator is None:
         indicator, found = translate_codes(
-            raw,
-            "SERIES",
-            _SERIES,
-            why="not an SDG 1.3.1 coverage series.",
+            raw, "SERIES", _SERIES, why="not an SDG 1.3.1 coverage series.",
             fix=f"Keep the series {', '.join(_SERIES)} only.",
-        )
-    else:
-        indicator = raw["INDICATOR"]
-    sex = raw["SEX"].replace("", "_T")
-    sex_in, bad = translate_codes(
-        raw.with_columns(SEX=sex), "SEX", _SEX_IN, why="unknown sex code.", fix="Use _T, F or M."
-    )
+        )  # fmt: skip
+    sex, bad = translate_codes(raw, "SEX", _SEX_IN, why="unknown sex code.", fix="Use _T, F or M.")
     found += bad
-    for column, why, fix, ok in (
-        (
-            "FREQ",
-            "not an annual observation.",
-            "Keep annual rows (FREQ A) only.",
-            raw["FREQ"].is_in(["", "A"]),
-        ),
-        (
-            "ACTION",
-            "a deletion or an unknown action.",
-            "Import additions (ACTION I) only.",
-            raw["ACTION"].is_in(["", "I", "A", "R"]),
-        ),
-    ):
-        found += [
-            Problem(r, column, v, "unsupported", why, fix)
-            for v, r in raw.filter(~ok).select(column, ROW).iter_rows()
-        ]
-    breakdowns = [
-        c
-        for c in (
-            "AGE",
-            "URBANISATION",
-            "INCOME_WEALTH_QUANTILE",
-            "EDUCATION_LEV",
-            "OCCUPATION",
-            "DISABILITY_STATUS",
-            "ACTIVITY",
-        )
-        if c in raw.columns
-    ]
-    for column in breakdowns:
-        found += [
-            Problem(
-                r,
-                column,
-                v,
-                "unsupported",
-                "a breakdown the observations do not hold.",
-                "Keep the total rows (_T) of this column only.",
-            )
-            for v, r in raw.filter(~raw[column].is_in(list(_TOTALS)))
-            .select(column, ROW)
-            .iter_rows()
-        ]
+    for column, (allowed, why, fix) in _ALLOWED.items():
+        if column in raw.columns:
+            refused = raw.filter(~pl.col(column).is_in(list(allowed))).select(column, ROW)
+            found += [
+                Problem(r, column, v, "unsupported", why, fix) for v, r in refused.iter_rows()
+            ]
     status = raw["OBS_STATUS"]
-    nature_from_status = status.replace_strict(
-        NATURE_OF_STATUS, default="observed", return_dtype=pl.String
-    )
     nature = pl.select(
-        pl.when(raw["NATURE"] == "")
-        .then(nature_from_status)
-        .otherwise(
-            raw["NATURE"].replace_strict(_NATURE_IN, default=raw["NATURE"], return_dtype=pl.String)
-        )
+        pl.when(pl.lit(raw["NATURE"]) == "")
+        .then(status.replace_strict(NATURE_OF_STATUS, default="observed", return_dtype=pl.String))
+        .otherwise(raw["NATURE"].replace(_NATURE_IN))
     ).to_series()
     source_detail = pl.select(
-        pl.when(raw["SOURCE_DETAIL"] == "").then(dataflow).otherwise(raw["SOURCE_DETAIL"])
+        pl.when(pl.lit(raw["SOURCE_DETAIL"]) == "").then(dataflow).otherwise(raw["SOURCE_DETAIL"])
     ).to_series()
     frame = pl.DataFrame(
         {
             "indicator": indicator,
             "area": _areas(raw),
             "year": raw["TIME_PERIOD"],
-            "sex": sex_in,
+            "sex": sex,
             "value": raw["OBS_VALUE"],
             "se": raw["STANDARD_ERROR"],
             "lower": raw["LOWER_BOUND"],
             "upper": raw["UPPER_BOUND"],
             "nature": nature,
             "source": source_detail,
-            "vintage": raw["VINTAGE"] if "VINTAGE" in raw.columns else [vintage] * raw.height,
+            "vintage": raw["VINTAGE"],
             "footnotes": _footnotes(
                 raw["COMMENT_OBS"].to_list(), status.to_list(), nature.to_list()
             ),
@@ -369,7 +342,7 @@ def write_sdmx_csv(
         Where to write; ``None`` returns the text instead.
     version
         ``"1.0"`` (SDMX 2.1: first column ``DATAFLOW``) or ``"2.0"`` (SDMX 3.0: ``STRUCTURE``,
-        ``STRUCTURE_ID``).
+        ``STRUCTURE_ID``, and ``ACTION`` ``I``, information).
 
     Returns
     -------
@@ -384,8 +357,9 @@ def write_sdmx_csv(
     >>> print(write_sdmx_csv(frame).splitlines()[1])
     SOCIALCOVER:DF_SP_MONITOR(1.0),A,sdg131.at_least_one_benefit,WLD,_T,2023,52.4,A,observed,PT,,,,IAEG-SDGs:DF_SDG_GLH(1.20),,
     """
-    structure = [DATAFLOW] if version == "1.0" else ["dataflow", DATAFLOW]
-    header = (["DATAFLOW"] if version == "1.0" else ["STRUCTURE", "STRUCTURE_ID"]) + list(COLUMNS)
+    structure = [DATAFLOW] if version == "1.0" else ["dataflow", DATAFLOW, "I"]
+    header = ["DATAFLOW"] if version == "1.0" else ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+    header += COLUMNS
     rows = [
         [
             *structure,
