@@ -43,9 +43,10 @@ from socialcover.monitor.rules import (
     translate_codes,
 )
 
-__all__ = ["AREAS", "NOTE_COLUMNS", "read_ilostat"]
+__all__ = ["AREAS", "INDICATOR", "NOTE_COLUMNS", "read_ilostat"]
 
 INDICATOR = "SDG_0131_SEX_SOC_RT"
+"""The ILOSTAT indicator read (its annual file adds ``_A``)."""
 AREAS = {"X01": "WLD", "X02": "Low income"}
 """ILOSTAT aggregate codes read (as :mod:`socialcover.data.fetch.ilostat` reads them)."""
 NOTE_COLUMNS = ("note_classif", "note_indicator", "note_source")
@@ -133,7 +134,7 @@ def read_ilostat(
     >>> text = (b"ref_area,indicator,sex,classif1,time,obs_value,obs_status\\n"
     ...         b"XDM,SDG_0131_SEX_SOC_RT_A,SEX_T,SOC_CONTIG_TOTAL,2023,41.5,B\\n")
     >>> read_ilostat(text).select("indicator", "area", "value", "footnotes").rows()
-    [('sdg131.at_least_one_benefit', 'XDM', 41.5, '[status B] Break in series')]
+    [('sdg131.at_least_one_benefit', 'XDM', 41.5, '[status B] Time series break')]
     """
     raw = read_table(source, max_bytes=max_bytes, max_rows=max_rows)
     missing = [c for c in _REQUIRED if c not in raw.columns]
