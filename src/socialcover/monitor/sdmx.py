@@ -75,14 +75,16 @@ COLUMNS = (
 _SEX_OUT = {"both": "_T", "female": "F", "male": "M"}
 _SEX_IN = {"_T": "both", "F": "female", "M": "male", "T": "both"}
 _STATUS_OF_NATURE = {"modelled": "E", "imputed": "I"}
-# UN SDG NATURE codes: C country data, CA country adjusted, E estimated, M modelled,
-# G global monitoring data, N non-relevant; and our own words.
+# UN SDG NATURE codes (Guidelines for the Global Data Structure Definition for SDG
+# Indicators, DSD 1.6, 2021): C country data, CA country data adjusted, G global monitoring
+# data (compiled by the custodian agency), E estimated from national data, M modelled by the
+# agency; and our own words.
 _NATURE_IN = {
     "C": "observed",
     "CA": "observed",
+    "G": "observed",
     "E": "modelled",
     "M": "modelled",
-    "G": "modelled",
     **{n: n for n in ("observed", "survey_estimate", "administrative", "modelled", "imputed")},
 }
 _SERIES = {series: f"sdg131.{name}" for name, (_, series) in CONTINGENCIES.items()}
