@@ -131,3 +131,13 @@ def test_check_observations_lists_warnings_and_errors_without_raising() -> None:
         (3, "negative-se", "error"),
         (3, "jump", "warning"),
     ]
+
+
+def test_a_row_without_source_is_refused_and_sdmx_falls_back_to_its_dataflow() -> None:
+    frame = read_sdmx_csv(
+        b"DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,SOURCE_DETAIL\n"
+        b"IAEG-SDGs:DF_SDG_GLH(1.20),SI_COV_BENFTS,404,2021,9.0,\n"
+    )
+    assert frame["source"].to_list() == ["IAEG-SDGs:DF_SDG_GLH(1.20)"]
+    problems = check_observations(frame.with_columns(source=pl.lit(" ")))
+    assert [(p.row, p.column, p.code) for p in problems] == [(2, "source", "missing-source")]

@@ -18,7 +18,7 @@ import csv
 import gzip
 import io
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -45,7 +45,8 @@ ROW = "_row"
 """Column that :func:`read_table` adds: the row number in the file (the header is row 1)."""
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_CLASS = "=+\\-@\t\r"  # the same, as a regular expression class
+_ESCAPED = (*_FORMULA_START, "'")
+_ESCAPED_CLASS = "=+\\-@\t\r'"  # the same, as a regular expression class
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -53,17 +54,20 @@ _GZIP_MAGIC = b"\x1f\x8b"
 def escape_formula(text: str) -> str:
     """Text a spreadsheet shows as text: a leading quote before ``= + - @``, tab or CR.
 
+    A text that starts with a quote gets one more, so that :func:`unescape_formula` gives it
+    back unchanged.
+
     Examples
     --------
-    >>> escape_formula("=HYPERLINK(1)"), escape_formula("Kenya")
-    ("'=HYPERLINK(1)", 'Kenya')
+    >>> escape_formula("=HYPERLINK(1)"), escape_formula("Kenya"), escape_formula("'quoted'")
+    ("'=HYPERLINK(1)", 'Kenya', "''quoted'")
     """
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(_ESCAPED) else text
 
 
 def unescape_formula(text: str) -> str:
-    """Undo :func:`escape_formula` (a quote followed by a formula start is removed)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    """Undo :func:`escape_formula`: a quote followed by a formula start or a quote is removed."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_ESCAPED) else text
 
 
 def _too_large(what: str, max_bytes: int) -> InputError:
@@ -168,14 +172,28 @@ def parse_table(text: str, *, max_rows: int = MAX_ROWS, delimiter: str = ",") ->
     Raises
     ------
     InputError
-        ``monitor.too-many-rows``, ``monitor.bad-header`` or ``monitor.bad-row-width``.
+        ``monitor.too-many-rows``, ``monitor.bad-header``, ``monitor.bad-row-width`` or
+        ``monitor.bad-csv``.
 
     Examples
     --------
     >>> parse_table("a,b\\n1,'=x\\n\\n3\\n").rows()
     [('1', '=x', 2), ('3', '', 4)]
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return _parse(reader, max_rows)
+    except csv.Error as exc:
+        raise InputError(
+            f"The file is not valid CSV near row {reader.line_num}: {exc}.",
+            code="monitor.bad-csv",
+            hint="Quote cells that hold the separator, quotes or line breaks (RFC 4180); a cell "
+            f"may hold at most {csv.field_size_limit():,} characters.",
+            row=reader.line_num,
+        ) from exc
+
+
+def _parse(reader: Iterator[list[str]], max_rows: int) -> pl.DataFrame:
     header = [h.strip() for h in next(reader, [])]
     if not any(header) or len(set(header)) != len(header):
         raise InputError(
@@ -211,7 +229,7 @@ def parse_table(text: str, *, max_rows: int = MAX_ROWS, delimiter: str = ",") ->
         [pl.Series(name, column, pl.String) for name, column in zip(header, columns, strict=True)]
     )
     return frame.with_columns(
-        pl.all().str.replace(f"^'([{_FORMULA_CLASS}])", "$1"),
+        pl.all().str.replace(f"^'([{_ESCAPED_CLASS}])", "$1"),
         pl.Series(ROW, rows, pl.Int64),
     )
 

@@ -5,7 +5,8 @@ value, why it is refused and how to fix it:
 
 - **structure**: a known indicator code and area (ISO3 code or a group that
   :mod:`socialcover.data` names), a year between 1900 and 2100, a known sex and nature, numbers
-  where numbers go, one row per indicator, area, year and sex;
+  where numbers go, a value and a source on every row, one row per indicator, area, year and
+  sex;
 - **range**: coverage indicators (``sdg131.*``) between 0 and 100 percent; a standard error
   not negative; ``lower <= value <= upper``;
 - **consistency**: where a file holds both sexes and the total for the same indicator, area
@@ -182,6 +183,8 @@ def _cells(text: pl.DataFrame, areas: set[str]) -> tuple[list[_Rule], list[_Rule
               "unknown nature of data.", f"Use one of {', '.join(NATURES)}."),
         _Rule("value", "missing-value", pl.col("value").str.strip_chars() == "",
               "the value is missing.", "Write the value, or delete the row."),
+        _Rule("source", "missing-source", pl.col("source").str.strip_chars() == "",
+              "the source is missing.", "Say who published the value (ILO, ILOSTAT ...)."),
         *(
             _Rule(c, "not-a-number",
                   (pl.col(c).str.strip_chars() != "") & ~number[c].is_finite().fill_null(False),
