@@ -46,8 +46,9 @@ ROW = "_row"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = (*_FORMULA_START, "'")
-_ESCAPED_CLASS = "=+\\-@\t\r'"  # the same, as a regular expression class
-_CHUNK = 1 << 20
+_QUOTED = "^'([=+\\-@\t\r'])"  # a quote before one of _ESCAPED, as a regular expression
+_CHUNK = 1 << 20  # bytes read at a time
+_CHUNK_ROWS = 100_000  # records parsed before their cells move to Arrow columns
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -203,13 +204,16 @@ def _parse(reader: Iterator[list[str]], max_rows: int) -> pl.DataFrame:
             header=header,
         )
     width = len(header)
+    chunks: list[pl.DataFrame] = []
     records: list[list[str]] = []
     rows: list[int] = []
     too_wide: list[tuple[int, int]] = []
+    count = 0
     for number, record in enumerate(reader, start=2):
         if not any(record):
             continue  # a blank line: no data, but it keeps its number
-        if len(records) >= max_rows:
+        count += 1
+        if count > max_rows:
             raise InputError(
                 f"The file has more than {max_rows:,} data rows; nothing was imported.",
                 code="monitor.too-many-rows",
@@ -222,15 +226,23 @@ def _parse(reader: Iterator[list[str]], max_rows: int) -> pl.DataFrame:
             record = (record + [""] * width)[:width]
         records.append(record)
         rows.append(number)
+        if len(records) == _CHUNK_ROWS:
+            chunks.append(_chunk(header, records, rows))
+            records, rows = [], []
     if too_wide:
         raise _too_wide(too_wide, width)
-    columns = list(zip(*records, strict=True)) if records else [() for _ in header]
-    frame = pl.DataFrame(
-        [pl.Series(name, column, pl.String) for name, column in zip(header, columns, strict=True)]
-    )
-    return frame.with_columns(
-        pl.all().str.replace(f"^'([{_ESCAPED_CLASS}])", "$1"),
-        pl.Series(ROW, rows, pl.Int64),
+    chunks.append(_chunk(header, records, rows))
+    return pl.concat(chunks).with_columns(pl.exclude(ROW).str.replace(_QUOTED, "$1"))
+
+
+def _chunk(header: list[str], records: list[list[str]], rows: list[int]) -> pl.DataFrame:
+    """Records as Arrow text columns: Python strings are kept for one chunk at a time only."""
+    columns = zip(*records, strict=True) if records else ([] for _ in header)
+    return pl.DataFrame(
+        [
+            *(pl.Series(name, col, pl.String) for name, col in zip(header, columns, strict=True)),
+            pl.Series(ROW, rows, pl.Int64),
+        ]
     )
 
 
