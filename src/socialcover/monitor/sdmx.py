@@ -100,6 +100,8 @@ _OPTIONAL = (
 _TOTAL = ("", "_T", "_Z")
 _ALLOWED = {  # column: (values read, why others are refused, how to fix)
     "FREQ": (("", "A"), "not an annual observation.", "Keep annual rows (FREQ A) only."),
+    "UNIT_MEASURE": (("", "PT"), "not a percentage.", "Send the values in percent (PT)."),
+    "UNIT_MULT": (("", "0"), "values scaled by a power of 10.", "Send unscaled values (0)."),
     "ACTION": (
         ("", "I", "A", "R"),
         "a deletion, or an unknown action.",
@@ -123,6 +125,7 @@ _ALLOWED = {  # column: (values read, why others are refused, how to fix)
     },
 }
 _CODED = (
+    "UNIT_MEASURE",
     "DATAFLOW",
     "STRUCTURE_ID",
     "ACTION",
