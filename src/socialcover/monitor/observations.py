@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from socialcover.data import coverage, pack_status
@@ -210,9 +210,10 @@ def _query(
     area: str | Sequence[str] | None,
     years: int | Iterable[int] | None,
     approved_only: bool,
-) -> Any:
+) -> Select[Observation]:
+    """The observations ``actor`` may read, filtered (every revision of each)."""
     require(_role(actor), DATA_SETS.read)
-    query = select(Observation, DataSet.status).join(DataSet)
+    query = select(Observation).join(DataSet)
     codes = _as_list(indicator)
     if codes is not None:
         for code in codes:
@@ -228,10 +229,6 @@ def _query(
         return query.where(DataSet.status == APPROVED)
     visible = DATA_SETS.visible_clause(actor)
     return query if visible is None else query.where(visible)
-
-
-def _frame(rows: list[dict[str, Any]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=schema)
 
 
 def observations(
@@ -268,12 +265,12 @@ def observations(
     """
     query = _query(actor, indicator, area, years, approved_only)
     latest: dict[tuple[Any, ...], Observation] = {}
-    for obs, _status in session.execute(query):
+    for obs in session.scalars(query):
         key = (obs.indicator, obs.area, obs.year, obs.sex)
         if key not in latest or obs.revision > latest[key].revision:
             latest[key] = obs
     rows = [{c: getattr(latest[k], c) for c in OBSERVATION_SCHEMA} for k in sorted(latest)]
-    return _frame(rows, dict(OBSERVATION_SCHEMA))
+    return pl.DataFrame(rows, schema=dict(OBSERVATION_SCHEMA))
 
 
 def history(
@@ -300,9 +297,9 @@ def history(
             "entered_by": obs.entered_by,
             "entered_at": obs.created_at,
         }
-        for obs, _status in session.execute(query.order_by(Observation.revision))
+        for obs in session.scalars(query.order_by(Observation.revision))
     ]
-    return _frame(rows, HISTORY_SCHEMA)
+    return pl.DataFrame(rows, schema=HISTORY_SCHEMA)
 
 
 def load_pack_series(session: Session, actor: Any, *, approve: bool = False) -> RecordReport:
