@@ -6,6 +6,7 @@ refused; a bad row writes nothing; a revision is a new version and the old ones 
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import polars as pl
@@ -210,3 +211,29 @@ def test_history_of_an_unapproved_data_set_is_hidden_from_the_public(db_url: str
     with session_scope(write=False) as s:
         assert history(s, None, "sdg131.children", "KEN", 2023).is_empty()
         assert history(s, author, "sdg131.children", "KEN", 2023).height == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)  # SQLite writes one at a time
+def test_values_entered_meanwhile_are_refused_not_duplicated(db_url: str) -> None:
+    first = session_scope(ADMIN, url=db_url)
+    s1 = first.__enter__()
+    record_observations(s1, ADMIN, frame())  # not committed yet
+    failure: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with session_scope(ADMIN, url=db_url) as s2:
+                record_observations(s2, ADMIN, frame((1.0, 2.0, 3.0)))
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(timeout=1)  # waits on the first transaction's new data set
+    first.__exit__(None, None, None)
+    thread.join(timeout=10)
+    assert len(failure) == 1 and isinstance(failure[0], ConflictError)
+    assert failure[0].code == "monitor.entered-meanwhile"
+    with session_scope(url=db_url, write=False) as s:
+        assert s.query(Observation).count() == 3

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from socialcover.data import coverage, pack_status
@@ -147,9 +148,9 @@ def record_observations(session: Session, actor: Any, frame: pl.DataFrame) -> Re
     existing = {
         (d.area, d.year): d
         for d in session.scalars(
-            select(DataSet).where(
-                DataSet.area.in_({a for a, _ in pairs}), DataSet.year.in_({y for _, y in pairs})
-            )
+            select(DataSet)
+            .where(DataSet.area.in_({a for a, _ in pairs}), DataSet.year.in_({y for _, y in pairs}))
+            .with_for_update()  # a step taken meanwhile waits for us, or we see its state
         )
         if (d.area, d.year) in pairs
     }
@@ -175,21 +176,30 @@ def record_observations(session: Session, actor: Any, frame: pl.DataFrame) -> Re
         changes.append((row, values, revision))
         changed_rows.setdefault((values["area"], values["year"]), []).append(row)
     _check_data_sets(actor, changed_rows, existing)
-    for area, year in sorted(changed_rows):
-        if (area, year) not in existing:
-            existing[area, year] = DATA_SETS.create(session, actor, {"area": area, "year": year})
-    user_id, label = session.info.get("actor", (None, "anonymous"))
-    session.add_all(
-        Observation(
-            **values,
-            revision=revision,
-            data_set_id=existing[values["area"], values["year"]].id,
-            entered_by_id=user_id,
-            entered_by=label,
+    try:
+        for area, year in sorted(changed_rows):
+            if (area, year) not in existing:
+                existing[area, year] = DATA_SETS.create(
+                    session, actor, {"area": area, "year": year}
+                )
+        user_id, label = session.info.get("actor", (None, "anonymous"))
+        session.add_all(
+            Observation(
+                **values,
+                revision=revision,
+                data_set_id=existing[values["area"], values["year"]].id,
+                entered_by_id=user_id,
+                entered_by=label,
+            )
+            for _, values, revision in changes
         )
-        for _, values, revision in changes
-    )
-    flush_audited(session, "observation.record")
+        flush_audited(session, "observation.record")
+    except IntegrityError as exc:  # the same data set or revision, written meanwhile
+        raise ConflictError(
+            "Someone entered values for the same data sets meanwhile; nothing was saved.",
+            code="monitor.entered-meanwhile",
+            hint="Send the frame again: values already there are left unchanged.",
+        ) from exc
     return RecordReport(
         new=sum(1 for _, _, r in changes if r == 1),
         revised=sum(1 for _, _, r in changes if r > 1),
