@@ -4,9 +4,11 @@ Observations belong to the data set of their area and year. Contributors enter v
 their own data sets and submit them; reviewers approve a submitted data set, un-approve an
 approved one back to submitted, or return a submitted one to entered (both with a comment
 saying why). Only approved data sets are public, and only their values feed aggregates and
-reports; values change only while their data set is entered. DHIS2 calls the same steps
-complete, approve and unapprove, per organisation unit and period ("Data approval", DHIS2
-documentation).
+reports; values change only while their data set is entered. DHIS2 approves and unapproves
+"per data set, period, organisation unit and attribute option combo" (DHIS2 Web API guide,
+"Data approval", as committed to its docs in December 2013:
+https://www.mail-archive.com/dhis2-devs@lists.launchpad.net/msg25482.html); here a data set is
+the values of one area and one year.
 
 Everything here is the store's one reviewed-record workflow, :data:`DATA_SETS`: who sees a data
 set, who moves it, the states each step starts from, the required comments and the audit row
