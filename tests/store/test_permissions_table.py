@@ -31,6 +31,7 @@ def test_readers_only_read_and_contributors_cannot_publish() -> None:
         "publication.read_published",
         "actor.read",
         "search.read",
+        "monitor.read_approved",
     }
     assert not can("contributor", "practice.publish")
     assert can("reviewer", "practice.publish")

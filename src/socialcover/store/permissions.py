@@ -39,6 +39,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "actor.read": _ALL,
     "actor.edit": _SIGNED_IN,
     "actor.delete": _ADMIN,
+    # monitoring: data sets of observations (an area and a year), approved as DHIS2 does
+    "monitor.read_approved": _ALL,
+    "monitor.read_unapproved": _EDITORS,  # contributors always see the data sets they entered
+    "monitor.enter": _SIGNED_IN,  # enter observations in one's own data sets, submit them
+    "monitor.edit_any": _EDITORS,
+    "monitor.approve": _EDITORS,  # approve, un-approve (with a comment), return to entered
+    "monitor.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

@@ -185,6 +185,9 @@ class Workflow(Generic[R]):
         Step name to :class:`Step`; ``REVIEW_STEPS`` for contributed records.
     owner_edits
         The states in which the owner may still edit.
+    initial, public
+        The state of a new record, and the state in which records are public (``draft`` and
+        ``published`` by default; a data set is ``entered``, then public once ``approved``).
     actions
         Prefix of the audit actions (default: ``noun``).
     prepare
@@ -203,6 +206,8 @@ class Workflow(Generic[R]):
     read_drafts: str | None = None
     steps: Mapping[str, Step] = field(default_factory=dict)
     owner_edits: tuple[str, ...] = (DRAFT, RETURNED)
+    initial: str = DRAFT
+    public: str = PUBLISHED
     actions: str = ""
     prepare: Prepare = _nothing_to_prepare
 
@@ -231,7 +236,7 @@ class Workflow(Generic[R]):
 
     def visible(self, actor: Any, record: R) -> bool:
         """Whether ``actor`` may see ``record``: published, their own, or any for editors."""
-        if _status(record) == PUBLISHED:
+        if getattr(record, "status", self.public) == self.public:  # no status: always public
             return can(_role(actor), self.read)
         return self.is_owner(actor, record) or (
             self.read_drafts is not None and can(_role(actor), self.read_drafts)
@@ -243,7 +248,7 @@ class Workflow(Generic[R]):
             return None
         if self.read_drafts is not None and can(_role(actor), self.read_drafts):
             return None
-        published: ColumnElement[bool] = self._column("status") == PUBLISHED
+        published: ColumnElement[bool] = self._column("status") == self.public
         uid = getattr(actor, "id", None)
         if uid is None or not hasattr(self.model, "created_by_id"):
             return published
@@ -292,7 +297,7 @@ class Workflow(Generic[R]):
         values = validate_input(self.schema, data, self.noun).model_dump()
         self.prepare(session, values, None)
         if hasattr(self.model, "status"):
-            values["status"] = DRAFT
+            values["status"] = self.initial
         if hasattr(self.model, "created_by_id"):
             values["created_by_id"] = getattr(actor, "id", None)
         record = self.model(**values)
@@ -398,7 +403,7 @@ class Workflow(Generic[R]):
                 record.review_comment = comment
             if rule.signs:
                 record.reviewed_by_id = getattr(actor, "id", None)
-            if rule.target == PUBLISHED:
+            if rule.target == self.public:
                 record.published_at = utcnow()
         self._audit(session, step, comment)
         return record

@@ -12,6 +12,7 @@ from socialcover.store.models.knowledge import (
     SearchDocument,
     SearchState,
 )
+from socialcover.store.models.monitor import DataSet, Observation
 
 __all__ = [
     "ApiToken",
@@ -19,7 +20,9 @@ __all__ = [
     "Audited",
     "Base",
     "Contact",
+    "DataSet",
     "LoginAttempt",
+    "Observation",
     "Organisation",
     "Partnership",
     "Practice",
