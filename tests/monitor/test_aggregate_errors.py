@@ -6,8 +6,9 @@ import polars as pl
 import pytest
 
 from socialcover.errors import InputError, NotFoundError
-from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, aggregate
+from socialcover.monitor.aggregate import aggregate
 from socialcover.monitor.denominators import check_indicator
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 
 
 def test_unknown_indicator_suggests_the_nearest_code() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from socialcover.monitor.aggregate import OBSERVATION_SCHEMA, aggregate, observations_from_pack
+from socialcover.monitor.aggregate import aggregate, observations_from_pack
 from socialcover.monitor.denominators import DENOMINATORS, INDICATORS, denominators
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.imputation import impute
 
 pytestmark = pytest.mark.shared_data

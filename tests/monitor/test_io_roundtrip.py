@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.ilostat import read_ilostat
-from socialcover.monitor.rules import OBSERVATION_SCHEMA
 from socialcover.monitor.sdmx import DATAFLOW, read_sdmx_csv, write_csv, write_sdmx_csv
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.usefixtures("installed_pack")]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from socialcover.monitor.csvfile import escape_formula, read_table, unescape_formula
-from socialcover.monitor.rules import INDICATORS, NATURES, OBSERVATION_SCHEMA, SEXES
+from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES
+from socialcover.monitor.rules import INDICATORS
 from socialcover.monitor.sdmx import read_sdmx_csv, write_csv, write_sdmx_csv
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.usefixtures("installed_pack")]

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from socialcover.errors import InputError
-from socialcover.monitor.progress import OBSERVATION_SCHEMA, progress, status, trend, year_reached
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
+from socialcover.monitor.progress import progress, status, trend, year_reached
 from socialcover.monitor.targets import Target
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.progress import (
-    OBSERVATION_SCHEMA,
     progress,
     project,
     status,

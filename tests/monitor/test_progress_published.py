@@ -15,7 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from socialcover.monitor.progress import OBSERVATION_SCHEMA, progress, status, trend, year_reached
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
+from socialcover.monitor.progress import progress, status, trend, year_reached
 from socialcover.monitor.targets import Target
 
 pytestmark = pytest.mark.shared_data

@@ -26,33 +26,16 @@ from socialcover.data.countries import countries
 from socialcover.data.coverage import coverage
 from socialcover.errors import InputError
 from socialcover.monitor.denominators import PREFIX, SEX, check_indicator, denominators
+from socialcover.monitor.frame import OBSERVATION_SCHEMA, SEXES
 from socialcover.monitor.imputation import impute
 
 __all__ = [
     "GROUPINGS",
     "NO_INCOME_GROUP",
-    "OBSERVATION_SCHEMA",
-    "SEXES",
     "WORLD",
     "aggregate",
     "observations_from_pack",
 ]
-
-# Same as monitor/frame.py.
-OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
-    "indicator": pl.String(),
-    "area": pl.String(),
-    "year": pl.Int32(),
-    "sex": pl.String(),
-    "value": pl.Float64(),
-    "se": pl.Float64(),
-    "lower": pl.Float64(),
-    "upper": pl.Float64(),
-    "nature": pl.String(),
-    "source": pl.String(),
-    "vintage": pl.String(),
-    "footnotes": pl.String(),
-}
 
 GROUPINGS: dict[str, str | None] = {
     "ilo-region": "ilo_region",
@@ -63,7 +46,6 @@ GROUPINGS: dict[str, str | None] = {
 """The groupings ``by`` accepts -> the country-list column that names the group."""
 
 WORLD = "World"
-SEXES = ("both", "female", "male")
 NO_INCOME_GROUP = "No income group available"
 # Where one country and year has several values, the first of this order is used.
 _NATURE_ORDER = ("observed", "administrative", "survey_estimate", "modelled")

@@ -118,7 +118,7 @@ def read_ilostat(
     Returns
     -------
     polars.DataFrame
-        The observation frame (:data:`~socialcover.monitor.rules.OBSERVATION_SCHEMA`), rows in
+        The observation frame (:data:`~socialcover.monitor.frame.OBSERVATION_SCHEMA`), rows in
         file order.
 
     Raises

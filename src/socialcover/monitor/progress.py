@@ -36,10 +36,10 @@ import polars as pl
 from scipy import stats
 
 from socialcover.errors import InputError
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.targets import Target
 
 __all__ = [
-    "OBSERVATION_SCHEMA",
     "STATUSES",
     "Reached",
     "Trend",
@@ -50,23 +50,6 @@ __all__ = [
     "trend",
     "year_reached",
 ]
-
-# same as monitor/frame.py
-OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
-    "indicator": pl.String(),
-    "area": pl.String(),
-    "year": pl.Int32(),
-    "sex": pl.String(),
-    "value": pl.Float64(),
-    "se": pl.Float64(),
-    "lower": pl.Float64(),
-    "upper": pl.Float64(),
-    "nature": pl.String(),
-    "source": pl.String(),
-    "vintage": pl.String(),
-    "footnotes": pl.String(),
-}
-"""The observation frame's columns and dtypes, in order."""
 
 Scale = Literal["linear", "logit"]
 Status = Literal["reached", "on track", "off track", "no data"]
@@ -715,7 +698,7 @@ def _checked(frame: pl.DataFrame) -> pl.DataFrame:
         raise InputError(
             f"The observations lack the column(s) {', '.join(missing)}.",
             code="monitor.bad-observations",
-            hint="Pass an observation frame (socialcover.monitor.progress.OBSERVATION_SCHEMA).",
+            hint="Pass an observation frame (socialcover.monitor.OBSERVATION_SCHEMA).",
             missing=missing,
         )
     out = frame.filter(pl.col("value").is_not_null() & pl.col("value").is_not_nan())

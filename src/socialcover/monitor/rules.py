@@ -36,15 +36,13 @@ from socialcover.data.countries import ILO_REGIONS
 from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
+from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES
 
 __all__ = [
     "INDICATORS",
     "JUMP_PP",
-    "NATURES",
     "NATURE_OF_STATUS",
-    "OBSERVATION_SCHEMA",
     "ROUNDING_PP",
-    "SEXES",
     "STATUS_LABELS",
     "ObservationFileError",
     "Problem",
@@ -53,31 +51,11 @@ __all__ = [
     "translate_codes",
 ]
 
-# same as monitor/frame.py
-OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
-    "indicator": pl.String(),
-    "area": pl.String(),
-    "year": pl.Int32(),
-    "sex": pl.String(),
-    "value": pl.Float64(),
-    "se": pl.Float64(),
-    "lower": pl.Float64(),
-    "upper": pl.Float64(),
-    "nature": pl.String(),
-    "source": pl.String(),
-    "vintage": pl.String(),
-    "footnotes": pl.String(),
-}
-"""The observation frame: its columns, in order, and their types."""
-
 INDICATORS: tuple[str, ...] = (
     *(f"sdg131.{name}" for name in CONTINGENCIES),
     "spending.social_protection_pct_gdp",
 )
 """Indicator codes an imported file may hold."""
-
-NATURES: tuple[str, ...] = ("observed", "survey_estimate", "administrative", "modelled", "imputed")
-"""The nature of an observation (as in the UN SDG global database)."""
 
 STATUS_LABELS: dict[str, str] = {
     "B": "Time series break",
@@ -92,8 +70,6 @@ STATUS_LABELS: dict[str, str] = {
 """Labels of the SDMX observation status codes (code list CL_OBS_STATUS) used in footnotes."""
 NATURE_OF_STATUS: dict[str, str] = {"E": "modelled", "F": "modelled", "I": "imputed"}
 """The nature an observation status implies; any other status is ``observed``."""
-SEXES: tuple[str, ...] = ("both", "female", "male")
-"""The sexes of an observation (``both`` is the total)."""
 JUMP_PP = 20.0
 """A change from the previous period larger than this (percentage points) is a warning."""
 ROUNDING_PP = 0.1

@@ -40,9 +40,9 @@ from socialcover.monitor.csvfile import (
     read_text,
     write_table,
 )
+from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
-    OBSERVATION_SCHEMA,
     STATUS_LABELS,
     Problem,
     accept_observations,
@@ -342,7 +342,7 @@ def write_sdmx_csv(
     Parameters
     ----------
     frame
-        An observation frame (:data:`~socialcover.monitor.rules.OBSERVATION_SCHEMA`).
+        An observation frame (:data:`~socialcover.monitor.frame.OBSERVATION_SCHEMA`).
     path
         Where to write; ``None`` returns the text instead.
     version
