@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from socialcover.cli.app import app
-from socialcover.monitor.denominators import INDICATORS
+from socialcover.monitor.registry import INDICATORS
 
 runner = CliRunner()
 
@@ -77,12 +77,20 @@ def test_aggregate_as_csv_and_table(installed_pack: Path) -> None:
     assert "World" in table.stdout and "population_share_observed" in table.stdout
 
 
-def test_indicators_lists_the_nine_sdg131_codes() -> None:
+def test_indicators_lists_the_whole_registry_with_units_and_weights() -> None:
     res = runner.invoke(app, ["monitor", "indicators", "--format", "json"])
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
-    assert [r["code"] for r in rows] == list(INDICATORS)
-    assert len(rows) == 9
+    assert [r["code"] for r in rows] == [d.code for d in INDICATORS]
+    assert sum(r["code"].startswith("sdg131.") for r in rows) == 9
+    by_code = {r["code"]: r for r in rows}
+    assert by_code["sdg131.children"]["weight"] == "population 0-14"
+    assert by_code["sdg131.mothers_with_newborns"]["weight"] == "births"
+    assert by_code["spending.social_protection_pct_gdp"]["unit"] == "percent_of_gdp"
+    assert by_code["spending.social_protection_pct_gdp"]["weight"] == "gdp_usd"
+    text = runner.invoke(app, ["monitor", "indicators", "--format", "csv"])
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines()[0] == "code,name,unit,weight"
 
 
 def test_unknown_indicator_exits_2_with_a_suggestion(sc_home: Path) -> None:

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from socialcover.errors import InputError, NotFoundError
-from socialcover.monitor.aggregate import aggregate
+from socialcover.monitor.aggregate import aggregate, observations_from_pack
 from socialcover.monitor.denominators import check_indicator
 from socialcover.monitor.frame import OBSERVATION_SCHEMA
 
@@ -36,6 +36,21 @@ def test_a_frame_without_the_observation_columns_is_refused() -> None:
         aggregate(frame, "sdg131.children", 2023)
     assert info.value.code == "monitor.bad-frame"
     assert "'indicator'" in info.value.message
+
+
+def test_an_indicator_weighted_by_gdp_cannot_be_aggregated_yet() -> None:
+    with pytest.raises(InputError) as info:
+        aggregate(
+            pl.DataFrame(schema=OBSERVATION_SCHEMA), "spending.social_protection_pct_gdp", 2023
+        )
+    assert info.value.code == "monitor.no-weight"
+    assert "gdp_usd" in info.value.message
+
+
+def test_the_pack_has_no_series_outside_sdg131() -> None:
+    with pytest.raises(InputError) as info:
+        observations_from_pack("costing.cost_pct_gdp")
+    assert info.value.code == "monitor.not-in-pack"
 
 
 def test_an_unknown_sex_is_refused() -> None:

@@ -9,9 +9,10 @@ import polars as pl
 import pytest
 
 from socialcover.monitor.aggregate import aggregate, observations_from_pack
-from socialcover.monitor.denominators import DENOMINATORS, INDICATORS, denominators
+from socialcover.monitor.denominators import denominators
 from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.imputation import impute
+from socialcover.monitor.registry import list_indicators
 
 pytestmark = pytest.mark.shared_data
 
@@ -38,8 +39,10 @@ def _frame(rows: list[tuple[str, int, float]], indicator: str = CODE) -> pl.Data
     )
 
 
-def test_every_indicator_has_a_weight() -> None:
-    assert set(INDICATORS) == set(DENOMINATORS)
+def test_every_sdg131_indicator_is_weighted_by_a_wpp_series() -> None:
+    weights = {d.code: d.weight for d in list_indicators("sdg131.")}
+    assert len(weights) == 9
+    assert all(w is not None and w.series in ("population", "births") for w in weights.values())
 
 
 def test_a_lone_country_with_one_value_every_year_gives_that_value(installed_pack: Path) -> None:

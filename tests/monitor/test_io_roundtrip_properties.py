@@ -13,7 +13,7 @@ from polars.testing import assert_frame_equal
 
 from socialcover.monitor.csvfile import escape_formula, read_table, unescape_formula
 from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES
-from socialcover.monitor.rules import INDICATORS
+from socialcover.monitor.registry import indicator_codes
 from socialcover.monitor.sdmx import read_sdmx_csv, write_csv, write_sdmx_csv
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.usefixtures("installed_pack")]
@@ -28,7 +28,7 @@ def frames(draw: st.DrawFn) -> pl.DataFrame:
     keys = draw(
         st.lists(
             st.tuples(
-                st.sampled_from(INDICATORS),
+                st.sampled_from(indicator_codes()),
                 st.sampled_from(["KEN", "UGA", "WLD", "Africa", "Low income"]),
                 st.integers(2000, 2030),
                 st.sampled_from(SEXES),

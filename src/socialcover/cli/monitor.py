@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
 import typer
@@ -13,8 +13,11 @@ from rich.table import Table
 
 from socialcover.errors import InputError
 
+if TYPE_CHECKING:
+    from socialcover.monitor.registry import Weight
+
 app = typer.Typer(
-    help="Monitor indicators: codes, and aggregates by ILO region, income group and world.",
+    help="Monitor indicators: the registry, and aggregates by ILO region, income group and world.",
     no_args_is_help=True,
 )
 console = Console()
@@ -56,17 +59,33 @@ def _cell(value: object) -> str:
 def indicators(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
-    """List the indicator codes that can be aggregated, with their names."""
-    from socialcover.monitor.denominators import DENOMINATORS, INDICATORS
+    """List every indicator of the registry: code, name, unit and aggregation weight.
 
+    The weight is the population that weights the indicator in aggregates (``population`` of
+    an age band, ``births``, ``gdp_usd``); empty when it is not aggregated over countries.
+    """
+    from socialcover.monitor.registry import list_indicators
+
+    _check_format(fmt)
     frame = pl.DataFrame(
-        {
-            "code": list(INDICATORS),
-            "name": list(INDICATORS.values()),
-            "weight": [DENOMINATORS[c] for c in INDICATORS],
-        }
+        [
+            {
+                "code": d.code,
+                "name": d.name,
+                "unit": d.unit,
+                "weight": _weight(d.weight),
+            }
+            for d in list_indicators()
+        ],
+        schema={"code": pl.String, "name": pl.String, "unit": pl.String, "weight": pl.String},
     )
-    _print(frame, _check_format(fmt), "Indicators")
+    _print(frame, fmt, "Indicators")
+
+
+def _weight(weight: Weight | None) -> str:
+    if weight is None:
+        return ""
+    return weight.series + ("" if weight.age_band is None else f" {weight.age_band}")
 
 
 @app.command("aggregate")

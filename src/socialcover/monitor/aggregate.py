@@ -25,9 +25,10 @@ import polars as pl
 from socialcover.data.countries import countries
 from socialcover.data.coverage import coverage
 from socialcover.errors import InputError
-from socialcover.monitor.denominators import PREFIX, SEX, check_indicator, denominators
+from socialcover.monitor.denominators import SHORT_PREFIX, check_indicator, denominators
 from socialcover.monitor.frame import OBSERVATION_SCHEMA, SEXES
 from socialcover.monitor.imputation import impute
+from socialcover.monitor.registry import get_indicator
 
 __all__ = [
     "GROUPINGS",
@@ -134,7 +135,8 @@ def aggregate(
         An observation frame (:data:`OBSERVATION_SCHEMA`); only its country rows (ISO3 areas)
         of ``indicator`` and ``sex`` are used, and rows of nature ``imputed`` are ignored.
     indicator
-        An SDG 1.3.1 code (``sdg131.at_least_one_benefit``); the short name is accepted.
+        A registry code weighted by population or births (``sdg131.at_least_one_benefit``;
+        ``at_least_one_benefit`` is accepted for SDG 1.3.1).
     year
         A year or several.
     by
@@ -145,7 +147,7 @@ def aggregate(
     sex
         ``both``, ``female`` or ``male``: which rows of the frame to use (the weights are the
         denominators of both sexes). ``None``: the sex the indicator is published for
-        (``female`` for mothers with newborns, ``both`` otherwise).
+        (:attr:`~socialcover.monitor.registry.IndicatorDefinition.sex`).
     weights
         iso3, year, population: the denominators, when already at hand (as from
         :func:`~socialcover.monitor.denominators.denominators`); read from WPP otherwise.
@@ -165,11 +167,12 @@ def aggregate(
     NotFoundError
         An unknown indicator code (with the closest codes).
     InputError
-        An unknown grouping or sex, or a frame without the observation columns.
+        An unknown grouping or sex, a frame without the observation columns, or an indicator
+        without a population weight when ``weights`` is not given (``monitor.no-weight``).
     """
     code = check_indicator(indicator)
     groupings = _groupings(by)
-    sex = SEX.get(code, "both") if sex is None else sex
+    sex = get_indicator(code).sex if sex is None else sex
     _check_frame(observations, sex)
     years = [year] if isinstance(year, int) else sorted(set(year))
     members = _members()
@@ -231,9 +234,21 @@ def observations_from_pack(indicator: str) -> pl.DataFrame:
     -------
     polars.DataFrame
         Columns of :data:`OBSERVATION_SCHEMA`, nature ``observed``.
+
+    Raises
+    ------
+    InputError
+        ``monitor.not-in-pack`` for an indicator outside SDG 1.3.1.
     """
     code = check_indicator(indicator)
-    frame = coverage(None, code.removeprefix(PREFIX), history=True)
+    if not code.startswith(SHORT_PREFIX):
+        raise InputError(
+            f"The data pack has no series of {code}.",
+            code="monitor.not-in-pack",
+            hint="The pack holds the SDG 1.3.1 series (sdg131.*); import other indicators.",
+            value=code,
+        )
+    frame = coverage(None, code.removeprefix(SHORT_PREFIX), history=True)
     is_unsd = pl.col("source").str.starts_with("UN SDG")
     return (
         frame.select(

@@ -97,6 +97,9 @@ class IndicatorDefinition:
         Where the store's values come from: the data pack, import, the survey engine, costing.
     metadata
         Further fields of the metadata page (custodian, source codes, references).
+    sex
+        The sex the source publishes the indicator for: ``both``, or ``female`` for an
+        indicator of women only (ILOSTAT's maternity series); aggregates use these rows.
     """
 
     code: str
@@ -111,6 +114,7 @@ class IndicatorDefinition:
     methodology: str
     origin: str
     metadata: Mapping[str, str] = field(default_factory=dict)
+    sex: str = "both"
 
     def to_dict(self) -> dict[str, object]:
         """The definition as JSON-ready data (for the metadata page, the CLI and the API)."""
@@ -133,6 +137,7 @@ class IndicatorDefinition:
             "methodology": self.methodology,
             "origin": self.origin,
             "metadata": dict(self.metadata),
+            "sex": self.sex,
         }
 
 
@@ -270,6 +275,7 @@ def _sdg131(contingency: str) -> IndicatorDefinition:
             "ilostat_classif1": ilostat,
             "unsd_series": unsd,
         },
+        sex="female" if contingency == "mothers_with_newborns" else "both",
     )
 
 

@@ -3,12 +3,13 @@
 Four kinds of rule, each a :class:`Problem` that names the row in the file, the column, the
 value, why it is refused and how to fix it:
 
-- **structure**: a known indicator code and area (ISO3 code or a group that
+- **structure**: an indicator code of the registry (:mod:`socialcover.monitor.registry`), a
+  known area (ISO3 code or a group that
   :mod:`socialcover.data` names), a year between 1900 and 2100, a known sex and nature, numbers
   where numbers go, a value and a source on every row, one row per indicator, area, year and
   sex;
-- **range**: coverage indicators (``sdg131.*``) between 0 and 100 percent; a standard error
-  not negative; ``lower <= value <= upper``;
+- **range**: values within the indicator's bounds in the registry (coverage between 0 and
+  100 percent); a standard error not negative; ``lower <= value <= upper``;
 - **consistency**: where a file holds both sexes and the total for the same indicator, area
   and year, the total lies within the range the two sexes span (0.1 pp of rounding allowed:
   values published to one decimal can miss it by at most that);
@@ -24,6 +25,7 @@ rules and the UN SDG database's footnotes are the models.
 from __future__ import annotations
 
 import difflib
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -33,13 +35,12 @@ import polars as pl
 
 from socialcover.data import countries
 from socialcover.data.countries import ILO_REGIONS
-from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
 from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES
+from socialcover.monitor.registry import indicator_codes, list_indicators
 
 __all__ = [
-    "INDICATORS",
     "JUMP_PP",
     "NATURE_OF_STATUS",
     "ROUNDING_PP",
@@ -50,12 +51,6 @@ __all__ = [
     "check_observations",
     "translate_codes",
 ]
-
-INDICATORS: tuple[str, ...] = (
-    *(f"sdg131.{name}" for name in CONTINGENCIES),
-    "spending.social_protection_pct_gdp",
-)
-"""Indicator codes an imported file may hold."""
 
 STATUS_LABELS: dict[str, str] = {
     "B": "Time series break",
@@ -119,6 +114,30 @@ def _known_areas() -> set[str]:
     return names - {"No income group available"}
 
 
+def _bounds() -> list[tuple[tuple[float, float], list[str], str, str]]:
+    """The registry's bounds: each range with its indicators, why it is broken, how to fix it."""
+    groups: dict[tuple[float | None, float | None, str], list[str]] = {}
+    for definition in list_indicators():
+        if definition.bounds != (None, None):
+            groups.setdefault((*definition.bounds, definition.unit), []).append(definition.code)
+    out = []
+    for (low, high, unit), members in groups.items():
+        if low is not None and high is not None:
+            why = f"the value must be between {low:g} and {high:g} {unit}."
+        elif low is not None:
+            why = f"the value must be at least {low:g} {unit}."
+        else:
+            why = f"the value must be at most {high:g} {unit}."
+        fix = (
+            "Write coverage in percent (35.2, not 0.352 or 3520)."
+            if unit == "percent"
+            else f"Write the value in {unit}."
+        )
+        span = (-math.inf if low is None else low, math.inf if high is None else high)
+        out.append((span, members, why, fix))
+    return out
+
+
 def _near(value: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
     return f" Did you mean {', '.join(close)}?" if close else ""
@@ -143,9 +162,11 @@ def _cells(text: pl.DataFrame, areas: set[str]) -> tuple[list[_Rule], list[_Rule
         for c in _NUMBERS
     }
     year = pl.col("year").str.strip_chars().cast(pl.Int64, strict=False)
+    codes = indicator_codes()
     structure = [
-        _Rule("indicator", "unknown-indicator", ~pl.col("indicator").is_in(INDICATORS),
-              "unknown indicator code.", f"Use one of {', '.join(INDICATORS)}.", INDICATORS),
+        _Rule("indicator", "unknown-indicator", ~pl.col("indicator").is_in(codes),
+              "unknown indicator code.",
+              "Use a code `socialcover monitor indicators` lists.", codes),
         _Rule("area", "unknown-area", ~pl.col("area").is_in(sorted(areas)),
               "unknown country or group code.",
               "Use an ISO3 code (KEN), WLD, an ILO region or an income group as "
@@ -169,13 +190,14 @@ def _cells(text: pl.DataFrame, areas: set[str]) -> tuple[list[_Rule], list[_Rule
             for c in _NUMBERS
         ),
     ]  # fmt: skip
-    coverage = pl.col("indicator").str.starts_with("sdg131.")
     swapped = "Check that lower and upper are not swapped."
     ranges = [
         *(
-            _Rule(c, "out-of-range", coverage & ~number[c].is_between(0, 100).fill_null(True),
-                  "coverage must be between 0 and 100 percent.",
-                  "Write coverage in percent (35.2, not 0.352 or 3520).")
+            _Rule(c, "out-of-range",
+                  pl.col("indicator").is_in(members)
+                  & ~number[c].is_between(low, high).fill_null(True),
+                  why, fix)
+            for (low, high), members, why, fix in _bounds()
             for c in ("value", "lower", "upper")
         ),
         _Rule("se", "negative-se", (number["se"] < 0).fill_null(False),
