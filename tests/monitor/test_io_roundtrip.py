@@ -67,7 +67,7 @@ def test_ilostat_statuses_become_natures_and_aggregates_are_modelled(
     assert nature[4.1] == "imputed"  # I
     assert nature[6.3] == "observed"  # P: provisional, kept as a footnote
     assert nature[52.4] == "modelled"  # X01, the ILO's modelled world estimate
-    world = ilostat.filter(pl.col("area") == "WLD")
+    world = ilostat.filter(pl.col("area") == "World")
     assert world["year"].to_list() == [2015, 2023]
     assert ilostat.filter(pl.col("value") == 0.6)["area"].item() == "Low income"
     assert ilostat.filter(pl.col("value") == 29.5)["footnotes"].item() == "[status U] Unreliable"
@@ -76,7 +76,7 @@ def test_ilostat_statuses_become_natures_and_aggregates_are_modelled(
 def test_sdmx_un_layout_maps_series_m49_and_nature(sdmx: pl.DataFrame) -> None:
     assert sdmx.schema == pl.Schema(OBSERVATION_SCHEMA)
     assert sdmx.height == 12
-    assert sdmx["area"].unique().sort().to_list() == ["KEN", "UGA", "WLD"]
+    assert sdmx["area"].unique().sort().to_list() == ["KEN", "UGA", "World"]
     assert sdmx.row(0, named=True)["source"] == "ILO, World Social Protection Database"
     assert sdmx.row(3, named=True)["nature"] == "observed"  # C: country data
     assert (

@@ -29,7 +29,7 @@ def frames(draw: st.DrawFn) -> pl.DataFrame:
         st.lists(
             st.tuples(
                 st.sampled_from(indicator_codes()),
-                st.sampled_from(["KEN", "UGA", "WLD", "Africa", "Low income"]),
+                st.sampled_from(["KEN", "UGA", "World", "Africa", "Low income"]),
                 st.integers(2000, 2030),
                 st.sampled_from(SEXES),
             ),

@@ -22,7 +22,7 @@ from socialcover.monitor.targets import Target
 pytestmark = pytest.mark.shared_data
 
 PUBLISHED_YEAR = 2073
-UNIVERSAL = Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030, source="SDG target 1.3")
+UNIVERSAL = Target("sdg131.at_least_one_benefit", "World", 100.0, 2030, source="SDG target 1.3")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def world(installed_pack: Path) -> pl.DataFrame:
     )
     return rows.select(
         pl.lit("sdg131.at_least_one_benefit").alias("indicator"),
-        pl.lit("WLD").alias("area"),
+        pl.lit("World").alias("area"),
         pl.col("year").cast(pl.Int32),
         "sex",
         pl.col("coverage_pct").alias("value"),

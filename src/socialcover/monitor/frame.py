@@ -1,7 +1,7 @@
 """The observation frame: the one table every part of monitoring reads and writes.
 
 An observation is one value of an indicator for an area (an ISO3 country, or a group such as
-``WLD``, an ILO region or an income group), a year and a sex, with its standard error or
+``World``, an ILO region or an income group), a year and a sex, with its standard error or
 interval where known, the nature of the value (as the UN SDG database marks it: observed,
 estimated, modelled), who published it, the edition, and footnotes. :data:`OBSERVATION_SCHEMA`
 fixes the columns and their order; :func:`validate_frame` checks a frame completely, against
@@ -37,7 +37,7 @@ import polars as pl
 from socialcover.errors import InputError, NotFoundError
 from socialcover.monitor.registry import get_indicator
 
-__all__ = ["KEY", "NATURES", "OBSERVATION_SCHEMA", "SEXES", "validate_frame"]
+__all__ = ["KEY", "NATURES", "OBSERVATION_SCHEMA", "SEXES", "WORLD", "validate_frame"]
 
 OBSERVATION_SCHEMA: Mapping[str, pl.DataType] = {
     "indicator": pl.String(),
@@ -63,6 +63,11 @@ SEXES: tuple[str, ...] = ("both", "female", "male")
 
 NATURES: tuple[str, ...] = ("observed", "survey_estimate", "administrative", "modelled", "imputed")
 """The values of ``nature``: how the value was obtained."""
+
+WORLD = "World"
+"""The ``area`` of the world. Other groups are named as :mod:`socialcover.data` names them: the
+ILO regions of :data:`socialcover.data.countries.ILO_REGIONS` and the ``income_group`` values
+of :func:`socialcover.data.countries` (``Low income``...)."""
 
 _NULLABLE = frozenset({"se", "lower", "upper"})
 _YEARS = (1900, 2100)

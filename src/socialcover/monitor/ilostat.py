@@ -11,7 +11,7 @@ Mapping (docs/monitor-io.md has the table):
 
 - ``classif1`` (``SOC_CONTIG_TOTAL``, ...) -> indicator ``sdg131.<contingency>`` through
   :data:`socialcover.data.coverage.CONTINGENCIES`;
-- ``ref_area``: ISO3 codes as they are; the ILO's aggregates ``X01`` -> ``WLD`` and ``X02`` ->
+- ``ref_area``: ISO3 codes as they are; the ILO's aggregates ``X01`` -> ``World`` and ``X02`` ->
   ``Low income`` (the only two the pack uses); other ``X..`` aggregates are refused;
 - ``sex``: ``SEX_T``/``SEX_F``/``SEX_M`` -> ``both``/``female``/``male``;
 - ``obs_status`` -> nature: ``E`` (estimated) and ``F`` (forecast) -> ``modelled``, ``I``
@@ -35,6 +35,7 @@ import polars as pl
 from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError
 from socialcover.monitor.csvfile import MAX_BYTES, MAX_ROWS, ROW, read_table
+from socialcover.monitor.frame import WORLD
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     STATUS_LABELS,
@@ -47,7 +48,7 @@ __all__ = ["AREAS", "INDICATOR", "NOTE_COLUMNS", "read_ilostat"]
 
 INDICATOR = "SDG_0131_SEX_SOC_RT"
 """The ILOSTAT indicator read (its annual file adds ``_A``)."""
-AREAS = {"X01": "WLD", "X02": "Low income"}
+AREAS = {"X01": WORLD, "X02": "Low income"}
 """ILOSTAT aggregate codes read (as :mod:`socialcover.data.fetch.ilostat` reads them)."""
 NOTE_COLUMNS = ("note_classif", "note_indicator", "note_source")
 """The note columns of a bulk file, read into footnotes in this order."""

@@ -347,7 +347,7 @@ def year_reached(
     Examples
     --------
     >>> rows = _example_series({2016: 40.0, 2018: 44.0, 2020: 48.0})
-    >>> year_reached(rows, Target("sdg131.at_least_one_benefit", "WLD", 60.0, 2030)).year
+    >>> year_reached(rows, Target("sdg131.at_least_one_benefit", "World", 60.0, 2030)).year
     2026.0
     """
     rows = _one_series(series)
@@ -392,7 +392,7 @@ def status(
     Examples
     --------
     >>> rows = _example_series({2016: 40.0, 2018: 44.0, 2020: 48.0})
-    >>> status(rows, Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030))
+    >>> status(rows, Target("sdg131.at_least_one_benefit", "World", 100.0, 2030))
     'off track'
     """
     return _assess(_one_series(series), target, window, scale)["status"]  # type: ignore[no-any-return]
@@ -435,7 +435,7 @@ def progress(
     Examples
     --------
     >>> rows = _example_series({2016: 40.0, 2018: 44.0, 2020: 48.0})
-    >>> table = progress(rows, [Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030)])
+    >>> table = progress(rows, [Target("sdg131.at_least_one_benefit", "World", 100.0, 2030)])
     >>> table.select("pace_pp_year", "projected_value", "year_reached", "status").row(0)
     (2.0, 68.0, 2046.0, 'off track')
     """
@@ -478,7 +478,7 @@ def progress_chart(
     Examples
     --------
     >>> rows = _example_series({2016: 40.0, 2018: 44.0, 2020: 48.0})
-    >>> spec = progress_chart(rows, Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030))
+    >>> spec = progress_chart(rows, Target("sdg131.at_least_one_benefit", "World", 100.0, 2030))
     >>> [layer["mark"]["type"] for layer in spec["layer"]]
     ['area', 'line', 'line', 'line', 'rule', 'text']
     """
@@ -752,7 +752,7 @@ def _example_series(values: dict[int, float], nature: str = "modelled") -> pl.Da
         [
             (
                 "sdg131.at_least_one_benefit",
-                "WLD",
+                "World",
                 y,
                 "both",
                 v,

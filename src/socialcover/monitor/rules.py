@@ -37,7 +37,7 @@ from socialcover.data import countries
 from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
-from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES
+from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES, WORLD
 from socialcover.monitor.registry import indicator_codes, list_indicators
 
 __all__ = [
@@ -108,7 +108,7 @@ def _problems_error(problems: Sequence[Problem], what: str) -> ObservationFileEr
 
 def _known_areas() -> set[str]:
     table = countries()
-    names = {"WLD", *ILO_REGIONS, *table["iso3"].to_list()}
+    names = {WORLD, *ILO_REGIONS, *table["iso3"].to_list()}
     for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
         names.update(table[column].drop_nulls().unique().to_list())
     return names - {"No income group available"}
@@ -169,7 +169,7 @@ def _cells(text: pl.DataFrame, areas: set[str]) -> tuple[list[_Rule], list[_Rule
               "Use a code `socialcover monitor indicators` lists.", codes),
         _Rule("area", "unknown-area", ~pl.col("area").is_in(sorted(areas)),
               "unknown country or group code.",
-              "Use an ISO3 code (KEN), WLD, an ILO region or an income group as "
+              "Use an ISO3 code (KEN), World, an ILO region or an income group as "
               "socialcover.data.countries() names them.", sorted(areas)),
         _Rule("year", "bad-year", ~year.is_between(1900, 2100).fill_null(False),
               "the year is not a whole number between 1900 and 2100.",
@@ -377,7 +377,7 @@ def check_observations(
     Examples
     --------
     >>> import polars as pl
-    >>> frame = pl.DataFrame({"indicator": ["sdg131.children"], "area": ["WLD"], "year": [2023],
+    >>> frame = pl.DataFrame({"indicator": ["sdg131.children"], "area": ["World"], "year": [2023],
     ...     "sex": ["both"], "value": [123.0], "se": [None], "lower": [None], "upper": [None],
     ...     "nature": ["modelled"], "source": ["ILO"], "vintage": ["2025"], "footnotes": [""]})
     >>> [p.code for p in check_observations(frame)]

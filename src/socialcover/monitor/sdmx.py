@@ -40,7 +40,7 @@ from socialcover.monitor.csvfile import (
     read_text,
     write_table,
 )
-from socialcover.monitor.frame import OBSERVATION_SCHEMA
+from socialcover.monitor.frame import OBSERVATION_SCHEMA, WORLD
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     STATUS_LABELS,
@@ -184,7 +184,7 @@ def _areas(raw: pl.DataFrame) -> pl.Series:
     """REF_AREA as ISO3 (M49 numbers of countries translated; ``1`` is the World)."""
     table = countries().select(pl.col("m49").cast(pl.String), "iso3")
     m49 = dict(zip(table["m49"].to_list(), table["iso3"].to_list(), strict=True))
-    return raw["REF_AREA"].replace({**m49, "1": "WLD", "001": "WLD"})
+    return raw["REF_AREA"].replace({**m49, "1": WORLD, "001": WORLD})
 
 
 def _footnotes(comments: list[str], statuses: list[str], natures: list[str]) -> list[str]:
@@ -238,7 +238,7 @@ def read_sdmx_csv(
     >>> text = (b"DATAFLOW,FREQ,SERIES,REF_AREA,SEX,TIME_PERIOD,OBS_VALUE,NATURE\\n"
     ...         b"IAEG-SDGs:DF_SDG_GLH(1.20),A,SI_COV_CHLD,1,_T,2023,23.9,M\\n")
     >>> read_sdmx_csv(text).select("indicator", "area", "value", "nature").rows()
-    [('sdg131.children', 'WLD', 23.9, 'modelled')]
+    [('sdg131.children', 'World', 23.9, 'modelled')]
     """
     raw = _table(source, max_bytes, max_rows)
     indicator_column = "INDICATOR" if "INDICATOR" in raw.columns else "SERIES"
@@ -360,7 +360,7 @@ def write_sdmx_csv(
     >>> frame = read_sdmx_csv(b"DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE\\n"
     ...                       b"IAEG-SDGs:DF_SDG_GLH(1.20),SI_COV_BENFTS,1,2023,52.4\\n")
     >>> print(write_sdmx_csv(frame).splitlines()[1])
-    SOCIALCOVER:DF_SP_MONITOR(1.0),A,sdg131.at_least_one_benefit,WLD,_T,2023,52.4,A,observed,PT,,,,IAEG-SDGs:DF_SDG_GLH(1.20),,
+    SOCIALCOVER:DF_SP_MONITOR(1.0),A,sdg131.at_least_one_benefit,World,_T,2023,52.4,A,observed,PT,,,,IAEG-SDGs:DF_SDG_GLH(1.20),,
     """
     structure = [DATAFLOW] if version == "1.0" else ["dataflow", DATAFLOW, "I"]
     header = ["DATAFLOW"] if version == "1.0" else ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
@@ -397,7 +397,7 @@ def write_csv(frame: pl.DataFrame, path: str | Path | None = None) -> str | None
     >>> frame = read_sdmx_csv(b"DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\\n"
     ...                       b"X:Y(1.0),SI_COV_BENFTS,1,2023,52.4,=1+1\\n")
     >>> print(write_csv(frame).splitlines()[1])
-    sdg131.at_least_one_benefit,WLD,2023,both,52.4,,,,observed,X:Y(1.0),,'=1+1
+    sdg131.at_least_one_benefit,World,2023,both,52.4,,,,observed,X:Y(1.0),,'=1+1
     """
     rows = _rows(frame)
     return write_table(rows.columns, rows.iter_rows(), path)

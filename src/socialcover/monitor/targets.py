@@ -26,7 +26,7 @@ class Target:
     indicator
         Dotted indicator code, e.g. ``sdg131.at_least_one_benefit``.
     area
-        ISO3 code or group code (``WLD``).
+        ISO3 code or group code (``World``).
     value
         The target value, in the indicator's unit (coverage in percent, 0-100).
     year
@@ -44,9 +44,9 @@ class Target:
 
     Examples
     --------
-    >>> Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030, source="SDG target 1.3")
-    Target(indicator='sdg131.at_least_one_benefit', area='WLD', value=100.0, year=2030, ...)
-    >>> Target("sdg131.at_least_one_benefit", "WLD", 100.0, 2030, 2031, 40.0)
+    >>> Target("sdg131.at_least_one_benefit", "World", 100.0, 2030, source="SDG target 1.3")
+    Target(indicator='sdg131.at_least_one_benefit', area='World', value=100.0, year=2030, ...)
+    >>> Target("sdg131.at_least_one_benefit", "World", 100.0, 2030, 2031, 40.0)
     Traceback (most recent call last):
     ...
     socialcover.errors.InputError: The baseline year 2031 is not before the target year 2030. ...
@@ -64,7 +64,7 @@ class Target:
         for name in ("indicator", "area"):
             text = getattr(self, name)
             if not isinstance(text, str) or not text.strip():
-                _bad(name, text, f"A target needs a non-empty {name} code.", "e.g. 'WLD'.")
+                _bad(name, text, f"A target needs a non-empty {name} code.", "e.g. 'World'.")
         if not _is_number(self.value):
             _bad("value", self.value, f"Target value {self.value!r} is not a finite number.")
         if not isinstance(self.year, int) or isinstance(self.year, bool):
