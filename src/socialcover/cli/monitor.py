@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 console = Console()
 FORMATS = ("table", "json", "csv")
+SOURCES = ("pack", "store")
+URL_HELP = "Database URL (default: $SOCIALCOVER_DATABASE_URL, else socialcover.db in the home)."
 
 
 def _check_format(fmt: str) -> str:
@@ -110,17 +112,40 @@ def aggregate(
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="pack: the data pack's country series; store: the platform database's "
+            "approved observations.",
+        ),
+    ] = "pack",
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
 ) -> None:
     """Aggregate an indicator by group: population-weighted, with imputed countries counted.
 
-    Reads the data pack's country series; each row says which share of the group's population
-    rests on observed values and which on imputed ones.
+    Reads the data pack's country series, or with ``--source store`` the approved observations
+    of the platform database; each row says which share of the group's population rests on
+    observed values and which on imputed ones.
     """
     from socialcover.monitor.aggregate import aggregate as aggregate_
-    from socialcover.monitor.aggregate import observations_from_pack
+    from socialcover.monitor.aggregate import aggregate_store, observations_from_pack
     from socialcover.monitor.denominators import check_indicator
 
     _check_format(fmt)
+    if source not in SOURCES:
+        raise InputError(
+            f"Unknown --source {source!r}.",
+            code="monitor.bad-source",
+            hint="Use --source pack or store.",
+            value=source,
+        )
     code = check_indicator(indicator)
-    frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
+    if source == "store":
+        from socialcover.store import open_database, session_scope
+
+        with session_scope(engine=open_database(url), write=False) as s:
+            frame = aggregate_store(s, None, code, year, by, window=window, sex=sex)
+    else:
+        frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
     _print(frame, fmt, f"{code}, {year}")

@@ -10,6 +10,7 @@ submitted and approved as DHIS2 does (:data:`DATA_SETS`, :func:`submit_data_set`
 default. See docs/monitor-store.md.
 """
 
+from socialcover.monitor.aggregate import aggregate_store
 from socialcover.monitor.datasets import (
     APPROVED,
     DATA_SET_STEPS,
@@ -56,6 +57,7 @@ __all__ = [
     "IndicatorDefinition",
     "RecordReport",
     "Weight",
+    "aggregate_store",
     "approve_data_set",
     "get_indicator",
     "history",

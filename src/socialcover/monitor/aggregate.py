@@ -12,15 +12,19 @@ Groups are the five ILO regions and the World Bank income groups of ``socialcove
 pack has no ILO subregions; ``subregion`` groups by the UN M49 geographic subregions of WPP
 (Southern Asia, Eastern Africa...), which match several ILO subregions but not all.
 
-The computation is pure: it takes an observation frame (columns of
+:func:`aggregate` is pure: it takes an observation frame (columns of
 :data:`OBSERVATION_SCHEMA`) and reads only the WPP denominators and the country list.
+:func:`aggregate_store` feeds it the store's approved observations, the only values public
+aggregates may use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import polars as pl
+from sqlalchemy.orm import Session
 
 from socialcover.data.countries import countries
 from socialcover.data.coverage import coverage
@@ -28,12 +32,14 @@ from socialcover.errors import InputError
 from socialcover.monitor.denominators import SHORT_PREFIX, check_indicator, denominators
 from socialcover.monitor.frame import OBSERVATION_SCHEMA, SEXES, WORLD
 from socialcover.monitor.imputation import impute
+from socialcover.monitor.observations import observations as stored_observations
 from socialcover.monitor.registry import get_indicator
 
 __all__ = [
     "GROUPINGS",
     "NO_INCOME_GROUP",
     "aggregate",
+    "aggregate_store",
     "observations_from_pack",
 ]
 
@@ -219,6 +225,40 @@ def aggregate(
         "n_countries_observed",
         "n_countries_imputed",
     )
+
+
+def aggregate_store(
+    session: Session,
+    actor: Any,
+    indicator: str,
+    year: int | Iterable[int],
+    by: str | Sequence[str] = ("ilo-region", "income-group", "world"),
+    *,
+    window: int = 3,
+    sex: str | None = None,
+) -> pl.DataFrame:
+    """:func:`aggregate` of the store's approved observations of ``indicator``.
+
+    Only values of approved data sets are read (``observations(..., approved_only=True)``),
+    whoever ``actor`` is: a value entered or submitted but not approved, or un-approved, is
+    not in the aggregate.
+
+    Parameters
+    ----------
+    session, actor
+        The transaction (``session_scope(write=False)`` will do), and who reads (``None``:
+        the public).
+    indicator, year, by, window, sex
+        As for :func:`aggregate`.
+
+    Returns
+    -------
+    polars.DataFrame
+        As :func:`aggregate` returns.
+    """
+    code = check_indicator(indicator)
+    approved = stored_observations(session, actor, indicator=code, approved_only=True)
+    return aggregate(approved, code, year, by, window=window, sex=sex)
 
 
 def observations_from_pack(indicator: str) -> pl.DataFrame:
