@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import polars as pl
@@ -149,3 +150,48 @@ def aggregate(
     else:
         frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
     _print(frame, fmt, f"{code}, {year}")
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="The file: ILOSTAT bulk CSV or SDMX-CSV (.gz too).")],
+    fmt: Annotated[str, typer.Option("--format", help="ilostat or sdmx.")] = "ilostat",
+    vintage: Annotated[
+        str, typer.Option("--vintage", help="The file's edition, where it does not say it.")
+    ] = "",
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Import an observation file into the platform database, all of it or nothing.
+
+    Every row is checked first; a bad row is reported with its row number and nothing of the
+    file is kept. The values are entered (not approved) in the data sets of their area and
+    year, recorded as imported from the command line.
+    """
+    from socialcover.monitor.files import import_observations
+    from socialcover.store import SystemActor, open_database, session_scope
+
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        report = import_observations(s, actor, file, fmt, vintage=vintage)
+    console.print(
+        f"{report.new} new, {report.revised} revised, {report.unchanged} unchanged value(s) "
+        f"in {len(report.data_sets)} data set(s); approve them to publish them."
+    )
+
+
+@app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="sdmx (SDMX-CSV) or csv.")] = "sdmx",
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", help="Only this code (repeatable).")
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Export the approved observations of the platform database as SDMX-CSV or CSV."""
+    from socialcover.monitor.files import export_observations
+    from socialcover.store import open_database, session_scope
+
+    with session_scope(engine=open_database(url), write=False) as s:
+        export_observations(s, None, out, fmt, indicator=indicator or None)
+    console.print(f"Wrote {out}.")

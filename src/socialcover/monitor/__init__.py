@@ -23,7 +23,14 @@ from socialcover.monitor.datasets import (
     submit_data_set,
     unapprove_data_set,
 )
+from socialcover.monitor.files import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    export_observations,
+    import_observations,
+)
 from socialcover.monitor.frame import KEY, NATURES, OBSERVATION_SCHEMA, SEXES, validate_frame
+from socialcover.monitor.ilostat import read_ilostat
 from socialcover.monitor.observations import (
     HISTORY_SCHEMA,
     RecordReport,
@@ -40,13 +47,17 @@ from socialcover.monitor.registry import (
     indicator_codes,
     list_indicators,
 )
+from socialcover.monitor.rules import ObservationFileError
+from socialcover.monitor.sdmx import read_sdmx_csv
 
 __all__ = [
     "APPROVED",
     "DATA_SETS",
     "DATA_SET_STEPS",
     "ENTERED",
+    "EXPORT_FORMATS",
     "HISTORY_SCHEMA",
+    "IMPORT_FORMATS",
     "INDICATORS",
     "KEY",
     "NATURES",
@@ -55,17 +66,22 @@ __all__ = [
     "SUBMITTED",
     "DataSetInput",
     "IndicatorDefinition",
+    "ObservationFileError",
     "RecordReport",
     "Weight",
     "aggregate_store",
     "approve_data_set",
+    "export_observations",
     "get_indicator",
     "history",
+    "import_observations",
     "indicator_codes",
     "list_data_sets",
     "list_indicators",
     "load_pack_series",
     "observations",
+    "read_ilostat",
+    "read_sdmx_csv",
     "record_observations",
     "submit_data_set",
     "unapprove_data_set",
