@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import vl_convert as vlc
 
+from socialcover.monitor.charts import progress_chart
 from socialcover.monitor.frame import OBSERVATION_SCHEMA
-from socialcover.monitor.progress import progress_chart
 from socialcover.monitor.targets import Target
 
 
