@@ -1,16 +1,48 @@
-"""Monitoring: the indicators the campaign follows, their observations, and their approval.
+"""Monitoring: the indicators the campaign follows, their observations and approval, files in
+and out, regional and world aggregates, and progress towards targets.
 
-The registry (:data:`INDICATORS`, :func:`get_indicator`) defines every indicator with its
-numerator, denominator, weighting population, unit and metadata. Observations travel as one
-frame (:data:`OBSERVATION_SCHEMA`, checked by :func:`validate_frame`); the store keeps every
-revision of every value (:func:`record_observations`, :func:`observations`, :func:`history`,
-:func:`load_pack_series`). Values belong to a data set of an area and a year that is entered,
-submitted and approved as DHIS2 does (:data:`DATA_SETS`, :func:`submit_data_set`,
-:func:`approve_data_set`, :func:`unapprove_data_set`); only approved values are read by
-default. See docs/monitor-store.md.
+Indicators, observations and approval (docs/monitor-indicators.md):
+    the registry, the one list of codes, names, units and weights (:data:`INDICATORS`,
+    :class:`IndicatorDefinition`, :class:`Weight`, :func:`get_indicator`,
+    :func:`indicator_codes`, :func:`list_indicators`); the observation frame
+    (:data:`OBSERVATION_SCHEMA`, :data:`KEY`, :data:`SEXES`, :data:`NATURES`, :data:`WORLD`,
+    :func:`validate_frame`); the store, which keeps every revision (:func:`record_observations`,
+    :class:`RecordReport`, :func:`observations`, :func:`history`, :data:`HISTORY_SCHEMA`,
+    :func:`load_pack_series`); data sets of an area and a year, entered, submitted and
+    approved as DHIS2 does (:data:`DATA_SETS`, :data:`DATA_SET_STEPS`, :data:`ENTERED`,
+    :data:`SUBMITTED`, :data:`APPROVED`, :class:`DataSetInput`, :func:`submit_data_set`,
+    :func:`approve_data_set`, :func:`unapprove_data_set`, :func:`list_data_sets`). Only
+    approved values are read by default.
+
+Files in and out (docs/monitor-io.md):
+    ILOSTAT bulk CSV and SDMX-CSV readers (:func:`read_ilostat`, :func:`read_sdmx_csv`) and
+    writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`); the validation
+    rules (:func:`check_observations`, :func:`accept_observations`, :class:`Problem`,
+    :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
+    :data:`ROUNDING_PP`, :data:`STATUS_LABELS`, :data:`NATURE_OF_STATUS`); files into and out
+    of the store (:func:`import_observations`, :func:`export_observations`,
+    :data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`).
+
+Aggregates (docs/monitor-aggregate.md):
+    :func:`aggregate` of an observation frame, :func:`aggregate_store` of the store's approved
+    observations, :func:`observations_from_pack`, :data:`GROUPINGS`, :data:`NO_INCOME_GROUP`;
+    the weights (:func:`denominators`, :func:`check_indicator`, :data:`SHORT_PREFIX`) and the
+    imputation (:func:`impute`, :data:`METHODS`).
+
+Targets and progress (docs/monitor-progress.md):
+    :class:`Target`; :func:`trend`, :class:`Trend`, :func:`project`, :func:`year_reached`,
+    :class:`Reached`, :func:`status`, :data:`STATUSES`, :func:`progress`; the chart,
+    :func:`progress_chart`.
 """
 
-from socialcover.monitor.aggregate import aggregate_store
+from socialcover.monitor.aggregate import (
+    GROUPINGS,
+    NO_INCOME_GROUP,
+    aggregate,
+    aggregate_store,
+    observations_from_pack,
+)
+from socialcover.monitor.charts import progress_chart
 from socialcover.monitor.datasets import (
     APPROVED,
     DATA_SET_STEPS,
@@ -23,14 +55,16 @@ from socialcover.monitor.datasets import (
     submit_data_set,
     unapprove_data_set,
 )
+from socialcover.monitor.denominators import SHORT_PREFIX, check_indicator, denominators
 from socialcover.monitor.files import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
     export_observations,
     import_observations,
 )
-from socialcover.monitor.frame import KEY, NATURES, OBSERVATION_SCHEMA, SEXES, validate_frame
+from socialcover.monitor.frame import KEY, NATURES, OBSERVATION_SCHEMA, SEXES, WORLD, validate_frame
 from socialcover.monitor.ilostat import read_ilostat
+from socialcover.monitor.imputation import METHODS, impute
 from socialcover.monitor.observations import (
     HISTORY_SCHEMA,
     RecordReport,
@@ -38,6 +72,16 @@ from socialcover.monitor.observations import (
     load_pack_series,
     observations,
     record_observations,
+)
+from socialcover.monitor.progress import (
+    STATUSES,
+    Reached,
+    Trend,
+    progress,
+    project,
+    status,
+    trend,
+    year_reached,
 )
 from socialcover.monitor.registry import (
     INDICATORS,
@@ -47,43 +91,85 @@ from socialcover.monitor.registry import (
     indicator_codes,
     list_indicators,
 )
-from socialcover.monitor.rules import ObservationFileError
-from socialcover.monitor.sdmx import read_sdmx_csv
+from socialcover.monitor.rules import (
+    JUMP_PP,
+    NATURE_OF_STATUS,
+    ROUNDING_PP,
+    STATUS_LABELS,
+    ObservationFileError,
+    Problem,
+    accept_observations,
+    check_observations,
+    translate_codes,
+)
+from socialcover.monitor.sdmx import DATAFLOW, read_sdmx_csv, write_csv, write_sdmx_csv
+from socialcover.monitor.targets import Target
 
 __all__ = [
     "APPROVED",
+    "DATAFLOW",
     "DATA_SETS",
     "DATA_SET_STEPS",
     "ENTERED",
     "EXPORT_FORMATS",
+    "GROUPINGS",
     "HISTORY_SCHEMA",
     "IMPORT_FORMATS",
     "INDICATORS",
+    "JUMP_PP",
     "KEY",
+    "METHODS",
     "NATURES",
+    "NATURE_OF_STATUS",
+    "NO_INCOME_GROUP",
     "OBSERVATION_SCHEMA",
+    "ROUNDING_PP",
     "SEXES",
+    "SHORT_PREFIX",
+    "STATUSES",
+    "STATUS_LABELS",
     "SUBMITTED",
+    "WORLD",
     "DataSetInput",
     "IndicatorDefinition",
     "ObservationFileError",
+    "Problem",
+    "Reached",
     "RecordReport",
+    "Target",
+    "Trend",
     "Weight",
+    "accept_observations",
+    "aggregate",
     "aggregate_store",
     "approve_data_set",
+    "check_indicator",
+    "check_observations",
+    "denominators",
     "export_observations",
     "get_indicator",
     "history",
     "import_observations",
+    "impute",
     "indicator_codes",
     "list_data_sets",
     "list_indicators",
     "load_pack_series",
     "observations",
+    "observations_from_pack",
+    "progress",
+    "progress_chart",
+    "project",
     "read_ilostat",
     "read_sdmx_csv",
     "record_observations",
+    "status",
     "submit_data_set",
+    "translate_codes",
+    "trend",
     "unapprove_data_set",
     "validate_frame",
+    "write_csv",
+    "write_sdmx_csv",
+    "year_reached",
 ]
