@@ -9,8 +9,8 @@ package writes them. How the pack's fetcher reads the same files:
 
 Mapping (docs/monitor-io.md has the table):
 
-- ``classif1`` (``SOC_CONTIG_TOTAL``, ...) -> indicator ``sdg131.<contingency>`` through
-  :data:`socialcover.data.coverage.CONTINGENCIES`;
+- ``classif1`` (``SOC_CONTIG_TOTAL``, ...) -> the registry's indicator whose metadata names
+  that ``ilostat_classif1`` (``sdg131.*``, :mod:`socialcover.monitor.registry`);
 - ``ref_area``: ISO3 codes as they are; the ILO's aggregates ``X01`` -> ``World`` and ``X02`` ->
   ``Low income`` (the only two the pack uses); other ``X..`` aggregates are refused;
 - ``sex``: ``SEX_T``/``SEX_F``/``SEX_M`` -> ``both``/``female``/``male``;
@@ -32,10 +32,10 @@ from pathlib import Path
 
 import polars as pl
 
-from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError
 from socialcover.monitor.csvfile import MAX_BYTES, MAX_ROWS, ROW, read_table
 from socialcover.monitor.frame import WORLD
+from socialcover.monitor.registry import list_indicators
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     STATUS_LABELS,
@@ -157,7 +157,11 @@ def read_ilostat(
                 f"Import the {INDICATOR}_A file, or remove the rows of other indicators.")
         for v, r in raw.filter(~indicator_ok).select("indicator", ROW).iter_rows()
     ]  # fmt: skip
-    codes = {code: f"sdg131.{name}" for name, (code, _) in CONTINGENCIES.items()}
+    codes = {
+        d.metadata["ilostat_classif1"]: d.code
+        for d in list_indicators()
+        if "ilostat_classif1" in d.metadata
+    }
     indicator, bad = translate_codes(
         raw, "classif1", codes, why="unknown coverage group.",
         fix=f"Use one of {', '.join(codes)}.",

@@ -12,8 +12,8 @@ Read: our own dataflow (below) and the UN SDG global database's harmonised dataf
 ``IAEG-SDGs:DF_SDG_GLH`` (dimensions ``FREQ, REPORTING_TYPE, SERIES, REF_AREA, SEX, AGE,
 URBANISATION, ...``; attributes ``UNIT_MEASURE, NATURE, SOURCE_DETAIL, COMMENT_OBS, ...``;
 ``REF_AREA`` as M49 numbers, ``1`` for the World), where the series ``SI_COV_BENFTS``,
-``SI_COV_CHLD``, ... map to ``sdg131.*`` through
-:data:`socialcover.data.coverage.CONTINGENCIES`.
+``SI_COV_CHLD``, ... map to ``sdg131.*`` through the registry (the ``unsd_series`` of each
+indicator's metadata).
 
 Written: the dataflow :data:`DATAFLOW`, documented in docs/monitor-io.md, with the dimensions
 ``FREQ, INDICATOR, REF_AREA, SEX, TIME_PERIOD`` and the attributes ``OBS_STATUS, NATURE,
@@ -30,7 +30,6 @@ from typing import Literal
 import polars as pl
 
 from socialcover.data import countries
-from socialcover.data.coverage import CONTINGENCIES
 from socialcover.errors import InputError
 from socialcover.monitor.csvfile import (
     MAX_BYTES,
@@ -41,6 +40,7 @@ from socialcover.monitor.csvfile import (
     write_table,
 )
 from socialcover.monitor.frame import OBSERVATION_SCHEMA, WORLD
+from socialcover.monitor.registry import list_indicators
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     STATUS_LABELS,
@@ -87,7 +87,9 @@ _NATURE_IN = {
     "M": "modelled",
     **{n: n for n in ("observed", "survey_estimate", "administrative", "modelled", "imputed")},
 }
-_SERIES = {series: f"sdg131.{name}" for name, (_, series) in CONTINGENCIES.items()}
+_SERIES = {
+    d.metadata["unsd_series"]: d.code for d in list_indicators() if "unsd_series" in d.metadata
+}
 _OPTIONAL = (
     "OBS_STATUS",
     "NATURE",
