@@ -39,7 +39,7 @@ from socialcover.monitor.csvfile import (
     read_text,
     write_table,
 )
-from socialcover.monitor.frame import OBSERVATION_SCHEMA, WORLD
+from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, WORLD
 from socialcover.monitor.registry import list_indicators
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
@@ -85,7 +85,7 @@ _NATURE_IN = {
     "G": "observed",
     "E": "modelled",
     "M": "modelled",
-    **{n: n for n in ("observed", "survey_estimate", "administrative", "modelled", "imputed")},
+    **{n: n for n in NATURES},
 }
 _SERIES = {
     d.metadata["unsd_series"]: d.code for d in list_indicators() if "unsd_series" in d.metadata
