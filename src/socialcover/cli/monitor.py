@@ -15,6 +15,7 @@ from rich.table import Table
 from socialcover.errors import InputError
 
 if TYPE_CHECKING:
+    from socialcover.monitor.observations import RecordReport
     from socialcover.monitor.registry import Weight
 
 app = typer.Typer(
@@ -195,3 +196,72 @@ def export(
     with session_scope(engine=open_database(url), write=False) as s:
         export_observations(s, None, out, fmt, indicator=indicator or None)
     console.print(f"Wrote {out}.")
+
+
+# Feeds from the platform's own engines: costing runs and survey indicator tables.
+
+
+def _recorded(report: RecordReport) -> None:
+    console.print(
+        f"{report.new} new, {report.revised} revised, {report.unchanged} unchanged value(s) "
+        f"in {len(report.data_sets)} data set(s); approve them to publish them."
+    )
+
+
+@app.command("publish-costing")
+def publish_costing(
+    scenario: Annotated[Path, typer.Argument(help="The costing scenario (YAML or JSON).")],
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Cost a scenario and enter its cost and financing gap (% of GDP) as modelled observations.
+
+    The projection is the one `socialcover cost SCENARIO` computes; its values are entered in
+    the data sets of their country and year, recorded as made by the command line, and wait
+    for approval.
+    """
+    from socialcover.costing import CostingRequest, run_costing
+    from socialcover.monitor.feeds import observations_from_costing
+    from socialcover.monitor.observations import record_observations
+    from socialcover.store import SystemActor, open_database, session_scope
+
+    frame = observations_from_costing(run_costing(CostingRequest(scenario)))
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        report = record_observations(s, actor, frame)
+    _recorded(report)
+
+
+@app.command("publish-survey")
+def publish_survey(
+    results: Annotated[
+        Path, typer.Argument(help="The indicator table: a survey job's result.parquet.")
+    ],
+    area: Annotated[str, typer.Option("--area", help="ISO3 code of the survey's country.")],
+    year: Annotated[int, typer.Option("--year", help="The survey's reference year.")],
+    source: Annotated[str, typer.Option("--source", help="The survey, as its publisher names it.")],
+    vintage: Annotated[str, typer.Option("--vintage", help="The survey's edition or round.")],
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Enter a survey indicator table as survey_estimate observations, with their SEs.
+
+    The total and the sex breakdown of every indicator are entered in the data set of the area
+    and year, recorded as made by the command line, and wait for approval.
+    """
+    from socialcover.monitor.feeds import publish_survey_results
+    from socialcover.store import SystemActor, open_database, session_scope
+
+    try:
+        table = pl.read_parquet(results)
+    except (OSError, pl.exceptions.PolarsError) as err:
+        raise InputError(
+            f"Cannot read an indicator table from {results}: {err}",
+            code="monitor.bad-results-file",
+            hint="Give the result.parquet of a finished survey job.",
+            value=str(results),
+        ) from err
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        report = publish_survey_results(
+            s, actor, table, area=area, year=year, source=source, vintage=vintage
+        )
+    _recorded(report)

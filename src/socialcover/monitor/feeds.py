@@ -25,7 +25,7 @@ from socialcover.costing import CostingResult, CostingRun
 from socialcover.data import pack_status
 from socialcover.errors import InputError
 from socialcover.indicators import IndicatorTable
-from socialcover.indicators.table import SMALL_CELL_CV, SMALL_CELL_N
+from socialcover.indicators.table import COLUMNS, SMALL_CELL_CV, SMALL_CELL_N
 from socialcover.monitor.frame import OBSERVATION_SCHEMA, SEXES
 from socialcover.monitor.observations import RecordReport, record_observations
 from socialcover.monitor.registry import get_indicator, list_indicators
@@ -40,6 +40,7 @@ __all__ = [
 COSTING_INDICATORS: tuple[str, ...] = tuple(d.code for d in list_indicators("costing."))
 """The registry's costing indicators, each read from the totals column its metadata names."""
 
+_KEY_ASSUMPTIONS = (("real_growth_pct", "real GDP growth"), ("inflation_pct", "inflation"))
 _SEX_OF_GROUP = {("total", "all"): "both", ("sex", "female"): "female", ("sex", "male"): "male"}
 
 
@@ -117,6 +118,8 @@ def observations_from_indicator_table(
 
     Raises
     ------
+    InputError
+        A frame without the table's columns (``monitor.not-an-indicator-table``).
     NotFoundError
         An indicator code the registry does not have (``monitor.unknown-indicator``).
 
@@ -137,6 +140,14 @@ def observations_from_indicator_table(
     True
     """
     cells = table.frame if isinstance(table, IndicatorTable) else table
+    missing = [c for c in COLUMNS if c not in cells.columns]
+    if missing:
+        raise InputError(
+            f"This is not a survey indicator table: no column {', '.join(missing)}.",
+            code="monitor.not-an-indicator-table",
+            hint="Give the table of socialcover.indicators.compute_indicators (or its frame, "
+            "as a survey job stores it in result.parquet).",
+        )
     level = table.level if isinstance(table, IndicatorTable) else None
     keep = {k: s for k, s in _SEX_OF_GROUP.items() if s in set(sexes)}
     rows = [
@@ -208,7 +219,10 @@ def _assumptions(result: CostingResult, iso3: str) -> str:
         f"base year {scenario.base_year}",
     ]
     provenance = result.provenance.filter(pl.col("iso3") == iso3)
-    for assumption, label in (("real_growth_pct", "real GDP growth"), ("inflation_pct", "inflation")):
+    for assumption, label in (
+        ("real_growth_pct", "real GDP growth"),
+        ("inflation_pct", "inflation"),
+    ):
         found = provenance.filter(pl.col("assumption") == assumption)
         if found.height:
             row = found.row(0, named=True)
