@@ -45,7 +45,9 @@ def test_values_are_the_results_totals(sc_home: Path) -> None:
     assert frame.schema == pl.Schema(OBSERVATION_SCHEMA)
     assert COSTING_INDICATORS == ("costing.cost_pct_gdp", "costing.financing_gap_pct_gdp")
     totals = run.result.totals
-    for code, column in zip(COSTING_INDICATORS, ("cost_pct_gdp", "financing_gap_pct_gdp")):
+    for code, column in zip(
+        COSTING_INDICATORS, ("cost_pct_gdp", "financing_gap_pct_gdp"), strict=True
+    ):
         rows = frame.filter(pl.col("indicator") == code).sort("year")
         assert rows["area"].to_list() == totals["iso3"].to_list()
         assert rows["year"].to_list() == totals["year"].to_list() == list(range(2025, 2031))

@@ -92,12 +92,17 @@ def test_codes_are_the_registrys_and_other_breakdowns_are_left_out(table: Indica
     frame = _publish(table)
     for code in frame["indicator"].unique():
         assert get_indicator(code).origin.startswith("Survey engine")
-    assert frame.filter(pl.col("indicator") == "coverage.children")["footnotes"].str.ends_with(
-        "survey counterpart of sdg131.children"
-    ).all()
-    assert not frame["footnotes"].filter(frame["indicator"] == "aspire.coverage.any").str.contains(
-        "counterpart"
-    ).any()
+    assert (
+        frame.filter(pl.col("indicator") == "coverage.children")["footnotes"]
+        .str.ends_with("survey counterpart of sdg131.children")
+        .all()
+    )
+    assert (
+        not frame["footnotes"]
+        .filter(frame["indicator"] == "aspire.coverage.any")
+        .str.contains("counterpart")
+        .any()
+    )
     assert set(frame["sex"]) == {"both", "female", "male"}  # urban and quintiles stay out
     assert "aspire.beneficiary_incidence" not in frame["indicator"]  # shares by quintile
 
