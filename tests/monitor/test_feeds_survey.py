@@ -105,6 +105,10 @@ def test_codes_are_the_registrys_and_other_breakdowns_are_left_out(table: Indica
     )
     assert set(frame["sex"]) == {"both", "female", "male"}  # urban and quintiles stay out
     assert "aspire.beneficiary_incidence" not in frame["indicator"]  # shares by quintile
+    totals = observations_from_indicator_table(
+        table, area="XDM", year=2024, sexes=["both"], **LABELS
+    )
+    assert totals.equals(frame.filter(pl.col("sex") == "both"))
 
 
 def test_flags_and_n_are_in_the_footnotes(table: IndicatorTable) -> None:

@@ -44,7 +44,21 @@ _KEY_ASSUMPTIONS = (("real_growth_pct", "real GDP growth"), ("inflation_pct", "i
 _SEX_OF_GROUP = {("total", "all"): "both", ("sex", "female"): "female", ("sex", "male"): "male"}
 
 
-def _survey_notes(row: dict[str, Any], level: float | None) -> str:
+def _interval(row: dict[str, Any]) -> tuple[float | None, float | None, list[str]]:
+    """The cell's interval inside the indicator's bounds (a t interval may cross 0), and a note
+    for each end that had to be moved."""
+    low, high = get_indicator(row["code"]).bounds
+    lower, upper, moved = row["ci_low"], row["ci_high"], []
+    if low is not None and lower is not None and lower < low:
+        moved.append(f"lower end {lower:.4g} of the interval raised to {low:g}")
+        lower = low
+    if high is not None and upper is not None and upper > high:
+        moved.append(f"upper end {upper:.4g} of the interval lowered to {high:g}")
+        upper = high
+    return lower, upper, moved
+
+
+def _survey_notes(row: dict[str, Any], level: float | None, moved: list[str]) -> str:
     """The footnotes of one cell: sample size, fragility flags, the table's own note."""
     notes = [f"unweighted n = {row['n']}"]
     if row["df"] is not None and level is not None:
@@ -57,25 +71,11 @@ def _survey_notes(row: dict[str, Any], level: float | None) -> str:
         notes.append(f"CV {cv}, over {SMALL_CELL_CV:.0%}: read with caution")
     if row["note"]:
         notes.append(str(row["note"]))
-    notes.extend(row["clipped"])
+    notes.extend(moved)
     counterpart = get_indicator(row["code"]).metadata.get("published_counterpart")
     if counterpart:
         notes.append(f"survey counterpart of {counterpart}")
     return " | ".join(notes)
-
-
-def _clip(row: dict[str, Any]) -> dict[str, Any]:
-    """The interval inside the indicator's bounds (a t interval may cross 0), saying so."""
-    low, high = get_indicator(row["code"]).bounds
-    clipped: list[str] = []
-    if low is not None and row["ci_low"] is not None and row["ci_low"] < low:
-        clipped.append(f"lower end {row['ci_low']:.4g} of the interval raised to {low:g}")
-        row["ci_low"] = low
-    if high is not None and row["ci_high"] is not None and row["ci_high"] > high:
-        clipped.append(f"upper end {row['ci_high']:.4g} of the interval lowered to {high:g}")
-        row["ci_high"] = high
-    row["clipped"] = clipped
-    return row
 
 
 def observations_from_indicator_table(
@@ -150,28 +150,31 @@ def observations_from_indicator_table(
         )
     level = table.level if isinstance(table, IndicatorTable) else None
     keep = {k: s for k, s in _SEX_OF_GROUP.items() if s in set(sexes)}
-    rows = [
-        _clip(row)
-        for row in cells.filter(
-            pl.col("category").is_null() & pl.col("value").is_not_null()
-        ).iter_rows(named=True)
-        if (row["disaggregation"], row["group"]) in keep
-    ]
+    cells = cells.filter(pl.col("category").is_null() & pl.col("value").is_not_null())
+    rows = []
+    for row in cells.iter_rows(named=True):
+        sex = keep.get((row["disaggregation"], row["group"]))
+        if sex is None:
+            continue
+        lower, upper, moved = _interval(row)
+        rows.append(
+            {
+                "indicator": row["code"],
+                "area": area,
+                "year": year,
+                "sex": sex,
+                "value": row["value"],
+                "se": row["se"],
+                "lower": lower,
+                "upper": upper,
+                "nature": "survey_estimate",
+                "source": source,
+                "vintage": vintage,
+                "footnotes": _survey_notes(row, level, moved),
+            }
+        )
     return pl.DataFrame(
-        {
-            "indicator": [r["code"] for r in rows],
-            "area": [area] * len(rows),
-            "year": [year] * len(rows),
-            "sex": [keep[(r["disaggregation"], r["group"])] for r in rows],
-            "value": [r["value"] for r in rows],
-            "se": [r["se"] for r in rows],
-            "lower": [r["ci_low"] for r in rows],
-            "upper": [r["ci_high"] for r in rows],
-            "nature": ["survey_estimate"] * len(rows),
-            "source": [source] * len(rows),
-            "vintage": [vintage] * len(rows),
-            "footnotes": [_survey_notes(r, level) for r in rows],
-        },
+        rows,
         schema=OBSERVATION_SCHEMA,
     )
 
@@ -219,10 +222,7 @@ def _assumptions(result: CostingResult, iso3: str) -> str:
         f"base year {scenario.base_year}",
     ]
     provenance = result.provenance.filter(pl.col("iso3") == iso3)
-    for assumption, label in (
-        ("real_growth_pct", "real GDP growth"),
-        ("inflation_pct", "inflation"),
-    ):
+    for assumption, label in _KEY_ASSUMPTIONS:
         found = provenance.filter(pl.col("assumption") == assumption)
         if found.height:
             row = found.row(0, named=True)
