@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -162,5 +163,5 @@ def test_country_page_monitoring_section(with_data: None, client: TestClient) ->
 
 
 def test_pages_in_french(with_data: None, client: TestClient) -> None:
-    html = client.get("/monitor?lang=fr").text
-    assert "Explorateur d'indicateurs" in html
+    html = unescape(client.get("/monitor?lang=fr").text)
+    assert "Explorateur d'indicateurs" in html and "Classement des pays" in html

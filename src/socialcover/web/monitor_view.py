@@ -35,6 +35,7 @@ NATURE_LABELS = {
     "modelled": N_("modelled"),
     "imputed": N_("imputed"),
 }
+SEX_LABELS = {"both": N_("both sexes"), "female": N_("women"), "male": N_("men")}
 GROUP_TYPE_LABELS = {
     "world": N_("World"),
     "ilo-region": N_("ILO region"),
