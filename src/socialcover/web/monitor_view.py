@@ -121,7 +121,8 @@ def group_series(
     """Observation rows of group ``areas``: their own approved rows, else the aggregate.
 
     ``frame`` holds the approved observations of ``code``; an aggregate row is ``modelled`` and
-    its footnote gives the share of the group's population on observed values.
+    its footnote gives the share of the group's population on observed values. Years in which
+    no country of the group has an observed value are left out.
     """
     own = frame.filter(pl.col("area").is_in(list(areas)), pl.col("sex") == sex)
     missing = [a for a in areas if a not in set(own["area"].to_list())]
@@ -133,7 +134,12 @@ def group_series(
         )
     except InputError:  # no country rows of this sex, or no weight: nothing to aggregate
         return own
-    made = table.filter(pl.col("group").is_in(missing), pl.col("value").is_not_null()).select(
+    # A year in which none of the group's population has an observed value is imputation only.
+    made = table.filter(
+        pl.col("group").is_in(missing),
+        pl.col("value").is_not_null(),
+        pl.col("population_share_observed") > 0,
+    ).select(
         pl.lit(code).alias("indicator"),
         pl.col("group").alias("area"),
         "year",
@@ -191,8 +197,14 @@ def explore(
         for r in series.sort("area", "year").to_dicts()
     ]
     in_countries = frame.filter(pl.col("area").is_in(list(names)), pl.col("sex") == choice.sex)
-    rank_years = sorted(set(in_countries["year"].to_list()), reverse=True)
-    rank_year = choice.rank_year if choice.rank_year in rank_years else (rank_years or [None])[0]
+    counts = in_countries["year"].value_counts(name="n").sort(["n", "year"], descending=True)
+    rank_years = sorted(counts["year"].to_list(), reverse=True)
+    # By default the year with the most countries: the latest years have only a few values.
+    rank_year = (
+        choice.rank_year
+        if choice.rank_year in rank_years
+        else (counts["year"].to_list() or [None])[0]
+    )
     ranking = [
         {
             **r,
@@ -202,7 +214,7 @@ def explore(
         for r in in_countries.to_dicts()
         if r["year"] == rank_year
     ]
-    key = (lambda r: r["name"]) if choice.sort == "name" else (lambda r: r["value"])
+    key = (lambda r: r["name"].casefold()) if choice.sort == "name" else (lambda r: r["value"])
     ranking.sort(key=key, reverse=choice.order == "desc")
     return {
         "rows": rows,
@@ -251,16 +263,21 @@ def progress_rows(
     return rows, series.filter(pl.col("area") == area)
 
 
-def progress_chart(series: pl.DataFrame, code: str, area: str) -> dict[str, Any] | None:
-    """The progress chart of one series against universal coverage by 2030 (None: too short)."""
+def progress_chart(series: pl.DataFrame, code: str, area: str, name: str) -> dict[str, Any] | None:
+    """The progress chart of one series against universal coverage by 2030 (None: too short).
+
+    Its title names the indicator (``name``) and the area rather than their codes.
+    """
     if series.height < 2:
         return None
     try:
-        return monitor.progress_chart(
+        spec = monitor.progress_chart(
             series, monitor.Target(code, area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
         )
     except InputError:
         return None
+    spec["title"]["text"] = f"{name}, {area}"
+    return spec
 
 
 def country_history(

@@ -164,7 +164,7 @@ async def progress_page(
         "area": area,
         "sex": chosen_sex,
         "rows": rows,
-        "spec": monitor_view.progress_chart(series, definition.code, area),
+        "spec": monitor_view.progress_chart(series, definition.code, area, definition.name),
         "target": monitor_view.UNIVERSAL,
         "target_year": monitor_view.TARGET_YEAR,
         "groups": await run_in_threadpool(monitor_view.groups),
