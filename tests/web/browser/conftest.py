@@ -87,7 +87,7 @@ def server(
                 display_name=f"Ana {role.title()}",
             )
     SHOTS.mkdir(exist_ok=True)
-    yield {"base": base, "emails": emails, "log": tmp / "server.log"}
+    yield {"base": base, "emails": emails, "log": tmp / "server.log", "url": url}
     proc.terminate()
     proc.wait(10)
 

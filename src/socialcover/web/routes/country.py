@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web import charts, knowledge_view
+from socialcover.web import charts, knowledge_view, monitor_view
 from socialcover.web.access import Need
 from socialcover.web.database import ReadSession, public_version
 from socialcover.web.facts import country_list, pack_key
@@ -77,6 +77,13 @@ async def country_page(request: Request, code: str, session: ReadSession) -> HTM
     ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
         knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
+    )
+    ctx["monitoring"] = await run_in_threadpool(
+        monitor_view.country_history,
+        session,
+        request.state.user,
+        ctx["country"].iso3,
+        translations(request.state.lang).gettext,
     )
     return render(request, "country.html", ctx, cache_key=key)
 

@@ -1,0 +1,304 @@
+"""What the monitoring pages show, read from approved observations only.
+
+Public pages never show a value that was entered or submitted but not approved: every function
+here reads :func:`socialcover.monitor.observations` with ``approved_only=True``, and a group
+(the world, an ILO region, an income group) without an approved series of its own is the
+aggregate of the approved country values (:func:`socialcover.monitor.aggregate`, imputation
+included), marked ``modelled``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy.orm import Session
+
+from socialcover import monitor
+from socialcover.data.countries import ILO_REGIONS
+from socialcover.errors import InputError
+from socialcover.web.facts import country_list
+from socialcover.web.labels import N_
+
+DEFAULT_INDICATOR = "sdg131.at_least_one_benefit"
+UNIVERSAL = 100.0
+TARGET_YEAR = 2030
+TARGET_SOURCE = "SDG target 1.3 (A/RES/70/1): universal social protection"
+FIRST_YEAR = 2000
+AGGREGATE_SOURCE = "socialcover: weighted aggregate of approved country observations"
+NATURE_LABELS = {
+    "observed": N_("observed"),
+    "survey_estimate": N_("survey estimate"),
+    "administrative": N_("administrative"),
+    "modelled": N_("modelled"),
+    "imputed": N_("imputed"),
+}
+SEX_LABELS = {"both": N_("both sexes"), "female": N_("women"), "male": N_("men")}
+GROUP_TYPE_LABELS = {
+    "world": N_("World"),
+    "ilo-region": N_("ILO region"),
+    "income-group": N_("Income group"),
+}
+STATUS_LABELS = {
+    "reached": N_("reached"),
+    "on track": N_("on track"),
+    "off track": N_("off track"),
+    "no data": N_("no data"),
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The reader's choices on the explorer, all of them in the query string."""
+
+    indicator: str
+    areas: tuple[str, ...]
+    start: int | None
+    end: int | None
+    sex: str
+    rank_year: int | None
+    sort: str
+    order: str
+
+    def query(self, **change: Any) -> str:
+        """The query string of these choices (with ``change`` applied), for links."""
+        from urllib.parse import urlencode
+
+        values = {
+            "indicator": self.indicator,
+            "area": list(self.areas),
+            "start": self.start,
+            "end": self.end,
+            "sex": self.sex,
+            "rank_year": self.rank_year,
+            "sort": self.sort,
+            "order": self.order,
+        }
+        values.update(change)
+        pairs = [
+            (k, v)
+            for k, value in values.items()
+            for v in (value if isinstance(value, list) else [value])
+            if v is not None and v != ""
+        ]
+        return urlencode(pairs)
+
+
+def indicator_options(weighted_only: bool = False) -> list[dict[str, str]]:
+    """Code and name of every indicator, in registry order."""
+    return [
+        {"code": d.code, "name": d.name}
+        for d in monitor.list_indicators()
+        if d.weight is not None or not weighted_only
+    ]
+
+
+def groups() -> list[str]:
+    """The group areas a reader can choose: the world, the ILO regions, the income groups."""
+    incomes = sorted({c["income_group"] for c in country_list() if c.get("income_group")})
+    return [monitor.WORLD, *ILO_REGIONS, *incomes]
+
+
+def country_names() -> dict[str, str]:
+    """ISO3 -> country name."""
+    return {c["iso3"]: c["name"] for c in country_list()}
+
+
+def approved(
+    session: Session, actor: Any, code: str, area: Sequence[str] | None = None
+) -> pl.DataFrame:
+    """The approved observations of one indicator (optionally of some areas only)."""
+    return monitor.observations(
+        session, actor, indicator=code, area=list(area) if area else None, approved_only=True
+    )
+
+
+def group_series(
+    frame: pl.DataFrame, code: str, areas: Sequence[str], sex: str, years: Sequence[int]
+) -> pl.DataFrame:
+    """Observation rows of group ``areas``: their own approved rows, else the aggregate.
+
+    ``frame`` holds the approved observations of ``code``; an aggregate row is ``modelled`` and
+    its footnote gives the share of the group's population on observed values. Years in which
+    no country of the group has an observed value are left out.
+    """
+    own = frame.filter(pl.col("area").is_in(list(areas)), pl.col("sex") == sex)
+    missing = [a for a in areas if a not in set(own["area"].to_list())]
+    if not missing or not years or monitor.get_indicator(code).weight is None:
+        return own
+    try:
+        table = monitor.aggregate(
+            frame, code, years, ("world", "ilo-region", "income-group"), sex=sex
+        )
+    except InputError:  # no country rows of this sex, or no weight: nothing to aggregate
+        return own
+    # A year in which none of the group's population has an observed value is imputation only.
+    made = table.filter(
+        pl.col("group").is_in(missing),
+        pl.col("value").is_not_null(),
+        pl.col("population_share_observed") > 0,
+    ).select(
+        pl.lit(code).alias("indicator"),
+        pl.col("group").alias("area"),
+        "year",
+        pl.lit(sex).alias("sex"),
+        "value",
+        pl.lit(None, pl.Float64).alias("se"),
+        pl.lit(None, pl.Float64).alias("lower"),
+        pl.lit(None, pl.Float64).alias("upper"),
+        pl.lit("modelled").alias("nature"),
+        pl.lit(AGGREGATE_SOURCE).alias("source"),
+        pl.lit("").alias("vintage"),
+        pl.format(
+            "{}% of the population on observed values",
+            (pl.col("population_share_observed") * 100).round(0).cast(pl.Int64),
+        ).alias("footnotes"),
+    )
+    return pl.concat([own, made]).sort("area", "year")
+
+
+def _years(frame: pl.DataFrame, start: int | None, end: int | None) -> list[int]:
+    if frame.is_empty():
+        return []
+    first = max(FIRST_YEAR, int(frame["year"].min() or FIRST_YEAR))  # type: ignore[arg-type]
+    last = int(frame["year"].max() or first)  # type: ignore[arg-type]
+    return list(range(max(first, start or first), min(last, end or last) + 1))
+
+
+def explore(
+    session: Session, actor: Any, choice: Choice, gt: Callable[[str], str]
+) -> dict[str, Any]:
+    """The explorer's series (chart and table rows) and its ranking of countries for one year."""
+    code = choice.indicator
+    frame = approved(session, actor, code)
+    names = country_names()
+    group_names = set(groups())
+    years = _years(frame, choice.start, choice.end)
+    chosen = [a for a in choice.areas if a in names or a in group_names]
+    countries = frame.filter(
+        pl.col("area").is_in([a for a in chosen if a in names]), pl.col("sex") == choice.sex
+    )
+    series = pl.concat(
+        [
+            countries,
+            group_series(frame, code, [a for a in chosen if a in group_names], choice.sex, years),
+        ]
+    ).filter(pl.col("year").is_in(years))
+    rows = [
+        {
+            **r,
+            "name": names.get(
+                r["area"], gt(r["area"]) if r["area"] == monitor.WORLD else r["area"]
+            ),
+            "nature_label": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
+        }
+        for r in series.sort("area", "year").to_dicts()
+    ]
+    in_countries = frame.filter(pl.col("area").is_in(list(names)), pl.col("sex") == choice.sex)
+    counts = in_countries["year"].value_counts(name="n").sort(["n", "year"], descending=True)
+    rank_years = sorted(counts["year"].to_list(), reverse=True)
+    # By default the year with the most countries: the latest years have only a few values.
+    rank_year = (
+        choice.rank_year
+        if choice.rank_year in rank_years
+        else (counts["year"].to_list() or [None])[0]
+    )
+    ranking = [
+        {
+            **r,
+            "name": names[r["area"]],
+            "nature_label": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
+        }
+        for r in in_countries.to_dicts()
+        if r["year"] == rank_year
+    ]
+    key = (lambda r: r["name"].casefold()) if choice.sort == "name" else (lambda r: r["value"])
+    ranking.sort(key=key, reverse=choice.order == "desc")
+    return {
+        "rows": rows,
+        "ranking": ranking,
+        "rank_year": rank_year,
+        "rank_years": rank_years,
+        "years": years,
+        "chosen": chosen,
+    }
+
+
+def aggregates(
+    session: Session, actor: Any, code: str, year: int | None, sex: str | None
+) -> tuple[int | None, list[dict[str, Any]]]:
+    """The year shown (the latest with approved values when ``year`` is None) and its table."""
+    if year is None:
+        frame = approved(session, actor, code)
+        if frame.is_empty():
+            return None, []
+        year = int(frame["year"].max())  # type: ignore[arg-type]
+    table = monitor.aggregate_store(
+        session, actor, code, year, ("world", "ilo-region", "income-group"), sex=sex
+    )
+    return year, table.to_dicts()
+
+
+def progress_rows(
+    session: Session, actor: Any, code: str, area: str, sex: str
+) -> tuple[list[dict[str, Any]], pl.DataFrame]:
+    """The progress table of the world, the ILO regions (and ``area``), and ``area``'s series."""
+    frame = approved(session, actor, code)
+    areas = [monitor.WORLD, *ILO_REGIONS]
+    if area not in areas:
+        areas.append(area)
+    in_groups = [a for a in areas if a in groups()]
+    series = pl.concat(
+        [
+            group_series(frame, code, in_groups, sex, _years(frame, None, None)),
+            frame.filter(pl.col("area").is_in(areas), ~pl.col("area").is_in(in_groups)),
+        ]
+    ).filter(pl.col("sex") == sex)
+    targets = [monitor.Target(code, a, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE) for a in areas]
+    table = monitor.progress(series, targets)
+    order = {a: i for i, a in enumerate(areas)}
+    rows = sorted(table.to_dicts(), key=lambda r: order.get(r["area"], len(order)))
+    return rows, series.filter(pl.col("area") == area)
+
+
+def progress_chart(series: pl.DataFrame, code: str, area: str, name: str) -> dict[str, Any] | None:
+    """The progress chart of one series against universal coverage by 2030 (None: too short).
+
+    Its title names the indicator (``name``) and the area rather than their codes.
+    """
+    if series.height < 2:
+        return None
+    try:
+        spec = monitor.progress_chart(
+            series, monitor.Target(code, area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
+        )
+    except InputError:
+        return None
+    spec["title"]["text"] = f"{name}, {area}"
+    return spec
+
+
+def country_history(
+    session: Session, actor: Any, iso3: str, gt: Callable[[str], str]
+) -> list[dict[str, Any]]:
+    """Each SDG 1.3.1 indicator's approved history in one country (both sexes), as short rows."""
+    codes = [d.code for d in monitor.list_indicators("sdg131.")]
+    frame = monitor.observations(session, actor, indicator=codes, area=iso3, approved_only=True)
+    out = []
+    for code in codes:
+        d = monitor.get_indicator(code)
+        rows = frame.filter(pl.col("indicator") == code, pl.col("sex") == d.sex).sort("year")
+        if rows.is_empty():
+            continue
+        points = [
+            {
+                "year": r["year"],
+                "value": r["value"],
+                "nature": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
+            }
+            for r in rows.to_dicts()
+        ]
+        out.append({"code": code, "name": d.name, "points": points})
+    return out

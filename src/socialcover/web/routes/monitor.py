@@ -1,0 +1,172 @@
+"""Monitoring pages: the indicator explorer, indicator metadata, aggregates and progress.
+
+Every page reads approved observations only (:mod:`socialcover.web.monitor_view`); downloads
+link to the REST API (``/api/v1/monitor/observations``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from socialcover import monitor
+from socialcover.errors import InputError
+from socialcover.web import charts, monitor_view
+from socialcover.web.access import Need
+from socialcover.web.database import ReadSession
+from socialcover.web.i18n import translations
+from socialcover.web.monitor_view import DEFAULT_INDICATOR, Choice
+from socialcover.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+Sex = Literal["both", "female", "male"]
+Year = Annotated[int | None, Query(ge=1950, le=2100)]
+
+
+@router.get("/monitor", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def explorer(
+    request: Request,
+    session: ReadSession,
+    indicator: str = Query(DEFAULT_INDICATOR, max_length=80),
+    area: list[str] = Query([], max_length=40),
+    start: Year = None,
+    end: Year = None,
+    sex: Sex | None = Query(None),
+    rank_year: Year = None,
+    sort: Literal["value", "name"] = Query("value"),
+    order: Literal["desc", "asc"] = Query("desc"),
+) -> HTMLResponse:
+    """Choose an indicator, areas, years and sex: a chart, a table, downloads, a ranking."""
+    definition = monitor.get_indicator(indicator)
+    choice = Choice(
+        indicator=definition.code,
+        areas=tuple(area) or (monitor.WORLD,),
+        start=start,
+        end=end,
+        sex=sex or definition.sex,
+        rank_year=rank_year,
+        sort=sort,
+        order=order,
+    )
+    gt = translations(request.state.lang).gettext
+    found = await run_in_threadpool(monitor_view.explore, session, request.state.user, choice, gt)
+    spec = (
+        charts.line_series(
+            [{"year": r["year"], "value": r["value"], "area": r["name"]} for r in found["rows"]],
+            x="year",
+            y="value",
+            color="area",
+            title=definition.name,
+            y_title=definition.unit,
+            color_title="",
+            description=gt("Line chart: the chosen indicator by year, one line per area."),
+        )
+        if found["rows"]
+        else None
+    )
+    api = "/api/v1/monitor/observations?" + choice.query(rank_year=None, sort=None, order=None)
+    ctx: dict[str, Any] = {
+        **found,
+        "choice": choice,
+        "definition": definition,
+        "indicators": monitor_view.indicator_options(),
+        "groups": await run_in_threadpool(monitor_view.groups),
+        "countries": await run_in_threadpool(monitor_view.country_names),
+        "sexes": monitor_view.SEX_LABELS,
+        "spec": spec,
+        "api": api,
+        "share_url": str(request.url.replace(query=choice.query())),
+    }
+    return render(request, "monitor/explorer.html", ctx)
+
+
+@router.get(
+    "/monitor/indicators/{code}", response_class=HTMLResponse, dependencies=[Depends(Need(None))]
+)
+async def indicator_page(request: Request, code: str) -> HTMLResponse:
+    """The metadata of one indicator: definition, numerator, denominator, weight, source."""
+    definition = monitor.get_indicator(code)
+    return render(request, "monitor/indicator.html", {"d": definition.to_dict()})
+
+
+@router.get("/monitor/aggregates", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def aggregates_page(
+    request: Request,
+    session: ReadSession,
+    indicator: str = Query(DEFAULT_INDICATOR, max_length=80),
+    year: Year = None,
+    sex: Sex | None = Query(None),
+) -> HTMLResponse:
+    """World, ILO-region and income-group aggregates of one year, with people not covered."""
+    definition = monitor.get_indicator(indicator)
+    gt = translations(request.state.lang).gettext
+    ctx: dict[str, Any] = {
+        "definition": definition,
+        "indicators": monitor_view.indicator_options(weighted_only=True),
+        "sex": sex or definition.sex,
+        "sexes": monitor_view.SEX_LABELS,
+        "rows": [],
+        "spec": None,
+        "year": year,
+    }
+    try:
+        ctx["year"], ctx["rows"] = await run_in_threadpool(
+            monitor_view.aggregates, session, request.state.user, definition.code, year, sex
+        )
+    except InputError as exc:
+        ctx["problem"] = exc.to_dict()
+    for r in ctx["rows"]:
+        r["type_label"] = gt(monitor_view.GROUP_TYPE_LABELS[r["group_type"]])
+    shown = [
+        {
+            "group": gt(r["group"]) if r["group"] == monitor.WORLD else r["group"],
+            "value": r["value"],
+        }
+        for r in ctx["rows"]
+        if r["value"] is not None
+    ]
+    if shown:
+        ctx["spec"] = charts.bars(
+            shown,
+            x="value",
+            y="group",
+            title=f"{definition.name}, {ctx['year']}",
+            x_title=definition.unit,
+            description=gt("Bar chart: the indicator for the world, each region and income group."),
+        )
+    return render(request, "monitor/aggregates.html", ctx)
+
+
+@router.get("/monitor/progress", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def progress_page(
+    request: Request,
+    session: ReadSession,
+    indicator: str = Query(DEFAULT_INDICATOR, max_length=80),
+    area: str = Query(monitor.WORLD, max_length=40),
+    sex: Sex | None = Query(None),
+) -> HTMLResponse:
+    """Progress of the world and the ILO regions towards universal coverage by 2030."""
+    definition = monitor.get_indicator(indicator)
+    gt = translations(request.state.lang).gettext
+    chosen_sex = sex or definition.sex
+    rows, series = await run_in_threadpool(
+        monitor_view.progress_rows, session, request.state.user, definition.code, area, chosen_sex
+    )
+    for r in rows:
+        r["status_label"] = gt(monitor_view.STATUS_LABELS.get(r["status"] or "", r["status"] or ""))
+    ctx: dict[str, Any] = {
+        "definition": definition,
+        "indicators": monitor_view.indicator_options(weighted_only=True),
+        "area": area,
+        "sex": chosen_sex,
+        "rows": rows,
+        "spec": monitor_view.progress_chart(series, definition.code, area, definition.name),
+        "target": monitor_view.UNIVERSAL,
+        "target_year": monitor_view.TARGET_YEAR,
+        "groups": await run_in_threadpool(monitor_view.groups),
+    }
+    return render(request, "monitor/progress.html", ctx)
