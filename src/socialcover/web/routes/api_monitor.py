@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-from fastapi import APIRouter, Depends, File, Form, Path as PathParam, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
 
 SDMX_MEDIA = "application/vnd.sdmx.data+csv; charset=utf-8"
 CHUNK = 1 << 20
-YEAR = {"ge": 1900, "le": 2100}
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years an observation may have (monitor.frame)
 
 
 class ErrorDetail(BaseModel):
@@ -214,7 +215,7 @@ class ObservationIn(BaseModel):
 
     indicator: str = Field(max_length=80)
     area: str = Field(max_length=60)
-    year: int = Field(**YEAR)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
     sex: Literal["both", "female", "male"] = "both"
     value: float = Field(allow_inf_nan=False)
     se: float | None = Field(None, allow_inf_nan=False)
@@ -237,9 +238,9 @@ class ObservationRows(BaseModel):
 class StepIn(BaseModel):
     """A reviewer's comment (required to un-approve)."""
 
-    comment: str = Field("", max_length=2000)
+    comment: str = Field(default="", max_length=2000)
     back_to: Literal["submitted", "entered"] = Field(
-        "submitted", description="unapprove only: submitted, or entered for corrections."
+        default="submitted", description="unapprove only: submitted, or entered for corrections."
     )
 
 
@@ -263,7 +264,7 @@ def _area(area: str) -> str:
 def _years(year_from: int | None, year_to: int | None) -> range | None:
     if year_from is None and year_to is None:
         return None
-    return range(year_from or YEAR["ge"], (year_to or YEAR["le"]) + 1)
+    return range(year_from or FIRST_YEAR, (year_to or LAST_YEAR) + 1)
 
 
 def _observation_response(
@@ -342,8 +343,8 @@ async def list_observations(
     area: str | None = Query(
         None, min_length=1, max_length=60, description="ISO3 code or group name."
     ),
-    year_from: int | None = Query(None, **YEAR),
-    year_to: int | None = Query(None, **YEAR),
+    year_from: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    year_to: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     sex: Literal["both", "female", "male"] | None = None,
     unapproved: bool = Query(
         False,
@@ -471,7 +472,7 @@ async def list_data_sets(
         None, description="Only data sets in this state (submitted: the review queue)."
     ),
     area: str | None = Query(None, min_length=1, max_length=60),
-    year: int | None = Query(None, **YEAR),
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     page: Page = Depends(paging),
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> Response:
@@ -524,7 +525,7 @@ def _move(
 async def move_data_set(
     session: WriteSession,
     area: str = PathParam(max_length=60),
-    year: int = PathParam(**YEAR),
+    year: int = PathParam(ge=FIRST_YEAR, le=LAST_YEAR),
     step: Literal["submit", "approve", "unapprove"] = PathParam(),
     body: StepIn | None = None,
     user: Principal = Depends(Need("monitor.enter")),
@@ -549,7 +550,7 @@ async def move_data_set(
 async def get_aggregates(
     session: ReadSession,
     indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
-    year: int = Query(**YEAR),
+    year: int = Query(ge=FIRST_YEAR, le=LAST_YEAR),
     by: str = Query(
         "ilo-region,income-group,world",
         min_length=1,
@@ -593,7 +594,7 @@ async def get_progress(
         None, min_length=1, max_length=60, description="ISO3 code or group name."
     ),
     target_value: float | None = Query(None, ge=-1e6, le=1e6, allow_inf_nan=False),
-    target_year: int | None = Query(None, **YEAR),
+    target_year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     format: Literal["json", "csv", "xlsx"] = "json",
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> Response:
@@ -628,7 +629,7 @@ async def get_progress_chart(
     indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
     area: str = Query(min_length=1, max_length=60, description="ISO3 code or group name."),
     target_value: float = Query(ge=-1e6, le=1e6, allow_inf_nan=False),
-    target_year: int = Query(**YEAR),
+    target_year: int = Query(ge=FIRST_YEAR, le=LAST_YEAR),
     sex: Literal["both", "female", "male"] = "both",
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> dict[str, Any]:
