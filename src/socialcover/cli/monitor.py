@@ -154,7 +154,9 @@ def aggregate(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="The file: ILOSTAT bulk CSV, SDMX-CSV or our plain CSV (.gz too).")],
+    file: Annotated[
+        Path, typer.Argument(help="ILOSTAT bulk CSV, SDMX-CSV or plain CSV (.gz too).")
+    ],
     fmt: Annotated[str, typer.Option("--format", help="ilostat, sdmx or csv.")] = "ilostat",
     vintage: Annotated[
         str, typer.Option("--vintage", help="The file's edition, where it does not say it.")
