@@ -80,6 +80,7 @@ def test_each_route_answers_as_the_permissions_table_says(
     assert resp.status_code == 201, resp.text
     pid = resp.json()["id"]
     ids = {"pid": pid, "code": "KEN", "token_id": 999999, "job_id": "nojob", "oid": 1}
+    ids |= {"area": "KEN", "year": 2023, "step": "submit"}
     checked = 0
     for route_path, methods, needs, is_api in route_table(app):
         if not is_api:

@@ -155,8 +155,10 @@ def aggregate(
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="The file: ILOSTAT bulk CSV or SDMX-CSV (.gz too).")],
-    fmt: Annotated[str, typer.Option("--format", help="ilostat or sdmx.")] = "ilostat",
+    file: Annotated[
+        Path, typer.Argument(help="ILOSTAT bulk CSV, SDMX-CSV or plain CSV (.gz too).")
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="ilostat, sdmx or csv.")] = "ilostat",
     vintage: Annotated[
         str, typer.Option("--vintage", help="The file's edition, where it does not say it.")
     ] = "",

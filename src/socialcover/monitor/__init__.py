@@ -15,7 +15,8 @@ Indicators, observations and approval (docs/monitor-indicators.md):
     approved values are read by default.
 
 Files in and out (docs/monitor-io.md):
-    ILOSTAT bulk CSV and SDMX-CSV readers (:func:`read_ilostat`, :func:`read_sdmx_csv`) and
+    ILOSTAT bulk CSV, SDMX-CSV and plain CSV readers (:func:`read_ilostat`,
+    :func:`read_sdmx_csv`, :func:`read_csv`) and
     writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`); the validation
     rules (:func:`check_observations`, :func:`accept_observations`, :class:`Problem`,
     :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
@@ -102,7 +103,7 @@ from socialcover.monitor.rules import (
     check_observations,
     translate_codes,
 )
-from socialcover.monitor.sdmx import DATAFLOW, read_sdmx_csv, write_csv, write_sdmx_csv
+from socialcover.monitor.sdmx import DATAFLOW, read_csv, read_sdmx_csv, write_csv, write_sdmx_csv
 from socialcover.monitor.targets import Target
 
 __all__ = [
@@ -160,6 +161,7 @@ __all__ = [
     "progress",
     "progress_chart",
     "project",
+    "read_csv",
     "read_ilostat",
     "read_sdmx_csv",
     "record_observations",

@@ -21,13 +21,14 @@ from sqlalchemy.orm import Session
 from socialcover.errors import InputError
 from socialcover.monitor.ilostat import read_ilostat
 from socialcover.monitor.observations import RecordReport, observations, record_observations
-from socialcover.monitor.sdmx import read_sdmx_csv, write_csv, write_sdmx_csv
+from socialcover.monitor.sdmx import read_csv, read_sdmx_csv, write_csv, write_sdmx_csv
 
 __all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "export_observations", "import_observations"]
 
 IMPORT_FORMATS: dict[str, Callable[..., pl.DataFrame]] = {
     "ilostat": read_ilostat,
     "sdmx": read_sdmx_csv,
+    "csv": read_csv,
 }
 """The file formats :func:`import_observations` reads, by name, with their readers."""
 
@@ -68,7 +69,8 @@ def import_observations(
     path
         The file (plain or gzip-compressed).
     format
-        ``ilostat`` (ILOSTAT bulk CSV) or ``sdmx`` (SDMX-CSV 1.0 or 2.0).
+        ``ilostat`` (ILOSTAT bulk CSV), ``sdmx`` (SDMX-CSV 1.0 or 2.0) or ``csv`` (the plain CSV
+        of :func:`~socialcover.monitor.sdmx.write_csv`).
     vintage
         The edition of the file (``"2025-06"``), where the file does not say it: ILOSTAT bulk
         files never do, SDMX-CSV files may have a ``VINTAGE`` column.

@@ -36,6 +36,7 @@ from socialcover.monitor.csvfile import (
     MAX_ROWS,
     ROW,
     parse_table,
+    read_table,
     read_text,
     write_table,
 )
@@ -49,7 +50,7 @@ from socialcover.monitor.rules import (
     translate_codes,
 )
 
-__all__ = ["COLUMNS", "DATAFLOW", "read_sdmx_csv", "write_csv", "write_sdmx_csv"]
+__all__ = ["COLUMNS", "DATAFLOW", "read_csv", "read_sdmx_csv", "write_csv", "write_sdmx_csv"]
 
 DATAFLOW = "SOCIALCOVER:DF_SP_MONITOR(1.0)"
 """The dataflow of the SDMX-CSV files written here: agency, id and version."""
@@ -403,3 +404,64 @@ def write_csv(frame: pl.DataFrame, path: str | Path | None = None) -> str | None
     """
     rows = _rows(frame)
     return write_table(rows.columns, rows.iter_rows(), path)
+
+
+def read_csv(
+    source: str | Path | bytes,
+    *,
+    vintage: str = "",
+    previous: pl.DataFrame | None = None,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+) -> pl.DataFrame:
+    """Read a plain CSV of observations, as :func:`write_csv` writes it, checked by the rules.
+
+    Parameters
+    ----------
+    source
+        The file's path or bytes (plain or gzip-compressed); a header row with the columns of
+        :data:`~socialcover.monitor.frame.OBSERVATION_SCHEMA` (``se``, ``lower``, ``upper``,
+        ``vintage`` and ``footnotes`` may be left out).
+    vintage
+        The edition, for rows whose ``vintage`` is empty.
+    previous, max_rows, max_bytes
+        As for :func:`read_sdmx_csv`.
+
+    Raises
+    ------
+    ObservationFileError
+        Any row breaks a rule; every problem is listed and nothing is returned.
+    InputError
+        The file is too large, not UTF-8, or lacks a required column (``monitor.not-observations``).
+
+    Examples
+    --------
+    >>> frame = read_sdmx_csv(b"DATAFLOW,SERIES,REF_AREA,TIME_PERIOD,OBS_VALUE,COMMENT_OBS\\n"
+    ...                       b"X:Y(1.0),SI_COV_BENFTS,1,2023,52.4,=1+1\\n")
+    >>> read_csv(write_csv(frame).encode()).equals(frame)
+    True
+    """
+    raw = read_table(source, max_bytes=max_bytes, max_rows=max_rows)
+    optional = ("se", "lower", "upper", "vintage", "footnotes")
+    missing = [c for c in OBSERVATION_SCHEMA if c not in raw.columns and c not in optional]
+    if missing:
+        raise InputError(
+            f"The CSV file lacks the column(s) {', '.join(missing)}.",
+            code="monitor.not-observations",
+            hint="Write a header row with the columns of the CSV export (docs/monitor-io.md).",
+            missing=missing,
+        )
+    frame = raw.with_columns(
+        *(pl.lit("").alias(c) for c in optional if c not in raw.columns)
+    ).with_columns(
+        pl.when(pl.col("vintage").str.strip_chars() == "")
+        .then(pl.lit(vintage))
+        .otherwise(pl.col("vintage"))
+        .alias("vintage")
+    )
+    return accept_observations(
+        frame.select(list(OBSERVATION_SCHEMA)),
+        what="the CSV file",
+        previous=previous,
+        rows=raw[ROW].to_list(),
+    )

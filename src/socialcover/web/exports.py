@@ -1,4 +1,8 @@
-"""Tables out of the app as CSV, Excel or JSON (``?format=csv|xlsx|json``)."""
+"""Tables out of the app as CSV, Excel or JSON (``?format=csv|xlsx|json``).
+
+A text cell that starts with ``= + - @``, a tab or a carriage return would run as a formula in a
+spreadsheet: CSV files write it after a single quote, workbooks as a text cell.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from socialcover.web.errors import WebError
 
 FORMATS = ("json", "csv", "xlsx")
+_FORMULA = r"^([=+\-@\t\r])"  # a first character that makes a spreadsheet cell a formula
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,7 +68,8 @@ def table_response(
     frame = _frame(rows)
     disposition = {"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'}
     if fmt == "csv":
-        return Response(frame.write_csv(), media_type=MEDIA["csv"], headers=disposition)
+        text = frame.with_columns(pl.col(pl.String).str.replace(_FORMULA, "'$1")).write_csv()
+        return Response(text, media_type=MEDIA["csv"], headers=disposition)
     return Response(xlsx_bytes({"data": frame}), media_type=MEDIA["xlsx"], headers=disposition)
 
 
@@ -99,6 +105,9 @@ def xlsx_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
         ws.append(frame.columns)
         for row in frame.iter_rows():
             ws.append([_cell(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # openpyxl reads "=..." as a formula: keep it text
+                    cell.data_type = "s"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

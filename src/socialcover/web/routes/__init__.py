@@ -12,6 +12,7 @@ def include_all(app: FastAPI) -> None:
         api_costing,
         api_data,
         api_library,
+        api_monitor,
         api_practices,
         api_search,
         api_surveys,
@@ -44,6 +45,7 @@ def include_all(app: FastAPI) -> None:
         api_search,
         api_costing,
         api_surveys,
+        api_monitor,
         docs,
     ):
         app.include_router(module.router)

@@ -1,0 +1,644 @@
+"""REST API over monitoring: indicators, observations and their approval, aggregates, progress.
+
+Thin adapters over :mod:`socialcover.monitor`: the domain decides who may see and change what
+(approved data sets are public; contributors see and change their own entered ones; reviewers
+approve), the routes parse, call and shape. Tables come as JSON (paginated), CSV, Excel or
+SDMX-CSV; text cells a spreadsheet would run as a formula are written as text.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.web.access import Need, allowed
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.errors import WebError
+from socialcover.web.exports import MEDIA, frame_rows, table_response
+from socialcover.web.paging import Page, paging
+
+router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
+
+SDMX_MEDIA = "application/vnd.sdmx.data+csv; charset=utf-8"
+CHUNK = 1 << 20
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years an observation may have (monitor.frame)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, and how to put it right."""
+
+    code: str
+    message: str
+    hint: str
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorBody(BaseModel):
+    """The one error document of the API."""
+
+    error: ErrorDetail
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ErrorBody} for s in (*statuses, 422)}
+
+
+def _tables(*formats: str) -> dict[int | str, dict[str, Any]]:
+    media = {"csv": MEDIA["csv"], "xlsx": MEDIA["xlsx"], "sdmx": SDMX_MEDIA}
+    return {200: {"content": {media[f]: {"schema": {"type": "string"}} for f in formats}}}
+
+
+# -- response models ----------------------------------------------------------------------
+
+
+class WeightOut(BaseModel):
+    """The population that weights an indicator in aggregates."""
+
+    series: str
+    age_band: str | None
+    note: str
+
+
+class IndicatorOut(BaseModel):
+    """An indicator's metadata, as the registry defines it."""
+
+    code: str
+    name: str
+    definition: str
+    numerator: str
+    denominator: str
+    weight: WeightOut | None
+    unit: str
+    bounds: list[float | None]
+    disaggregations: list[str]
+    methodology: str
+    origin: str
+    metadata: dict[str, str]
+    sex: str
+
+
+class IndicatorList(BaseModel):
+    """Every monitored indicator."""
+
+    items: list[IndicatorOut]
+
+
+class Listing(BaseModel):
+    """One page of a list, with the total and the next page's address."""
+
+    page: int
+    per_page: int
+    total: int
+    next: str | None
+
+
+class ObservationOut(BaseModel):
+    """The current value of one observation (indicator, area, year, sex)."""
+
+    indicator: str
+    area: str
+    year: int
+    sex: str
+    value: float | None
+    se: float | None
+    lower: float | None
+    upper: float | None
+    nature: str
+    source: str
+    vintage: str
+    footnotes: str
+
+
+class ObservationPage(Listing):
+    """Observations, sorted by indicator, area, year and sex."""
+
+    items: list[ObservationOut]
+
+
+class AggregateOut(BaseModel):
+    """An indicator's value for a group, weighted by its denominator population."""
+
+    group_type: str
+    group: str
+    year: int
+    value: float | None
+    population: float | None
+    not_covered: float | None
+    population_share_observed: float | None
+    population_share_imputed: float | None
+    n_countries_observed: int
+    n_countries_imputed: int
+
+
+class AggregateList(BaseModel):
+    """One row per group."""
+
+    items: list[AggregateOut]
+
+
+class ProgressOut(BaseModel):
+    """A series' pace, projection and status against its target."""
+
+    indicator: str
+    area: str
+    sex: str
+    latest_year: int | None
+    latest_value: float | None
+    fit_first_year: int | None
+    fit_last_year: int | None
+    pace_pp_year: float | None
+    pace_se: float | None
+    target_value: float | None
+    target_year: int | None
+    required_pace_pp_year: float | None
+    projected_value: float | None
+    projected_lower: float | None
+    projected_upper: float | None
+    year_reached: float | None
+    year_reached_lower: float | None
+    year_reached_upper: float | None
+    status: str | None
+    reason: str | None
+
+
+class ProgressList(BaseModel):
+    """One row per indicator, area and sex."""
+
+    items: list[ProgressOut]
+
+
+class DataSetOut(BaseModel):
+    """The values of one area and year, and where they stand in approval."""
+
+    id: int
+    area: str
+    year: int
+    status: str
+    version: int
+    created_by_id: int | None
+    reviewed_by_id: int | None
+    review_comment: str | None
+    approved_at: datetime | None
+
+
+class DataSetPage(Listing):
+    """Data sets, sorted by area and year."""
+
+    items: list[DataSetOut]
+
+
+class RecordOut(BaseModel):
+    """What was written: new values, revisions, unchanged rows, the data sets written to."""
+
+    new: int
+    revised: int
+    unchanged: int
+    data_sets: list[int]
+
+
+# -- request bodies -----------------------------------------------------------------------
+
+
+class ObservationIn(BaseModel):
+    """One value to enter; the registry and the validation rules check it."""
+
+    indicator: str = Field(max_length=80)
+    area: str = Field(max_length=60)
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
+    sex: Literal["both", "female", "male"] = "both"
+    value: float = Field(allow_inf_nan=False)
+    se: float | None = Field(None, allow_inf_nan=False)
+    lower: float | None = Field(None, allow_inf_nan=False)
+    upper: float | None = Field(None, allow_inf_nan=False)
+    nature: Literal["observed", "survey_estimate", "administrative", "modelled", "imputed"] = (
+        "observed"
+    )
+    source: str = Field(min_length=1, max_length=500)
+    vintage: str = Field(min_length=1, max_length=40)
+    footnotes: str = Field("", max_length=4000)
+
+
+class ObservationRows(BaseModel):
+    """Values to enter, all or nothing; problems name the row (1 = the first)."""
+
+    rows: list[ObservationIn] = Field(min_length=1, max_length=10_000)
+
+
+class StepIn(BaseModel):
+    """A reviewer's comment (required to un-approve)."""
+
+    comment: str = Field(default="", max_length=2000)
+    back_to: Literal["submitted", "entered"] = Field(
+        default="submitted", description="unapprove only: submitted, or entered for corrections."
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _code(indicator: str) -> str:
+    from socialcover import monitor
+
+    return monitor.get_indicator(indicator).code
+
+
+def _area(area: str) -> str:
+    """A known area (404 with the nearest names otherwise); a country as its ISO3 code."""
+    from socialcover.data.countries import resolve_areas
+
+    found = resolve_areas(area)[0]
+    return found.iso3 if found.kind == "country" and found.iso3 else area
+
+
+def _years(year_from: int | None, year_to: int | None) -> range | None:
+    if year_from is None and year_to is None:
+        return None
+    return range(year_from or FIRST_YEAR, (year_to or LAST_YEAR) + 1)
+
+
+def _observation_response(
+    request: Request, frame: pl.DataFrame, fmt: str, page: Page, name: str
+) -> Response:
+    from socialcover import monitor
+
+    if fmt == "sdmx":
+        text = monitor.write_sdmx_csv(frame) or ""
+        return Response(
+            text,
+            media_type=SDMX_MEDIA,
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
+    rows = frame_rows(frame)
+    if fmt == "json":
+        return table_response(page.slice(rows), fmt, name, page.meta(request, len(rows)))
+    return table_response(rows, fmt, name)
+
+
+def _approved_by_role(user: Principal | None) -> None:
+    """Unapproved values are for those who enter them, or review them."""
+    if allowed(user.role if user else None, "monitor.enter"):
+        return
+    raise WebError(
+        401,
+        "Unapproved values are shown to signed-in contributors and reviewers only.",
+        code="auth.required",
+        hint="Sign in, or send `Authorization: Bearer <token>`; or leave out unapproved.",
+    )
+
+
+# -- indicators ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/indicators",
+    summary="Monitored indicators",
+    response_model=IndicatorList,
+    dependencies=[Depends(Need("monitor.read_approved"))],
+)
+async def list_indicators() -> dict[str, Any]:
+    """Every indicator the campaign follows, with its definition, unit and weight."""
+    from socialcover import monitor
+
+    return {"items": [d.to_dict() for d in monitor.list_indicators()]}
+
+
+@router.get(
+    "/indicators/{code}",
+    summary="One indicator's metadata",
+    response_model=IndicatorOut,
+    responses=_errors(404),
+    dependencies=[Depends(Need("monitor.read_approved"))],
+)
+async def get_indicator(code: str = PathParam(max_length=80)) -> dict[str, Any]:
+    """Definition, numerator, denominator, weight, unit, bounds and methodology."""
+    from socialcover import monitor
+
+    return monitor.get_indicator(code).to_dict()
+
+
+# -- observations -------------------------------------------------------------------------
+
+
+@router.get(
+    "/observations",
+    summary="Observations",
+    response_model=ObservationPage,
+    responses=_errors(401, 404) | _tables("csv", "xlsx", "sdmx"),
+)
+async def list_observations(
+    request: Request,
+    session: ReadSession,
+    indicator: str | None = Query(None, min_length=1, max_length=80, description="Indicator code."),
+    area: str | None = Query(
+        None, min_length=1, max_length=60, description="ISO3 code or group name."
+    ),
+    year_from: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    year_to: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    sex: Literal["both", "female", "male"] | None = None,
+    unapproved: bool = Query(
+        False,
+        description="Also the unapproved values the caller may see (their own data sets; "
+        "every one for reviewers). Needs a signed-in contributor or reviewer.",
+    ),
+    page: Page = Depends(paging),
+    format: Literal["json", "csv", "xlsx", "sdmx"] = Query(
+        "json", description="json (paginated), csv, xlsx or sdmx (SDMX-CSV; all rows)."
+    ),
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """The current value of each observation: approved ones, unless ``unapproved`` is asked."""
+    from socialcover import monitor
+
+    if unapproved:
+        _approved_by_role(user)
+
+    def _do() -> pl.DataFrame:
+        frame = monitor.observations(
+            session,
+            user,
+            indicator=_code(indicator) if indicator else None,
+            area=_area(area) if area else None,
+            years=_years(year_from, year_to),
+            approved_only=not unapproved,
+        )
+        return frame.filter(pl.col("sex") == sex) if sex else frame
+
+    frame = await run_in_threadpool(_do)
+    return _observation_response(request, frame, format, page, "observations")
+
+
+async def _save(file: UploadFile, limit: int, folder: Path) -> Path:
+    """The upload written to ``folder``, refused with 413 beyond ``limit`` bytes."""
+    target = folder / "upload"
+    size = 0
+    with target.open("wb") as out:
+        while chunk := await file.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise WebError(
+                    413,
+                    f"The file is larger than {limit // 2**20} MB.",
+                    code="http.too-large",
+                    hint="Split the file by indicator or by year.",
+                    limit_bytes=limit,
+                )
+            out.write(chunk)
+    return target
+
+
+def _record(session: Session, user: Principal, frame: pl.DataFrame) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    from socialcover import monitor
+
+    checked = monitor.accept_observations(frame, what="the rows", rows=range(1, frame.height + 1))
+    return asdict(monitor.record_observations(session, user, checked))
+
+
+@router.post(
+    "/observations",
+    summary="Enter observations",
+    response_model=RecordOut,
+    responses=_errors(401, 403, 409),
+)
+async def enter_observations(
+    body: ObservationRows,
+    session: WriteSession,
+    user: Principal = Depends(Need("monitor.enter")),
+) -> dict[str, Any]:
+    """Enter values in one's data sets, all or nothing: a bad row is refused with its number."""
+    from socialcover import monitor
+
+    frame = pl.DataFrame(
+        [r.model_dump() for r in body.rows], schema=dict(monitor.OBSERVATION_SCHEMA)
+    )
+    return await run_in_threadpool(_record, session, user, frame)
+
+
+@router.post(
+    "/observations/file",
+    summary="Import an observation file",
+    response_model=RecordOut,
+    responses=_errors(401, 403, 409, 413),
+)
+async def import_file(
+    request: Request,
+    session: WriteSession,
+    file: UploadFile = File(..., description="The file (plain or gzip-compressed)."),
+    format: Literal["csv", "sdmx", "ilostat"] = Form(
+        "csv", description="csv (as exported here), sdmx (SDMX-CSV 1.0/2.0) or ilostat (bulk)."
+    ),
+    vintage: str = Form("", max_length=40, description="The file's edition, e.g. 2025-06."),
+    user: Principal = Depends(Need("monitor.enter")),
+) -> dict[str, Any]:
+    """Import a whole file or nothing: a bad row is refused with its row number and column."""
+    from dataclasses import asdict
+
+    from socialcover import monitor
+
+    limit = request.app.state.settings.max_upload_bytes
+    with tempfile.TemporaryDirectory(prefix="sc-monitor-") as folder:
+        path = await _save(file, limit, Path(folder))
+        report = await run_in_threadpool(
+            lambda: monitor.import_observations(session, user, path, format, vintage=vintage)
+        )
+    return asdict(report)
+
+
+# -- approval -----------------------------------------------------------------------------
+
+
+@router.get(
+    "/data-sets",
+    summary="Data sets and their approval",
+    response_model=DataSetPage,
+    responses=_errors(404),
+)
+async def list_data_sets(
+    request: Request,
+    session: ReadSession,
+    state: Literal["entered", "submitted", "approved"] | None = Query(
+        None, description="Only data sets in this state (submitted: the review queue)."
+    ),
+    area: str | None = Query(None, min_length=1, max_length=60),
+    year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    page: Page = Depends(paging),
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """The data sets the caller may see: approved ones, one's own, every one for reviewers."""
+    from socialcover import monitor
+
+    def _do() -> pl.DataFrame:
+        return monitor.list_data_sets(
+            session, user, area=_area(area) if area else None, year=year, status=state
+        )
+
+    rows = frame_rows(await run_in_threadpool(_do))
+    return table_response(page.slice(rows), "json", "data-sets", page.meta(request, len(rows)))
+
+
+def _move(
+    session: Session, user: Principal, area: str, year: int, step: str, body: StepIn
+) -> dict[str, Any]:
+    from socialcover import monitor
+    from socialcover.errors import NotFoundError
+
+    found = monitor.list_data_sets(session, user, area=_area(area), year=year)
+    if found.is_empty():
+        raise NotFoundError(
+            f"No data set for {area} {year} that you may see.",
+            code="monitor.no-data-set",
+            hint="Enter values for this area and year first; GET /api/v1/monitor/data-sets "
+            "lists the data sets.",
+        )
+    data_set_id = int(found["id"][0])
+    if step == "submit":
+        moved = monitor.submit_data_set(session, user, data_set_id)
+    elif step == "approve":
+        moved = monitor.approve_data_set(session, user, data_set_id, body.comment)
+    else:
+        moved = monitor.unapprove_data_set(
+            session, user, data_set_id, body.comment, back_to=body.back_to
+        )
+    session.flush()
+    row = monitor.list_data_sets(session, user, area=moved.area, year=moved.year)
+    return frame_rows(row)[0]
+
+
+@router.post(
+    "/data-sets/{area}/{year}/{step}",
+    summary="Submit, approve or un-approve a data set",
+    response_model=DataSetOut,
+    responses=_errors(401, 403, 404, 409),
+)
+async def move_data_set(
+    session: WriteSession,
+    area: str = PathParam(max_length=60),
+    year: int = PathParam(ge=FIRST_YEAR, le=LAST_YEAR),
+    step: Literal["submit", "approve", "unapprove"] = PathParam(),
+    body: StepIn | None = None,
+    user: Principal = Depends(Need("monitor.enter")),
+) -> dict[str, Any]:
+    """Move a data set: its contributor submits; a reviewer approves or un-approves it.
+
+    Un-approving needs a comment (``back_to=entered`` returns it for corrections); every step
+    is audited.
+    """
+    return await run_in_threadpool(_move, session, user, area, year, step, body or StepIn())
+
+
+# -- aggregates and progress --------------------------------------------------------------
+
+
+@router.get(
+    "/aggregates",
+    summary="Regional, income-group and world aggregates",
+    response_model=AggregateList,
+    responses=_errors(404) | _tables("csv", "xlsx"),
+)
+async def get_aggregates(
+    session: ReadSession,
+    indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
+    year: int = Query(ge=FIRST_YEAR, le=LAST_YEAR),
+    by: str = Query(
+        "ilo-region,income-group,world",
+        min_length=1,
+        max_length=80,
+        description="Groupings joined by commas: ilo-region, income-group, world, subregion.",
+    ),
+    sex: Literal["both", "female", "male"] | None = None,
+    window: int = Query(3, ge=0, le=30, description="Years a country's nearest value may be."),
+    format: Literal["json", "csv", "xlsx"] = "json",
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """Aggregates of approved observations, with the population shares observed and imputed."""
+    from socialcover import monitor
+
+    frame = await run_in_threadpool(
+        lambda: monitor.aggregate_store(session, user, indicator, year, by, window=window, sex=sex)
+    )
+    return table_response(frame_rows(frame), format, f"aggregates-{year}")
+
+
+def _series(
+    session: Session, user: Principal | None, indicator: str, area: str | None
+) -> pl.DataFrame:
+    from socialcover import monitor
+
+    return monitor.observations(
+        session, user, indicator=_code(indicator), area=_area(area) if area else None
+    )
+
+
+@router.get(
+    "/progress",
+    summary="Progress towards a target",
+    response_model=ProgressList,
+    responses=_errors(404) | _tables("csv", "xlsx"),
+)
+async def get_progress(
+    session: ReadSession,
+    indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
+    area: str | None = Query(
+        None, min_length=1, max_length=60, description="ISO3 code or group name."
+    ),
+    target_value: float | None = Query(None, ge=-1e6, le=1e6, allow_inf_nan=False),
+    target_year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    format: Literal["json", "csv", "xlsx"] = "json",
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """Pace, projection, the year the target is reached and the status, of approved series."""
+    from socialcover import monitor
+
+    def _do() -> pl.DataFrame:
+        targets = []
+        if target_value is not None or target_year is not None:
+            if area is None or target_value is None or target_year is None:
+                raise WebError(
+                    422,
+                    "A target needs an area, a target_value and a target_year.",
+                    code="input.invalid",
+                    hint="Give all three, or none for the pace alone.",
+                )
+            targets = [monitor.Target(_code(indicator), _area(area), target_value, target_year)]
+        return monitor.progress(_series(session, user, indicator, area), targets)
+
+    frame = await run_in_threadpool(_do)
+    return table_response(frame_rows(frame), format, "progress")
+
+
+@router.get(
+    "/progress/chart",
+    summary="Progress chart (Vega-Lite)",
+    response_model=dict[str, Any],
+    responses=_errors(404),
+)
+async def get_progress_chart(
+    session: ReadSession,
+    indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
+    area: str = Query(min_length=1, max_length=60, description="ISO3 code or group name."),
+    target_value: float = Query(ge=-1e6, le=1e6, allow_inf_nan=False),
+    target_year: int = Query(ge=FIRST_YEAR, le=LAST_YEAR),
+    sex: Literal["both", "female", "male"] = "both",
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> dict[str, Any]:
+    """Observed, modelled and projected parts of an approved series against its target."""
+    from socialcover import monitor
+
+    def _do() -> dict[str, Any]:
+        series = _series(session, user, indicator, area).filter(pl.col("sex") == sex)
+        target = monitor.Target(_code(indicator), _area(area), target_value, target_year)
+        return monitor.progress_chart(series, target)
+
+    return await run_in_threadpool(_do)
