@@ -165,3 +165,16 @@ def test_country_page_monitoring_section(with_data: None, client: TestClient) ->
 def test_pages_in_french(with_data: None, client: TestClient) -> None:
     html = unescape(client.get("/monitor?lang=fr").text)
     assert "Explorateur d'indicateurs" in html and "Classement des pays" in html
+
+
+def test_explorer_downloads_are_the_chosen_observations(
+    with_data: None, client: TestClient
+) -> None:
+    html = client.get(f"/monitor?indicator={CODE}&area=KEN&area=SEN&start=2018&end=2021").text
+    link = unescape(re.search(r'href="([^"]*)&amp;format=csv"', html).group(1))
+    rows = pl.read_csv(client.get(link + "&format=csv").content)
+    got = sorted(zip(rows["area"].to_list(), rows["year"].to_list(), strict=True))
+    want = sorted(
+        [("KEN", y) for y in KEN if 2018 <= y <= 2021] + [("SEN", y) for y in SEN if y <= 2021]
+    )
+    assert got == want

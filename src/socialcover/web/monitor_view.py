@@ -62,6 +62,19 @@ class Choice:
     sort: str
     order: str
 
+    def api_query(self) -> str:
+        """The same observations as a query of ``/api/v1/monitor/observations``."""
+        from urllib.parse import urlencode
+
+        pairs = [
+            ("indicator", self.indicator),
+            *(("area", a) for a in self.areas),
+            ("year_from", self.start),
+            ("year_to", self.end),
+            ("sex", self.sex),
+        ]
+        return urlencode([(k, v) for k, v in pairs if v is not None and v != ""])
+
     def query(self, **change: Any) -> str:
         """The query string of these choices (with ``change`` applied), for links."""
         from urllib.parse import urlencode

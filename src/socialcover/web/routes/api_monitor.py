@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import polars as pl
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -340,8 +340,8 @@ async def list_observations(
     request: Request,
     session: ReadSession,
     indicator: str | None = Query(None, min_length=1, max_length=80, description="Indicator code."),
-    area: str | None = Query(
-        None, min_length=1, max_length=60, description="ISO3 code or group name."
+    area: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Query(
+        None, max_length=300, description="ISO3 codes or group names (repeat for several)."
     ),
     year_from: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     year_to: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
@@ -368,7 +368,7 @@ async def list_observations(
             session,
             user,
             indicator=_code(indicator) if indicator else None,
-            area=_area(area) if area else None,
+            area=[_area(a) for a in area] if area else None,
             years=_years(year_from, year_to),
             approved_only=not unapproved,
         )

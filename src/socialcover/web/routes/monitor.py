@@ -68,7 +68,7 @@ async def explorer(
         if found["rows"]
         else None
     )
-    api = "/api/v1/monitor/observations?" + choice.query(rank_year=None, sort=None, order=None)
+    api = "/api/v1/monitor/observations?" + choice.api_query()
     ctx: dict[str, Any] = {
         **found,
         "choice": choice,
