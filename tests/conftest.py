@@ -52,6 +52,20 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+_PACK_HOME: list[Path] = []  # the session's real-pack home, once installed
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that uses the real pack finds it in ``SOCIALCOVER_HOME``, whatever ran before.
+
+    ``installed_pack`` sets the variable once per session; a test that had monkeypatched the
+    home when the pack was first installed restores the old value on teardown, and without
+    this every later user of the (cached) fixture would read an empty home.
+    """
+    if _PACK_HOME and "installed_pack" in getattr(item, "fixturenames", ()):
+        os.environ["SOCIALCOVER_HOME"] = str(_PACK_HOME[0])
+
+
 @pytest.fixture(scope="session")
 def installed_pack(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A socialcover home with the real pack from ../shared/data installed (once per session).
@@ -64,4 +78,5 @@ def installed_pack(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) 
     home = tmp_path_factory.mktemp("pack-home")
     os.environ["SOCIALCOVER_HOME"] = str(home)
     install_pack(shared_data)
+    _PACK_HOME.append(home)
     return home

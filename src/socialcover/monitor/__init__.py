@@ -22,7 +22,9 @@ Files in and out (docs/monitor-io.md):
     :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
     :data:`ROUNDING_PP`, :data:`STATUS_LABELS`, :data:`NATURE_OF_STATUS`); files into and out
     of the store (:func:`import_observations`, :func:`export_observations`,
-    :data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`).
+    :data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`); survey indicator tables and costing runs
+    as observations (:func:`observations_from_indicator_table`, :func:`publish_survey_results`,
+    :func:`observations_from_costing`, :data:`COSTING_INDICATORS`).
 
 Aggregates (docs/monitor-aggregate.md):
     :func:`aggregate` of an observation frame, :func:`aggregate_store` of the store's approved
@@ -57,6 +59,12 @@ from socialcover.monitor.datasets import (
     unapprove_data_set,
 )
 from socialcover.monitor.denominators import SHORT_PREFIX, check_indicator, denominators
+from socialcover.monitor.feeds import (
+    COSTING_INDICATORS,
+    observations_from_costing,
+    observations_from_indicator_table,
+    publish_survey_results,
+)
 from socialcover.monitor.files import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
@@ -108,6 +116,7 @@ from socialcover.monitor.targets import Target
 
 __all__ = [
     "APPROVED",
+    "COSTING_INDICATORS",
     "DATAFLOW",
     "DATA_SETS",
     "DATA_SET_STEPS",
@@ -157,10 +166,13 @@ __all__ = [
     "list_indicators",
     "load_pack_series",
     "observations",
+    "observations_from_costing",
+    "observations_from_indicator_table",
     "observations_from_pack",
     "progress",
     "progress_chart",
     "project",
+    "publish_survey_results",
     "read_csv",
     "read_ilostat",
     "read_sdmx_csv",
