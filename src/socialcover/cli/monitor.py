@@ -200,6 +200,9 @@ def export(
 # --- evaluations -------------------------------------------------------------------------------
 
 
+TABLE_OMITS = ("method", "findings", "evaluators", "report", "note", "version")
+
+
 def _flat(frame: pl.DataFrame) -> pl.DataFrame:
     """Dates as ISO text and lists joined by "; ", for JSON, CSV and the table alike."""
     return frame.with_columns(
@@ -231,5 +234,6 @@ def evaluations(
             frame, title = overdue(s), "Overdue evaluations"
         else:
             frame, title = list_evaluations(s, None), "Evaluations"
-    columns = ("method", "findings") if fmt == "table" else ()
-    _print(_flat(frame.drop(columns)), fmt, title)
+    if fmt == "table":  # the long texts fit JSON and CSV, not a terminal
+        frame = frame.drop(TABLE_OMITS, strict=False)
+    _print(_flat(frame), fmt, title)
