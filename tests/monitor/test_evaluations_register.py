@@ -192,8 +192,8 @@ def test_an_evaluated_practice_shows_its_evidence(db_url: str) -> None:
         publish_evaluation(s, reviewer, impact)
     with session_scope(write=False) as s:
         evidence = evaluations_of_practice(s, None, practice)
-        assert evidence.select("id", "subject_ref", "evaluation_type").rows() == [
-            (impact, str(practice), "impact")
+        assert evidence.select("id", "subject_ref", "evaluation_type", "country_iso3").rows() == [
+            (impact, str(practice), "impact", "XDM")  # the practice's country
         ]
         assert evaluations_of_practice(s, None, practice + 100).is_empty()
 

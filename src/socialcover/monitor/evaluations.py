@@ -206,22 +206,27 @@ def _check_country(iso3: str | None, field: str) -> None:
         )
 
 
-def _check_subject(session: Session, values: dict[str, Any]) -> None:
+def _check_subject(session: Session, values: dict[str, Any]) -> Practice | None:
+    """Check that the subject exists; return the practice evaluated, if it is one."""
     if values["subject_type"] == "country_engagement":
         _check_country(values["subject_ref"], "subject_ref")
-    if values["subject_type"] == "practice" and (
-        session.get(Practice, int(values["subject_ref"])) is None
-    ):
+    if values["subject_type"] != "practice":
+        return None
+    practice = session.get(Practice, int(values["subject_ref"]))
+    if practice is None:
         raise _invalid(
             f"No practice {values['subject_ref']} to evaluate.",
             "evaluation.unknown-practice",
             "Give the id of an existing practice (its page and list_practices show it).",
             "subject_ref",
         )
+    return practice
 
 
 def _prepare(session: Session, values: dict[str, Any], record: Evaluation | None) -> None:
-    _check_subject(session, values)
+    practice = _check_subject(session, values)
+    if practice is not None and values["country_iso3"] is None:
+        values["country_iso3"] = practice.country_iso3  # a practice's evaluation is in its country
     _check_country(values["country_iso3"], "country_iso3")
 
 
