@@ -29,8 +29,10 @@ from socialcover.store import (
     SystemActor,
     User,
     ValidationError,
+    backup,
     create_user,
     history,
+    restore,
     revert,
     session_scope,
 )
@@ -262,3 +264,18 @@ def test_an_earlier_version_with_dates_can_be_restored(db_url: str) -> None:
     with session_scope(reviewer) as s:
         restored = revert(s, reviewer, "evaluations", eid, 1)
         assert restored.ended_on == dt.date(2025, 5, 30) and restored.version == 3
+
+
+def test_an_evaluation_survives_backup_and_restore(db_url: str, tmp_path: Path) -> None:
+    author, _, _ = people()
+    eid = draft(author)
+    report = backup(tmp_path / "backup.json.gz", db_url)
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert restore(report.path, copy)["evaluations"] == 1
+    with session_scope(write=False, url=copy) as s:
+        restored = s.get(Evaluation, eid)
+        assert restored is not None
+        assert (restored.started_on, restored.ended_on) == (
+            dt.date(2025, 2, 1),
+            dt.date(2025, 5, 30),
+        )
