@@ -73,26 +73,20 @@ from socialcover.monitor.evaluations import (
     EVALUATION_TYPES,
     EVALUATIONS,
     FOLLOW_UP_STATUSES,
-    RECOMMENDATION_COLUMNS,
     SCHEDULE_COLUMNS,
     SUBJECT_TYPES,
     EvaluationInput,
-    RecommendationInput,
     ScheduleInput,
-    add_recommendation,
     create_evaluation,
     evaluations_of_practice,
-    follow_up_recommendation,
     list_evaluations,
     list_schedule,
     overdue,
     publish_evaluation,
-    recommendations_due,
     return_evaluation,
     schedule,
     submit_evaluation,
     update_evaluation,
-    update_recommendation,
 )
 from socialcover.monitor.files import (
     EXPORT_FORMATS,
@@ -120,6 +114,14 @@ from socialcover.monitor.progress import (
     status,
     trend,
     year_reached,
+)
+from socialcover.monitor.recommendations import (
+    RECOMMENDATION_COLUMNS,
+    RecommendationInput,
+    add_recommendation,
+    follow_up_recommendation,
+    recommendations_due,
+    update_recommendation,
 )
 from socialcover.monitor.registry import (
     INDICATORS,

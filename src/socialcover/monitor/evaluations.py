@@ -1,17 +1,15 @@
-"""The register of evaluations: what was evaluated, what it found and recommended, and what
-became of each recommendation; and the schedule of regular evaluations, with what is overdue.
+"""The register of evaluations: what was evaluated, by whom, how and what it found; and the
+schedule of regular evaluations, with what is overdue.
 
 An evaluation is a reviewed record, declared once as :data:`EVALUATIONS` on the store's
 workflow (docs/records.md): a contributor drafts it and submits it, a reviewer publishes it or
 returns it with a comment, and only published evaluations are public. What it evaluated is a
 subject: a programme (free text), a country engagement (the country's ISO3 code), a practice
 (its id, so that a practice shows the evaluations that are its evidence) or the campaign
-itself. Its recommendations are records of their own: their author writes them with the
-evaluation, and management records its response and the follow-up (open, in progress, done,
-dropped, with a due date) long after the evaluation is published. Every write is audited:
-``evaluation.<step>`` for the evaluation, ``recommendation.create``, ``recommendation.update``
-and ``recommendation.follow_up`` for its recommendations, ``evaluation.schedule`` for the
-schedule.
+itself. Its recommendations and their follow-up live in
+:mod:`socialcover.monitor.recommendations`.
+Every write is audited: ``evaluation.<step>`` for the evaluation, ``evaluation.schedule`` for
+the schedule.
 """
 
 from __future__ import annotations
@@ -30,8 +28,6 @@ from socialcover.data import country, pack_status
 from socialcover.errors import NotFoundError
 from socialcover.store import (
     REVIEW_STEPS,
-    ConflictError,
-    RecordNotFoundError,
     ValidationError,
     Workflow,
     flush_audited,
@@ -45,26 +41,21 @@ __all__ = [
     "EVALUATION_COLUMNS",
     "EVALUATION_TYPES",
     "FOLLOW_UP_STATUSES",
-    "RECOMMENDATION_COLUMNS",
+    "PENDING",
     "SCHEDULE_COLUMNS",
     "SUBJECT_TYPES",
     "EvaluationInput",
-    "RecommendationInput",
     "ScheduleInput",
-    "add_recommendation",
     "create_evaluation",
     "evaluations_of_practice",
-    "follow_up_recommendation",
     "list_evaluations",
     "list_schedule",
     "overdue",
     "publish_evaluation",
-    "recommendations_due",
     "return_evaluation",
     "schedule",
     "submit_evaluation",
     "update_evaluation",
-    "update_recommendation",
 ]
 
 SubjectType = Literal["programme", "country_engagement", "practice", "campaign"]
@@ -75,10 +66,12 @@ SUBJECT_TYPES: tuple[str, ...] = get_args(SubjectType)
 """What an evaluation evaluates: a programme, a country engagement, a practice, the campaign."""
 EVALUATION_TYPES: tuple[str, ...] = get_args(EvaluationType)
 """The types of evaluation: mid-term, final, impact, thematic."""
+# the follow-up words are here, below recommendations, because lists count pending ones
 FOLLOW_UP_STATUSES: tuple[str, ...] = get_args(FollowUp)
 """Where a recommendation stands: open, in progress, done, dropped."""
 
-_PENDING = ("open", "in_progress")
+PENDING: tuple[str, ...] = ("open", "in_progress")
+"""The follow-up statuses of a recommendation still to act on."""
 _ISO3 = r"^[A-Z]{3}$"
 _SUBJECT_HINT = (
     "Give subject_ref as a practice id for a practice (12), an ISO3 code for a country "
@@ -166,17 +159,6 @@ class EvaluationInput(_Subject):
         if self.subject_type == "country_engagement" and self.country_iso3 is None:
             self.country_iso3 = self.subject_ref
         return self
-
-
-class RecommendationInput(BaseModel):
-    """A recommendation, management's response to it and its follow-up."""
-
-    model_config = pydantic.ConfigDict(extra="forbid")
-
-    text: str = Field(min_length=3, max_length=5000)
-    due_on: dt.date | None = None
-    response: str = Field(default="", max_length=5000)
-    follow_up: FollowUp = "open"
 
 
 class ScheduleInput(_Subject):
@@ -310,164 +292,6 @@ def return_evaluation(session: Session, actor: Any, evaluation_id: int, comment:
     return EVALUATIONS.move(session, actor, evaluation_id, "return", comment)
 
 
-def _recommendation(session: Session, actor: Any, recommendation_id: int) -> Recommendation:
-    rec = session.get(Recommendation, recommendation_id)
-    if rec is not None:
-        try:
-            EVALUATIONS.get(session, actor, rec.evaluation_id)
-        except RecordNotFoundError:
-            rec = None
-    if rec is None:
-        raise RecordNotFoundError(
-            f"No recommendation {recommendation_id}.",
-            hint="It may not exist, or belong to an evaluation you cannot see.",
-        )
-    return rec
-
-
-def _write(
-    session: Session,
-    rec: Recommendation,
-    changes: Mapping[str, Any],
-    editable: tuple[str, ...],
-    action: str,
-    *,
-    comment: str = "",
-    expected_version: int | None = None,
-) -> Recommendation:
-    unknown = sorted(set(changes) - set(editable))
-    if unknown:
-        raise ValidationError(
-            f"These recommendation fields are not changed here: {', '.join(unknown)}.",
-            hint=f"Change only {', '.join(editable)} here.",
-            fields=unknown,
-        )
-    if expected_version is not None and rec.version != expected_version:
-        raise ConflictError(
-            f"Recommendation {rec.id} is at version {rec.version}, "
-            f"you edited version {expected_version}.",
-            code="store.stale",
-            hint="Someone changed it meanwhile: reload it, redo your change, and save again.",
-        )
-    fields = tuple(RecommendationInput.model_fields)
-    merged = {k: getattr(rec, k) for k in fields} | dict(changes)
-    values = validate_input(RecommendationInput, merged, "recommendation").model_dump()
-    for key, value in values.items():
-        if getattr(rec, key) != value:
-            setattr(rec, key, value)
-    flush_audited(session, action, comment)
-    return rec
-
-
-def add_recommendation(
-    session: Session,
-    actor: Any,
-    evaluation_id: int,
-    data: RecommendationInput | Mapping[str, Any],
-) -> Recommendation:
-    """Add a recommendation to an evaluation its author (or an editor) may still edit.
-
-    Parameters
-    ----------
-    session, actor
-        The transaction and the author of the evaluation, or an editor.
-    evaluation_id
-        The evaluation, editable by ``actor`` (a draft of theirs, or any for editors).
-    data
-        The fields of :class:`RecommendationInput`.
-
-    Returns
-    -------
-    socialcover.store.models.Recommendation
-        The new recommendation, audited as ``recommendation.create``.
-
-    Raises
-    ------
-    socialcover.store.ValidationError
-        A bad field; nothing is written.
-    socialcover.store.PermissionDeniedError
-        The actor may not edit the evaluation.
-    """
-    EVALUATIONS.editable(session, actor, evaluation_id)
-    values = validate_input(RecommendationInput, data, "recommendation").model_dump()
-    rec = Recommendation(evaluation_id=evaluation_id, **values)
-    session.add(rec)
-    flush_audited(session, "recommendation.create")
-    return rec
-
-
-def update_recommendation(
-    session: Session,
-    actor: Any,
-    recommendation_id: int,
-    changes: Mapping[str, Any],
-    *,
-    expected_version: int | None = None,
-) -> Recommendation:
-    """Change a recommendation's text or due date while its evaluation is editable.
-
-    Whoever may edit the evaluation may (:func:`add_recommendation`); audited as
-    ``recommendation.update``. The response and the follow-up are
-    :func:`follow_up_recommendation`'s.
-    """
-    rec = _recommendation(session, actor, recommendation_id)
-    EVALUATIONS.editable(session, actor, rec.evaluation_id)
-    return _write(
-        session,
-        rec,
-        changes,
-        ("text", "due_on"),
-        "recommendation.update",
-        expected_version=expected_version,
-    )
-
-
-def follow_up_recommendation(
-    session: Session,
-    actor: Any,
-    recommendation_id: int,
-    changes: Mapping[str, Any],
-    *,
-    comment: str = "",
-    expected_version: int | None = None,
-) -> Recommendation:
-    """Record management's response to a recommendation, its follow-up status or due date.
-
-    Parameters
-    ----------
-    session, actor
-        The transaction and a role with ``evaluation.follow_up``.
-    recommendation_id
-        The recommendation (of an evaluation ``actor`` may see, published or not).
-    changes
-        Any of ``response``, ``follow_up`` (one of :data:`FOLLOW_UP_STATUSES`) and ``due_on``.
-    comment
-        Why, kept in the audit row (``recommendation.follow_up``).
-    expected_version
-        Refuse the write if the recommendation changed since (``store.stale``).
-
-    Raises
-    ------
-    socialcover.store.ValidationError
-        An unknown status or another field; nothing is written.
-    socialcover.store.ConflictError
-        The recommendation changed since ``expected_version`` (``store.stale``).
-    socialcover.store.PermissionDeniedError
-        The role may not follow recommendations up.
-    """
-    require(getattr(actor, "role", None), "evaluation.follow_up")
-    rec = _recommendation(session, actor, recommendation_id)
-    return _write(
-        session,
-        rec,
-        changes,
-        ("response", "follow_up", "due_on"),
-        "recommendation.follow_up",
-        comment=comment.strip(),
-        expected_version=expected_version,
-    )
-
-
 EVALUATION_COLUMNS: dict[str, pl.DataType] = {
     "id": pl.Int64(),
     "title": pl.String(),
@@ -491,7 +315,7 @@ EVALUATION_COLUMNS: dict[str, pl.DataType] = {
 
 def _frame(session: Session, query: Select[Evaluation]) -> pl.DataFrame:
     evaluations = list(session.scalars(query))
-    pending = func.sum(case((Recommendation.follow_up.in_(_PENDING), 1), else_=0))
+    pending = func.sum(case((Recommendation.follow_up.in_(PENDING), 1), else_=0))
     counts = {
         eid: (int(n), int(p))
         for eid, n, p in session.execute(
@@ -591,71 +415,6 @@ def evaluations_of_practice(session: Session, actor: Any, practice_id: int) -> p
         As :func:`list_evaluations`; empty when the practice has none (or does not exist).
     """
     return list_evaluations(session, actor, subject="practice", subject_ref=str(practice_id))
-
-
-RECOMMENDATION_COLUMNS: dict[str, pl.DataType] = {
-    "id": pl.Int64(),
-    "evaluation_id": pl.Int64(),
-    "evaluation_title": pl.String(),
-    "text": pl.String(),
-    "response": pl.String(),
-    "follow_up": pl.String(),
-    "due_on": pl.Date(),
-    "version": pl.Int64(),
-}
-"""The columns of :func:`recommendations_due`."""
-
-
-def recommendations_due(
-    session: Session, actor: Any, *, before: dt.date, evaluation_id: int | None = None
-) -> pl.DataFrame:
-    """The open and in-progress recommendations due before a date, of evaluations ``actor`` sees.
-
-    Parameters
-    ----------
-    session, actor
-        The transaction and who asks.
-    before
-        Recommendations due strictly before this date (``today`` gives those late).
-    evaluation_id
-        Only this evaluation's.
-
-    Returns
-    -------
-    polars.DataFrame
-        :data:`RECOMMENDATION_COLUMNS`, the earliest due first.
-    """
-    query = (
-        select(Recommendation, Evaluation.title)
-        .join(Evaluation, Evaluation.id == Recommendation.evaluation_id)
-        .where(
-            Recommendation.follow_up.in_(_PENDING),
-            Recommendation.due_on.is_not(None),
-            Recommendation.due_on < before,
-        )
-        .order_by(Recommendation.due_on, Recommendation.id)
-    )
-    visible = EVALUATIONS.visible_clause(actor)
-    if visible is not None:
-        query = query.where(visible)
-    if evaluation_id is not None:
-        query = query.where(Recommendation.evaluation_id == evaluation_id)
-    return pl.DataFrame(
-        [
-            {
-                "id": r.id,
-                "evaluation_id": r.evaluation_id,
-                "evaluation_title": title,
-                "text": r.text,
-                "response": r.response,
-                "follow_up": r.follow_up,
-                "due_on": r.due_on,
-                "version": r.version,
-            }
-            for r, title in session.execute(query)
-        ],
-        schema=RECOMMENDATION_COLUMNS,
-    )
 
 
 def schedule(
