@@ -32,6 +32,7 @@ def test_readers_only_read_and_contributors_cannot_publish() -> None:
         "actor.read",
         "search.read",
         "monitor.read_approved",
+        "evaluation.read_published",
     }
     assert not can("contributor", "practice.publish")
     assert can("reviewer", "practice.publish")

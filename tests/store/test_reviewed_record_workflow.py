@@ -9,6 +9,7 @@ import pytest
 
 from socialcover.actors import ORGANISATIONS
 from socialcover.knowledge import PRACTICES, PUBLICATIONS
+from socialcover.monitor import EVALUATIONS
 from socialcover.store import (
     ConflictError,
     PermissionDeniedError,
@@ -33,6 +34,16 @@ class Kind:
 
 
 KINDS = {
+    "evaluation": Kind(
+        EVALUATIONS,
+        {
+            "title": "Final evaluation of the campaign",
+            "subject_type": "campaign",
+            "evaluation_type": "final",
+            "started_on": "2025-01-15",
+        },
+        {"findings": "Three countries adopted a national strategy."},
+    ),
     "practice": Kind(
         PRACTICES,
         {

@@ -267,3 +267,45 @@ def publish_survey(
             s, actor, table, area=area, year=year, source=source, vintage=vintage
         )
     _recorded(report)
+
+
+# --- evaluations -------------------------------------------------------------------------------
+
+
+TABLE_OMITS = ("method", "findings", "evaluators", "report", "note", "version")
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text and lists joined by "; ", for JSON, CSV and the table alike."""
+    return frame.with_columns(
+        [pl.col(n).cast(pl.String) for n, t in frame.schema.items() if t == pl.Date()]
+        + [pl.col(n).list.join("; ") for n, t in frame.schema.items() if isinstance(t, pl.List)]
+    )
+
+
+@app.command("evaluations")
+def evaluations(
+    show_overdue: Annotated[
+        bool,
+        typer.Option("--overdue", help="List the planned evaluations that are overdue instead."),
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """List the published evaluations, or with --overdue the overdue planned ones.
+
+    A planned evaluation of the schedule is overdue when its date is past and no evaluation of
+    the same subject and type finished on or after it.
+    """
+    from socialcover.monitor.evaluations import list_evaluations, overdue
+    from socialcover.store import open_database, session_scope
+
+    _check_format(fmt)
+    with session_scope(engine=open_database(url), write=False) as s:
+        if show_overdue:
+            frame, title = overdue(s), "Overdue evaluations"
+        else:
+            frame, title = list_evaluations(s, None), "Evaluations"
+    if fmt == "table":  # the long texts fit JSON and CSV, not a terminal
+        frame = frame.drop(TABLE_OMITS, strict=False)
+    _print(_flat(frame), fmt, title)

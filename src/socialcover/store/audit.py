@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Date, event, insert, inspect, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from socialcover.store._errors import RecordNotFoundError, ValidationError
@@ -252,6 +252,8 @@ def _from_json(column_type: Any, value: Any) -> Any:
         return None
     if isinstance(column_type, UTCDateTime):
         return dt.datetime.fromisoformat(value)
+    if isinstance(column_type, Date):
+        return dt.date.fromisoformat(value)
     return value
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Date, Table, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from socialcover.store._errors import BackupError, ConflictError
@@ -181,6 +181,8 @@ def _decode_row(table: Table, columns: list[str], row: list[Any]) -> dict[str, A
         col = table.columns[name]
         if value is not None and isinstance(col.type, UTCDateTime):
             value = dt.datetime.fromisoformat(value)
+        elif value is not None and isinstance(col.type, Date):
+            value = dt.date.fromisoformat(value)
         out[name] = value
     return out
 

@@ -46,6 +46,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "monitor.edit_any": _EDITORS,
     "monitor.approve": _EDITORS,  # approve, un-approve (with a comment), return to entered
     "monitor.delete": _ADMIN,
+    # evaluations: the register, recommendations and their follow-up, the schedule
+    "evaluation.read_published": _ALL,
+    "evaluation.read_drafts": _EDITORS,
+    "evaluation.draft": _SIGNED_IN,  # create, edit own draft and its recommendations, submit
+    "evaluation.edit_any": _EDITORS,
+    "evaluation.publish": _EDITORS,  # publish, or return with a comment
+    "evaluation.follow_up": _EDITORS,  # management responses and follow-up of recommendations
+    "evaluation.schedule": _EDITORS,  # plan the regular evaluations
+    "evaluation.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

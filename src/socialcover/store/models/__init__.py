@@ -4,6 +4,7 @@ from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken
 from socialcover.store.models.actors import Contact, Organisation, Partnership
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
+from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
     PracticeOrganisation,
@@ -21,6 +22,7 @@ __all__ = [
     "Base",
     "Contact",
     "DataSet",
+    "Evaluation",
     "LoginAttempt",
     "Observation",
     "Organisation",
@@ -29,8 +31,10 @@ __all__ = [
     "PracticeOrganisation",
     "Publication",
     "PublicationOrganisation",
+    "Recommendation",
     "ResetToken",
     "Reviewed",
+    "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
     "UTCDateTime",
