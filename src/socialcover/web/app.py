@@ -17,7 +17,7 @@ from socialcover.web.database import prepare_database
 from socialcover.web.jobs import JobRegistry
 from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.routes import include_all
-from socialcover.web.security import csrf_protect
+from socialcover.web.security import SecurityHeadersMiddleware, csrf_protect
 from socialcover.web.settings import Settings
 
 log = logging.getLogger("socialcover.web")
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
     error_shape.install(app)
 
+    app.add_middleware(SecurityHeadersMiddleware, web=app)  # inside: sees the principal
     app.add_middleware(ContextMiddleware, web=app)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

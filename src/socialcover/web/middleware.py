@@ -2,7 +2,7 @@
 
 For each HTTP request: choose the language; make sure the browser has a CSRF nonce cookie
 and compute the form token; find the principal (API token or session cookie); then add the
-cookies and security headers to the response.
+cookies to the response (``security.SecurityHeadersMiddleware`` adds the security headers).
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ from socialcover.web.accounts import principal
 from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
 from socialcover.web.security import CSRF_COOKIE, csrf_token_for, is_https
 
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
-    "base-uri 'self'; form-action 'self'"
-)
 YEAR = 365 * 86400
 
 
@@ -42,7 +37,7 @@ def _cookie(name: str, value: str, *, secure: bool, max_age: int | None = None) 
 
 
 class ContextMiddleware:
-    """Language, CSRF token, principal, cookies and security headers for every request."""
+    """Language, CSRF token, principal and cookies for every request."""
 
     def __init__(self, app: ASGIApp, web: Any) -> None:
         self.app = app
@@ -81,11 +76,6 @@ class ContextMiddleware:
                     headers.append(
                         "set-cookie", _cookie(LANG_COOKIE, lang, secure=secure, max_age=YEAR)
                     )
-                if not path.startswith("/api/v1/docs"):
-                    headers.setdefault("content-security-policy", CSP)
-                headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "same-origin")
-                headers.setdefault("x-frame-options", "DENY")
                 if not path.startswith("/static/"):
                     headers.setdefault("content-language", lang)
             await send(message)

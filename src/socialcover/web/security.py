@@ -7,14 +7,23 @@
   Any POST/PUT/PATCH/DELETE to a page route without the right token is refused (403).
   The REST API does not use cookies for writes: it requires a Bearer token, so it needs no
   CSRF token (OWASP CSRF Prevention Cheat Sheet, "Signed Double-Submit Cookie").
+- Headers (``SecurityHeadersMiddleware``): one Content-Security-Policy for every page, the
+  API docs included (no inline script or handler anywhere, so none is allowed), a
+  Permissions-Policy that turns off the browser features the site never uses,
+  ``Cache-Control: no-store`` on every answer to a signed-in request (a shared or back-button
+  cache must not keep an account page or a freshly minted token), and HSTS when the settings
+  ask for it and the request came over https.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 from fastapi import Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socialcover.web.errors import WebError
 
@@ -23,6 +32,15 @@ CSRF_COOKIE = "sc_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 
 def csrf_token_for(secret: str, nonce: str) -> str:
@@ -56,3 +74,45 @@ async def csrf_protect(request: Request) -> None:
             code="auth.csrf",
             hint="Reload the page and submit the form again (cookies must be enabled).",
         )
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every response (plain ASGI; runs inside the request context).
+
+    Parameters
+    ----------
+    app
+        The wrapped ASGI app.
+    web
+        The FastAPI app, whose state holds the settings (HSTS, cookie policy).
+    """
+
+    def __init__(self, app: ASGIApp, web: Any) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        settings = self.web.state.settings
+        signed_in = scope.get("state", {}).get("user") is not None
+        hsts = settings.hsts_seconds > 0 and (settings.secure_cookies or is_https(Request(scope)))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("content-security-policy", CSP)
+                headers.setdefault("permissions-policy", PERMISSIONS_POLICY)
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("referrer-policy", "same-origin")
+                headers.setdefault("x-frame-options", "DENY")
+                if signed_in:
+                    headers["cache-control"] = "no-store"
+                if hsts:
+                    headers["strict-transport-security"] = (
+                        f"max-age={settings.hsts_seconds}; includeSubDomains"
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

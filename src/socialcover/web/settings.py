@@ -41,6 +41,11 @@ class Settings:
         Threads running background jobs (survey indicator tables).
     seed
         Seed starter content on first start (when the database is empty).
+    hsts_seconds
+        Send ``Strict-Transport-Security: max-age=<seconds>; includeSubDomains`` on https
+        responses; 0 (the default, or ``SOCIALCOVER_HSTS_SECONDS``) sends none. Turn it on
+        only once the site and all its subdomains are served over https: browsers then
+        refuse plain http for that long.
     """
 
     database_url: str | None = None
@@ -50,6 +55,9 @@ class Settings:
     max_upload_bytes: int = 200 * 1024 * 1024
     job_workers: int = 2
     seed: bool = True
+    hsts_seconds: int = field(
+        default_factory=lambda: int(os.environ.get("SOCIALCOVER_HSTS_SECONDS", "0"))
+    )
 
     def resolved_secret(self) -> str:
         """The signing key (from the settings, the environment or the home)."""
