@@ -1,10 +1,12 @@
-"""Security headers: one CSP everywhere (the API docs included), a Permissions-Policy,
-``no-store`` on signed-in answers, and HSTS only when the settings turn it on."""
+"""Security headers: one CSP everywhere (the API docs included) and nothing inline in the
+templates for it to block, a Permissions-Policy, ``no-store`` on signed-in answers, and HSTS
+only when the settings turn it on."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +15,20 @@ from socialcover.web import Settings, create_app
 from socialcover.web.security import CSP
 
 from .conftest import csrf_of, sign_in
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "socialcover" / "web" / "templates"
+
+
+def test_every_template_is_free_of_inline_handlers_and_scripts() -> None:
+    templates = sorted(TEMPLATES.rglob("*.html"))
+    assert len(templates) > 20
+    for tpl in templates:
+        text = tpl.read_text(encoding="utf-8")
+        assert not re.search(r"\son[a-z]+\s*=", text, re.I), tpl.name
+        assert "javascript:" not in text.lower(), tpl.name
+        for attrs in re.findall(r"<script\b([^>]*)>", text, re.I):
+            # data for the charts is never run; every other script is a file of the site
+            assert "src=" in attrs or 'type="application/json"' in attrs, (tpl.name, attrs)
 
 
 def test_pages_api_and_docs_carry_the_same_csp(client: TestClient) -> None:
