@@ -53,6 +53,7 @@ def test_signed_in_answers_are_not_stored(client: TestClient, users: dict[str, s
     sign_in(client, users["contributor"])
     for path in ("/account", "/countries", "/practices"):
         assert client.get(path).headers["cache-control"] == "no-store", path
+    assert "no-store" not in client.get("/static/app.js").headers.get("cache-control", "")
     resp = client.post(
         "/account/tokens",
         data={"name": "laptop", "csrf_token": csrf_of(client, "/account")},

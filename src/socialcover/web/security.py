@@ -10,9 +10,9 @@
 - Headers (``SecurityHeadersMiddleware``): one Content-Security-Policy for every page, the
   API docs included (no inline script or handler anywhere, so none is allowed), a
   Permissions-Policy that turns off the browser features the site never uses,
-  ``Cache-Control: no-store`` on every answer to a signed-in request (a shared or back-button
-  cache must not keep an account page or a freshly minted token), and HSTS when the settings
-  ask for it and the request came over https.
+  ``Cache-Control: no-store`` on every answer to a signed-in request but the static files (a
+  shared or back-button cache must not keep an account page or a freshly minted token), and
+  HSTS when the settings ask for it and the request came over https.
 """
 
 from __future__ import annotations
@@ -96,7 +96,9 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         settings = self.web.state.settings
+        # the site's own static files stay cacheable: they hold nothing of the account
         signed_in = scope.get("state", {}).get("user") is not None
+        private = signed_in and not scope["path"].startswith("/static/")
         hsts = settings.hsts_seconds > 0 and (settings.secure_cookies or is_https(Request(scope)))
 
         async def send_with_headers(message: Message) -> None:
@@ -107,7 +109,7 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "same-origin")
                 headers.setdefault("x-frame-options", "DENY")
-                if signed_in:
+                if private:
                     headers["cache-control"] = "no-store"
                 if hsts:
                     headers["strict-transport-security"] = (
