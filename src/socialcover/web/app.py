@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web import error_shape
 from socialcover.web.database import prepare_database
 from socialcover.web.jobs import JobRegistry
+from socialcover.web.limits import BodyLimitMiddleware
 from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.routes import include_all
 from socialcover.web.security import SecurityHeadersMiddleware, csrf_protect
@@ -65,7 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
     error_shape.install(app)
 
-    app.add_middleware(SecurityHeadersMiddleware, web=app)  # inside: sees the principal
+    # Outermost last: the context, then the security headers (also on a 413), then the limit.
+    app.add_middleware(BodyLimitMiddleware, web=app)
+    app.add_middleware(SecurityHeadersMiddleware, web=app)  # inside the context: sees the principal
     app.add_middleware(ContextMiddleware, web=app)
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")

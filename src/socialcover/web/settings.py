@@ -36,7 +36,12 @@ class Settings:
     upload_dir
         Where uploaded survey files and job results are kept (private to their uploader).
     max_upload_bytes
-        Largest accepted upload.
+        Largest survey or observation file accepted.
+    max_pdf_bytes
+        Largest publication PDF accepted (the library itself refuses any over 20 MB).
+    max_body_bytes
+        Largest request body of every route; an upload route accepts this plus its file limit.
+        A body over its limit is refused with 413 before the route reads it.
     job_workers
         Threads running background jobs (survey indicator tables).
     seed
@@ -53,6 +58,8 @@ class Settings:
     secret_key: str = field(default_factory=lambda: os.environ.get("SOCIALCOVER_SECRET", ""))
     upload_dir: Path | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_pdf_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = 5 * 1024 * 1024
     job_workers: int = 2
     seed: bool = True
     hsts_seconds: int = field(

@@ -85,6 +85,7 @@ async def create_publication(
 
 @router.post("/publications/{pid}/file", summary="Attach a PDF")
 async def attach_file(
+    request: Request,
     pid: int,
     session: WriteSession,
     file: UploadFile = File(...),
@@ -93,13 +94,17 @@ async def attach_file(
     """Upload the publication's PDF (checked: PDF signature, size limit)."""
     from socialcover import knowledge
 
-    content = await file.read()
+    async with pub_pages.saved_pdf(request, file) as pdf:
 
-    def _do() -> dict[str, Any]:
-        p = knowledge.attach_pdf(session, user, pid, file.filename or "document.pdf", content)
-        return dict(jsonable(knowledge.publication_as_dict(p)))
+        def _do() -> dict[str, Any]:
+            name = file.filename or "document.pdf"
+            if pdf is None:  # an empty file: the library says why it is refused
+                p = knowledge.attach_pdf(session, user, pid, name, b"")
+            else:
+                p = pub_pages.attach_saved(session, user, pid, name, pdf)
+            return dict(jsonable(knowledge.publication_as_dict(p)))
 
-    return await run_in_threadpool(_do)
+        return await run_in_threadpool(_do)
 
 
 @router.post("/publications/{pid}/publish", summary="Publish a publication")

@@ -26,12 +26,12 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.errors import WebError
 from socialcover.web.exports import MEDIA, frame_rows, table_response
+from socialcover.web.limits import save_upload
 from socialcover.web.paging import Page, paging
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
 
 SDMX_MEDIA = "application/vnd.sdmx.data+csv; charset=utf-8"
-CHUNK = 1 << 20
 FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years an observation may have (monitor.frame)
 
 
@@ -378,25 +378,6 @@ async def list_observations(
     return _observation_response(request, frame, format, page, "observations")
 
 
-async def _save(file: UploadFile, limit: int, folder: Path) -> Path:
-    """The upload written to ``folder``, refused with 413 beyond ``limit`` bytes."""
-    target = folder / "upload"
-    size = 0
-    with target.open("wb") as out:
-        while chunk := await file.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise WebError(
-                    413,
-                    f"The file is larger than {limit // 2**20} MB.",
-                    code="http.too-large",
-                    hint="Split the file by indicator or by year.",
-                    limit_bytes=limit,
-                )
-            out.write(chunk)
-    return target
-
-
 def _record(session: Session, user: Principal, frame: pl.DataFrame) -> dict[str, Any]:
     from dataclasses import asdict
 
@@ -449,7 +430,8 @@ async def import_file(
 
     limit = request.app.state.settings.max_upload_bytes
     with tempfile.TemporaryDirectory(prefix="sc-monitor-") as folder:
-        path = await _save(file, limit, Path(folder))
+        path = Path(folder) / "upload"
+        await save_upload(file, path, limit, "Split the file by indicator or by year.")
         report = await run_in_threadpool(
             lambda: monitor.import_observations(session, user, path, format, vintage=vintage)
         )

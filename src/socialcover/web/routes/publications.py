@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -14,6 +18,7 @@ from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
+from socialcover.web.limits import save_upload
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +56,30 @@ def one_row(s: Session, user: Any, pid: int) -> dict[str, Any]:
         for o, role in knowledge.linked_organisations(s, "publication", pid)
     ]
     return out
+
+
+@asynccontextmanager
+async def saved_pdf(request: Request, file: UploadFile | None) -> AsyncIterator[Path | None]:
+    """The uploaded PDF on disk for the block (413 past the PDF limit), removed after it.
+
+    Yields ``None`` when no file (or an empty file field) was sent.
+    """
+    limit = request.app.state.settings.max_pdf_bytes
+    hint = "Compress the PDF (e.g. lower image resolution) or link to it by URL instead."
+    with tempfile.TemporaryDirectory(prefix="sc-pdf-") as folder:
+        path = Path(folder) / "upload.pdf"
+        if file is None or not file.filename or not await save_upload(file, path, limit, hint):
+            yield None
+        else:
+            yield path
+
+
+def attach_saved(s: Session, user: Any, pid: int, filename: str, path: Path) -> Any:
+    """Attach a saved upload as the publication's PDF (checked by the library)."""
+    from socialcover import knowledge
+
+    with path.open("rb") as pdf:
+        return knowledge.attach_pdf(s, user, pid, filename, pdf)
 
 
 def download(s: Session, user: Any, pid: int) -> FileResponse:
@@ -106,31 +135,32 @@ async def create_publication(
     data["keywords"] = [a.strip() for a in str(form.get("keywords", "")).split(",") if a.strip()]
     year = str(form.get("year", "")).strip()
     data["year"] = int(year) if year.isdigit() else None
-    content = await file.read() if file is not None and file.filename else None
     fname = file.filename if file is not None and file.filename else ""
 
-    def _do() -> int:
-        p = knowledge.create_publication(session, user, data)
-        session.flush()
-        if content:
-            knowledge.attach_pdf(session, user, p.id, fname, content)
-        return int(p.id)
+    async with saved_pdf(request, file) as pdf:
 
-    try:
-        pid = await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)  # the form is shown again: nothing is kept
-        return render(
-            request,
-            "publication_form.html",
-            {
-                "kinds": _kinds(),
-                "p": form,
-                "flash": f"{exc.message} {exc.hint}",
-                "flash_error": True,
-            },
-            status_code=422,
-        )
+        def _do() -> int:
+            p = knowledge.create_publication(session, user, data)
+            session.flush()
+            if pdf is not None:
+                attach_saved(session, user, p.id, fname, pdf)
+            return int(p.id)
+
+        try:
+            pid = await run_in_threadpool(_do)
+        except InputError as exc:
+            await run_in_threadpool(session.rollback)  # the form is shown again: nothing is kept
+            return render(
+                request,
+                "publication_form.html",
+                {
+                    "kinds": _kinds(),
+                    "p": form,
+                    "flash": f"{exc.message} {exc.hint}",
+                    "flash_error": True,
+                },
+                status_code=422,
+            )
     return RedirectResponse(f"/publications/{pid}", status_code=303)
 
 

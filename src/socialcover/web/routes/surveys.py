@@ -19,10 +19,10 @@ from socialcover.web.accounts import Principal
 from socialcover.web.errors import WebError
 from socialcover.web.exports import table_response
 from socialcover.web.jobs import JobRegistry, JobStatus
+from socialcover.web.limits import save_upload
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
-CHUNK = 1 << 20
 LonelyPsu = Literal["", "fail", "adjust", "remove", "average", "certainty"]
 
 
@@ -46,20 +46,12 @@ async def start_job(
     status, folder = reg.create(user.id, file.filename or "survey")
     limit = request.app.state.settings.max_upload_bytes
     target = folder / f"survey{Path(status.filename).suffix.lower()}"
-    size = 0
-    with target.open("wb") as out:
-        while chunk := await file.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                shutil.rmtree(folder)  # nothing of a refused upload is kept
-                raise WebError(
-                    413,
-                    f"The file is larger than {limit // 2**20} MB.",
-                    code="http.too-large",
-                    hint="Upload a smaller extract (only the variables you map).",
-                )
-            out.write(chunk)
+    hint = "Upload a smaller extract (only the variables you map)."
+    try:
+        await save_upload(file, target, limit, hint)
+    except WebError:
+        shutil.rmtree(folder)  # nothing of a refused upload is kept
+        raise
     text = mapping
     if mapping_file is not None and mapping_file.filename:
         text = (await mapping_file.read()).decode("utf-8", errors="replace")
