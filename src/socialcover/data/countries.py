@@ -32,7 +32,8 @@ from functools import lru_cache
 import polars as pl
 
 from socialcover.data._store import scan
-from socialcover.errors import DataNotInstalledError, NotFoundError
+from socialcover.data.manifest import installed_manifest
+from socialcover.errors import NotFoundError
 
 __all__ = [
     "ARAB_STATES",
@@ -325,8 +326,9 @@ def check_iso3(code: str) -> str:
     """``code`` if the installed pack has a country with that ISO3 code (for record validation).
 
     Records that name a country (practices, publications, organisations) link to its page, so
-    an unknown code is refused. Without a pack there is nothing to check against: the code is
-    returned as it is, so that a server holding only the knowledge base still takes records.
+    an unknown code is refused. Without a pack, or with the demo pack (one made-up country),
+    there is no list of the world's countries to check against: the code is returned as it
+    is, so that a server holding only the knowledge base still takes records.
 
     Parameters
     ----------
@@ -338,10 +340,10 @@ def check_iso3(code: str) -> str:
     ValueError
         The pack has no such code; the message names it and the nearest codes.
     """
-    try:
-        table = _country_table()
-    except DataNotInstalledError:
+    pack = installed_manifest()
+    if pack is None or pack.origin == "demo":
         return code
+    table = _country_table()
     if code in set(table["iso3"].to_list()):
         return code
     names = dict(zip(table["iso3"].to_list(), table["name"].to_list(), strict=True))
