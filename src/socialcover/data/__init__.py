@@ -13,7 +13,7 @@ Installing the pack: :func:`install_pack` (validated, atomic, a no-op when uncha
 ``socialcover.data.fetch.fetch_pack`` (the official publishers).
 """
 
-from socialcover.data.countries import ILO_REGIONS, Country, countries, country
+from socialcover.data.countries import ILO_REGIONS, Country, check_iso3, countries, country
 from socialcover.data.coverage import CONTINGENCIES, coverage, coverage_global
 from socialcover.data.demo import build_demo_pack, install_demo
 from socialcover.data.ensure import ensure_pack
@@ -34,6 +34,7 @@ __all__ = [
     "ImportReport",
     "births",
     "build_demo_pack",
+    "check_iso3",
     "countries",
     "country",
     "coverage",

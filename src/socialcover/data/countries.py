@@ -32,6 +32,7 @@ from functools import lru_cache
 import polars as pl
 
 from socialcover.data._store import scan
+from socialcover.data.manifest import installed_manifest
 from socialcover.errors import NotFoundError
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ILO_REGIONS",
     "Area",
     "Country",
+    "check_iso3",
     "countries",
     "country",
     "resolve_areas",
@@ -318,6 +320,41 @@ def country(code_or_name: str | int) -> Country:
         )
     row = table.row(by_predicate=pl.col("iso3") == iso3, named=True)
     return _row_to_country(row)
+
+
+def check_iso3(code: str) -> str:
+    """``code`` if the installed pack has a country with that ISO3 code (for record validation).
+
+    Records that name a country (practices, publications, organisations) link to its page, so
+    an unknown code is refused. Without a pack, or with the demo pack (one made-up country),
+    there is no list of the world's countries to check against: the code is returned as it
+    is, so that a server holding only the knowledge base still takes records.
+
+    Parameters
+    ----------
+    code
+        An upper-case ISO3 code, e.g. ``"KEN"``.
+
+    Raises
+    ------
+    ValueError
+        The pack has no such code; the message names it and the nearest codes.
+    """
+    pack = installed_manifest()
+    if pack is None or pack.origin == "demo":
+        return code
+    table = _country_table()
+    if code in set(table["iso3"].to_list()):
+        return code
+    names = dict(zip(table["iso3"].to_list(), table["name"].to_list(), strict=True))
+
+    def closeness(c: str) -> tuple[float, bool, bool]:
+        return difflib.SequenceMatcher(None, code, c).ratio(), c[:2] == code[:2], c[0] == code[:1]
+
+    near = sorted((c for c in names if closeness(c) >= (0.6,)), key=closeness, reverse=True)[:3]
+    near = near or [c for c in names if c[0] == code[:1]][:3]
+    guess = " Did you mean " + ", ".join(f"{c} ({names[c]})" for c in near) + "?" if near else ""
+    raise ValueError(f"{code!r} is not a country code of the installed data pack.{guess}")
 
 
 def countries(group: str | None = None) -> pl.DataFrame:

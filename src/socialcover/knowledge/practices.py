@@ -95,6 +95,13 @@ class PracticeInput(BaseModel):
     def _upper(cls, v: Any) -> Any:
         return v.strip().upper() if isinstance(v, str) else v
 
+    @field_validator("country_iso3")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from socialcover.data import check_iso3  # the pack's countries; any code without a pack
+
+        return check_iso3(v)
+
     @model_validator(mode="after")
     def _period(self) -> PracticeInput:
         if self.period_start and self.period_end and self.period_end < self.period_start:

@@ -81,6 +81,13 @@ class PublicationInput(BaseModel):
     def _upper(cls, v: Any) -> Any:
         return (v.strip().upper() or None) if isinstance(v, str) else v
 
+    @field_validator("country_iso3")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        from socialcover.data import check_iso3  # the pack's countries; any code without a pack
+
+        return v if v is None else check_iso3(v)
+
     @field_validator("url")
     @classmethod
     def _http(cls, v: str | None) -> str | None:

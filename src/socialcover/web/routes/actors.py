@@ -13,6 +13,7 @@ from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession
 from socialcover.web.exports import jsonable
+from socialcover.web.params import RecordId
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -100,7 +101,7 @@ async def actors_page(
 @router.get("/actors/{oid}", response_class=HTMLResponse)
 async def actor_page(
     request: Request,
-    oid: int,
+    oid: RecordId,
     session: ReadSession,
     user: Principal | None = Depends(Need("actor.read")),
 ) -> HTMLResponse:

@@ -15,6 +15,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, paging
+from socialcover.web.params import RecordId
 from socialcover.web.routes import actors as actor_pages
 from socialcover.web.routes import publications as pub_pages
 
@@ -47,7 +48,7 @@ async def list_publications(
 
 @router.get("/publications/{pid}", summary="One publication")
 async def get_publication(
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> dict[str, Any]:
@@ -57,7 +58,7 @@ async def get_publication(
 
 @router.get("/publications/{pid}/file", summary="Download a publication's PDF")
 async def get_publication_file(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> FileResponse:
@@ -86,7 +87,7 @@ async def create_publication(
 @router.post("/publications/{pid}/file", summary="Attach a PDF")
 async def attach_file(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     file: UploadFile = File(...),
     user: Principal = Depends(Need("publication.upload")),
@@ -109,7 +110,7 @@ async def attach_file(
 
 @router.post("/publications/{pid}/publish", summary="Publish a publication")
 async def publish_publication(
-    pid: int, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
+    pid: RecordId, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> dict[str, Any]:
     """Make a publication public (reviewers)."""
     from socialcover import knowledge
@@ -139,7 +140,7 @@ async def list_actors(
 
 @router.get("/actors/{oid}", summary="One organisation")
 async def get_actor(
-    oid: int, session: ReadSession, user: Principal | None = Depends(Need("actor.read"))
+    oid: RecordId, session: ReadSession, user: Principal | None = Depends(Need("actor.read"))
 ) -> dict[str, Any]:
     """An organisation with its partnerships and linked practices and publications."""
     return await run_in_threadpool(actor_pages.one_row, session, user, oid)

@@ -16,6 +16,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, search_paging
+from socialcover.web.params import RecordId, Version
 from socialcover.web.search_view import search_rows
 
 router = APIRouter(prefix="/api/v1", tags=["practices"])
@@ -27,7 +28,7 @@ class PracticeChanges(BaseModel):
     """Fields to change, and the version the editor loaded (lost-update guard)."""
 
     changes: dict[str, Any] = Field(description="Field name -> new value.")
-    expected_version: int | None = Field(None, ge=1)
+    expected_version: Version | None = None
 
 
 class ReviewComment(BaseModel):
@@ -39,7 +40,7 @@ class ReviewComment(BaseModel):
 class RevertTo(BaseModel):
     """The version to restore."""
 
-    version: int = Field(ge=1)
+    version: Version
 
 
 def _dict(p: Any) -> dict[str, Any]:
@@ -89,7 +90,7 @@ def _full_rows(s: Session, user: Any, ids: list[int]) -> list[dict[str, Any]]:
 
 @router.get("/practices/{pid}", summary="One practice")
 async def get_practice(
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> dict[str, Any]:
@@ -122,7 +123,7 @@ async def create_practice(
 
 @router.patch("/practices/{pid}", summary="Edit a practice")
 async def update_practice(
-    pid: int,
+    pid: RecordId,
     body: PracticeChanges,
     session: WriteSession,
     user: Principal = Depends(Need("practice.draft")),
@@ -142,7 +143,7 @@ async def update_practice(
 
 @router.post("/practices/{pid}/submit", summary="Submit for review")
 async def submit_practice(
-    pid: int, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
+    pid: RecordId, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> dict[str, Any]:
     """Send one's draft to the reviewers."""
     from socialcover import knowledge
@@ -155,7 +156,7 @@ async def submit_practice(
 
 @router.post("/practices/{pid}/publish", summary="Publish")
 async def publish_practice(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     body: ReviewComment | None = None,
     user: Principal = Depends(Need("practice.publish")),
@@ -171,7 +172,7 @@ async def publish_practice(
 
 @router.post("/practices/{pid}/return", summary="Return to the author")
 async def return_practice(
-    pid: int,
+    pid: RecordId,
     body: ReviewComment,
     session: WriteSession,
     user: Principal = Depends(Need("practice.publish")),
@@ -187,7 +188,7 @@ async def return_practice(
 
 @router.get("/practices/{pid}/history", summary="Versions of a practice")
 async def practice_history(
-    pid: int, session: ReadSession, user: Principal = Depends(Need("record.history"))
+    pid: RecordId, session: ReadSession, user: Principal = Depends(Need("record.history"))
 ) -> dict[str, Any]:
     """Every audited write to the practice, oldest first."""
     from dataclasses import asdict
@@ -203,7 +204,7 @@ async def practice_history(
 
 @router.post("/practices/{pid}/revert", summary="Revert to a version")
 async def revert_practice(
-    pid: int,
+    pid: RecordId,
     body: RevertTo,
     session: WriteSession,
     user: Principal = Depends(Need("record.revert")),

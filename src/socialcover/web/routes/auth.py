@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.params import RecordId
 from socialcover.web.render import render
 from socialcover.web.security import SESSION_COOKIE, is_https
 
@@ -138,7 +139,7 @@ async def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(
-    token_id: int, session: WriteSession, user: Principal = Depends(Need("account.use_tokens"))
+    token_id: RecordId, session: WriteSession, user: Principal = Depends(Need("account.use_tokens"))
 ) -> Response:
     """Revoke one of one's API tokens."""
     from socialcover import store

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.params import FormVersion, RecordId
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -83,7 +84,7 @@ async def revert_record(
 @router.get("/publications/{pid}/history", response_class=HTMLResponse)
 async def publication_history(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
@@ -93,9 +94,9 @@ async def publication_history(
 
 @router.post("/publications/{pid}/revert")
 async def revert_publication(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
-    version: int = Form(..., ge=1),
+    version: FormVersion,
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version of a publication's record (editors)."""
@@ -105,7 +106,7 @@ async def revert_publication(
 @router.get("/actors/{oid}/history", response_class=HTMLResponse)
 async def organisation_history(
     request: Request,
-    oid: int,
+    oid: RecordId,
     session: ReadSession,
     user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
@@ -115,9 +116,9 @@ async def organisation_history(
 
 @router.post("/actors/{oid}/revert")
 async def revert_organisation(
-    oid: int,
+    oid: RecordId,
     session: WriteSession,
-    version: int = Form(..., ge=1),
+    version: FormVersion,
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version of an organisation's record (editors)."""

@@ -13,6 +13,7 @@ from socialcover.errors import InputError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession, public_version
+from socialcover.web.params import FormVersion, RecordId
 from socialcover.web.render import cached_page, render
 from socialcover.web.routes.history import history_page, revert_record
 from socialcover.web.search_view import run_search
@@ -159,7 +160,7 @@ def _load(s: Session, user: Principal | None, pid: int) -> dict[str, Any]:
 @router.get("/practices/{pid}", response_class=HTMLResponse)
 async def practice_page(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> HTMLResponse:
@@ -171,7 +172,7 @@ async def practice_page(
 @router.get("/practices/{pid}/edit", response_class=HTMLResponse)
 async def edit_practice_form(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal = Depends(Need("practice.draft")),
 ) -> HTMLResponse:
@@ -189,7 +190,7 @@ async def edit_practice_form(
 @router.post("/practices/{pid}/edit", response_model=None)
 async def edit_practice(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     user: Principal = Depends(Need("practice.draft")),
 ) -> Response:
@@ -239,7 +240,7 @@ async def _workflow_step(
 
 @router.post("/practices/{pid}/submit")
 async def submit_practice(
-    pid: int, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
+    pid: RecordId, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> Response:
     """Send one's draft to the reviewers."""
     return await _workflow_step(session, user, pid, "submit_practice")
@@ -247,7 +248,7 @@ async def submit_practice(
 
 @router.post("/practices/{pid}/publish")
 async def publish_practice(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     comment: str = Form("", max_length=2000),
     user: Principal = Depends(Need("practice.publish")),
@@ -258,7 +259,7 @@ async def publish_practice(
 
 @router.post("/practices/{pid}/return")
 async def return_practice(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     comment: str = Form("", max_length=2000),
     user: Principal = Depends(Need("practice.publish")),
@@ -285,7 +286,7 @@ async def review_queue(
 @router.get("/practices/{pid}/history", response_class=HTMLResponse)
 async def practice_history(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal = Depends(Need("record.history")),
 ) -> HTMLResponse:
@@ -295,9 +296,9 @@ async def practice_history(
 
 @router.post("/practices/{pid}/revert")
 async def revert_practice(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
-    version: int = Form(..., ge=1),
+    version: FormVersion,
     user: Principal = Depends(Need("record.revert")),
 ) -> Response:
     """Restore an earlier version, as a new audited version (editors)."""

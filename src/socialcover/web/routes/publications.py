@@ -19,6 +19,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.limits import save_upload
+from socialcover.web.params import RecordId
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -167,7 +168,7 @@ async def create_publication(
 @router.get("/publications/{pid}", response_class=HTMLResponse)
 async def publication_page(
     request: Request,
-    pid: int,
+    pid: RecordId,
     session: ReadSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> HTMLResponse:
@@ -181,7 +182,7 @@ async def publication_page(
 
 @router.get("/publications/{pid}/file")
 async def publication_file(
-    pid: int,
+    pid: RecordId,
     session: WriteSession,
     user: Principal | None = Depends(Need("publication.read_published")),
 ) -> FileResponse:
@@ -191,7 +192,7 @@ async def publication_file(
 
 @router.post("/publications/{pid}/publish")
 async def publish(
-    pid: int, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
+    pid: RecordId, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> Response:
     """Publish a publication (reviewers)."""
     from socialcover import knowledge

@@ -1,0 +1,43 @@
+"""The integer parameters of the routes: record ids and versions, bounded to what a database holds.
+
+A number beyond a signed 64-bit integer cannot be a row of any table; left unchecked it
+overflows the database driver (a 500). An id out of range in a path names nothing, so it
+answers 404 like any unknown id; a number out of range in a body, a form or a query is an
+invalid field, 422. Both come in the app's one error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Form, Path
+from pydantic import BeforeValidator, Field
+
+from socialcover.web.errors import WebError
+
+MAX_ID = 2**63 - 1
+"""The largest id or version a database column holds (signed 64 bits)."""
+
+
+def _existing_id(value: Any) -> Any:
+    """Answer 404 for a path id no row can have; anything not a number is left to validation."""
+    text = value.strip() if isinstance(value, str) else ""
+    digits = text.removeprefix("-").removeprefix("+")
+    if digits.isascii() and digits.isdigit() and (len(digits) > 19 or not 1 <= int(text) <= MAX_ID):
+        raise WebError(
+            404,
+            f"There is no record with id {text[:40]}.",
+            code="http.not-found",
+            hint=f"Ids are whole numbers from 1 to {MAX_ID}.",
+        )
+    return value
+
+
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID), BeforeValidator(_existing_id)]
+"""A record's id in a path: 404 when no row can have it, 422 when it is not a number."""
+
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A record's version in a JSON body (422 out of range)."""
+
+FormVersion = Annotated[int, Form(ge=1, le=MAX_ID)]
+"""A record's version in a form (422 out of range)."""
