@@ -52,7 +52,6 @@ Evaluations (docs/monitor-evaluations.md):
 
 from socialcover.monitor.aggregate import (
     GROUPINGS,
-    NO_INCOME_GROUP,
     aggregate,
     aggregate_store,
     observations_from_pack,
@@ -103,7 +102,15 @@ from socialcover.monitor.files import (
     export_observations,
     import_observations,
 )
-from socialcover.monitor.frame import KEY, NATURES, OBSERVATION_SCHEMA, SEXES, WORLD, validate_frame
+from socialcover.monitor.frame import (
+    KEY,
+    NATURES,
+    NO_INCOME_GROUP,
+    OBSERVATION_SCHEMA,
+    SEXES,
+    WORLD,
+    validate_frame,
+)
 from socialcover.monitor.ilostat import read_ilostat
 from socialcover.monitor.imputation import METHODS, impute
 from socialcover.monitor.observations import (

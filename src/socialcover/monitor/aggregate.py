@@ -30,14 +30,13 @@ from socialcover.data.countries import countries
 from socialcover.data.coverage import coverage
 from socialcover.errors import InputError
 from socialcover.monitor.denominators import SHORT_PREFIX, check_indicator, denominators
-from socialcover.monitor.frame import OBSERVATION_SCHEMA, SEXES, WORLD
+from socialcover.monitor.frame import NO_INCOME_GROUP, OBSERVATION_SCHEMA, SEXES, WORLD
 from socialcover.monitor.imputation import impute
 from socialcover.monitor.observations import observations as stored_observations
 from socialcover.monitor.registry import get_indicator
 
 __all__ = [
     "GROUPINGS",
-    "NO_INCOME_GROUP",
     "aggregate",
     "aggregate_store",
     "observations_from_pack",
@@ -51,7 +50,6 @@ GROUPINGS: dict[str, str | None] = {
 }
 """The groupings ``by`` accepts -> the country-list column that names the group."""
 
-NO_INCOME_GROUP = "No income group available"
 # Where one country and year has several values, the first of this order is used.
 _NATURE_ORDER = ("observed", "administrative", "survey_estimate", "modelled")
 

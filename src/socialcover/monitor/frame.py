@@ -37,7 +37,15 @@ import polars as pl
 from socialcover.errors import InputError, NotFoundError
 from socialcover.monitor.registry import get_indicator
 
-__all__ = ["KEY", "NATURES", "OBSERVATION_SCHEMA", "SEXES", "WORLD", "validate_frame"]
+__all__ = [
+    "KEY",
+    "NATURES",
+    "NO_INCOME_GROUP",
+    "OBSERVATION_SCHEMA",
+    "SEXES",
+    "WORLD",
+    "validate_frame",
+]
 
 OBSERVATION_SCHEMA: Mapping[str, pl.DataType] = {
     "indicator": pl.String(),
@@ -68,6 +76,9 @@ WORLD = "World"
 """The ``area`` of the world. Other groups are named as :mod:`socialcover.data` names them: the
 ILO regions of :data:`socialcover.data.countries.ILO_REGIONS` and the ``income_group`` values
 of :func:`socialcover.data.countries` (``Low income``...)."""
+
+NO_INCOME_GROUP = "No income group available"
+"""The ``income_group`` of countries the World Bank does not classify (not a group)."""
 
 _NULLABLE = frozenset({"se", "lower", "upper"})
 _YEARS = (1900, 2100)

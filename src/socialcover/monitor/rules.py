@@ -37,7 +37,7 @@ from socialcover.data import countries
 from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
-from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, SEXES, WORLD
+from socialcover.monitor.frame import NATURES, NO_INCOME_GROUP, OBSERVATION_SCHEMA, SEXES, WORLD
 from socialcover.monitor.registry import indicator_codes, list_indicators
 
 __all__ = [
@@ -111,7 +111,7 @@ def _known_areas() -> set[str]:
     names = {WORLD, *ILO_REGIONS, *table["iso3"].to_list()}
     for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
         names.update(table[column].drop_nulls().unique().to_list())
-    return names - {"No income group available"}
+    return names - {NO_INCOME_GROUP}
 
 
 def _bounds() -> list[tuple[tuple[float, float], list[str], str, str]]:
