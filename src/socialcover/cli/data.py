@@ -179,3 +179,12 @@ def fetch(
     console.print("[green]" + report.message + "[/]")
     for warning in report.warnings:
         console.print(f"[yellow]Note:[/] {warning}")
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``data`` command group, with ``data population`` from ``cli/query.py``."""
+    from socialcover.cli.query import population_command
+
+    if "population" not in {c.name for c in app.registered_commands}:
+        app.command("population")(population_command)
+    root.add_typer(app, name="data")

@@ -309,3 +309,8 @@ def evaluations(
     if fmt == "table":  # the long texts fit JSON and CSV, not a terminal
         frame = frame.drop(TABLE_OMITS, strict=False)
     _print(_flat(frame), fmt, title)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``monitor`` command group to the root app."""
+    root.add_typer(app, name="monitor")

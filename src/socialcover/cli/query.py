@@ -246,7 +246,6 @@ def country_command(
         console.print(table)
 
 
-def register(root_app: typer.Typer, data_app: typer.Typer) -> None:
-    """Add ``data population`` to the data sub-app and ``country`` to the root app."""
-    data_app.command("population")(population_command)
-    root_app.command("country")(country_command)
+def register(root: typer.Typer) -> None:
+    """Add ``country`` to the root app (``data population`` is registered by ``cli/data.py``)."""
+    root.command("country")(country_command)

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import typer.main
-
-from socialcover.cli.app import app
+from socialcover.cli.app import full_command
 
 
 # Typer ships its own copy of click, so commands are inspected by duck typing.
@@ -38,7 +36,7 @@ def _describe(param: Any) -> str:
 
 def render_reference() -> str:
     """Markdown for every command, its help text, arguments and options."""
-    root = typer.main.get_command(app)
+    root = full_command()
     lines = [
         "# Command-line reference",
         "",

@@ -320,3 +320,8 @@ def generate(
             progress=lambda done, total: bar.update(task, completed=done),
         )
     err_console.print(f"Wrote {persons:,} persons to {path}")
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``survey`` command group to the root app."""
+    root.add_typer(app, name="survey")
