@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from socialcover.cli.tables import print_table
 from socialcover.data.pack import ImportReport, ProgressCallback, install_pack, pack_status
 
 app = typer.Typer(help="Install, inspect and query the reference data pack.", no_args_is_help=True)
@@ -89,7 +89,7 @@ def demo_(fmt: FormatOption = "table") -> None:
 
 @app.command("status")
 def status(fmt: FormatOption = "table") -> None:
-    """List the installed datasets: vintage, licence, attribution, rows, checksum."""
+    """List the installed datasets: vintage, licence, rows, attribution (checksums in JSON)."""
     manifest = pack_status()
     if manifest is None:
         message = (
@@ -107,22 +107,23 @@ def status(fmt: FormatOption = "table") -> None:
         out.update(manifest.to_dict())
         print(json.dumps(out, indent=2))
         return
-    table = Table(
-        title=f"Data pack {manifest.version} ({manifest.origin} from {manifest.source_path})"
+    installed = sorted({d.installed_at[:16].replace("T", " ") for d in manifest.datasets})
+    print_table(
+        console,
+        ("dataset", "vintage", "licence", "rows"),
+        [(d.dataset_id, d.edition, d.licence, f"{d.rows:,}") for d in manifest.datasets],
+        title=f"Data pack {manifest.version} ({manifest.origin} from {manifest.source_path})",
+        caption=f"Installed {', '.join(installed)} UTC; checksums: --format json",
+        numeric=("rows",),
+        wrap=("vintage", "licence"),
     )
-    for col in ("dataset", "vintage", "licence", "attribution", "rows", "sha256", "installed at"):
-        table.add_column(col, justify="right" if col == "rows" else "left")
+    # Attributions are long and shared by several datasets: once each, below the table.
+    attributions: dict[str, list[str]] = {}
     for d in manifest.datasets:
-        table.add_row(
-            d.dataset_id,
-            d.edition,
-            d.licence,
-            d.attribution,
-            f"{d.rows:,}",
-            d.sha256[:12],
-            d.installed_at,
-        )
-    console.print(table)
+        attributions.setdefault(d.attribution, []).append(d.dataset_id)
+    console.print("[bold]Attribution[/]")
+    for text, datasets in attributions.items():
+        console.print(f"- {text} [dim]({', '.join(datasets)})[/]")
     if manifest.origin == "demo":
         from socialcover.data.ensure import REAL_DATA_HINT
 

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from socialcover.cli.tables import print_table
 from socialcover.errors import InputError
 
 console = Console()
@@ -69,13 +70,14 @@ def _print_frame(df: pl.DataFrame, fmt: str, title: str, caption: str = "") -> N
     elif fmt == "csv":
         sys.stdout.write(df.write_csv())
     else:
-        table = Table(title=title, caption=caption)
-        for name in df.columns:
-            numeric = df.schema[name].is_numeric() and name != "year"
-            table.add_column(name, justify="right" if numeric else "left")
-        for row in df.iter_rows():
-            table.add_row(*[_fmt_number(v) for v in row])
-        console.print(table)
+        print_table(
+            console,
+            df.columns,
+            [[_fmt_number(v) for v in row] for row in df.iter_rows()],
+            title=title,
+            caption=caption,
+            numeric=[n for n in df.columns if df.schema[n].is_numeric() and n != "year"],
+        )
 
 
 def population_command(
@@ -190,8 +192,14 @@ def _profile_tables(p: dict[str, Any]) -> list[Table]:
         ("Poverty and inequality (latest survey)", p["poverty"]),
     ):
         t = Table(title=title, caption=_caption(rows) if rows else "no data")
-        for name in ("Indicator", "Year", "Value", "Unit", "Source"):
-            t.add_column(name, justify="right" if name in ("Year", "Value") else "left")
+        # Codes and numbers stay whole on one line; unit and source wrap on words.
+        t.add_column(
+            "Indicator", no_wrap=True, min_width=max([9, *(len(r["indicator"]) for r in rows)])
+        )
+        t.add_column("Year", justify="right", no_wrap=True)
+        t.add_column("Value", justify="right", no_wrap=True)
+        t.add_column("Unit")
+        t.add_column("Source")
         for row in rows:
             proj = " proj." if row.get("is_projection") else ""
             t.add_row(
@@ -208,7 +216,8 @@ def _profile_tables(p: dict[str, Any]) -> list[Table]:
         caption=_caption(rows) if rows else "no data",
     )
     for name in ("Group", "Sex", "Year", "Coverage %", "Source"):
-        ct.add_column(name, justify="right" if name in ("Year", "Coverage %") else "left")
+        numeric = name in ("Year", "Coverage %")
+        ct.add_column(name, justify="right" if numeric else "left", no_wrap=numeric)
     for row in rows:
         ct.add_row(
             row["contingency"].replace("_", " "),

@@ -17,8 +17,8 @@ import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from socialcover.cli.tables import print_table
 from socialcover.errors import InputError, SocialcoverWarning
 
 app = typer.Typer(
@@ -50,8 +50,10 @@ def _split(values: str | None) -> list[str]:
     return [v.strip() for v in values.split(",") if v.strip()] if values else []
 
 
-def render(frame: pl.DataFrame, fmt: str, out: Path | None, title: str = "") -> None:
-    """Write ``frame`` as a Rich table, JSON, CSV or an Excel sheet (to ``out`` or stdout)."""
+def render(
+    frame: pl.DataFrame, fmt: str, out: Path | None, title: str = "", caption: str | None = None
+) -> None:
+    """Write ``frame`` as a table fitted to the terminal, JSON, CSV or an Excel sheet."""
     if fmt == "json":
         rows = frame.to_dicts()
         for row in rows:
@@ -72,13 +74,15 @@ def render(frame: pl.DataFrame, fmt: str, out: Path | None, title: str = "") -> 
         assert out is not None  # checked by _check_format before any work
         _write_xlsx(frame, out, title or "result")
     else:
-        table = Table(title=title or None, show_lines=False)
-        for col in frame.columns:
-            numeric = frame.schema[col].is_numeric()
-            table.add_column(col, justify="right" if numeric else "left", overflow="fold")
-        for values in frame.iter_rows():
-            table.add_row(*[_cell(v) for v in values])
-        console.print(table)
+        print_table(
+            console,
+            frame.columns,
+            [[_cell(v) for v in values] for values in frame.iter_rows()],
+            title=title or None,
+            caption=caption,
+            numeric=[c for c in frame.columns if frame.schema[c].is_numeric()],
+            wrap=[c for c in ("name", "source", "reason", "note") if c in frame.columns],
+        )
         if out:
             frame.write_csv(out)
     if out and fmt != "table":
@@ -191,7 +195,40 @@ def estimate(
         result = sample.quantile(variable, q, **kwargs)
     else:
         result = getattr(sample, kind)(variable, **kwargs)
-    render(result.to_polars(), fmt, out, title=f"{kind} of {variable}")
+    frame, unit = _with_unit(result.to_polars(), kind, variable, denominator)
+    if fmt != "table":
+        render(frame, fmt, out, title=f"{kind} of {variable}")
+        return
+    # On screen: the columns people read; every column is in --format csv/json/xlsx and --out.
+    shown = [c for c in frame.columns if c not in ("deff", "unit")]
+    if frame["reason"].is_null().all():
+        shown.remove("reason")
+    render(
+        frame.select(shown),
+        fmt,
+        None,
+        title=f"{kind} of {variable}",
+        caption=f"{unit}; {int(result.level * 100)}% intervals; all columns: --format csv",
+    )
+    if out:
+        frame.write_csv(out)
+        err_console.print(f"Wrote {out}")
+
+
+def _with_unit(
+    frame: pl.DataFrame, kind: str, variable: str, denominator: str | None
+) -> tuple[pl.DataFrame, str]:
+    """Proportions in percent, as in `survey indicators`; every estimate says its unit."""
+    if kind == "proportion":
+        frame = frame.with_columns(pl.col("estimate", "se", "ci_low", "ci_high") * 100)
+        unit = "percent"
+    elif kind == "ratio":
+        unit = f"{variable} per unit of {denominator}"
+    elif kind == "total":
+        unit = f"sum of {variable}"
+    else:
+        unit = f"units of {variable}"
+    return frame.with_columns(unit=pl.lit(unit)), unit
 
 
 @app.command()
@@ -270,18 +307,23 @@ def indicators(
     if fmt == "table":
         shown = shown.select(
             "code",
-            "disaggregation",
             "group",
             "category",
             "value",
             "se",
             "ci_low",
             "ci_high",
+            "unit",
             "n",
             "flag",
-            "reason",
         )
-        render(shown, fmt, None, title=f"Indicators ({table.design})")
+        render(
+            shown,
+            fmt,
+            None,
+            title=f"Indicators ({table.design})",
+            caption="Reasons, notes and the other columns: --format csv or --out",
+        )
         if out:
             table.frame.write_csv(out)
             err_console.print(f"Wrote {out}")
@@ -320,6 +362,36 @@ def generate(
             progress=lambda done, total: bar.update(task, completed=done),
         )
     err_console.print(f"Wrote {persons:,} persons to {path}")
+    if country.upper() != "XDM":
+        err_console.print(_generic_receipt_note(path, country.upper(), year))
+
+
+def _generic_receipt_note(path: Path, iso3: str, year: int) -> str:
+    """Say that only ages and sexes follow the country; benefit receipt is the generator's."""
+    from socialcover.data import coverage
+
+    frame = pl.scan_parquet(path)
+    receives = [c for c in frame.collect_schema().names() if c.startswith("receives_")]
+    share = (
+        frame.select(
+            (pl.col("weight") * pl.max_horizontal(receives)).sum() / pl.col("weight").sum()
+        )
+        .collect()
+        .item()
+    )
+    note = (
+        f"[yellow]Note:[/] ages and sexes follow {iso3} (UN WPP 2024, {year}); labour status, "
+        f"incomes and benefit receipt are the generator's own, not {iso3}'s: "
+        f"{share * 100:.1f}% of persons here receive a benefit directly"
+    )
+    published = coverage(iso3, "at_least_one_benefit").filter(pl.col("sex") == "both")
+    if published.height:
+        row = published.row(0, named=True)
+        note += (
+            f", against {row['coverage_pct']:.1f}% of {iso3}'s population covered by at least "
+            f"one benefit ({row['source']}, {row['year']})"
+        )
+    return note + ". Do not read the country's coverage from this file."
 
 
 def register(root: typer.Typer) -> None:
