@@ -166,3 +166,21 @@ def test_cli_installs_the_demo(sc_home: Path) -> None:
 def test_demo_pack_passes_the_same_import_as_a_real_pack(demo_pack: Path, sc_home: Path) -> None:
     report = install_pack(demo_pack)
     assert report.changed and report.manifest.datasets[0].edition == "demo 1"
+
+
+def test_the_demo_does_not_silently_replace_a_real_pack(demo_pack: Path, sc_home: Path) -> None:
+    from socialcover.data.pack import pack_status
+
+    real = install_pack(demo_pack)  # imported from a folder: a real pack as far as a home knows
+    runner = CliRunner()
+    refused = runner.invoke(app, ["data", "demo"])
+    assert refused.exit_code != 0
+    assert refused.exception is not None
+    assert getattr(refused.exception, "code", None) == "data.demo-would-replace"
+    assert "SOCIALCOVER_HOME" in refused.exception.hint  # type: ignore[attr-defined]
+    status = pack_status()
+    assert status is not None and status.version == real.manifest.version  # nothing replaced
+    # --replace goes ahead (this "real" pack has the demo's very files, so nothing changes).
+    replaced = runner.invoke(app, ["data", "demo", "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert "already installed" in replaced.output

@@ -65,10 +65,7 @@ def import_(
 ) -> None:
     """Validate a pack folder and install it (atomically; a no-op if already installed)."""
     if demo:
-        from socialcover.data.demo import install_demo
-
-        with _progress_bar("Demo pack", fmt == "json") as progress:
-            report = install_demo(progress=progress)
+        report = _install_demo(fmt, replace=False)
     else:
         if path is None:
             raise typer.BadParameter("give a pack folder (PATH) or --demo")
@@ -78,13 +75,33 @@ def import_(
 
 
 @app.command("demo")
-def demo_(fmt: FormatOption = "table") -> None:
+def demo_(
+    fmt: FormatOption = "table",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an installed real data pack.")
+    ] = False,
+) -> None:
     """Install the fictional demo country Demoland (XDM) as the data pack."""
-    from socialcover.data.demo import install_demo
+    _render_report(_install_demo(fmt, replace=replace), fmt)
 
+
+def _install_demo(fmt: str, *, replace: bool) -> ImportReport:
+    """Install Demoland, refusing to replace a real pack unless asked (a home holds one pack)."""
+    from socialcover.data.demo import install_demo
+    from socialcover.errors import InputError
+
+    installed = pack_status()
+    if installed is not None and installed.origin != "demo" and not replace:
+        raise InputError(
+            f"A real data pack ({installed.version}, from {installed.source_path}) is installed "
+            "here; the demo would replace it, since a data home holds one pack.",
+            code="data.demo-would-replace",
+            hint="Keep the demo apart: SOCIALCOVER_HOME=~/socialcover-demo socialcover data "
+            "demo. Or pass --replace to swap the real pack for Demoland (import it again later "
+            "with `socialcover data import PATH`).",
+        )
     with _progress_bar("Demo pack", fmt == "json") as progress:
-        report = install_demo(progress=progress)
-    _render_report(report, fmt)
+        return install_demo(progress=progress)
 
 
 @app.command("status")
