@@ -33,6 +33,7 @@ from socialcover.store.accounts import (
     create_reset_token,
     create_session,
     create_user,
+    display_names,
     get_user,
     hash_password,
     list_api_tokens,
@@ -54,6 +55,7 @@ from socialcover.store.audit import (
     model_for,
     recent_activity,
     revert,
+    revert_preview,
 )
 from socialcover.store.backup import BackupReport, backup, restore
 from socialcover.store.database import (
@@ -142,6 +144,7 @@ __all__ = [
     "create_user",
     "current_revision",
     "database_url",
+    "display_names",
     "dispose_engines",
     "flush_audited",
     "fold",
@@ -163,6 +166,7 @@ __all__ = [
     "resolve_session",
     "restore",
     "revert",
+    "revert_preview",
     "revoke_api_token",
     "revoke_session",
     "session_scope",

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ __all__ = [
     "create_reset_token",
     "create_session",
     "create_user",
+    "display_names",
     "get_user",
     "hash_password",
     "list_api_tokens",
@@ -224,6 +226,15 @@ def get_user(session: Session, user: int | str) -> User:
             hint="List users with `socialcover admin list-users`.",
         )
     return found
+
+
+def display_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """People's names (never their e-mail addresses) by user id, for pages anyone may read."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {uid: name or f"user {uid}" for uid, name in rows}
 
 
 def list_users(session: Session, actor: Any) -> list[User]:

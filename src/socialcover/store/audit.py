@@ -31,10 +31,13 @@ __all__ = [
     "model_for",
     "recent_activity",
     "revert",
+    "revert_preview",
     "snapshot",
 ]
 
 _NEVER_REVERT = frozenset({"id", "version", "created_at", "updated_at"})
+# Columns every write moves: a history shows what people changed, not these.
+_BOOKKEEPING = frozenset({"version", "updated_at"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,14 @@ class AuditRecord:
         """Names of the fields this write changed."""
         b, a = self.before or {}, self.after or {}
         return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """``(field, old value, new value)`` for each field this write changed.
+
+        The bookkeeping columns every write moves (version, updated_at) are left out.
+        """
+        b, a = self.before or {}, self.after or {}
+        return [(k, b.get(k), a.get(k)) for k in self.changed_fields() if k not in _BOOKKEEPING]
 
 
 def _jsonable(value: Any) -> Any:
@@ -257,21 +268,25 @@ def _from_json(column_type: Any, value: Any) -> Any:
     return value
 
 
-def revert(
-    session: Session,
-    actor: Any,
-    entity_type: str,
-    entity_id: int,
-    to_version: int,
-    *,
-    comment: str = "",
-) -> Audited:
-    """Restore the state a record had at ``to_version``, as a new audited version.
+def revert_preview(
+    session: Session, entity_type: str, entity_id: int, to_version: int
+) -> list[tuple[str, Any, Any]]:
+    """``(field, current value, value after the revert)`` for each field a revert would change.
 
-    Needs ``record.revert``. Identity, version and timestamps are not copied; secret
-    columns (never logged) are left as they are.
+    Raises the same errors as ``revert`` for a record or version that does not exist.
     """
-    require(getattr(actor, "role", None), "record.revert")
+    obj, row = _version_of(session, entity_type, entity_id, to_version)
+    current, target = snapshot(obj), row.after or {}
+    return [
+        (key, current.get(key), value)
+        for key, value in sorted(target.items())
+        if key not in _NEVER_REVERT and key in current and current.get(key) != value
+    ]
+
+
+def _version_of(
+    session: Session, entity_type: str, entity_id: int, to_version: int
+) -> tuple[Audited, AuditEntry]:
     model = model_for(entity_type)
     obj = session.get(model, entity_id)
     if obj is None:
@@ -292,7 +307,27 @@ def revert(
             code="store.no-such-version",
             hint=f"Its current version is {obj.version}; list versions with its history.",
         )
-    columns = {c.key: c.columns[0].type for c in inspect(model).column_attrs}
+    return obj, row
+
+
+def revert(
+    session: Session,
+    actor: Any,
+    entity_type: str,
+    entity_id: int,
+    to_version: int,
+    *,
+    comment: str = "",
+) -> Audited:
+    """Restore the state a record had at ``to_version``, as a new audited version.
+
+    Needs ``record.revert``. Identity, version and timestamps are not copied; secret
+    columns (never logged) are left as they are.
+    """
+    require(getattr(actor, "role", None), "record.revert")
+    obj, row = _version_of(session, entity_type, entity_id, to_version)
+    assert row.after is not None  # _version_of refuses a version without a state
+    columns = {c.key: c.columns[0].type for c in inspect(type(obj)).column_attrs}
     for key, value in row.after.items():
         if key in _NEVER_REVERT or key not in columns:
             continue

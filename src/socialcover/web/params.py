@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Form, Path
+from fastapi import Form, Path, Query
 from pydantic import BeforeValidator, Field
 
 from socialcover.web.errors import WebError
@@ -41,3 +41,6 @@ Version = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 FormVersion = Annotated[int, Form(ge=1, le=MAX_ID)]
 """A record's version in a form (422 out of range)."""
+
+QueryVersion = Annotated[int, Query(ge=1, le=MAX_ID)]
+"""A record's version in a query string (422 out of range)."""

@@ -36,6 +36,17 @@ def _json_script(value: Any) -> Markup:
 env.filters["json_script"] = _json_script
 
 
+def _diff_value(value: Any, limit: int = 400) -> str:
+    """One field's value in a history diff: text as is (escaped by the template), long text cut."""
+    if value is None or value == "":
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+env.filters["diff_value"] = _diff_value
+
+
 # Anonymous pages are cached with this slot where the reader's own CSRF token goes.
 _CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)
 _PAGES: Lru[str] = Lru(512)

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
-from socialcover.web.params import FormVersion, RecordId
+from socialcover.web.params import FormVersion, QueryVersion, RecordId
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,20 +52,43 @@ RECORDS: dict[str, tuple[Callable[[Any, Principal, int], dict[str, Any]], str]] 
 async def history_page(
     request: Request, session: Session, user: Principal, entity_type: str, rid: int
 ) -> HTMLResponse:
-    """Every version of one record, who made it and what changed, with revert buttons."""
+    """Every version of one record: who made it (by name), what changed (old and new values)."""
     from socialcover import store
 
     describe, prefix = RECORDS[entity_type]
 
-    def _do() -> tuple[dict[str, Any], list[Any]]:
-        return describe(session, user, rid), store.history(session, entity_type, rid)
+    def _do() -> tuple[dict[str, Any], list[Any], dict[int, str]]:
+        versions = store.history(session, entity_type, rid)
+        names = store.display_names(session, (v.user_id for v in versions))
+        return describe(session, user, rid), versions, names
 
-    record, versions = await run_in_threadpool(_do)
+    record, versions, names = await run_in_threadpool(_do)
     record["revert_url"] = f"{prefix}/{rid}/revert"
     can_revert = store.can(user.role, "record.revert")
     return render(
-        request, "history.html", {"p": record, "versions": versions, "can_revert": can_revert}
+        request,
+        "history.html",
+        {"p": record, "versions": versions, "names": names, "can_revert": can_revert},
     )
+
+
+async def revert_confirmation(
+    request: Request, session: Session, user: Principal, entity_type: str, rid: int, version: int
+) -> HTMLResponse:
+    """What a revert would change, field by field, with the button that does it."""
+    from socialcover import store
+
+    describe, prefix = RECORDS[entity_type]
+
+    def _do() -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+        return describe(session, user, rid), store.revert_preview(
+            session, entity_type, rid, version
+        )
+
+    record, changes = await run_in_threadpool(_do)
+    record["revert_url"] = f"{prefix}/{rid}/revert"
+    record["history_url"] = f"{prefix}/{rid}/history"
+    return render(request, "revert.html", {"p": record, "version": version, "changes": changes})
 
 
 async def revert_record(
@@ -79,6 +102,23 @@ async def revert_record(
 
     await run_in_threadpool(_do)
     return RedirectResponse(f"{RECORDS[entity_type][1]}/{rid}/history", status_code=303)
+
+
+# Reverting takes two steps: GET .../revert?version=N shows what would change; its form POSTs.
+@router.get("/practices/{rid}/revert", response_class=HTMLResponse)
+@router.get("/publications/{rid}/revert", response_class=HTMLResponse)
+@router.get("/actors/{rid}/revert", response_class=HTMLResponse)
+async def confirm_revert(
+    request: Request,
+    rid: RecordId,
+    version: QueryVersion,
+    session: ReadSession,
+    user: Principal = Depends(Need("record.revert")),
+) -> HTMLResponse:
+    """Ask before reverting a practice, publication or organisation (editors)."""
+    prefix = "/" + request.url.path.strip("/").split("/")[0]
+    entity_type = next(kind for kind, (_, p) in RECORDS.items() if p == prefix)
+    return await revert_confirmation(request, session, user, entity_type, rid, version)
 
 
 @router.get("/publications/{pid}/history", response_class=HTMLResponse)
