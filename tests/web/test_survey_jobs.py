@@ -233,3 +233,42 @@ def test_upload_larger_than_the_limit_is_refused(tmp_path: Path, users: dict[str
         )
     assert resp.status_code == 413
     assert resp.json()["error"]["code"] == "http.too-large"
+
+
+def test_the_default_rule_computes_the_products_own_survey(
+    client: TestClient, users: dict[str, str]
+) -> None:
+    # Strata with a single PSU in a domain: the form's default ("as the mapping says, else
+    # adjust") gets the table; asking for "fail" gets an error in the words of the form.
+    frame = synthetic_survey(2_000, seed=3)
+    buf = io.BytesIO()
+    frame.write_csv(buf)
+    sign_in(client, users["contributor"])
+    jobs = {}
+    for rule in ("", "fail"):
+        resp = client.post(
+            "/surveys",
+            data={"codes": "", "lonely_psu": rule, "csrf_token": csrf_of(client, "/surveys")},
+            files={"file": ("small.csv", buf.getvalue(), "text/csv")},
+            follow_redirects=False,
+        )
+        assert resp.status_code == 303, resp.text
+        jobs[rule] = resp.headers["location"].rsplit("/", 1)[1]
+    assert 'data-state="done"' in _wait(client, jobs[""])
+    failed = _wait(client, jobs["fail"])  # this sample has strata with one PSU
+    assert 'data-state="failed"' in failed
+    assert "Strata with a single PSU" in failed and "lonely_psu=" not in failed
+
+
+def test_anonymous_people_are_sent_to_sign_in_and_the_api_answers_json(
+    client: TestClient,
+) -> None:
+    anon = TestClient(client.app, raise_server_exceptions=False)
+    page = anon.get("/surveys", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=%2Fsurveys"
+    form = anon.get(page.headers["location"])
+    assert form.status_code == 200 and 'value="/surveys"' in form.text
+    api = anon.get("/api/v1/surveys/jobs")
+    assert api.status_code == 401
+    assert api.json()["error"]["code"] == "auth.required"

@@ -4,17 +4,19 @@ Every error a request can meet ends here: socialcover errors (by the builtin the
 HTTP errors raised by Starlette (404 unknown path, 405 wrong method), request validation
 (422), authentication (401), permission (403), throttling (429) and unexpected failures
 (500, logged, with no internals shown). API paths (``/api/...``) get JSON; pages get an HTML
-page saying the same three things.
+page saying the same three things, except that a person opening a page for signed-in people is
+sent to the sign-in page (and back after it).
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from socialcover.errors import SocialcoverError
@@ -62,6 +64,10 @@ def _respond(
         or "application/json" in request.headers.get("accept", "").split(",")[0]
     ):
         return JSONResponse(body, status_code=status, headers=headers)
+    if status == 401 and request.method in ("GET", "HEAD"):
+        # A person following a link to a page for signed-in people: sign in, then come back.
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)
     resp = render(request, "error.html", {"status": status, "error": body["error"]}, status)
     if headers:
         resp.headers.update(headers)

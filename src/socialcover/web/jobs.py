@@ -25,6 +25,8 @@ from socialcover.errors import NotFoundError, SocialcoverError
 from socialcover.web.errors import WebError
 
 SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
+# Lonely-PSU rule when neither the form nor the mapping names one.
+DEFAULT_LONELY_PSU = "adjust"
 
 
 @dataclass
@@ -187,10 +189,14 @@ class JobRegistry:
         try:
             import yaml
 
-            mapping = None
+            mapping, declared = None, None
             if mapping_text.strip():
                 raw = yaml.safe_load(mapping_text)
                 mapping = Mapping.from_dict(raw, source=f"{status.filename} mapping")
+                declared = (raw.get("design") or {}).get("lonely_psu")
+            # The form's rule, else the mapping's, else "adjust": a survey with a stratum of one
+            # PSU (common in small domains) still gets its table, as R's users usually choose.
+            rule = lonely_psu or declared or DEFAULT_LONELY_PSU
             frame = read_survey(source)
             if mapping is not None:
                 frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
@@ -207,7 +213,7 @@ class JobRegistry:
                     codes=codes,
                     mapping=mapping,
                     progress=progress,
-                    lonely_psu=lonely_psu,  # type: ignore[arg-type]
+                    lonely_psu=rule,  # type: ignore[arg-type]  # checked by the form and mapping
                 )
             tmp = folder / "result.tmp.parquet"
             table.to_polars().write_parquet(tmp)
@@ -215,6 +221,12 @@ class JobRegistry:
             status.state, status.label = "done", "done"
         except SocialcoverError as exc:
             status.state, status.error = "failed", exc.to_dict()
+            if exc.code == "survey.lonely-psu":
+                # In the words of the form, not of the Python API.
+                status.error["hint"] = (
+                    'Choose another rule under "Strata with a single PSU" (adjust is the usual '
+                    "choice), or set design: lonely_psu in the mapping."
+                )
         except Exception as exc:  # a job must always end with a status the user can read
             status.state = "failed"
             status.error = {

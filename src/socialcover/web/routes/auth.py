@@ -20,7 +20,8 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str) -> str:
     """Only local paths (no open redirect)."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    # "//host" and "/\\host" leave the site in browsers (a backslash counts as a slash).
+    return target if target.startswith("/") and target[1:2] not in ("/", "\\") else "/"
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
