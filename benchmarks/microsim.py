@@ -29,6 +29,11 @@ Two parts, run as a script (not a test)::
 
        .venv/bin/python benchmarks/microsim.py --persons --before-src ../baseline/src
 
+3. **Whole process, as a user runs it** (``--whole-process N``): the same two rules on the
+   same N persons, read from one Parquet file by a fresh Python process per tool and round:
+   interpreter start, imports, reading the file, building the population, computing, and
+   checking the totals equal. Wall time of each process and its peak memory (``ru_maxrss``).
+
 Timings depend on the machine; the development machine had 2 cores shared with other jobs.
 """
 
@@ -156,7 +161,7 @@ def compare(sc: dict[str, Any], of: dict[str, Any], hh: np.ndarray[Any, Any]) ->
     ), "parenting_allowance differs"
 
 
-RESULTS: dict[str, Any] = {"rules_vs_openfisca": [], "simulate": None}
+RESULTS: dict[str, Any] = {"rules_vs_openfisca": [], "simulate": None, "whole_process": None}
 
 
 def bench_rules(n: int, skip_openfisca: bool, repeat: int) -> None:
@@ -363,6 +368,93 @@ def bench_simulate(n: int, repeat: int, before_src: str | None, breakdowns: bool
     RESULTS["simulate"] = record
 
 
+def whole_process_child(tool: str, path: str) -> None:
+    """One fresh process (``--whole-child TOOL``): read the persons, run the two rules with
+    ``tool``, print the yearly totals and the peak memory as JSON."""
+    import resource
+
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    if tool == "socialcover":
+        from socialcover.microsim import load_rules, run_rules
+
+        out = run_rules(
+            load_rules(text=RULES),
+            table,
+            PERIOD,
+            outputs=["basic_income", "parenting_allowance"],
+        )
+        totals = {
+            "basic_income": float(out.persons["basic_income"].to_numpy().sum()),
+            "parenting_allowance": float(out.households["parenting_allowance"].to_numpy().sum()),
+        }
+    else:
+        people = {name: table[name].to_numpy() for name in ("hh_id", "age", "salary")}
+        people["role"] = table["role"].cast("string").to_numpy(zero_copy_only=False)
+        _, of = run_openfisca(people)
+        totals = {k: float(12 * v.astype(np.float64).sum()) for k, v in of.items()}
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"totals": totals, "max_rss_mb": rss}), flush=True)
+
+
+def bench_whole_process(n: int, repeat: int) -> None:
+    """Each tool in fresh processes on the same Parquet file, ``repeat`` interleaved rounds."""
+    import subprocess
+    import sys
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    people = population(n)
+    role = people.pop("role")
+    columns: dict[str, Any] = dict(people)
+    columns["role"] = pa.DictionaryArray.from_arrays(
+        pa.array((role != "adult").astype(np.int8)), pa.array(["adult", "child"])
+    )
+    runs: dict[str, list[dict[str, Any]]] = {"socialcover": [], "openfisca": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "persons.parquet")
+        pq.write_table(pa.table(columns), path)
+        for r in range(repeat):
+            order = list(runs) if r % 2 == 0 else list(reversed(runs))
+            for tool in order:
+                cmd = [sys.executable, __file__, "--whole-child", tool, path]
+                t0 = time.perf_counter()
+                done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                out = json.loads(done.stdout.strip().splitlines()[-1])
+                out["process_s"] = time.perf_counter() - t0
+                runs[tool].append(out)
+    for a, b in zip(runs["socialcover"], runs["openfisca"], strict=True):
+        for k, x in a["totals"].items():
+            assert abs(x - b["totals"][k]) <= 1e-9 * max(abs(x), 1.0), (k, x, b["totals"][k])
+    med = {
+        t: {k: float(np.median([x[k] for x in rs])) for k in ("process_s", "max_rss_mb")}
+        for t, rs in runs.items()
+    }
+    ratio = med["openfisca"]["process_s"] / med["socialcover"]["process_s"]
+    each = [
+        o["process_s"] / s["process_s"]
+        for s, o in zip(runs["socialcover"], runs["openfisca"], strict=True)
+    ]
+    print(
+        f"whole process, {n:,} persons from Parquet: socialcover "
+        f"{med['socialcover']['process_s']:.2f} s ({med['socialcover']['max_rss_mb']:.0f} MB)"
+        f"  OpenFisca {med['openfisca']['process_s']:.2f} s "
+        f"({med['openfisca']['max_rss_mb']:.0f} MB)  ratio {ratio:.1f}x "
+        f"(rounds: {', '.join(f'{x:.1f}' for x in each)}); totals equal in every round",
+        flush=True,
+    )
+    RESULTS["whole_process"] = {
+        "persons": n,
+        "rounds": repeat,
+        **{t: {k: round(v, 3) for k, v in m.items()} for t, m in med.items()},
+        "ratio": round(ratio, 2),
+        "ratio_each_round": [round(x, 2) for x in each],
+    }
+
+
 def warm_up(skip_openfisca: bool) -> None:
     """Run both engines once on a tiny population: lazy imports and first-call set-up (Arrow
     kernels, DuckDB, OpenFisca's parameter tree) are not what is being measured."""
@@ -398,6 +490,13 @@ def main() -> None:
         help="also time the impact with deciles, quintiles and groups",
     )
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--whole-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--whole-process",
+        type=int,
+        default=0,
+        help="persons for the whole-process comparison with OpenFisca (0 to skip)",
+    )
     ap.add_argument(
         "--save",
         help="write the results as JSON (e.g. benchmarks/baselines/microsim.json); a part "
@@ -407,6 +506,9 @@ def main() -> None:
     if args.child:
         simulate_child(args.child, args.breakdowns)
         return
+    if args.whole_child:
+        whole_process_child(*args.whole_child)
+        return
     load_start = _load()
     if args.persons:
         warm_up(args.skip_openfisca)
@@ -414,6 +516,9 @@ def main() -> None:
         bench_rules(n, args.skip_openfisca, args.repeat)
     if args.persons:
         RESULTS["machine"] = _machine(load_start)
+    if args.whole_process:
+        bench_whole_process(args.whole_process, args.repeat)
+        RESULTS["whole_process"]["machine"] = _machine(load_start)
     if args.survey:
         bench_simulate(args.survey, args.repeat, args.before_src, args.breakdowns)
         RESULTS["simulate"]["machine"] = _machine(load_start)
