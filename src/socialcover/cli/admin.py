@@ -169,14 +169,20 @@ def list_users_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> Non
 def create_token_cmd(
     email: str = typer.Argument(..., help="The account the token acts for."),
     name: str = typer.Argument(..., help="What the token is for, e.g. stata-sync."),
+    scope: str = typer.Option(
+        "read", "--scope", help="read (GET only), write, or admin (administrators only)."
+    ),
+    days: int = typer.Option(90, "--days", help="Days until the token expires (1-366)."),
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
     """Create an API token for a user; it is printed once and stored only as a hash."""
+    import datetime as dt
+
     from socialcover.store import create_api_token, get_user, open_database, session_scope
 
     with session_scope("cli", engine=open_database(url)) as s:
         user = get_user(s, email)
-        _, token = create_api_token(s, user, name)
+        _, token = create_api_token(s, user, name, scope=scope, expires_in=dt.timedelta(days=days))
     console.print(
         f"API token {name!r} for {email} (shown once; send it as 'Authorization: Bearer'):"
     )

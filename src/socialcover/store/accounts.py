@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from socialcover.store._errors import (
     AuthenticationError,
     ConflictError,
+    PermissionDeniedError,
     RecordNotFoundError,
     ThrottledError,
     ValidationError,
@@ -50,8 +51,12 @@ __all__ = [
     "IP_FAILURES",
     "MIN_PASSWORD_LENGTH",
     "SESSION_TTL",
+    "TOKEN_MAX_TTL",
+    "TOKEN_SCOPES",
+    "TOKEN_TTL",
     "WINDOW",
     "LoginResult",
+    "api_token_grant",
     "change_password",
     "create_api_token",
     "create_reset_token",
@@ -260,12 +265,19 @@ def set_role(session: Session, actor: Any, user: int | str, role: str) -> User:
 
 
 def set_active(session: Session, actor: Any, user: int | str, active: bool) -> User:
-    """Activate or deactivate a user (needs ``user.manage``); deactivation ends sessions."""
+    """Activate or deactivate a user (needs ``user.manage``); deactivation ends sessions and
+    revokes API tokens for good."""
     require(getattr(actor, "role", None), "user.manage")
     target = get_user(session, user)
     target.is_active = active
     if not active:
+        # For good: activating the account again does not bring its sessions or tokens back.
         _revoke_all(session, target.id)
+        now = utcnow()
+        for token in session.scalars(
+            select(ApiToken).where(ApiToken.user_id == target.id, ApiToken.revoked_at.is_(None))
+        ):
+            token.revoked_at = now
     session.flush()
     return target
 
@@ -448,14 +460,50 @@ def _revoke_all(session: Session, user_id: int) -> None:
 # --- API tokens ---------------------------------------------------------------------------
 
 
+#: What an API token may do: ``read`` (GET only), ``write`` (reads and writes) and ``admin``
+#: (also administrators' own actions; only administrators may hold one).
+TOKEN_SCOPES = ("read", "write", "admin")
+#: How long a new API token lives unless another term is asked for.
+TOKEN_TTL = dt.timedelta(days=90)
+#: The longest term a token may be given.
+TOKEN_MAX_TTL = dt.timedelta(days=366)
+
+
 def create_api_token(
-    session: Session, actor: Any, name: str, *, expires_in: dt.timedelta | None = None
+    session: Session,
+    actor: Any,
+    name: str,
+    *,
+    scope: str = "write",
+    expires_in: dt.timedelta = TOKEN_TTL,
 ) -> tuple[ApiToken, str]:
-    """A new API token for ``actor`` (a signed-in user); the plain token is returned once."""
+    """A new API token for ``actor`` (a signed-in user); the plain token is returned once.
+
+    ``scope`` is one of ``TOKEN_SCOPES`` (``admin`` for administrators only; the account
+    page offers ``read`` first); every token expires, after ``expires_in`` (90 days by
+    default, at most a year).
+    """
     require(getattr(actor, "role", None), "account.use_tokens")
     if not name.strip():
         raise ValidationError(
             "An API token needs a name.", hint="Name it after its use, e.g. 'stata-sync'."
+        )
+    if scope not in TOKEN_SCOPES:
+        raise ValidationError(
+            f"Unknown token scope {scope!r}.",
+            code="auth.bad-scope",
+            hint="Use read (GET only), write (reads and writes) or admin (administrators).",
+        )
+    if scope == "admin" and getattr(actor, "role", None) != Role.ADMINISTRATOR:
+        raise PermissionDeniedError(
+            "Only administrators may hold an admin-scope token.",
+            hint="Ask for a read or write token.",
+        )
+    if not dt.timedelta(minutes=1) <= expires_in <= TOKEN_MAX_TTL:
+        raise ValidationError(
+            f"A token's term must be between a minute and a year, not {expires_in}.",
+            code="auth.bad-token-term",
+            hint="Give a term in days from 1 to 366.",
         )
     token = "sc_" + secrets.token_urlsafe(32)
     row = ApiToken(
@@ -463,7 +511,8 @@ def create_api_token(
         name=name.strip()[:100],
         prefix=token[:10],
         token_hash=_digest(token),
-        expires_at=utcnow() + expires_in if expires_in else None,
+        scope=scope,
+        expires_at=utcnow() + expires_in,
     )
     session.add(row)
     session.flush()
@@ -472,6 +521,12 @@ def create_api_token(
 
 def resolve_api_token(session: Session, token: str) -> User | None:
     """The active user behind an API token, or ``None``."""
+    grant = api_token_grant(session, token)
+    return grant[0] if grant else None
+
+
+def api_token_grant(session: Session, token: str) -> tuple[User, str] | None:
+    """The active user behind an API token and the token's scope, or ``None``."""
     if not token:
         return None
     row = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
@@ -483,7 +538,7 @@ def resolve_api_token(session: Session, token: str) -> User | None:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    return user
+    return user, row.scope
 
 
 def list_api_tokens(session: Session, actor: Any) -> list[ApiToken]:

@@ -26,17 +26,25 @@ class Need:
         A key of ``socialcover.store.PERMISSIONS``, or ``None`` for a public route.
     signed_in
         For a public action, still require a signed-in account (e.g. one's own uploads).
+    browser
+        Require a browser session, not an API token (managing one's tokens: a leaked token
+        must not be able to mint others).
     """
 
-    def __init__(self, action: str | None, *, signed_in: bool = False) -> None:
+    def __init__(
+        self, action: str | None, *, signed_in: bool = False, browser: bool = False
+    ) -> None:
         self.action = action
-        self.signed_in = signed_in
+        self.signed_in = signed_in or browser
+        self.browser = browser
 
     def __repr__(self) -> str:
         return f"Need({self.action!r})"
 
     async def __call__(self, request: Request) -> Principal | None:
         user: Principal | None = getattr(request.state, "user", None)
+        if user is not None and user.via_token:
+            self._check_token(request, user)
         if self.action is None:
             if self.signed_in and user is None:
                 raise _sign_in_error()
@@ -67,6 +75,38 @@ class Need:
             action=self.action,
             role=user.role,
         )
+
+    def _check_token(self, request: Request, user: Principal) -> None:
+        """What an API token's scope allows; token management needs a browser session."""
+        if self.browser:
+            raise WebError(
+                401,
+                "Managing API tokens needs a signed-in browser session, not an API token.",
+                code="auth.session-required",
+                hint="Sign in at /login and manage your tokens on /account.",
+            )
+        if user.scope == "read" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise WebError(
+                403,
+                "This API token may only read.",
+                code="auth.token-scope",
+                hint="Create a token with the write scope on /account for this.",
+                scope=user.scope,
+            )
+        if self.action is not None and _administrators_only(self.action) and user.scope != "admin":
+            raise WebError(
+                403,
+                f"{self.action!r} needs an API token with the admin scope.",
+                code="auth.token-scope",
+                hint="An administrator can create an admin-scope token on /account.",
+                scope=user.scope,
+            )
+
+
+def _administrators_only(action: str) -> bool:
+    from socialcover.store import PERMISSIONS, Role
+
+    return PERMISSIONS.get(action) == frozenset({Role.ADMINISTRATOR})
 
 
 def _sign_in_error() -> WebError:

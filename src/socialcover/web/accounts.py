@@ -24,6 +24,7 @@ class Principal:
     name: str
     role: str
     via_token: bool = False
+    scope: str | None = None  # an API token's scope (read, write, admin); None for a session
 
 
 async def principal(request: Request) -> Principal | None:
@@ -38,13 +39,14 @@ async def principal(request: Request) -> Principal | None:
     return await run_in_threadpool(principal_by_session, url, token)
 
 
-def _principal(user: Any, via_token: bool = False) -> Principal:
+def _principal(user: Any, scope: str | None = None) -> Principal:
     return Principal(
         id=user.id,
         email=user.email,
         name=user.display_name or user.email,
         role=str(getattr(user.role, "value", user.role)),
-        via_token=via_token,
+        via_token=scope is not None,
+        scope=scope,
     )
 
 
@@ -59,8 +61,8 @@ def principal_by_session(url: str | None, token: str) -> Principal | None:
 
 def principal_by_token(url: str | None, token: str) -> Principal | None:
     """The account behind an API token (``None`` when unknown, revoked or expired)."""
-    from socialcover.store import resolve_api_token, session_scope
+    from socialcover.store import api_token_grant, session_scope
 
     with session_scope(None, url=url, write=False) as s:
-        user = resolve_api_token(s, token)
-        return _principal(user, via_token=True) if user is not None else None
+        grant = api_token_grant(s, token)
+        return _principal(*grant) if grant is not None else None

@@ -64,7 +64,11 @@ def _respond(
         or "application/json" in request.headers.get("accept", "").split(",")[0]
     ):
         return JSONResponse(body, status_code=status, headers=headers)
-    if status == 401 and request.method in ("GET", "HEAD"):
+    if (
+        status == 401
+        and request.method in ("GET", "HEAD")
+        and "authorization" not in request.headers
+    ):
         # A person following a link to a page for signed-in people: sign in, then come back.
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?{urlencode({'next': back})}", status_code=303)

@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socialcover.web.accounts import principal
 from socialcover.web.i18n import LANG_COOKIE, LANGUAGES, choose_language
-from socialcover.web.security import CSRF_COOKIE, csrf_token_for, is_https
+from socialcover.web.security import CSRF_COOKIE, SESSION_COOKIE, csrf_token_for, is_https
 
 YEAR = 365 * 86400
 
@@ -58,7 +58,9 @@ class ContextMiddleware:
             nonce = secrets.token_urlsafe(24)
         state = scope.setdefault("state", {})
         state["lang"] = lang
-        state["csrf_token"] = csrf_token_for(self.web.state.secret, nonce)
+        state["csrf_token"] = csrf_token_for(
+            self.web.state.secret, nonce, request.cookies.get(SESSION_COOKIE, "")
+        )
         state["user"] = await principal(request)
         settings = self.web.state.settings
         secure = (

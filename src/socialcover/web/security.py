@@ -3,7 +3,8 @@
 - Sessions are server-side (``socialcover.store``): the ``sc_session`` cookie holds a random
   token (HttpOnly, SameSite=Lax, Secure behind https); the store keeps its hash.
 - CSRF: the ``sc_csrf`` cookie holds a random nonce; every form carries
-  ``csrf_token = HMAC(secret, nonce)`` (HTMX sends it as the ``X-CSRF-Token`` header).
+  ``csrf_token = HMAC(secret, nonce | SHA-256(session cookie))`` (HTMX sends it as the
+  ``X-CSRF-Token`` header), so a token is bound to the browser and to its session.
   Any POST/PUT/PATCH/DELETE to a page route without the right token is refused (403).
   The REST API does not use cookies for writes: it requires a Bearer token, so it needs no
   CSRF token (OWASP CSRF Prevention Cheat Sheet, "Signed Double-Submit Cookie").
@@ -43,9 +44,14 @@ PERMISSIONS_POLICY = (
 )
 
 
-def csrf_token_for(secret: str, nonce: str) -> str:
-    """The CSRF token that matches a ``sc_csrf`` nonce."""
-    return hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).hexdigest()
+def csrf_token_for(secret: str, nonce: str, session: str = "") -> str:
+    """The CSRF token that matches a ``sc_csrf`` nonce and the session cookie sent with it.
+
+    Bound to the session: a token seen by one signed-in browser is worthless in another
+    session, and signing in or out changes every form's token.
+    """
+    message = f"{nonce}|{hashlib.sha256(session.encode()).hexdigest() if session else ''}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
 def is_https(request: Request) -> bool:
@@ -67,7 +73,8 @@ async def csrf_protect(request: Request) -> None:
             form = await request.form()
             value = form.get(CSRF_FIELD, "")
             sent = value if isinstance(value, str) else ""
-    if not nonce or not sent or not hmac.compare_digest(sent, csrf_token_for(secret, nonce)):
+    expected = csrf_token_for(secret, nonce, request.cookies.get(SESSION_COOKIE, ""))
+    if not nonce or not sent or not hmac.compare_digest(sent, expected):
         raise WebError(
             403,
             "The form's security token is missing or out of date; nothing was changed.",

@@ -64,6 +64,8 @@ class ApiToken(Audited, Base):
     name: Mapped[str] = mapped_column(String(100))
     prefix: Mapped[str] = mapped_column(String(12))  # first characters, to recognise a token
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # read: GET only; write: reads and writes; admin: also administrators' actions
+    scope: Mapped[str] = mapped_column(String(10), default="write", server_default="write")
     expires_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -97,7 +98,7 @@ async def logout(request: Request, session: WriteSession) -> Response:
 async def account(
     request: Request,
     session: ReadSession,
-    user: Principal = Depends(Need(None, signed_in=True)),
+    user: Principal = Depends(Need(None, browser=True)),
 ) -> HTMLResponse:
     """One's account: role and API tokens."""
     from socialcover import store
@@ -111,6 +112,9 @@ async def account(
                 "name": t.name,
                 "prefix": t.prefix,
                 "revoked": t.revoked_at,
+                "scope": t.scope,
+                "expires": t.expires_at,
+                "expired": t.expires_at is not None and t.expires_at <= dt.datetime.now(dt.UTC),
                 "created": t.created_at if hasattr(t, "created_at") else None,
             }
             for t in store.list_api_tokens(session, user)
@@ -125,13 +129,17 @@ async def create_token(
     request: Request,
     session: WriteSession,
     name: str = Form(..., min_length=1, max_length=100),
-    user: Principal = Depends(Need("account.use_tokens")),
+    scope: Literal["read", "write", "admin"] = Form("read"),
+    days: int = Form(90, ge=1, le=366),
+    user: Principal = Depends(Need("account.use_tokens", browser=True)),
 ) -> HTMLResponse:
-    """Create an API token; it is shown once."""
+    """Create an API token (a scope and a term in days); it is shown once."""
     from socialcover import store
 
     def _do() -> str:
-        _row, token = store.create_api_token(session, user, name)
+        _row, token = store.create_api_token(
+            session, user, name, scope=scope, expires_in=dt.timedelta(days=days)
+        )
         return token
 
     token = await run_in_threadpool(_do)
@@ -140,7 +148,9 @@ async def create_token(
 
 @router.post("/account/tokens/{token_id}/revoke")
 async def revoke_token(
-    token_id: RecordId, session: WriteSession, user: Principal = Depends(Need("account.use_tokens"))
+    token_id: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("account.use_tokens", browser=True)),
 ) -> Response:
     """Revoke one of one's API tokens."""
     from socialcover import store
