@@ -44,7 +44,9 @@ def test_upgrade_seed_users_backup_restore_round_trip(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     users = _sc(home, "admin", "list-users").stdout
     assert "ana@example.org" in users and "International Labour Organization" in users
-    token = _sc(home, "admin", "reset-password", "ana@example.org").stdout.splitlines()[1].strip()
+    link = _sc(home, "admin", "reset-password", "ana@example.org").stdout.splitlines()[1].strip()
+    assert link.startswith("http://127.0.0.1:8000/reset?token=")
+    token = link.split("token=", 1)[1]
     changed = _sc(
         home,
         "admin",

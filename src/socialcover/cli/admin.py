@@ -76,20 +76,71 @@ def create_user_cmd(
 @app.command("reset-password")
 def reset_password_cmd(
     email: str = typer.Argument(..., help="The account to reset."),
+    site: str = typer.Option(
+        "http://127.0.0.1:8000", "--site", help="The web app's address, for the link."
+    ),
     url: str = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
-    """Print a one-time reset token (valid 24 hours) to give to the person."""
+    """A one-time reset link (valid 24 hours): e-mailed when SMTP is set, else printed."""
     from socialcover.store import create_reset_token, open_database, session_scope
 
     actor = _operator()
     with session_scope(actor, engine=open_database(url)) as s:
         token = create_reset_token(s, actor, email)
-    console.print(f"One-time reset token for {email} (valid 24 hours, shown once):")
-    print(token)
-    console.print(
-        "Give it to the person by a safe channel; they choose a new password on the web "
-        "app's reset page, or with `socialcover admin set-password --token`."
+    _deliver(
+        email,
+        "Choose a new socialcover password",
+        "valid 24 hours",
+        token,
+        site,
     )
+
+
+@app.command("invite")
+def invite_cmd(
+    email: str = typer.Argument(..., help="The person's e-mail address."),
+    role: str = typer.Option(
+        "contributor", "--role", help="contributor, reviewer or administrator."
+    ),
+    name: str = typer.Option("", "--name", help="The name shown on pages."),
+    organisation: str = typer.Option(
+        None, "--organisation", help="Organisation id, name or acronym."
+    ),
+    site: str = typer.Option(
+        "http://127.0.0.1:8000", "--site", help="The web app's address, for the link."
+    ),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Invite a person: an account and a one-time link (7 days) to choose their password."""
+    from socialcover.store import invite_user, open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url)) as s:
+        token = invite_user(s, actor, email, role, organisation=organisation, display_name=name)
+    _deliver(email, "Your socialcover account", "valid 7 days", token, site)
+
+
+def _deliver(email: str, subject: str, validity: str, token: str, site: str) -> None:
+    """E-mail the one-time link through the configured SMTP server, else print it."""
+    from socialcover.web.mail import MailSettings, send_mail
+
+    link = f"{site.rstrip('/')}/reset?token={token}"
+    smtp = MailSettings.from_env()
+    if smtp is None:
+        console.print(f"One-time link for {email} ({validity}, shown once):")
+        print(link)
+        console.print(
+            "Give it to the person by a safe channel (no SMTP server is configured: set "
+            "SOCIALCOVER_SMTP_HOST to e-mail it). They choose their password on that page, or "
+            "with `socialcover admin set-password --token`."
+        )
+        return
+    body = (
+        f"Choose your password for socialcover with this one-time link ({validity}):\n\n"
+        f"{link}\n\nIf you did not expect this message, ignore it."
+    )
+    send_mail(smtp, email, subject, body)
+    console.print(f"Sent the one-time link ({validity}) to {email} through {smtp.host}.")
 
 
 @app.command("set-password")

@@ -27,6 +27,7 @@ from socialcover.store._errors import (
     ValidationError,
 )
 from socialcover.store.accounts import (
+    INVITE_TTL,
     TOKEN_MAX_TTL,
     TOKEN_SCOPES,
     TOKEN_TTL,
@@ -40,6 +41,7 @@ from socialcover.store.accounts import (
     display_names,
     get_user,
     hash_password,
+    invite_user,
     list_api_tokens,
     list_users,
     login,
@@ -102,6 +104,7 @@ from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, validate_in
 
 __all__ = [
     "ACTIONS",
+    "INVITE_TTL",
     "LANGUAGES",
     "PERMISSIONS",
     "REVIEW_STEPS",
@@ -161,6 +164,7 @@ __all__ = [
     "hash_password",
     "head_revision",
     "history",
+    "invite_user",
     "list_api_tokens",
     "list_users",
     "login",

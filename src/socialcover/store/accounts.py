@@ -48,6 +48,7 @@ from socialcover.store.vocabulary import ActorType, Role
 
 __all__ = [
     "ACCOUNT_FAILURES",
+    "INVITE_TTL",
     "IP_FAILURES",
     "MIN_PASSWORD_LENGTH",
     "SESSION_TTL",
@@ -65,6 +66,7 @@ __all__ = [
     "display_names",
     "get_user",
     "hash_password",
+    "invite_user",
     "list_api_tokens",
     "list_users",
     "login",
@@ -83,6 +85,8 @@ IP_FAILURES = 20
 WINDOW = dt.timedelta(minutes=15)
 SESSION_TTL = dt.timedelta(hours=12)
 RESET_TTL = dt.timedelta(hours=24)
+#: How long an invitation (the link to choose one's first password) stays valid.
+INVITE_TTL = dt.timedelta(days=7)
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -568,16 +572,44 @@ def revoke_api_token(session: Session, actor: Any, token_id: int) -> ApiToken:
 # --- password reset -----------------------------------------------------------------------
 
 
-def create_reset_token(session: Session, actor: Any, email: str) -> str:
+def create_reset_token(
+    session: Session, actor: Any, email: str, *, ttl: dt.timedelta = RESET_TTL
+) -> str:
     """A one-time reset token for ``email`` (needs ``user.manage``), valid 24 hours."""
     require(getattr(actor, "role", None), "user.manage")
     user = get_user(session, email)
     token = secrets.token_urlsafe(24)
-    session.add(
-        ResetToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + RESET_TTL)
-    )
+    session.add(ResetToken(user_id=user.id, token_hash=_digest(token), expires_at=utcnow() + ttl))
     session.flush()
     return token
+
+
+def invite_user(
+    session: Session,
+    actor: Any,
+    email: str,
+    role: str = "contributor",
+    *,
+    organisation: int | str | None = None,
+    organisation_type: str | None = None,
+    display_name: str = "",
+) -> str:
+    """Register a person by invitation (needs ``user.manage``); returns the one-time token.
+
+    The account gets an unusable random password; the person chooses their own with the
+    token (``reset_password``, the web app's ``/reset`` page), valid ``INVITE_TTL``.
+    """
+    create_user(
+        session,
+        actor,
+        email,
+        secrets.token_urlsafe(32),
+        role,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        display_name=display_name,
+    )
+    return create_reset_token(session, actor, email, ttl=INVITE_TTL)
 
 
 def reset_password(session: Session, token: str, new_password: str) -> User:

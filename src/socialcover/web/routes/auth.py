@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -160,3 +160,76 @@ async def revoke_token(
 
     await run_in_threadpool(_do)
     return RedirectResponse("/account", status_code=303)
+
+
+@router.get("/reset", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def reset_form(request: Request, token: str = Query("", max_length=200)) -> HTMLResponse:
+    """Choose a password with a one-time link (an invitation or a password reset)."""
+    return render(request, "reset.html", {"token": token, "done": False})
+
+
+@router.post("/reset", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
+async def reset(
+    request: Request,
+    session: WriteSession,
+    token: str = Form(..., max_length=200),
+    password: str = Form(..., max_length=200),
+    confirm: str = Form(..., max_length=200),
+) -> HTMLResponse:
+    """Set the password of the link's account; the link is used up and other sessions end."""
+    from socialcover import store
+    from socialcover.errors import SocialcoverError
+
+    if password != confirm:
+        return _form_again(request, "reset.html", {"token": token, "differ": True}, "")
+
+    def _do() -> None:
+        store.set_actor(session, "auth")
+        store.reset_password(session, token, password)
+
+    try:
+        await run_in_threadpool(_do)
+    except SocialcoverError as exc:
+        return _form_again(request, "reset.html", {"token": token}, exc.message)
+    return render(request, "reset.html", {"token": "", "done": True})
+
+
+@router.get("/account/password", response_class=HTMLResponse)
+async def password_form(
+    request: Request, user: Principal = Depends(Need(None, browser=True))
+) -> HTMLResponse:
+    """Change one's password (the current one is asked)."""
+    return render(request, "password.html", {"done": False})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(
+    request: Request,
+    session: WriteSession,
+    current: str = Form(..., max_length=200),
+    password: str = Form(..., max_length=200),
+    confirm: str = Form(..., max_length=200),
+    user: Principal = Depends(Need(None, browser=True)),
+) -> HTMLResponse:
+    """Set a new password; the account's other sessions end (this one too: sign in again)."""
+    from socialcover import store
+    from socialcover.errors import SocialcoverError
+
+    if password != confirm:
+        return _form_again(request, "password.html", {"differ": True}, "")
+
+    def _do() -> None:
+        store.change_password(session, store.get_user(session, user.id), current, password)
+
+    try:
+        await run_in_threadpool(_do)
+    except SocialcoverError as exc:
+        return _form_again(request, "password.html", {}, exc.message)
+    return render(request, "password.html", {"done": True})
+
+
+def _form_again(
+    request: Request, template: str, context: dict[str, Any], message: str
+) -> HTMLResponse:
+    """The form again with what went wrong (nothing was changed)."""
+    return render(request, template, {**context, "done": False, "flash": message}, 422)
