@@ -74,11 +74,37 @@ def test_lonely_psu_under_fail_names_the_stratum_and_the_rules() -> None:
     assert Sample(df, Design(weights="w", strata="h", psu="psu", lonely_psu="remove")).n_psu == 4
 
 
-def test_column_names_differing_only_by_case_are_refused() -> None:
+def test_case_clash_is_refused_only_where_a_clashing_column_is_used() -> None:
+    # R's fpc example data has both nh and Nh: a design using neither must bind
     df = DF.with_columns(pl.col("h").alias("H"))
+    s = Sample(df, Design(weights="w"))
+    assert s.mean("y").estimate[0] == pytest.approx(
+        Sample(DF, Design(weights="w")).mean("y").estimate[0]
+    )
     with pytest.raises(ColumnCaseError) as err:
-        Sample(df, Design(weights="w"))
+        Sample(df, Design(weights="w", strata="H"))
     assert "'h'" in err.value.message and "'H'" in err.value.message
+    for call in (
+        lambda: s.mean("H"),
+        lambda: s.mean("y", by="h"),
+        lambda: s.mean("y", where="H > 1"),
+        lambda: s.quantile("y", by="H"),
+        lambda: s.total('"h" * 2'),
+    ):
+        with pytest.raises(ColumnCaseError, match="differ only by letter case"):
+            call()
+    # a string literal spelling the name is not a column
+    assert s.mean("y", where="'H' = 'H'").n[0] == DF.height
+
+
+def test_lonely_psu_message_keeps_the_stratum_name_as_written() -> None:
+    df = DF.with_columns(
+        pl.Series("h", ["NORTH", "NORTH", "NORTH", "South", "South", "EAST"]),
+        pl.Series("psu", [1, 1, 2, 3, 4, 5]),
+    )
+    with pytest.raises(LonelyPsuError) as err:
+        Sample(df, Design(weights="w", strata="h", psu="psu"))
+    assert "'EAST'" in err.value.message and "Stratum 'EAST'" in err.value.message
 
 
 def test_unknown_lonely_rule_and_too_many_fpcs() -> None:

@@ -37,7 +37,7 @@ def difference(
     statistic: str = "mean",
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
 ) -> Estimate:
     """Difference of a statistic between two domains of ``by``, with its SE.
 
@@ -112,7 +112,10 @@ def difference(
         m=None if a.m is None else a.m[sel],
         extra=a.extra.filter(pl.Series(sel)),
     )
-    dfs = domain_df(bound, sub) if df is None else np.array([float(df)])
+    # R's confint on svycontrast is normal (df = infinity) unless df= is given
+    dfs = (
+        domain_df(bound, sub) if df == "design" else np.array([np.inf if df is None else float(df)])
+    )
     se = np.sqrt(np.array([max(var, 0.0)]))
     tq = stats.t.ppf(0.5 + level / 2, dfs)
     th = np.array([est])

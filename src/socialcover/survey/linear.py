@@ -29,7 +29,21 @@ from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
 from socialcover.survey.statistic import Statistic, design_effect, make_statistic
 
-__all__ = ["as_list", "estimate_linear"]
+__all__ = ["as_list", "check_df", "estimate_linear"]
+
+
+def check_df(df: float | str | None) -> None:
+    """Refuse a ``df=`` that is neither a number, ``None`` nor ``"design"``."""
+    if df is None or df == "design":
+        return
+    if isinstance(df, (int, float)) and not isinstance(df, bool):
+        return
+    raise EstimateError(
+        f"df={df!r} is not a number of degrees of freedom.",
+        code="survey.estimate-invalid",
+        hint='Pass a number, float("inf") for normal intervals, or "design" for the '
+        "domain's design degrees of freedom (R's degf).",
+    )
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -51,15 +65,22 @@ def estimate_linear(
     where: str | None = None,
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
     proportion: str | None = None,
+    design_df: bool = False,
 ) -> Estimate:
     """The statistic ``kind`` (``mean``, ``total``, ``ratio``) of ``variables`` per domain.
 
     With ``proportion`` (an interval method of :mod:`.ciprop`), the mean of a 0/1 variable
     with that interval. The other arguments are those of :meth:`socialcover.survey.Sample.mean`.
+
+    ``df="design"`` always uses the domain's design df; ``df=None`` takes R's default:
+    normal intervals (df = infinity, as ``confint`` on ``svymean``, ``svytotal``,
+    ``svyratio``), and the domain's design df (R's ``degf``) for proportions (as
+    ``svyciprop``) or when ``design_df`` is set (Woodruff intervals).
     """
     by_l = as_list(by)
+    check_df(df)
     a = collect(bound, variables, by_l, where, na_rm, bounds=proportion is not None)
     stat: Statistic = make_statistic(kind)
     s_d = dom_sum(a, a.s)
@@ -81,7 +102,12 @@ def estimate_linear(
     else:
         var = taylor_variance(bound, a, stat.gradient(s_d))
     deff = design_effect(kind, s_d, q_d, n_d, theta, var)
-    dfs = domain_df(bound, a) if df is None else np.full(a.n_dom, float(df))
+    if df is not None and not isinstance(df, str):
+        dfs = np.full(a.n_dom, float(df))
+    elif df == "design" or (df is None and (proportion is not None or design_df)):
+        dfs = domain_df(bound, a)
+    else:
+        dfs = np.full(a.n_dom, np.inf)
     se = np.sqrt(np.maximum(var, 0.0))
     if proportion is not None:
         nall = dom_sum(a, a.nall)

@@ -195,7 +195,7 @@ def quantile(
     where: str | None = None,
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
     qrule: str = "math",
     interval_type: str = "mean",
 ) -> Estimate:
@@ -214,6 +214,8 @@ def quantile(
         )
     ps = [float(probs)] if isinstance(probs, (int, float)) else [float(p) for p in probs]
     by_l = as_list(by)
+    bound.check_names(by_l, "in by=")
+    bound.check_names([where], "in where=")
     eng = bound.backend
     q = eng.quote
     xexpr = f"CAST({bound.expr(variable)} AS DOUBLE)"
@@ -287,6 +289,7 @@ def quantile(
             na_rm=na_rm,
             level=level,
             df=df,
+            design_df=True,
         ).to_polars()
         keys = [tuple(r) for r in prop.select(by_l).iter_rows()] if by_l else [()]
         est = np.array([qhat.get(k, np.nan) for k in keys], dtype=float)

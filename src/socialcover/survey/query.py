@@ -36,6 +36,8 @@ def aggregate(
     eng = bound.backend
     q = eng.quote
     check_columns(bound.columns, by, "in by=")
+    bound.check_names(by, "in by=")
+    bound.check_names([where], "in where=")
     st = bound.structure
     inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
     inner += [f"{e} AS {a}" for e, a in st.key_sql]

@@ -15,8 +15,9 @@ full design and restricts the estimate to a subpopulation (as R's ``subset`` of 
 Degrees of freedom (R's ``degf``): for Taylor designs, the number of first-stage units
 minus the number of strata that have at least one row in the domain (rows and strata for
 element designs); for replicate designs, the rank of the replicate weights minus 1 (or the
-value declared on the design). Intervals use Student's t with these df unless ``df=`` says
-otherwise (``df=float("inf")`` gives the normal intervals of R's default ``confint``).
+value declared on the design). As in R, intervals of means, totals, ratios and differences
+are normal (df = infinity, R's ``confint``) and those of proportions and quantiles use these
+df (``svyciprop``, ``svyquantile``); ``df="design"`` or a number overrides either.
 
 Sources: Lumley (2010) *Complex Surveys*, ch. 2-3; Wolter (2007) *Introduction to Variance
 Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyratio``,
@@ -160,7 +161,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Weighted mean of ``variable`` (a column or an SQL expression), per domain.
 
@@ -177,7 +178,11 @@ class Sample:
         level
             Confidence level.
         df
-            Degrees of freedom of the interval; ``None`` uses the design's (R's ``degf``).
+            Degrees of freedom of the interval. ``None`` (default) does what R does: normal
+            intervals (df = infinity, reported as ``inf``) for means, totals, ratios and
+            differences, as R's ``confint``; the domain's design df (R's ``degf``) for
+            proportions and quantiles, as ``svyciprop`` and ``svyquantile``. ``"design"``
+            always uses the domain's design df; a number fixes it.
 
         Returns
         -------
@@ -203,7 +208,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Weighted total of ``variable`` per domain (see :meth:`mean` for the arguments)."""
         return estimate_linear(
@@ -226,7 +231,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
         method: str = "logit",
     ) -> Estimate:
         """Proportion of a 0/1 (or boolean) variable, with R ``svyciprop`` intervals.
@@ -256,7 +261,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Ratio of two weighted totals per domain (R's ``svyratio``)."""
         return estimate_linear(
@@ -280,7 +285,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
         qrule: str = "math",
         interval_type: str = "mean",
     ) -> Estimate:
@@ -314,7 +319,7 @@ class Sample:
         statistic: str = "mean",
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Difference of a statistic between two domains of ``by``, with its SE.
 

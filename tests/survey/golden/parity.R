@@ -5,7 +5,9 @@
 #
 # Each case carries its design and call in a form the Python test rebuilds with
 # socialcover.survey (Design/Sample), and R's answer per domain: estimate, se, deff,
-# df = degf(domain design), and the interval (confint with df = degf, or svyciprop's).
+# df and the interval as R gives them by default: confint() on svymean, svytotal, svyratio and
+# svycontrast is normal (df = Inf, written "inf"); svyquantile and svyciprop use df = degf of
+# the domain design.
 # Domains are computed with subset() of the full design (what svyby does per level).
 suppressMessages(library(survey))
 suppressMessages(library(jsonlite))
@@ -73,17 +75,15 @@ one <- function(case, d) {
   if (st %in% c("mean", "total")) {
     fn <- if (st == "mean") svymean else svytotal
     m <- fn(f(case$variable), d, deff = TRUE, na.rm = na)
-    df <- degf(d)
-    ci <- confint(m, df = df)
-    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = df,
+    ci <- confint(m)
+    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = "inf",
          ci_low = num(ci[1]), ci_high = num(ci[2]))
   } else if (st == "ratio") {
     rep <- inherits(d, "svyrep.design")
     m <- svyratio(f(case$variable), f(case$denominator), d, deff = !rep, na.rm = na)
-    df <- degf(d)
     est <- num(coef(m)); se <- num(SE(m))
-    out <- list(estimate = est, se = se, df = df, ci_low = est - qt(0.975, df) * se,
-                ci_high = est + qt(0.975, df) * se)
+    ci <- confint(m)
+    out <- list(estimate = est, se = se, df = "inf", ci_low = num(ci[1]), ci_high = num(ci[2]))
     if (!rep) out$deff <- num(attr(m, "deff"))
     out
   } else if (st == "quantile") {
@@ -115,8 +115,9 @@ run_case <- function(case) {
     lev <- as.character(b[[case$by]])
     w <- ifelse(lev == case$levels[[1]], 1, ifelse(lev == case$levels[[2]], -1, 0))
     con <- svycontrast(b, w)
-    sub <- subset(d, d$variables[[case$by]] %in% unlist(case$levels))
-    case$results <- list(list(estimate = num(coef(con)), se = num(SE(con)), df = degf(sub)))
+    ci <- confint(con)
+    case$results <- list(list(estimate = num(coef(con)), se = num(SE(con)), df = "inf",
+                              ci_low = num(ci[1]), ci_high = num(ci[2])))
     return(case)
   }
   if (is.null(case$by)) {
