@@ -30,6 +30,7 @@ from socialcover.survey.structure import (
     case_clashes,
     check_case,
     check_columns,
+    implied_weights,
 )
 from socialcover.survey.variance.replicate import Replicates, bind_replicates
 
@@ -89,8 +90,15 @@ class BoundDesign:
         return float(self.structure.n_psu - self.structure.n_strata)
 
     def check_names(self, used: Sequence[str | None], where: str) -> None:
-        """Refuse names (or SQL expressions) that use a column clashing with another by case."""
-        check_case(dict(self.clashes), [u for u in used if u], where)
+        """Refuse SQL expressions that name a column clashing with another by case.
+
+        A plain column name is quoted exactly (on DuckDB) and so always allowed; an
+        expression's identifiers are resolved by the engine, which folds case.
+        """
+        exact = self.backend.exact_names
+        check_case(
+            dict(self.clashes), [u for u in used if u and not (exact and u in self.columns)], where
+        )
 
     def expr(self, variable: str) -> str:
         """``variable`` as SQL: a quoted column, or a parenthesised expression."""
@@ -138,7 +146,8 @@ def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = N
     back = open_backend(data, backend)
     cols = back.columns()
     clashes = case_clashes(cols)
-    check_case(clashes, list(design.columns()), "named by the design")
+    if not back.exact_names:
+        check_case(clashes, list(design.columns()), "named by the design")
     check_columns(cols, list(design.columns()), "named by the design")
     base = design.base if isinstance(design, ReplicateDesign) else design
     if isinstance(design, ReplicateDesign) and design.generated and not base.psu:
@@ -151,6 +160,11 @@ def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = N
         else "CAST(1 AS DOUBLE)"
     )
     structure = build_structure(back, base, weight_sql)
+    if design.weights is None and base.fpc:
+        # no weights but an fpc: the weights are those the fpc implies (R's svydesign)
+        table = implied_weights(structure, base)
+        name = back.add_lookup_column("_sc_fpc_w", table, structure.key_sql)
+        weight_sql = f"CAST({q(name)} AS DOUBLE)"
     replicates = (
         bind_replicates(back, structure, weight_sql, design)
         if isinstance(design, ReplicateDesign)

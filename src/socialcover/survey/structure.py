@@ -37,6 +37,7 @@ __all__ = [
     "case_clashes",
     "check_case",
     "check_columns",
+    "implied_weights",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -262,6 +263,32 @@ def build_structure(backend: Backend, design: Design, weight_sql: str) -> Struct
         n_rows=n_rows,
         n_psu=n_rows if element else int(stages[0].group_of_unit.shape[0]),
     )
+
+
+def implied_weights(structure: Structure, design: Design) -> pl.DataFrame:
+    """Weights implied by the fpc of a design without weights, per finest sampling unit.
+
+    As R's ``svydesign`` without ``weights=`` or ``probs=``: the inclusion probability is the
+    product over stages of the sampling fraction of the group holding the unit (n / N, or the
+    fraction given), and the weight is its inverse. Returns the unit-key columns of
+    ``structure.units`` and ``_sc_fpc_w``.
+    """
+    stages_named = max(1, len(design.psu))
+    if len(design.fpc) < stages_named or len(structure.stages) < stages_named:
+        raise DesignError(
+            f"The design has no weights and {len(design.fpc)} fpc column(s) for "
+            f"{stages_named} sampling stages: the weights cannot be derived from the fpc.",
+            code="survey.bad-fpc",
+            hint="Pass weights= (sampling weights), or one fpc column per stage in psu= so "
+            "the weights are the inverse of the product of the sampling fractions (as R's "
+            "svydesign).",
+        )
+    units = structure.units
+    u = units["_u"].to_numpy().astype(np.int64)
+    prob = np.ones(u.shape[0])
+    for k, stage in enumerate(structure.stages):
+        prob = prob * stage.fraction[stage.group_of_unit[structure.unit_maps[k][u]]]
+    return units.drop("_u").with_columns(pl.Series("_sc_fpc_w", 1.0 / prob))
 
 
 def _check_weights(units: pl.DataFrame, design: Design) -> None:

@@ -18,7 +18,8 @@ rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")), stringsAsFac
                               check.names = FALSE)
 datasets <- list(apisrs = rd("apisrs"), apistrat = rd("apistrat"), apiclus1 = rd("apiclus1"),
                  apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"),
-                 apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"))
+                 apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"),
+                 mu284 = rd("mu284"), fpc = rd("fpc"))
 # BRR pairs PSUs by first appearance within strata: give R the rows sorted by stratum and PSU
 # (BRR also needs two PSUs per stratum: nhanes_pairs keeps the strata that have two)
 nh <- datasets$nhanes
@@ -348,6 +349,26 @@ for (dn in c("nhanes_jkn", "nhanes_brr", "nhanes_fay")) {
       na_rm = TRUE)
   add(paste0(dn, "-prop-logit"), dn, stat = "proportion", variable = "HI_CHOL", method = "logit",
       na_rm = TRUE, where = "race = 1", where_r = "race == 1")
+}
+# weights implied by the fpc (no weight column: svydesign takes 1 / prod(n / N) over stages),
+# and R's fpc example data (nest=TRUE; it has both nh and Nh)
+designs$mu284_fpc <- list(data = "mu284", design = D(psu = c("id1", "id2"), fpc = c("n1", "n2")))
+designs$fpc_nest <- list(data = "fpc", design = D("weight", strata = "stratid", psu = "psuid",
+                                                    nest = TRUE))
+designs$fpc_nest_Nh <- list(data = "fpc", design = D(strata = "stratid", psu = "psuid",
+                                                       fpc = "Nh", nest = TRUE))
+designs$fpc_nest_nh <- list(data = "fpc", design = D("weight", strata = "stratid", psu = "psuid",
+                                                       fpc = "Nh", nest = TRUE))
+for (dn in c("mu284_fpc", "fpc_nest", "fpc_nest_Nh", "fpc_nest_nh")) {
+  v <- if (startsWith(dn, "mu")) "y1" else "x"
+  g <- if (startsWith(dn, "mu")) "g" else "stratid"
+  add(paste0(dn, "-mean"), dn, stat = "mean", variable = v)
+  add(paste0(dn, "-total"), dn, stat = "total", variable = v)
+  add(paste0(dn, "-total-by"), dn, stat = "total", variable = v, by = g)
+  add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = v,
+      denominator = if (startsWith(dn, "mu")) "n2" else "nh")
+  add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = v, probs = c(0.5),
+      qrule = "hf7", interval_type = "mean")
 }
 res <- lapply(cases, function(cs) tryCatch(run_case(cs), error = function(e) stop(cs$id, ": ", conditionMessage(e))))
 meta <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),

@@ -15,6 +15,8 @@ class Backend(Protocol):
 
     name: str
     table: str
+    #: whether :meth:`quote` tells apart columns whose names differ only by case
+    exact_names: bool
 
     def columns(self) -> list[str]:
         """Column names of the registered table, as the data spell them."""
@@ -30,6 +32,14 @@ class Backend(Protocol):
 
     def add_row_id(self, name: str) -> str:
         """Add a row-number column (for replicates of element designs); returns its name."""
+        ...
+
+    def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
+        """Add column ``name`` of ``table`` to every row, matched on ``keys``.
+
+        ``keys`` pairs an SQL expression over the data with a column of ``table``; the pairs
+        identify one row of ``table`` per data row (e.g. the finest sampling unit).
+        """
         ...
 
 
