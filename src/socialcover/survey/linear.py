@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.bound import BoundDesign
@@ -27,7 +26,7 @@ from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
-from socialcover.survey.statistic import Statistic, design_effect, make_statistic
+from socialcover.survey.statistic import Statistic, design_effect, make_statistic, t_quantile
 
 __all__ = ["as_list", "check_df", "estimate_linear"]
 
@@ -141,7 +140,7 @@ def estimate_linear(
             weight_share=share,
         )
     else:
-        tq = stats.t.ppf(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
+        tq = t_quantile(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
         lo_ci, hi_ci = theta - tq * se, theta + tq * se
     return domain_estimate(
         "proportion" if proportion else kind,

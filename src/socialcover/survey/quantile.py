@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import stats
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.backend.base import sql_literal
@@ -43,6 +42,7 @@ from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.linear import as_list, estimate_linear
 from socialcover.survey.result import Estimate
+from socialcover.survey.statistic import t_quantile
 from socialcover.survey.variance.replicate import Replicates
 
 __all__ = ["QRULES", "quantile", "weighted_quantile"]
@@ -304,7 +304,7 @@ def quantile(
         else:
             lo, hi = _woodruff(groups, keys, p_hat, se_p, dfs, n, level, interval_type, qrule)
         with np.errstate(divide="ignore", invalid="ignore"):
-            se = (hi - lo) / (2 * stats.t.ppf(0.5 + level / 2, dfs))
+            se = (hi - lo) / (2 * t_quantile(0.5 + level / 2, dfs))
             cv = se / np.abs(est)
 
         def col(a: FloatArray) -> pl.Series:
@@ -372,7 +372,7 @@ def _replicate_ci(
             ]
         )
         v = rep.svrvar(reps[None, :], np.array([est[i]]))[0]
-        half = np.sqrt(v) * stats.t.ppf(0.5 + level / 2, dfs[i])
+        half = np.sqrt(v) * t_quantile(0.5 + level / 2, dfs[i])
         lo[i], hi[i] = est[i] - half, est[i] + half
     return lo, hi
 

@@ -28,10 +28,14 @@ def aggregate(
     *,
     bounds: bool = False,
     score_sql: str | None = None,
+    score_join: tuple[str, list[str]] | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """Run the aggregate query; returns its frame and the domain key columns.
 
-    With ``score_sql`` (element designs), the exact sum of squared scores per group instead.
+    With ``score_sql`` (element designs), the exact sum of squared scores per group instead;
+    ``score_join`` (a registered table and its key columns ``_b0``, ...) is joined to the rows
+    so ``score_sql`` can read per-domain coefficients from it (one hash join, linear in rows,
+    whatever the number of domains).
     """
     eng = bound.backend
     q = eng.quote
@@ -92,9 +96,15 @@ def aggregate(
         sql += f" WHERE ({where})"
     if score_sql is not None:
         # second pass of element designs: the exact sum of squared scores per group
-        keys = ", ".join(group)
-        sel = ", ".join([*group, f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"])
+        keys = ", ".join(f"_sc_in.{g}" for g in group)
+        sel = ", ".join(
+            [*(f"_sc_in.{g}" for g in group), f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"]
+        )
         full = f"SELECT {sel} FROM ({sql}) AS _sc_in"
+        if score_join is not None:
+            table, on = score_join
+            cond = " AND ".join(f"_sc_in.{c} IS NOT DISTINCT FROM _sc_co.{c}" for c in on)
+            full += f" JOIN {table} AS _sc_co ON {cond}"
         return eng.query(full + (f" GROUP BY {keys}" if group else "")), group
     full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
     if group:

@@ -34,6 +34,10 @@ class Backend(Protocol):
         """Add a row-number column (for replicates of element designs); returns its name."""
         ...
 
+    def register(self, name: str, table: pl.DataFrame) -> str:
+        """Register a small table (e.g. per-domain coefficients) to join in statements."""
+        ...
+
     def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
         """Add column ``name`` of ``table`` to every row, matched on ``keys``.
 

@@ -106,6 +106,11 @@ class DuckDBBackend:
         self._names = [*self._names, name]
         return name
 
+    def register(self, name: str, table: pl.DataFrame) -> str:
+        """Register a small table (e.g. per-domain coefficients) under ``name``."""
+        self.con.register(name, table.to_arrow())
+        return name
+
     def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
         """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
         lk = f"{self.table}_lookup"
