@@ -47,9 +47,7 @@ def test_statements_do_not_grow_with_the_number_of_domains(
 
 def test_many_domain_ses_equal_svyby_formula() -> None:
     df = _data(1_500, 6_000)
-    got = (
-        Sample(df, Design(weights="w")).mean("y", by=["a", "b"]).to_polars().sort(["a", "b"])
-    )
+    got = Sample(df, Design(weights="w")).mean("y", by=["a", "b"]).to_polars().sort(["a", "b"])
     n = df.height
     w, y = df["w"].to_numpy(), df["y"].to_numpy()
     dom = (df["a"] * 50 + df["b"]).to_numpy()

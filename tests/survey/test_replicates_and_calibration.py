@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -98,3 +99,22 @@ def test_totals_must_cover_the_sample(api: dict[str, pl.DataFrame]) -> None:
     with pytest.raises(DesignError) as err:
         s.poststratify("stype", {"E": 4421, "H": 755})
     assert err.value.code == "survey.bad-totals"
+
+
+def test_bootstrap_and_subbootstrap_scales_are_rs(api: dict[str, pl.DataFrame]) -> None:
+    # R: as.svrepdesign(svydesign(id=~1, strata=~stype, weights=~pw, data=apistrat),
+    # type="bootstrap" / "subbootstrap", replicates=50)$scale (export_data.R prints them)
+    d = Design(weights="pw", strata="stype")
+    boot = Sample(api["apistrat"], ReplicateDesign.from_design(d, "bootstrap", replicates=50))
+    sub = Sample(api["apistrat"], ReplicateDesign.from_design(d, "subbootstrap", replicates=50))
+    assert boot._bound.replicates is not None and sub._bound.replicates is not None
+    assert boot._bound.replicates.scale == pytest.approx(0.020754064337599448, rel=1e-15)
+    assert sub._bound.replicates.scale == pytest.approx(0.020408163265306121, rel=1e-15)
+    # bootstrap draws n_h PSUs per stratum (factors sum to n_h), subbootstrap n_h - 1 scaled
+    fb = boot._bound.replicates.factors
+    fs = sub._bound.replicates.factors
+    assert fb is not None and fs is not None
+    assert np.allclose(fb.sum(axis=0), 200) and np.allclose(fs.sum(axis=0), 200)
+    assert set(np.unique(fb)) <= set(range(20))
+    est = sub.mean("api00")
+    assert np.isfinite(est.se[0]) and est.se[0] > 0

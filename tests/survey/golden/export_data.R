@@ -45,6 +45,14 @@ jk <- as.svrepdesign(dclus1, type = "JK1", compress = FALSE)
 rw <- unclass(weights(jk, "analysis"))
 colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
 write.csv(cbind(prep(apiclus1), rw), file.path(out, "apiclus1_jk1.csv"), row.names = FALSE, na = "")
+#   apistrat_subboot.csv: apistrat + 50 Rao-Wu (n_h - 1) subbootstrap replicate weights
+set.seed(20251205)
+sub <- as.svrepdesign(dstrat, type = "subbootstrap", replicates = 50, compress = FALSE)
+rw <- unclass(weights(sub, "analysis"))
+colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
+write.csv(cbind(prep(apistrat), rw), file.path(out, "apistrat_subboot.csv"), row.names = FALSE,
+          na = "")
+cat(sprintf("subbootstrap scale %.17g\n", sub$scale))
 # Multistage designs whose weights come from the fpc (no weight column), and R's fpc example
 # data (it holds both nh and Nh: columns that differ only by case)
 data(mu284)

@@ -19,7 +19,7 @@ rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")), stringsAsFac
 datasets <- list(apisrs = rd("apisrs"), apistrat = rd("apistrat"), apiclus1 = rd("apiclus1"),
                  apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"),
                  apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"),
-                 mu284 = rd("mu284"), fpc = rd("fpc"))
+                 mu284 = rd("mu284"), fpc = rd("fpc"), apistrat_subboot = rd("apistrat_subboot"))
 # BRR pairs PSUs by first appearance within strata: give R the rows sorted by stratum and PSU
 # (BRR also needs two PSUs per stratum: nhanes_pairs keeps the strata that have two)
 nh <- datasets$nhanes
@@ -31,9 +31,13 @@ make_design <- function(spec, data) {
   rep <- spec$replicate
   if (!is.null(rep) && length(rep$columns)) {
     rw <- as.matrix(data[, unlist(rep$columns)])
+    # svrepdesign has no "subbootstrap" type: its columns are bootstrap ones, scale 1/(R - 1)
+    sub <- rep$type == "subbootstrap"
     return(calibrate(svrepdesign(data = data, repweights = rw,
                                  weights = as.formula(paste("~", q(spec$weights))),
-                                 type = rep$type, scale = rep$scale, rscales = unlist(rep$rscales),
+                                 type = if (sub) "bootstrap" else rep$type,
+                                 scale = if (sub) 1 / (ncol(rw) - 1) else rep$scale,
+                                 rscales = unlist(rep$rscales),
                                  rho = rep$rho, combined.weights = TRUE, mse = isTRUE(rep$mse)),
                      spec))
   }
@@ -370,6 +374,16 @@ for (dn in c("mu284_fpc", "fpc_nest", "fpc_nest_Nh", "fpc_nest_nh")) {
   add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = v, probs = c(0.5),
       qrule = "hf7", interval_type = "mean")
 }
+# subbootstrap (Rao-Wu n_h - 1) replicate weights made by R, as a named type (default scale)
+designs$subboot_cols <- list(data = "apistrat_subboot", design = list(weights = "pw",
+  replicate = list(type = "subbootstrap", columns = paste0("rep", 1:50))))
+add("subboot_cols-mean", "subboot_cols", stat = "mean", variable = "api00")
+add("subboot_cols-total-by", "subboot_cols", stat = "total", variable = "enroll", by = "stype",
+    na_rm = TRUE)
+add("subboot_cols-ratio", "subboot_cols", stat = "ratio", variable = "api00", denominator = "api99")
+add("subboot_cols-prop-beta", "subboot_cols", stat = "proportion", variable = "sw", method = "beta")
+add("subboot_cols-quantile", "subboot_cols", stat = "quantile", variable = "api00",
+    probs = c(0.25, 0.5), qrule = "hf7", interval_type = "mean")
 res <- lapply(cases, function(cs) tryCatch(run_case(cs), error = function(e) stop(cs$id, ": ", conditionMessage(e))))
 meta <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),
              command = "Rscript tests/survey/golden/parity.R tests/survey/golden/data tests/survey/golden/parity.json")

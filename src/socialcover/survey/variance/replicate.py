@@ -14,10 +14,14 @@ replicate weight is ever written per row:
   matrix for orders 4, 8 and 16; for other orders R may use a Paley or stored matrix with
   another number of replicates -- the variance of linear statistics is the same for any
   fully balanced set); factors 2 - rho and rho; scale = 1 / (R (1 - rho)^2) (Judkins 1990).
-- ``bootstrap``: Rao and Wu (1988) with n_h - 1 PSUs drawn with replacement per stratum,
-  factor n_h / (n_h - 1) x times drawn; scale = 1 / (R - 1); NumPy's generator with ``seed``
-  (R's draws cannot be reproduced: parity with R is tested with R's replicate weights as
-  columns).
+- ``bootstrap`` (R's ``bootweights``, Canty and Davison 1999): n_h PSUs drawn per stratum,
+  with replacement, or without replacement from the stratum's N_h population units (each
+  sampled PSU standing for N_h / n_h of them) when the first stage has an fpc; factor = times
+  drawn; scale = n~ / ((n~ - 1)(R - 1)) with n~ the harmonic mean of PSUs per stratum.
+- ``subbootstrap`` (R's ``subbootweights``, Rao and Wu 1988): n_h - 1 PSUs drawn with
+  replacement per stratum, factor n_h / (n_h - 1) x times drawn; scale = 1 / (R - 1).
+  Both draw with NumPy's generator and ``seed`` (R's draws cannot be reproduced: parity with
+  R is tested with R's replicate weights as columns).
 
 Columns of replicate weights shipped with the data are summed in the one aggregate query.
 The variance is scale x sum_r rscale_r (theta_r - centre)^2 (R's ``svrVar``); degrees of
@@ -474,23 +478,37 @@ def bind_replicates(
             cols.append(wa * (2 - rho) + (1 - wa) * rho)
             rsc.append(1.0)
         scale = 1.0 / (order * (1 - rho) ** 2)
-    elif t == "bootstrap":
+    elif t in ("bootstrap", "subbootstrap"):
         rng = np.random.default_rng(design.seed)
         reps = int(design.replicates or 50)
+        members_of = [np.flatnonzero(strata == h) for h in range(st.n_strata)]
         for _ in range(reps):
             c = np.zeros(n_psu)
-            for h in range(st.n_strata):
-                members = np.flatnonzero(strata == h)
+            for h, members in enumerate(members_of):
                 nh = int(members.size)
-                if nh == 1:
-                    c[members] = 1.0
+                if t == "subbootstrap":
+                    if nh == 1:
+                        c[members] = 1.0
+                        continue
+                    draws = rng.choice(members, size=nh - 1, replace=True)
+                    c[members] = np.bincount(draws, minlength=n_psu)[members] * nh / (nh - 1)
                     continue
-                draws = rng.choice(members, size=nh - 1, replace=True)
-                counts = np.bincount(draws, minlength=n_psu)[members]
-                c[members] = counts * nh / (nh - 1)
+                frac = float(stage.fraction[h])
+                if frac > 0:
+                    # without replacement from N_h units, each PSU repeated in turn (R's
+                    # sample(rep(upsu, length = popsize), n_h))
+                    pop = np.resize(rng.permutation(members), int(round(nh / frac)))
+                    draws = rng.choice(pop, size=nh, replace=False)
+                else:
+                    draws = rng.choice(members, size=nh, replace=True)
+                c[members] = np.bincount(draws, minlength=n_psu)[members]
             cols.append(c)
             rsc.append(1.0)
-        scale = 1.0 / (reps - 1)
+        if t == "subbootstrap":
+            scale = 1.0 / (reps - 1)
+        else:
+            harmonic = 1.0 / float(np.mean(1.0 / n_h))
+            scale = harmonic / ((harmonic - 1) * (reps - 1))
     factors = np.column_stack(cols) if cols else np.zeros((n_psu, 0))
     return Replicates(
         type_name=t,
@@ -517,7 +535,7 @@ def _default_scales(design: ReplicateDesign, n: int) -> tuple[float, FloatArray]
         return 1.0 / (n * (1 - float(design.rho or 0.0)) ** 2), rscales
     if design.scale is not None:
         return float(design.scale), rscales
-    if t == "bootstrap":
+    if t in ("bootstrap", "subbootstrap"):
         return 1.0 / (n - 1), rscales
     if t == "JK1":
         return (n - 1) / n, rscales
