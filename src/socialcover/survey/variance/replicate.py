@@ -497,7 +497,7 @@ def bind_replicates(
                 if frac > 0:
                     # without replacement from N_h units, each PSU repeated in turn (R's
                     # sample(rep(upsu, length = popsize), n_h))
-                    pop = np.resize(rng.permutation(members), int(round(nh / frac)))
+                    pop = np.resize(rng.permutation(members), round(nh / frac))
                     draws = rng.choice(pop, size=nh, replace=False)
                 else:
                     draws = rng.choice(members, size=nh, replace=True)
