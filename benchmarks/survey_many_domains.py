@@ -145,7 +145,7 @@ def main() -> None:
             f"   domains {res['domains']}"
         )
     de = rel_diff(r["estimates"], sc["estimates"])
-    ds = rel_diff(r["se"], sc["se"], floor=1e-9 * np.abs(np.array(sc["estimates"])))
+    ds = rel_diff(r["se"], sc["se"], floor=np.abs(np.array(sc["estimates"])))
     ratio_est = r["estimate_s"] / sc["estimate_s"]
     ratio_proc = r["process_wall_s"] / sc["process_wall_s"]
     ratio_cpu = r["process_cpu_s"] / sc["process_cpu_s"]

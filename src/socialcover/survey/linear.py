@@ -19,16 +19,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import polars as pl
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
 from socialcover.survey.statistic import Statistic, design_effect, make_statistic, t_quantile
+from socialcover.survey.structure import check_columns
 
-__all__ = ["as_list", "check_df", "estimate_linear"]
+__all__ = ["as_list", "check_df", "estimate_linear", "shares"]
 
 
 def check_df(df: float | str | None) -> None:
@@ -157,3 +160,66 @@ def estimate_linear(
         level,
         bound.variance_name,
     )
+
+
+def shares(
+    bound: BoundDesign,
+    variable: str,
+    *,
+    by: str | Sequence[str] | None = None,
+    where: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df: float | str | None = None,
+) -> Estimate:
+    """The weighted share of every level of ``variable`` per domain (R's ``svymean(~factor(x))``).
+
+    The levels are those the column declares (Polars Enum/Categorical, pandas Categorical),
+    else the values found in the whole data, sorted; a declared level with no rows gets share
+    0, as R. Each share is the mean of the level's indicator, so its SE, interval (normal by
+    default, as R's ``confint``) and df are those of :func:`estimate_linear`. One row per
+    domain and level (column ``level``, after the ``by`` columns).
+    """
+    by_l = as_list(by)
+    eng = bound.backend
+    check_columns(bound.columns, [variable], "the variable")
+    bound.check_names([variable], "the variable")
+    declared = eng.declared_levels(variable)
+    col = eng.quote(variable)
+    if declared is None:
+        found = eng.query(f"SELECT DISTINCT {col} AS _x FROM {eng.table} WHERE {col} IS NOT NULL")
+        declared = sorted(found["_x"].to_list())
+    if not declared:
+        raise EstimateError(
+            f"{variable!r} has no values to take shares of.",
+            code="survey.bad-levels",
+            hint="Check the column, or where= (it leaves no rows with a value).",
+        )
+    tables = []
+    for value in declared:
+        indicator = (
+            f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = {sql_literal(value)} "
+            "THEN 1.0 ELSE 0.0 END"
+        )
+        est = estimate_linear(
+            bound,
+            "mean",
+            [indicator],
+            label=variable,
+            by=by_l,
+            where=where,
+            na_rm=na_rm,
+            level=level,
+            df=df,
+        ).to_polars()
+        tables.append(
+            est.select(
+                *by_l,
+                pl.lit(str(value)).alias("level"),
+                *[c for c in est.columns if c not in by_l],
+            )
+        )
+    table = pl.concat(tables)
+    if by_l:
+        table = table.sort([*by_l], maintain_order=True, nulls_last=True)
+    return Estimate("share", variable, tuple(by_l), level, bound.variance_name, table)

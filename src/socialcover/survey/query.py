@@ -126,12 +126,32 @@ def aggregate(
 
 
 def levels(bound: BoundDesign, by: list[str], where: str | None) -> pl.DataFrame | None:
-    """All level combinations of ``by`` in the whole data (so empty domains show)."""
-    if not by or not where:
+    """Domains that must show even without rows.
+
+    A ``by`` column with declared levels (a Polars Enum or Categorical, a pandas Categorical)
+    keeps every level: the domains are then every combination of the columns' levels
+    (declared ones, or those in the whole data), as R's ``svyby(..., drop.empty.groups =
+    FALSE)`` over factors. Otherwise, with ``where=``, the level combinations found in the
+    whole data (so domains emptied by ``where=`` show).
+    """
+    if not by:
         return None
-    q = bound.backend.quote
+    eng = bound.backend
+    q = eng.quote
+    declared = [eng.declared_levels(b) for b in by]
+    if any(d is not None for d in declared):
+        product: pl.DataFrame | None = None
+        for i, (b, lv) in enumerate(zip(by, declared, strict=True)):
+            if lv is None:
+                col = eng.query(f"SELECT DISTINCT {q(b)} AS _b{i} FROM {eng.table}")
+            else:
+                col = pl.DataFrame({f"_b{i}": lv})
+            product = col if product is None else product.join(col, how="cross")
+        return product
+    if not where:
+        return None
     cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
-    return bound.backend.query(f"SELECT DISTINCT {cols} FROM {bound.backend.table}")
+    return eng.query(f"SELECT DISTINCT {cols} FROM {eng.table}")
 
 
 def collect(

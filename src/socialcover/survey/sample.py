@@ -33,7 +33,7 @@ from socialcover.survey import calibrate
 from socialcover.survey.bound import BoundDesign, bind
 from socialcover.survey.contrast import difference
 from socialcover.survey.design import Design
-from socialcover.survey.linear import estimate_linear
+from socialcover.survey.linear import estimate_linear, shares
 from socialcover.survey.quantile import quantile
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
@@ -251,6 +251,32 @@ class Sample:
             df=df,
             proportion=method,
         )
+
+    def shares(
+        self,
+        variable: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | str | None = None,
+    ) -> Estimate:
+        """Weighted share of every level of a categorical ``variable`` (R: ``svymean(~factor(x))``).
+
+        One row per domain and level (column ``level``): declared levels of an Enum or
+        Categorical column (a level without rows has share 0), else the values found in the
+        data. Other arguments as :meth:`mean`.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> from socialcover.survey import Design, Sample
+        >>> df = pl.DataFrame({"w": [1.0, 3.0], "s": ["a", "b"]})
+        >>> Sample(df, Design(weights="w")).shares("s").estimate.tolist()
+        [0.25, 0.75]
+        """
+        return shares(self._bound, variable, by=by, where=where, na_rm=na_rm, level=level, df=df)
 
     def ratio(
         self,

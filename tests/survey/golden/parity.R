@@ -99,6 +99,14 @@ one <- function(case, d) {
     lapply(seq_along(case$probs), function(i)
       list(quantile = case$probs[i], estimate = num(m[i, 1]), ci_low = num(m[i, 2]),
            ci_high = num(m[i, 3]), se = num(m[i, 4]), df = df))
+  } else if (st == "shares") {
+    lev <- if (length(case$declared)) unlist(case$declared) else sort(unique(d$variables[[case$variable]]))
+    d <- update(d, .f = factor(d$variables[[case$variable]], levels = lev))
+    m <- svymean(~.f, d, deff = TRUE)
+    ci <- confint(m)
+    lapply(seq_along(lev), function(i)
+      list(level = lev[i], estimate = num(coef(m)[i]), se = num(SE(m)[i]),
+           deff = num(deff(m)[i]), df = "inf", ci_low = num(ci[i, 1]), ci_high = num(ci[i, 2])))
   } else if (st == "proportion") {
     df <- degf(d)
     m <- svyciprop(f(case$variable), d, method = case$method, df = df, na.rm = na)
@@ -125,9 +133,21 @@ run_case <- function(case) {
                               ci_low = num(ci[1]), ci_high = num(ci[2])))
     return(case)
   }
+  if (!is.null(case$by_declared)) {
+    # declared levels of the domain column, kept when empty (drop.empty.groups = FALSE)
+    d <- update(d, .b = factor(d$variables[[case$by]], levels = unlist(case$by_declared)))
+    fn <- if (case$stat == "mean") svymean else svytotal
+    b <- svyby(as.formula(paste("~", q(case$variable))), ~.b, d, fn,
+               drop.empty.groups = FALSE, na.rm = isTRUE(case$na_rm))
+    ci <- confint(b)
+    case$results <- lapply(seq_len(nrow(b)), function(i)
+      list(domain = as.character(b$.b[i]), estimate = num(coef(b)[i]), se = num(SE(b)[i]),
+           ci_low = num(ci[i, 1]), ci_high = num(ci[i, 2])))
+    return(case)
+  }
   if (is.null(case$by)) {
     r <- one(case, d)
-    case$results <- if (case$stat == "quantile") r else list(r)
+    case$results <- if (case$stat %in% c("quantile", "shares")) r else list(r)
   } else {
     levs <- sort(unique(d$variables[[case$by]]))
     case$results <- lapply(levs, function(l) {
@@ -374,6 +394,36 @@ for (dn in c("mu284_fpc", "fpc_nest", "fpc_nest_Nh", "fpc_nest_nh")) {
   add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = v, probs = c(0.5),
       qrule = "hf7", interval_type = "mean")
 }
+# every level of a categorical variable in one call (svymean(~factor(x))), declared levels
+# with no rows kept (share 0), and domains of declared levels with no rows (svyby with
+# drop.empty.groups = FALSE: NA)
+# (strat: shares of awards, since shares of its strata have SE 0 and only rounding noise)
+for (dn in c("clus1", "strat", "clus2_fpc", "nhanes", "clus1_jk1")) {
+  v <- if (dn == "nhanes") "agecat" else if (dn == "strat") "awards" else "stype"
+  add(paste0(dn, "-shares"), dn, stat = "shares", variable = v)
+}
+add("clus1-shares-declared", "clus1", stat = "shares", variable = "stype",
+    declared = list("E", "H", "M", "X"))
+add("clus1-mean-by-declared", "clus1", stat = "mean", variable = "api00", by = "stype",
+    by_declared = list("E", "H", "M", "X"))
+add("strat-total-by-declared", "strat", stat = "total", variable = "enroll", by = "stype",
+    by_declared = list("E", "H", "M", "X"), na_rm = TRUE)
+add("clus1_jk1-mean-by-declared", "clus1_jk1", stat = "mean", variable = "api00", by = "stype",
+    by_declared = list("E", "H", "M", "X"))
+# score (Francisco-Fuller) quantile intervals, math and hf7 rules, whole sample and domains
+# (R's uniroot stops on mu284 and the fpc data: too few rows for a sign change on the search
+# interval; we then give no limit)
+for (dn in c("srs_fpc", "strat", "clus1_fpc", "clus2_fpc", "clus1")) {
+  for (qr in c("math", "hf7")) {
+    add(paste0(dn, "-quantile-score-", qr), dn, stat = "quantile", variable = "api00",
+        probs = c(0.25, 0.5, 0.9), qrule = qr, interval_type = "score")
+  }
+  add(paste0(dn, "-quantile-score-by"), dn, stat = "quantile", variable = "api00",
+      probs = c(0.5), qrule = "math", interval_type = "score", by = "stype")
+}
+add("strat-quantile-score-where", "strat", stat = "quantile", variable = "api00",
+    probs = c(0.5), qrule = "hf7", interval_type = "score", where = "awards = 'Yes'",
+    where_r = "awards == 'Yes'")
 # subbootstrap (Rao-Wu n_h - 1) replicate weights made by R, as a named type (default scale)
 designs$subboot_cols <- list(data = "apistrat_subboot", design = list(weights = "pw",
   replicate = list(type = "subbootstrap", columns = paste0("rep", 1:50))))

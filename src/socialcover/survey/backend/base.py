@@ -34,6 +34,10 @@ class Backend(Protocol):
         """Add a row-number column (for replicates of element designs); returns its name."""
         ...
 
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """The levels a categorical (enum) column declares, used or not; ``None`` if none."""
+        ...
+
     def register(self, name: str, table: pl.DataFrame) -> str:
         """Register a small table (e.g. per-domain coefficients) to join in statements."""
         ...

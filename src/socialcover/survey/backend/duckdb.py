@@ -106,6 +106,20 @@ class DuckDBBackend:
         self._names = [*self._names, name]
         return name
 
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """Levels of a dictionary-encoded (Polars Enum/Categorical, pandas Categorical) column."""
+        arrow = self._keep
+        if not isinstance(arrow, pa.Table) or column not in arrow.schema.names:
+            return None
+        col = arrow.column(column)
+        if not pa.types.is_dictionary(col.type):
+            return None
+        levels: dict[Any, None] = {}
+        for chunk in col.chunks:
+            for v in chunk.dictionary.to_pylist():
+                levels.setdefault(v, None)
+        return list(levels)
+
     def register(self, name: str, table: pl.DataFrame) -> str:
         """Register a small table (e.g. per-domain coefficients) under ``name``."""
         self.con.register(name, table.to_arrow())

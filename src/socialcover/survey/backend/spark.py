@@ -88,6 +88,10 @@ class SparkBackend:
         self._names = [*self._names, name]
         return name
 
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """Spark frames have no categorical type: no declared levels."""
+        return None
+
     def register(self, name: str, table: pl.DataFrame) -> str:
         """Register a small table (e.g. per-domain coefficients) under ``name``."""
         self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
