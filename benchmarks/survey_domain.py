@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import json
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,7 @@ SOCIALCOVER = textwrap.dedent(
     s = Sample(data, Design(weights="w", strata="stratum", psu="psu"))
     t_design = time.perf_counter() - t0
     times = []
-    for _ in range(3):
+    for _ in range(1):  # one estimate, as R and svy: the whole process is compared
         t0 = time.perf_counter()
         est = s.proportion("y", by=["sex", "urban"])
         times.append(time.perf_counter() - t0)
@@ -132,14 +133,22 @@ R_SCRIPT = textwrap.dedent(
 
 
 def run(cmd: list[str]) -> dict[str, Any]:
-    """Run one tool in its own process; its last stdout line is JSON."""
+    """Run one tool in its own process; its last stdout line is JSON.
+
+    Records the whole process's wall time and CPU time (user + system, from the children's
+    resource usage): on a machine shared with other work the CPU time is the steadier figure.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if out.returncode:
         return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
     res: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     res["process_wall_s"] = wall
+    res["process_cpu_s"] = cpu
     return res
 
 
@@ -227,6 +236,7 @@ def report(row: dict[str, Any]) -> None:
         mem = f"{r['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in r else "?"
         print(
             f"  {name:<22} design {r['design_s']:8.3f} s   estimate {r['estimate_s']:8.3f} s"
+            f"   process {r['process_wall_s']:7.2f} s wall {r['process_cpu_s']:7.2f} s CPU"
             f"   peak {mem}"
         )
 
@@ -242,7 +252,9 @@ def report(row: dict[str, Any]) -> None:
         if r and "error" not in r:
             print(
                 f"  {name:>4} / socialcover: estimate x{r['estimate_s'] / base:,.0f}, "
-                f"design+estimate x{(r['estimate_s'] + r['design_s']) / base_total:,.1f}"
+                f"design+estimate x{(r['estimate_s'] + r['design_s']) / base_total:,.1f}, "
+                f"whole process x{r['process_wall_s'] / sc['process_wall_s']:,.1f} (wall) "
+                f"x{r['process_cpu_s'] / sc['process_cpu_s']:,.1f} (CPU)"
             )
     r = row.get("r")
     if r and "estimates" in r:

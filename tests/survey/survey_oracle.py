@@ -104,6 +104,10 @@ def estimate_case(
     backend: str | None = None,
     sample: Sample | None = None,
 ) -> Estimate:
+    declared = case.get("declared") or case.get("by_declared")
+    if declared:
+        col = case["variable"] if case.get("declared") else case["by"]
+        data = data.with_columns(pl.col(col).cast(pl.Enum(declared)))
     s = sample or Sample(data, design_of(case["design"]), backend=backend)
     ps = case["design"].get("poststratify")
     if ps:
@@ -122,6 +126,8 @@ def estimate_case(
         return s.total(case["variable"], **kw)
     if stat == "ratio":
         return s.ratio(case["variable"], case["denominator"], **kw)
+    if stat == "shares":
+        return s.shares(case["variable"], **kw)
     if stat == "proportion":
         return s.proportion(case["variable"], method=case["method"], **kw)
     if stat == "quantile":
@@ -136,11 +142,15 @@ def estimate_case(
 
 
 def close(a: Any, b: Any, rtol: float = RTOL, atol: float = 0.0) -> bool:
+    if isinstance(b, str):  # R's Inf is written "inf" in the golden JSON
+        b = float(b)
     if a is None or b is None:
         return a is None and b is None
+    if a == b:
+        return True
     if math.isnan(a) or math.isnan(b):
         return math.isnan(a) and math.isnan(b)
-    return abs(a - b) <= max(rtol * max(abs(a), abs(b)), atol)
+    return bool(abs(a - b) <= max(rtol * max(abs(a), abs(b)), atol))
 
 
 def compare(
@@ -151,8 +161,11 @@ def compare(
     """Differences between R's results and ours, as messages (empty when equal)."""
     rows = est.to_dicts()
     quant = case["stat"] == "quantile"
+    share = case["stat"] == "shares"
 
     def qkey(r: dict[str, Any]) -> str:
+        if share:
+            return f"={r['level']}"
         return f"@{float(r['quantile']):g}" if quant else ""
 
     if case.get("by") and case["stat"] != "difference":

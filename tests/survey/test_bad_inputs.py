@@ -74,11 +74,37 @@ def test_lonely_psu_under_fail_names_the_stratum_and_the_rules() -> None:
     assert Sample(df, Design(weights="w", strata="h", psu="psu", lonely_psu="remove")).n_psu == 4
 
 
-def test_column_names_differing_only_by_case_are_refused() -> None:
-    df = DF.with_columns(pl.col("h").alias("H"))
-    with pytest.raises(ColumnCaseError) as err:
-        Sample(df, Design(weights="w"))
-    assert "'h'" in err.value.message and "'H'" in err.value.message
+def test_columns_differing_by_case_are_named_exactly_and_refused_in_expressions() -> None:
+    # R's fpc example data has both nh and Nh: plain names are quoted exactly (DuckDB would
+    # read "Nh" as nh); free SQL expressions naming either are refused, as the engine folds case
+    df = DF.with_columns((pl.col("h") * 10).alias("H"))
+    s = Sample(df, Design(weights="w"))
+    ref = Sample(df.rename({"H": "big"}), Design(weights="w"))
+    assert s.mean("H").estimate[0] == pytest.approx(ref.mean("big").estimate[0], rel=1e-15)
+    assert s.mean("h").estimate[0] == pytest.approx(ref.mean("h").estimate[0], rel=1e-15)
+    by_h = s.mean("y", by="H").to_polars()
+    assert by_h["H"].to_list() == [10, 20]
+    strat = Sample(df, Design(weights="w", strata="H"))
+    assert strat.n_strata == 2
+    for call in (
+        lambda: s.mean("y", where="H > 1"),
+        lambda: s.quantile("y", where="h = 1"),
+        lambda: s.total('"h" * 2'),
+    ):
+        with pytest.raises(ColumnCaseError, match="differ only by letter case"):
+            call()
+    # a string literal spelling the name is not a column
+    assert s.mean("y", where="'H' = 'H'").n[0] == DF.height
+
+
+def test_lonely_psu_message_keeps_the_stratum_name_as_written() -> None:
+    df = DF.with_columns(
+        pl.Series("h", ["NORTH", "NORTH", "NORTH", "South", "South", "EAST"]),
+        pl.Series("psu", [1, 1, 2, 3, 4, 5]),
+    )
+    with pytest.raises(LonelyPsuError) as err:
+        Sample(df, Design(weights="w", strata="h", psu="psu"))
+    assert "'EAST'" in err.value.message and "Stratum 'EAST'" in err.value.message
 
 
 def test_unknown_lonely_rule_and_too_many_fpcs() -> None:
@@ -113,3 +139,19 @@ def test_bad_sql_expression_is_translated() -> None:
     s = Sample(DF, Design(weights="w"))
     with pytest.raises(SocialcoverError):
         s.mean("y +* 2")
+
+
+def test_weights_from_the_fpc_need_one_fpc_per_stage() -> None:
+    # weights implied by the fpc multiply every stage's fraction: a stage without one is refused,
+    # never silently weight 1
+    df = DF.with_columns(pl.lit(10).alias("N1"), pl.Series("ssu", [1, 2, 3, 4, 5, 6]))
+    with pytest.raises(DesignError) as err:
+        Sample(df, Design(psu=("psu", "ssu"), fpc="N1"))
+    assert err.value.code == "survey.bad-fpc" and "weights" in err.value.hint
+
+
+def test_weights_from_the_fpc_of_an_element_design() -> None:
+    # R: svydesign(id=~1, strata=~h, fpc=~N) without weights weighs each row N_h / n_h
+    df = DF.with_columns(pl.Series("N", [30, 30, 30, 9, 9, 9]))
+    s = Sample(df, Design(strata="h", fpc="N"))
+    assert s.total("1").estimate[0] == pytest.approx(39.0, rel=1e-14)

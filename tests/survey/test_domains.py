@@ -35,7 +35,7 @@ def test_domain_mean_equals_ratio_estimator(clus1: Sample) -> None:
 
 def test_where_keeps_psu_count(clus1: Sample) -> None:
     # the domain's SE uses all 15 PSUs of the design, not only those holding the domain
-    one = clus1.mean("api00", where="stype = 'H'")
+    one = clus1.mean("api00", where="stype = 'H'", df="design")
     assert one.n[0] < 183 and one.df[0] <= 14
     assert np.isfinite(one.se[0]) and one.se[0] > 0
 

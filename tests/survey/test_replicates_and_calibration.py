@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -45,7 +46,8 @@ def test_replicate_types_refuse_designs_they_do_not_fit(api: dict[str, pl.DataFr
 def test_jk1_df_is_psus_minus_one(api: dict[str, pl.DataFrame]) -> None:
     s = Sample(api["apiclus1"], ReplicateDesign.from_design(Design(weights="pw", psu="dnum")))
     assert s.df == 14
-    assert s.mean("api00").df[0] == 14
+    assert s.mean("api00", df="design").df[0] == 14
+    assert s.mean("api00").df[0] == float("inf")  # R: confint on svymean is normal
 
 
 def test_poststratified_cell_counts_are_the_population(api: dict[str, pl.DataFrame]) -> None:
@@ -97,3 +99,22 @@ def test_totals_must_cover_the_sample(api: dict[str, pl.DataFrame]) -> None:
     with pytest.raises(DesignError) as err:
         s.poststratify("stype", {"E": 4421, "H": 755})
     assert err.value.code == "survey.bad-totals"
+
+
+def test_bootstrap_and_subbootstrap_scales_are_rs(api: dict[str, pl.DataFrame]) -> None:
+    # R: as.svrepdesign(svydesign(id=~1, strata=~stype, weights=~pw, data=apistrat),
+    # type="bootstrap" / "subbootstrap", replicates=50)$scale (export_data.R prints them)
+    d = Design(weights="pw", strata="stype")
+    boot = Sample(api["apistrat"], ReplicateDesign.from_design(d, "bootstrap", replicates=50))
+    sub = Sample(api["apistrat"], ReplicateDesign.from_design(d, "subbootstrap", replicates=50))
+    assert boot._bound.replicates is not None and sub._bound.replicates is not None
+    assert boot._bound.replicates.scale == pytest.approx(0.020754064337599448, rel=1e-15)
+    assert sub._bound.replicates.scale == pytest.approx(0.020408163265306121, rel=1e-15)
+    # bootstrap draws n_h PSUs per stratum (factors sum to n_h), subbootstrap n_h - 1 scaled
+    fb = boot._bound.replicates.factors
+    fs = sub._bound.replicates.factors
+    assert fb is not None and fs is not None
+    assert np.allclose(fb.sum(axis=0), 200) and np.allclose(fs.sum(axis=0), 200)
+    assert set(np.unique(fb)) <= set(range(20))
+    est = sub.mean("api00")
+    assert np.isfinite(est.se[0]) and est.se[0] > 0

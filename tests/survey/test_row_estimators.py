@@ -49,14 +49,14 @@ def test_ratios_and_totals_by_group_equal_sample(api: dict[str, pl.DataFrame], n
     tot = totals(rows, sums, ["api00", "enroll"])
     sample = Sample(data, d)
     for j, (y, x) in enumerate(pairs):
-        want = sample.ratio(y, x, by="awards").to_polars().sort("awards")
+        want = sample.ratio(y, x, by="awards", df="design").to_polars().sort("awards")
         np.testing.assert_allclose(
             got.numerator[j] / got.denominator[j], want["estimate"].to_numpy(), rtol=1e-12
         )
         np.testing.assert_allclose(np.sqrt(got.variance[j]), want["se"].to_numpy(), rtol=1e-10)
         np.testing.assert_array_equal(got.df, want["df"].to_numpy())
     for j, y in enumerate(["api00", "enroll"]):
-        want = sample.total(y, by="awards").to_polars().sort("awards")
+        want = sample.total(y, by="awards", df="design").to_polars().sort("awards")
         np.testing.assert_allclose(tot.total[j], want["estimate"].to_numpy(), rtol=1e-12)
         np.testing.assert_allclose(np.sqrt(tot.variance[j]), want["se"].to_numpy(), rtol=1e-10)
         np.testing.assert_array_equal(tot.df, want["df"].to_numpy())

@@ -16,14 +16,22 @@ minus 1 for replicate designs (or the value the design declares).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from socialcover.survey.backend import Backend, open_backend
 from socialcover.survey.calibration import Calibration
 from socialcover.survey.design import Design
 from socialcover.survey.replicate import ReplicateDesign
-from socialcover.survey.structure import Structure, build_structure, check_case, check_columns
+from socialcover.survey.structure import (
+    Structure,
+    build_structure,
+    case_clashes,
+    check_case,
+    check_columns,
+    implied_weights,
+)
 from socialcover.survey.variance.replicate import Replicates, bind_replicates
 
 __all__ = ["BoundDesign", "bind"]
@@ -51,6 +59,8 @@ class BoundDesign:
         The replicates of a replicate design, else ``None``.
     calibration
         Post-strata or raking margins once calibrated, else ``None``.
+    clashes
+        Columns whose names differ only by case (refused when a call names them).
     """
 
     design: Design | ReplicateDesign
@@ -60,6 +70,7 @@ class BoundDesign:
     structure: Structure
     replicates: Replicates | None = None
     calibration: Calibration | None = None
+    clashes: Mapping[str, list[str]] = field(default_factory=dict)
 
     @property
     def lonely_psu(self) -> str:
@@ -78,8 +89,20 @@ class BoundDesign:
             return float(self.replicates.df_full)
         return float(self.structure.n_psu - self.structure.n_strata)
 
+    def check_names(self, used: Sequence[str | None], where: str) -> None:
+        """Refuse SQL expressions that name a column clashing with another by case.
+
+        A plain column name is quoted exactly (on DuckDB) and so always allowed; an
+        expression's identifiers are resolved by the engine, which folds case.
+        """
+        exact = self.backend.exact_names
+        check_case(
+            dict(self.clashes), [u for u in used if u and not (exact and u in self.columns)], where
+        )
+
     def expr(self, variable: str) -> str:
         """``variable`` as SQL: a quoted column, or a parenthesised expression."""
+        self.check_names([variable], "the variable")
         if variable in self.columns:
             return self.backend.quote(variable)
         if _IDENT.fullmatch(variable):
@@ -122,7 +145,9 @@ def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = N
     """
     back = open_backend(data, backend)
     cols = back.columns()
-    check_case(cols)
+    clashes = case_clashes(cols)
+    if not back.exact_names:
+        check_case(clashes, list(design.columns()), "named by the design")
     check_columns(cols, list(design.columns()), "named by the design")
     base = design.base if isinstance(design, ReplicateDesign) else design
     if isinstance(design, ReplicateDesign) and design.generated and not base.psu:
@@ -135,9 +160,16 @@ def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = N
         else "CAST(1 AS DOUBLE)"
     )
     structure = build_structure(back, base, weight_sql)
+    if design.weights is None and base.fpc:
+        # no weights but an fpc: the weights are those the fpc implies (R's svydesign)
+        table = implied_weights(structure, base)
+        name = back.add_lookup_column("_sc_fpc_w", table, structure.key_sql)
+        weight_sql = f"CAST({q(name)} AS DOUBLE)"
     replicates = (
         bind_replicates(back, structure, weight_sql, design)
         if isinstance(design, ReplicateDesign)
         else None
     )
-    return BoundDesign(design, back, tuple(cols), weight_sql, structure, replicates)
+    return BoundDesign(
+        design, back, tuple(cols), weight_sql, structure, replicates, clashes=clashes
+    )

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.statistic import beta_quantile, t_quantile
 
 __all__ = ["CI_METHODS", "proportion_interval"]
 
@@ -57,7 +57,7 @@ def proportion_interval(
     """
     alpha = 1.0 - level
     with np.errstate(divide="ignore", invalid="ignore"):
-        tq = stats.t.ppf(1 - alpha / 2, df)
+        tq = t_quantile(1 - alpha / 2, df)
         if method in ("logit", "xlogit"):
             lg = np.log(p / (1 - p))
             half = tq * (se / (p * (1 - p)) if se_logit is None or method == "xlogit" else se_logit)
@@ -70,9 +70,9 @@ def proportion_interval(
             lo, hi = np.sin(a - tq * sa) ** 2, np.sin(a + tq * sa) ** 2
         elif method == "beta":
             n_eff = p * (1 - p) / (se * se)
-            n_eff = n_eff * (stats.t.ppf(alpha / 2, n - 1) / stats.t.ppf(alpha / 2, df)) ** 2
-            lo = stats.beta.ppf(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
-            hi = stats.beta.ppf(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
+            n_eff = n_eff * (t_quantile(alpha / 2, n - 1) / t_quantile(alpha / 2, df)) ** 2
+            lo = beta_quantile(alpha / 2, n_eff * p, n_eff * (1 - p) + 1)
+            hi = beta_quantile(1 - alpha / 2, n_eff * p + 1, n_eff * (1 - p))
         elif method == "likelihood":
             nv = n if n_valid is None else n_valid
             share = np.ones_like(p) if weight_share is None else weight_share
@@ -109,7 +109,7 @@ def _likelihood(
             continue
         lam = float(share[i]) * float(n[i]) * vi / (pi * (1 - pi))
         # R: alpha' = pnorm(t sqrt(lambda)) / 2, cutoff qnorm(2 alpha') = t sqrt(lambda)
-        cut = float(stats.t.ppf(alpha / 2, di)) ** 2 * lam
+        cut = float(t_quantile(alpha / 2, di)) ** 2 * lam
         phi = 1.0  # the scale cancels: 2 s KL / (s / (n_valid - 1))
 
         def z2(

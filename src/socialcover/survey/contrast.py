@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.aggregate import Aggregate
@@ -21,7 +20,7 @@ from socialcover.survey.bound import BoundDesign
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, score_rows
-from socialcover.survey.statistic import make_statistic
+from socialcover.survey.statistic import make_statistic, t_quantile
 from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = ["difference"]
@@ -37,7 +36,7 @@ def difference(
     statistic: str = "mean",
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
 ) -> Estimate:
     """Difference of a statistic between two domains of ``by``, with its SE.
 
@@ -112,9 +111,12 @@ def difference(
         m=None if a.m is None else a.m[sel],
         extra=a.extra.filter(pl.Series(sel)),
     )
-    dfs = domain_df(bound, sub) if df is None else np.array([float(df)])
+    # R's confint on svycontrast is normal (df = infinity) unless df= is given
+    dfs = (
+        domain_df(bound, sub) if df == "design" else np.array([np.inf if df is None else float(df)])
+    )
     se = np.sqrt(np.array([max(var, 0.0)]))
-    tq = stats.t.ppf(0.5 + level / 2, dfs)
+    tq = t_quantile(0.5 + level / 2, dfs)
     th = np.array([est])
     label = f"{variable} [{by}={levels[0]!r} - {by}={levels[1]!r}]"
     n_both = np.array([n_d[idx[0]] + n_d[idx[1]]])

@@ -60,8 +60,10 @@ class Design:
     Parameters
     ----------
     weights
-        Column of sampling weights (inverse inclusion probabilities); ``None`` gives every row
-        weight 1.
+        Column of sampling weights (inverse inclusion probabilities). ``None`` with an ``fpc``
+        takes the weights the fpc implies, 1 / prod over stages of n / N (as R's
+        ``svydesign``; every stage then needs an fpc); ``None`` without an fpc gives every
+        row weight 1.
     strata
         Column of first-stage strata, or ``None``.
     psu

@@ -19,17 +19,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
+import polars as pl
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
-from socialcover.survey.statistic import Statistic, design_effect, make_statistic
+from socialcover.survey.statistic import Statistic, design_effect, make_statistic, t_quantile
+from socialcover.survey.structure import check_columns
 
-__all__ = ["as_list", "estimate_linear"]
+__all__ = ["as_list", "check_df", "estimate_linear", "shares"]
+
+
+def check_df(df: float | str | None) -> None:
+    """Refuse a ``df=`` that is neither a number, ``None`` nor ``"design"``."""
+    if df is None or df == "design":
+        return
+    if isinstance(df, (int, float)) and not isinstance(df, bool):
+        return
+    raise EstimateError(
+        f"df={df!r} is not a number of degrees of freedom.",
+        code="survey.estimate-invalid",
+        hint='Pass a number, float("inf") for normal intervals, or "design" for the '
+        "domain's design degrees of freedom (R's degf).",
+    )
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -51,15 +67,22 @@ def estimate_linear(
     where: str | None = None,
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
     proportion: str | None = None,
+    design_df: bool = False,
 ) -> Estimate:
     """The statistic ``kind`` (``mean``, ``total``, ``ratio``) of ``variables`` per domain.
 
     With ``proportion`` (an interval method of :mod:`.ciprop`), the mean of a 0/1 variable
     with that interval. The other arguments are those of :meth:`socialcover.survey.Sample.mean`.
+
+    ``df="design"`` always uses the domain's design df; ``df=None`` takes R's default:
+    normal intervals (df = infinity, as ``confint`` on ``svymean``, ``svytotal``,
+    ``svyratio``), and the domain's design df (R's ``degf``) for proportions (as
+    ``svyciprop``) or when ``design_df`` is set (Woodruff intervals).
     """
     by_l = as_list(by)
+    check_df(df)
     a = collect(bound, variables, by_l, where, na_rm, bounds=proportion is not None)
     stat: Statistic = make_statistic(kind)
     s_d = dom_sum(a, a.s)
@@ -81,7 +104,12 @@ def estimate_linear(
     else:
         var = taylor_variance(bound, a, stat.gradient(s_d))
     deff = design_effect(kind, s_d, q_d, n_d, theta, var)
-    dfs = domain_df(bound, a) if df is None else np.full(a.n_dom, float(df))
+    if df is not None and not isinstance(df, str):
+        dfs = np.full(a.n_dom, float(df))
+    elif df == "design" or (df is None and (proportion is not None or design_df)):
+        dfs = domain_df(bound, a)
+    else:
+        dfs = np.full(a.n_dom, np.inf)
     se = np.sqrt(np.maximum(var, 0.0))
     if proportion is not None:
         nall = dom_sum(a, a.nall)
@@ -115,7 +143,7 @@ def estimate_linear(
             weight_share=share,
         )
     else:
-        tq = stats.t.ppf(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
+        tq = t_quantile(0.5 + level / 2, dfs) if a.n_dom else np.zeros(0)
         lo_ci, hi_ci = theta - tq * se, theta + tq * se
     return domain_estimate(
         "proportion" if proportion else kind,
@@ -132,3 +160,66 @@ def estimate_linear(
         level,
         bound.variance_name,
     )
+
+
+def shares(
+    bound: BoundDesign,
+    variable: str,
+    *,
+    by: str | Sequence[str] | None = None,
+    where: str | None = None,
+    na_rm: bool = False,
+    level: float = 0.95,
+    df: float | str | None = None,
+) -> Estimate:
+    """The weighted share of every level of ``variable`` per domain (R's ``svymean(~factor(x))``).
+
+    The levels are those the column declares (Polars Enum/Categorical, pandas Categorical),
+    else the values found in the whole data, sorted; a declared level with no rows gets share
+    0, as R. Each share is the mean of the level's indicator, so its SE, interval (normal by
+    default, as R's ``confint``) and df are those of :func:`estimate_linear`. One row per
+    domain and level (column ``level``, after the ``by`` columns).
+    """
+    by_l = as_list(by)
+    eng = bound.backend
+    check_columns(bound.columns, [variable], "the variable")
+    bound.check_names([variable], "the variable")
+    declared = eng.declared_levels(variable)
+    col = eng.quote(variable)
+    if declared is None:
+        found = eng.query(f"SELECT DISTINCT {col} AS _x FROM {eng.table} WHERE {col} IS NOT NULL")
+        declared = sorted(found["_x"].to_list())
+    if not declared:
+        raise EstimateError(
+            f"{variable!r} has no values to take shares of.",
+            code="survey.bad-levels",
+            hint="Check the column, or where= (it leaves no rows with a value).",
+        )
+    tables = []
+    for value in declared:
+        indicator = (
+            f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = {sql_literal(value)} "
+            "THEN 1.0 ELSE 0.0 END"
+        )
+        est = estimate_linear(
+            bound,
+            "mean",
+            [indicator],
+            label=variable,
+            by=by_l,
+            where=where,
+            na_rm=na_rm,
+            level=level,
+            df=df,
+        ).to_polars()
+        tables.append(
+            est.select(
+                *by_l,
+                pl.lit(str(value)).alias("level"),
+                *[c for c in est.columns if c not in by_l],
+            )
+        )
+    table = pl.concat(tables)
+    if by_l:
+        table = table.sort([*by_l], maintain_order=True, nulls_last=True)
+    return Estimate("share", variable, tuple(by_l), level, bound.variance_name, table)

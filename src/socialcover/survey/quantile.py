@@ -35,7 +35,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from scipy import stats
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.backend.base import sql_literal
@@ -43,6 +42,7 @@ from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.linear import as_list, estimate_linear
 from socialcover.survey.result import Estimate
+from socialcover.survey.statistic import t_quantile
 from socialcover.survey.variance.replicate import Replicates
 
 __all__ = ["QRULES", "quantile", "weighted_quantile"]
@@ -61,7 +61,7 @@ QRULES = (
     "hf8",
     "hf9",
 )
-INTERVALS = ("mean", "beta", "xlogit", "asin", "quantile")
+INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -195,7 +195,7 @@ def quantile(
     where: str | None = None,
     na_rm: bool = False,
     level: float = 0.95,
-    df: float | None = None,
+    df: float | str | None = None,
     qrule: str = "math",
     interval_type: str = "mean",
 ) -> Estimate:
@@ -214,6 +214,8 @@ def quantile(
         )
     ps = [float(probs)] if isinstance(probs, (int, float)) else [float(p) for p in probs]
     by_l = as_list(by)
+    bound.check_names(by_l, "in by=")
+    bound.check_names([where], "in where=")
     eng = bound.backend
     q = eng.quote
     xexpr = f"CAST({bound.expr(variable)} AS DOUBLE)"
@@ -231,6 +233,13 @@ def quantile(
     bsel = [f"{q(b)} AS _b{i}" for i, b in enumerate(by_l)]
     bcols = [f"_b{i}" for i in range(len(by_l))]
     rep = bound.replicates
+    if interval_type == "score" and rep is not None:
+        raise EstimateError(
+            'interval_type="score" (Francisco and Fuller) is defined for Taylor designs, as in '
+            "R's svyquantile.",
+            code="survey.bad-interval",
+            hint='Use interval_type="mean" or "quantile" for replicate designs.',
+        )
     if interval_type == "quantile" and (rep is None or bound.calibration is not None):
         raise EstimateError(
             'interval_type="quantile" takes quantiles of each replicate: it needs an '
@@ -287,6 +296,7 @@ def quantile(
             na_rm=na_rm,
             level=level,
             df=df,
+            design_df=True,
         ).to_polars()
         keys = [tuple(r) for r in prop.select(by_l).iter_rows()] if by_l else [()]
         est = np.array([qhat.get(k, np.nan) for k in keys], dtype=float)
@@ -294,14 +304,29 @@ def quantile(
         se_p = prop["se"].fill_null(np.nan).to_numpy().astype(float)
         dfs = prop["df"].fill_null(np.nan).to_numpy().astype(float)
         n = prop["n"].to_numpy().astype(float)
-        if interval_type == "quantile" and rep is not None:
+        if interval_type == "score":
+            lo, hi = _score_ci(
+                bound,
+                xexpr,
+                by_l,
+                where,
+                na_rm,
+                keyed_x(keyed, bcols),
+                groups,
+                keys,
+                p,
+                qrule,
+                dfs,
+                level,
+            )
+        elif interval_type == "quantile" and rep is not None:
             lo, hi = _replicate_ci(
                 rep, keyed_x(keyed, bcols), rep_weights, keys, est, p, qrule, dfs, level
             )
         else:
             lo, hi = _woodruff(groups, keys, p_hat, se_p, dfs, n, level, interval_type, qrule)
         with np.errstate(divide="ignore", invalid="ignore"):
-            se = (hi - lo) / (2 * stats.t.ppf(0.5 + level / 2, dfs))
+            se = (hi - lo) / (2 * t_quantile(0.5 + level / 2, dfs))
             cv = se / np.abs(est)
 
         def col(a: FloatArray) -> pl.Series:
@@ -369,7 +394,7 @@ def _replicate_ci(
             ]
         )
         v = rep.svrvar(reps[None, :], np.array([est[i]]))[0]
-        half = np.sqrt(v) * stats.t.ppf(0.5 + level / 2, dfs[i])
+        half = np.sqrt(v) * t_quantile(0.5 + level / 2, dfs[i])
         lo[i], hi[i] = est[i] - half, est[i] + half
     return lo, hi
 
@@ -404,3 +429,116 @@ def _woodruff(
         ]
     )
     return lo, hi
+
+
+def _score_ci(
+    bound: BoundDesign,
+    xexpr: str,
+    by: list[str],
+    where: str | None,
+    na_rm: bool,
+    xs: dict[tuple[Any, ...], FloatArray],
+    groups: dict[tuple[Any, ...], Distribution],
+    keys: list[tuple[Any, ...]],
+    p: float,
+    qrule: str,
+    dfs: FloatArray,
+    level: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Francisco and Fuller's score interval, as R's ``ffullerCI``.
+
+    The limits are the roots of mean(U(theta)) / SE = -+ t, U(theta) = 1{x > theta} - (1 - p),
+    found by R's ``uniroot`` (Brent's zeroin, reproduced step for step: its iterates decide
+    which side of a data value a root falls on) on [min + IQR/100, max - IQR/100] with
+    tolerance 1 / (100 sqrt(n)); each root theta maps back to the quantile at the share of
+    the domain's rows with x <= theta (unweighted, as R).
+    """
+    q = bound.backend.quote
+    lo = np.full(len(keys), np.nan)
+    hi = np.full(len(keys), np.nan)
+    for i, k in enumerate(keys):
+        x = xs.get(k)
+        if x is None or x.size == 0 or np.isnan(dfs[i]):
+            continue
+        conds = [f"({where})"] if where else []
+        conds += [
+            f"{q(b)} IS NOT DISTINCT FROM {sql_literal(v)}" for b, v in zip(by, k, strict=True)
+        ]
+        dom_where = " AND ".join(conds) if conds else None
+
+        def score(theta: float, dom_where: str | None = dom_where) -> float:
+            ind = (
+                f"CASE WHEN {xexpr} IS NULL THEN NULL WHEN {xexpr} > {sql_literal(float(theta))} "
+                "THEN 1.0 ELSE 0.0 END"
+            )
+            m = estimate_linear(
+                bound, "mean", [ind], label="score", where=dom_where, na_rm=na_rm, df=np.inf
+            )
+            return float((m.estimate[0] - (1 - p)) / m.se[0])
+
+        q25, q75 = np.percentile(x, [25, 75])
+        iqr = float(q75 - q25)
+        lower, upper = float(x.min()) + iqr / 100, float(x.max()) - iqr / 100
+        tol = 1 / (100 * np.sqrt(x.size))
+        crit = float(t_quantile(0.5 + level / 2, dfs[i]))
+        f_lo, f_hi = score(lower), score(upper)
+        for j, qlimit in enumerate((crit, -crit)):
+            a, b = f_lo - qlimit, f_hi - qlimit
+            if not (np.isfinite(a) and np.isfinite(b)) or a * b > 0:
+                continue  # R's uniroot stops: no sign change on the interval
+            root = zeroin(lambda t, c=qlimit: score(t) - c, lower, upper, a, b, tol)
+            share = float(np.mean(x <= root))
+            val = weighted_quantile(groups[k], share, qrule)
+            if j == 0:
+                lo[i] = val
+            else:
+                hi[i] = val
+    return lo, hi
+
+
+def zeroin(
+    f: Any, ax: float, bx: float, fa: float, fb: float, tol: float, maxit: int = 1000
+) -> float:
+    """Brent's root finder exactly as R's ``R_zeroin2`` (``stats::uniroot``)."""
+    eps = float(np.finfo(float).eps)
+    a, b = ax, bx
+    c, fc = a, fa
+    if fa == 0.0:
+        return a
+    if fb == 0.0:
+        return b
+    for _ in range(maxit + 1):
+        prev_step = b - a
+        if abs(fc) < abs(fb):
+            a, b, c = b, c, b
+            fa, fb, fc = fb, fc, fb
+        tol_act = 2 * eps * abs(b) + tol / 2
+        new_step = (c - b) / 2
+        if abs(new_step) <= tol_act or fb == 0.0:
+            return b
+        if abs(prev_step) >= tol_act and abs(fa) > abs(fb):
+            cb = c - b
+            if a == c:
+                t1 = fb / fa
+                pp = cb * t1
+                qq = 1.0 - t1
+            else:
+                qq = fa / fc
+                t1 = fb / fc
+                t2 = fb / fa
+                pp = t2 * (cb * qq * (qq - t1) - (b - a) * (t1 - 1.0))
+                qq = (qq - 1.0) * (t1 - 1.0) * (t2 - 1.0)
+            if pp > 0:
+                qq = -qq
+            else:
+                pp = -pp
+            if pp < (0.75 * cb * qq - abs(tol_act * qq) / 2) and pp < abs(prev_step * qq / 2):
+                new_step = pp / qq
+        if abs(new_step) < tol_act:
+            new_step = tol_act if new_step > 0 else -tol_act
+        a, fa = b, fb
+        b += new_step
+        fb = f(b)
+        if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
+            c, fc = a, fa
+    return b

@@ -28,14 +28,20 @@ def aggregate(
     *,
     bounds: bool = False,
     score_sql: str | None = None,
+    score_join: tuple[str, list[str]] | None = None,
 ) -> tuple[pl.DataFrame, list[str]]:
     """Run the aggregate query; returns its frame and the domain key columns.
 
-    With ``score_sql`` (element designs), the exact sum of squared scores per group instead.
+    With ``score_sql`` (element designs), the exact sum of squared scores per group instead;
+    ``score_join`` (a registered table and its key columns ``_b0``, ...) is joined to the rows
+    so ``score_sql`` can read per-domain coefficients from it (one hash join, linear in rows,
+    whatever the number of domains).
     """
     eng = bound.backend
     q = eng.quote
     check_columns(bound.columns, by, "in by=")
+    bound.check_names(by, "in by=")
+    bound.check_names([where], "in where=")
     st = bound.structure
     inner = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
     inner += [f"{e} AS {a}" for e, a in st.key_sql]
@@ -90,9 +96,15 @@ def aggregate(
         sql += f" WHERE ({where})"
     if score_sql is not None:
         # second pass of element designs: the exact sum of squared scores per group
-        keys = ", ".join(group)
-        sel = ", ".join([*group, f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"])
+        keys = ", ".join(f"_sc_in.{g}" for g in group)
+        sel = ", ".join(
+            [*(f"_sc_in.{g}" for g in group), f"SUM(POWER(_w * ({score_sql}), 2)) AS _t2"]
+        )
         full = f"SELECT {sel} FROM ({sql}) AS _sc_in"
+        if score_join is not None:
+            table, on = score_join
+            cond = " AND ".join(f"_sc_in.{c} IS NOT DISTINCT FROM _sc_co.{c}" for c in on)
+            full += f" JOIN {table} AS _sc_co ON {cond}"
         return eng.query(full + (f" GROUP BY {keys}" if group else "")), group
     full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
     if group:
@@ -114,12 +126,32 @@ def aggregate(
 
 
 def levels(bound: BoundDesign, by: list[str], where: str | None) -> pl.DataFrame | None:
-    """All level combinations of ``by`` in the whole data (so empty domains show)."""
-    if not by or not where:
+    """Domains that must show even without rows.
+
+    A ``by`` column with declared levels (a Polars Enum or Categorical, a pandas Categorical)
+    keeps every level: the domains are then every combination of the columns' levels
+    (declared ones, or those in the whole data), as R's ``svyby(..., drop.empty.groups =
+    FALSE)`` over factors. Otherwise, with ``where=``, the level combinations found in the
+    whole data (so domains emptied by ``where=`` show).
+    """
+    if not by:
         return None
-    q = bound.backend.quote
+    eng = bound.backend
+    q = eng.quote
+    declared = [eng.declared_levels(b) for b in by]
+    if any(d is not None for d in declared):
+        product: pl.DataFrame | None = None
+        for i, (b, lv) in enumerate(zip(by, declared, strict=True)):
+            if lv is None:
+                col = eng.query(f"SELECT DISTINCT {q(b)} AS _b{i} FROM {eng.table}")
+            else:
+                col = pl.DataFrame({f"_b{i}": lv})
+            product = col if product is None else product.join(col, how="cross")
+        return product
+    if not where:
+        return None
     cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
-    return bound.backend.query(f"SELECT DISTINCT {cols} FROM {bound.backend.table}")
+    return eng.query(f"SELECT DISTINCT {cols} FROM {eng.table}")
 
 
 def collect(

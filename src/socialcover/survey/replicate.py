@@ -1,4 +1,4 @@
-"""Replicate-weight designs: JK1, JKn, BRR, Fay, bootstrap, and user-supplied replicates.
+"""Replicate-weight designs: JK1, JKn, BRR, Fay, bootstrap, subbootstrap, user replicates.
 
 A :class:`ReplicateDesign` either names replicate-weight columns that ship with the data
 (with their ``scale`` and ``rscales``, as R's ``svrepdesign``), or is built from a Taylor
@@ -23,8 +23,16 @@ from socialcover.survey.design import Design
 
 __all__ = ["REPLICATE_TYPES", "ReplicateDesign"]
 
-ReplicateType = Literal["JK1", "JKn", "BRR", "Fay", "bootstrap", "other"]
-REPLICATE_TYPES: tuple[str, ...] = ("JK1", "JKn", "BRR", "Fay", "bootstrap", "other")
+ReplicateType = Literal["JK1", "JKn", "BRR", "Fay", "bootstrap", "subbootstrap", "other"]
+REPLICATE_TYPES: tuple[str, ...] = (
+    "JK1",
+    "JKn",
+    "BRR",
+    "Fay",
+    "bootstrap",
+    "subbootstrap",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,9 @@ class ReplicateDesign:
     replicate_weights
         Replicate-weight columns (user-supplied replicates); empty when generated.
     type
-        ``"JK1"``, ``"JKn"``, ``"BRR"``, ``"Fay"``, ``"bootstrap"`` or ``"other"``.
+        ``"JK1"``, ``"JKn"``, ``"BRR"``, ``"Fay"``, ``"bootstrap"`` (Canty and Davison, R's
+        ``bootweights``), ``"subbootstrap"`` (Rao and Wu's n_h - 1 bootstrap, R's
+        ``subbootweights``) or ``"other"``.
     scale, rscales
         Overall and per-replicate multipliers of the squared deviations; defaults follow
         ``svrepdesign`` for each type.
@@ -138,7 +148,11 @@ class ReplicateDesign:
 
         ``JK1`` drops one PSU at a time (unstratified designs); ``JKn`` one PSU per stratum;
         ``BRR``/``Fay`` use a Hadamard matrix over strata with two PSUs each; ``bootstrap``
-        draws ``replicates`` Rao-Wu resamples of n_h - 1 PSUs per stratum with ``seed``.
+        draws ``replicates`` resamples of n_h PSUs per stratum (with replacement, or without
+        replacement from the population when the first stage has an fpc; Canty and Davison
+        1999, R's ``bootweights``); ``subbootstrap`` draws n_h - 1 PSUs with replacement and
+        multiplies by n_h / (n_h - 1) (Rao and Wu 1988, R's ``subbootweights``); both with
+        ``seed``.
         """
         if type == "other":
             raise DesignError(

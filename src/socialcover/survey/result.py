@@ -2,7 +2,8 @@
 
 Every estimator returns an :class:`Estimate`: one row per domain with the domain's values
 (the ``by=`` columns), ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``cv``, ``deff``, ``n``
-(unweighted rows in the domain), ``df`` (degrees of freedom used for the interval) and
+(unweighted rows in the domain), ``df`` (degrees of freedom used for the interval: ``inf``
+for the normal intervals R's ``confint`` gives means, totals and ratios) and
 ``reason`` (why a value is missing, e.g. an empty domain). Accessors mirror R's ``coef``,
 ``SE``, ``confint``, ``cv`` and ``deff``.
 """
@@ -57,11 +58,11 @@ class Estimate:
         return self._table.to_pandas()
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        """The result as a list of row dicts (JSON-ready; missing values are ``None``)."""
+        """The result as row dicts (missing values ``None``; an infinite ``df`` stays ``inf``)."""
         rows = self._table.to_dicts()
         for r in rows:
             for k, v in r.items():
-                if isinstance(v, float) and not np.isfinite(v):
+                if isinstance(v, float) and not np.isfinite(v) and not (k == "df" and v > 0):
                     r[k] = None
         return rows
 
@@ -136,8 +137,9 @@ def domain_estimate(
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = se / np.abs(theta)
 
-    def col(x: npt.NDArray[np.float64]) -> pl.Series:
-        vals = np.where(empty | ~np.isfinite(x), np.nan, x)
+    def col(x: npt.NDArray[np.float64], keep_inf: bool = False) -> pl.Series:
+        bad = np.isnan(x) if keep_inf else ~np.isfinite(x)
+        vals = np.where(empty | bad, np.nan, x)
         return pl.Series(vals, dtype=pl.Float64).fill_nan(None)
 
     reason: list[str | None] = [
@@ -151,7 +153,7 @@ def domain_estimate(
         cv=col(cv),
         deff=col(deff),
         n=pl.Series(n.astype(np.int64)),
-        df=col(dfs),
+        df=col(dfs, keep_inf=True),  # normal intervals: df = inf, shown as such
         reason=pl.Series(reason, dtype=pl.String),
     )
     table = domains.rename({f"_b{i}": b for i, b in enumerate(by)})

@@ -15,8 +15,9 @@ full design and restricts the estimate to a subpopulation (as R's ``subset`` of 
 Degrees of freedom (R's ``degf``): for Taylor designs, the number of first-stage units
 minus the number of strata that have at least one row in the domain (rows and strata for
 element designs); for replicate designs, the rank of the replicate weights minus 1 (or the
-value declared on the design). Intervals use Student's t with these df unless ``df=`` says
-otherwise (``df=float("inf")`` gives the normal intervals of R's default ``confint``).
+value declared on the design). As in R, intervals of means, totals, ratios and differences
+are normal (df = infinity, R's ``confint``) and those of proportions and quantiles use these
+df (``svyciprop``, ``svyquantile``); ``df="design"`` or a number overrides either.
 
 Sources: Lumley (2010) *Complex Surveys*, ch. 2-3; Wolter (2007) *Introduction to Variance
 Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyratio``,
@@ -32,7 +33,7 @@ from socialcover.survey import calibrate
 from socialcover.survey.bound import BoundDesign, bind
 from socialcover.survey.contrast import difference
 from socialcover.survey.design import Design
-from socialcover.survey.linear import estimate_linear
+from socialcover.survey.linear import estimate_linear, shares
 from socialcover.survey.quantile import quantile
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
@@ -160,7 +161,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Weighted mean of ``variable`` (a column or an SQL expression), per domain.
 
@@ -177,7 +178,11 @@ class Sample:
         level
             Confidence level.
         df
-            Degrees of freedom of the interval; ``None`` uses the design's (R's ``degf``).
+            Degrees of freedom of the interval. ``None`` (default) does what R does: normal
+            intervals (df = infinity, reported as ``inf``) for means, totals, ratios and
+            differences, as R's ``confint``; the domain's design df (R's ``degf``) for
+            proportions and quantiles, as ``svyciprop`` and ``svyquantile``. ``"design"``
+            always uses the domain's design df; a number fixes it.
 
         Returns
         -------
@@ -203,7 +208,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Weighted total of ``variable`` per domain (see :meth:`mean` for the arguments)."""
         return estimate_linear(
@@ -226,7 +231,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
         method: str = "logit",
     ) -> Estimate:
         """Proportion of a 0/1 (or boolean) variable, with R ``svyciprop`` intervals.
@@ -247,6 +252,32 @@ class Sample:
             proportion=method,
         )
 
+    def shares(
+        self,
+        variable: str,
+        *,
+        by: str | Sequence[str] | None = None,
+        where: str | None = None,
+        na_rm: bool = False,
+        level: float = 0.95,
+        df: float | str | None = None,
+    ) -> Estimate:
+        """Weighted share of every level of a categorical ``variable`` (R: ``svymean(~factor(x))``).
+
+        One row per domain and level (column ``level``): declared levels of an Enum or
+        Categorical column (a level without rows has share 0), else the values found in the
+        data. Other arguments as :meth:`mean`.
+
+        Examples
+        --------
+        >>> import polars as pl
+        >>> from socialcover.survey import Design, Sample
+        >>> df = pl.DataFrame({"w": [1.0, 3.0], "s": ["a", "b"]})
+        >>> Sample(df, Design(weights="w")).shares("s").estimate.tolist()
+        [0.25, 0.75]
+        """
+        return shares(self._bound, variable, by=by, where=where, na_rm=na_rm, level=level, df=df)
+
     def ratio(
         self,
         numerator: str,
@@ -256,7 +287,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Ratio of two weighted totals per domain (R's ``svyratio``)."""
         return estimate_linear(
@@ -280,7 +311,7 @@ class Sample:
         where: str | None = None,
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
         qrule: str = "math",
         interval_type: str = "mean",
     ) -> Estimate:
@@ -314,7 +345,7 @@ class Sample:
         statistic: str = "mean",
         na_rm: bool = False,
         level: float = 0.95,
-        df: float | None = None,
+        df: float | str | None = None,
     ) -> Estimate:
         """Difference of a statistic between two domains of ``by``, with its SE.
 

@@ -10,8 +10,11 @@ squared row scores per stratum, from a second pass of the query.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from socialcover.survey.aggregate import Aggregate
 from socialcover.survey.backend.base import sql_literal
@@ -24,6 +27,8 @@ __all__ = ["dom_sum", "domain_df", "score_rows", "taylor_variance"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+_coef_ids = itertools.count()
 
 
 def dom_sum(a: Aggregate, x: FloatArray) -> FloatArray:
@@ -87,16 +92,22 @@ def _squared_scores(bound: BoundDesign, a: Aggregate, grad: FloatArray) -> Float
         return " + ".join(terms)
 
     if by:
-        cases = []
-        for d, vals in enumerate(a.domains.iter_rows()):
-            test = " AND ".join(
-                f"_b{i} IS NOT DISTINCT FROM {sql_literal(v)}" for i, v in enumerate(vals)
-            )
-            cases.append(f"WHEN {test} THEN {lin(grad[d])}")
-        expr = "CASE " + " ".join(cases) + " ELSE 0 END"
+        # one row of coefficients per domain, joined to the rows on the domain's values: the
+        # pass stays linear in rows whatever the number of domains (a CASE with one branch
+        # per domain costs rows x domains)
+        coef = a.domains.select([f"_b{i}" for i in range(len(by))]).with_columns(
+            pl.Series(f"_c{j}", np.where(np.isfinite(grad[:, j]), grad[:, j], 0.0))
+            for j in range(k)
+        )
+        table = bound.backend.register(f"_sc_coef_{next(_coef_ids)}", coef)
+        expr = " + ".join(["_sc_co._c0", *(f"_sc_co._c{j} * _v{j}" for j in range(1, k))])
+        join: tuple[str, list[str]] | None = (table, [f"_b{i}" for i in range(len(by))])
     else:
         expr = lin(grad[0])
-    got, keys = aggregate(bound, list(variables), list(by), where, na_rm, score_sql=expr)
+        join = None
+    got, keys = aggregate(
+        bound, list(variables), list(by), where, na_rm, score_sql=expr, score_join=join
+    )
     if not keys:
         return np.full(a.dom.size, float(got["_t2"][0] or 0.0))
     rows = a.extra.select(keys).join(

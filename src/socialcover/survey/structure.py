@@ -11,6 +11,7 @@ larger values are population counts, and sample sizes per stratum come from the 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,15 @@ from socialcover.survey._errors import (
 from socialcover.survey.backend.base import Backend
 from socialcover.survey.design import Design
 
-__all__ = ["StageGroups", "Structure", "build_structure", "check_columns"]
+__all__ = [
+    "StageGroups",
+    "Structure",
+    "build_structure",
+    "case_clashes",
+    "check_case",
+    "check_columns",
+    "implied_weights",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -83,18 +92,46 @@ def check_columns(names: Sequence[str], needed: Sequence[str], where: str) -> No
             )
 
 
-def check_case(names: list[str]) -> None:
-    """Refuse columns that differ only by case: DuckDB and Spark treat them as one."""
-    seen: dict[str, str] = {}
+def case_clashes(names: Sequence[str]) -> dict[str, list[str]]:
+    """Columns that differ only by letter case, keyed by their lower-case name."""
+    groups: dict[str, list[str]] = {}
     for c in names:
-        low = c.lower()
-        if low in seen:
-            raise ColumnCaseError(
-                f"Columns {seen[low]!r} and {c!r} differ only by letter case.",
-                hint="DuckDB (and Spark) fold the case of column names; rename one of them.",
-                columns=[seen[low], c],
-            )
-        seen[low] = c
+        groups.setdefault(c.lower(), []).append(c)
+    return {low: cols for low, cols in groups.items() if len(cols) > 1}
+
+
+_QUOTED = re.compile(r"'(?:[^']|'')*'")
+_NAME = re.compile(r'"((?:[^"]|"")+)"|`((?:[^`]|``)+)`|([A-Za-z_][A-Za-z0-9_]*)')
+
+
+def check_case(clashes: dict[str, list[str]], used: Sequence[str], where: str) -> None:
+    """Refuse a column (or an SQL expression naming one) whose name clashes by case.
+
+    DuckDB and Spark fold the case of identifiers, so ``Nh`` beside ``nh`` would silently
+    read ``nh``. Only the names a call uses are checked: a clashing column left unused is
+    harmless.
+    """
+    if not clashes:
+        return
+    for text in used:
+        names = {text}
+        for m in _NAME.finditer(_QUOTED.sub(" ", text)):
+            names.add(next(g for g in m.groups() if g is not None))
+        for name in sorted(names):
+            cols = clashes.get(name.lower())
+            if cols is not None:
+                shown = " and ".join(repr(c) for c in cols)
+                raise ColumnCaseError(
+                    f"Column {name!r} ({where}) is ambiguous: columns {shown} differ only by "
+                    "letter case.",
+                    hint="DuckDB (and Spark) fold the case of column names; rename one of "
+                    "them before binding, e.g. df.rename({"
+                    + repr(cols[-1])
+                    + ": "
+                    + repr(cols[-1] + "_2")
+                    + "}).",
+                    columns=cols,
+                )
 
 
 def _dense(df: pl.DataFrame, cols: list[str]) -> IntArray:
@@ -228,6 +265,32 @@ def build_structure(backend: Backend, design: Design, weight_sql: str) -> Struct
     )
 
 
+def implied_weights(structure: Structure, design: Design) -> pl.DataFrame:
+    """Weights implied by the fpc of a design without weights, per finest sampling unit.
+
+    As R's ``svydesign`` without ``weights=`` or ``probs=``: the inclusion probability is the
+    product over stages of the sampling fraction of the group holding the unit (n / N, or the
+    fraction given), and the weight is its inverse. Returns the unit-key columns of
+    ``structure.units`` and ``_sc_fpc_w``.
+    """
+    stages_named = max(1, len(design.psu))
+    if len(design.fpc) < stages_named or len(structure.stages) < stages_named:
+        raise DesignError(
+            f"The design has no weights and {len(design.fpc)} fpc column(s) for "
+            f"{stages_named} sampling stages: the weights cannot be derived from the fpc.",
+            code="survey.bad-fpc",
+            hint="Pass weights= (sampling weights), or one fpc column per stage in psu= so "
+            "the weights are the inverse of the product of the sampling fractions (as R's "
+            "svydesign).",
+        )
+    units = structure.units
+    u = units["_u"].to_numpy().astype(np.int64)
+    prob = np.ones(u.shape[0])
+    for k, stage in enumerate(structure.stages):
+        prob = prob * stage.fraction[stage.group_of_unit[structure.unit_maps[k][u]]]
+    return units.drop("_u").with_columns(pl.Series("_sc_fpc_w", 1.0 / prob))
+
+
 def _check_weights(units: pl.DataFrame, design: Design) -> None:
     name = design.weights or "(none)"
     missing = int((units["_n"] - units["_wn"]).sum())
@@ -310,9 +373,10 @@ def _check_lonely(groups: StageGroups, design: Design, k: int) -> None:
     if np.any(lonely):
         idx = np.flatnonzero(lonely)
         first = groups.label[int(idx[0])]
-        where = f"stratum {first!r}" if k == 0 else f"stage-{k + 1} unit group {first!r}"
+        # the stratum's name as written (str.capitalize() would lower-case it)
+        where = f"Stratum {first!r}" if k == 0 else f"Stage-{k + 1} unit group {first!r}"
         raise LonelyPsuError(
-            f"{where.capitalize()} has only one PSU at stage {k + 1} ({idx.size} such "
+            f"{where} has only one PSU at stage {k + 1} ({idx.size} such "
             "strata); its variance cannot be estimated.",
             hint='Pass lonely_psu="adjust" (or "remove", "average", "certainty") to Design, '
             "or merge strata.",

@@ -1,4 +1,4 @@
-# Export R survey's api and nhanes data as small CSV fixtures for the survey-engine tests.
+# Export R survey's api, nhanes, mu284 and fpc data as small CSV fixtures for the survey-engine tests.
 #
 # Command:   Rscript tests/survey/golden/export_data.R tests/survey/golden/data
 # Produced with R survey 4.1.1 (Debian r-cran-survey). The data are GPL, from R's survey
@@ -45,4 +45,20 @@ jk <- as.svrepdesign(dclus1, type = "JK1", compress = FALSE)
 rw <- unclass(weights(jk, "analysis"))
 colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
 write.csv(cbind(prep(apiclus1), rw), file.path(out, "apiclus1_jk1.csv"), row.names = FALSE, na = "")
+#   apistrat_subboot.csv: apistrat + 50 Rao-Wu (n_h - 1) subbootstrap replicate weights
+set.seed(20251205)
+sub <- as.svrepdesign(dstrat, type = "subbootstrap", replicates = 50, compress = FALSE)
+rw <- unclass(weights(sub, "analysis"))
+colnames(rw) <- paste0("rep", seq_len(ncol(rw)))
+write.csv(cbind(prep(apistrat), rw), file.path(out, "apistrat_subboot.csv"), row.names = FALSE,
+          na = "")
+cat(sprintf("subbootstrap scale %.17g\n", sub$scale))
+# Multistage designs whose weights come from the fpc (no weight column), and R's fpc example
+# data (it holds both nh and Nh: columns that differ only by case)
+data(mu284)
+mu <- mu284
+mu$g <- mu$id1 %% 3
+write.csv(mu, file.path(out, "mu284.csv"), row.names = FALSE, na = "")
+data(fpc)
+write.csv(fpc, file.path(out, "fpc.csv"), row.names = FALSE, na = "")
 cat(sprintf("bootstrap scale %.17g; JK1 scale %.17g\n", boot$scale, jk$scale))

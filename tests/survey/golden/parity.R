@@ -5,7 +5,9 @@
 #
 # Each case carries its design and call in a form the Python test rebuilds with
 # socialcover.survey (Design/Sample), and R's answer per domain: estimate, se, deff,
-# df = degf(domain design), and the interval (confint with df = degf, or svyciprop's).
+# df and the interval as R gives them by default: confint() on svymean, svytotal, svyratio and
+# svycontrast is normal (df = Inf, written "inf"); svyquantile and svyciprop use df = degf of
+# the domain design.
 # Domains are computed with subset() of the full design (what svyby does per level).
 suppressMessages(library(survey))
 suppressMessages(library(jsonlite))
@@ -16,7 +18,8 @@ rd <- function(name) read.csv(file.path(dir, paste0(name, ".csv")), stringsAsFac
                               check.names = FALSE)
 datasets <- list(apisrs = rd("apisrs"), apistrat = rd("apistrat"), apiclus1 = rd("apiclus1"),
                  apiclus2 = rd("apiclus2"), nhanes = rd("nhanes"),
-                 apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"))
+                 apistrat_boot = rd("apistrat_boot"), apiclus1_jk1 = rd("apiclus1_jk1"),
+                 mu284 = rd("mu284"), fpc = rd("fpc"), apistrat_subboot = rd("apistrat_subboot"))
 # BRR pairs PSUs by first appearance within strata: give R the rows sorted by stratum and PSU
 # (BRR also needs two PSUs per stratum: nhanes_pairs keeps the strata that have two)
 nh <- datasets$nhanes
@@ -28,9 +31,13 @@ make_design <- function(spec, data) {
   rep <- spec$replicate
   if (!is.null(rep) && length(rep$columns)) {
     rw <- as.matrix(data[, unlist(rep$columns)])
+    # svrepdesign has no "subbootstrap" type: its columns are bootstrap ones, scale 1/(R - 1)
+    sub <- rep$type == "subbootstrap"
     return(calibrate(svrepdesign(data = data, repweights = rw,
                                  weights = as.formula(paste("~", q(spec$weights))),
-                                 type = rep$type, scale = rep$scale, rscales = unlist(rep$rscales),
+                                 type = if (sub) "bootstrap" else rep$type,
+                                 scale = if (sub) 1 / (ncol(rw) - 1) else rep$scale,
+                                 rscales = unlist(rep$rscales),
                                  rho = rep$rho, combined.weights = TRUE, mse = isTRUE(rep$mse)),
                      spec))
   }
@@ -73,17 +80,15 @@ one <- function(case, d) {
   if (st %in% c("mean", "total")) {
     fn <- if (st == "mean") svymean else svytotal
     m <- fn(f(case$variable), d, deff = TRUE, na.rm = na)
-    df <- degf(d)
-    ci <- confint(m, df = df)
-    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = df,
+    ci <- confint(m)
+    list(estimate = num(coef(m)), se = num(SE(m)), deff = num(deff(m)), df = "inf",
          ci_low = num(ci[1]), ci_high = num(ci[2]))
   } else if (st == "ratio") {
     rep <- inherits(d, "svyrep.design")
     m <- svyratio(f(case$variable), f(case$denominator), d, deff = !rep, na.rm = na)
-    df <- degf(d)
     est <- num(coef(m)); se <- num(SE(m))
-    out <- list(estimate = est, se = se, df = df, ci_low = est - qt(0.975, df) * se,
-                ci_high = est + qt(0.975, df) * se)
+    ci <- confint(m)
+    out <- list(estimate = est, se = se, df = "inf", ci_low = num(ci[1]), ci_high = num(ci[2]))
     if (!rep) out$deff <- num(attr(m, "deff"))
     out
   } else if (st == "quantile") {
@@ -94,6 +99,14 @@ one <- function(case, d) {
     lapply(seq_along(case$probs), function(i)
       list(quantile = case$probs[i], estimate = num(m[i, 1]), ci_low = num(m[i, 2]),
            ci_high = num(m[i, 3]), se = num(m[i, 4]), df = df))
+  } else if (st == "shares") {
+    lev <- if (length(case$declared)) unlist(case$declared) else sort(unique(d$variables[[case$variable]]))
+    d <- update(d, .f = factor(d$variables[[case$variable]], levels = lev))
+    m <- svymean(~.f, d, deff = TRUE)
+    ci <- confint(m)
+    lapply(seq_along(lev), function(i)
+      list(level = lev[i], estimate = num(coef(m)[i]), se = num(SE(m)[i]),
+           deff = num(deff(m)[i]), df = "inf", ci_low = num(ci[i, 1]), ci_high = num(ci[i, 2])))
   } else if (st == "proportion") {
     df <- degf(d)
     m <- svyciprop(f(case$variable), d, method = case$method, df = df, na.rm = na)
@@ -115,13 +128,26 @@ run_case <- function(case) {
     lev <- as.character(b[[case$by]])
     w <- ifelse(lev == case$levels[[1]], 1, ifelse(lev == case$levels[[2]], -1, 0))
     con <- svycontrast(b, w)
-    sub <- subset(d, d$variables[[case$by]] %in% unlist(case$levels))
-    case$results <- list(list(estimate = num(coef(con)), se = num(SE(con)), df = degf(sub)))
+    ci <- confint(con)
+    case$results <- list(list(estimate = num(coef(con)), se = num(SE(con)), df = "inf",
+                              ci_low = num(ci[1]), ci_high = num(ci[2])))
+    return(case)
+  }
+  if (!is.null(case$by_declared)) {
+    # declared levels of the domain column, kept when empty (drop.empty.groups = FALSE)
+    d <- update(d, .b = factor(d$variables[[case$by]], levels = unlist(case$by_declared)))
+    fn <- if (case$stat == "mean") svymean else svytotal
+    b <- svyby(as.formula(paste("~", q(case$variable))), ~.b, d, fn,
+               drop.empty.groups = FALSE, na.rm = isTRUE(case$na_rm))
+    ci <- confint(b)
+    case$results <- lapply(seq_len(nrow(b)), function(i)
+      list(domain = as.character(b$.b[i]), estimate = num(coef(b)[i]), se = num(SE(b)[i]),
+           ci_low = num(ci[i, 1]), ci_high = num(ci[i, 2])))
     return(case)
   }
   if (is.null(case$by)) {
     r <- one(case, d)
-    case$results <- if (case$stat == "quantile") r else list(r)
+    case$results <- if (case$stat %in% c("quantile", "shares")) r else list(r)
   } else {
     levs <- sort(unique(d$variables[[case$by]]))
     case$results <- lapply(levs, function(l) {
@@ -348,6 +374,66 @@ for (dn in c("nhanes_jkn", "nhanes_brr", "nhanes_fay")) {
   add(paste0(dn, "-prop-logit"), dn, stat = "proportion", variable = "HI_CHOL", method = "logit",
       na_rm = TRUE, where = "race = 1", where_r = "race == 1")
 }
+# weights implied by the fpc (no weight column: svydesign takes 1 / prod(n / N) over stages),
+# and R's fpc example data (nest=TRUE; it has both nh and Nh)
+designs$mu284_fpc <- list(data = "mu284", design = D(psu = c("id1", "id2"), fpc = c("n1", "n2")))
+designs$fpc_nest <- list(data = "fpc", design = D("weight", strata = "stratid", psu = "psuid",
+                                                    nest = TRUE))
+designs$fpc_nest_Nh <- list(data = "fpc", design = D(strata = "stratid", psu = "psuid",
+                                                       fpc = "Nh", nest = TRUE))
+designs$fpc_nest_nh <- list(data = "fpc", design = D("weight", strata = "stratid", psu = "psuid",
+                                                       fpc = "Nh", nest = TRUE))
+for (dn in c("mu284_fpc", "fpc_nest", "fpc_nest_Nh", "fpc_nest_nh")) {
+  v <- if (startsWith(dn, "mu")) "y1" else "x"
+  g <- if (startsWith(dn, "mu")) "g" else "stratid"
+  add(paste0(dn, "-mean"), dn, stat = "mean", variable = v)
+  add(paste0(dn, "-total"), dn, stat = "total", variable = v)
+  add(paste0(dn, "-total-by"), dn, stat = "total", variable = v, by = g)
+  add(paste0(dn, "-ratio"), dn, stat = "ratio", variable = v,
+      denominator = if (startsWith(dn, "mu")) "n2" else "nh")
+  add(paste0(dn, "-quantile"), dn, stat = "quantile", variable = v, probs = c(0.5),
+      qrule = "hf7", interval_type = "mean")
+}
+# every level of a categorical variable in one call (svymean(~factor(x))), declared levels
+# with no rows kept (share 0), and domains of declared levels with no rows (svyby with
+# drop.empty.groups = FALSE: NA)
+# (strat: shares of awards, since shares of its strata have SE 0 and only rounding noise)
+for (dn in c("clus1", "strat", "clus2_fpc", "nhanes", "clus1_jk1")) {
+  v <- if (dn == "nhanes") "agecat" else if (dn == "strat") "awards" else "stype"
+  add(paste0(dn, "-shares"), dn, stat = "shares", variable = v)
+}
+add("clus1-shares-declared", "clus1", stat = "shares", variable = "stype",
+    declared = list("E", "H", "M", "X"))
+add("clus1-mean-by-declared", "clus1", stat = "mean", variable = "api00", by = "stype",
+    by_declared = list("E", "H", "M", "X"))
+add("strat-total-by-declared", "strat", stat = "total", variable = "enroll", by = "stype",
+    by_declared = list("E", "H", "M", "X"), na_rm = TRUE)
+add("clus1_jk1-mean-by-declared", "clus1_jk1", stat = "mean", variable = "api00", by = "stype",
+    by_declared = list("E", "H", "M", "X"))
+# score (Francisco-Fuller) quantile intervals, math and hf7 rules, whole sample and domains
+# (R's uniroot stops on mu284 and the fpc data: too few rows for a sign change on the search
+# interval; we then give no limit)
+for (dn in c("srs_fpc", "strat", "clus1_fpc", "clus2_fpc", "clus1")) {
+  for (qr in c("math", "hf7")) {
+    add(paste0(dn, "-quantile-score-", qr), dn, stat = "quantile", variable = "api00",
+        probs = c(0.25, 0.5, 0.9), qrule = qr, interval_type = "score")
+  }
+  add(paste0(dn, "-quantile-score-by"), dn, stat = "quantile", variable = "api00",
+      probs = c(0.5), qrule = "math", interval_type = "score", by = "stype")
+}
+add("strat-quantile-score-where", "strat", stat = "quantile", variable = "api00",
+    probs = c(0.5), qrule = "hf7", interval_type = "score", where = "awards = 'Yes'",
+    where_r = "awards == 'Yes'")
+# subbootstrap (Rao-Wu n_h - 1) replicate weights made by R, as a named type (default scale)
+designs$subboot_cols <- list(data = "apistrat_subboot", design = list(weights = "pw",
+  replicate = list(type = "subbootstrap", columns = paste0("rep", 1:50))))
+add("subboot_cols-mean", "subboot_cols", stat = "mean", variable = "api00")
+add("subboot_cols-total-by", "subboot_cols", stat = "total", variable = "enroll", by = "stype",
+    na_rm = TRUE)
+add("subboot_cols-ratio", "subboot_cols", stat = "ratio", variable = "api00", denominator = "api99")
+add("subboot_cols-prop-beta", "subboot_cols", stat = "proportion", variable = "sw", method = "beta")
+add("subboot_cols-quantile", "subboot_cols", stat = "quantile", variable = "api00",
+    probs = c(0.25, 0.5), qrule = "hf7", interval_type = "mean")
 res <- lapply(cases, function(cs) tryCatch(run_case(cs), error = function(e) stop(cs$id, ": ", conditionMessage(e))))
 meta <- list(r_version = R.version.string, survey_version = as.character(packageVersion("survey")),
              command = "Rscript tests/survey/golden/parity.R tests/survey/golden/data tests/survey/golden/parity.json")

@@ -15,6 +15,8 @@ class Backend(Protocol):
 
     name: str
     table: str
+    #: whether :meth:`quote` tells apart columns whose names differ only by case
+    exact_names: bool
 
     def columns(self) -> list[str]:
         """Column names of the registered table, as the data spell them."""
@@ -30,6 +32,22 @@ class Backend(Protocol):
 
     def add_row_id(self, name: str) -> str:
         """Add a row-number column (for replicates of element designs); returns its name."""
+        ...
+
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """The levels a categorical (enum) column declares, used or not; ``None`` if none."""
+        ...
+
+    def register(self, name: str, table: pl.DataFrame) -> str:
+        """Register a small table (e.g. per-domain coefficients) to join in statements."""
+        ...
+
+    def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
+        """Add column ``name`` of ``table`` to every row, matched on ``keys``.
+
+        ``keys`` pairs an SQL expression over the data with a column of ``table``; the pairs
+        identify one row of ``table`` per data row (e.g. the finest sampling unit).
+        """
         ...
 
 

@@ -28,6 +28,7 @@ class DuckDBBackend:
     """One DuckDB connection holding one registered table."""
 
     name = "duckdb"
+    exact_names = True  # quote() names a column whose name clashes by case exactly
 
     def __init__(self, data: Any, *, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
@@ -36,6 +37,7 @@ class DuckDBBackend:
         self.table = f"sc_data_{next(_counter)}"
         self._keep: Any = None
         self._names: list[str] = []
+        self._inner: dict[str, str] = {}
         if is_path_like(data):
             paths = [str(p) for p in data] if isinstance(data, (list, tuple)) else [str(data)]
             for p in paths:
@@ -53,6 +55,7 @@ class DuckDBBackend:
             self._names = list(pq.read_schema(first).names)
             lst = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
             self.con.execute(f"CREATE VIEW {self.table} AS SELECT * FROM read_parquet([{lst}])")
+            self._map_names()
             return
         if isinstance(data, duckdb.DuckDBPyRelation):
             arrow: Any = data.to_arrow_table()
@@ -77,6 +80,16 @@ class DuckDBBackend:
         self._keep = arrow
         self._names = list(arrow.schema.names)
         self.con.register(self.table, arrow)
+        self._map_names()
+
+    def _map_names(self) -> None:
+        """Map each source name to DuckDB's name for it, by position.
+
+        DuckDB folds case, so of ``nh`` and ``Nh`` it calls the second ``Nh_1``: quoting by
+        this map lets a column whose name clashes by case still be named exactly.
+        """
+        inner = self.con.sql(f"SELECT * FROM {self.table} LIMIT 0").columns
+        self._inner = dict(zip(self._names, inner, strict=True))
 
     def columns(self) -> list[str]:
         # The source's own names: DuckDB would report "H" beside "h" as "H_1".
@@ -93,7 +106,42 @@ class DuckDBBackend:
         self._names = [*self._names, name]
         return name
 
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """Levels of a dictionary-encoded (Polars Enum/Categorical, pandas Categorical) column."""
+        arrow = self._keep
+        if not isinstance(arrow, pa.Table) or column not in arrow.schema.names:
+            return None
+        col = arrow.column(column)
+        if not pa.types.is_dictionary(col.type):
+            return None
+        levels: dict[Any, None] = {}
+        for chunk in col.chunks:
+            for v in chunk.dictionary.to_pylist():
+                levels.setdefault(v, None)
+        return list(levels)
+
+    def register(self, name: str, table: pl.DataFrame) -> str:
+        """Register a small table (e.g. per-domain coefficients) under ``name``."""
+        self.con.register(name, table.to_arrow())
+        return name
+
+    def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
+        """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
+        lk = f"{self.table}_lookup"
+        new = f"{self.table}_w"
+        self.con.register(lk, table.to_arrow())
+        on = " AND ".join(f"d.{e} IS NOT DISTINCT FROM lk.{a}" for e, a in keys) or "TRUE"
+        sql = (
+            f"SELECT d.*, lk.{self.quote(name)} FROM {self.table} AS d LEFT JOIN {lk} AS lk ON {on}"
+        )
+        self.con.execute(f"CREATE TABLE {new} AS {sql}")
+        self.table = new
+        self._names = [*self._names, name]
+        self._inner[name] = name
+        return name
+
     def quote(self, identifier: str) -> str:
+        identifier = self._inner.get(identifier, identifier)
         return '"' + identifier.replace('"', '""') + '"'
 
     def query(self, sql: str) -> pl.DataFrame:

@@ -47,6 +47,7 @@ class SparkBackend:
     """One Spark session and one temporary view."""
 
     name = "spark"
+    exact_names = False  # Spark resolves names without case: a clash is ambiguous
 
     def __init__(self, data: Any) -> None:
         try:
@@ -83,6 +84,29 @@ class SparkBackend:
         self.spark.sql(
             f"SELECT *, monotonically_increasing_id() AS {self.quote(name)} FROM {self.table}"
         ).createOrReplaceTempView(new)
+        self.table = new
+        self._names = [*self._names, name]
+        return name
+
+    def declared_levels(self, column: str) -> list[Any] | None:
+        """Spark frames have no categorical type: no declared levels."""
+        return None
+
+    def register(self, name: str, table: pl.DataFrame) -> str:
+        """Register a small table (e.g. per-domain coefficients) under ``name``."""
+        self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
+        return name
+
+    def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
+        """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
+        lk = f"{self.table}_lookup"
+        new = f"{self.table}_w"
+        self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(lk)
+        on = " AND ".join(f"d.{e} IS NOT DISTINCT FROM lk.{a}" for e, a in keys) or "TRUE"
+        sql = (
+            f"SELECT d.*, lk.{self.quote(name)} FROM {self.table} AS d LEFT JOIN {lk} AS lk ON {on}"
+        )
+        self.spark.sql(sql).createOrReplaceTempView(new)
         self.table = new
         self._names = [*self._names, name]
         return name

@@ -14,10 +14,14 @@ replicate weight is ever written per row:
   matrix for orders 4, 8 and 16; for other orders R may use a Paley or stored matrix with
   another number of replicates -- the variance of linear statistics is the same for any
   fully balanced set); factors 2 - rho and rho; scale = 1 / (R (1 - rho)^2) (Judkins 1990).
-- ``bootstrap``: Rao and Wu (1988) with n_h - 1 PSUs drawn with replacement per stratum,
-  factor n_h / (n_h - 1) x times drawn; scale = 1 / (R - 1); NumPy's generator with ``seed``
-  (R's draws cannot be reproduced: parity with R is tested with R's replicate weights as
-  columns).
+- ``bootstrap`` (R's ``bootweights``, Canty and Davison 1999): n_h PSUs drawn per stratum,
+  with replacement, or without replacement from the stratum's N_h population units (each
+  sampled PSU standing for N_h / n_h of them) when the first stage has an fpc; factor = times
+  drawn; scale = n~ / ((n~ - 1)(R - 1)) with n~ the harmonic mean of PSUs per stratum.
+- ``subbootstrap`` (R's ``subbootweights``, Rao and Wu 1988): n_h - 1 PSUs drawn with
+  replacement per stratum, factor n_h / (n_h - 1) x times drawn; scale = 1 / (R - 1).
+  Both draw with NumPy's generator and ``seed`` (R's draws cannot be reproduced: parity with
+  R is tested with R's replicate weights as columns).
 
 Columns of replicate weights shipped with the data are summed in the one aggregate query.
 The variance is scale x sum_r rscale_r (theta_r - centre)^2 (R's ``svrVar``); degrees of
@@ -30,11 +34,12 @@ Sources: Wolter (2007) ch. 3-5; Lumley (2010) sec. 2.5; Rao and Wu (1988) JASA 8
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 from socialcover.survey._errors import DesignError, LonelyPsuError
 from socialcover.survey.aggregate import Aggregate
@@ -47,6 +52,11 @@ from socialcover.survey.structure import Structure
 __all__ = ["Replicates", "bind_replicates", "sylvester"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: distinct factor rows read back to find a rank; beyond it the Gram matrix is summed in SQL
+DISTINCT_CAP = 20_000
+#: sums per statement when summing the Gram matrix of many replicates
+GRAM_CHUNK = 500
 
 
 def sylvester(order: int) -> npt.NDArray[np.int64]:
@@ -73,9 +83,10 @@ class Replicates:
     columns: tuple[str, ...]  # replicate-weight columns otherwise
     combined: bool
     declared_df: float | None
-    df_full: float
     quote: Any
     weight_sql: str
+    backend: Any = None  # for the rank of replicate-weight columns (df), when asked
+    memo: dict[str, float] = field(default_factory=dict)
 
     @property
     def n_rep(self) -> int:
@@ -94,14 +105,95 @@ class Replicates:
         return out
 
     def outer_sql(self, k: int) -> list[str]:
+        # R x k sums: the rank of the replicate weights (for df) is found apart, only when
+        # an interval needs it (:meth:`domain_df`), so many replicates stay one small query
         out = []
         for r in range(len(self.columns)):
             out.append(f"SUM(_r{r}) AS _rs{r}_0")
             out += [f"SUM(_r{r} * _v{j}) AS _rs{r}_{j}" for j in range(1, k)]
-        if self.declared_df is None:
-            for a in range(len(self.columns)):
-                out += [f"SUM(_r{a} * _r{b}) AS _g{a}_{b}" for b in range(a, len(self.columns))]
         return out
+
+    # ------------------------------------------------------------ rank of the columns
+    def _factor_sql(self, ok: str | None) -> list[str]:
+        """Each replicate's factor (its weight over the full-sample weight), as SQL."""
+        out = []
+        for r, col in enumerate(self.columns):
+            e = f"CAST({self.quote(col)} AS DOUBLE)"
+            if self.combined:
+                e = f"{e} / {self.weight_sql}"
+            e = f"ROUND({e}, 9)"  # rows of one PSU share their factors up to rounding
+            if ok is not None:
+                e = f"CASE WHEN {ok} THEN {e} ELSE 0.0 END"
+            out.append(f"{e} AS _f{r}")
+        return out
+
+    def factor_ranks(
+        self, keys: list[str], where: str | None, ok: str | None
+    ) -> tuple[pl.DataFrame, list[FloatArray]]:
+        """Per group of ``keys`` (SQL ``expr AS alias``), the replicate factors' row space.
+
+        Returns the groups (their key aliases) and, per group, a matrix with the row space
+        of the group's replicate factors: its distinct factor rows when there are few (the
+        usual case: factors are constant within a PSU), else its Gram matrix F'F summed in
+        chunks of at most ``GRAM_CHUNK`` sums per statement (one statement with R^2 / 2
+        sums crashes DuckDB for a few hundred replicates). Either has the rank of the
+        group's replicate weights (weights are positive).
+        """
+        back = self.backend
+        aliases = [k.rsplit(" AS ", 1)[1] for k in keys]
+        cond = f" WHERE ({where})" if where else ""
+        fac = self._factor_sql(ok)
+        sel = ", ".join([*keys, *fac])
+        rows = back.query(f"SELECT DISTINCT {sel} FROM {back.table}{cond} LIMIT {DISTINCT_CAP + 1}")
+        fcols = [f"_f{r}" for r in range(self.n_rep)]
+        if rows.height <= DISTINCT_CAP:
+            if not aliases:
+                return pl.DataFrame({"_g": [0]}), [rows.select(fcols).to_numpy().astype(float)]
+            parts = rows.partition_by(aliases, as_dict=True, maintain_order=True)
+            groups = pl.DataFrame([list(k) for k in parts], schema=aliases, orient="row").cast(
+                rows.select(aliases).schema
+            )  # type: ignore[arg-type]
+            return groups, [g.select(fcols).to_numpy().astype(float) for g in parts.values()]
+        inner = f"SELECT {sel} FROM {back.table}{cond}"
+        pairs = [(a, b) for a in range(self.n_rep) for b in range(a, self.n_rep)]
+        grams: dict[tuple[object, ...], FloatArray] = {}
+        for start in range(0, len(pairs), GRAM_CHUNK):
+            chunk = pairs[start : start + GRAM_CHUNK]
+            sums = ", ".join(f"SUM(_f{a} * _f{b}) AS _g{i}" for i, (a, b) in enumerate(chunk))
+            group = (" GROUP BY " + ", ".join(aliases)) if aliases else ""
+            part = back.query(
+                f"SELECT {', '.join([*aliases, sums])} FROM ({inner}) AS _sc_f{group}"
+            )
+            for row in part.iter_rows():
+                key = tuple(row[: len(aliases)])
+                g = grams.setdefault(key, np.zeros((self.n_rep, self.n_rep)))
+                for i, (a, b) in enumerate(chunk):
+                    g[a, b] = g[b, a] = float(row[len(aliases) + i] or 0.0)
+        keys_l = list(grams)
+        groups = (
+            pl.DataFrame([list(k) for k in keys_l], schema=aliases, orient="row")
+            if aliases
+            else pl.DataFrame({"_g": [0]})
+        )
+        # the Gram matrix G = F'F has F's rank; its symmetric square root has G's row space
+        mats = []
+        for k in keys_l:
+            ev, vec = np.linalg.eigh(grams[k])
+            mats.append((vec * np.sqrt(np.clip(ev, 0, None))).T)
+        return groups, mats
+
+    @property
+    def df_full(self) -> float:
+        """Degrees of freedom of the whole design (R's ``degf``), found once when asked."""
+        if self.declared_df is not None:
+            return float(self.declared_df)
+        if "df_full" not in self.memo:
+            if self.factors is not None:
+                self.memo["df_full"] = float(_rank(self.factors) - 1)
+            else:
+                _, mats = self.factor_ranks([], None, None)
+                self.memo["df_full"] = float(_rank(mats[0]) - 1)
+        return float(self.memo["df_full"])
 
     # ------------------------------------------------------------ replicate totals
     def _rep_totals(
@@ -110,7 +202,7 @@ class Replicates:
         """Replicate totals per domain, shape (D, R, k)."""
         k = a.s.shape[1]
         out = np.zeros((a.n_dom, self.n_rep, k))
-        gfac = self._calibration_factors(structure, cal)  # (cells, R) or None
+        gfac = self.calibration_factors(structure, cal)  # (cells, R) or None
         if self.factors is not None:
             psu = structure.unit_maps[0][a.unit]
             f = self.factors[psu]  # (rows, R)
@@ -131,7 +223,7 @@ class Replicates:
                 out[:, r, j] = np.bincount(a.dom, weights=col, minlength=a.n_dom)
         return out
 
-    def _calibration_factors(
+    def calibration_factors(
         self, structure: Structure, cal: Calibration | None
     ) -> FloatArray | None:
         """Per (cell, replicate) factors calibrating each replicate as the full sample."""
@@ -197,7 +289,7 @@ class Replicates:
             return np.full(a.n_dom, float(self.declared_df))
         out = np.zeros(a.n_dom)
         present = a.nall > 0
-        gfac = self._calibration_factors(structure, cal)
+        gfac = self.calibration_factors(structure, cal)
         if self.factors is not None:
             psu = structure.unit_maps[0][a.unit]
             for dd in range(a.n_dom):
@@ -210,21 +302,55 @@ class Replicates:
                 rows = np.unique(psu[sel])
                 out[dd] = _rank(self.factors[rows]) - 1 if rows.size else np.nan
             return out
-        n = len(self.columns)
-        ex = a.extra
-        for dd in range(a.n_dom):
-            sel = (a.dom == dd) & present
-            if not sel.any():
-                out[dd] = np.nan
+        return self.columns_domain_df(a, cal, gfac)
+
+    def columns_domain_df(
+        self, a: Aggregate, cal: Calibration | None, gfac: FloatArray | None
+    ) -> FloatArray:
+        """Rank of each domain's replicate-weight columns minus 1 (R's ``degf``)."""
+        out = np.full(a.n_dom, np.nan)
+        if a.call is None:  # pragma: no cover - every aggregate carries its call
+            return out
+        variables, by, where, na_rm = a.call
+        q = self.quote
+        keys = [f"{q(b)} AS _b{i}" for i, b in enumerate(by)]
+        kcols: list[str] = []
+        if cal is not None and gfac is not None:
+            kcols = [f"_k{i}" for i in range(len(cal.columns))]
+            keys += [f"{q(c)} AS {k}" for c, k in zip(cal.columns, kcols, strict=True)]
+        ok = None
+        if na_rm and variables:
+            ok = " AND ".join(
+                f"CAST({_expr(v, q, self.backend)} AS DOUBLE) IS NOT NULL" for v in variables
+            )
+        groups, mats = self.factor_ranks(keys, where, ok)
+        bcols = [f"_b{i}" for i in range(len(by))]
+        if bcols:
+            doms = a.domains.select(bcols).with_row_index("_dom")
+            dom_of = (
+                groups.select(bcols)
+                .join(doms, on=bcols, how="left", nulls_equal=True, maintain_order="left")["_dom"]
+                .to_numpy()
+            )
+        else:
+            dom_of = np.zeros(groups.height, dtype=np.int64)
+        cells = None
+        if kcols and cal is not None and gfac is not None:
+            cells = (
+                groups.select(kcols)
+                .join(cal.cells, on=kcols, how="left", nulls_equal=True, maintain_order="left")[
+                    "_cell"
+                ]
+                .to_numpy()
+            )
+        per_dom: dict[int, list[FloatArray]] = {}
+        for g, mat in enumerate(mats):
+            if dom_of[g] is None or not np.isfinite(float(dom_of[g])):
                 continue
-            g = np.zeros((n, n))
-            for i in range(n):
-                for j in range(i, n):
-                    vals = ex[f"_g{i}_{j}"].to_numpy().astype(float)[sel]
-                    if gfac is not None and a.cell is not None:
-                        vals = vals * gfac[a.cell[sel], i] * gfac[a.cell[sel], j]
-                    g[i, j] = g[j, i] = float(vals.sum())
-            out[dd] = _gram_rank(g) - 1
+            m = mat if cells is None or gfac is None else mat * gfac[int(cells[g])][None, :]
+            per_dom.setdefault(int(dom_of[g]), []).append(m)
+        for d, ms in per_dom.items():
+            out[d] = _rank(np.vstack(ms)) - 1
         return out
 
 
@@ -235,10 +361,11 @@ def _rank(m: FloatArray) -> int:
     return int(np.sum(sv > sv[0] * 1e-7)) if sv.size and sv[0] > 0 else 0
 
 
-def _gram_rank(g: FloatArray) -> int:
-    ev = np.clip(np.linalg.eigvalsh(g), 0, None)
-    sv = np.sqrt(ev)[::-1]
-    return int(np.sum(sv > sv[0] * 1e-7)) if sv.size and sv[0] > 0 else 0
+def _expr(variable: str, quote: Any, backend: Any) -> str:
+    """A variable as SQL: a quoted column, or the expression in parentheses."""
+    if backend is not None and variable in backend.columns():
+        return str(quote(variable))
+    return f"({variable})"
 
 
 def bind_replicates(
@@ -258,14 +385,11 @@ def bind_replicates(
             columns=design.replicate_weights,
             combined=design.combined_weights,
             declared_df=design.df,
-            df_full=np.nan,
             quote=q,
             weight_sql=weight_sql,
+            backend=backend,
         )
-        df_full = design.df
-        if df_full is None:
-            df_full = float(_full_rank_from_sql(backend, rep) - 1)
-        return Replicates(**{**rep.__dict__, "df_full": float(df_full)})
+        return rep
     st = structure
     if st.element:
         raise DesignError(
@@ -354,23 +478,37 @@ def bind_replicates(
             cols.append(wa * (2 - rho) + (1 - wa) * rho)
             rsc.append(1.0)
         scale = 1.0 / (order * (1 - rho) ** 2)
-    elif t == "bootstrap":
+    elif t in ("bootstrap", "subbootstrap"):
         rng = np.random.default_rng(design.seed)
         reps = int(design.replicates or 50)
+        members_of = [np.flatnonzero(strata == h) for h in range(st.n_strata)]
         for _ in range(reps):
             c = np.zeros(n_psu)
-            for h in range(st.n_strata):
-                members = np.flatnonzero(strata == h)
+            for h, members in enumerate(members_of):
                 nh = int(members.size)
-                if nh == 1:
-                    c[members] = 1.0
+                if t == "subbootstrap":
+                    if nh == 1:
+                        c[members] = 1.0
+                        continue
+                    draws = rng.choice(members, size=nh - 1, replace=True)
+                    c[members] = np.bincount(draws, minlength=n_psu)[members] * nh / (nh - 1)
                     continue
-                draws = rng.choice(members, size=nh - 1, replace=True)
-                counts = np.bincount(draws, minlength=n_psu)[members]
-                c[members] = counts * nh / (nh - 1)
+                frac = float(stage.fraction[h])
+                if frac > 0:
+                    # without replacement from N_h units, each PSU repeated in turn (R's
+                    # sample(rep(upsu, length = popsize), n_h))
+                    pop = np.resize(rng.permutation(members), round(nh / frac))
+                    draws = rng.choice(pop, size=nh, replace=False)
+                else:
+                    draws = rng.choice(members, size=nh, replace=True)
+                c[members] = np.bincount(draws, minlength=n_psu)[members]
             cols.append(c)
             rsc.append(1.0)
-        scale = 1.0 / (reps - 1)
+        if t == "subbootstrap":
+            scale = 1.0 / (reps - 1)
+        else:
+            harmonic = 1.0 / float(np.mean(1.0 / n_h))
+            scale = harmonic / ((harmonic - 1) * (reps - 1))
     factors = np.column_stack(cols) if cols else np.zeros((n_psu, 0))
     return Replicates(
         type_name=t,
@@ -381,9 +519,9 @@ def bind_replicates(
         columns=(),
         combined=False,
         declared_df=design.df,
-        df_full=float(design.df if design.df is not None else _rank(factors) - 1),
         quote=q,
         weight_sql=weight_sql,
+        backend=backend,
     )
 
 
@@ -397,7 +535,7 @@ def _default_scales(design: ReplicateDesign, n: int) -> tuple[float, FloatArray]
         return 1.0 / (n * (1 - float(design.rho or 0.0)) ** 2), rscales
     if design.scale is not None:
         return float(design.scale), rscales
-    if t == "bootstrap":
+    if t in ("bootstrap", "subbootstrap"):
         return 1.0 / (n - 1), rscales
     if t == "JK1":
         return (n - 1) / n, rscales
@@ -408,17 +546,3 @@ def _default_scales(design: ReplicateDesign, n: int) -> tuple[float, FloatArray]
             hint="Pass rscales=[...] with one value per replicate-weight column.",
         )
     return 1.0, rscales
-
-
-def _full_rank_from_sql(backend: Backend, rep: Replicates) -> int:
-    inner = ", ".join(rep.inner_sql())
-    n = len(rep.columns)
-    sums = ", ".join(f"SUM(_r{a} * _r{b}) AS g{a}_{b}" for a in range(n) for b in range(a, n))
-    eng = backend
-    row = eng.query(f"SELECT {sums} FROM (SELECT {inner} FROM {eng.table}) AS _sc_r").row(0)
-    g = np.zeros((n, n))
-    it = iter(row)
-    for a in range(n):
-        for b in range(a, n):
-            g[a, b] = g[b, a] = float(next(it))
-    return _gram_rank(g)

@@ -1,0 +1,178 @@
+"""Benchmark: a mean over thousands of small domains (district-level estimation).
+
+Runs, on the same synthetic data (by default 50,000 rows with weights only, and a mean by
+three variables giving 6,755 domains), ``socialcover.survey`` (``Sample.mean(by=[...])``) and
+R's ``survey`` (``svyby(~y, ~a+b+c, design, svymean)``, live through Rscript), each in its own
+process, checks that estimates and SEs agree to 1e-9 (relative), and prints the times and
+the ratios (estimation alone, and the whole process: start-up, reading, design, estimate).
+
+Usage::
+
+    .venv/bin/python benchmarks/survey_many_domains.py
+    .venv/bin/python benchmarks/survey_many_domains.py --rows 50000 --domains 6755 --save
+
+Results go to ``benchmarks/baselines/survey_many_domains.json`` with ``--save``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+
+def make_data(rows: int, domains: int, seed: int = 20251205) -> pl.DataFrame:
+    """``rows`` persons spread over ``domains`` level combinations of a, b, c (all present)."""
+    rng = np.random.default_rng(seed)
+    d = np.concatenate([np.arange(domains), rng.integers(0, domains, rows - domains)])
+    return pl.DataFrame(
+        {
+            "a": (d // 400).astype(np.int32),
+            "b": ((d // 20) % 20).astype(np.int32),
+            "c": (d % 20).astype(np.int32),
+            "w": rng.uniform(1.0, 5.0, rows),
+            "y": rng.normal(10.0, 3.0, rows) + (d % 7),
+        }
+    )
+
+
+SOCIALCOVER = textwrap.dedent(
+    """
+    import json, sys, time
+    import polars as pl
+    from socialcover.survey import Design, Sample
+    data = pl.read_parquet(sys.argv[1])
+    t0 = time.perf_counter()
+    s = Sample(data, Design(weights="w"))
+    t1 = time.perf_counter()
+    est = s.mean("y", by=["a", "b", "c"]).to_polars().sort(["a", "b", "c"])
+    t2 = time.perf_counter()
+    print(json.dumps({"design_s": t1 - t0, "estimate_s": t2 - t1, "domains": est.height,
+                      "estimates": est["estimate"].to_list(), "se": est["se"].to_list()}))
+    """
+)
+
+R_SCRIPT = textwrap.dedent(
+    """
+    suppressMessages(library(survey))
+    args <- commandArgs(trailingOnly = TRUE)
+    df <- read.csv(args[1])
+    t0 <- proc.time()[["elapsed"]]
+    d <- svydesign(ids = ~1, weights = ~w, data = df)
+    t1 <- proc.time()[["elapsed"]]
+    b <- svyby(~y, ~a + b + c, d, svymean)
+    t2 <- proc.time()[["elapsed"]]
+    b <- b[order(b$a, b$b, b$c), ]
+    fmt <- function(x) paste(sprintf("%.17g", x), collapse = ",")
+    cat(sprintf(paste0('{"design_s": %.6f, "estimate_s": %.6f, "version": "%s", ',
+                       '"domains": %d, "estimates": [%s], "se": [%s]}\\n'),
+        t1 - t0, t2 - t1, as.character(packageVersion("survey")), nrow(b),
+        fmt(coef(b)), fmt(SE(b))))
+    """
+)
+
+
+def run(cmd: list[str]) -> dict[str, Any]:
+    """Run one tool in its own process; its last stdout line is JSON.
+
+    Records the process's wall time and its CPU time (user + system, from the children's
+    resource usage): on a machine shared with other work the CPU time is the steadier figure.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if out.returncode:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    res: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    res["process_wall_s"] = wall
+    res["process_cpu_s"] = cpu
+    return res
+
+
+def rel_diff(a: list[float], b: list[float], floor: Any = 0.0) -> float:
+    """Largest relative difference, on a scale of at least ``floor``.
+
+    SEs of one-row domains are 0 in exact arithmetic and rounding noise (~1e-16) in R and
+    here: they are compared on the scale of the estimate (``floor``), as the parity tests do.
+    """
+    x, y = np.array(a, dtype=float), np.array(b, dtype=float)
+    scale = np.maximum(np.maximum(np.abs(x), np.abs(y)), floor)
+    diff = np.where(scale > 0, np.abs(x - y) / np.where(scale > 0, scale, 1.0), 0.0)
+    return float(diff.max()) if diff.size else 0.0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=50_000)
+    ap.add_argument("--domains", type=int, default=6_755)
+    ap.add_argument("--save", action="store_true", help="write benchmarks/baselines/*.json")
+    args = ap.parse_args()
+    if shutil.which("Rscript") is None:
+        sys.exit("Rscript not found: this benchmark compares with R's survey (r-cran-survey)")
+    with tempfile.TemporaryDirectory(prefix="sc-bench-") as tmp:
+        df = make_data(args.rows, args.domains)
+        pq = Path(tmp) / "d.parquet"
+        csv = Path(tmp) / "d.csv"
+        df.write_parquet(pq)
+        df.write_csv(csv, float_precision=17)
+        rfile = Path(tmp) / "bench.R"
+        rfile.write_text(R_SCRIPT)
+        sc = run([sys.executable, "-c", SOCIALCOVER, str(pq)])
+        r = run(["Rscript", str(rfile), str(csv)])
+    print(f"== {args.rows:,} rows, {args.domains:,} domains (mean by a x b x c, weights only)")
+    for name, res in (("socialcover", sc), ("R survey svyby", r)):
+        if "error" in res:
+            sys.exit(f"{name} failed: {res['error']}")
+        print(
+            f"  {name:<16} design {res['design_s']:8.3f} s   estimate {res['estimate_s']:8.3f} s"
+            f"   process {res['process_wall_s']:7.2f} s wall, {res['process_cpu_s']:7.2f} s CPU"
+            f"   domains {res['domains']}"
+        )
+    de = rel_diff(r["estimates"], sc["estimates"])
+    ds = rel_diff(r["se"], sc["se"], floor=np.abs(np.array(sc["estimates"])))
+    ratio_est = r["estimate_s"] / sc["estimate_s"]
+    ratio_proc = r["process_wall_s"] / sc["process_wall_s"]
+    ratio_cpu = r["process_cpu_s"] / sc["process_cpu_s"]
+    print(
+        f"  R / socialcover: estimate x{ratio_est:,.0f}, whole process x{ratio_proc:,.1f} "
+        f"(wall), x{ratio_cpu:,.1f} (CPU)"
+    )
+    print(f"  agreement with R: max relative estimate diff {de:.1e}, SE diff {ds:.1e}")
+    if max(de, ds) > 1e-9:
+        sys.exit("socialcover and R disagree beyond 1e-9")
+    if args.save:
+        out = Path(__file__).parent / "baselines" / "survey_many_domains.json"
+        res = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "rows": args.rows,
+            "domains": args.domains,
+            "socialcover": {k: v for k, v in sc.items() if k not in ("estimates", "se")},
+            "r": {k: v for k, v in r.items() if k not in ("estimates", "se")},
+            "ratio_estimate": ratio_est,
+            "ratio_whole_process": ratio_proc,
+            "ratio_whole_process_cpu": ratio_cpu,
+            "max_rel_diff_estimate": de,
+            "max_rel_diff_se": ds,
+        }
+        out.write_text(json.dumps(res, indent=2) + "\n")
+        print(f"saved {out}")
+
+
+if __name__ == "__main__":
+    main()
