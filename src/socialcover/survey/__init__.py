@@ -17,6 +17,7 @@ variance: :func:`unit_sums` with :func:`ratios` and :func:`totals`, :func:`gini_
 """
 
 from socialcover.survey._errors import (
+    BackendError,
     ColumnCaseError,
     DesignError,
     EstimateError,
@@ -35,6 +36,7 @@ from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
 
 __all__ = [
+    "BackendError",
     "ColumnCaseError",
     "Design",
     "DesignError",
