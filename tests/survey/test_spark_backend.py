@@ -171,3 +171,23 @@ def test_spark_java_failures_become_project_errors() -> None:
     assert gone.code == "survey.spark-driver-lost"
     other = spark_error(Py4JJavaError("An error occurred: java.io.IOException: disk full"))
     assert other.code == "survey.backend-error" and "disk full" in other.message
+
+
+def test_spark_locates_quantiles_without_collecting_rows(
+    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The large-data quantile path on Spark gives DuckDB's numbers (median, 60 % of it)."""
+    import socialcover.survey.quantile as quantile_module
+    import socialcover.survey.quantile_search as search
+    from socialcover.testing import synthetic_survey
+
+    path = synthetic_survey(30_000, seed=5, path=tmp_path / "persons.parquet")
+    d = Design(weights="weight", strata="strata", psu="psu")
+    ref = Sample(str(path), d).quantile("welfare", [0.5, 0.6], by="urban").to_polars()
+    monkeypatch.setattr(quantile_module, "ROWS_IN_MEMORY", -1)
+    monkeypatch.setattr(search, "FETCH_ROWS", 2_000)
+    got = Sample(str(path), d, spark=spark).quantile("welfare", [0.5, 0.6], by="urban")
+    mine = got.to_polars()
+    for col in ("estimate", "ci_low", "ci_high"):
+        assert mine[col].to_list() == ref[col].to_list(), col
+    assert mine["se"].to_list() == pytest.approx(ref["se"].to_list(), rel=1e-12)
