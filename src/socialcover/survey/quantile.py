@@ -42,7 +42,7 @@ from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.linear import as_list, estimate_linear
-from socialcover.survey.quantile_search import STEP_RULES, locate_quantiles
+from socialcover.survey.quantile_search import STEP_RULES, Window, locate_windows
 from socialcover.survey.result import Estimate
 from socialcover.survey.variance.replicate import Replicates
 
@@ -104,40 +104,29 @@ def distribution(x: FloatArray, w: FloatArray) -> Distribution:
     )
 
 
-def distribution_of_sums(
-    xs: FloatArray,
-    ns: FloatArray,
-    cumw: FloatArray,
-    below: float,
-    total: float,
-    *,
-    distinct_below: int = 0,
-) -> Distribution:
-    """A window of a domain's distribution, for the step rules (:mod:`.quantile_search`).
+def distribution_of_window(window: Window) -> Distribution:
+    """A window of a domain's distribution (:mod:`.quantile_search`), for the step rules.
 
-    ``xs`` are the window's distinct values in order with their row counts ``ns`` and the
-    domain's cumulative weights ``cumw`` at each (exact sums rounded once, as R's running
-    sums are); ``below`` is the weight of the domain's rows under the window, ``total`` the
-    domain's and ``distinct_below`` the number of distinct values under the window (hf3 counts
-    positions). The step rules see the same cumulative weights as on the domain's rows: a
-    window above the domain's first value starts with a placeholder holding the weight below
-    (the rules never return it: the window starts where the share first reaches p); at the
-    domain's first value, a value found on several rows is also the "next" row of R's
-    ``last()``-of-nothing rule (so a ``p`` under the first row's share gives that value, as
-    on rows).
+    The step rules see the same cumulative weights as on the domain's rows: a window above
+    the domain's first value starts with a placeholder holding the weight below (the rules
+    never return it: the window starts where the share first reaches p; hf3 counts the
+    distinct values below for its parity); at the domain's first value, a value found on
+    several rows is also the "next" row of R's ``last()``-of-nothing rule (so a ``p`` under
+    the first row's share gives that value, as on rows).
     """
+    xs, ns, cumw, below = window.x, window.n, window.cumw, window.below
     ws = np.diff(np.r_[below, cumw])
     rx, rw, rc = xs, ws, cumw
     offset = 0
     if below > 0:
         rx, rw, rc = np.r_[-np.inf, xs], np.r_[below, ws], np.r_[below, cumw]
         dx, dc = rx, rc
-        offset = distinct_below - 1  # the placeholder stands for the values below
+        offset = window.distinct_below - 1  # the placeholder stands for the values below
     else:
         dx, dc = xs, cumw
         if ns.size and ns[0] > 1:
             rx, rw, rc = np.r_[xs[0], xs], np.r_[ws[0], 0.0, ws[1:]], np.r_[cumw[0], cumw]
-    return Distribution(rx, rw, rc, total, dx, dc, total, offset)
+    return Distribution(rx, rw, rc, window.total, dx, dc, window.total, offset)
 
 
 def _r_mean(w: FloatArray) -> float:
@@ -301,7 +290,13 @@ def quantile(
         domains = [tuple(r[: len(by_l)]) for r in dom.iter_rows() if r[-1]]
 
         def qf(reqs: list[tuple[tuple[Any, ...], float]]) -> list[float]:
-            return locate_quantiles(bound, xexpr, by_l, where, reqs, qrule)
+            found = locate_windows(bound, xexpr, by_l, where, reqs, qrule)
+            return [
+                float("nan")
+                if w is None
+                else weighted_quantile(distribution_of_window(w), p, qrule)
+                for w, (_, p) in zip(found, reqs, strict=True)
+            ]
 
     else:
         rows = eng.query(

@@ -12,8 +12,8 @@ and only small tables come back:
    where the cumulative weight first reaches the target becomes the new window (its smallest
    and largest values), and the weight below it is carried;
 3. once a window holds few rows (or one value), the distinct values in it and the next value
-   above it are fetched with their summed weights, and R's rule runs on them exactly as on the
-   whole domain (:func:`socialcover.survey.quantile.weighted_quantile`), with cumulative weights
+   above it are fetched with their summed weights and returned as a :class:`Window`; R's rule
+   then runs on it exactly as on the whole domain (:mod:`.quantile`), with cumulative weights
    offset by the weight below the window.
 
 Each pass is one scan of the data; a pass narrows the window by the number of bins (1,024), so
@@ -39,13 +39,41 @@ import numpy as np
 from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 
-__all__ = ["STEP_RULES", "locate_quantiles"]
+__all__ = ["STEP_RULES", "Window", "locate_windows"]
 
 STEP_RULES = ("math", "school", "hf1", "hf2", "hf3")
 BINS = 1024
 #: A window with at most this many rows is fetched (as distinct values with summed weights).
 FETCH_ROWS = 50_000
 MAX_PASSES = 12
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of a domain's distribution where a quantile lies.
+
+    Attributes
+    ----------
+    x
+        Distinct values of the window in order, and the next value above it.
+    n
+        Rows holding each value.
+    cumw
+        The domain's cumulative weight at each value (exact sums, rounded once).
+    below
+        Weight of the domain's rows under the window.
+    total
+        The domain's weight.
+    distinct_below
+        Distinct values under the window.
+    """
+
+    x: np.ndarray
+    n: np.ndarray
+    cumw: np.ndarray
+    below: float
+    total: float
+    distinct_below: int
 
 
 @dataclass
@@ -61,7 +89,7 @@ class _Request:
     distinct_below: int = 0
 
 
-def locate_quantiles(
+def locate_windows(
     bound: BoundDesign,
     xexpr: str,
     by: Sequence[str],
@@ -70,8 +98,8 @@ def locate_quantiles(
     qrule: str,
     *,
     fetch_rows: int | None = None,
-) -> list[float]:
-    """The ``qrule`` quantile for each (domain key, probability) in ``requests``.
+) -> list[Window | None]:
+    """The window holding the ``qrule`` quantile of each (domain key, probability).
 
     Parameters
     ----------
@@ -85,15 +113,13 @@ def locate_quantiles(
         An SQL condition restricting the rows, or ``None``.
     requests
         (domain key, probability) pairs; a domain with no rows, or ``p`` outside [0, 1],
-        gives NaN.
+        gives ``None``.
     qrule
         One of :data:`STEP_RULES`.
     fetch_rows
         Fetch a window's values once it holds at most this many rows (default
         :data:`FETCH_ROWS`).
     """
-    from socialcover.survey.quantile import distribution_of_sums, weighted_quantile
-
     limit = FETCH_ROWS if fetch_rows is None else fetch_rows
     eng = bound.backend
     q = eng.quote
@@ -109,7 +135,7 @@ def locate_quantiles(
         for r in stats.iter_rows()
         if r[-1]
     }
-    out = [float("nan")] * len(requests)
+    out: list[Window | None] = [None] * len(requests)
     live: dict[int, _Request] = {}
     for i, (key, p) in enumerate(requests):
         if key not in per_domain or not np.isfinite(p) or not 0 <= p <= 1:
@@ -135,16 +161,14 @@ def locate_quantiles(
                 r.lo, r.hi, r.rows = float(rows[j][3]), float(rows[j][4]), int(rows[j][2])
         for i, (xs, ws, ns) in _window_values(bound, xexpr, by, cond, live).items():
             r = live[i]
-            cumw = _doubles(_cumulative(r.below, ws))
-            dist = distribution_of_sums(
+            out[i] = Window(
                 np.asarray(xs, dtype=float),
                 np.asarray(ns, dtype=float),
-                cumw,
+                _doubles(_cumulative(r.below, ws)),
                 float(r.below),
                 float(r.total),
-                distinct_below=r.distinct_below,
+                r.distinct_below,
             )
-            out[i] = weighted_quantile(dist, r.p, qrule)
     return out
 
 
