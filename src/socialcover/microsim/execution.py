@@ -41,7 +41,7 @@ from socialcover.microsim.connection import connect, is_duckdb_input, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.sql_compiler import SparkDialect, _needed, compile_rules
-from socialcover.survey.backend.spark import spark_error
+from socialcover.survey import spark_error
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 

@@ -14,6 +14,9 @@ Estimators written in NumPy over an in-memory frame (many ratios at once, the Gi
 design row by row with :func:`bind_rows` and send their linearised scores through the same
 variance: :func:`unit_sums` with :func:`ratios` and :func:`totals`, :func:`gini_linearised` and
 :class:`Linearised`.
+
+On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spark's failures
+become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
 """
 
 from socialcover.survey._errors import (
@@ -26,6 +29,7 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
+from socialcover.survey.backend.spark import spark_error
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import gini_linearised
 from socialcover.survey.linearised import Linearised
@@ -59,6 +63,7 @@ __all__ = [
     "gini_linearised",
     "groups_of",
     "ratios",
+    "spark_error",
     "totals",
     "unit_sums",
 ]

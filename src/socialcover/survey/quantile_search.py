@@ -16,7 +16,7 @@ and only small tables come back:
    then runs on it exactly as on the whole domain (:mod:`.quantile`), with cumulative weights
    offset by the weight below the window.
 
-Each pass is one scan of the data; a pass narrows the window by the number of bins (1,024), so
+Each pass is one scan of the data; a pass narrows the window by the number of bins (4,096), so
 two or three passes find a median among 50 million values.
 
 Ties on the boundary: R accumulates weights in extended precision and compares the cumulative
@@ -42,7 +42,7 @@ from socialcover.survey.bound import BoundDesign
 __all__ = ["STEP_RULES", "Window", "locate_windows"]
 
 STEP_RULES = ("math", "school", "hf1", "hf2", "hf3")
-BINS = 1024
+BINS = 4096
 #: A window with at most this many rows is fetched (as distinct values with summed weights).
 FETCH_ROWS = 50_000
 MAX_PASSES = 12
