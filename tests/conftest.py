@@ -80,3 +80,33 @@ def installed_pack(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) 
     install_pack(shared_data)
     _PACK_HOME.append(home)
     return home
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    """One SparkSession per test process, on the master CI names (local[1] otherwise).
+
+    ``SOCIALCOVER_TEST_SPARK_MASTER`` selects it: ``spark://127.0.0.1:PORT`` (the standalone
+    master and worker ``scripts/test`` starts) or ``local-cluster[2,1,1024]`` (executors in
+    their own JVMs). Each test process takes one core of the cluster, so two xdist workers run
+    side by side. The tests pass this session to the product (``spark=``), as a user would.
+    """
+    pytest.importorskip("pyspark", reason="pyspark not installed (the spark extra)")
+    from pyspark.sql import SparkSession
+
+    master = os.environ.get("SOCIALCOVER_TEST_SPARK_MASTER", "local[1]")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("socialcover-tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "1g")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
+    if not master.startswith("local["):
+        builder = builder.config("spark.cores.max", "1").config("spark.executor.memory", "768m")
+    session = builder.getOrCreate()
+    yield session
+    session.stop()

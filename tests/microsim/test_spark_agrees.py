@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,24 +18,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
 ]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="pyspark not installed (the spark extra)")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("socialcover-microsim-tests")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -58,3 +39,26 @@ def test_spark_matches_numpy_on_every_construct(spark: Any, seed: int) -> None:
             np.testing.assert_allclose(
                 a.astype(float), npy[step.name], rtol=1e-9, atol=1e-6, err_msg=step.name
             )
+
+
+def test_steps_that_need_persons_in_memory_refuse_a_spark_frame(spark: Any) -> None:
+    """simulate() on a Spark frame says what takes one, instead of a raw TypeError."""
+    from socialcover.microsim import MicrosimDataError, load_rules, simulate
+
+    rules = load_rules(text="programmes:\n  old_age: {eligibility: age >= 65, amount: 100}\n")
+    df = random_population(10, 3)
+    sdf = spark.createDataFrame(df.to_arrow())
+    with pytest.raises(MicrosimDataError) as err:
+        simulate(rules, sdf, period=2025)
+    assert err.value.code == "microsim.spark-not-supported"
+    assert "run_rules" in err.value.hint
+
+
+def test_run_rules_on_spark_names_a_missing_column(spark: Any) -> None:
+    from socialcover.microsim import MicrosimDataError, load_rules
+
+    rules = load_rules(text="programmes:\n  old_age: {eligibility: age >= 65, amount: 100}\n")
+    sdf = spark.createDataFrame(random_population(5, 4).drop("age").to_arrow())
+    with pytest.raises(MicrosimDataError) as err:
+        run_rules(rules, sdf, 2025)
+    assert "age" in str(err.value)

@@ -196,6 +196,14 @@ def compute_indicators(
     >>> 0 < t.value("coverage.older_persons") < 100
     True
     """
+    if type(data).__module__.startswith("pyspark.sql"):
+        raise InputError(
+            "The indicator table cannot be computed on a Spark DataFrame yet.",
+            code="indicators.spark-not-supported",
+            hint="Write the persons to Parquet (df.write.parquet(path)) and pass "
+            "pl.read_parquet(path), or estimate single indicators with "
+            "socialcover.survey.Sample on the Spark frame. See docs/spark.md.",
+        )
     if "weight" not in data.columns:
         raise InputError(
             "The data have no 'weight' column.",

@@ -41,6 +41,7 @@ from socialcover.microsim.connection import connect, is_duckdb_input, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.sql_compiler import SparkDialect, _needed, compile_rules
+from socialcover.survey import spark_error
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 
@@ -292,11 +293,15 @@ def _run_spark(
         outputs=outputs,
         dialect=SparkDialect(),
     )
-    per = data.sparkSession.sql(q.sql)
     entity = {s.name: s.entity for s in rules.steps}
     h_out = [o for o in outputs if entity[o] == "household"]
-    households = per.select("hh_id", *h_out).dropDuplicates(["hh_id"])
-    return RuleResult(per.select(*dict.fromkeys([*keep, *outputs])), households, "spark")
+    try:  # Spark analyses the plan here (columns, types); rows are computed later, lazily
+        per = data.sparkSession.sql(q.sql)
+        households = per.select("hh_id", *h_out).dropDuplicates(["hh_id"])
+        persons = per.select(*dict.fromkeys([*keep, *outputs]))
+    except Exception as exc:
+        raise spark_error(exc, "compiling the rules to Spark SQL") from exc
+    return RuleResult(persons, households, "spark")
 
 
 def run_rules(

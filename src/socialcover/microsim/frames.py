@@ -81,6 +81,14 @@ def as_frame(data: Any) -> pl.DataFrame:
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         pass
     mod = type(data).__module__
+    if mod.startswith("pyspark.sql"):
+        raise MicrosimDataError(
+            "this step needs the persons in memory and cannot take a Spark DataFrame",
+            code="microsim.spark-not-supported",
+            hint="run_rules() runs rules on a Spark DataFrame (lazily, on the cluster); for "
+            "simulate(), reforms' impacts, calibration and schemes pass a Parquet extract "
+            "(DuckDB reads it out of core). See docs/spark.md.",
+        )
     if mod.startswith("pandas"):
         converted: pl.DataFrame = pl.from_pandas(data)
         return converted

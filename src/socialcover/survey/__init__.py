@@ -14,9 +14,13 @@ Estimators written in NumPy over an in-memory frame (many ratios at once, the Gi
 design row by row with :func:`bind_rows` and send their linearised scores through the same
 variance: :func:`unit_sums` with :func:`ratios` and :func:`totals`, :func:`gini_linearised` and
 :class:`Linearised`.
+
+On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spark's failures
+become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
 """
 
 from socialcover.survey._errors import (
+    BackendError,
     ColumnCaseError,
     DesignError,
     EstimateError,
@@ -25,6 +29,7 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
+from socialcover.survey.backend.spark import spark_error
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import gini_linearised
 from socialcover.survey.linearised import Linearised
@@ -35,6 +40,7 @@ from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
 
 __all__ = [
+    "BackendError",
     "ColumnCaseError",
     "Design",
     "DesignError",
@@ -57,6 +63,7 @@ __all__ = [
     "gini_linearised",
     "groups_of",
     "ratios",
+    "spark_error",
     "totals",
     "unit_sums",
 ]

@@ -11,7 +11,8 @@
     |       +-- ColumnCaseError         two columns differ only by case (DuckDB folds case)
     |   +-- EstimateError               a variable cannot be estimated (missing values, bad level)
     +-- NotFoundError (KeyError)
-        +-- UnknownColumnError          a column named in the design or a call is not in the data
+    |   +-- UnknownColumnError          a column named in the design or a call is not in the data
+    +-- BackendError (RuntimeError)     the back-end failed (Spark out of memory, driver lost)
 
 Back-end errors (DuckDB binder errors, Spark analysis errors) are translated at the boundary
 into these classes, so a caller never has to catch a library's exception.
@@ -19,9 +20,10 @@ into these classes, so a caller never has to catch a library's exception.
 
 from __future__ import annotations
 
-from socialcover.errors import InputError, NotFoundError
+from socialcover.errors import InputError, NotFoundError, SocialcoverError
 
 __all__ = [
+    "BackendError",
     "ColumnCaseError",
     "DesignError",
     "EstimateError",
@@ -72,3 +74,9 @@ class UnknownColumnError(NotFoundError):
     """A column named in the design or in an estimator call is not in the data."""
 
     default_code = "survey.unknown-column"
+
+
+class BackendError(SocialcoverError, RuntimeError):
+    """The back-end failed while running a query (out of memory, a lost driver or executor)."""
+
+    default_code = "survey.backend-error"

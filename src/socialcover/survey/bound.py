@@ -125,7 +125,13 @@ class BoundDesign:
         )
 
 
-def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = None) -> BoundDesign:
+def bind(
+    data: Any,
+    design: Design | ReplicateDesign,
+    *,
+    backend: str | None = None,
+    spark: Any = None,
+) -> BoundDesign:
     """Register ``data`` with a back-end and check ``design`` on it.
 
     Parameters
@@ -137,13 +143,15 @@ def bind(data: Any, design: Design | ReplicateDesign, *, backend: str | None = N
         A :class:`~socialcover.survey.Design` or a replicate design.
     backend
         ``"duckdb"`` or ``"spark"``; chosen from the data by default.
+    spark
+        A SparkSession: run on Spark with it (paths are read by Spark itself).
 
     Raises
     ------
     socialcover.survey.DesignError
         The design does not fit the data (see :mod:`.structure`).
     """
-    back = open_backend(data, backend)
+    back = open_backend(data, backend, spark=spark)
     cols = back.columns()
     clashes = case_clashes(cols)
     if not back.exact_names:

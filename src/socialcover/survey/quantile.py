@@ -28,7 +28,7 @@ R ``survey`` 4.x ``svyquantile``, ``woodruffCI``, ``qrule_math``, ``qrule_school
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval
 from socialcover.survey.linear import as_list, estimate_linear
+from socialcover.survey.quantile_search import STEP_RULES, Window, locate_windows
 from socialcover.survey.result import Estimate
 from socialcover.survey.statistic import t_quantile
 from socialcover.survey.variance.replicate import Replicates
@@ -62,6 +63,8 @@ QRULES = (
     "hf9",
 )
 INTERVALS = ("mean", "beta", "xlogit", "asin", "score", "quantile")
+#: Above this many rows, the step rules locate quantiles in the back-end (no rows fetched).
+ROWS_IN_MEMORY = 1_000_000
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -76,6 +79,8 @@ class Distribution:
     distinct_x: FloatArray  # sorted distinct values (for hf3)
     distinct_cumw: FloatArray
     distinct_total: float
+    #: distinct values before ``distinct_x[0]`` not held (a window of the domain: hf3 parity)
+    distinct_offset: int = 0
 
 
 def distribution(x: FloatArray, w: FloatArray) -> Distribution:
@@ -97,6 +102,31 @@ def distribution(x: FloatArray, w: FloatArray) -> Distribution:
     return Distribution(
         xs, ws, cumw, total, xs[starts], dcum, float(np.sum(dw.astype(np.longdouble)))
     )
+
+
+def distribution_of_window(window: Window) -> Distribution:
+    """A window of a domain's distribution (:mod:`.quantile_search`), for the step rules.
+
+    The step rules see the same cumulative weights as on the domain's rows: a window above
+    the domain's first value starts with a placeholder holding the weight below (the rules
+    never return it: the window starts where the share first reaches p; hf3 counts the
+    distinct values below for its parity); at the domain's first value, a value found on
+    several rows is also the "next" row of R's ``last()``-of-nothing rule (so a ``p`` under
+    the first row's share gives that value, as on rows).
+    """
+    xs, ns, cumw, below = window.x, window.n, window.cumw, window.below
+    ws = np.diff(np.r_[below, cumw])
+    rx, rw, rc = xs, ws, cumw
+    offset = 0
+    if below > 0:
+        rx, rw, rc = np.r_[-np.inf, xs], np.r_[below, ws], np.r_[below, cumw]
+        dx, dc = rx, rc
+        offset = window.distinct_below - 1  # the placeholder stands for the values below
+    else:
+        dx, dc = xs, cumw
+        if ns.size and ns[0] > 1:
+            rx, rw, rc = np.r_[xs[0], xs], np.r_[ws[0], 0.0, ws[1:]], np.r_[cumw[0], cumw]
+    return Distribution(rx, rw, rc, window.total, dx, dc, window.total, offset)
 
 
 def _r_mean(w: FloatArray) -> float:
@@ -180,7 +210,8 @@ def weighted_quantile(dist: Distribution, p: float, qrule: str) -> float:
     wlow = p - cumw[pos] / total
     if qrule == "hf3":
         # R counts positions from 1: an even ilow is an odd 0-based index
-        return float(x[pos] if (wlow == 0 and (pos + 1) % 2 == 0) else x[nxt])
+        odd = (pos + 1 + dist.distinct_offset) % 2 == 0
+        return float(x[pos] if (wlow == 0 and odd) else x[nxt])
     if wlow == 0:
         return float(x[pos] if qrule in ("math", "hf1") else (x[pos] + x[nxt]) / 2)
     return float(x[nxt])
@@ -220,10 +251,11 @@ def quantile(
     q = eng.quote
     xexpr = f"CAST({bound.expr(variable)} AS DOUBLE)"
     where = f"({where})" if where else None
-    nulls = eng.query(
-        f"SELECT COUNT(*) - COUNT({xexpr}) AS m FROM {eng.table}"
+    counts = eng.query(
+        f"SELECT COUNT(*) - COUNT({xexpr}) AS m, COUNT({xexpr}) AS n FROM {eng.table}"
         + (f" WHERE {where}" if where else "")
-    )["m"][0]
+    )
+    nulls = counts["m"][0]
     if nulls and not na_rm:
         raise EstimateError(
             f"Variable {variable!r} has {nulls} missing values in the rows asked for.",
@@ -254,22 +286,52 @@ def quantile(
             if rep.factors is not None
             else rep.inner_sql()
         )
-    rows = eng.query(
-        f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{bound.weight_sql} AS _w', *extra])} "
-        f"FROM {eng.table} WHERE {xexpr} IS NOT NULL" + (f" AND {where}" if where else "")
-    )
     rep_weights: dict[tuple[Any, ...], FloatArray] = {}
     groups: dict[tuple[Any, ...], Distribution] = {}
-    keyed = rows.partition_by(bcols, as_dict=True, maintain_order=True) if bcols else {(): rows}
-    for key, g in keyed.items():
-        groups[tuple(key)] = distribution(
-            g["_x"].to_numpy().astype(float), g["_w"].to_numpy().astype(float)
+    keyed: dict[Any, pl.DataFrame] = {}
+    # (the score interval evaluates its score on the domain's own values: rows are fetched)
+    large = int(counts["n"][0]) > ROWS_IN_MEMORY
+    if qrule in STEP_RULES and not extra and interval_type != "score" and large:
+        # large data: the back-end narrows value windows; no rows come back (quantile_search)
+        cond = f"{xexpr} IS NOT NULL" + (f" AND {where}" if where else "")
+        dom = eng.query(
+            f"SELECT {', '.join([*bsel, 'COUNT(*) AS _n'])} FROM {eng.table} WHERE {cond}"
+            + (f" GROUP BY {', '.join(q(b) for b in by_l)}" if by_l else "")
         )
-        if extra and rep is not None:
-            rep_weights[tuple(key)] = _replicate_weights(bound, rep, g)
+        domains = [tuple(r[: len(by_l)]) for r in dom.iter_rows() if r[-1]]
+
+        def qf(reqs: list[tuple[tuple[Any, ...], float]]) -> list[float]:
+            found = locate_windows(bound, xexpr, by_l, where, reqs, qrule)
+            return [
+                float("nan")
+                if w is None
+                else weighted_quantile(distribution_of_window(w), p, qrule)
+                for w, (_, p) in zip(found, reqs, strict=True)
+            ]
+
+    else:
+        rows = eng.query(
+            f"SELECT {', '.join([*bsel, f'{xexpr} AS _x', f'{bound.weight_sql} AS _w', *extra])} "
+            f"FROM {eng.table} WHERE {xexpr} IS NOT NULL" + (f" AND {where}" if where else "")
+        )
+        keyed = rows.partition_by(bcols, as_dict=True, maintain_order=True) if bcols else {(): rows}
+        for key, g in keyed.items():
+            groups[tuple(key)] = distribution(
+                g["_x"].to_numpy().astype(float), g["_w"].to_numpy().astype(float)
+            )
+            if extra and rep is not None:
+                rep_weights[tuple(key)] = _replicate_weights(bound, rep, g)
+        domains = list(groups)
+
+        def qf(reqs: list[tuple[tuple[Any, ...], float]]) -> list[float]:
+            return [
+                weighted_quantile(groups[k], p, qrule) if k in groups else float("nan")
+                for k, p in reqs
+            ]
+
     tables = []
     for p in ps:
-        qhat = {k: weighted_quantile(d, p, qrule) for k, d in groups.items()}
+        qhat = dict(zip(domains, qf([(k, p) for k in domains]), strict=True))
         if by_l:
             cases = []
             for k, v in qhat.items():
@@ -324,7 +386,7 @@ def quantile(
                 rep, keyed_x(keyed, bcols), rep_weights, keys, est, p, qrule, dfs, level
             )
         else:
-            lo, hi = _woodruff(groups, keys, p_hat, se_p, dfs, n, level, interval_type, qrule)
+            lo, hi = _woodruff(qf, keys, p_hat, se_p, dfs, n, level, interval_type)
         with np.errstate(divide="ignore", invalid="ignore"):
             se = (hi - lo) / (2 * t_quantile(0.5 + level / 2, dfs))
             cv = se / np.abs(est)
@@ -400,7 +462,7 @@ def _replicate_ci(
 
 
 def _woodruff(
-    groups: dict[tuple[Any, ...], Distribution],
+    qf: Callable[[list[tuple[tuple[Any, ...], float]]], list[float]],
     keys: list[tuple[Any, ...]],
     p_hat: FloatArray,
     se_p: FloatArray,
@@ -408,26 +470,16 @@ def _woodruff(
     n: FloatArray,
     level: float,
     interval_type: str,
-    qrule: str,
 ) -> tuple[FloatArray, FloatArray]:
-    """Woodruff limits: the interval of P = mean(x <= q) mapped back through the rule."""
+    """Woodruff limits: the interval of P = mean(x <= q) mapped back through the rule ``qf``."""
     lo_p, hi_p = proportion_interval(p_hat, se_p, dfs, n, level, interval_type)
-    lo = np.array(
-        [
-            np.nan
-            if not np.isfinite(lp) or lp < 0 or k not in groups
-            else weighted_quantile(groups[k], lp, qrule)
-            for k, lp in zip(keys, lo_p, strict=True)
-        ]
-    )
-    hi = np.array(
-        [
-            np.nan
-            if not np.isfinite(hp) or hp > 1 or k not in groups
-            else weighted_quantile(groups[k], hp, qrule)
-            for k, hp in zip(keys, hi_p, strict=True)
-        ]
-    )
+    lo_ok = np.isfinite(lo_p) & (lo_p >= 0)
+    hi_ok = np.isfinite(hi_p) & (hi_p <= 1)
+    reqs = [(k, float(lp)) for k, lp, ok in zip(keys, lo_p, lo_ok, strict=True) if ok]
+    reqs += [(k, float(hp)) for k, hp, ok in zip(keys, hi_p, hi_ok, strict=True) if ok]
+    found = iter(qf(reqs))
+    lo = np.array([next(found) if ok else np.nan for ok in lo_ok], dtype=float)
+    hi = np.array([next(found) if ok else np.nan for ok in hi_ok], dtype=float)
     return lo, hi
 
 

@@ -52,7 +52,12 @@ class Sample:
     design
         A :class:`~socialcover.survey.Design` (or a replicate design).
     backend
-        ``"duckdb"`` or ``"spark"``; chosen from the data by default.
+        ``"duckdb"`` or ``"spark"``; chosen from the data by default (Spark for Spark
+        DataFrames or when ``spark`` is given).
+    spark
+        A SparkSession to run on. Paths (local files, globs, partitioned folders,
+        ``hdfs://``, ``s3a://``) are then read by Spark itself; with ``backend="spark"`` and no
+        session, the active one (or Spark's default, from ``spark-submit``'s settings) is used.
 
     Examples
     --------
@@ -67,9 +72,14 @@ class Sample:
     _bound: BoundDesign
 
     def __init__(
-        self, data: Any, design: Design | ReplicateDesign, *, backend: str | None = None
+        self,
+        data: Any,
+        design: Design | ReplicateDesign,
+        *,
+        backend: str | None = None,
+        spark: Any = None,
     ) -> None:
-        object.__setattr__(self, "_bound", bind(data, design, backend=backend))
+        object.__setattr__(self, "_bound", bind(data, design, backend=backend, spark=spark))
 
     @classmethod
     def _of(cls, bound: BoundDesign) -> Sample:

@@ -18,7 +18,7 @@ from socialcover.survey.backend.spark import SparkBackend, is_spark_frame
 __all__ = ["Backend", "open_backend"]
 
 
-def open_backend(data: Any, backend: str | None = None) -> Backend:
+def open_backend(data: Any, backend: str | None = None, *, spark: Any = None) -> Backend:
     """Register ``data`` with the back-end that fits it (or the one named).
 
     Parameters
@@ -27,7 +27,10 @@ def open_backend(data: Any, backend: str | None = None) -> Backend:
         A Polars or pandas frame, a PyArrow table, a DuckDB relation, a Parquet path (or a list
         of paths, or a glob), or a Spark DataFrame.
     backend
-        ``"duckdb"`` or ``"spark"``; by default Spark for Spark DataFrames, DuckDB otherwise.
+        ``"duckdb"`` or ``"spark"``; by default Spark for Spark DataFrames (or when a
+        ``spark`` session is given), DuckDB otherwise.
+    spark
+        The SparkSession to read paths and frames with (by default the active one).
 
     Raises
     ------
@@ -40,6 +43,6 @@ def open_backend(data: Any, backend: str | None = None) -> Backend:
             code="survey.unknown-backend",
             hint='Use backend="duckdb" (default) or backend="spark".',
         )
-    if backend == "spark" or (backend is None and is_spark_frame(data)):
-        return SparkBackend(data)
+    if backend == "spark" or (backend is None and (is_spark_frame(data) or spark is not None)):
+        return SparkBackend(data, spark=spark)
     return DuckDBBackend(data)

@@ -1,9 +1,26 @@
-"""Apache Spark back-end: the same SQL statements, run by Spark SQL.
+"""Apache Spark back-end: the same SQL statements, run by Spark SQL on the user's cluster.
 
 A Spark DataFrame is registered as a temporary view; the statements written by the sample
 (weighted sums grouped by domain and sampling unit) are plain ANSI SQL that Spark and DuckDB
-both accept, with identifiers quoted in backticks. Results come back through Arrow. Frames
-that are not Spark's are sent to the active (or a new local) Spark session first.
+both accept, with identifiers quoted in backticks. Only aggregates come back to the driver,
+through Arrow; rows stay on the executors.
+
+The session: the one the user passes (``spark=``), else the active one (for example the one
+``spark-submit`` or a notebook created), else ``SparkSession.builder.getOrCreate()`` with no
+option of ours, so the master and configuration Spark was given (``spark-submit --master``,
+``--conf``, ``spark-defaults.conf``, ``SPARK_*`` variables) apply; plain ``python`` with no
+master configured runs Spark's own default (``local[*]``).
+
+Paths (a string, a ``pathlib.Path``, or a list of them) are read by Spark itself, so local
+files, globs, partitioned folders (``year=2024/``), ``hdfs://`` and ``s3a://`` URIs work as in
+``spark.read.parquet``; names ending in ``.csv`` are read as CSV with a header. Polars frames
+and Arrow tables go to Spark through Arrow (no pandas on the way).
+
+Spark's own failures are translated at the boundary (:func:`spark_error`): an analysis error
+becomes an :class:`~socialcover.survey.UnknownColumnError` or an
+:class:`~socialcover.survey.EstimateError`; a driver or executor out of memory, a lost
+executor or any other ``Py4JJavaError`` becomes a :class:`~socialcover.survey.BackendError`
+whose hint names the setting to raise.
 """
 
 from __future__ import annotations
@@ -14,9 +31,11 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
-from socialcover.survey._errors import EstimateError, UnknownColumnError
+from socialcover.errors import SocialcoverError
+from socialcover.survey._errors import BackendError, EstimateError, UnknownColumnError
+from socialcover.survey.backend.base import is_path_like
 
-__all__ = ["SparkBackend", "is_spark_frame"]
+__all__ = ["SparkBackend", "is_spark_frame", "read_spark", "spark_error", "spark_session"]
 
 _counter = itertools.count()
 
@@ -27,47 +46,213 @@ def is_spark_frame(data: Any) -> bool:
     return mod.startswith("pyspark.sql") and type(data).__name__ == "DataFrame"
 
 
-def _session() -> Any:
+def _need_pyspark() -> None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise BackendError(
+            "The Spark back-end needs pyspark.",
+            code="survey.spark-missing",
+            hint="pip install 'socialcover[spark]' (and Java 17).",
+        ) from exc
+
+
+def spark_session(spark: Any = None) -> Any:
+    """The session to use: ``spark`` if given, else the active one, else Spark's default.
+
+    Never sets a master or a configuration value: under ``spark-submit`` the session is built
+    from what was submitted.
+    """
+    if spark is not None:
+        return spark
+    _need_pyspark()
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    return (
-        SparkSession.builder.master("local[2]")
-        .appName("socialcover-survey")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .getOrCreate()
+    try:
+        return SparkSession.builder.getOrCreate()
+    except Exception as exc:  # the JVM could not start: Java missing, bad master URL
+        raise spark_error(exc, "starting a Spark session") from exc
+
+
+def read_spark(data: Any, spark: Any = None) -> Any:
+    """``data`` as a Spark DataFrame: paths read by Spark, frames sent through Arrow.
+
+    Raises
+    ------
+    socialcover.survey.UnknownColumnError
+        A path that Spark finds no file at (code ``survey.file-not-found``).
+    socialcover.survey.EstimateError
+        Data of a type Spark cannot take (code ``survey.unsupported-data``).
+    """
+    if is_spark_frame(data):
+        return data
+    session = spark_session(spark)
+    if is_path_like(data):
+        paths = [str(p) for p in data] if isinstance(data, (list, tuple)) else [str(data)]
+        try:
+            if all(p.lower().endswith(".csv") for p in paths):
+                return session.read.csv(paths, header=True, inferSchema=True)
+            return session.read.parquet(*paths)
+        except Exception as exc:
+            err = spark_error(exc, f"reading {', '.join(paths)}")
+            if "PATH_NOT_FOUND" in err.message or "does not exist" in err.message:
+                raise UnknownColumnError(
+                    f"Spark found no file at {', '.join(repr(p) for p in paths)}.",
+                    code="survey.file-not-found",
+                    hint="Pass Parquet files, a folder of them (partitioned folders too), a "
+                    "glob, or an hdfs:// or s3a:// URI the cluster can read.",
+                ) from exc
+            raise err from exc
+    if isinstance(data, pl.LazyFrame):
+        data = data.collect()
+    if isinstance(data, pl.DataFrame):
+        data = data.to_arrow()
+    if isinstance(data, pa.RecordBatchReader):
+        data = data.read_all()
+    if isinstance(data, pa.Table):
+        # Spark has no large_string/large_list: plain Arrow types go through as they are
+        return session.createDataFrame(_small_types(data))
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return session.createDataFrame(
+            _small_types(pa.Table.from_pandas(data, preserve_index=False))
+        )
+    raise EstimateError(
+        f"Cannot read data of type {type(data).__name__} on Spark.",
+        code="survey.unsupported-data",
+        hint="Pass a Spark DataFrame, a Parquet path (local, glob, folder, hdfs://, s3a://), "
+        "or a Polars/pandas frame or Arrow table.",
+    )
+
+
+def _small_types(table: pa.Table) -> pa.Table:
+    fields = []
+    for f in table.schema:
+        t = f.type
+        if pa.types.is_large_string(t):
+            t = pa.string()
+        elif pa.types.is_large_binary(t):
+            t = pa.binary()
+        elif pa.types.is_string_view(t):
+            t = pa.string()
+        fields.append(pa.field(f.name, t, f.nullable))
+    return table.cast(pa.schema(fields))
+
+
+#: Spark settings named by the hints, by what ran out.
+_OOM_HINTS = {
+    "driver": "Raise spark.driver.memory (spark-submit --driver-memory 4g); results, never "
+    "rows, come back to the driver, so this is rarely needed: check for a collect of rows.",
+    "executor": "Raise spark.executor.memory (spark-submit --executor-memory 4g) or "
+    "spark.sql.shuffle.partitions so each task holds less.",
+    "result": "Raise spark.driver.maxResultSize (spark-submit --conf "
+    "spark.driver.maxResultSize=2g).",
+}
+
+
+def spark_error(exc: BaseException, doing: str = "running a query") -> SocialcoverError:
+    """A Spark (or Py4J) exception as a project error with a hint; other errors unchanged.
+
+    Parameters
+    ----------
+    exc
+        What Spark raised.
+    doing
+        What was being done, for the message.
+    """
+    if isinstance(exc, SocialcoverError):
+        return exc
+    text = str(exc)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    name = type(exc).__name__
+    if name == "AnalysisException" or "UNRESOLVED_COLUMN" in text:
+        if "UNRESOLVED_COLUMN" in text or "cannot be resolved" in text:
+            return UnknownColumnError(
+                f"Spark could not resolve a column: {first}",
+                code="survey.unknown-column",
+                hint="Check the column names in the variable, by= and where= arguments.",
+            )
+        if "PATH_NOT_FOUND" in text:
+            return BackendError(
+                f"Spark could not find the data while {doing}: {first}",
+                code="survey.backend-error",
+                hint="PATH_NOT_FOUND: check the path or URI is readable by the cluster.",
+            )
+        return EstimateError(
+            f"Spark could not run an expression: {first}",
+            code="survey.bad-expression",
+            hint='Variables and where= take SQL expressions, e.g. "age >= 65".',
+        )
+    if "OutOfMemoryError" in text or "out of memory" in text.lower():
+        where = "driver"
+        if "maxResultSize" in text:
+            where = "result"
+        elif "executor" in text.lower() and "driver" not in first.lower():
+            where = "executor"
+        return BackendError(
+            f"Spark ran out of memory ({where}) while {doing}: {first}",
+            code="survey.spark-out-of-memory",
+            hint=_OOM_HINTS[where],
+        )
+    if "maxResultSize" in text:
+        return BackendError(
+            f"Spark refused a result too large for the driver while {doing}: {first}",
+            code="survey.spark-out-of-memory",
+            hint=_OOM_HINTS["result"],
+        )
+    if name in ("Py4JNetworkError", "ConnectionRefusedError") or "Connection refused" in text:
+        return BackendError(
+            f"The Spark driver is gone while {doing}: {first}",
+            code="survey.spark-driver-lost",
+            hint="The driver JVM stopped (often out of memory): see its log, raise "
+            "spark.driver.memory, and start a new SparkSession.",
+        )
+    if name == "JAVA_GATEWAY_EXITED" or "JAVA_GATEWAY_EXITED" in text or "JAVA_HOME" in text:
+        return BackendError(
+            f"Spark could not start while {doing}: {first}",
+            code="survey.spark-not-started",
+            hint="Install Java 17 (JAVA_HOME), and check the master URL (--master / spark.master).",
+        )
+    if name in ("Py4JJavaError", "Py4JError") or type(exc).__module__.startswith(
+        ("pyspark", "py4j")
+    ):
+        return BackendError(
+            f"Spark failed while {doing}: {first}",
+            code="survey.backend-error",
+            hint="See the Spark driver log and the application's page on the master "
+            "(a lost executor: raise spark.executor.memory or spark.task.maxFailures).",
+        )
+    return BackendError(
+        f"Spark failed while {doing}: {name}: {first}",
+        code="survey.backend-error",
+        hint="See the Spark driver log.",
     )
 
 
 class SparkBackend:
-    """One Spark session and one temporary view."""
+    """One Spark session and one temporary view.
+
+    Parameters
+    ----------
+    data
+        A Spark DataFrame, a path Spark reads, or a frame sent to Spark through Arrow.
+    spark
+        The session to use for data that are not already a Spark DataFrame (by default the
+        active one, see :func:`spark_session`).
+    """
 
     name = "spark"
     exact_names = False  # Spark resolves names without case: a clash is ambiguous
 
-    def __init__(self, data: Any) -> None:
-        try:
-            from pyspark.sql import DataFrame as SparkFrame
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            raise EstimateError(
-                "The Spark back-end needs pyspark.",
-                code="survey.spark-missing",
-                hint="pip install 'socialcover[spark]' (and Java 17).",
-            ) from exc
-        if isinstance(data, SparkFrame):
-            self.spark = data.sparkSession
-            df = data
-        else:
-            self.spark = _session()
-            if isinstance(data, pl.LazyFrame):
-                data = data.collect()
-            if isinstance(data, (pl.DataFrame, pa.Table)):
-                data = data.to_pandas()
-            df = self.spark.createDataFrame(data)
+    def __init__(self, data: Any, *, spark: Any = None) -> None:
+        _need_pyspark()
+        df = read_spark(data, spark)
+        self.spark = df.sparkSession
+        self.frame = df
         self.table = f"sc_data_{next(_counter)}"
         df.createOrReplaceTempView(self.table)
         self._names = list(df.columns)
@@ -112,30 +297,8 @@ class SparkBackend:
         return name
 
     def query(self, sql: str) -> pl.DataFrame:
-        from pyspark.errors import AnalysisException, PySparkException
-
         try:
-            frame = self.spark.sql(sql)
-            table = frame.toArrow() if hasattr(frame, "toArrow") else None
-            if table is None:  # pragma: no cover - pyspark < 4
-                return pl.from_pandas(frame.toPandas())
-        except AnalysisException as exc:
-            msg = str(exc).splitlines()[0]
-            if "UNRESOLVED_COLUMN" in msg or "cannot be resolved" in msg:
-                raise UnknownColumnError(
-                    f"Spark could not resolve a column: {msg}",
-                    code="survey.unknown-column",
-                    hint="Check the column names in the variable, by= and where= arguments.",
-                ) from exc
-            raise EstimateError(
-                f"Spark could not run an expression: {msg}",
-                code="survey.bad-expression",
-                hint='Variables and where= take SQL expressions, e.g. "age >= 65".',
-            ) from exc
-        except PySparkException as exc:
-            raise EstimateError(
-                f"Spark failed: {str(exc).splitlines()[0]}",
-                code="survey.backend-error",
-                hint="See the Spark log for details.",
-            ) from exc
+            table = self.spark.sql(sql).toArrow()
+        except Exception as exc:
+            raise spark_error(exc) from exc
         return pl.DataFrame(table)
