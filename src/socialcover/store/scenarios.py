@@ -410,6 +410,7 @@ def compare_saved(
     """
     from socialcover.costing import compare_scenarios
 
+    parse_reference(first), parse_reference(second)  # both well-formed before any lookup
     a = get_scenario(session, actor, first)
     b = get_scenario(session, actor, second)
     labels = [f"{a.name}@{a.version}", f"{b.name}@{b.version}"]
