@@ -31,7 +31,9 @@ class _RunByDefault(TyperGroup):
     """A group whose default command is ``run``: ``cost --country KEN`` is ``cost run ...``."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Typer's own click copy
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+        if not args or (
+            args[0] not in self.commands and args[0] not in self.get_help_option_names(ctx)
+        ):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
