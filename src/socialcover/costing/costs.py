@@ -202,4 +202,4 @@ def project_costs(
             "women_15_49": pop[:, :, 1, 15:50].sum(axis=2).ravel(),
         }
     )
-    return build_result(s, base, arrays, keep, extra, population)
+    return build_result(s, base, arrays, keep, extra, population, np.stack(starts))

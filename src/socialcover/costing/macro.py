@@ -67,6 +67,11 @@ class MacroBase:
     pop_working: np.ndarray  # [C, Y] persons aged 15-64
     missing: dict[str, str]  # iso3 -> reason it cannot be costed
     provenance: list[dict[str, Any]] = field(default_factory=list)
+    # [C, Y] True where a year's rates are the growth and inflation assumptions (after WEO)
+    assumed: np.ndarray | None = None
+    growth_assumption_pct: np.ndarray | None = None  # [C]
+    inflation_assumption_pct: np.ndarray | None = None  # [C]
+    us_inflation_pct: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -380,6 +385,10 @@ def build_base(
         pop_working=pop_working,
         missing=missing,
         provenance=prov,
+        assumed=~use,
+        growth_assumption_pct=g_assume,
+        inflation_assumption_pct=p_assume,
+        us_inflation_pct=us_infl,
     )
 
 
