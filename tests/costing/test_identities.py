@@ -176,7 +176,7 @@ def test_overrides_are_recorded_and_defaults_say_where_from(pack: Path) -> None:
     rec = {r["assumption"]: r for r in prov.iter_rows(named=True)}
     assert rec["real_growth_pct"]["is_default"] is False
     assert rec["real_growth_pct"]["value"] == 3.0
-    assert rec["poverty_line_lcu_year"]["source"].startswith("scenario")
+    assert rec["poverty_line_lcu_year"]["source"].startswith("user")
     assert rec["inflation_pct"]["is_default"] is True
     assert "WEO" in rec["inflation_pct"]["source"]
     default = project_costs({**s, "macro": {}}).provenance

@@ -27,7 +27,7 @@ from socialcover.costing._errors import ScenarioError
 from socialcover.costing.macro import build_base, build_paths
 from socialcover.costing.projection import compute, project_demography, start_coverage
 from socialcover.costing.result import CostingResult, build_result
-from socialcover.costing.scenario import Scenario, ScenarioLike, load_scenario
+from socialcover.costing.scenario import Benefit, Scenario, ScenarioLike, load_scenario
 from socialcover.errors import NotFoundError
 
 
@@ -56,38 +56,86 @@ def resolve_countries(scenario: Scenario) -> tuple[list[str], bool]:
 
 
 def benefit_provenance(scenario: Scenario) -> list[dict[str, Any]]:
-    """Provenance rows for each benefit's parameters (source, unverified values, conventions)."""
+    """Provenance rows for every parameter of each benefit, each with its own source.
+
+    A value the scenario set says ``user``; a preset's value says the preset's source (and its
+    unverified notes follow as ``UNVERIFIED [R]`` rows).
+    """
     rows: list[dict[str, Any]] = []
     for b in scenario.benefits:
 
-        def add(what: str, value: float, unit: str, source: str, name: str = b.name) -> None:
+        def source_of(key: str, b: Benefit = b) -> str:
+            if key in b.user_set or not b.source:
+                return "user"
+            return b.source
+
+        def add(
+            what: str, value: float | None, unit: str, key: str, b: Benefit = b, source: str = ""
+        ) -> None:
             rows.append(
                 {
                     "iso3": None,
-                    "assumption": f"{name}.{what}",
+                    "assumption": f"{b.name}.{what}",
                     "value": value,
                     "unit": unit,
                     "is_default": False,
-                    "source": source,
+                    "source": source or source_of(key),
                 }
             )
 
-        add("level", b.level.value, b.level.basis, b.source or "scenario")
+        add("level", b.level.value, b.level.basis, "level")
         if b.level.cap is not None:
-            add("cap", b.level.cap.value, b.level.cap.basis, b.source or "scenario")
-        add("months", b.months, "months per year", b.source or "scenario")
+            add("cap", b.level.cap.value, b.level.cap.basis, "level")
+        add("months", b.months, "months per year", "months")
         add(
             "admin_factor",
             b.admin.factor,
             f"gross / benefits ({b.admin.convention or 'none'})",
-            b.source or "scenario",
+            "admin",
         )
-        if b.eligibility.max_children_per_mother is not None:
+        e = b.eligibility
+        add("eligibility.age_from", e.ages[0], f"years ({e.sex}, {e.population})", "eligibility")
+        add("eligibility.age_to", e.ages[1], f"years ({e.sex}, {e.population})", "eligibility")
+        prev = e.prevalence_pct
+        if isinstance(prev, int | float):
+            add("eligibility.prevalence_pct", prev, "% of the eligible ages", "eligibility")
+        elif isinstance(prev, list):
+            for band in prev:
+                add(
+                    f"eligibility.prevalence_pct[{band.ages[0]}-{band.ages[1]}]",
+                    band.pct,
+                    "% at these ages",
+                    "eligibility",
+                )
+        add("indexation", None, f"indexed to {b.indexation}", "indexation")
+        t = b.takeup
+        if t.start_pct != "current":
+            add("takeup.start_pct", float(t.start_pct), "%", "takeup")
+        add("takeup.target_pct", t.target_pct, "%", "takeup")
+        path = (
+            f"{t.shape} from {t.start_year or scenario.base_year} "
+            f"to {t.target_year or scenario.base_year}"
+        )
+        add("takeup.path", None, path, "takeup")
+        if b.targeting is not None and b.targeting.share_pct != "poverty_headcount":
+            add(
+                "targeting.share_pct",
+                float(b.targeting.share_pct),
+                "% of the eligible",
+                "targeting",
+            )
+        cs = b.current_spending
+        if cs is not None and cs.pct_gdp is not None:
+            add("current_spending", cs.pct_gdp, "% of GDP", "current_spending")
+        elif cs is not None:
+            add("current_spending", cs.lcu_per_year, "LCU per year (base year)", "current_spending")
+        if e.max_children_per_mother is not None:
             add(
                 "max_children_per_mother",
-                b.eligibility.max_children_per_mother,
+                e.max_children_per_mother,
                 "children",
-                "eligible children x min(1, k / TFR): socialcover's approximation [I] "
+                "eligibility",
+                source="eligible children x min(1, k / TFR): socialcover's approximation [I] "
                 "(the campaign used DHS data on children per mother)",
             )
         for item in b.unverified:

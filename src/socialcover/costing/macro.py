@@ -144,7 +144,7 @@ def build_base(
         """The scenario's value, else WEO's mean of its last 5 years, else WDI's."""
         if override is not None:
             values = np.full(n_c, override)
-            record(assumption, values, "% per year", False, "scenario")
+            record(assumption, values, "% per year", False, "user")
             return values
         weo_mean = _mean_last(w[assumption][:, tail])
         wdi_mean = _mean_last(inputs.wdi(wdi_code, iso3s, wdi_span))
@@ -173,7 +173,7 @@ def build_base(
     p_assume = recent_mean("inflation_pct", macro.inflation_pct, "FP.CPI.TOTL.ZG", "CPI inflation")
     if macro.us_inflation_pct is not None:
         us_infl = float(macro.us_inflation_pct)
-        record("us_inflation_pct", us_infl, "% per year", False, "scenario")
+        record("us_inflation_pct", us_infl, "% per year", False, "user")
     else:
         us_infl, us_source = _us_inflation_default(span, tail, last_weo)
         record("us_inflation_pct", us_infl, "% per year", True, us_source)
@@ -233,7 +233,7 @@ def build_base(
         )
     if macro.exchange_rate_lcu_per_usd is not None:
         fx0 = np.full(n_c, macro.exchange_rate_lcu_per_usd)
-        record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "scenario")
+        record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "user")
     else:
         fx_v, fx_gap = _latest_upto(w["exchange_rate_lcu_per_usd"], b)
         fx0 = fx_v * rel_infl**fx_gap
@@ -262,7 +262,7 @@ def build_base(
             macro.gov_expenditure_pct_gdp,
             "% of GDP",
             False,
-            "scenario (all years)",
+            "user (all years)",
         )
     else:
         gx = w["gov_expenditure_pct_gdp"]
@@ -308,7 +308,7 @@ def build_base(
     if macro.ppp_lcu_per_intl_dollar is not None:
         ppp0 = np.full(n_c, macro.ppp_lcu_per_intl_dollar)
         ppp21 = ppp0 / cpi_ratio
-        record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "scenario")
+        record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "user")
     else:
         ppp_v, ppp_gap = _latest_upto(ppp_w, b)
         ppp0 = ppp_v * rel_infl**ppp_gap
@@ -336,7 +336,7 @@ def build_base(
             pl0,
             "LCU per person per year",
             False,
-            "scenario (national poverty line)",
+            "user (national poverty line)",
         )
     else:
         pl0 = IPL_USD_PPP_DAY * DAYS * ppp21 * cpi_ratio

@@ -180,7 +180,7 @@ def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, 
             "0 where the country has no value"
         )
         return np.where(np.isfinite(pct), pct, 0.0) / 100.0, source
-    return np.full(len(iso3s), float(start) / 100.0), "scenario"
+    return np.full(len(iso3s), float(start) / 100.0), "user"
 
 
 def compute(

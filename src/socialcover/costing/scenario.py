@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from socialcover.costing._errors import ScenarioError
 
@@ -129,8 +137,40 @@ class Level(Amount):
     cap: Amount | None = None
 
 
+def _percent_not_fraction(v: Any, what: str) -> Any:
+    """A share given in percent: a number in (0, 1] looks like a fraction and is refused.
+
+    ``1.0`` in a percent field means 1 %, and a user who meant 100 % would get a cost 100 times
+    too low without a word. A share of 1 % or less is written with its unit as a string,
+    ``"1%"``, which says the percent was meant.
+    """
+    if isinstance(v, str) and v.strip().endswith("%"):
+        try:
+            return float(v.strip()[:-1])
+        except ValueError:
+            raise ValueError(f"{what} {v!r} is not a percentage; write e.g. 80 or '0.5%'") from None
+    if isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1:
+        raise ValueError(
+            f"a {what} of {v} looks like a fraction: percent fields take 0-100, so {v} means "
+            f"{v}% (write {v * 100:g} for {v * 100:g}%); if you do mean {v}%, write it with its "
+            f"unit as '{v}%'"
+        )
+    return v
+
+
+def _percent_out(v: float | str) -> float | str:
+    """Write a share of 1 % or less back with its unit, so the document validates again."""
+    if isinstance(v, int | float) and 0 < v <= 1:
+        return f"{v}%"
+    return v
+
+
 class TakeUp(_Model):
-    """Coverage path: from ``start_pct`` (or today's coverage) to ``target_pct`` by a year."""
+    """Coverage path: from ``start_pct`` (or today's coverage) to ``target_pct`` by a year.
+
+    A path that moves (a start other than the target, or ``current``) needs ``target_year``;
+    without it the path would jump to the target in the base year.
+    """
 
     start_pct: float | Literal["current"] = Field(default=100.0)
     target_pct: float = Field(default=100.0)
@@ -138,6 +178,27 @@ class TakeUp(_Model):
     target_year: int | None = None
     shape: Literal["linear", "logistic"] = "linear"
     steepness: float = Field(default=10.0, gt=0)
+
+    @field_validator("start_pct", "target_pct", mode="before")
+    @classmethod
+    def _not_fraction(cls, v: Any) -> Any:
+        return _percent_not_fraction(v, "take-up")
+
+    @field_serializer("start_pct", "target_pct")
+    def _unit_kept(self, v: float | str) -> float | str:
+        return _percent_out(v)
+
+    @model_validator(mode="after")
+    def _path_has_an_end(self) -> TakeUp:
+        moves = self.start_pct == "current" or self.start_pct != self.target_pct
+        if moves and self.target_year is None:
+            start = "today's coverage" if self.start_pct == "current" else f"{self.start_pct}%"
+            raise ValueError(
+                f"a take-up path from {start} to {self.target_pct}% needs target_year (the year "
+                "the target is reached), e.g. target_year: 2030; without it the path would "
+                "jump to the target in the base year"
+            )
+        return self
 
     @field_validator("start_pct", "target_pct")
     @classmethod
@@ -159,6 +220,15 @@ class Targeting(_Model):
 
     share_pct: float | Literal["poverty_headcount"]
     label: str = ""
+
+    @field_validator("share_pct", mode="before")
+    @classmethod
+    def _not_fraction(cls, v: Any) -> Any:
+        return _percent_not_fraction(v, "targeted share")
+
+    @field_serializer("share_pct")
+    def _unit_kept(self, v: float | str) -> float | str:
+        return _percent_out(v)
 
     @field_validator("share_pct")
     @classmethod
@@ -224,6 +294,8 @@ class Benefit(_Model):
     current_spending: CurrentSpending | None = None
     source: str = ""
     unverified: list[str] = Field(default_factory=list)
+    # the keys a scenario set over a preset benefit: their provenance is "user", not the preset
+    user_set: list[str] = Field(default_factory=list)
 
 
 class Macro(_Model):
@@ -441,10 +513,29 @@ def _expand(data: dict[str, Any]) -> dict[str, Any]:
             extra = []
         preset = package_benefits(str(package))
         by_name = {b.get("name"): b for b in extra if isinstance(b, dict)}
-        merged = [_deep_merge(b, by_name.pop(b["name"], {})) for b in preset]
+        merged = [_over_preset(b, by_name.pop(b["name"], {})) for b in preset]
         unmatched = [b for b in extra if not isinstance(b, dict) or b.get("name") in by_name]
         out["benefits"] = merged + unmatched
     return out
+
+
+def _over_preset(preset: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """A preset benefit with the scenario's keys over it, their provenance the user's.
+
+    The preset's unverified notes about a key the scenario replaced (``level: ...``) no longer
+    apply and are dropped; ``user_set`` lists the keys the scenario set.
+    """
+    merged = _deep_merge(preset, over)
+    given = sorted(k for k in over if k not in ("name", "source", "unverified", "user_set"))
+    if given and "unverified" not in over:
+        merged["unverified"] = [
+            note
+            for note in preset.get("unverified", [])
+            if note.split(":", 1)[0].strip() not in given
+        ]
+    if given:
+        merged["user_set"] = sorted({*merged.get("user_set", []), *given})
+    return merged
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
