@@ -24,7 +24,7 @@ import polars as pl
 
 from socialcover.costing import inputs
 from socialcover.costing._errors import ScenarioError
-from socialcover.costing.macro import build_base, build_paths
+from socialcover.costing.macro import build_paths, build_scenario_base
 from socialcover.costing.projection import compute, project_demography, start_coverage
 from socialcover.costing.result import CostingResult, build_result
 from socialcover.costing.scenario import Benefit, Scenario, ScenarioLike, load_scenario
@@ -195,7 +195,16 @@ def project_costs(
             hint="Use ISO3 codes, 'all', an ILO region or an income group.",
         )
     v = variant or s.population_variant
-    base = build_base(s.macro, iso3s, s.years, v)
+    unknown = sorted(set(s.national) - set(iso3s))
+    if unknown:
+        raise ScenarioError(
+            f"national: {', '.join(unknown)} is not among the scenario's countries "
+            f"({', '.join(iso3s[:8])}{'...' if len(iso3s) > 8 else ''}).",
+            code="costing.national-not-costed",
+            key="national",
+            hint="Key national data by the ISO3 code of a country the scenario costs.",
+        )
+    base = build_scenario_base(s, iso3s, v)
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)
@@ -219,6 +228,30 @@ def project_costs(
                     }
                     for i, x in zip(iso3s, start, strict=True)
                 )
+        for iso, nat in s.national.items():
+            for name, nb in nat.benefits.items():
+                for what, amount in (("level", nb.level), ("current_spending", None)):
+                    if what == "current_spending" and nb.current_spending is not None:
+                        cs = nb.current_spending
+                        value, unit = (
+                            (cs.pct_gdp, "% of GDP")
+                            if cs.pct_gdp is not None
+                            else (cs.lcu_per_year, "LCU per year (base year)")
+                        )
+                    elif amount is not None:
+                        value, unit = amount.value, amount.basis
+                    else:
+                        continue
+                    extra.append(
+                        {
+                            "iso3": iso,
+                            "assumption": f"{name}.{what}",
+                            "value": value,
+                            "unit": unit,
+                            "is_default": False,
+                            "source": nat.source or "user",
+                        }
+                    )
         arrays = compute(s, base, demo, paths, np.stack(starts))
     # a benefit needing data a country lacks (e.g. a poverty headcount) leaves it out, listed
     incomplete = ~np.isfinite(arrays.cost_lcu).all(axis=(0, 2))

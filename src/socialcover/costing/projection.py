@@ -29,7 +29,14 @@ import numpy as np
 
 from socialcover.costing import inputs
 from socialcover.costing.macro import DAYS, MacroBase, MacroPaths
-from socialcover.costing.scenario import Amount, Benefit, Scenario, TakeUp
+from socialcover.costing.scenario import (
+    Amount,
+    Benefit,
+    CurrentSpending,
+    Level,
+    Scenario,
+    TakeUp,
+)
 
 
 @dataclass(frozen=True)
@@ -159,6 +166,23 @@ def amount_lcu_year(amount: Amount, paths: MacroPaths, base: MacroBase) -> np.nd
     return np.broadcast_to(v * DAYS * base.ppp0, shape).copy()  # ppp_per_day
 
 
+def _level_lcu_year(level: Level, paths: MacroPaths, base: MacroBase) -> np.ndarray:
+    """A benefit level at the base year, capped, in LCU per person per year ``[..., C]``."""
+    out = amount_lcu_year(level, paths, base)
+    if level.cap is not None:
+        out = np.minimum(out, amount_lcu_year(level.cap, paths, base))
+    return out
+
+
+def _current_spending(cs: CurrentSpending | None, paths: MacroPaths, idx: np.ndarray) -> np.ndarray:
+    """Current spending on the guarantee ``[..., C, Y]``: a share of GDP, or LCU indexed."""
+    if cs is None:
+        return np.zeros_like(paths.gdp_lcu)
+    if cs.pct_gdp is not None:
+        return cs.pct_gdp / 100.0 * paths.gdp_lcu
+    return float(cs.lcu_per_year or 0.0) * idx
+
+
 def index_path(indexation: str, paths: MacroPaths) -> np.ndarray:
     """The benefit's index ``[..., C, Y]``, 1 at the base year."""
     if indexation == "prices":
@@ -214,19 +238,24 @@ def compute(
     beneficiaries = elig * takeup
     units = []
     currents = []
+    own = {
+        iso: nat.benefits for iso, nat in scenario.national.items() if iso in base.iso3s
+    }  # each country's own amounts (scenario key national:)
     for b in benefits:
-        level = amount_lcu_year(b.level, paths, base)
-        if b.level.cap is not None:
-            level = np.minimum(level, amount_lcu_year(b.level.cap, paths, base))
         idx = index_path(b.indexation, paths)
+        level = np.array(_level_lcu_year(b.level, paths, base), dtype=float, copy=True)
+        current = np.array(_current_spending(b.current_spending, paths, idx), copy=True)
+        for iso, per in own.items():
+            nb = per.get(b.name)
+            if nb is None:
+                continue
+            c = base.iso3s.index(iso)
+            if nb.level is not None:
+                level[..., c] = _level_lcu_year(nb.level, paths, base)[..., c]
+            if nb.current_spending is not None:
+                current[..., c, :] = _current_spending(nb.current_spending, paths, idx)[..., c, :]
         units.append(level[..., None] * idx)
-        cs = b.current_spending
-        if cs is None:
-            currents.append(np.zeros_like(paths.gdp_lcu))
-        elif cs.pct_gdp is not None:
-            currents.append(cs.pct_gdp / 100.0 * paths.gdp_lcu)
-        else:
-            currents.append(float(cs.lcu_per_year or 0.0) * idx)
+        currents.append(current)
     unit = np.stack(units, axis=-3)
     months = np.array([b.months for b in benefits])
     factor = np.array([b.admin.factor for b in benefits])

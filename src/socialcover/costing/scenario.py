@@ -311,6 +311,41 @@ class Macro(_Model):
     follow_weo: bool = True
 
 
+class NationalBenefit(_Model):
+    """One country's own amounts for a benefit (e.g. a level in its currency)."""
+
+    level: Level | None = None
+    current_spending: CurrentSpending | None = None
+
+
+class National(_Model):
+    """Data and parameters of one country that the user supplies; their provenance is "user".
+
+    ``gdp_lcu`` (nominal GDP by year, national currency) replaces IMF WEO's levels in those
+    years; ``macro`` overrides the country's macro assumptions (growth, inflation, exchange
+    rate, government expenditure, poverty line, PPP factor); ``benefits`` gives the country's
+    own amounts per benefit name. A country missing from WEO (PRK) is costed with these.
+    """
+
+    gdp_lcu: dict[int, float] = Field(default_factory=dict)
+    macro: Macro = Macro()
+    benefits: dict[str, NationalBenefit] = Field(default_factory=dict)
+    source: str = ""
+
+    @field_validator("gdp_lcu")
+    @classmethod
+    def _gdp(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = {y: x for y, x in v.items() if not (1990 <= y <= LAST_YEAR) or not x > 0}
+        if bad:
+            raise ValueError(
+                f"GDP values must be positive amounts for years 1990-{LAST_YEAR}; got {bad}"
+            )
+        return v
+
+
+LCU_MACRO_KEYS = ("exchange_rate_lcu_per_usd", "poverty_line_lcu_year", "ppp_lcu_per_intl_dollar")
+
+
 class Range(_Model):
     """A triangular range around the central value (low, high; the mode is the central value)."""
 
@@ -362,6 +397,7 @@ class Scenario(_Model):
     macro: Macro = Macro()
     package: str | None = None
     benefits: list[Benefit] = Field(default_factory=list)
+    national: dict[str, National] = Field(default_factory=dict)
     uncertainty: Uncertainty = Uncertainty()
 
     @model_validator(mode="after")
@@ -387,6 +423,7 @@ class Scenario(_Model):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"benefit names must be unique; repeated: {dupes}")
+        self._check_national()
         for b in self.benefits:
             for year in (b.takeup.start_year, b.takeup.target_year):
                 if year is not None and not self.base_year <= year <= LAST_YEAR:
@@ -395,6 +432,42 @@ class Scenario(_Model):
                         f"{self.base_year}; give a year from {self.base_year} on"
                     )
         return self
+
+    def _check_national(self) -> None:
+        """Per-country keys name real benefits; amounts in a currency are per country."""
+        names = {b.name for b in self.benefits}
+        for iso, nat in self.national.items():
+            if not re.fullmatch(r"[A-Z]{3}", iso):
+                raise ValueError(
+                    f"national: {iso!r} is not an ISO3 code; key each country's data by its "
+                    "upper-case ISO3 code, e.g. national: {PRK: {gdp_lcu: {2025: ...}}}"
+                )
+            unknown = sorted(set(nat.benefits) - names)
+            if unknown:
+                raise ValueError(
+                    f"national.{iso}.benefits names no benefit of the scenario: {unknown}; "
+                    f"the benefits are {sorted(names)}"
+                )
+        if self.countries is None:
+            return
+        # in a multi-country scenario an amount in local currency would be applied to every
+        # country's currency: refuse it unless given per country
+        lcu = [f"macro.{k}" for k in LCU_MACRO_KEYS if getattr(self.macro, k) is not None]
+        for b in self.benefits:
+            for where, amount in (("level", b.level), ("level.cap", b.level.cap)):
+                if amount is not None and amount.basis in ("lcu_per_month", "lcu_per_year"):
+                    lcu.append(f"{b.name}.{where}.{amount.basis}")
+            cs = b.current_spending
+            if cs is not None and cs.lcu_per_year is not None:
+                lcu.append(f"{b.name}.current_spending.lcu_per_year")
+        if lcu:
+            raise ValueError(
+                f"amounts in local currency ({', '.join(lcu)}) cannot apply to several "
+                "countries, each with its own currency; give them per country under "
+                "national: {KEN: {macro: {...}, benefits: {NAME: {level: {lcu_per_month: ...}}}}} "
+                "and keep a relative amount (pct_of_gdp_per_capita, pct_of_poverty_line, "
+                "ppp_per_day) for the others"
+            )
 
     def __init__(self, **data: Any) -> None:
         # Python-built scenarios get the same expansion and the same errors as files

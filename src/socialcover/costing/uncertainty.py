@@ -25,7 +25,7 @@ import polars as pl
 
 from socialcover.costing import inputs
 from socialcover.costing.costs import project_costs, resolve_countries
-from socialcover.costing.macro import MacroBase, build_base, build_paths
+from socialcover.costing.macro import MacroBase, build_paths, build_scenario_base
 from socialcover.costing.projection import Demography, compute, project_demography, start_coverage
 from socialcover.costing.scenario import Range, Scenario, ScenarioLike, load_scenario
 
@@ -46,7 +46,7 @@ class _Context:
 def _context(scenario: ScenarioLike, variants: tuple[str, ...]) -> _Context:
     s = load_scenario(scenario)
     iso3s, single = resolve_countries(s)
-    base = build_base(s.macro, iso3s, s.years, "medium")
+    base = build_scenario_base(s, iso3s, "medium")
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)

@@ -639,7 +639,15 @@ def _benefit_sheet(
         if b.level.cap is not None:
             level = f"MIN({level},{_level_formula(b.level.cap, kr, ARB['cap'], eb, ac)})"
         index = _index(b.indexation, row)
-        ws.formula(col("unit_benefit_lcu"), row, f"={level}*{index}", data["unit_benefit_lcu"][i])
+        own = result.scenario.national.get(iso)
+        own_b = own.benefits.get(b.name) if own is not None else None
+        if own_b is not None and own_b.level is not None:
+            # the country's own level (national:), listed in AR's list of assumptions
+            ws.value(col("unit_benefit_lcu"), row, float(data["unit_benefit_lcu"][i]))
+        else:
+            ws.formula(
+                col("unit_benefit_lcu"), row, f"={level}*{index}", data["unit_benefit_lcu"][i]
+            )
         ws.formula(col("months"), row, "=" + _ar(ARB["months"], kr), data["months"][i])
         rate = _ar(ARB["admin_rate_pct"], kr)
         factor = (
@@ -679,7 +687,9 @@ def _benefit_sheet(
         )
         cs = b.current_spending
         spend = _ar(ARB["current_spending"], kr)
-        if cs is None:
+        if own_b is not None and own_b.current_spending is not None:
+            ws.value(col("current_spending_lcu"), row, float(data["current_spending_lcu"][i]))
+        elif cs is None:
             ws.value(col("current_spending_lcu"), row, 0.0)
         elif cs.pct_gdp is not None:
             ws.formula(
