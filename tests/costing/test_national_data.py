@@ -104,3 +104,16 @@ def test_the_workbook_of_a_national_scenario_still_adds_up(pack: Path, tmp_path:
     totals = r.totals.sort("year")
     for i in range(3):
         assert wb["SUM"][f"F{4 + i}"].value == pytest.approx(totals["cost_pct_gdp"][i], rel=1e-12)
+
+
+def test_weo_fiscal_year_countries_are_flagged(pack: Path) -> None:
+    from socialcover.costing.inputs import weo_fiscal_years
+
+    # the WEO file's own notes (last_actual_label) name them; India's WEO 2024 is FY2024/25
+    fiscal = weo_fiscal_years(["IND", "PAK", "BGD", "EGY", "ETH", "IRN", "KEN", "USA"])
+    assert set(fiscal) == {"IND", "PAK", "BGD", "EGY", "ETH", "IRN"}
+    assert fiscal["IND"] == "FY2024/25 = WEO year 2024"
+    r = project_costs({"countries": ["IND", "KEN"], "horizon": 2026, "benefits": [PENSION]})
+    flags = r.provenance.filter(pl.col("assumption") == "gdp_fiscal_year")
+    assert flags["iso3"].to_list() == ["IND"]
+    assert "not calendarised" in flags["source"][0]

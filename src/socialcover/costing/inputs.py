@@ -252,6 +252,31 @@ def weo_last_year() -> int:
     return _weo_last_year(_pack_key())
 
 
+@lru_cache(maxsize=4)
+def _weo_fiscal(pack: str) -> dict[str, str]:
+    raw = (
+        _store.scan("imf_weo")
+        .filter(pl.col("indicator") == "NGDP", pl.col("last_actual_label").str.starts_with("FY"))
+        .select("iso3", "last_actual_label", "last_actual_year")
+        .unique()
+        .collect()
+    )
+    return {
+        r["iso3"]: f"{r['last_actual_label']} = WEO year {r['last_actual_year']}"
+        for r in raw.iter_rows(named=True)
+    }
+
+
+def weo_fiscal_years(iso3s: Sequence[str]) -> dict[str, str]:
+    """Countries whose WEO GDP is on a fiscal-year basis, with WEO's own label.
+
+    WEO's ``last_actual_label`` says it (``FY2024/25``) beside ``last_actual_year`` (2024):
+    the WEO year of such a country is the fiscal year that starts in it.
+    """
+    fiscal = _weo_fiscal(_pack_key())
+    return {iso: fiscal[iso] for iso in iso3s if iso in fiscal}
+
+
 @lru_cache(maxsize=8)
 def _wdi(pack: str, indicator: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> np.ndarray:
     raw = (

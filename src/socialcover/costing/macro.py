@@ -355,6 +355,20 @@ def build_base(
     pop_total = pop.sum(axis=(2, 3))
     pop_working = pop[:, :, :, 15:65].sum(axis=(2, 3))
 
+    for iso, label in inputs.weo_fiscal_years(iso3s).items():
+        prov.append(
+            {
+                "iso3": iso,
+                "assumption": "gdp_fiscal_year",
+                "value": None,
+                "unit": "flag",
+                "is_default": True,
+                "source": f"IMF WEO Oct 2025 reports GDP on a fiscal-year basis ({label}): "
+                "the fiscal year starting in year t is used as year t, not calendarised; "
+                "population is WPP's calendar year, so % of GDP mixes the two bases "
+                "(give calendar-year GDP under national: to change it)",
+            }
+        )
     missing.update(
         _missing(iso3s, gdp0, fx0, g_assume + p_assume, gov[:, 0], ppp0 + pl0, pop_total[:, 0])
     )
