@@ -393,10 +393,17 @@ def _print_tables(result: Any, grouped: Any, bands: Any) -> None:
             )
         console.print(table)
     if bands is not None:
-        table = Table(title="Monte Carlo: total cost, % of GDP (percentiles)")
-        for c in ("year", "p5", "p50", "p95"):
+        table = Table(title="Monte Carlo: total cost, % of GDP (percentiles, central case)")
+        for c in ("year", "p5", "p50", "p95", "central", "% of draws <= central"):
             table.add_column(c, justify="right")
         total = bands.filter(pl.col("benefit") == "total")
         for r in total.iter_rows(named=True):
-            table.add_row(str(r["year"]), f"{r['p5']:.3f}", f"{r['p50']:.3f}", f"{r['p95']:.3f}")
+            table.add_row(
+                str(r["year"]),
+                f"{r['p5']:.3f}",
+                f"{r['p50']:.3f}",
+                f"{r['p95']:.3f}",
+                f"{r['central']:.3f}",
+                f"{r['central_percentile']:.0f}",
+            )
         console.print(table)
