@@ -133,3 +133,35 @@ def test_percent_fields_refuse_fractions_and_moving_paths_need_an_end() -> None:
         with pytest.raises(ScenarioError, match="needs target_year"):
             Scenario.from_dict(with_takeup(path))
     Scenario.from_dict(with_takeup({"start_pct": "current", "target_year": 2030}))
+
+
+def test_current_coverage_takes_a_reference_year_and_says_which_year(pack: Path) -> None:
+    def start(takeup: dict[str, object]) -> dict[str, dict[str, object]]:
+        r = project_costs(
+            {
+                "countries": ["IND", "KEN"],
+                "horizon": 2026,
+                "benefits": [
+                    {
+                        "name": "pension",
+                        "guarantee": "old_age",
+                        "eligibility": {"ages": [65, 100]},
+                        "level": {"pct_of_gdp_per_capita": 10},
+                        "takeup": {"start_pct": "current", "target_year": 2030, **takeup},
+                    }
+                ],
+            }
+        )
+        rows = r.provenance.filter(pl.col("assumption") == "pension.takeup_start_pct")
+        return {row["iso3"]: row for row in rows.iter_rows(named=True)}
+
+    latest = start({})
+    assert (
+        latest["IND"]["value"] == pytest.approx(45.9)
+        and ", 2022 (latest;" in latest["IND"]["source"]
+    )
+    assert ", 2021 (latest;" in latest["KEN"]["source"]
+    # a reference year takes each country's latest value in or before it
+    ref = start({"current_year": 2020})
+    assert ref["IND"]["value"] == pytest.approx(25.2)
+    assert ", 2016 (latest up to 2020;" in ref["IND"]["source"]

@@ -224,9 +224,9 @@ def project_costs(
                         "value": float(x * 100),
                         "unit": "%",
                         "is_default": True,
-                        "source": source,
+                        "source": src,
                     }
-                    for i, x in zip(iso3s, start, strict=True)
+                    for i, x, src in zip(iso3s, start, source, strict=True)
                 )
         for iso, nat in s.national.items():
             for name, nb in nat.benefits.items():

@@ -337,14 +337,19 @@ COVERAGE_CONTINGENCY = {
 
 
 @lru_cache(maxsize=8)
-def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
-    frame = data_api.coverage(list(iso3s), COVERAGE_CONTINGENCY[guarantee])
-    # both sexes where given; ILOSTAT gives mothers with newborns for women only
+def _coverage(
+    pack: str, iso3s: tuple[str, ...], guarantee: str, up_to: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    frame = data_api.coverage(list(iso3s), COVERAGE_CONTINGENCY[guarantee], history=True)
+    if up_to is not None:
+        frame = frame.filter(pl.col("year") <= up_to)
+    # the latest year (up to the reference year); both sexes where given (ILOSTAT gives
+    # mothers with newborns for women only)
     frame = (
         frame.with_columns(
             pl.col("sex").replace_strict({"both": 0, "female": 1, "male": 2}, default=3).alias("_s")
         )
-        .sort("iso3", "_s", "year")
+        .sort(["iso3", "year", "_s"], descending=[False, True, False])
         .group_by("iso3", maintain_order=True)
         .first()
     )
@@ -358,10 +363,16 @@ def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.nda
     return pct, year
 
 
-def coverage_latest(iso3s: Sequence[str], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
+def coverage_latest(
+    iso3s: Sequence[str], guarantee: str, up_to: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Latest effective coverage (SDG 1.3.1: ILOSTAT, else UNSD 2020) for a guarantee:
-    (pct, year) per country, both sexes where given (maternity: women)."""
-    return _coverage(_pack_key(), tuple(iso3s), guarantee)
+    (pct, year) per country, both sexes where given (maternity: women).
+
+    ``up_to`` is a reference year: each country's latest value in or before it (countries'
+    latest years differ, e.g. 2025 for one and 2021 for another).
+    """
+    return _coverage(_pack_key(), tuple(iso3s), guarantee, up_to)
 
 
 @lru_cache(maxsize=8)

@@ -194,17 +194,23 @@ def index_path(indexation: str, paths: MacroPaths) -> np.ndarray:
     return np.ones_like(paths.gdp_lcu)
 
 
-def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, str]:
-    """Take-up at the start of the path ``[C]`` (fractions) and where it came from."""
+def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Take-up at the start of the path ``[C]`` (fractions) and, per country, where it came
+    from (with the year of the coverage value for ``start_pct: current``)."""
     start = benefit.takeup.start_pct
     if start == "current":
-        pct, _year = inputs.coverage_latest(iso3s, benefit.guarantee)
-        source = (
-            f"ILOSTAT SDG 1.3.1 latest effective coverage ({benefit.guarantee}); "
-            "0 where the country has no value"
-        )
-        return np.where(np.isfinite(pct), pct, 0.0) / 100.0, source
-    return np.full(len(iso3s), float(start) / 100.0), "user"
+        ref = benefit.takeup.current_year
+        pct, year = inputs.coverage_latest(iso3s, benefit.guarantee, ref)
+        upto = f" up to {ref}" if ref is not None else ""
+        sources = [
+            f"SDG 1.3.1 effective coverage ({benefit.guarantee}), {int(y)} (latest{upto}; "
+            "ILOSTAT, else the UN SDG Global Database 2020)"
+            if np.isfinite(y)
+            else f"no SDG 1.3.1 coverage ({benefit.guarantee}){upto}: 0 assumed"
+            for y in year
+        ]
+        return np.where(np.isfinite(pct), pct, 0.0) / 100.0, sources
+    return np.full(len(iso3s), float(start) / 100.0), ["user"] * len(iso3s)
 
 
 def compute(

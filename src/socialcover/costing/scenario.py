@@ -176,6 +176,8 @@ class TakeUp(_Model):
     target_pct: float = Field(default=100.0)
     start_year: int | None = None
     target_year: int | None = None
+    # for start_pct: current, each country's latest coverage in or before this year
+    current_year: int | None = Field(default=None, ge=2000, le=LAST_YEAR)
     shape: Literal["linear", "logistic"] = "linear"
     steepness: float = Field(default=10.0, gt=0)
 
