@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -117,3 +118,34 @@ def test_weo_fiscal_year_countries_are_flagged(pack: Path) -> None:
     flags = r.provenance.filter(pl.col("assumption") == "gdp_fiscal_year")
     assert flags["iso3"].to_list() == ["IND"]
     assert "not calendarised" in flags["source"][0]
+
+
+def test_a_national_population_projection_scales_wpp_and_everything_on_it(pack: Path) -> None:
+    from socialcover.costing.inputs import population
+
+    base = {"country": "KEN", "horizon": 2030, "benefits": [PENSION]}
+    wpp = population(["KEN"], tuple(range(2025, 2031)), "medium").sum(axis=(2, 3))[0]
+    given = {2025: wpp[0] * 1.10, 2030: wpp[5] * 1.20}
+    r = project_costs({**base, "national": {"KEN": {"population": given}}})
+    plain = project_costs(base)
+    macro = r.macro.sort("year")
+    ratio = macro["population"].to_numpy() / wpp
+    # the national totals in the years given, the ratio to WPP interpolated between them
+    np.testing.assert_allclose(ratio, np.linspace(1.10, 1.20, 6), rtol=1e-12)
+    # eligible persons scale with the population (same age structure); GDP is unchanged, so
+    # the base-year GDP per capita (the benefit's level) falls by the base-year ratio: the
+    # cost in % of GDP moves by ratio[t] / ratio[0]
+    plain_rows = plain.rows.sort("year")
+    np.testing.assert_allclose(
+        r.rows.sort("year")["eligible"].to_numpy() / plain_rows["eligible"].to_numpy(),
+        ratio,
+        rtol=1e-12,
+    )
+    np.testing.assert_allclose(
+        r.totals.sort("year")["cost_pct_gdp"].to_numpy()
+        / plain.totals.sort("year")["cost_pct_gdp"].to_numpy(),
+        ratio / ratio[0],
+        rtol=1e-12,
+    )
+    prov = r.provenance.filter(pl.col("assumption") == "population")
+    assert prov["source"][0].startswith("user: national projection for 2025, 2030")

@@ -25,6 +25,7 @@ import polars as pl
 from socialcover.costing import inputs
 from socialcover.costing._errors import ScenarioError
 from socialcover.costing.macro import build_paths, build_scenario_base
+from socialcover.costing.national import population_factor
 from socialcover.costing.projection import compute, project_demography, start_coverage
 from socialcover.costing.result import CostingResult, build_result
 from socialcover.costing.scenario import Benefit, Scenario, ScenarioLike, load_scenario
@@ -267,7 +268,10 @@ def project_costs(
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)
     keep = np.array([i not in base.missing for i in iso3s])
-    pop = inputs.population(iso3s, s.years, v)
+    pop = (
+        inputs.population(iso3s, s.years, v)
+        * population_factor(s, iso3s, s.years)[:, :, None, None]
+    )
     c2, y2 = (
         a.ravel()
         for a in np.meshgrid(np.arange(len(iso3s)), np.arange(len(s.years)), indexing="ij")

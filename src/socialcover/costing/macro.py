@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from socialcover.costing import inputs
+from socialcover.costing.national import population_factor
 from socialcover.costing.scenario import Macro, Scenario
 from socialcover.errors import NotFoundError
 
@@ -503,6 +504,23 @@ def build_scenario_base(scenario: Scenario, iso3s: Sequence[str], variant: str) 
                 arrays["pop_total"][c : c + 1, 0],
             )
         )
+    factor = population_factor(scenario, base.iso3s, years)
+    arrays["pop_total"] = arrays["pop_total"] * factor
+    arrays["pop_working"] = arrays["pop_working"] * factor
+    for iso, nat in national.items():
+        if nat.population:
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "population",
+                    "value": float(arrays["pop_total"][base.iso3s.index(iso), 0]),
+                    "unit": "persons (base year)",
+                    "is_default": False,
+                    "source": f"{nat.source or 'user'}: national projection for "
+                    + ", ".join(str(y) for y in sorted(nat.population))
+                    + " (WPP 2024 age and sex structure scaled to it)",
+                }
+            )
     changes: dict[str, Any] = {**arrays, "assumed": assumed, "provenance": prov, "missing": missing}
     return dataclasses.replace(base, **changes)
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from socialcover.costing import inputs
 from socialcover.costing.macro import DAYS, MacroBase, MacroPaths
+from socialcover.costing.national import population_factor
 from socialcover.costing.scenario import (
     Amount,
     Benefit,
@@ -96,14 +97,15 @@ def project_demography(
     """Eligible populations of every benefit for one population variant."""
     years = scenario.years
     v = variant or scenario.population_variant
-    pop = inputs.population(iso3s, years, v)
+    factor = population_factor(scenario, iso3s, years)  # national projections, else 1
+    pop = inputs.population(iso3s, years, v) * factor[:, :, None, None]
     births = None
     out = np.empty((len(scenario.benefits), len(iso3s), len(years)))
     for i, b in enumerate(scenario.benefits):
         w = eligibility_weights(b)
         if b.eligibility.population == "mothers_of_newborns":
             if births is None:
-                births = inputs.births_by_mother_age(iso3s, years, v)
+                births = inputs.births_by_mother_age(iso3s, years, v) * factor[:, :, None]
             out[i] = births @ w[1]
         else:
             out[i] = np.einsum("cysa,sa->cy", pop, w)

@@ -324,23 +324,25 @@ class National(_Model):
     """Data and parameters of one country that the user supplies; their provenance is "user".
 
     ``gdp_lcu`` (nominal GDP by year, national currency) replaces IMF WEO's levels in those
-    years; ``macro`` overrides the country's macro assumptions (growth, inflation, exchange
-    rate, government expenditure, poverty line, PPP factor); ``benefits`` gives the country's
-    own amounts per benefit name. A country missing from WEO (PRK) is costed with these.
+    years; ``population`` (total population by year) scales WPP's to it; ``macro`` overrides
+    the country's macro assumptions (growth, inflation, exchange rate, government expenditure,
+    poverty line, PPP factor); ``benefits`` gives the country's own amounts per benefit name.
+    A country missing from WEO (PRK) is costed with these.
     """
 
     gdp_lcu: dict[int, float] = Field(default_factory=dict)
+    population: dict[int, float] = Field(default_factory=dict)
     macro: Macro = Macro()
     benefits: dict[str, NationalBenefit] = Field(default_factory=dict)
     source: str = ""
 
-    @field_validator("gdp_lcu")
+    @field_validator("gdp_lcu", "population")
     @classmethod
-    def _gdp(cls, v: dict[int, float]) -> dict[int, float]:
+    def _by_year(cls, v: dict[int, float]) -> dict[int, float]:
         bad = {y: x for y, x in v.items() if not (1990 <= y <= LAST_YEAR) or not x > 0}
         if bad:
             raise ValueError(
-                f"GDP values must be positive amounts for years 1990-{LAST_YEAR}; got {bad}"
+                f"values by year must be positive, for years 1990-{LAST_YEAR}; got {bad}"
             )
         return v
 
