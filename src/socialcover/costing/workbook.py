@@ -127,11 +127,23 @@ UNIT_TEXT = {
 }
 
 
+class _PlainFormulas(Worksheet):  # type: ignore[misc]
+    """A worksheet whose formulas are written as they are.
+
+    XlsxWriter rewrites every formula for Excel 365's dynamic-array functions (some thirty
+    regular expressions per formula, most of the time of a 200-country workbook); ours use
+    only + - * / MIN MAX IF EXP, which need no rewriting.
+    """
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("=")
+
+
 class _Sheet:
     """A worksheet with the house formats, written by 1-based row and column letter."""
 
     def __init__(self, wb: Any, name: str, formats: dict[str, Any]) -> None:
-        self.ws: Worksheet = wb.add_worksheet(name)
+        self.ws: Worksheet = wb.add_worksheet(name, worksheet_class=_PlainFormulas)
         self.name = name
         self.f = formats
 
