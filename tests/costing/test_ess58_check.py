@@ -46,3 +46,26 @@ def test_old_age_pension_beneficiaries_match_the_paper(pack: Path) -> None:
     r = project_costs(LIC_LMIC)
     old = r.rows.filter(pl.col("benefit") == "old_age_pension")["beneficiaries"].sum()
     assert 120e6 < old < 200e6
+
+
+def test_simple_average_range_and_child_ages_as_documented(pack: Path) -> None:
+    """docs/costing.md gives the simple average and range beside the GDP-weighted figure, and
+    the children costed at ages 0-5 (the recalled preset) and 0-4."""
+    r = project_costs(LIC_LMIC)
+    shares = r.totals["cost_pct_gdp"]
+    weighted = float(aggregate(r, "world")["cost_pct_gdp"][0])
+    assert round(weighted, 2) == 1.88
+    assert round(float(shares.mean()), 2) == 3.53  # type: ignore[arg-type]
+    assert (round(float(shares.min()), 2), round(float(shares.max()), 2)) == (0.80, 12.58)  # type: ignore[arg-type]
+    # GDP-weighted = sum of costs over sum of GDP (the identity behind the paper's figure)
+    usd = (
+        r.totals["cost_usd"].sum() / r.macro.filter(pl.col("iso3").is_in(r.iso3s))["gdp_usd"].sum()
+    )
+    assert weighted == __import__("pytest").approx(usd * 100, rel=1e-12)
+    children = r.rows.filter(pl.col("benefit") == "child_benefit")["beneficiaries"].sum()
+    younger = project_costs(
+        {**LIC_LMIC, "benefits": [{"name": "child_benefit", "eligibility": {"ages": [0, 4]}}]}
+    )
+    under5 = younger.rows.filter(pl.col("benefit") == "child_benefit")["beneficiaries"].sum()
+    assert round(children / 1e6) == 501 and round(under5 / 1e6) == 420
+    assert abs(under5 - 364e6) < abs(children - 364e6)

@@ -176,7 +176,7 @@ def test_overrides_are_recorded_and_defaults_say_where_from(pack: Path) -> None:
     rec = {r["assumption"]: r for r in prov.iter_rows(named=True)}
     assert rec["real_growth_pct"]["is_default"] is False
     assert rec["real_growth_pct"]["value"] == 3.0
-    assert rec["poverty_line_lcu_year"]["source"].startswith("scenario")
+    assert rec["poverty_line_lcu_year"]["source"].startswith("user")
     assert rec["inflation_pct"]["is_default"] is True
     assert "WEO" in rec["inflation_pct"]["source"]
     default = project_costs({**s, "macro": {}}).provenance
@@ -190,3 +190,37 @@ def test_cap_binds_for_rich_countries(pack: Path) -> None:
     row = r.rows.filter(pl.col("benefit") == "universal_pension", pl.col("year") == 2025)
     ppp = r.provenance.filter(pl.col("assumption") == "ppp_lcu_per_intl_dollar")["value"][0]
     assert row["unit_benefit_lcu"][0] == pytest.approx(365 * ppp, rel=1e-12)
+
+
+def test_mothers_of_newborns_add_up_to_wpp_annual_births_with_no_five_year_jumps(
+    pack: Path,
+) -> None:
+    from socialcover.data import _store
+
+    years = list(range(2024, 2041))
+    r = project_costs(
+        {
+            "country": "KEN",
+            "horizon": 2040,
+            "base_year": 2024,
+            "benefits": [
+                {
+                    "name": "maternity",
+                    "eligibility": {"ages": [15, 49], "population": "mothers_of_newborns"},
+                    "level": {"pct_of_gdp_per_capita": 10},
+                    "months": 4,
+                }
+            ],
+        }
+    )
+    eligible = r.rows.sort("year")["eligible"].to_numpy()
+    wpp = (
+        _store.scan("wpp_indicators")
+        .filter(pl.col("iso3") == "KEN", pl.col("variant") == "medium")
+        .filter(pl.col("year").is_between(2024, 2040))
+        .sort("year")
+        .collect()["births"]
+        .to_numpy()
+    )
+    assert len(wpp) == len(years)
+    np.testing.assert_allclose(eligible, wpp, rtol=1e-12)

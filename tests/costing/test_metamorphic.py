@@ -99,8 +99,9 @@ def test_cost_scales_with_level_and_admin_conventions_agree(pack: Path, k: float
 @given(t1=st.floats(0, 100), t2=st.floats(0, 100))
 def test_cost_is_monotone_in_takeup(pack: Path, t1: float, t2: float) -> None:
     lo, hi = sorted((t1, t2))
-    a = one({**PENSION, "takeup": {"start_pct": lo, "target_pct": lo}})
-    b = one({**PENSION, "takeup": {"start_pct": hi, "target_pct": hi}})
+    # written with their unit: a bare number in (0, 1] is refused as a likely fraction
+    a = one({**PENSION, "takeup": {"start_pct": f"{lo}%", "target_pct": f"{lo}%"}})
+    b = one({**PENSION, "takeup": {"start_pct": f"{hi}%", "target_pct": f"{hi}%"}})
     assert (a["cost_lcu"].to_numpy() <= b["cost_lcu"].to_numpy() * (1 + 1e-12)).all()
 
 

@@ -98,3 +98,45 @@ def test_charts_render_to_svg_and_png(pack: Path, tmp_path: Path) -> None:
         assert "<svg" in svg.read_text()
     png = render_chart(specs[0], tmp_path / "c.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_central_case_is_reported_against_its_distribution(pack: Path) -> None:
+    from socialcover.costing.charts import BAND_SERIES, bands_chart
+
+    s = {"country": "KEN", "package": "campaign-basic", "horizon": 2027}
+    only_takeup = {
+        **s,
+        "uncertainty": {
+            "real_growth_pct": {"low": 0, "high": 0},
+            "inflation_pct": {"low": 0, "high": 0},
+            "prevalence": {"low": 1, "high": 1},
+            "population_variants": {"medium": 1},
+            "takeup": {"low": 0.8, "high": 1.0},  # one-sided: every draw at or below central
+        },
+    }
+    mc = monte_carlo(only_takeup, draws=200, seed=3)
+    total = mc.bands.filter(pl.col("benefit") == "total").sort("year")
+    central = project_costs(s).totals.sort("year")["cost_pct_gdp"].to_numpy()
+    np.testing.assert_allclose(total["central"].to_numpy(), central, rtol=1e-12)
+    assert (total["p95"].to_numpy() <= central * (1 + 1e-12)).all()
+    assert total["central_percentile"].to_list() == [100.0] * 3
+    # a symmetric range puts the central case inside its distribution
+    sym = monte_carlo(s, draws=300, seed=3).bands.filter(pl.col("benefit") == "total")
+    assert all(5 < p < 100 for p in sym["central_percentile"].to_list())
+    spec = bands_chart(mc)
+    assert spec["title"]["subtitle"].startswith("Source: socialcover costing")
+    legend = {layer["encoding"]["color"]["datum"] for layer in spec["layer"]}
+    assert legend == set(BAND_SERIES)
+    world = mc.aggregates.filter(pl.col("group") == "World").sort("year")
+    np.testing.assert_allclose(world["central"].to_numpy(), central, rtol=1e-12)
+
+
+def test_the_band_chart_renders_its_legend_and_source(pack: Path, tmp_path: Path) -> None:
+    from socialcover.costing.charts import bands_chart, render_chart
+
+    mc = monte_carlo({"country": "KEN", "package": "campaign-basic", "horizon": 2027}, draws=50)
+    out = tmp_path / "bands.svg"
+    render_chart(bands_chart(mc), out)
+    svg = out.read_text(encoding="utf-8")
+    assert "Central projection" in svg and "5th-95th percentile" in svg
+    assert "Source: socialcover costing" in svg

@@ -1,5 +1,10 @@
 """`socialcover cost ...`: project the cost of a benefit package (thin adapter over
-:mod:`socialcover.costing`)."""
+:mod:`socialcover.costing`), and save, list and compare saved scenarios (over
+:mod:`socialcover.store.scenarios`).
+
+``socialcover cost ARGS`` runs ``socialcover cost run ARGS`` unless its first word is one of the
+group's commands (``run``, ``scenarios``, ``compare``).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,37 @@ import yaml
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from socialcover.costing import CostingRun
 
 console = Console()
 
+URL_HELP = "Database URL (default: $SOCIALCOVER_DATABASE_URL, else socialcover.db in the home)."
+
+
+class _RunByDefault(TyperGroup):
+    """A group whose default command is ``run``: ``cost --country KEN`` is ``cost run ...``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # Typer's own click copy
+        if not args or (
+            args[0] not in self.commands and args[0] not in self.get_help_option_names(ctx)
+        ):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_RunByDefault,
+    help="Cost a benefit package (cost run, the default), and save, list and compare scenarios.",
+    add_completion=False,
+)
+
 
 def register(root: typer.Typer) -> None:
-    """Add the top-level ``cost`` command to the root app."""
-    root.command("cost")(cost)
+    """Add the ``cost`` group to the root app."""
+    root.add_typer(app, name="cost")
 
 
 def _scenario_dict(
@@ -77,6 +103,7 @@ def _scenario_dict(
     return data
 
 
+@app.command("run")
 def cost(
     scenario: Path | None = typer.Argument(None, help="Scenario file (YAML or JSON)."),
     country: str | None = typer.Option(None, "--country", help="ISO3 code or name."),
@@ -103,8 +130,16 @@ def cost(
     chart: Path | None = typer.Option(
         None, "--chart", help="Render a chart (.svg or .png): bands with --monte-carlo."
     ),
+    save: str | None = typer.Option(
+        None, "--save", help="Save the scenario under this name (a new version if it exists)."
+    ),
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
 ) -> None:
-    """Project the cost of a benefit package, year by year (% of GDP, US$, financing gap)."""
+    """Project the cost of a benefit package, year by year (% of GDP, US$, financing gap).
+
+    `socialcover cost ARGS` is this command; with --save NAME the scenario is saved too (after
+    a run that succeeded), to cost and compare again later.
+    """
     from socialcover.costing import CostingRequest, ScenarioError, run_costing
 
     if fmt not in ("table", "json"):
@@ -145,13 +180,132 @@ def cost(
     finally:
         if progress.live.is_started:
             progress.stop()
+    saved = _save(save, run, url) if save is not None else None
     if fmt == "json":
-        print(json.dumps(run.to_dict(), indent=1, allow_nan=False, default=str))
+        doc = run.to_dict()
+        if saved is not None:
+            doc["saved"] = {k: v for k, v in saved.to_dict().items() if k != "document"}
+        print(json.dumps(doc, indent=1, allow_nan=False, default=str))
         return
     _print_run(run)
     for written in (out, chart):
         if written is not None:
             console.print(f"Wrote {written}")
+    if saved is not None:
+        console.print(
+            f"Saved scenario {saved.name!r} as {saved.reference} (id {saved.id}, "
+            f"version {saved.version})"
+        )
+
+
+def _save(name: str, run: CostingRun, url: str | None) -> Any:
+    from socialcover.store import SystemActor, open_database, session_scope
+    from socialcover.store.scenarios import save_scenario
+
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        return save_scenario(s, actor, name, run.result.scenario)
+
+
+@app.command("scenarios")
+def scenarios(
+    country: str | None = typer.Option(None, "--country", help="Only this country (ISO3)."),
+    fmt: str = typer.Option("table", "--format", help="table or json."),
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """List the saved costing scenarios, last changed first (id, name, version, country)."""
+    from socialcover.costing import ScenarioError
+    from socialcover.store import SystemActor, open_database, session_scope
+    from socialcover.store.scenarios import list_scenarios
+
+    if fmt not in ("table", "json"):
+        raise ScenarioError(
+            f"Unknown --format {fmt!r}.",
+            code="costing.bad-format",
+            hint="Use --format table or --format json.",
+        )
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        found = list_scenarios(s, actor, country=country)
+    if fmt == "json":
+        rows = [{k: v for k, v in x.to_dict().items() if k != "document"} for x in found]
+        print(json.dumps(rows, indent=1))
+        return
+    table = Table(title=f"{len(found)} saved costing scenarios")
+    for col in ("id", "name", "version", "country or group", "package", "status", "updated"):
+        table.add_column(col, justify="right" if col in ("id", "version") else "left")
+    for x in found:
+        table.add_row(
+            str(x.id),
+            x.name,
+            str(x.version),
+            x.where,
+            x.package,
+            x.status,
+            x.updated_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console.print(table)
+
+
+@app.command("compare")
+def compare(
+    first: str = typer.Argument(
+        ..., help="A saved scenario: ID, NAME, ID@VERSION or NAME@VERSION."
+    ),
+    second: str = typer.Argument(..., help="Another, or another version of the same one."),
+    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    url: str | None = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Compare two saved scenarios, or two versions of one, year by year.
+
+    For each country and year: the cost in LCU, US$, % of GDP and % of government expenditure
+    of each, and the second's difference from the first.
+    """
+    import polars as pl
+
+    from socialcover.costing import ScenarioError
+    from socialcover.store import SystemActor, open_database, session_scope
+    from socialcover.store.scenarios import compare_saved
+
+    if fmt not in ("table", "csv", "json"):
+        raise ScenarioError(
+            f"Unknown --format {fmt!r}.",
+            code="costing.bad-format",
+            hint="Use --format table, csv or json.",
+        )
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        _versions, table = compare_saved(s, actor, first, second)
+    if fmt == "csv":
+        print(table.write_csv(), end="")
+        return
+    if fmt == "json":
+        print(json.dumps(table.to_dicts(), indent=1, allow_nan=False, default=str))
+        return
+    label_a, label_b = table["scenario"].unique(maintain_order=True).to_list()
+    left = table.filter(pl.col("scenario") == label_a)
+    right = table.filter(pl.col("scenario") == label_b)
+    wide = left.select(
+        "iso3",
+        "year",
+        (pl.col("cost_lcu") / 1e9).alias("A LCU bn"),
+        pl.col("cost_pct_gdp").alias("A % GDP"),
+    ).join(
+        right.select(
+            "iso3",
+            "year",
+            (pl.col("cost_lcu") / 1e9).alias("B LCU bn"),
+            pl.col("cost_pct_gdp").alias("B % GDP"),
+            (pl.col("diff_cost_lcu") / 1e9).alias("B-A LCU bn"),
+            (pl.col("diff_cost_usd") / 1e9).alias("B-A US$ bn"),
+            pl.col("diff_cost_pct_gdp").alias("B-A % GDP"),
+            pl.col("diff_cost_pct_gov_expenditure").alias("B-A % gov. exp."),
+        ),
+        on=["iso3", "year"],
+        how="full",
+        coalesce=True,
+    )
+    _print_frame(f"A = {label_a}, B = {label_b}", wide.sort("iso3", "year"))
 
 
 def _print_run(run: CostingRun) -> None:
@@ -239,10 +393,17 @@ def _print_tables(result: Any, grouped: Any, bands: Any) -> None:
             )
         console.print(table)
     if bands is not None:
-        table = Table(title="Monte Carlo: total cost, % of GDP (percentiles)")
-        for c in ("year", "p5", "p50", "p95"):
+        table = Table(title="Monte Carlo: total cost, % of GDP (percentiles, central case)")
+        for c in ("year", "p5", "p50", "p95", "central", "% of draws <= central"):
             table.add_column(c, justify="right")
         total = bands.filter(pl.col("benefit") == "total")
         for r in total.iter_rows(named=True):
-            table.add_row(str(r["year"]), f"{r['p5']:.3f}", f"{r['p50']:.3f}", f"{r['p95']:.3f}")
+            table.add_row(
+                str(r["year"]),
+                f"{r['p5']:.3f}",
+                f"{r['p50']:.3f}",
+                f"{r['p95']:.3f}",
+                f"{r['central']:.3f}",
+                f"{r['central_percentile']:.0f}",
+            )
         console.print(table)

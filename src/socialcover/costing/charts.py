@@ -54,8 +54,25 @@ def cost_by_benefit_chart(result: CostingResult, iso3: str | None = None) -> Spe
     }
 
 
+BAND_SERIES = {
+    "5th-95th percentile": "#9ecae1",
+    "25th-75th percentile": "#4292c6",
+    "Median of the draws": "#08519c",
+    "Central projection": "#d94801",
+}
+"""The band chart's legend: each series and its colour."""
+
+BANDS_SOURCE = (
+    "Source: socialcover costing (ILO RAP method); UN WPP 2024, IMF WEO Oct 2025, World Bank "
+    "WDI, ILOSTAT. Draws over the scenario's uncertainty ranges, seed {seed}."
+)
+"""The band chart's source line."""
+
+
 def bands_chart(mc: MonteCarloResult, iso3: str | None = None, group: str | None = None) -> Spec:
-    """Monte Carlo bands of the total cost (% of GDP): 5-95 and 25-75 percentiles, median."""
+    """Monte Carlo bands of the total cost (% of GDP): 5-95 and 25-75 percentiles, the median,
+    and the central projection (every assumption at its central value), with a legend and a
+    source line."""
     if group is not None:
         data = mc.aggregates.filter(pl.col("group") == group)
         label = group
@@ -63,11 +80,23 @@ def bands_chart(mc: MonteCarloResult, iso3: str | None = None, group: str | None
         iso = iso3 or mc.iso3s[0]
         data = mc.bands.filter(pl.col("iso3") == iso, pl.col("benefit") == "total")
         label = iso
-    data = data.select("year", "p5", "p25", "p50", "p75", "p95")
+    data = data.select("year", "p5", "p25", "p50", "p75", "p95", "central", "central_percentile")
     x = {"field": "year", "type": "ordinal", "title": "Year"}
+    names = list(BAND_SERIES)
+    colour = {
+        "scale": {"domain": names, "range": [BAND_SERIES[n] for n in names]},
+        "legend": {"title": None, "orient": "bottom"},
+    }
+
+    def series(name: str) -> dict[str, Any]:
+        return {**colour, "datum": name}
+
     return {
         "$schema": SCHEMA,
-        "title": f"Total cost, % of GDP ({label}): Monte Carlo, {mc.draws} draws",
+        "title": {
+            "text": f"Total cost, % of GDP ({label}): Monte Carlo, {mc.draws} draws",
+            "subtitle": BANDS_SOURCE.format(seed=mc.seed),
+        },
         "width": 480,
         "height": 280,
         "data": {"values": _values(data)},
@@ -78,6 +107,7 @@ def bands_chart(mc: MonteCarloResult, iso3: str | None = None, group: str | None
                     "x": x,
                     "y": {"field": "p5", "type": "quantitative", "title": "Cost, % of GDP"},
                     "y2": {"field": "p95"},
+                    "color": series(names[0]),
                 },
             },
             {
@@ -86,6 +116,7 @@ def bands_chart(mc: MonteCarloResult, iso3: str | None = None, group: str | None
                     "x": x,
                     "y": {"field": "p25", "type": "quantitative"},
                     "y2": {"field": "p75"},
+                    "color": series(names[1]),
                 },
             },
             {
@@ -93,11 +124,26 @@ def bands_chart(mc: MonteCarloResult, iso3: str | None = None, group: str | None
                 "encoding": {
                     "x": x,
                     "y": {"field": "p50", "type": "quantitative"},
+                    "color": series(names[2]),
+                },
+            },
+            {
+                "mark": {"type": "line", "strokeDash": [6, 3], "point": True},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "central", "type": "quantitative"},
+                    "color": series(names[3]),
                     "tooltip": [
                         {"field": "year"},
                         {"field": "p5", "format": ".3f"},
                         {"field": "p50", "format": ".3f"},
                         {"field": "p95", "format": ".3f"},
+                        {"field": "central", "format": ".3f"},
+                        {
+                            "field": "central_percentile",
+                            "format": ".0f",
+                            "title": "central case: % of draws at or below",
+                        },
                     ],
                 },
             },

@@ -24,10 +24,11 @@ import polars as pl
 
 from socialcover.costing import inputs
 from socialcover.costing._errors import ScenarioError
-from socialcover.costing.macro import build_base, build_paths
+from socialcover.costing.macro import build_paths, build_scenario_base
+from socialcover.costing.national import population_factor
 from socialcover.costing.projection import compute, project_demography, start_coverage
 from socialcover.costing.result import CostingResult, build_result
-from socialcover.costing.scenario import Scenario, ScenarioLike, load_scenario
+from socialcover.costing.scenario import Benefit, Scenario, ScenarioLike, load_scenario
 from socialcover.errors import NotFoundError
 
 
@@ -56,38 +57,86 @@ def resolve_countries(scenario: Scenario) -> tuple[list[str], bool]:
 
 
 def benefit_provenance(scenario: Scenario) -> list[dict[str, Any]]:
-    """Provenance rows for each benefit's parameters (source, unverified values, conventions)."""
+    """Provenance rows for every parameter of each benefit, each with its own source.
+
+    A value the scenario set says ``user``; a preset's value says the preset's source (and its
+    unverified notes follow as ``UNVERIFIED [R]`` rows).
+    """
     rows: list[dict[str, Any]] = []
     for b in scenario.benefits:
 
-        def add(what: str, value: float, unit: str, source: str, name: str = b.name) -> None:
+        def source_of(key: str, b: Benefit = b) -> str:
+            if key in b.user_set or not b.source:
+                return "user"
+            return b.source
+
+        def add(
+            what: str, value: float | None, unit: str, key: str, b: Benefit = b, source: str = ""
+        ) -> None:
             rows.append(
                 {
                     "iso3": None,
-                    "assumption": f"{name}.{what}",
+                    "assumption": f"{b.name}.{what}",
                     "value": value,
                     "unit": unit,
                     "is_default": False,
-                    "source": source,
+                    "source": source or source_of(key),
                 }
             )
 
-        add("level", b.level.value, b.level.basis, b.source or "scenario")
+        add("level", b.level.value, b.level.basis, "level")
         if b.level.cap is not None:
-            add("cap", b.level.cap.value, b.level.cap.basis, b.source or "scenario")
-        add("months", b.months, "months per year", b.source or "scenario")
+            add("cap", b.level.cap.value, b.level.cap.basis, "level")
+        add("months", b.months, "months per year", "months")
         add(
             "admin_factor",
             b.admin.factor,
             f"gross / benefits ({b.admin.convention or 'none'})",
-            b.source or "scenario",
+            "admin",
         )
-        if b.eligibility.max_children_per_mother is not None:
+        e = b.eligibility
+        add("eligibility.age_from", e.ages[0], f"years ({e.sex}, {e.population})", "eligibility")
+        add("eligibility.age_to", e.ages[1], f"years ({e.sex}, {e.population})", "eligibility")
+        prev = e.prevalence_pct
+        if isinstance(prev, int | float):
+            add("eligibility.prevalence_pct", prev, "% of the eligible ages", "eligibility")
+        elif isinstance(prev, list):
+            for band in prev:
+                add(
+                    f"eligibility.prevalence_pct[{band.ages[0]}-{band.ages[1]}]",
+                    band.pct,
+                    "% at these ages",
+                    "eligibility",
+                )
+        add("indexation", None, f"indexed to {b.indexation}", "indexation")
+        t = b.takeup
+        if t.start_pct != "current":
+            add("takeup.start_pct", float(t.start_pct), "%", "takeup")
+        add("takeup.target_pct", t.target_pct, "%", "takeup")
+        path = (
+            f"{t.shape} from {t.start_year or scenario.base_year} "
+            f"to {t.target_year or scenario.base_year}"
+        )
+        add("takeup.path", None, path, "takeup")
+        if b.targeting is not None and b.targeting.share_pct != "poverty_headcount":
+            add(
+                "targeting.share_pct",
+                float(b.targeting.share_pct),
+                "% of the eligible",
+                "targeting",
+            )
+        cs = b.current_spending
+        if cs is not None and cs.pct_gdp is not None:
+            add("current_spending", cs.pct_gdp, "% of GDP", "current_spending")
+        elif cs is not None:
+            add("current_spending", cs.lcu_per_year, "LCU per year (base year)", "current_spending")
+        if e.max_children_per_mother is not None:
             add(
                 "max_children_per_mother",
-                b.eligibility.max_children_per_mother,
+                e.max_children_per_mother,
                 "children",
-                "eligible children x min(1, k / TFR): socialcover's approximation [I] "
+                "eligibility",
+                source="eligible children x min(1, k / TFR): socialcover's approximation [I] "
                 "(the campaign used DHS data on children per mother)",
             )
         for item in b.unverified:
@@ -147,7 +196,16 @@ def project_costs(
             hint="Use ISO3 codes, 'all', an ILO region or an income group.",
         )
     v = variant or s.population_variant
-    base = build_base(s.macro, iso3s, s.years, v)
+    unknown = sorted(set(s.national) - set(iso3s))
+    if unknown:
+        raise ScenarioError(
+            f"national: {', '.join(unknown)} is not among the scenario's countries "
+            f"({', '.join(iso3s[:8])}{'...' if len(iso3s) > 8 else ''}).",
+            code="costing.national-not-costed",
+            key="national",
+            hint="Key national data by the ISO3 code of a country the scenario costs.",
+        )
+    base = build_scenario_base(s, iso3s, v)
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)
@@ -167,10 +225,34 @@ def project_costs(
                         "value": float(x * 100),
                         "unit": "%",
                         "is_default": True,
-                        "source": source,
+                        "source": src,
                     }
-                    for i, x in zip(iso3s, start, strict=True)
+                    for i, x, src in zip(iso3s, start, source, strict=True)
                 )
+        for iso, nat in s.national.items():
+            for name, nb in nat.benefits.items():
+                for what, amount in (("level", nb.level), ("current_spending", None)):
+                    if what == "current_spending" and nb.current_spending is not None:
+                        cs = nb.current_spending
+                        value, unit = (
+                            (cs.pct_gdp, "% of GDP")
+                            if cs.pct_gdp is not None
+                            else (cs.lcu_per_year, "LCU per year (base year)")
+                        )
+                    elif amount is not None:
+                        value, unit = amount.value, amount.basis
+                    else:
+                        continue
+                    extra.append(
+                        {
+                            "iso3": iso,
+                            "assumption": f"{name}.{what}",
+                            "value": value,
+                            "unit": unit,
+                            "is_default": False,
+                            "source": nat.source or "user",
+                        }
+                    )
         arrays = compute(s, base, demo, paths, np.stack(starts))
     # a benefit needing data a country lacks (e.g. a poverty headcount) leaves it out, listed
     incomplete = ~np.isfinite(arrays.cost_lcu).all(axis=(0, 2))
@@ -186,7 +268,10 @@ def project_costs(
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)
     keep = np.array([i not in base.missing for i in iso3s])
-    pop = inputs.population(iso3s, s.years, v)
+    pop = (
+        inputs.population(iso3s, s.years, v)
+        * population_factor(s, iso3s, s.years)[:, :, None, None]
+    )
     c2, y2 = (
         a.ravel()
         for a in np.meshgrid(np.arange(len(iso3s)), np.arange(len(s.years)), indexing="ij")
@@ -202,4 +287,4 @@ def project_costs(
             "women_15_49": pop[:, :, 1, 15:50].sum(axis=2).ravel(),
         }
     )
-    return build_result(s, base, arrays, keep, extra, population)
+    return build_result(s, base, arrays, keep, extra, population, np.stack(starts))

@@ -135,10 +135,21 @@ def _births_by_age(
         np.array([s_idx[s] for s in rates["period_start"]], dtype=np.int64),
         (rates["mother_age_group"].str.slice(0, 2).cast(pl.Int64).to_numpy() - 15) // 5,
     ] = rates["asfr"].to_numpy()
-    period = np.array([s_idx.get(5 * (y // 5), len(starts) - 1) for y in years])
+    # WPP gives the rates by five-year period: each is taken at its period's middle and
+    # interpolated linearly to the middle of each calendar year (a step per period made the
+    # births jump every fifth year)
+    middles = np.array(starts, dtype=float) + 2.5
+    at = np.clip(np.array(years, dtype=float) + 0.5, middles[0], middles[-1])
+    lo = np.clip(np.searchsorted(middles, at, side="right") - 1, 0, len(middles) - 1)
+    hi = np.minimum(lo + 1, len(middles) - 1)
+    w = np.where(hi > lo, (at - middles[lo]) / np.maximum(middles[hi] - middles[lo], 1e-9), 0.0)
+    rates_y = grid[:, lo, :] * (1 - w)[None, :, None] + grid[:, hi, :] * w[None, :, None]
     asfr_single = np.zeros((len(iso3s), len(years), AGES))
-    asfr_single[..., 15:50] = np.repeat(grid[:, period, :], 5, axis=-1)
+    asfr_single[..., 15:50] = np.repeat(rates_y, 5, axis=-1)
     births = asfr_single * pop[:, :, 1, :]
+    # the total of each year is WPP's own annual births (medium variant; the low and high
+    # variants scale it by their population aged 0), the rates only share it by mother's age
+    annual = _annual_births(pack, iso3s, years)
     if variant != "medium":
         medium = _population(pack, iso3s, years, "medium")
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -147,10 +158,28 @@ def _births_by_age(
                 pop[:, :, :, 0].sum(-1) / medium[:, :, :, 0].sum(-1),
                 1.0,
             )
-        births = births * ratio[:, :, None]
-    out: np.ndarray = np.asarray(births)
+        annual = annual * ratio
+    total = births.sum(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(np.isfinite(annual) & (total > 0), annual / total, 1.0)
+    out: np.ndarray = np.asarray(births * scale[:, :, None])
     out.setflags(write=False)
     return out
+
+
+def _annual_births(pack: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> np.ndarray:
+    """WPP 2024's births per calendar year (medium variant) ``[country, year]``."""
+    raw = (
+        _store.scan("wpp_indicators")
+        .filter(
+            pl.col("iso3").is_in(list(iso3s)),
+            pl.col("year").is_between(min(years), max(years)),
+            pl.col("variant") == "medium",
+        )
+        .select("iso3", "year", pl.col("births").cast(pl.Float64))
+        .collect()
+    )
+    return _fill(iso3s, years, raw, "births")
 
 
 def births_by_mother_age(
@@ -252,6 +281,31 @@ def weo_last_year() -> int:
     return _weo_last_year(_pack_key())
 
 
+@lru_cache(maxsize=4)
+def _weo_fiscal(pack: str) -> dict[str, str]:
+    raw = (
+        _store.scan("imf_weo")
+        .filter(pl.col("indicator") == "NGDP", pl.col("last_actual_label").str.starts_with("FY"))
+        .select("iso3", "last_actual_label", "last_actual_year")
+        .unique()
+        .collect()
+    )
+    return {
+        r["iso3"]: f"{r['last_actual_label']} = WEO year {r['last_actual_year']}"
+        for r in raw.iter_rows(named=True)
+    }
+
+
+def weo_fiscal_years(iso3s: Sequence[str]) -> dict[str, str]:
+    """Countries whose WEO GDP is on a fiscal-year basis, with WEO's own label.
+
+    WEO's ``last_actual_label`` says it (``FY2024/25``) beside ``last_actual_year`` (2024):
+    the WEO year of such a country is the fiscal year that starts in it.
+    """
+    fiscal = _weo_fiscal(_pack_key())
+    return {iso: fiscal[iso] for iso in iso3s if iso in fiscal}
+
+
 @lru_cache(maxsize=8)
 def _wdi(pack: str, indicator: str, iso3s: tuple[str, ...], years: tuple[int, ...]) -> np.ndarray:
     raw = (
@@ -283,14 +337,19 @@ COVERAGE_CONTINGENCY = {
 
 
 @lru_cache(maxsize=8)
-def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
-    frame = data_api.coverage(list(iso3s), COVERAGE_CONTINGENCY[guarantee])
-    # both sexes where given; ILOSTAT gives mothers with newborns for women only
+def _coverage(
+    pack: str, iso3s: tuple[str, ...], guarantee: str, up_to: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    frame = data_api.coverage(list(iso3s), COVERAGE_CONTINGENCY[guarantee], history=True)
+    if up_to is not None:
+        frame = frame.filter(pl.col("year") <= up_to)
+    # the latest year (up to the reference year); both sexes where given (ILOSTAT gives
+    # mothers with newborns for women only)
     frame = (
         frame.with_columns(
             pl.col("sex").replace_strict({"both": 0, "female": 1, "male": 2}, default=3).alias("_s")
         )
-        .sort("iso3", "_s", "year")
+        .sort(["iso3", "year", "_s"], descending=[False, True, False])
         .group_by("iso3", maintain_order=True)
         .first()
     )
@@ -304,10 +363,16 @@ def _coverage(pack: str, iso3s: tuple[str, ...], guarantee: str) -> tuple[np.nda
     return pct, year
 
 
-def coverage_latest(iso3s: Sequence[str], guarantee: str) -> tuple[np.ndarray, np.ndarray]:
+def coverage_latest(
+    iso3s: Sequence[str], guarantee: str, up_to: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Latest effective coverage (SDG 1.3.1: ILOSTAT, else UNSD 2020) for a guarantee:
-    (pct, year) per country, both sexes where given (maternity: women)."""
-    return _coverage(_pack_key(), tuple(iso3s), guarantee)
+    (pct, year) per country, both sexes where given (maternity: women).
+
+    ``up_to`` is a reference year: each country's latest value in or before it (countries'
+    latest years differ, e.g. 2025 for one and 2021 for another).
+    """
+    return _coverage(_pack_key(), tuple(iso3s), guarantee, up_to)
 
 
 @lru_cache(maxsize=8)

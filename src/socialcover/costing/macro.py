@@ -30,6 +30,7 @@ Defaults from the data pack (each recorded with ``is_default`` and its source):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from socialcover.costing import inputs
-from socialcover.costing.scenario import Macro
+from socialcover.costing.national import population_factor
+from socialcover.costing.scenario import Macro, Scenario
 from socialcover.errors import NotFoundError
 
 IPL_USD_PPP_DAY = 3.00
@@ -67,6 +69,11 @@ class MacroBase:
     pop_working: np.ndarray  # [C, Y] persons aged 15-64
     missing: dict[str, str]  # iso3 -> reason it cannot be costed
     provenance: list[dict[str, Any]] = field(default_factory=list)
+    # [C, Y] True where a year's rates are the growth and inflation assumptions (after WEO)
+    assumed: np.ndarray | None = None
+    growth_assumption_pct: np.ndarray | None = None  # [C]
+    inflation_assumption_pct: np.ndarray | None = None  # [C]
+    us_inflation_pct: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -139,7 +146,7 @@ def build_base(
         """The scenario's value, else WEO's mean of its last 5 years, else WDI's."""
         if override is not None:
             values = np.full(n_c, override)
-            record(assumption, values, "% per year", False, "scenario")
+            record(assumption, values, "% per year", False, "user")
             return values
         weo_mean = _mean_last(w[assumption][:, tail])
         wdi_mean = _mean_last(inputs.wdi(wdi_code, iso3s, wdi_span))
@@ -168,7 +175,7 @@ def build_base(
     p_assume = recent_mean("inflation_pct", macro.inflation_pct, "FP.CPI.TOTL.ZG", "CPI inflation")
     if macro.us_inflation_pct is not None:
         us_infl = float(macro.us_inflation_pct)
-        record("us_inflation_pct", us_infl, "% per year", False, "scenario")
+        record("us_inflation_pct", us_infl, "% per year", False, "user")
     else:
         us_infl, us_source = _us_inflation_default(span, tail, last_weo)
         record("us_inflation_pct", us_infl, "% per year", True, us_source)
@@ -228,7 +235,7 @@ def build_base(
         )
     if macro.exchange_rate_lcu_per_usd is not None:
         fx0 = np.full(n_c, macro.exchange_rate_lcu_per_usd)
-        record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "scenario")
+        record("exchange_rate_lcu_per_usd", fx0, "LCU per US$", False, "user")
     else:
         fx_v, fx_gap = _latest_upto(w["exchange_rate_lcu_per_usd"], b)
         fx0 = fx_v * rel_infl**fx_gap
@@ -257,7 +264,7 @@ def build_base(
             macro.gov_expenditure_pct_gdp,
             "% of GDP",
             False,
-            "scenario (all years)",
+            "user (all years)",
         )
     else:
         gx = w["gov_expenditure_pct_gdp"]
@@ -303,7 +310,7 @@ def build_base(
     if macro.ppp_lcu_per_intl_dollar is not None:
         ppp0 = np.full(n_c, macro.ppp_lcu_per_intl_dollar)
         ppp21 = ppp0 / cpi_ratio
-        record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "scenario")
+        record("ppp_lcu_per_intl_dollar", ppp0, "LCU per international $", False, "user")
     else:
         ppp_v, ppp_gap = _latest_upto(ppp_w, b)
         ppp0 = ppp_v * rel_infl**ppp_gap
@@ -331,7 +338,7 @@ def build_base(
             pl0,
             "LCU per person per year",
             False,
-            "scenario (national poverty line)",
+            "user (national poverty line)",
         )
     else:
         pl0 = IPL_USD_PPP_DAY * DAYS * ppp21 * cpi_ratio
@@ -349,21 +356,23 @@ def build_base(
     pop_total = pop.sum(axis=(2, 3))
     pop_working = pop[:, :, :, 15:65].sum(axis=(2, 3))
 
-    checks = {
-        "no GDP in national currency at the base year (WEO NGDP)": gdp0,
-        "no exchange rate (WEO NGDP/NGDPD or WDI PA.NUS.FCRF)": fx0,
-        "no real growth or inflation assumption (WEO or WDI)": g_assume + p_assume,
-        "no government expenditure (WEO GGX_NGDP or WDI)": gov[:, 0],
-        "no PPP conversion factor or CPI (WEO PPPEX, PCPI)": ppp0 + pl0,
-        "no population (WPP 2024)": pop_total[:, 0],
-    }
-    for reason, arr in checks.items():
-        for iso, v in zip(iso3s, arr, strict=True):
-            if not np.isfinite(v) or v <= -1e300:
-                missing.setdefault(iso, reason)
-    for iso, v in zip(iso3s, pop_total[:, 0], strict=True):
-        if np.isfinite(v) and v <= 0:
-            missing.setdefault(iso, "no population (WPP 2024)")
+    for iso, label in inputs.weo_fiscal_years(iso3s).items():
+        prov.append(
+            {
+                "iso3": iso,
+                "assumption": "gdp_fiscal_year",
+                "value": None,
+                "unit": "flag",
+                "is_default": True,
+                "source": f"IMF WEO Oct 2025 reports GDP on a fiscal-year basis ({label}): "
+                "the fiscal year starting in year t is used as year t, not calendarised; "
+                "population is WPP's calendar year, so % of GDP mixes the two bases "
+                "(give calendar-year GDP under national: to change it)",
+            }
+        )
+    missing.update(
+        _missing(iso3s, gdp0, fx0, g_assume + p_assume, gov[:, 0], ppp0 + pl0, pop_total[:, 0])
+    )
     return MacroBase(
         iso3s=iso3s,
         years=years,
@@ -380,7 +389,154 @@ def build_base(
         pop_working=pop_working,
         missing=missing,
         provenance=prov,
+        assumed=~use,
+        growth_assumption_pct=g_assume,
+        inflation_assumption_pct=p_assume,
+        us_inflation_pct=us_infl,
     )
+
+
+def _missing(
+    iso3s: Sequence[str],
+    gdp0: np.ndarray,
+    fx0: np.ndarray,
+    rates: np.ndarray,
+    gov0: np.ndarray,
+    prices: np.ndarray,
+    pop0: np.ndarray,
+) -> dict[str, str]:
+    """Why each country that cannot be costed cannot (the first thing it lacks)."""
+    checks = {
+        "no GDP in national currency at the base year (WEO NGDP)": gdp0,
+        "no exchange rate (WEO NGDP/NGDPD or WDI PA.NUS.FCRF)": fx0,
+        "no real growth or inflation assumption (WEO or WDI)": rates,
+        "no government expenditure (WEO GGX_NGDP or WDI)": gov0,
+        "no PPP conversion factor or CPI (WEO PPPEX, PCPI)": prices,
+        "no population (WPP 2024)": pop0,
+    }
+    out: dict[str, str] = {}
+    for reason, arr in checks.items():
+        for iso, v in zip(iso3s, arr, strict=True):
+            if not np.isfinite(v) or v <= -1e300:
+                out.setdefault(iso, reason)
+    for iso, v in zip(iso3s, pop0, strict=True):
+        if np.isfinite(v) and v <= 0:
+            out.setdefault(iso, "no population (WPP 2024)")
+    return out
+
+
+def build_scenario_base(scenario: Scenario, iso3s: Sequence[str], variant: str) -> MacroBase:
+    """:func:`build_base` for a scenario, with each country's own data (``national:``) in.
+
+    A country with national data is built as if it were costed alone with its own macro
+    overrides (the scenario's, overlaid by its own), then its GDP in national currency replaces
+    WEO's in the years given: the base-year level, and the GDP-deflator growth of each later
+    year given, so that the path passes through every value (real growth stays the assumed
+    one). Its provenance says "user" (or the source the scenario gives).
+    """
+    base = build_base(scenario.macro, iso3s, scenario.years, variant)
+    national = {k: v for k, v in scenario.national.items() if k in base.iso3s}
+    if not national:
+        return base
+    years = list(scenario.years)
+    prov = list(base.provenance)
+    missing = dict(base.missing)
+    arrays = {
+        name: np.array(getattr(base, name), dtype=float, copy=True)
+        for name in (
+            "gdp0",
+            "growth",
+            "deflator",
+            "cpi",
+            "fx_change",
+            "fx0",
+            "gov_share",
+            "poverty_line0",
+            "ppp0",
+            "pop_total",
+            "pop_working",
+            "growth_assumption_pct",
+            "inflation_assumption_pct",
+        )
+    }
+    assumed = np.array(base.assumed, copy=True)
+    for iso, nat in national.items():
+        c = base.iso3s.index(iso)
+        given = {k: v for k, v in nat.macro.model_dump().items() if v is not None}
+        own = build_base(scenario.macro.model_copy(update=given), [iso], scenario.years, variant)
+        for name, arr in arrays.items():
+            arr[c] = np.asarray(getattr(own, name))[0]
+        assumed[c] = np.asarray(own.assumed)[0]
+        source = nat.source or "user"
+        rows = [
+            {**r, "source": "user" if r["source"].startswith("user") else r["source"]}
+            for r in own.provenance
+        ]
+        if nat.source:
+            rows = [
+                {**r, "source": nat.source if not r["is_default"] else r["source"]} for r in rows
+            ]
+        if nat.gdp_lcu:
+            _national_gdp(arrays, c, years, nat.gdp_lcu)
+            rows = [r for r in rows if r["assumption"] != "gdp_lcu_base_year"]
+            rows.append(
+                {
+                    "iso3": iso,
+                    "assumption": "gdp_lcu_base_year",
+                    "value": float(arrays["gdp0"][c]),
+                    "unit": "LCU",
+                    "is_default": False,
+                    "source": f"{source}: national GDP for "
+                    + ", ".join(str(y) for y in sorted(nat.gdp_lcu)),
+                }
+            )
+        prov = [r for r in prov if r["iso3"] != iso] + rows
+        missing.pop(iso, None)
+        missing.update(
+            _missing(
+                [iso],
+                arrays["gdp0"][c : c + 1],
+                arrays["fx0"][c : c + 1],
+                arrays["growth_assumption_pct"][c : c + 1]
+                + arrays["inflation_assumption_pct"][c : c + 1],
+                arrays["gov_share"][c : c + 1, 0],
+                arrays["ppp0"][c : c + 1] + arrays["poverty_line0"][c : c + 1],
+                arrays["pop_total"][c : c + 1, 0],
+            )
+        )
+    factor = population_factor(scenario, base.iso3s, years)
+    arrays["pop_total"] = arrays["pop_total"] * factor
+    arrays["pop_working"] = arrays["pop_working"] * factor
+    for iso, nat in national.items():
+        if nat.population:
+            prov.append(
+                {
+                    "iso3": iso,
+                    "assumption": "population",
+                    "value": float(arrays["pop_total"][base.iso3s.index(iso), 0]),
+                    "unit": "persons (base year)",
+                    "is_default": False,
+                    "source": f"{nat.source or 'user'}: national projection for "
+                    + ", ".join(str(y) for y in sorted(nat.population))
+                    + " (WPP 2024 age and sex structure scaled to it)",
+                }
+            )
+    changes: dict[str, Any] = {**arrays, "assumed": assumed, "provenance": prov, "missing": missing}
+    return dataclasses.replace(base, **changes)
+
+
+def _national_gdp(
+    arrays: dict[str, np.ndarray], c: int, years: list[int], gdp: dict[int, float]
+) -> None:
+    """Put a country's national GDP series into its base level and deflator path."""
+    if years[0] in gdp:
+        arrays["gdp0"][c] = gdp[years[0]]
+    level = arrays["gdp0"][c]
+    for t in range(1, len(years)):
+        g = arrays["growth"][c, t]
+        if years[t] in gdp:
+            arrays["deflator"][c, t] = gdp[years[t]] / level / (1 + g) - 1
+        level = level * (1 + g) * (1 + arrays["deflator"][c, t])
 
 
 MAX_CARRY_YEARS = 5

@@ -2,7 +2,9 @@
 
 Evidence tags follow METHODS.md: [V] read in a source, [R] recalled and **not verified** (a
 guess to check), [I] our own formalisation. Every [R] value is listed in the benefit's
-``unverified`` metadata, which the result's provenance repeats ("UNVERIFIED [R]: ...").
+``unverified`` metadata, which the result's provenance repeats ("UNVERIFIED [R]: ..."). Each
+unverified note starts with the benefit key it is about (``level: ...``, ``eligibility: ...``):
+a scenario that replaces that key drops the note, and its own value is reported as "user".
 
 - ``spf-four-guarantees``: one benefit per cash guarantee of the social protection floor
   (ILO Recommendation No. 202): children, maternity, persons with severe disabilities, older
@@ -54,8 +56,9 @@ _CHILD_ESS58: dict[str, Any] = {
     "indexation": "prices",
     "source": ESS58,
     "unverified": [
-        "child allowance of 25% of the poverty line (ESS 58 level recalled, METHODS B2.1 [R])",
-        "ages 0-5 (age range uncertain, METHODS B2.1 [R])",
+        "level: child allowance of 25% of the poverty line "
+        "(ESS 58 level recalled, METHODS B2.1 [R])",
+        "eligibility: ages 0-5 (age range uncertain, METHODS B2.1 [R])",
     ],
 }
 _ORPHANS_ESS58: dict[str, Any] = {
@@ -67,8 +70,8 @@ _ORPHANS_ESS58: dict[str, Any] = {
     "indexation": "prices",
     "source": ESS58,
     "unverified": [
-        "orphans at 100% of the poverty line (METHODS B2.1 [R])",
-        "orphan prevalence 1.5% of children aged 0-14 and the age range: a "
+        "level: orphans at 100% of the poverty line (METHODS B2.1 [R])",
+        "eligibility: orphan prevalence 1.5% of children aged 0-14 and the age range: a "
         "placeholder guess (the pack has no orphanhood data)",
     ],
 }
@@ -95,10 +98,10 @@ _DISABILITY: dict[str, Any] = {
     "indexation": "prices",
     "source": ESS58 + "; prevalence: " + WHO_DISABILITY,
     "unverified": [
-        "severe disability benefit at 100% of the poverty line (METHODS B2.1 [R])",
-        "prevalence 2.2% at 15-64 (WHO 2011, recalled, not re-read) and 0.7% at "
+        "level: severe disability benefit at 100% of the poverty line (METHODS B2.1 [R])",
+        "eligibility: prevalence 2.2% at 15-64 (WHO 2011, recalled, not re-read) and 0.7% at "
         "0-14 (recalled Global Burden of Disease figure) [R]",
-        "ages to 64 so that old-age pensioners are not counted twice [I]",
+        "eligibility: ages to 64 so that old-age pensioners are not counted twice [I]",
     ],
 }
 _PENSION: dict[str, Any] = {
@@ -109,7 +112,9 @@ _PENSION: dict[str, Any] = {
     "months": 12,
     "indexation": "prices",
     "source": ESS58,
-    "unverified": ["old-age pension at 100% of the poverty line from age 65 (METHODS B2.1 [R])"],
+    "unverified": [
+        "level: old-age pension at 100% of the poverty line from age 65 (METHODS B2.1 [R])"
+    ],
 }
 
 PACKAGES: dict[str, dict[str, Any]] = {
@@ -138,8 +143,9 @@ PACKAGES: dict[str, dict[str, Any]] = {
                 "that is 15 per cent of GDP per capita with a maximum of half of one US dollar "
                 "PPP per day, increased in line with inflation'; pension level inferred [I]]",
                 "unverified": [
-                    "pensionable age 65 (the briefing's age not retrieved) [R]",
-                    "PPP dollars of the base year (WEO PPPEX), not the 2008 briefing's PPP vintage",
+                    "eligibility: pensionable age 65 (the briefing's age not retrieved) [R]",
+                    "level: PPP dollars of the base year (WEO PPPEX), "
+                    "not the 2008 briefing's PPP vintage",
                 ],
             },
             {
@@ -151,7 +157,7 @@ PACKAGES: dict[str, dict[str, Any]] = {
                 "indexation": "prices",
                 "source": CAMPAIGN + " [V: up to two children under 14 per woman]",
                 "unverified": [
-                    "share of children who are among their mother's first two under "
+                    "eligibility: share of children who are among their mother's first two under "
                     "14 approximated by min(1, 2 / TFR) [I]; the campaign used DHS"
                 ],
             },

@@ -29,7 +29,15 @@ import numpy as np
 
 from socialcover.costing import inputs
 from socialcover.costing.macro import DAYS, MacroBase, MacroPaths
-from socialcover.costing.scenario import Amount, Benefit, Scenario, TakeUp
+from socialcover.costing.national import population_factor
+from socialcover.costing.scenario import (
+    Amount,
+    Benefit,
+    CurrentSpending,
+    Level,
+    Scenario,
+    TakeUp,
+)
 
 
 @dataclass(frozen=True)
@@ -89,14 +97,15 @@ def project_demography(
     """Eligible populations of every benefit for one population variant."""
     years = scenario.years
     v = variant or scenario.population_variant
-    pop = inputs.population(iso3s, years, v)
+    factor = population_factor(scenario, iso3s, years)  # national projections, else 1
+    pop = inputs.population(iso3s, years, v) * factor[:, :, None, None]
     births = None
     out = np.empty((len(scenario.benefits), len(iso3s), len(years)))
     for i, b in enumerate(scenario.benefits):
         w = eligibility_weights(b)
         if b.eligibility.population == "mothers_of_newborns":
             if births is None:
-                births = inputs.births_by_mother_age(iso3s, years, v)
+                births = inputs.births_by_mother_age(iso3s, years, v) * factor[:, :, None]
             out[i] = births @ w[1]
         else:
             out[i] = np.einsum("cysa,sa->cy", pop, w)
@@ -159,6 +168,23 @@ def amount_lcu_year(amount: Amount, paths: MacroPaths, base: MacroBase) -> np.nd
     return np.broadcast_to(v * DAYS * base.ppp0, shape).copy()  # ppp_per_day
 
 
+def _level_lcu_year(level: Level, paths: MacroPaths, base: MacroBase) -> np.ndarray:
+    """A benefit level at the base year, capped, in LCU per person per year ``[..., C]``."""
+    out = amount_lcu_year(level, paths, base)
+    if level.cap is not None:
+        out = np.minimum(out, amount_lcu_year(level.cap, paths, base))
+    return out
+
+
+def _current_spending(cs: CurrentSpending | None, paths: MacroPaths, idx: np.ndarray) -> np.ndarray:
+    """Current spending on the guarantee ``[..., C, Y]``: a share of GDP, or LCU indexed."""
+    if cs is None:
+        return np.zeros_like(paths.gdp_lcu)
+    if cs.pct_gdp is not None:
+        return cs.pct_gdp / 100.0 * paths.gdp_lcu
+    return float(cs.lcu_per_year or 0.0) * idx
+
+
 def index_path(indexation: str, paths: MacroPaths) -> np.ndarray:
     """The benefit's index ``[..., C, Y]``, 1 at the base year."""
     if indexation == "prices":
@@ -170,17 +196,23 @@ def index_path(indexation: str, paths: MacroPaths) -> np.ndarray:
     return np.ones_like(paths.gdp_lcu)
 
 
-def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, str]:
-    """Take-up at the start of the path ``[C]`` (fractions) and where it came from."""
+def start_coverage(benefit: Benefit, iso3s: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Take-up at the start of the path ``[C]`` (fractions) and, per country, where it came
+    from (with the year of the coverage value for ``start_pct: current``)."""
     start = benefit.takeup.start_pct
     if start == "current":
-        pct, _year = inputs.coverage_latest(iso3s, benefit.guarantee)
-        source = (
-            f"ILOSTAT SDG 1.3.1 latest effective coverage ({benefit.guarantee}); "
-            "0 where the country has no value"
-        )
-        return np.where(np.isfinite(pct), pct, 0.0) / 100.0, source
-    return np.full(len(iso3s), float(start) / 100.0), "scenario"
+        ref = benefit.takeup.current_year
+        pct, year = inputs.coverage_latest(iso3s, benefit.guarantee, ref)
+        upto = f" up to {ref}" if ref is not None else ""
+        sources = [
+            f"SDG 1.3.1 effective coverage ({benefit.guarantee}), {int(y)} (latest{upto}; "
+            "ILOSTAT, else the UN SDG Global Database 2020)"
+            if np.isfinite(y)
+            else f"no SDG 1.3.1 coverage ({benefit.guarantee}){upto}: 0 assumed"
+            for y in year
+        ]
+        return np.where(np.isfinite(pct), pct, 0.0) / 100.0, sources
+    return np.full(len(iso3s), float(start) / 100.0), ["user"] * len(iso3s)
 
 
 def compute(
@@ -214,19 +246,24 @@ def compute(
     beneficiaries = elig * takeup
     units = []
     currents = []
+    own = {
+        iso: nat.benefits for iso, nat in scenario.national.items() if iso in base.iso3s
+    }  # each country's own amounts (scenario key national:)
     for b in benefits:
-        level = amount_lcu_year(b.level, paths, base)
-        if b.level.cap is not None:
-            level = np.minimum(level, amount_lcu_year(b.level.cap, paths, base))
         idx = index_path(b.indexation, paths)
+        level = np.array(_level_lcu_year(b.level, paths, base), dtype=float, copy=True)
+        current = np.array(_current_spending(b.current_spending, paths, idx), copy=True)
+        for iso, per in own.items():
+            nb = per.get(b.name)
+            if nb is None:
+                continue
+            c = base.iso3s.index(iso)
+            if nb.level is not None:
+                level[..., c] = _level_lcu_year(nb.level, paths, base)[..., c]
+            if nb.current_spending is not None:
+                current[..., c, :] = _current_spending(nb.current_spending, paths, idx)[..., c, :]
         units.append(level[..., None] * idx)
-        cs = b.current_spending
-        if cs is None:
-            currents.append(np.zeros_like(paths.gdp_lcu))
-        elif cs.pct_gdp is not None:
-            currents.append(cs.pct_gdp / 100.0 * paths.gdp_lcu)
-        else:
-            currents.append(float(cs.lcu_per_year or 0.0) * idx)
+        currents.append(current)
     unit = np.stack(units, axis=-3)
     months = np.array([b.months for b in benefits])
     factor = np.array([b.admin.factor for b in benefits])

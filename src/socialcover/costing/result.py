@@ -59,6 +59,8 @@ class CostingResult:
     provenance: pl.DataFrame
     missing: dict[str, str] = field(default_factory=dict)
     arrays: Arrays | None = None
+    base: MacroBase | None = None  # the rates and base-year levels the paths were built from
+    takeup_start: np.ndarray | None = None  # [benefit, country] fractions, base.iso3s order
 
     def to_rows(self) -> list[dict[str, Any]]:
         """JSON-ready rows: per benefit, then a ``total`` row per year (and country)."""
@@ -99,6 +101,7 @@ def build_result(
     keep: np.ndarray,
     extra_provenance: list[dict[str, Any]],
     population: pl.DataFrame,
+    takeup_start: np.ndarray | None = None,
 ) -> CostingResult:
     """Tidy frames from the arrays, keeping the countries in ``keep`` (bool ``[C]``)."""
     names = [b.name for b in scenario.benefits]
@@ -193,4 +196,6 @@ def build_result(
         provenance=prov.filter(pl.col("iso3").is_in(kept) | pl.col("iso3").is_null()),
         missing=missing,
         arrays=arrays,
+        base=base,
+        takeup_start=takeup_start,
     )

@@ -33,7 +33,15 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from socialcover.costing._errors import ScenarioError
 
@@ -129,15 +137,70 @@ class Level(Amount):
     cap: Amount | None = None
 
 
+def _percent_not_fraction(v: Any, what: str) -> Any:
+    """A share given in percent: a number in (0, 1] looks like a fraction and is refused.
+
+    ``1.0`` in a percent field means 1 %, and a user who meant 100 % would get a cost 100 times
+    too low without a word. A share of 1 % or less is written with its unit as a string,
+    ``"1%"``, which says the percent was meant.
+    """
+    if isinstance(v, str) and v.strip().endswith("%"):
+        try:
+            return float(v.strip()[:-1])
+        except ValueError:
+            raise ValueError(f"{what} {v!r} is not a percentage; write e.g. 80 or '0.5%'") from None
+    if isinstance(v, int | float) and not isinstance(v, bool) and 0 < v <= 1:
+        raise ValueError(
+            f"a {what} of {v} looks like a fraction: percent fields take 0-100, so {v} means "
+            f"{v}% (write {v * 100:g} for {v * 100:g}%); if you do mean {v}%, write it with its "
+            f"unit as '{v}%'"
+        )
+    return v
+
+
+def _percent_out(v: float | str) -> float | str:
+    """Write a share of 1 % or less back with its unit, so the document validates again."""
+    if isinstance(v, int | float) and 0 < v <= 1:
+        return f"{v}%"
+    return v
+
+
 class TakeUp(_Model):
-    """Coverage path: from ``start_pct`` (or today's coverage) to ``target_pct`` by a year."""
+    """Coverage path: from ``start_pct`` (or today's coverage) to ``target_pct`` by a year.
+
+    A path that moves (a start other than the target, or ``current``) needs ``target_year``;
+    without it the path would jump to the target in the base year.
+    """
 
     start_pct: float | Literal["current"] = Field(default=100.0)
     target_pct: float = Field(default=100.0)
     start_year: int | None = None
     target_year: int | None = None
+    # for start_pct: current, each country's latest coverage in or before this year
+    current_year: int | None = Field(default=None, ge=2000, le=LAST_YEAR)
     shape: Literal["linear", "logistic"] = "linear"
     steepness: float = Field(default=10.0, gt=0)
+
+    @field_validator("start_pct", "target_pct", mode="before")
+    @classmethod
+    def _not_fraction(cls, v: Any) -> Any:
+        return _percent_not_fraction(v, "take-up")
+
+    @field_serializer("start_pct", "target_pct")
+    def _unit_kept(self, v: float | str) -> float | str:
+        return _percent_out(v)
+
+    @model_validator(mode="after")
+    def _path_has_an_end(self) -> TakeUp:
+        moves = self.start_pct == "current" or self.start_pct != self.target_pct
+        if moves and self.target_year is None:
+            start = "today's coverage" if self.start_pct == "current" else f"{self.start_pct}%"
+            raise ValueError(
+                f"a take-up path from {start} to {self.target_pct}% needs target_year (the year "
+                "the target is reached), e.g. target_year: 2030; without it the path would "
+                "jump to the target in the base year"
+            )
+        return self
 
     @field_validator("start_pct", "target_pct")
     @classmethod
@@ -159,6 +222,15 @@ class Targeting(_Model):
 
     share_pct: float | Literal["poverty_headcount"]
     label: str = ""
+
+    @field_validator("share_pct", mode="before")
+    @classmethod
+    def _not_fraction(cls, v: Any) -> Any:
+        return _percent_not_fraction(v, "targeted share")
+
+    @field_serializer("share_pct")
+    def _unit_kept(self, v: float | str) -> float | str:
+        return _percent_out(v)
 
     @field_validator("share_pct")
     @classmethod
@@ -224,6 +296,8 @@ class Benefit(_Model):
     current_spending: CurrentSpending | None = None
     source: str = ""
     unverified: list[str] = Field(default_factory=list)
+    # the keys a scenario set over a preset benefit: their provenance is "user", not the preset
+    user_set: list[str] = Field(default_factory=list)
 
 
 class Macro(_Model):
@@ -237,6 +311,43 @@ class Macro(_Model):
     ppp_lcu_per_intl_dollar: float | None = Field(default=None, gt=0)
     us_inflation_pct: float | None = Field(default=None, gt=-50, lt=100)
     follow_weo: bool = True
+
+
+class NationalBenefit(_Model):
+    """One country's own amounts for a benefit (e.g. a level in its currency)."""
+
+    level: Level | None = None
+    current_spending: CurrentSpending | None = None
+
+
+class National(_Model):
+    """Data and parameters of one country that the user supplies; their provenance is "user".
+
+    ``gdp_lcu`` (nominal GDP by year, national currency) replaces IMF WEO's levels in those
+    years; ``population`` (total population by year) scales WPP's to it; ``macro`` overrides
+    the country's macro assumptions (growth, inflation, exchange rate, government expenditure,
+    poverty line, PPP factor); ``benefits`` gives the country's own amounts per benefit name.
+    A country missing from WEO (PRK) is costed with these.
+    """
+
+    gdp_lcu: dict[int, float] = Field(default_factory=dict)
+    population: dict[int, float] = Field(default_factory=dict)
+    macro: Macro = Macro()
+    benefits: dict[str, NationalBenefit] = Field(default_factory=dict)
+    source: str = ""
+
+    @field_validator("gdp_lcu", "population")
+    @classmethod
+    def _by_year(cls, v: dict[int, float]) -> dict[int, float]:
+        bad = {y: x for y, x in v.items() if not (1990 <= y <= LAST_YEAR) or not x > 0}
+        if bad:
+            raise ValueError(
+                f"values by year must be positive, for years 1990-{LAST_YEAR}; got {bad}"
+            )
+        return v
+
+
+LCU_MACRO_KEYS = ("exchange_rate_lcu_per_usd", "poverty_line_lcu_year", "ppp_lcu_per_intl_dollar")
 
 
 class Range(_Model):
@@ -290,6 +401,7 @@ class Scenario(_Model):
     macro: Macro = Macro()
     package: str | None = None
     benefits: list[Benefit] = Field(default_factory=list)
+    national: dict[str, National] = Field(default_factory=dict)
     uncertainty: Uncertainty = Uncertainty()
 
     @model_validator(mode="after")
@@ -315,6 +427,7 @@ class Scenario(_Model):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"benefit names must be unique; repeated: {dupes}")
+        self._check_national()
         for b in self.benefits:
             for year in (b.takeup.start_year, b.takeup.target_year):
                 if year is not None and not self.base_year <= year <= LAST_YEAR:
@@ -323,6 +436,42 @@ class Scenario(_Model):
                         f"{self.base_year}; give a year from {self.base_year} on"
                     )
         return self
+
+    def _check_national(self) -> None:
+        """Per-country keys name real benefits; amounts in a currency are per country."""
+        names = {b.name for b in self.benefits}
+        for iso, nat in self.national.items():
+            if not re.fullmatch(r"[A-Z]{3}", iso):
+                raise ValueError(
+                    f"national: {iso!r} is not an ISO3 code; key each country's data by its "
+                    "upper-case ISO3 code, e.g. national: {PRK: {gdp_lcu: {2025: ...}}}"
+                )
+            unknown = sorted(set(nat.benefits) - names)
+            if unknown:
+                raise ValueError(
+                    f"national.{iso}.benefits names no benefit of the scenario: {unknown}; "
+                    f"the benefits are {sorted(names)}"
+                )
+        if self.countries is None:
+            return
+        # in a multi-country scenario an amount in local currency would be applied to every
+        # country's currency: refuse it unless given per country
+        lcu = [f"macro.{k}" for k in LCU_MACRO_KEYS if getattr(self.macro, k) is not None]
+        for b in self.benefits:
+            for where, amount in (("level", b.level), ("level.cap", b.level.cap)):
+                if amount is not None and amount.basis in ("lcu_per_month", "lcu_per_year"):
+                    lcu.append(f"{b.name}.{where}.{amount.basis}")
+            cs = b.current_spending
+            if cs is not None and cs.lcu_per_year is not None:
+                lcu.append(f"{b.name}.current_spending.lcu_per_year")
+        if lcu:
+            raise ValueError(
+                f"amounts in local currency ({', '.join(lcu)}) cannot apply to several "
+                "countries, each with its own currency; give them per country under "
+                "national: {KEN: {macro: {...}, benefits: {NAME: {level: {lcu_per_month: ...}}}}} "
+                "and keep a relative amount (pct_of_gdp_per_capita, pct_of_poverty_line, "
+                "ppp_per_day) for the others"
+            )
 
     def __init__(self, **data: Any) -> None:
         # Python-built scenarios get the same expansion and the same errors as files
@@ -441,10 +590,29 @@ def _expand(data: dict[str, Any]) -> dict[str, Any]:
             extra = []
         preset = package_benefits(str(package))
         by_name = {b.get("name"): b for b in extra if isinstance(b, dict)}
-        merged = [_deep_merge(b, by_name.pop(b["name"], {})) for b in preset]
+        merged = [_over_preset(b, by_name.pop(b["name"], {})) for b in preset]
         unmatched = [b for b in extra if not isinstance(b, dict) or b.get("name") in by_name]
         out["benefits"] = merged + unmatched
     return out
+
+
+def _over_preset(preset: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """A preset benefit with the scenario's keys over it, their provenance the user's.
+
+    The preset's unverified notes about a key the scenario replaced (``level: ...``) no longer
+    apply and are dropped; ``user_set`` lists the keys the scenario set.
+    """
+    merged = _deep_merge(preset, over)
+    given = sorted(k for k in over if k not in ("name", "source", "unverified", "user_set"))
+    if given and "unverified" not in over:
+        merged["unverified"] = [
+            note
+            for note in preset.get("unverified", [])
+            if note.split(":", 1)[0].strip() not in given
+        ]
+    if given:
+        merged["user_set"] = sorted({*merged.get("user_set", []), *given})
+    return merged
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,12 @@ Draws (seeded, ``numpy.random.default_rng``) follow the scenario's ``uncertainty
 
 Everything is vectorised over draws x benefits x countries x years, in chunks of draws; the
 regional and world bands are GDP-weighted per draw (sum of costs over sum of GDP in US$).
+
+The central projection (:func:`~socialcover.costing.project_costs`, every assumption at its
+central value) is not the median of the draws: a one-sided range (take-up x0.8-1.0, whose mode
+is its upper end) puts most draws below it, so the central case can sit above the 95th
+percentile. The bands therefore report it beside the percentiles: ``central`` and
+``central_percentile``, the share of draws at or below it (100: above every draw).
 A tornado sets one assumption at a time to each end of its range, the others central.
 """
 
@@ -25,7 +31,7 @@ import polars as pl
 
 from socialcover.costing import inputs
 from socialcover.costing.costs import project_costs, resolve_countries
-from socialcover.costing.macro import MacroBase, build_base, build_paths
+from socialcover.costing.macro import MacroBase, build_paths, build_scenario_base
 from socialcover.costing.projection import Demography, compute, project_demography, start_coverage
 from socialcover.costing.scenario import Range, Scenario, ScenarioLike, load_scenario
 
@@ -46,7 +52,7 @@ class _Context:
 def _context(scenario: ScenarioLike, variants: tuple[str, ...]) -> _Context:
     s = load_scenario(scenario)
     iso3s, single = resolve_countries(s)
-    base = build_base(s.macro, iso3s, s.years, "medium")
+    base = build_scenario_base(s, iso3s, "medium")
     if single and base.missing:
         iso, reason = next(iter(base.missing.items()))
         raise inputs.missing_data_error(iso, reason)
@@ -99,8 +105,9 @@ class MonteCarloResult:
     """Percentile bands of cost as % of GDP.
 
     ``bands``: iso3 (or group for aggregates), year, benefit (``total`` too), mean, p5, p25,
-    p50, p75, p95. ``aggregates``: group (World, ILO regions, income groups), year, same
-    statistics, GDP-weighted per draw. ``totals``: the draws of the total ``[D, C, Y]``.
+    p50, p75, p95, central (the central projection) and central_percentile (% of draws at or
+    below the central value). ``aggregates``: group (World, ILO regions, income groups), year,
+    same statistics, GDP-weighted. ``totals``: the draws of the total ``[D, C, Y]``.
     """
 
     draws: int
@@ -112,12 +119,15 @@ class MonteCarloResult:
     totals: np.ndarray
 
 
-def _stats(samples: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and percentiles over axis 0."""
+def _stats(samples: np.ndarray, central: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean and percentiles over axis 0, and where the central value falls among the draws."""
     out = {"mean": np.nanmean(samples, axis=0)}
     qs = np.nanpercentile(samples, PERCENTILES, axis=0)
     for q, arr in zip(PERCENTILES, qs, strict=True):
         out[f"p{q}"] = arr
+    out["central"] = central
+    # a tiny tolerance: a draw equal to the central case up to rounding counts as at or below
+    out["central_percentile"] = (samples <= central[None] * (1 + 1e-12)).mean(axis=0) * 100
     return out
 
 
@@ -191,15 +201,15 @@ def monte_carlo(
             np.einsum("gc,dcy->dgy", member, tot_usd) / np.einsum("gc,dcy->dgy", member, gdp) * 100
         )
     keep_iso = [i for i, k in zip(ctx.iso3s, ctx.keep, strict=True) if k]
+    central = _central(s, keep_iso, groups, ctx.iso3s)
     frames = []
-    st = _stats(totals[:, ctx.keep])
+    st = _stats(totals[:, ctx.keep], central["total"])
     frames.append(_frame(st, keep_iso, s.years, "total"))
     if benefit_pct is not None:
         for bi, b in enumerate(s.benefits):
-            frames.append(
-                _frame(_stats(benefit_pct[:, bi][:, ctx.keep]), keep_iso, s.years, b.name)
-            )
-    ag = _stats(agg)
+            part = _stats(benefit_pct[:, bi][:, ctx.keep], central[b.name])
+            frames.append(_frame(part, keep_iso, s.years, b.name))
+    ag = _stats(agg, central["groups"])
     names = [n for n, _ in groups]
     agg_frame = pl.DataFrame(
         {
@@ -217,6 +227,37 @@ def monte_carlo(
         aggregates=agg_frame,
         totals=totals[:, ctx.keep],
     )
+
+
+def _central(
+    s: Scenario, keep_iso: list[str], groups: list[tuple[str, np.ndarray]], iso3s: list[str]
+) -> dict[str, np.ndarray]:
+    """The central projection's % of GDP: per benefit and total ``[C, Y]``, per group."""
+    result = project_costs(s, countries=keep_iso) if keep_iso else None
+    n_y = len(s.years)
+
+    def grid(frame: pl.DataFrame, column: str) -> np.ndarray:
+        out = np.full((len(iso3s), n_y), np.nan)
+        pos = {iso: i for i, iso in enumerate(iso3s)}
+        y0 = s.years[0]
+        for iso, year, v in frame.select("iso3", "year", column).iter_rows():
+            out[pos[iso], year - y0] = v
+        return out
+
+    out: dict[str, np.ndarray] = {}
+    if result is None:
+        out["total"] = np.empty((0, n_y))
+        out["groups"] = np.full((len(groups), n_y), np.nan)
+        return out
+    keep = np.array([i in set(keep_iso) for i in iso3s])
+    out["total"] = grid(result.totals, "cost_pct_gdp")[keep]
+    for b in s.benefits:
+        out[b.name] = grid(result.rows.filter(pl.col("benefit") == b.name), "cost_pct_gdp")[keep]
+    usd = np.nan_to_num(grid(result.totals, "cost_usd"))
+    gdp = np.nan_to_num(grid(result.macro, "gdp_usd"))
+    member = np.stack([m for _, m in groups]).astype(float)
+    out["groups"] = (member @ usd) / (member @ gdp) * 100
+    return out
 
 
 def _frame(
@@ -317,7 +358,9 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
     -------
     polars.DataFrame
         scenario, iso3, year, cost_lcu, cost_usd, cost_pct_gdp, cost_pct_gov_expenditure,
-        financing_gap_pct_gdp, diff_cost_usd, diff_cost_pct_gdp.
+        financing_gap_pct_gdp, diff_cost_lcu, diff_cost_usd, diff_cost_pct_gdp,
+        diff_cost_pct_gov_expenditure (differences from the first scenario in the same
+        country and year; % columns in percentage points).
     """
     if len(scenarios) < 2:
         from socialcover.costing._errors import ScenarioError
@@ -340,9 +383,11 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
         "cost_pct_gov_expenditure",
         "financing_gap_pct_gdp",
     ]
+    measures = ["cost_lcu", "cost_usd", "cost_pct_gdp", "cost_pct_gov_expenditure"]
     first = results[0].totals.select(
-        "iso3", "year", pl.col("cost_usd").alias("_u0"), pl.col("cost_pct_gdp").alias("_p0")
+        "iso3", "year", *[pl.col(m).alias(f"_first_{m}") for m in measures]
     )
+    diffs = [f"diff_{m}" for m in measures]
     frames = []
     for label, r in zip(labels, results, strict=True):
         frames.append(
@@ -350,9 +395,8 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
             .join(first, on=["iso3", "year"], how="left")
             .with_columns(
                 pl.lit(label).alias("scenario"),
-                (pl.col("cost_usd") - pl.col("_u0")).alias("diff_cost_usd"),
-                (pl.col("cost_pct_gdp") - pl.col("_p0")).alias("diff_cost_pct_gdp"),
+                *[(pl.col(m) - pl.col(f"_first_{m}")).alias(f"diff_{m}") for m in measures],
             )
-            .drop("_u0", "_p0")
+            .drop([f"_first_{m}" for m in measures])
         )
-    return pl.concat(frames).select("scenario", *cols, "diff_cost_usd", "diff_cost_pct_gdp")
+    return pl.concat(frames).select("scenario", *cols, *diffs)

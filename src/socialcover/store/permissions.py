@@ -55,6 +55,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.follow_up": _EDITORS,  # management responses and follow-up of recommendations
     "evaluation.schedule": _EDITORS,  # plan the regular evaluations
     "evaluation.delete": _ADMIN,
+    # saved costing scenarios: a draft is its author's until a reviewer publishes it
+    "scenario.read_published": _ALL,
+    "scenario.read_drafts": _EDITORS,
+    "scenario.draft": _SIGNED_IN,  # save, rename and save new versions of one's own drafts
+    "scenario.edit_any": _EDITORS,
+    "scenario.publish": _EDITORS,  # publish, or return with a comment
+    "scenario.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

@@ -49,3 +49,4 @@ def include_all(app: FastAPI) -> None:
         docs,
     ):
         app.include_router(module.router)
+    app.include_router(api_costing.scenarios_router)
