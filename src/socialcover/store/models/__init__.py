@@ -7,6 +7,7 @@ from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, 
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
+    PracticeClaim,
     PracticeOrganisation,
     Publication,
     PublicationOrganisation,
@@ -28,6 +29,7 @@ __all__ = [
     "Organisation",
     "Partnership",
     "Practice",
+    "PracticeClaim",
     "PracticeOrganisation",
     "Publication",
     "PublicationOrganisation",
