@@ -74,7 +74,7 @@ class CitedSource(BaseModel):
     authors: list[str] = Field(default_factory=list)
     editors: list[str] = Field(default_factory=list)
     publisher: str = Field(default="", max_length=200)
-    year: int = Field(ge=1880, le=2100)
+    year: int | None = Field(default=None, ge=1880, le=2100)  # None: not printed on it
     url: str | None = Field(default=None, max_length=500)
     locator: str = Field(default="", max_length=200)  # page, section, paragraph
     publication_key: str | None = Field(default=None, max_length=80)  # a library publication
@@ -115,6 +115,8 @@ class ClaimInput(BaseModel):
             ]
             if not self.verified_against.strip():
                 missing.append("verified_against")
+            if self.source is not None and self.source.year is None and self.event_year:
+                missing.append("source.year (to show the source is not older than the event)")
             if missing:
                 raise ValueError(
                     "a verified claim says who verified it, when, in which source and against "
@@ -150,7 +152,7 @@ def check_source_dates(claim: ClaimInput, what: str = "claim") -> None:
     if claim.event_year is None:
         return
     for label, source in (("source", claim.source), ("disputing source", claim.dispute_source)):
-        if source is not None and source.year < claim.event_year:
+        if source is not None and source.year is not None and source.year < claim.event_year:
             raise ValidationError(
                 f"The {label} of {what} {claim.key!r} ({source.title!r}, {source.year}) was "
                 f"published before the event it reports ({claim.event_year}).",

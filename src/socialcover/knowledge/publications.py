@@ -69,6 +69,7 @@ class Edition(BaseModel):
     title: str = Field(min_length=3, max_length=400)
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: str | None = Field(default=None, max_length=500)
+    isbn: str | None = Field(default=None, max_length=20)
 
     @field_validator("url")
     @classmethod
@@ -77,15 +78,22 @@ class Edition(BaseModel):
             raise ValueError("a URL starts with https:// or http://")
         return v or None
 
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, v: str | None) -> str | None:
+        if v and not isbn_is_valid(v):
+            raise ValueError(f"ISBN {v!r} has a wrong check digit or length (10 or 13 digits)")
+        return v or None
+
 
 def isbn_is_valid(isbn: str) -> bool:
     """Whether an ISBN-10 or ISBN-13 (hyphens allowed) has a correct check digit.
 
     Examples
     --------
-    >>> isbn_is_valid("978-92-2-031944-4")
+    >>> isbn_is_valid("978-92-2-031949-9")
     True
-    >>> isbn_is_valid("978-92-2-031944-5")
+    >>> isbn_is_valid("978-92-2-031949-8")
     False
     """
     digits = isbn.replace("-", "").replace(" ", "").upper()
