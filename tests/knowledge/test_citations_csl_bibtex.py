@@ -13,8 +13,13 @@ import bibtexparser
 from bibtexparser import middlewares as mw
 from sqlalchemy import select
 
-from socialcover.knowledge import bibtex_of, cite_line, csl_of_practice, csl_of_publication
-from socialcover.knowledge import seed_starter_content
+from socialcover.knowledge import (
+    bibtex_of,
+    cite_line,
+    csl_of_practice,
+    csl_of_publication,
+    seed_starter_content,
+)
 from socialcover.store import Practice, Publication, SystemActor, session_scope
 
 SEED = SystemActor("system:seed")
@@ -101,7 +106,7 @@ def test_editors_series_isbn_and_accents_survive_the_round_trip(db_url: str) -> 
     assert csl_paper["collection-title"] == "ESS Document" and csl_paper["number"] == "42"
     entries = {e.entry_type: e for e in _parse(bibtex_of([csl_book, csl_paper])).entries}
     assert entries["techreport"].fields_dict["series"].value == "ESS Document"
-    eds = [e for e in _parse(bibtex_of([csl_book])).entries][0].fields_dict
+    eds = next(iter(_parse(bibtex_of([csl_book])).entries)).fields_dict
     assert "author" not in eds
     assert eds["editor"].value.split(" and ")[1] == "Durán-Valverde, Fabio"
 

@@ -66,7 +66,7 @@ def test_the_reported_errors_are_corrected() -> None:
     later = {"chl-2008-solidarity-pillar": 2022, "mus-basic-retirement-pension": 2025}
     for key, year in later.items():
         assert any((s.get("year") or 0) >= year for s in practices[key]["sources"]), key
-    rempe = [c for c in starter_claims()["cpv-independent-workers"] if c.key == "rempe-2014"][0]
+    rempe = next(c for c in starter_claims()["cpv-independent-workers"] if c.key == "rempe-2014")
     assert rempe.source is not None and rempe.source.year != 2013
 
 

@@ -73,14 +73,17 @@ def test_reviewer_verifies_a_claim_on_the_page(client: TestClient, users: dict[s
         for c in client.get(f"/api/v1/practices/{mongolia}/claims").json()["claims"]
         if c["key"] == "targeted-2023"
     )
-    assert f'/claims/{undated["id"]}/verify' not in client.get(f"/practices/{mongolia}").text
+    assert f"/claims/{undated['id']}/verify" not in client.get(f"/practices/{mongolia}").text
     pid2 = _practice_id(client, "Renta Dignidad")
     claims2 = client.get(f"/api/v1/practices/{pid2}/claims").json()["claims"]
     target = next(c for c in claims2 if c["key"] == "coverage-near-universal")
     assert f"/claims/{target['id']}/verify" in client.get(f"/practices/{pid2}").text
     resp = client.post(
         f"/practices/{pid2}/claims/{target['id']}/verify",
-        data={"against": "Article, paragraph 2", "csrf_token": csrf_of(client, f"/practices/{pid2}")},
+        data={
+            "against": "Article, paragraph 2",
+            "csrf_token": csrf_of(client, f"/practices/{pid2}"),
+        },
         follow_redirects=False,
     )
     assert resp.status_code == 303, resp.text

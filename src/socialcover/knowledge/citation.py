@@ -22,8 +22,9 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any
 
-import bibtexparser
 from bibtexparser import model
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
 from pylatexenc.latexencode import unicode_to_latex
 from sqlalchemy.orm import Session
 
@@ -213,10 +214,10 @@ def _entry(item: dict[str, Any]) -> model.Entry:
 
 def bibtex_of(items: Iterable[dict[str, Any]]) -> str:
     """BibTeX for CSL-JSON items (from :func:`csl_of_publication` or :func:`csl_of_practice`)."""
-    library = bibtexparser.Library()
+    library = Library()
     for item in items:
         library.add(_entry(item))
-    return str(bibtexparser.write_string(library))
+    return str(write_string(library))
 
 
 def cite_line(item: dict[str, Any]) -> str:
