@@ -92,3 +92,43 @@ def test_reviewer_verifies_a_claim_on_the_page(client: TestClient, users: dict[s
     assert done["status"] == "verified" and done["verified_by"] == "Reviewer"
     assert done["verified_against"] == "Article, paragraph 2"
     assert re.search(r"as of \d{4}-\d{2}-\d{2}", client.get(f"/practices/{pid2}").text)
+
+
+def test_publication_form_records_editors_series_and_checks_the_isbn(
+    client: TestClient, users: dict[str, str]
+) -> None:
+    sign_in(client, users["reviewer"])
+    form = {
+        "title": "Social protection for domestic workers",
+        "kind": "working_paper",
+        "year": "2021",
+        "language": "en",
+        "publisher": "International Labour Office",
+        "editors": "Ortiz, Isabel; Fabio Durán-Valverde",
+        "series": "ESS Working Paper",
+        "series_number": "77",
+        "isbn": "978-92-2-031949-8",  # wrong check digit
+    }
+    bad = client.post(
+        "/publications",
+        data={**form, "csrf_token": csrf_of(client, "/publications/new")},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 422 and "978-92-2-031949-8" in bad.text
+    ok = client.post(
+        "/publications",
+        data={
+            **form,
+            "isbn": "978-92-2-031949-9",
+            "csrf_token": csrf_of(client, "/publications/new"),
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303, ok.text
+    item = client.get(ok.headers["location"] + "/cite.json").json()[0]
+    assert item["editor"] == [
+        {"family": "Ortiz", "given": "Isabel"},
+        {"family": "Durán-Valverde", "given": "Fabio"},
+    ]
+    assert item["collection-title"] == "ESS Working Paper" and item["ISBN"] == "978-92-2-031949-9"
+    assert item["genre"] == "Working paper"

@@ -131,6 +131,9 @@ async def create_publication(
     }
     data["url"] = data["url"] or None
     data["authors"] = [a.strip() for a in str(form.get("authors", "")).split(";") if a.strip()]
+    data["editors"] = [a.strip() for a in str(form.get("editors", "")).split(";") if a.strip()]
+    for key in ("series", "series_number", "doi", "isbn"):
+        data[key] = str(form.get(key, "")).strip() or None
     data["keywords"] = [a.strip() for a in str(form.get("keywords", "")).split(",") if a.strip()]
     year = str(form.get("year", "")).strip()
     data["year"] = int(year) if year.isdigit() else None
