@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import bibtexparser
 from fastapi.testclient import TestClient
@@ -132,3 +133,39 @@ def test_publication_form_records_editors_series_and_checks_the_isbn(
     ]
     assert item["collection-title"] == "ESS Working Paper" and item["ISBN"] == "978-92-2-031949-9"
     assert item["genre"] == "Working paper"
+
+
+def test_a_published_evaluation_shows_as_evidence_on_the_practice_page(
+    client: TestClient, users: dict[str, str], web_settings: Any
+) -> None:
+    from socialcover import store
+    from socialcover.monitor.evaluations import (
+        create_evaluation,
+        publish_evaluation,
+        submit_evaluation,
+    )
+
+    pid = _practice_id(client, "Inua Jamii")
+    assert 'id="evidence-title"' not in client.get(f"/practices/{pid}").text
+    url = web_settings.database_url
+    with store.session_scope(store.SystemActor(), url=url) as s:
+        sa = store.SystemActor()
+        eid = create_evaluation(
+            s,
+            sa,
+            {
+                "title": "Impact evaluation of Inua Jamii 70+",
+                "subject_type": "practice",
+                "subject_ref": str(pid),
+                "evaluation_type": "impact",
+                "started_on": "2020-01-01",
+                "evaluators": ["Independent team"],
+                "findings": "Consumption rose in recipient households.",
+                "report": "https://example.org/report.pdf",
+            },
+        ).id
+        submit_evaluation(s, sa, eid)
+        publish_evaluation(s, sa, eid)
+    page = client.get(f"/practices/{pid}").text
+    assert 'id="evidence-title"' in page
+    assert "Impact evaluation of Inua Jamii 70+" in page and "Independent team" in page
