@@ -15,6 +15,7 @@ Right) style it ships, so the line, the CSL-JSON and the BibTeX cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 import warnings
@@ -220,25 +221,28 @@ def bibtex_of(items: Iterable[dict[str, Any]]) -> str:
     return str(write_string(library))
 
 
+@functools.cache
+def _style() -> Any:
+    """The Harvard (Cite Them Right) style shipped with citeproc-py, parsed once."""
+    from citeproc import CitationStylesStyle
+
+    path = resources.files("citeproc").joinpath("data/styles/harvard-cite-them-right.csl")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(str(path), validate=False)
+
+
 def cite_line(item: dict[str, Any]) -> str:
     """The "cite this" line: the item rendered in the Harvard (Cite Them Right) style."""
-    from citeproc import (
-        Citation,
-        CitationItem,
-        CitationStylesBibliography,
-        CitationStylesStyle,
-        formatter,
-    )
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    style_path = resources.files("citeproc").joinpath("data/styles/harvard-cite-them-right.csl")
     with warnings.catch_warnings():
         # citeproc-py warns about CSL variables its bundled style does not print (abstract,
         # keyword, language); they are valid CSL and stay in the export.
         warnings.simplefilter("ignore")
         source = CiteProcJSON([{**item, "id": "item"}])
-        style = CitationStylesStyle(str(style_path), validate=False)
-        bibliography = CitationStylesBibliography(style, source, formatter.plain)
+        bibliography = CitationStylesBibliography(_style(), source, formatter.plain)
         bibliography.register(Citation([CitationItem("item")]))
         entries = bibliography.bibliography()
     return " ".join(str(entries[0]).split()) if entries else item["title"]
