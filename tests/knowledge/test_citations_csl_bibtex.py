@@ -102,6 +102,9 @@ def test_editors_series_isbn_and_accents_survive_the_round_trip(db_url: str) -> 
         ).one()
         csl_book, csl_paper = csl_of_publication(book), csl_of_publication(paper)
     assert "author" not in csl_book
+    line = cite_line(csl_book)
+    assert line.startswith("Ortiz, I. et al. (eds.) (2018) Reversing Pension Privatizations")
+    assert "Edited by" not in line  # the editors are named once
     assert csl_book["editor"][1] == {"family": "Durán-Valverde", "given": "Fabio"}
     assert csl_paper["collection-title"] == "ESS Document" and csl_paper["number"] == "42"
     entries = {e.entry_type: e for e in _parse(bibtex_of([csl_book, csl_paper])).entries}

@@ -232,8 +232,7 @@ def _style() -> Any:
         return CitationStylesStyle(str(path), validate=False)
 
 
-def cite_line(item: dict[str, Any]) -> str:
-    """The "cite this" line: the item rendered in the Harvard (Cite Them Right) style."""
+def _render(item: dict[str, Any]) -> str:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -245,7 +244,23 @@ def cite_line(item: dict[str, Any]) -> str:
         bibliography = CitationStylesBibliography(_style(), source, formatter.plain)
         bibliography.register(Citation([CitationItem("item")]))
         entries = bibliography.bibliography()
-    return " ".join(str(entries[0]).split()) if entries else item["title"]
+    return " ".join(str(entries[0]).split()) if entries else str(item["title"])
+
+
+def cite_line(item: dict[str, Any]) -> str:
+    """The "cite this" line: the item rendered in the Harvard (Cite Them Right) style.
+
+    citeproc-py does not suppress a variable once it has stood in for the author, so an edited
+    book would name its editors twice ("Ortiz, I. (ed.) ... Edited by I. Ortiz."); the second
+    mention, rendered alone from the same style, is removed.
+    """
+    line = _render(item)
+    if item.get("editor") and not item.get("author"):
+        probe = _render({"type": item["type"], "title": "-", "editor": item["editor"]})
+        at = probe.find("Edited by")
+        if at >= 0:
+            line = line.replace(" " + probe[at:].strip(), "", 1)
+    return line
 
 
 def csl_of_record(
