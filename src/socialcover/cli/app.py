@@ -65,6 +65,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "socialcover.cli.db",
         "The platform database: migrations, backup and restore, starter content, history.",
     ),
+    "library": (
+        "socialcover.cli.library",
+        "The practice library: key claims and their verification, citations.",
+    ),
     "admin": ("socialcover.cli.admin", "Manage user accounts (runs with administrator rights)."),
 }
 

@@ -1,5 +1,23 @@
 """The knowledge library: practices (good and bad), publications and guidelines, and search."""
 
+from socialcover.knowledge.citation import (
+    bibtex_of,
+    cite_line,
+    csl_of_practice,
+    csl_of_publication,
+)
+from socialcover.knowledge.claims import (
+    CitedSource,
+    ClaimInput,
+    Verification,
+    add_claim,
+    claim_as_dict,
+    dispute_claim,
+    list_claims,
+    verification_of,
+    verify_claim,
+)
+from socialcover.knowledge.evidence import evidence_of_practice
 from socialcover.knowledge.links import (
     link_organisation,
     linked_organisations,
@@ -35,6 +53,7 @@ from socialcover.knowledge.publications import (
     publish_publication,
     update_publication,
 )
+from socialcover.knowledge.record import practice_view, publication_view
 from socialcover.knowledge.search import FACETS, FacetCount, SearchHit, SearchResult, search
 from socialcover.knowledge.seed import STARTER_NOTE, SeedReport, seed_starter_content
 
@@ -44,6 +63,8 @@ __all__ = [
     "PRACTICES",
     "PUBLICATIONS",
     "STARTER_NOTE",
+    "CitedSource",
+    "ClaimInput",
     "FacetCount",
     "PracticeInput",
     "PublicationInput",
@@ -51,20 +72,32 @@ __all__ = [
     "SearchResult",
     "SeedReport",
     "SourceRef",
+    "Verification",
+    "add_claim",
     "attach_pdf",
+    "bibtex_of",
+    "cite_line",
+    "claim_as_dict",
     "create_practice",
     "create_publication",
+    "csl_of_practice",
+    "csl_of_publication",
     "delete_practice",
     "delete_publication",
+    "dispute_claim",
+    "evidence_of_practice",
     "get_practice",
     "get_publication",
     "link_organisation",
     "linked_organisations",
+    "list_claims",
     "list_practices",
     "list_publications",
     "open_pdf",
     "practice_as_dict",
+    "practice_view",
     "publication_as_dict",
+    "publication_view",
     "publish_practice",
     "publish_publication",
     "records_of_organisation",
@@ -75,5 +108,7 @@ __all__ = [
     "unlink",
     "update_practice",
     "update_publication",
+    "verification_of",
+    "verify_claim",
     "withdraw_practice",
 ]

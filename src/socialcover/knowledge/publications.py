@@ -41,12 +41,14 @@ from socialcover.store import (
 __all__ = [
     "MAX_PDF_BYTES",
     "PUBLICATIONS",
+    "Edition",
     "PublicationInput",
     "attach_pdf",
     "create_publication",
     "delete_publication",
     "file_path",
     "get_publication",
+    "isbn_is_valid",
     "list_publications",
     "open_pdf",
     "publication_as_dict",
@@ -58,6 +60,52 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
+class Edition(BaseModel):
+    """Another language edition of a publication (its own title, and URL where it exists)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    title: str = Field(min_length=3, max_length=400)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    url: str | None = Field(default=None, max_length=500)
+    isbn: str | None = Field(default=None, max_length=20)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("a URL starts with https:// or http://")
+        return v or None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, v: str | None) -> str | None:
+        if v and not isbn_is_valid(v):
+            raise ValueError(f"ISBN {v!r} has a wrong check digit or length (10 or 13 digits)")
+        return v or None
+
+
+def isbn_is_valid(isbn: str) -> bool:
+    """Whether an ISBN-10 or ISBN-13 (hyphens allowed) has a correct check digit.
+
+    Examples
+    --------
+    >>> isbn_is_valid("978-92-2-031949-9")
+    True
+    >>> isbn_is_valid("978-92-2-031949-8")
+    False
+    """
+    digits = isbn.replace("-", "").replace(" ", "").upper()
+    if len(digits) == 13 and digits.isdigit():
+        total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
+        return total % 10 == 0
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(d) for d in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
+    return False
+
+
 class PublicationInput(BaseModel):
     """A publication's metadata (validated completely before anything is saved)."""
 
@@ -66,8 +114,14 @@ class PublicationInput(BaseModel):
     title: str = Field(min_length=3, max_length=400)
     kind: PublicationKind
     authors: list[str] = Field(default_factory=list)
+    editors: list[str] = Field(default_factory=list)
     publisher: str = Field(default="", max_length=200)
     year: int | None = Field(default=None, ge=1900, le=2100)
+    series: str | None = Field(default=None, max_length=200)
+    series_number: str | None = Field(default=None, max_length=40)
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=200)
+    isbn: str | None = Field(default=None, max_length=20)
+    editions: list[Edition] = Field(default_factory=list)
     language: Literal["en", "fr", "es"] = "en"
     abstract: str = Field(default="", max_length=10000)
     keywords: list[str] = Field(default_factory=list)
@@ -93,6 +147,13 @@ class PublicationInput(BaseModel):
     def _http(cls, v: str | None) -> str | None:
         if v and not v.startswith(("https://", "http://")):
             raise ValueError("a URL starts with https:// or http://")
+        return v or None
+
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, v: str | None) -> str | None:
+        if v and not isbn_is_valid(v):
+            raise ValueError(f"ISBN {v!r} has a wrong check digit or length (10 or 13 digits)")
         return v or None
 
 

@@ -18,12 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcover.actors import OrganisationInput, find_organisation
+from socialcover.knowledge.claims import ClaimInput, new_claim_row
 from socialcover.knowledge.practices import PracticeInput
 from socialcover.knowledge.publications import PublicationInput
 from socialcover.store import (
     Organisation,
     Partnership,
     Practice,
+    PracticeClaim,
     PracticeOrganisation,
     Publication,
     PublicationOrganisation,
@@ -33,7 +35,13 @@ from socialcover.store import (
 )
 from socialcover.store.models import utcnow
 
-__all__ = ["STARTER_NOTE", "SeedReport", "load_starter", "seed_starter_content"]
+__all__ = [
+    "STARTER_NOTE",
+    "SeedReport",
+    "load_starter",
+    "seed_starter_content",
+    "starter_claims",
+]
 
 STARTER_NOTE = (
     "Starter content shipped with socialcover: a reviewer should verify it against the cited "
@@ -80,9 +88,34 @@ def _validated() -> tuple[list[tuple[str, PracticeInput]], list[tuple[str, Publi
     return practices, publications
 
 
+def starter_claims() -> dict[str, list[ClaimInput]]:
+    """The claims of each starter practice, from ``starter/factcheck.yaml``, validated.
+
+    A verified claim without its own reviewer and day takes the fact-check's (``checked_by``,
+    ``checked_on``). Every claim passes the date rule (no source older than its event).
+    """
+    from socialcover.knowledge.claims import check_source_dates
+
+    check = load_starter("factcheck")
+    out: dict[str, list[ClaimInput]] = {}
+    for key, record in (check.get("practices") or {}).items():
+        claims = []
+        for raw in record.get("claims") or []:
+            data = dict(raw)
+            if data.get("status") == "verified":
+                data.setdefault("verified_by", check["checked_by"])
+                data.setdefault("verified_on", check["checked_on"])
+            claim = validate_input(ClaimInput, data, f"claim of starter practice {key!r}")
+            check_source_dates(claim, f"starter practice {key!r}, claim")
+            claims.append(claim)
+        out[key] = claims
+    return out
+
+
 def seed_starter_content(session: Session) -> SeedReport:
-    """Create the missing starter organisations, practices, publications and links."""
+    """Create the missing starter organisations, practices, publications, claims and links."""
     practices, publications = _validated()
+    claims = starter_claims()
     actors = load_starter("actors")
     orgs = [
         validate_input(OrganisationInput, o, "starter organisation")
@@ -111,6 +144,16 @@ def seed_starter_content(session: Session) -> SeedReport:
                 ),
             )
         report.add("practice", found_p is None)
+        practice = session.scalars(select(Practice).where(Practice.starter_key == key)).one()
+        have = set(
+            session.scalars(
+                select(PracticeClaim.claim_key).where(PracticeClaim.practice_id == practice.id)
+            ).all()
+        )
+        for claim in claims.get(key, []):
+            if claim.key not in have:
+                _add(session, new_claim_row(practice.id, claim))
+            report.add("claim", claim.key not in have)
     for key, pub_in in publications:
         found_pub = session.scalars(
             select(Publication).where(Publication.starter_key == key)

@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "practice.draft": _SIGNED_IN,  # create, edit own draft, submit for review
     "practice.edit_any": _EDITORS,
     "practice.publish": _EDITORS,  # publish, or return with a comment
+    "practice.verify": _EDITORS,  # verify or dispute a practice's claims one by one
     "practice.delete": _ADMIN,
     # publications
     "publication.read_published": _ALL,

@@ -8,6 +8,7 @@ from socialcover.store.models.costing import CostingScenario
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
+    PracticeClaim,
     PracticeOrganisation,
     Publication,
     PublicationOrganisation,
@@ -30,6 +31,7 @@ __all__ = [
     "Organisation",
     "Partnership",
     "Practice",
+    "PracticeClaim",
     "PracticeOrganisation",
     "Publication",
     "PublicationOrganisation",

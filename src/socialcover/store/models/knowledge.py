@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +23,7 @@ from socialcover.store.models.base import Audited, Base, Reviewed
 
 __all__ = [
     "Practice",
+    "PracticeClaim",
     "PracticeOrganisation",
     "Publication",
     "PublicationOrganisation",
@@ -58,6 +61,41 @@ class Practice(Reviewed, Audited, Base):
     organisations: Mapped[list[PracticeOrganisation]] = relationship(
         back_populates="practice", cascade="all, delete-orphan"
     )
+    claims: Mapped[list[PracticeClaim]] = relationship(
+        back_populates="practice", cascade="all, delete-orphan", order_by="PracticeClaim.id"
+    )
+
+
+class PracticeClaim(Audited, Base):
+    """One key fact of a practice (a date, an age, an amount, a coverage figure, an outcome).
+
+    Each claim names the source that supports it and says whether a reviewer checked it there:
+    ``verified`` (by whom, when, against which passage), ``unverified`` or ``disputed`` (with
+    the other source). Rules in :mod:`socialcover.knowledge.claims`.
+    """
+
+    __tablename__ = "practice_claims"
+    __table_args__ = (UniqueConstraint("practice_id", "claim_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        ForeignKey("practices.id", ondelete="CASCADE"), index=True
+    )
+    claim_key: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    event_year: Mapped[int | None] = mapped_column(Integer)
+    is_key: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="unverified", index=True)
+    verified_by: Mapped[str | None] = mapped_column(String(200))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_on: Mapped[dt.date | None] = mapped_column(Date)
+    verified_against: Mapped[str] = mapped_column(Text, default="")
+    dispute_source: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    practice: Mapped[Practice] = relationship(back_populates="claims")
 
 
 class PracticeOrganisation(Audited, Base):
@@ -92,6 +130,13 @@ class Publication(Audited, Base):
     title: Mapped[str] = mapped_column(String(400))
     kind: Mapped[str] = mapped_column(String(30), index=True)
     authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    editors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    series: Mapped[str | None] = mapped_column(String(200))
+    series_number: Mapped[str | None] = mapped_column(String(40))
+    doi: Mapped[str | None] = mapped_column(String(200))
+    isbn: Mapped[str | None] = mapped_column(String(20))
+    # other language editions: [{"language": "fr", "title": ..., "url": ..., "year": ...}]
+    editions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     publisher: Mapped[str] = mapped_column(String(200), default="")
     year: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(2), default="en")

@@ -138,11 +138,12 @@ async def create_practice(
     return RedirectResponse(f"/practices/{pid}", status_code=303)
 
 
-def _load(s: Session, user: Principal | None, pid: int) -> dict[str, Any]:
+def _load(s: Session, user: Principal | None, pid: int, base_url: str = "") -> dict[str, Any]:
     from socialcover import knowledge, store
 
     p = knowledge.get_practice(s, user, pid)
-    out = knowledge.practice_as_dict(p)
+    out = knowledge.practice_view(s, user, pid, base_url)
+    out["can_verify"] = user is not None and store.can(user.role, "practice.verify")
     out["can_edit"] = user is not None and (
         store.can(user.role, "practice.edit_any")
         or (p.created_by_id == user.id and p.status in ("draft", "returned"))
@@ -164,8 +165,9 @@ async def practice_page(
     session: ReadSession,
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> HTMLResponse:
-    """One practice."""
-    p = await run_in_threadpool(_load, session, user, pid)
+    """One practice, its claims and how far they are verified, its evidence, how to cite it."""
+    base = str(request.base_url).rstrip("/")
+    p = await run_in_threadpool(_load, session, user, pid, base)
     return render(request, "practice.html", {"p": p})
 
 

@@ -45,13 +45,11 @@ def list_rows(
     ]
 
 
-def one_row(s: Session, user: Any, pid: int) -> dict[str, Any]:
-    """One publication as a dict, with its linked organisations."""
+def one_row(s: Session, user: Any, pid: int, base_url: str = "") -> dict[str, Any]:
+    """One publication as a dict, with its citation and its linked organisations."""
     from socialcover import knowledge
 
-    out: dict[str, Any] = jsonable(
-        knowledge.publication_as_dict(knowledge.get_publication(s, user, pid))
-    )
+    out: dict[str, Any] = jsonable(knowledge.publication_view(s, user, pid, base_url))
     out["organisations"] = [
         {"id": o.id, "name": o.name, "role": role}
         for o, role in knowledge.linked_organisations(s, "publication", pid)
@@ -133,6 +131,9 @@ async def create_publication(
     }
     data["url"] = data["url"] or None
     data["authors"] = [a.strip() for a in str(form.get("authors", "")).split(";") if a.strip()]
+    data["editors"] = [a.strip() for a in str(form.get("editors", "")).split(";") if a.strip()]
+    for key in ("series", "series_number", "doi", "isbn"):
+        data[key] = str(form.get(key, "")).strip() or None
     data["keywords"] = [a.strip() for a in str(form.get("keywords", "")).split(",") if a.strip()]
     year = str(form.get("year", "")).strip()
     data["year"] = int(year) if year.isdigit() else None
@@ -175,7 +176,7 @@ async def publication_page(
     """One publication."""
     from socialcover import store
 
-    p = await run_in_threadpool(one_row, session, user, pid)
+    p = await run_in_threadpool(one_row, session, user, pid, str(request.base_url).rstrip("/"))
     can_publish = user is not None and store.can(user.role, "publication.publish")
     return render(request, "publication.html", {"p": p, "can_publish": can_publish})
 
