@@ -55,6 +55,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.follow_up": _EDITORS,  # management responses and follow-up of recommendations
     "evaluation.schedule": _EDITORS,  # plan the regular evaluations
     "evaluation.delete": _ADMIN,
+    # events: seminars, meetings, webinars, trainings, consultations, validation workshops
+    "event.read_published": _ALL,
+    "event.read_drafts": _EDITORS,
+    "event.draft": _SIGNED_IN,  # create, edit own draft (agenda, materials), submit
+    "event.edit_any": _EDITORS,
+    "event.publish": _EDITORS,  # publish, or return with a comment
+    "event.register": _ALL,  # register oneself for a published event open to registration
+    "event.participants_any": _ADMIN,  # see and manage the participants of any event
+    "event.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

@@ -2,6 +2,13 @@
 
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
 from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.advocacy import (
+    Event,
+    EventMaterial,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+)
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
@@ -23,6 +30,11 @@ __all__ = [
     "Contact",
     "DataSet",
     "Evaluation",
+    "Event",
+    "EventMaterial",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
     "LoginAttempt",
     "Observation",
     "Organisation",
