@@ -14,6 +14,15 @@ Events (:mod:`socialcover.advocacy.events`, :mod:`socialcover.advocacy.participa
     person's data (:func:`export_person`, :func:`erase_person`); the vocabularies
     (:data:`EVENT_KINDS`, :data:`CONSTITUENTS`, :data:`SEXES`, :data:`MATERIAL_KINDS`,
     :data:`PARTICIPANT_ROLES`).
+
+Press releases (:mod:`socialcover.advocacy.press`):
+    texts whose figures are placeholders filled from the indicator store, under embargo
+    (:data:`PRESS_RELEASES`, :class:`PressReleaseInput`, :class:`FigureSpec`,
+    :func:`create_press_release`, :func:`update_press_release`, :func:`submit_press_release`,
+    :func:`publish_press_release`, :func:`get_press_release`, :class:`PressReleaseView`,
+    :func:`list_press_releases`, :func:`release_due`, :func:`read_figures`,
+    :func:`data_version`, :func:`format_figure`, :func:`placeholders`,
+    :data:`FIGURE_FORMATS`).
 """
 
 from socialcover.advocacy.events import (
@@ -55,18 +64,41 @@ from socialcover.advocacy.participants import (
     register,
     remove_participant,
 )
+from socialcover.advocacy.press import (
+    FIGURE_FORMATS,
+    PRESS_RELEASES,
+    FigureSpec,
+    PressReleaseInput,
+    PressReleaseView,
+    create_press_release,
+    data_version,
+    format_figure,
+    get_press_release,
+    list_press_releases,
+    placeholders,
+    publish_press_release,
+    read_figures,
+    release_due,
+    submit_press_release,
+    update_press_release,
+)
 
 __all__ = [
     "CONSTITUENTS",
     "EVENTS",
     "EVENT_KINDS",
+    "FIGURE_FORMATS",
     "MATERIAL_KINDS",
     "PARTICIPANT_ROLES",
+    "PRESS_RELEASES",
     "SEXES",
     "EventInput",
+    "FigureSpec",
     "MaterialInput",
     "ParticipantCounts",
     "ParticipantInput",
+    "PressReleaseInput",
+    "PressReleaseView",
     "SessionInput",
     "SpeakerInput",
     "add_material",
@@ -74,22 +106,33 @@ __all__ = [
     "add_participant",
     "add_session",
     "create_event",
+    "create_press_release",
+    "data_version",
     "delete_event",
     "erase_person",
     "event_as_dict",
     "export_person",
+    "format_figure",
     "get_event",
+    "get_press_release",
     "is_organiser",
     "list_events",
     "list_participants",
+    "list_press_releases",
     "participant_counts",
+    "placeholders",
     "publish_event",
+    "publish_press_release",
+    "read_figures",
     "register",
+    "release_due",
     "remove_material",
     "remove_participant",
     "remove_session",
     "return_event",
     "submit_event",
+    "submit_press_release",
     "update_event",
+    "update_press_release",
     "withdraw_event",
 ]

@@ -8,6 +8,11 @@ from socialcover.store.models.advocacy import (
     EventOrganiser,
     EventParticipant,
     EventSession,
+    PressRelease,
+    PublicationDownload,
+    Statement,
+    StatementPartner,
+    StatementSignature,
 )
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
@@ -41,7 +46,9 @@ __all__ = [
     "Partnership",
     "Practice",
     "PracticeOrganisation",
+    "PressRelease",
     "Publication",
+    "PublicationDownload",
     "PublicationOrganisation",
     "Recommendation",
     "ResetToken",
@@ -49,6 +56,9 @@ __all__ = [
     "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
+    "Statement",
+    "StatementPartner",
+    "StatementSignature",
     "UTCDateTime",
     "User",
     "UserSession",

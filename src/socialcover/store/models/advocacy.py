@@ -1,4 +1,4 @@
-"""Advocacy: events (seminars, meetings, webinars, training sessions, country consultations,
+"""Advocacy: press releases, joint statements, publication download counts, and events (seminars, meetings, webinars, training sessions, country consultations,
 validation workshops), their agenda, participants and materials.
 
 An event is a reviewed record (drafted, submitted, published): published events are public.
@@ -19,7 +19,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from socialcover.store.models.actors import Organisation
 from socialcover.store.models.base import Audited, Base, Reviewed, utcnow
 
-__all__ = ["Event", "EventMaterial", "EventOrganiser", "EventParticipant", "EventSession"]
+__all__ = [
+    "Event",
+    "EventMaterial",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
+    "PressRelease",
+    "PublicationDownload",
+    "Statement",
+    "StatementPartner",
+    "StatementSignature",
+]
 
 
 class Event(Reviewed, Audited, Base):
@@ -146,3 +157,112 @@ class EventMaterial(Audited, Base):
     file_size: Mapped[int | None] = mapped_column(Integer)
 
     event: Mapped[Event] = relationship(back_populates="materials")
+
+
+class PressRelease(Reviewed, Audited, Base):
+    """A press release: texts in up to three languages whose figures are placeholders.
+
+    ``texts`` maps a language to ``{"title", "body"}``, where ``{{ name }}`` stands for the
+    figure ``name`` of ``figures`` (a list of ``{"name", "indicator", "area", "year", "sex",
+    "format"}``: a value read from the indicator store, never typed). Nothing of it is public
+    before ``embargo_until``; the first time it is read after that, the figures are read from
+    the store and frozen (``frozen_figures``, with the store's ``data_version`` and
+    ``frozen_at``), so the release keeps saying what the store said when it came out.
+    """
+
+    __tablename__ = "press_releases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    figures: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    embargo_until: Mapped[dt.datetime] = mapped_column(index=True)
+    frozen_figures: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    data_version: Mapped[str | None] = mapped_column(String(200))
+    frozen_at: Mapped[dt.datetime | None]
+
+
+class Statement(Reviewed, Audited, Base):
+    """A joint statement or policy position of the campaign with partner organisations.
+
+    ``citations`` lists what it cites: ``{"type": "practice" | "publication", "id"}`` or
+    ``{"type": "figure", "indicator", "area", "year"}`` (a value of the indicator store).
+    """
+
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), default="joint_statement")
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    citations: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    partners: Mapped[list[StatementPartner]] = relationship(
+        back_populates="statement", cascade="all, delete-orphan", order_by="StatementPartner.id"
+    )
+    signatures: Mapped[list[StatementSignature]] = relationship(
+        back_populates="statement",
+        cascade="all, delete-orphan",
+        order_by="(StatementSignature.signed_at, StatementSignature.id)",
+    )
+
+
+class StatementPartner(Audited, Base):
+    """A partner organisation a statement's draft is shared with (its people read and sign)."""
+
+    __tablename__ = "statement_partners"
+    __table_args__ = (UniqueConstraint("statement_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+
+    statement: Mapped[Statement] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class StatementSignature(Audited, Base):
+    """An organisation's endorsement of a statement: which organisation, who signed, when."""
+
+    __tablename__ = "statement_signatures"
+    __table_args__ = (UniqueConstraint("statement_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    signed_by: Mapped[str] = mapped_column(String(200))
+    signed_by_title: Mapped[str] = mapped_column(String(200), default="")
+    signed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    signed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    statement: Mapped[Statement] = relationship(back_populates="signatures")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class PublicationDownload(Base):
+    """How many times a publication's file was downloaded in a month, by the country of the
+    downloader's organisation (``""``: anonymous, or an organisation without a country).
+
+    A counter, never a log: no user, no address, no time finer than the month.
+    """
+
+    __tablename__ = "publication_downloads"
+    __table_args__ = (UniqueConstraint("publication_id", "month", "country_iso3"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publications.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    country_iso3: Mapped[str] = mapped_column(String(3), default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
