@@ -154,7 +154,7 @@ class EventInput(BaseModel):
             zoneinfo.ZoneInfo(v.strip())
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"{v!r} is not a time zone; give an IANA name such as Europe/Geneva or UTC"
+                f"{v!r} is not a time zone; give an IANA name such as Europe/Zurich or UTC"
             ) from None
         return v.strip()
 
