@@ -7,8 +7,8 @@ Events (:mod:`socialcover.advocacy.events`, :mod:`socialcover.advocacy.participa
     :func:`withdraw_event`, :func:`delete_event`, :func:`get_event`, :func:`list_events`,
     :func:`event_as_dict`); the agenda and materials (:class:`SessionInput`,
     :class:`SpeakerInput`, :func:`add_session`, :func:`remove_session`, :class:`MaterialInput`,
-    :func:`add_material`, :func:`remove_material`); organisers and participants
-    (:func:`add_organiser`, :func:`is_organiser`, :class:`ParticipantInput`,
+    :func:`add_material`, :func:`remove_material`, :func:`material_file`); organisers and
+    participants (:func:`add_organiser`, :func:`is_organiser`, :class:`ParticipantInput`,
     :func:`add_participant`, :func:`register`, :func:`remove_participant`,
     :func:`list_participants`, :class:`ParticipantCounts`, :func:`participant_counts`); one
     person's data (:func:`export_person`, :func:`erase_person`); the vocabularies
@@ -61,6 +61,7 @@ from socialcover.advocacy.events import (
     event_as_dict,
     get_event,
     list_events,
+    material_file,
     publish_event,
     remove_material,
     remove_session,
@@ -177,6 +178,7 @@ __all__ = [
     "list_participants",
     "list_press_releases",
     "list_statements",
+    "material_file",
     "media_kit",
     "participant_counts",
     "placeholders",
