@@ -196,10 +196,12 @@ async def erase_person(
 
 @router.get("/press", summary="List press releases")
 async def list_press(
-    session: ReadSession, user: Principal | None = Depends(Need("press.read_published"))
+    request: Request,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("press.read_published")),
 ) -> list[dict[str, Any]]:
     """The releases the caller may see: for the public, those past their embargo."""
-    return await run_in_threadpool(pages.press_rows, session, user)
+    return await run_in_threadpool(pages.press_rows, session, user, pages.clock(request))
 
 
 @router.get("/press/{rid}", summary="One press release")
