@@ -196,3 +196,5 @@ def test_figures_are_written_as_each_language_writes_them() -> None:
     assert format_figure(3_800_000_000, "billions", 1, "en") == "3.8 billion"
     assert format_figure(3_800_000_000, "billions", 1, "fr") == "3,8 milliards"
     assert format_figure(None, "number", 0, "en") == "n/a"
+    assert format_figure(21.25, "percent", 1, "en") == "21.3%"  # halves round up
+    assert format_figure(2.5, "number", 0, "en") == "3"

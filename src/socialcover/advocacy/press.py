@@ -97,24 +97,28 @@ def format_figure(value: float | None, fmt: str, digits: int, language: str) -> 
     """A figure as a reader of ``language`` writes it (Babel's locale data); ``None`` is "n/a".
 
     ``percent`` takes a value in percent (0-100); ``millions`` and ``billions`` a count.
+    Halves round up, as a reader expects (21.25 is 21.3), not to the even digit.
     """
+    from decimal import ROUND_HALF_UP, Decimal
+
     from babel import Locale
     from babel.numbers import format_decimal, format_percent
 
     if value is None:
         return {"en": "n/a", "fr": "n.d.", "es": "n.d."}.get(language, "n/a")
+    scale = {"millions": Decimal(10) ** 6, "billions": Decimal(10) ** 9}.get(fmt, Decimal(1))
+    number = (Decimal(repr(float(value))) / scale).quantize(
+        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
+    )
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     if fmt == "percent":
         # the locale's own percent pattern (French and Spanish put a space before %)
         own = Locale.parse(language).percent_formats[None].pattern
         return str(
-            format_percent(value / 100, format=own.replace("#,##0", pattern), locale=language)
+            format_percent(number / 100, format=own.replace("#,##0", pattern), locale=language)
         )
-    if fmt in _UNIT_WORDS:
-        scale = 1e6 if fmt == "millions" else 1e9
-        number = format_decimal(value / scale, format=pattern, locale=language)
-        return f"{number} {_UNIT_WORDS[fmt][language]}"
-    return str(format_decimal(value, format=pattern, locale=language))
+    text = str(format_decimal(number, format=pattern, locale=language))
+    return f"{text} {_UNIT_WORDS[fmt][language]}" if fmt in _UNIT_WORDS else text
 
 
 class FigureSpec(BaseModel):
