@@ -31,6 +31,7 @@ def _register() -> None:
     # import this module without a cycle.
     from socialcover.cli import (
         admin,
+        advocacy,
         cost,
         data,
         db,
@@ -45,6 +46,7 @@ def _register() -> None:
     app.add_typer(data.app, name="data")
     app.add_typer(survey.app, name="survey")
     app.add_typer(monitor.app, name="monitor")
+    app.add_typer(advocacy.app, name="advocacy")
     query.register(app, data.app)
     for module in (start, serve, cost, simulate, db, admin):
         module.register(app)
