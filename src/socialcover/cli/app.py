@@ -69,6 +69,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "socialcover.cli.library",
         "The practice library: key claims and their verification, citations.",
     ),
+    "advocacy": (
+        "socialcover.cli.advocacy",
+        "Advocacy: the events calendar, media kits, press releases and one person's data.",
+    ),
     "admin": ("socialcover.cli.admin", "Manage user accounts (runs with administrator rights)."),
 }
 

@@ -98,6 +98,26 @@ TERMS: dict[str, str] = {
     "running": N_("running"),
     "done": N_("done"),
     "failed": N_("failed"),
+    # events, participants, materials and statements (socialcover.advocacy)
+    "seminar": N_("seminar"),
+    "meeting": N_("meeting"),
+    "webinar": N_("webinar"),
+    "training_session": N_("training session"),
+    "consultation": N_("consultation"),
+    "validation_workshop": N_("validation workshop"),
+    "conference": N_("conference"),
+    "other": N_("other"),
+    "employers": N_("employers"),
+    "workers": N_("workers"),
+    "development_partner": N_("development partner"),
+    "academia": N_("academia"),
+    "female": N_("women"),
+    "male": N_("men"),
+    "not_stated": N_("not stated"),
+    "slides": N_("slides"),
+    "paper": N_("paper"),
+    "joint_statement": N_("joint statement"),
+    "policy_position": N_("policy position"),
 }
 
 

@@ -2,6 +2,18 @@
 
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
 from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.advocacy import (
+    Event,
+    EventMaterial,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+    PressRelease,
+    PublicationDownload,
+    Statement,
+    StatementPartner,
+    StatementSignature,
+)
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.costing import CostingScenario
@@ -26,6 +38,11 @@ __all__ = [
     "CostingScenario",
     "DataSet",
     "Evaluation",
+    "Event",
+    "EventMaterial",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
     "LoginAttempt",
     "Observation",
     "Organisation",
@@ -33,7 +50,9 @@ __all__ = [
     "Practice",
     "PracticeClaim",
     "PracticeOrganisation",
+    "PressRelease",
     "Publication",
+    "PublicationDownload",
     "PublicationOrganisation",
     "Recommendation",
     "ResetToken",
@@ -41,6 +60,9 @@ __all__ = [
     "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
+    "Statement",
+    "StatementPartner",
+    "StatementSignature",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -9,6 +9,8 @@ def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
     from socialcover.web.routes import (
         actors,
+        advocacy,
+        api_advocacy,
         api_costing,
         api_data,
         api_library,
@@ -41,6 +43,7 @@ def include_all(app: FastAPI) -> None:
         costing,
         surveys,
         monitor,
+        advocacy,
         api_data,
         api_practices,
         api_library,
@@ -48,6 +51,7 @@ def include_all(app: FastAPI) -> None:
         api_costing,
         api_surveys,
         api_monitor,
+        api_advocacy,
         docs,
     ):
         app.include_router(module.router)
