@@ -309,3 +309,35 @@ def evaluations(
     if fmt == "table":  # the long texts fit JSON and CSV, not a terminal
         frame = frame.drop(TABLE_OMITS, strict=False)
     _print(_flat(frame), fmt, title)
+
+
+@app.command("refresh-process")
+def refresh_process(
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve/--no-approve",
+            help="Also approve the data sets written to (a changed public value is un-approved "
+            "first, audited).",
+        ),
+    ] = True,
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Count the campaign's process indicators from the platform's records and store them.
+
+    Practices published, evaluations completed and publication downloads are counted per year
+    (area World) and recorded as administrative observations; only what changed is written.
+    The indicators whose records the platform does not hold yet are listed, never invented.
+    """
+    from socialcover.monitor.process import refresh_process_indicators
+    from socialcover.store import SystemActor, open_database, session_scope
+
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        report = refresh_process_indicators(s, actor, approve=approve)
+    console.print(f"Counted: {', '.join(report.counted) or 'nothing'}.")
+    _recorded(report.recorded)
+    if report.approved:
+        console.print(f"Approved {len(report.approved)} data set(s).")
+    for code, needs in report.pending.items():
+        console.print(f"Not counted yet: {code} (needs {needs}).")

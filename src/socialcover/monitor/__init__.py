@@ -17,7 +17,8 @@ Indicators, observations and approval (docs/monitor-indicators.md):
 Files in and out (docs/monitor-io.md):
     ILOSTAT bulk CSV, SDMX-CSV and plain CSV readers (:func:`read_ilostat`,
     :func:`read_sdmx_csv`, :func:`read_csv`) and
-    writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`); the validation
+    writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`, :data:`UNIT_CODES`);
+    the validation
     rules (:func:`check_observations`, :func:`accept_observations`, :class:`Problem`,
     :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
     :data:`ROUNDING_PP`, :data:`STATUS_LABELS`, :data:`NATURE_OF_STATUS`); files into and out
@@ -41,13 +42,19 @@ Evaluations (docs/monitor-evaluations.md):
     the register, a reviewed record (:data:`EVALUATIONS`, :class:`EvaluationInput`,
     :func:`create_evaluation`, :func:`update_evaluation`, :func:`submit_evaluation`,
     :func:`publish_evaluation`, :func:`return_evaluation`, :func:`list_evaluations`,
-    :func:`evaluations_of_practice`, :data:`EVALUATION_COLUMNS`, :data:`SUBJECT_TYPES`,
-    :data:`EVALUATION_TYPES`); recommendations and their follow-up
+    :func:`evaluations_of_practice`, :func:`get_evaluation`, :data:`EVALUATION_COLUMNS`,
+    :data:`SUBJECT_TYPES`, :data:`EVALUATION_TYPES`); recommendations and their follow-up
     (:class:`RecommendationInput`, :func:`add_recommendation`, :func:`update_recommendation`,
-    :func:`follow_up_recommendation`, :func:`recommendations_due`,
+    :func:`follow_up_recommendation`, :func:`list_recommendations`, :func:`recommendations_due`,
     :data:`RECOMMENDATION_COLUMNS`, :data:`FOLLOW_UP_STATUSES`); the schedule of regular
     evaluations (:class:`ScheduleInput`, :func:`schedule`, :func:`list_schedule`,
     :func:`overdue`, :data:`SCHEDULE_COLUMNS`).
+
+The campaign's process indicators (docs/monitor-process.md):
+    :data:`PROCESS_INDICATORS` in the registry, counted from the platform's records by
+    :func:`count_process_indicators` and recorded by :func:`refresh_process_indicators`
+    (:class:`ProcessReport`, :data:`PROCESS_SOURCE`, :data:`RECOUNT_COMMENT`,
+    :data:`PENDING_RECORDS`).
 """
 
 from socialcover.monitor.aggregate import (
@@ -81,6 +88,7 @@ from socialcover.monitor.evaluations import (
     ScheduleInput,
     create_evaluation,
     evaluations_of_practice,
+    get_evaluation,
     list_evaluations,
     list_schedule,
     overdue,
@@ -121,6 +129,14 @@ from socialcover.monitor.observations import (
     observations,
     record_observations,
 )
+from socialcover.monitor.process import (
+    PENDING_RECORDS,
+    PROCESS_SOURCE,
+    RECOUNT_COMMENT,
+    ProcessReport,
+    count_process_indicators,
+    refresh_process_indicators,
+)
 from socialcover.monitor.progress import (
     STATUSES,
     Reached,
@@ -136,11 +152,13 @@ from socialcover.monitor.recommendations import (
     RecommendationInput,
     add_recommendation,
     follow_up_recommendation,
+    list_recommendations,
     recommendations_due,
     update_recommendation,
 )
 from socialcover.monitor.registry import (
     INDICATORS,
+    PROCESS_INDICATORS,
     IndicatorDefinition,
     Weight,
     get_indicator,
@@ -158,7 +176,14 @@ from socialcover.monitor.rules import (
     check_observations,
     translate_codes,
 )
-from socialcover.monitor.sdmx import DATAFLOW, read_csv, read_sdmx_csv, write_csv, write_sdmx_csv
+from socialcover.monitor.sdmx import (
+    DATAFLOW,
+    UNIT_CODES,
+    read_csv,
+    read_sdmx_csv,
+    write_csv,
+    write_sdmx_csv,
+)
 from socialcover.monitor.targets import Target
 
 __all__ = [
@@ -184,7 +209,11 @@ __all__ = [
     "NATURE_OF_STATUS",
     "NO_INCOME_GROUP",
     "OBSERVATION_SCHEMA",
+    "PENDING_RECORDS",
+    "PROCESS_INDICATORS",
+    "PROCESS_SOURCE",
     "RECOMMENDATION_COLUMNS",
+    "RECOUNT_COMMENT",
     "ROUNDING_PP",
     "SCHEDULE_COLUMNS",
     "SEXES",
@@ -193,12 +222,14 @@ __all__ = [
     "STATUS_LABELS",
     "SUBJECT_TYPES",
     "SUBMITTED",
+    "UNIT_CODES",
     "WORLD",
     "DataSetInput",
     "EvaluationInput",
     "IndicatorDefinition",
     "ObservationFileError",
     "Problem",
+    "ProcessReport",
     "Reached",
     "RecommendationInput",
     "RecordReport",
@@ -213,11 +244,13 @@ __all__ = [
     "approve_data_set",
     "check_indicator",
     "check_observations",
+    "count_process_indicators",
     "create_evaluation",
     "denominators",
     "evaluations_of_practice",
     "export_observations",
     "follow_up_recommendation",
+    "get_evaluation",
     "get_indicator",
     "history",
     "import_observations",
@@ -226,6 +259,7 @@ __all__ = [
     "list_data_sets",
     "list_evaluations",
     "list_indicators",
+    "list_recommendations",
     "list_schedule",
     "load_pack_series",
     "observations",
@@ -243,6 +277,7 @@ __all__ = [
     "read_sdmx_csv",
     "recommendations_due",
     "record_observations",
+    "refresh_process_indicators",
     "return_evaluation",
     "schedule",
     "status",

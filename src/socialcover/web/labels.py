@@ -98,6 +98,17 @@ TERMS: dict[str, str] = {
     "running": N_("running"),
     "done": N_("done"),
     "failed": N_("failed"),
+    "programme": N_("programme"),
+    "country_engagement": N_("country engagement"),
+    "practice": N_("practice"),
+    "campaign": N_("the campaign"),
+    "mid_term": N_("mid-term"),
+    "final": N_("final"),
+    "impact": N_("impact"),
+    "thematic": N_("thematic"),
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "dropped": N_("dropped"),
 }
 
 

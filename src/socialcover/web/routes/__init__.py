@@ -11,6 +11,7 @@ def include_all(app: FastAPI) -> None:
         actors,
         api_costing,
         api_data,
+        api_evaluations,
         api_library,
         api_monitor,
         api_practices,
@@ -20,6 +21,7 @@ def include_all(app: FastAPI) -> None:
         costing,
         country,
         docs,
+        evaluations,
         history,
         home,
         monitor,
@@ -39,6 +41,7 @@ def include_all(app: FastAPI) -> None:
         costing,
         surveys,
         monitor,
+        evaluations,
         api_data,
         api_practices,
         api_library,
@@ -46,6 +49,7 @@ def include_all(app: FastAPI) -> None:
         api_costing,
         api_surveys,
         api_monitor,
+        api_evaluations,
         docs,
     ):
         app.include_router(module.router)

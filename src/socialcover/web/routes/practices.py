@@ -139,7 +139,7 @@ async def create_practice(
 
 
 def _load(s: Session, user: Principal | None, pid: int) -> dict[str, Any]:
-    from socialcover import knowledge, store
+    from socialcover import knowledge, monitor, store
 
     p = knowledge.get_practice(s, user, pid)
     out = knowledge.practice_as_dict(p)
@@ -154,6 +154,8 @@ def _load(s: Session, user: Principal | None, pid: int) -> dict[str, Any]:
         user is not None and store.can(user.role, "practice.publish") and p.status != "published"
     )
     out["can_history"] = user is not None and store.can(user.role, "record.history")
+    # an evaluated practice shows its evidence: the evaluations of it the reader may see
+    out["evaluations"] = monitor.evaluations_of_practice(s, user, pid).to_dicts()
     return out
 
 
