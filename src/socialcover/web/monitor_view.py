@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from socialcover import monitor
 from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError
+from socialcover.web import charts
 from socialcover.web.facts import country_list
 from socialcover.web.labels import N_
 
@@ -108,6 +109,11 @@ def indicator_options(weighted_only: bool = False) -> list[dict[str, str]]:
     ]
 
 
+def indicator_name(code: str, gt: Callable[[str], str]) -> str:
+    """An indicator's name in the reader's language (the catalogues translate the registry's)."""
+    return gt(monitor.get_indicator(code).name)
+
+
 def groups() -> list[str]:
     """The group areas a reader can choose: the world, the ILO regions, the income groups."""
     incomes = sorted({c["income_group"] for c in country_list() if c.get("income_group")})
@@ -117,6 +123,60 @@ def groups() -> list[str]:
 def country_names() -> dict[str, str]:
     """ISO3 -> country name."""
     return {c["iso3"]: c["name"] for c in country_list()}
+
+
+def _m49() -> dict[str, str]:
+    """ISO3 -> the 3-digit UN M49 code the world-atlas shapes are keyed by."""
+    return {c["iso3"]: f"{int(c['m49']):03d}" for c in country_list() if c.get("m49") is not None}
+
+
+def source_line(rows: Sequence[dict[str, Any]], gt: Callable[[str], str]) -> str:
+    """The chart's source line: the distinct sources of the values shown, then the platform."""
+    sources = list(dict.fromkeys(str(r["source"]) for r in rows if r.get("source")))
+    shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
+    return gt("Source: %(sources)s. Chart: socialcover monitoring.") % {"sources": shown or "-"}
+
+
+def series_chart(
+    rows: Sequence[dict[str, Any]], name: str, unit: str, gt: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """The explorer's line chart of ``rows`` (one line per area), with its source line."""
+    if not rows:
+        return None
+    return charts.line_series(
+        [{"year": r["year"], "value": r["value"], "area": r["name"]} for r in rows],
+        x="year",
+        y="value",
+        color="area",
+        title=name,
+        y_title=unit,
+        color_title="",
+        description=gt("Line chart: the chosen indicator by year, one line per area."),
+        source=source_line(rows, gt),
+    )
+
+
+def ranking_map(
+    ranking: Sequence[dict[str, Any]], title: str, unit: str, gt: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """A world map of the ranking's values (countries of one year), with its source line."""
+    codes = _m49()
+    rows = [
+        {"id": codes[r["area"]], "iso3": r["area"], "name": r["name"], "value": r["value"],
+         "year": r["year"]}
+        for r in ranking
+        if r["area"] in codes
+    ]  # fmt: skip
+    if not rows:
+        return None
+    return charts.world_map(
+        rows,
+        title=title,
+        description=gt("World map: the chosen indicator by country, for the ranking's year."),
+        legend_title=unit,
+        domain=(0, 100) if unit == "percent" else None,
+        source=source_line(ranking, gt),
+    )
 
 
 def approved(
@@ -313,5 +373,5 @@ def country_history(
             }
             for r in rows.to_dicts()
         ]
-        out.append({"code": code, "name": d.name, "points": points})
+        out.append({"code": code, "name": d.name, "points": points})  # translated on the page
     return out
