@@ -20,9 +20,10 @@ Files in and out (docs/monitor-io.md):
     writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`, :data:`UNIT_CODES`);
     the validation
     rules (:func:`check_observations`, :func:`accept_observations`, :class:`Problem`,
-    :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
+    :class:`ObservationFileError`, :class:`JumpWarning`, :func:`translate_codes`, :data:`JUMP_PP`,
     :data:`ROUNDING_PP`, :data:`STATUS_LABELS`, :data:`NATURE_OF_STATUS`); files into and out
-    of the store (:func:`import_observations`, :func:`export_observations`,
+    of the store (:func:`import_observations`, :func:`enter_observations`,
+    :func:`export_observations`,
     :data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`); survey indicator tables and costing runs
     as observations (:func:`observations_from_indicator_table`, :func:`publish_survey_results`,
     :func:`observations_from_costing`, :data:`COSTING_INDICATORS`).
@@ -107,6 +108,7 @@ from socialcover.monitor.feeds import (
 from socialcover.monitor.files import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
+    enter_observations,
     export_observations,
     import_observations,
 )
@@ -170,6 +172,7 @@ from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     ROUNDING_PP,
     STATUS_LABELS,
+    JumpWarning,
     ObservationFileError,
     Problem,
     accept_observations,
@@ -227,6 +230,7 @@ __all__ = [
     "DataSetInput",
     "EvaluationInput",
     "IndicatorDefinition",
+    "JumpWarning",
     "ObservationFileError",
     "Problem",
     "ProcessReport",
@@ -247,6 +251,7 @@ __all__ = [
     "count_process_indicators",
     "create_evaluation",
     "denominators",
+    "enter_observations",
     "evaluations_of_practice",
     "export_observations",
     "follow_up_recommendation",

@@ -29,7 +29,7 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -45,6 +45,7 @@ __all__ = [
     "NATURE_OF_STATUS",
     "ROUNDING_PP",
     "STATUS_LABELS",
+    "JumpWarning",
     "ObservationFileError",
     "Problem",
     "accept_observations",
@@ -87,6 +88,16 @@ class Problem:
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column} ({self.value!r}): {self.why} {self.fix}"
+
+
+class JumpWarning(SocialcoverWarning):
+    """Values that jump from the previous period; ``problems`` lists each (row, why, fix)."""
+
+    def __init__(
+        self, message: str, *, code: str, hint: str = "", problems: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(message, code=code, hint=hint)
+        self.problems = problems
 
 
 class ObservationFileError(InputError):
@@ -412,7 +423,8 @@ def accept_observations(
 
     ``found`` holds problems a reader already met (an unknown ILOSTAT code); a rule's problem
     on the same row and column is then not repeated. Warnings are raised as one
-    :class:`~socialcover.errors.SocialcoverWarning` (code ``monitor.jump``).
+    :class:`JumpWarning` (a :class:`~socialcover.errors.SocialcoverWarning`, code
+    ``monitor.jump``) whose ``problems`` name each row.
 
     Raises
     ------
@@ -434,10 +446,11 @@ def accept_observations(
         shown = "; ".join(str(p) for p in jumps[:_SHOWN])
         more = f"; ... and {len(jumps) - _SHOWN} more" if len(jumps) > _SHOWN else ""
         warnings.warn(
-            SocialcoverWarning(
+            JumpWarning(
                 f"{len(jumps)} jump(s) in {what}: {shown}{more}.",
                 code="monitor.jump",
                 hint="Check these values; footnote a break in series to silence this.",
+                problems=[asdict(p) for p in jumps],
             ),
             stacklevel=2,
         )

@@ -98,6 +98,8 @@ TERMS: dict[str, str] = {
     "running": N_("running"),
     "done": N_("done"),
     "failed": N_("failed"),
+    "entered": N_("entered"),
+    "approved": N_("approved"),
     "programme": N_("programme"),
     "country_engagement": N_("country engagement"),
     "practice": N_("practice"),

@@ -199,13 +199,27 @@ class DataSetPage(Listing):
     items: list[DataSetOut]
 
 
+class ProblemOut(BaseModel):
+    """A validation rule's finding about one row: where, what, why and how to fix it."""
+
+    row: int
+    column: str
+    value: str
+    code: str
+    why: str
+    fix: str
+    level: str
+
+
 class RecordOut(BaseModel):
-    """What was written: new values, revisions, unchanged rows, the data sets written to."""
+    """What was written: new values, revisions, unchanged rows, the data sets written to, and
+    the warnings (values that jump from the previous period: written, but worth a look)."""
 
     new: int
     revised: int
     unchanged: int
     data_sets: list[int]
+    warnings: list[ProblemOut]
 
 
 # -- request bodies -----------------------------------------------------------------------
@@ -384,8 +398,7 @@ def _record(session: Session, user: Principal, frame: pl.DataFrame) -> dict[str,
 
     from socialcover import monitor
 
-    checked = monitor.accept_observations(frame, what="the rows", rows=range(1, frame.height + 1))
-    return asdict(monitor.record_observations(session, user, checked))
+    return asdict(monitor.enter_observations(session, user, frame))
 
 
 @router.post(
