@@ -4,6 +4,19 @@ from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken
 from socialcover.store.models.actors import Contact, Organisation, Partnership
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
+from socialcover.store.models.countries import (
+    AssessmentCell,
+    CodiAssessment,
+    CodiScore,
+    Endorsement,
+    Engagement,
+    EngagementMember,
+    EngagementPartner,
+    EngagementRecommendation,
+    Milestone,
+    Position,
+    Stage,
+)
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
@@ -17,16 +30,26 @@ from socialcover.store.models.monitor import DataSet, Observation
 
 __all__ = [
     "ApiToken",
+    "AssessmentCell",
     "AuditEntry",
     "Audited",
     "Base",
+    "CodiAssessment",
+    "CodiScore",
     "Contact",
     "DataSet",
+    "Endorsement",
+    "Engagement",
+    "EngagementMember",
+    "EngagementPartner",
+    "EngagementRecommendation",
     "Evaluation",
     "LoginAttempt",
+    "Milestone",
     "Observation",
     "Organisation",
     "Partnership",
+    "Position",
     "Practice",
     "PracticeOrganisation",
     "Publication",
@@ -37,6 +60,7 @@ __all__ = [
     "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
+    "Stage",
     "UTCDateTime",
     "User",
     "UserSession",
