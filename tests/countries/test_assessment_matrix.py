@@ -10,12 +10,13 @@ import polars as pl
 import pytest
 from sqlalchemy import func, select
 
-ADMIN = SystemActor("test")
 from socialcover import countries
 from socialcover.data import install_demo
 from socialcover.monitor import approve_data_set, record_observations, submit_data_set
-from socialcover.store import PermissionDeniedError, ValidationError, session_scope
+from socialcover.store import PermissionDeniedError, SystemActor, ValidationError, session_scope
 from socialcover.store.models import AssessmentCell, CodiAssessment
+
+ADMIN = SystemActor("test")
 
 
 def _observations(area: str, value: float, *, approve: bool) -> int:
