@@ -10,6 +10,7 @@ def include_all(app: FastAPI) -> None:
     from socialcover.web.routes import (
         actors,
         api_costing,
+        api_countries,
         api_data,
         api_library,
         api_monitor,
@@ -20,6 +21,7 @@ def include_all(app: FastAPI) -> None:
         costing,
         country,
         docs,
+        engagements,
         history,
         home,
         monitor,
@@ -39,6 +41,7 @@ def include_all(app: FastAPI) -> None:
         costing,
         surveys,
         monitor,
+        engagements,
         api_data,
         api_practices,
         api_library,
@@ -46,6 +49,7 @@ def include_all(app: FastAPI) -> None:
         api_costing,
         api_surveys,
         api_monitor,
+        api_countries,
         docs,
     ):
         app.include_router(module.router)
