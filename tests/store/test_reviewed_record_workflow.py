@@ -11,6 +11,7 @@ from socialcover.actors import ORGANISATIONS
 from socialcover.knowledge import PRACTICES, PUBLICATIONS
 from socialcover.monitor import EVALUATIONS
 from socialcover.store import (
+    SCENARIOS,
     ConflictError,
     PermissionDeniedError,
     RecordNotFoundError,
@@ -56,6 +57,24 @@ KINDS = {
             "assessment": "good",
         },
         {"lessons": "Keep it simple."},
+    ),
+    "scenario": Kind(
+        SCENARIOS,
+        {
+            "name": "Demoland pension",
+            "document": {
+                "country": "XDM",
+                "horizon": 2030,
+                "benefits": [
+                    {
+                        "name": "pension",
+                        "eligibility": {"ages": [65, 100]},
+                        "level": {"pct_of_gdp_per_capita": 20},
+                    }
+                ],
+            },
+        },
+        {"description": "A flat pension from 65."},
     ),
     "publication": Kind(
         PUBLICATIONS,

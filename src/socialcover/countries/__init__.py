@@ -14,6 +14,7 @@ from socialcover.countries.codi import (
     compare_codi,
     record_codi,
 )
+from socialcover.countries.costs import check_scenario, scenario_cost, set_cost
 from socialcover.countries.demo import DEMO_TITLE, install_demo_engagement
 from socialcover.countries.dialogue import (
     EndorsementInput,
@@ -104,6 +105,7 @@ __all__ = [
     "add_recommendation",
     "agree_recommendation",
     "assessment_matrix",
+    "check_scenario",
     "cited_observation",
     "codi_assessments",
     "compare_codi",
@@ -125,7 +127,9 @@ __all__ = [
     "remove_member",
     "representation",
     "require_team",
+    "scenario_cost",
     "set_cell",
+    "set_cost",
     "update_engagement",
     "update_recommendation",
     "update_stage",

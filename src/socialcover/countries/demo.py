@@ -94,6 +94,24 @@ class _System:
 _SYSTEM = _System()
 
 
+def _scenarios(session: Session, actor: Any) -> dict[str, int]:
+    """The costed options: the campaign's basic package for Demoland, one saved scenario per
+    benefit (a universal pension, a child benefit), published."""
+    from socialcover.costing import load_scenario
+    from socialcover.store.scenarios import SCENARIOS, save_scenario
+
+    package = load_scenario({"country": ISO3, "package": "campaign-basic"})
+    out = {}
+    for benefit in package.benefits:
+        one = package.model_copy(update={"benefits": [benefit], "package": None})
+        name = f"Demoland {benefit.name.replace('_', ' ')}"
+        saved = save_scenario(session, actor, name, one, description="Demoland engagement (demo)")
+        if saved.status != "published":
+            SCENARIOS.move(session, actor, saved.id, "publish")
+        out[benefit.name] = saved.id
+    return out
+
+
 def install_demo_engagement(session: Session, actor: Any | None = None) -> Engagement:
     """Write the Demoland engagement (once; again returns the one there).
 
@@ -209,6 +227,7 @@ def install_demo_engagement(session: Session, actor: Any | None = None) -> Engag
             "implementation_issues": "Pension payments are made in the capital only.",
         },
     )
+    scenarios = _scenarios(session, actor)
     rec_child = add_recommendation(
         session,
         actor,
@@ -216,13 +235,18 @@ def install_demo_engagement(session: Session, actor: Any | None = None) -> Engag
         {
             "text": "Introduce a universal child benefit for children aged 0-5, then 0-14.",
             "cell_id": children.id,
+            "scenario_id": scenarios["child_benefit"],
         },
     )
     rec_pension = add_recommendation(
         session,
         actor,
         e.id,
-        {"text": "Introduce a universal old-age pension from age 65.", "cell_id": older.id},
+        {
+            "text": "Introduce a universal old-age pension from age 65.",
+            "cell_id": older.id,
+            "scenario_id": scenarios["universal_pension"],
+        },
     )
     first = {
         "government": ("supports_with_reservations", "Supports, phased over five years."),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from socialcover.countries.engagements import get_engagement, require_team
 from socialcover.countries.vocabulary import GUARANTEES
+from socialcover.errors import SocialcoverError
 from socialcover.store import (
     RecordNotFoundError,
     ValidationError,
@@ -140,7 +141,10 @@ def set_cell(
     return cell
 
 
-def _check_links(session: Session, engagement: Engagement, values: RecommendationInput) -> None:
+def _check_links(
+    session: Session, actor: Any, engagement: Engagement, values: RecommendationInput
+) -> int | None:
+    """Check the cell and the scenario; return the scenario version to link (or ``None``)."""
     if values.cell_id is not None:
         cell = session.get(AssessmentCell, values.cell_id)
         if cell is None or cell.engagement_id != engagement.id:
@@ -150,10 +154,11 @@ def _check_links(session: Session, engagement: Engagement, values: Recommendatio
                 hint="Give the id of a cell of this engagement's matrix. Nothing was saved.",
                 fields=["cell_id"],
             )
-    if values.scenario_id is not None:
-        from socialcover.countries.costs import check_scenario
+    if values.scenario_id is None:
+        return None
+    from socialcover.countries.costs import check_scenario
 
-        check_scenario(session, values.scenario_id)
+    return check_scenario(session, actor, engagement, values.scenario_id)
 
 
 def get_recommendation(
@@ -179,8 +184,10 @@ def add_recommendation(
     engagement = get_engagement(session, actor, engagement_id)
     require_team(actor, engagement, "add recommendations")
     values = validate_input(RecommendationInput, data, "recommendation")
-    _check_links(session, engagement, values)
-    rec = EngagementRecommendation(engagement_id=engagement.id, **values.model_dump())
+    version = _check_links(session, actor, engagement, values)
+    rec = EngagementRecommendation(
+        engagement_id=engagement.id, scenario_version=version, **values.model_dump()
+    )
     session.add(rec)
     flush_audited(session, "engagement.recommendation")
     return rec
@@ -189,12 +196,17 @@ def add_recommendation(
 def update_recommendation(
     session: Session, actor: Any, recommendation_id: int, changes: Mapping[str, Any]
 ) -> EngagementRecommendation:
-    """Change a recommendation's text, cell or costing scenario (its team)."""
+    """Change a recommendation's text, cell or costing scenario (its team).
+
+    Giving ``scenario_id`` (even the same one) links the scenario's current version.
+    """
     rec, engagement = get_recommendation(session, actor, recommendation_id)
     require_team(actor, engagement, "change recommendations")
     current = {k: getattr(rec, k) for k in RecommendationInput.model_fields}
     values = validate_input(RecommendationInput, current | dict(changes), "recommendation")
-    _check_links(session, engagement, values)
+    version = _check_links(session, actor, engagement, values)
+    if "scenario_id" in changes or values.scenario_id is None:
+        rec.scenario_version = version
     for key, value in values.model_dump().items():
         if getattr(rec, key) != value:
             setattr(rec, key, value)
@@ -241,13 +253,24 @@ def assessment_matrix(session: Session, actor: Any, engagement_id: int) -> list[
     )
     positions = positions_of(session, actor, engagement.id)
 
+    def cost(r: EngagementRecommendation) -> dict[str, Any] | None:
+        if r.scenario_id is None:
+            return None
+        try:
+            return scenario_cost(
+                session, r.scenario_id, r.scenario_version or 1, engagement.country_iso3
+            )
+        except SocialcoverError as exc:  # no pack, or the scenario is gone: say so in the row
+            return {"error": f"{exc.message} {exc.hint}".strip()}
+
     def rec_dict(r: EngagementRecommendation) -> dict[str, Any]:
         return {
             "id": r.id,
             "text": r.text,
             "cell_id": r.cell_id,
             "scenario_id": r.scenario_id,
-            "cost": scenario_cost(session, r.scenario_id) if r.scenario_id else None,
+            "scenario_version": r.scenario_version,
+            "cost": cost(r),
             "agreed": r.agreed,
             "agreement": r.agreement,
             "positions": [p for p in positions if p["recommendation_id"] == r.id],

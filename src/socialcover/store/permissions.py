@@ -65,6 +65,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "engagement.position": _SIGNED_IN,  # record a position: the team, or the constituent's rep
     "engagement.participants": _SIGNED_IN,  # participants' personal data: the team only
     "engagement.delete": _ADMIN,
+    # saved costing scenarios: a draft is its author's until a reviewer publishes it
+    "scenario.read_published": _ALL,
+    "scenario.read_drafts": _EDITORS,
+    "scenario.draft": _SIGNED_IN,  # save, rename and save new versions of one's own drafts
+    "scenario.edit_any": _EDITORS,
+    "scenario.publish": _EDITORS,  # publish, or return with a comment
+    "scenario.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

@@ -4,6 +4,7 @@ from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken
 from socialcover.store.models.actors import Contact, Organisation, Partnership
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
+from socialcover.store.models.costing import CostingScenario
 from socialcover.store.models.countries import (
     AssessmentCell,
     CodiAssessment,
@@ -37,6 +38,7 @@ __all__ = [
     "CodiAssessment",
     "CodiScore",
     "Contact",
+    "CostingScenario",
     "DataSet",
     "Endorsement",
     "Engagement",

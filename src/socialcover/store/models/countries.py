@@ -176,7 +176,11 @@ class EngagementRecommendation(Audited, Base):
         ForeignKey("assessment_cells.id", ondelete="SET NULL"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
-    scenario_id: Mapped[int | None] = mapped_column(Integer)
+    # the saved costing scenario that costs it, at the version the team linked
+    scenario_id: Mapped[int | None] = mapped_column(
+        ForeignKey("costing_scenarios.id", ondelete="SET NULL"), index=True
+    )
+    scenario_version: Mapped[int | None] = mapped_column(Integer)
     agreed: Mapped[bool] = mapped_column(Boolean, default=False)
     agreement: Mapped[str] = mapped_column(Text, default="")  # what the dialogue agreed
 

@@ -373,6 +373,23 @@ async def agree(
     return await run_in_threadpool(_do)
 
 
+@router.get("/{eid}/costs", summary="Cost of a set of recommendations")
+async def set_cost(
+    eid: RecordId,
+    session: ReadSession,
+    recommendation: list[int] | None = Query(
+        None, description="Recommendation ids (repeat the parameter); none: the agreed set."
+    ),
+    user: Principal | None = Depends(Need("engagement.read_published")),
+) -> dict[str, Any]:
+    """The costs of the chosen recommendations' scenarios summed year by year, with the
+    financing gap (% of GDP and of government expenditure)."""
+    from socialcover import countries
+
+    out = await run_in_threadpool(countries.set_cost, session, user, eid, recommendation)
+    return dict(jsonable(out))
+
+
 @router.get("/{eid}/endorsements", summary="Endorsements of the final set")
 async def list_endorsements(
     eid: RecordId,

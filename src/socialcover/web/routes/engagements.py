@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import InputError
+from socialcover.errors import InputError, SocialcoverError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -47,6 +47,10 @@ def page_data(s: Session, user: Any, eid: int) -> dict[str, Any]:
     out = countries.engagement_as_dict(s, user, e)
     out["matrix"] = countries.assessment_matrix(s, user, eid)
     out["endorsements"] = countries.endorsements_of(s, user, eid)
+    try:
+        out["final_cost"] = countries.set_cost(s, user, eid)
+    except SocialcoverError as exc:  # no data pack to cost with: the page still shows the rest
+        out["final_cost"] = {"years": [], "error": exc.message}
     out["codi"] = countries.codi_assessments(s, user, eid)
     out["codi_moves"] = (
         countries.compare_codi(s, user, eid, out["codi"][-2]["id"], out["codi"][-1]["id"])

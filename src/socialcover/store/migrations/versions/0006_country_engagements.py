@@ -1,7 +1,7 @@
 """Country engagements: team, partners, stages, assessment matrix, positions, endorsements, CODI.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -329,6 +329,7 @@ def upgrade() -> None:
         sa.Column("cell_id", sa.Integer(), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("scenario_id", sa.Integer(), nullable=True),
+        sa.Column("scenario_version", sa.Integer(), nullable=True),
         sa.Column("agreed", sa.Boolean(), nullable=False),
         sa.Column("agreement", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -346,6 +347,12 @@ def upgrade() -> None:
             name=op.f("fk_engagement_recommendations_engagement_id_engagements"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["scenario_id"],
+            ["costing_scenarios.id"],
+            name=op.f("fk_engagement_recommendations_scenario_id_costing_scenarios"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_engagement_recommendations")),
     )
     with op.batch_alter_table("engagement_recommendations", schema=None) as batch_op:
@@ -356,6 +363,9 @@ def upgrade() -> None:
             batch_op.f("ix_engagement_recommendations_engagement_id"),
             ["engagement_id"],
             unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_engagement_recommendations_scenario_id"), ["scenario_id"], unique=False
         )
 
     op.create_table(
@@ -415,6 +425,7 @@ def downgrade() -> None:
 
     op.drop_table("engagement_positions")
     with op.batch_alter_table("engagement_recommendations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_engagement_recommendations_scenario_id"))
         batch_op.drop_index(batch_op.f("ix_engagement_recommendations_engagement_id"))
         batch_op.drop_index(batch_op.f("ix_engagement_recommendations_cell_id"))
 
