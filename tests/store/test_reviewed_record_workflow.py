@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from socialcover.actors import ORGANISATIONS
+from socialcover.advocacy import EVENTS
 from socialcover.knowledge import PRACTICES, PUBLICATIONS
 from socialcover.monitor import EVALUATIONS
 from socialcover.store import (
@@ -35,6 +36,17 @@ class Kind:
 
 
 KINDS = {
+    "event": Kind(
+        EVENTS,
+        {
+            "kind": "validation_workshop",
+            "title": "Validation of the assessment-based national dialogue report",
+            "starts_at": "2027-05-12T09:00",
+            "ends_at": "2027-05-12T17:00",
+            "timezone": "Africa/Nairobi",
+        },
+        {"outcomes": "The report was validated with three amendments."},
+    ),
     "evaluation": Kind(
         EVALUATIONS,
         {

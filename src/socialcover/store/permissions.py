@@ -72,6 +72,30 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "scenario.edit_any": _EDITORS,
     "scenario.publish": _EDITORS,  # publish, or return with a comment
     "scenario.delete": _ADMIN,
+    # events: seminars, meetings, webinars, trainings, consultations, validation workshops
+    "event.read_published": _ALL,
+    "event.read_drafts": _EDITORS,
+    "event.draft": _SIGNED_IN,  # create, edit own draft (agenda, materials), submit
+    "event.edit_any": _EDITORS,
+    "event.publish": _EDITORS,  # publish, or return with a comment
+    "event.register": _ALL,  # register oneself for a published event open to registration
+    "event.participants_any": _ADMIN,  # see and manage the participants of any event
+    "event.delete": _ADMIN,
+    # press releases: figures from the store, public after their embargo
+    "press.read_published": _ALL,  # after the embargo only
+    "press.read_drafts": _EDITORS,  # drafts and releases under embargo
+    "press.draft": _SIGNED_IN,
+    "press.edit_any": _EDITORS,
+    "press.publish": _EDITORS,
+    "press.delete": _ADMIN,
+    # joint statements and policy positions with partner organisations
+    "statement.read_published": _ALL,
+    "statement.read_drafts": _EDITORS,  # people of the partner organisations see their drafts
+    "statement.draft": _SIGNED_IN,
+    "statement.edit_any": _EDITORS,
+    "statement.publish": _EDITORS,
+    "statement.sign": _SIGNED_IN,  # for one's own organisation, when it is a partner
+    "statement.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

@@ -2,6 +2,18 @@
 
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
 from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.advocacy import (
+    Event,
+    EventMaterial,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+    PressRelease,
+    PublicationDownload,
+    Statement,
+    StatementPartner,
+    StatementSignature,
+)
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.costing import CostingScenario
@@ -11,6 +23,7 @@ from socialcover.store.models.countries import (
     CodiScore,
     Endorsement,
     Engagement,
+    EngagementEvent,
     EngagementMember,
     EngagementPartner,
     EngagementRecommendation,
@@ -42,10 +55,16 @@ __all__ = [
     "DataSet",
     "Endorsement",
     "Engagement",
+    "EngagementEvent",
     "EngagementMember",
     "EngagementPartner",
     "EngagementRecommendation",
     "Evaluation",
+    "Event",
+    "EventMaterial",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
     "LoginAttempt",
     "Milestone",
     "Observation",
@@ -54,7 +73,9 @@ __all__ = [
     "Position",
     "Practice",
     "PracticeOrganisation",
+    "PressRelease",
     "Publication",
+    "PublicationDownload",
     "PublicationOrganisation",
     "Recommendation",
     "ResetToken",
@@ -63,6 +84,9 @@ __all__ = [
     "SearchDocument",
     "SearchState",
     "Stage",
+    "Statement",
+    "StatementPartner",
+    "StatementSignature",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -34,6 +34,7 @@ __all__ = [
     "CodiScore",
     "Endorsement",
     "Engagement",
+    "EngagementEvent",
     "EngagementMember",
     "EngagementPartner",
     "EngagementRecommendation",
@@ -102,6 +103,23 @@ class EngagementPartner(Audited, Base):
     )
     kind: Mapped[str] = mapped_column(String(20))  # counterpart, partner
     constituent: Mapped[str | None] = mapped_column(String(30))
+
+
+class EngagementEvent(Audited, Base):
+    """An event of the engagement: a consultation, a validation workshop, a training session.
+
+    The event itself (date, place, agenda, participants, materials) is advocacy's
+    :class:`~socialcover.store.models.advocacy.Event`; the engagement's team organises it.
+    """
+
+    __tablename__ = "engagement_events"
+    __table_args__ = (UniqueConstraint("event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
 
 
 class Stage(Audited, Base):
@@ -201,6 +219,8 @@ class Position(Audited, Base):
     constituent: Mapped[str] = mapped_column(String(30))
     stance: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text, default="")
+    # the consultation or workshop where the position was stated, if any
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_by: Mapped[str] = mapped_column(String(320))
 

@@ -1,7 +1,7 @@
-"""Country engagements: team, partners, stages, assessment matrix, positions, endorsements, CODI.
+"""Country engagements: team, partners, stages, events, matrix, positions, endorsements, CODI.
 
 Revision ID: 0006
-Revises: 0008
+Revises: 0005, 0008
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0008"
+down_revision = ("0005", "0008")  # joins the events and the saved costing scenarios
 branch_labels = None
 depends_on = None
 
@@ -121,6 +121,34 @@ def upgrade() -> None:
     with op.batch_alter_table("engagement_endorsements", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_engagement_endorsements_engagement_id"), ["engagement_id"], unique=False
+        )
+
+    op.create_table(
+        "engagement_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("engagement_id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["engagement_id"],
+            ["engagements.id"],
+            name=op.f("fk_engagement_events_engagement_id_engagements"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_engagement_events_event_id_events"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_engagement_events")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_engagement_events_event_id")),
+    )
+    with op.batch_alter_table("engagement_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_engagement_events_engagement_id"), ["engagement_id"], unique=False
         )
 
     op.create_table(
@@ -376,11 +404,18 @@ def upgrade() -> None:
         sa.Column("constituent", sa.String(length=30), nullable=False),
         sa.Column("stance", sa.String(length=30), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("recorded_by", sa.String(length=320), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_engagement_positions_event_id_events"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -456,6 +491,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_engagement_members_engagement_id"))
 
     op.drop_table("engagement_members")
+    with op.batch_alter_table("engagement_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_engagement_events_engagement_id"))
+
+    op.drop_table("engagement_events")
     with op.batch_alter_table("engagement_endorsements", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_engagement_endorsements_engagement_id"))
 
