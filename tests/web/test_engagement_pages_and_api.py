@@ -157,3 +157,33 @@ def test_outsiders_cannot_edit_and_api_errors_keep_the_shape(
         },
     )
     assert resp.status_code == 422 and "period" in resp.text
+
+
+def test_participants_personal_data_are_the_teams_alone(
+    client: TestClient, web_settings: Settings, users: dict[str, str], demo: dict[str, Any]
+) -> None:
+    name = "E. Demo-Unionist"  # a made-up participant of the demo's validation workshop
+    assert name not in client.get(f"/engagements/{demo['id']}").text
+    events = client.get(f"/api/v1/engagements/{demo['id']}/events").json()["items"]
+    assert events[0]["counts"]["by_sex"]["female"] == 3 and "participants" not in events[0]
+    assert client.get(f"/api/v1/engagements/{demo['id']}/participants").status_code == 401
+    outsider = _token(web_settings, users["reviewer"])
+    refused = client.get(
+        f"/api/v1/engagements/{demo['id']}/participants",
+        headers={"Authorization": f"Bearer {outsider}"},
+    )
+    assert refused.status_code == 403 and name not in refused.text
+    rep = _token(web_settings, "rep@example.org")
+    refused = client.get(
+        f"/api/v1/engagements/{demo['id']}/participants",
+        headers={"Authorization": f"Bearer {rep}"},
+    )
+    assert refused.status_code == 403
+    member = _token(web_settings, users["contributor"])
+    export = client.get(
+        f"/api/v1/engagements/{demo['id']}/participants?format=csv",
+        headers={"Authorization": f"Bearer {member}"},
+    )
+    assert export.status_code == 200 and name in export.text
+    sign_in(client, users["contributor"])
+    assert name in client.get(f"/engagements/{demo['id']}").text

@@ -14,6 +14,14 @@ from socialcover.countries.codi import (
     compare_codi,
     record_codi,
 )
+from socialcover.countries.consultations import (
+    ENGAGEMENT_EVENT_KINDS,
+    add_engagement_participant,
+    engagement_events,
+    engagement_participants,
+    record_event,
+    share_events_with_team,
+)
 from socialcover.countries.costs import check_scenario, scenario_cost, set_cost
 from socialcover.countries.demo import DEMO_TITLE, install_demo_engagement
 from socialcover.countries.dialogue import (
@@ -81,6 +89,7 @@ __all__ = [
     "CONSTITUENTS",
     "DEMO_TITLE",
     "ENGAGEMENTS",
+    "ENGAGEMENT_EVENT_KINDS",
     "GUARANTEES",
     "MEMBER_ROLES",
     "PARTNER_KINDS",
@@ -99,6 +108,7 @@ __all__ = [
     "RecommendationInput",
     "ScoreInput",
     "StageInput",
+    "add_engagement_participant",
     "add_member",
     "add_milestone",
     "add_partner",
@@ -114,6 +124,8 @@ __all__ = [
     "endorse",
     "endorsements_of",
     "engagement_as_dict",
+    "engagement_events",
+    "engagement_participants",
     "get_engagement",
     "get_recommendation",
     "install_demo_engagement",
@@ -123,6 +135,7 @@ __all__ = [
     "positions_of",
     "publish_engagement",
     "record_codi",
+    "record_event",
     "record_position",
     "remove_member",
     "representation",
@@ -130,6 +143,7 @@ __all__ = [
     "scenario_cost",
     "set_cell",
     "set_cost",
+    "share_events_with_team",
     "update_engagement",
     "update_recommendation",
     "update_stage",

@@ -112,6 +112,57 @@ def _scenarios(session: Session, actor: Any) -> dict[str, int]:
     return out
 
 
+_PARTICIPANTS: tuple[tuple[str, str, str], ...] = (
+    # made-up people: name, sex, constituency
+    ("A. Demo-Official", "female", "government"),
+    ("B. Demo-Planner", "male", "government"),
+    ("C. Demo-Employer", "male", "employers"),
+    ("D. Demo-Employer", "female", "employers"),
+    ("E. Demo-Unionist", "female", "workers"),
+    ("F. Demo-Unionist", "male", "workers"),
+)
+
+
+def _workshop(session: Session, actor: Any, engagement_id: int, orgs: dict[str, int]) -> int:
+    """The national validation workshop, with its (made-up) participants, published."""
+    from socialcover.advocacy import publish_event
+    from socialcover.countries.consultations import add_engagement_participant, record_event
+
+    event = record_event(
+        session,
+        actor,
+        engagement_id,
+        {
+            "kind": "validation_workshop",
+            "title": "Demoland national validation workshop",
+            "summary": "The assessment matrix and the costed options, discussed with the "
+            "government, employers and workers.",
+            "starts_at": "2025-02-20T09:00:00",
+            "ends_at": "2025-02-20T17:00:00",
+            "place": "Demo City",
+            "outcomes": "The child benefit and the universal pension agreed, financed from "
+            "general revenue.",
+        },
+    )
+    for name, sex, constituent in _PARTICIPANTS:
+        add_engagement_participant(
+            session,
+            actor,
+            engagement_id,
+            event.id,
+            {
+                "name": name,
+                "sex": sex,
+                "constituent": constituent,
+                "organisation_id": orgs[constituent],
+                "country_iso3": ISO3,
+                "attended": True,
+            },
+        )
+    publish_event(session, actor, event.id, "Demo workshop.")
+    return event.id
+
+
 def install_demo_engagement(session: Session, actor: Any | None = None) -> Engagement:
     """Write the Demoland engagement (once; again returns the one there).
 
@@ -260,7 +311,8 @@ def install_demo_engagement(session: Session, actor: Any | None = None) -> Engag
             rec_child.id,
             {"organisation_id": orgs[constituent], "stance": stance, "text": text},
         )
-    # after the validation workshop: financed from general revenue, phased in
+    workshop = _workshop(session, actor, e.id, orgs)
+    # at the validation workshop: financed from general revenue, phased in
     record_position(
         session,
         actor,
@@ -269,6 +321,7 @@ def install_demo_engagement(session: Session, actor: Any | None = None) -> Engag
             "organisation_id": orgs["employers"],
             "stance": "supports_with_reservations",
             "text": "Supports if financed from general taxation, not payroll.",
+            "event_id": workshop,
         },
     )
     for constituent in ("government", "employers", "workers"):

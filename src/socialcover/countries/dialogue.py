@@ -66,6 +66,7 @@ class PositionInput(BaseModel):
     organisation_id: int = Field(ge=1, le=2**31 - 1)
     stance: str = Field(pattern="^(" + "|".join(STANCES) + ")$")
     text: str = Field(default="", max_length=20_000)
+    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class EndorsementInput(BaseModel):
@@ -133,6 +134,10 @@ def record_position(
                 "theirs.",
             )
     constituent = _counterpart(engagement, values.organisation_id)
+    if values.event_id is not None:
+        from socialcover.countries.consultations import check_event
+
+        check_event(session, engagement, values.event_id)
     position = session.scalars(
         select(Position).where(
             Position.recommendation_id == rec.id,
@@ -145,6 +150,7 @@ def record_position(
     position.constituent = constituent
     position.stance = values.stance
     position.text = values.text
+    position.event_id = values.event_id
     position.recorded_by_id = getattr(actor, "id", None)
     position.recorded_by = _who(actor)
     flush_audited(session, "engagement.position")
@@ -170,6 +176,7 @@ def positions_of(session: Session, actor: Any, engagement_id: int) -> list[dict[
             "constituent": p.constituent,
             "stance": p.stance,
             "text": p.text,
+            "event_id": p.event_id,
             "recorded_by": p.recorded_by,
             "version": p.version,
             "updated_at": p.updated_at,
@@ -196,6 +203,7 @@ def position_history(session: Session, actor: Any, position_id: int) -> list[dic
                 "version": state.get("version"),
                 "stance": state.get("stance"),
                 "text": state.get("text"),
+                "event_id": state.get("event_id"),
                 "recorded_by": state.get("recorded_by"),
                 "at": entry.at,
             }

@@ -354,6 +354,9 @@ def add_member(
     if existing is None:
         engagement.members.append(member)
     flush_audited(session, "engagement.member")
+    from socialcover.countries.consultations import share_events_with_team
+
+    share_events_with_team(session, engagement)  # the team organises the engagement's events
     return member
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from socialcover.advocacy import EventInput, ParticipantInput
 from socialcover.countries import (
     CellInput,
     CodiInput,
@@ -388,6 +389,71 @@ async def set_cost(
 
     out = await run_in_threadpool(countries.set_cost, session, user, eid, recommendation)
     return dict(jsonable(out))
+
+
+@router.get("/{eid}/events", summary="Consultations, workshops and training sessions")
+async def list_events(
+    eid: RecordId,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("engagement.read_published")),
+) -> dict[str, Any]:
+    """The engagement's events with participant counts (the team also sees the participants)."""
+    from socialcover import countries
+
+    rows = await run_in_threadpool(countries.engagement_events, session, user, eid)
+    return {"items": jsonable(rows)}
+
+
+@router.post("/{eid}/events", status_code=201, summary="Record a consultation or workshop")
+async def record_event(
+    eid: RecordId,
+    body: EventInput,
+    session: WriteSession,
+    user: Principal = Depends(Need("engagement.draft")),
+) -> dict[str, Any]:
+    """A consultation, validation workshop or training session, organised by the team."""
+    from socialcover import advocacy, countries
+
+    def _do() -> dict[str, Any]:
+        event = countries.record_event(session, user, eid, body)
+        session.flush()
+        return dict(jsonable(advocacy.event_as_dict(event)))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/{eid}/events/{event_id}/participants", status_code=201, summary="Add a participant")
+async def add_participant(
+    eid: RecordId,
+    event_id: RecordId,
+    body: ParticipantInput,
+    session: WriteSession,
+    user: Principal = Depends(Need("engagement.participants")),
+) -> dict[str, Any]:
+    """A participant of one of the engagement's events (its team)."""
+    from socialcover import countries
+
+    def _do() -> dict[str, Any]:
+        p = countries.add_engagement_participant(session, user, eid, event_id, body.model_dump())
+        session.flush()
+        return {"id": p.id, "event_id": p.event_id}
+
+    return await run_in_threadpool(_do)
+
+
+@router.get("/{eid}/participants", summary="Participants with their personal data")
+async def list_participants(
+    eid: RecordId,
+    session: ReadSession,
+    format: Format = Query("json"),
+    user: Principal = Depends(Need("engagement.participants")),
+) -> Response:
+    """Every participant of the engagement's events, for export (its team only). One person's
+    data are erased with ``socialcover admin``/advocacy's erase (the person or an administrator)."""
+    from socialcover import countries
+
+    rows = await run_in_threadpool(countries.engagement_participants, session, user, eid)
+    return table_response(jsonable(rows), format, "participants")
 
 
 @router.get("/{eid}/endorsements", summary="Endorsements of the final set")

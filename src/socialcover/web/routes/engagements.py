@@ -36,6 +36,8 @@ def _choices() -> dict[str, Any]:
         "guarantees": countries.GUARANTEES,
         "stances": countries.STANCES,
         "constituents": countries.CONSTITUENTS,
+        "event_kinds": countries.ENGAGEMENT_EVENT_KINDS,
+        "sexes": ("female", "male", "other", "not_stated"),
     }
 
 
@@ -47,6 +49,7 @@ def page_data(s: Session, user: Any, eid: int) -> dict[str, Any]:
     out = countries.engagement_as_dict(s, user, e)
     out["matrix"] = countries.assessment_matrix(s, user, eid)
     out["endorsements"] = countries.endorsements_of(s, user, eid)
+    out["events"] = countries.engagement_events(s, user, eid)
     try:
         out["final_cost"] = countries.set_cost(s, user, eid)
     except SocialcoverError as exc:  # no data pack to cost with: the page still shows the rest
@@ -302,6 +305,7 @@ async def record_position(
                 "organisation_id": _int_or_none(f.get("organisation_id", "")),
                 "stance": f.get("stance", ""),
                 "text": f.get("text", ""),
+                "event_id": _int_or_none(f.get("event_id", "")),
             },
         )
 
@@ -350,3 +354,43 @@ async def endorse(
         )
 
     return await _form_step(request, session, user, eid, "endorsements", step)
+
+
+@router.post("/engagements/{eid}/events", response_model=None)
+async def record_event(
+    request: Request,
+    eid: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("engagement.draft")),
+) -> Response:
+    """Record a consultation, validation workshop or training session."""
+    from socialcover import countries
+
+    def step(f: dict[str, str]) -> object:
+        keys = ("kind", "title", "starts_at", "ends_at", "place", "summary", "outcomes")
+        return countries.record_event(session, user, eid, {k: f.get(k, "") for k in keys})
+
+    return await _form_step(request, session, user, eid, "events", step)
+
+
+@router.post("/engagements/{eid}/events/{event_id}/participants", response_model=None)
+async def add_participant(
+    request: Request,
+    eid: RecordId,
+    event_id: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("engagement.participants")),
+) -> Response:
+    """Add a participant to one of the engagement's events (its team)."""
+    from socialcover import countries
+
+    def step(f: dict[str, str]) -> object:
+        data: dict[str, Any] = {
+            k: f.get(k, "") for k in ("name", "sex", "constituent", "organisation_name")
+        }
+        data["organisation_id"] = _int_or_none(f.get("organisation_id", ""))
+        data["email"] = f.get("email") or None
+        data["country_iso3"] = f.get("country_iso3") or None
+        return countries.add_engagement_participant(session, user, eid, event_id, data)
+
+    return await _form_step(request, session, user, eid, "events", step)
