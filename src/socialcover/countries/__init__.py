@@ -7,6 +7,7 @@ dialogue that validates and endorses the recommendations (:mod:`.dialogue`). See
 docs/countries.md.
 """
 
+from socialcover.countries.assessment import assessment_matrix
 from socialcover.countries.codi import (
     CodiInput,
     ScoreInput,
@@ -62,7 +63,6 @@ from socialcover.countries.matrix import (
     CellInput,
     RecommendationInput,
     add_recommendation,
-    assessment_matrix,
     cited_observation,
     get_recommendation,
     set_cell,

@@ -24,14 +24,17 @@ from socialcover.advocacy import (
     list_participants,
     participant_counts,
 )
-from socialcover.countries.engagements import get_engagement, is_team, require_team
-from socialcover.countries.vocabulary import TEAM_ROLES
+from socialcover.countries.engagements import (
+    get_engagement,
+    is_team,
+    require_team,
+    share_events_with_team,
+)
 from socialcover.store import RecordNotFoundError, ValidationError, flush_audited, validate_input
 from socialcover.store.models import (
     Engagement,
     EngagementEvent,
     Event,
-    EventOrganiser,
     EventParticipant,
 )
 
@@ -41,7 +44,6 @@ __all__ = [
     "engagement_events",
     "engagement_participants",
     "record_event",
-    "share_events_with_team",
 ]
 
 ENGAGEMENT_EVENT_KINDS: tuple[str, ...] = (
@@ -50,25 +52,6 @@ ENGAGEMENT_EVENT_KINDS: tuple[str, ...] = (
     "training_session",
 )
 """The events an engagement holds."""
-
-
-def share_events_with_team(session: Session, engagement: Engagement) -> None:
-    """Make every team member a co-organiser of each of the engagement's events."""
-    team = {m.user_id for m in engagement.members if m.role in TEAM_ROLES}
-    links = session.scalars(
-        select(EngagementEvent.event_id).where(EngagementEvent.engagement_id == engagement.id)
-    ).all()
-    added = False
-    for event_id in links:
-        event = session.get(Event, event_id)
-        if event is None:
-            continue
-        have = {o.user_id for o in event.organisers} | {event.created_by_id}
-        for uid in sorted(team - have):
-            event.organisers.append(EventOrganiser(user_id=uid))
-            added = True
-    if added:
-        flush_audited(session, "event.organiser")
 
 
 def record_event(

@@ -76,6 +76,7 @@ __all__ = [
     "remove_member",
     "representation",
     "require_team",
+    "share_events_with_team",
     "update_engagement",
     "update_stage",
     "withdraw_engagement",
@@ -306,6 +307,27 @@ def withdraw_engagement(session: Session, actor: Any, engagement_id: int) -> Eng
     return ENGAGEMENTS.move(session, actor, engagement_id, "withdraw")
 
 
+def share_events_with_team(session: Session, engagement: Engagement) -> None:
+    """Make every team member a co-organiser of each of the engagement's events."""
+    team = {m.user_id for m in engagement.members if m.role in TEAM_ROLES}
+    from socialcover.store.models import EngagementEvent, Event, EventOrganiser
+
+    links = session.scalars(
+        select(EngagementEvent.event_id).where(EngagementEvent.engagement_id == engagement.id)
+    ).all()
+    added = False
+    for event_id in links:
+        event = session.get(Event, event_id)
+        if event is None:
+            continue
+        have = {o.user_id for o in event.organisers} | {event.created_by_id}
+        for uid in sorted(team - have):
+            event.organisers.append(EventOrganiser(user_id=uid))
+            added = True
+    if added:
+        flush_audited(session, "event.organiser")
+
+
 def _organisation(session: Session, organisation_id: int, field: str) -> Organisation:
     org = session.get(Organisation, organisation_id)
     if org is None:
@@ -354,8 +376,6 @@ def add_member(
     if existing is None:
         engagement.members.append(member)
     flush_audited(session, "engagement.member")
-    from socialcover.countries.consultations import share_events_with_team
-
     share_events_with_team(session, engagement)  # the team organises the engagement's events
     return member
 

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from socialcover.countries.engagements import get_engagement, require_team
 from socialcover.countries.vocabulary import GUARANTEES
-from socialcover.errors import SocialcoverError
 from socialcover.store import (
     RecordNotFoundError,
     ValidationError,
@@ -42,7 +41,6 @@ __all__ = [
     "CellInput",
     "RecommendationInput",
     "add_recommendation",
-    "assessment_matrix",
     "cited_observation",
     "get_recommendation",
     "set_cell",
@@ -212,105 +210,3 @@ def update_recommendation(
             setattr(rec, key, value)
     flush_audited(session, "engagement.recommendation")
     return rec
-
-
-def _observation_dict(obs: Observation | None) -> dict[str, Any] | None:
-    if obs is None:
-        return None
-    return {
-        "id": obs.id,
-        "indicator": obs.indicator,
-        "area": obs.area,
-        "year": obs.year,
-        "sex": obs.sex,
-        "value": obs.value,
-        "revision": obs.revision,
-        "source": obs.source,
-        "vintage": obs.vintage,
-    }
-
-
-def assessment_matrix(session: Session, actor: Any, engagement_id: int) -> list[dict[str, Any]]:
-    """The matrix as rows (guarantee order of the floor), each with its cited observation and
-    its recommendations (with their positions and, when costed, their scenario's costs).
-
-    Recommendations outside any cell come last, in a row with ``guarantee`` ``None``.
-    """
-    from socialcover.countries.costs import scenario_cost
-    from socialcover.countries.dialogue import positions_of
-
-    engagement = get_engagement(session, actor, engagement_id)
-    cells = list(
-        session.scalars(select(AssessmentCell).where(AssessmentCell.engagement_id == engagement.id))
-    )
-    cells.sort(key=lambda c: (GUARANTEES.index(c.guarantee), c.population_group, c.id))
-    recs = list(
-        session.scalars(
-            select(EngagementRecommendation)
-            .where(EngagementRecommendation.engagement_id == engagement.id)
-            .order_by(EngagementRecommendation.id)
-        )
-    )
-    positions = positions_of(session, actor, engagement.id)
-
-    def cost(r: EngagementRecommendation) -> dict[str, Any] | None:
-        if r.scenario_id is None:
-            return None
-        try:
-            return scenario_cost(
-                session, r.scenario_id, r.scenario_version or 1, engagement.country_iso3
-            )
-        except SocialcoverError as exc:  # no pack, or the scenario is gone: say so in the row
-            return {"error": f"{exc.message} {exc.hint}".strip()}
-
-    def rec_dict(r: EngagementRecommendation) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "text": r.text,
-            "cell_id": r.cell_id,
-            "scenario_id": r.scenario_id,
-            "scenario_version": r.scenario_version,
-            "cost": cost(r),
-            "agreed": r.agreed,
-            "agreement": r.agreement,
-            "positions": [p for p in positions if p["recommendation_id"] == r.id],
-        }
-
-    rows: list[dict[str, Any]] = []
-    for c in cells:
-        obs = (
-            session.get(Observation, c.coverage_observation_id)
-            if c.coverage_observation_id
-            else None
-        )
-        rows.append(
-            {
-                "id": c.id,
-                "guarantee": c.guarantee,
-                "population_group": c.population_group,
-                "existing_schemes": c.existing_schemes,
-                "legal_coverage": c.legal_coverage,
-                "effective_coverage": c.effective_coverage,
-                "observation": _observation_dict(obs),
-                "policy_gaps": c.policy_gaps,
-                "implementation_issues": c.implementation_issues,
-                "recommendations": [rec_dict(r) for r in recs if r.cell_id == c.id],
-            }
-        )
-    loose = [rec_dict(r) for r in recs if r.cell_id is None]
-    if loose:
-        rows.append(
-            {
-                "id": None,
-                "guarantee": None,
-                "population_group": "",
-                "existing_schemes": "",
-                "legal_coverage": "",
-                "effective_coverage": "",
-                "observation": None,
-                "policy_gaps": "",
-                "implementation_issues": "",
-                "recommendations": loose,
-            }
-        )
-    return rows
