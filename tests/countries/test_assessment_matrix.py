@@ -49,7 +49,7 @@ def _observations(area: str, value: float, *, approve: bool) -> int:
             approve_data_set(s, ADMIN, ds, "checked")
         from socialcover.store.models import Observation
 
-        return int(s.scalar(select(func.max(Observation.id))))
+        return int(s.scalar(select(func.max(Observation.id))) or 0)
 
 
 def _cell(observation_id: int | None) -> dict[str, Any]:

@@ -68,9 +68,9 @@ def test_only_the_team_edits_and_a_stale_edit_is_refused(cast: Any) -> None:
     for who in (c.outsider, c.workers_rep, c.reviewer):
         with session_scope(who) as s, pytest.raises(PermissionDeniedError):
             countries.update_engagement(s, who, c.engagement_id, {"summary": "Mine now."})
-        with session_scope(who) as s, pytest.raises(PermissionDeniedError) as info:
+        with session_scope(who) as s, pytest.raises(PermissionDeniedError) as denied:
             countries.update_stage(s, who, c.engagement_id, "assessment", {"status": "done"})
-        assert info.value.code == "engagement.not-team"
+        assert denied.value.code == "engagement.not-team"
 
 
 def test_stages_milestones_and_where_each_engagement_stands(cast: Any) -> None:

@@ -21,7 +21,6 @@ from socialcover.countries.consultations import (
     engagement_events,
     engagement_participants,
     record_event,
-    share_events_with_team,
 )
 from socialcover.countries.costs import check_scenario, scenario_cost, set_cost
 from socialcover.countries.demo import DEMO_TITLE, install_demo_engagement
@@ -55,6 +54,7 @@ from socialcover.countries.engagements import (
     remove_member,
     representation,
     require_team,
+    share_events_with_team,
     update_engagement,
     update_stage,
     withdraw_engagement,
