@@ -33,6 +33,11 @@ def test_readers_only_read_and_contributors_cannot_publish() -> None:
         "search.read",
         "monitor.read_approved",
         "evaluation.read_published",
+        "event.read_published",
+        # the one thing a reader writes: a registration for a published, open event
+        "event.register",
+        "press.read_published",
+        "statement.read_published",
     }
     assert not can("contributor", "practice.publish")
     assert can("reviewer", "practice.publish")

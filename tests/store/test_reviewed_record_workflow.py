@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from socialcover.actors import ORGANISATIONS
+from socialcover.advocacy import EVENTS
 from socialcover.knowledge import PRACTICES, PUBLICATIONS
 from socialcover.monitor import EVALUATIONS
 from socialcover.store import (
+    SCENARIOS,
     ConflictError,
     PermissionDeniedError,
     RecordNotFoundError,
@@ -34,6 +36,17 @@ class Kind:
 
 
 KINDS = {
+    "event": Kind(
+        EVENTS,
+        {
+            "kind": "validation_workshop",
+            "title": "Validation of the assessment-based national dialogue report",
+            "starts_at": "2027-05-12T09:00",
+            "ends_at": "2027-05-12T17:00",
+            "timezone": "Africa/Nairobi",
+        },
+        {"outcomes": "The report was validated with three amendments."},
+    ),
     "evaluation": Kind(
         EVALUATIONS,
         {
@@ -56,6 +69,24 @@ KINDS = {
             "assessment": "good",
         },
         {"lessons": "Keep it simple."},
+    ),
+    "scenario": Kind(
+        SCENARIOS,
+        {
+            "name": "Demoland pension",
+            "document": {
+                "country": "XDM",
+                "horizon": 2030,
+                "benefits": [
+                    {
+                        "name": "pension",
+                        "eligibility": {"ages": [65, 100]},
+                        "level": {"pct_of_gdp_per_capita": 20},
+                    }
+                ],
+            },
+        },
+        {"description": "A flat pension from 65."},
     ),
     "publication": Kind(
         PUBLICATIONS,

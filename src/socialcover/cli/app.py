@@ -34,6 +34,7 @@ def _register() -> None:
         cost,
         data,
         db,
+        engagement,
         monitor,
         query,
         serve,
@@ -46,7 +47,7 @@ def _register() -> None:
     app.add_typer(survey.app, name="survey")
     app.add_typer(monitor.app, name="monitor")
     query.register(app, data.app)
-    for module in (start, serve, cost, simulate, db, admin):
+    for module in (start, serve, cost, simulate, db, admin, engagement):
         module.register(app)
 
 

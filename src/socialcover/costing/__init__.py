@@ -14,6 +14,7 @@ from socialcover.costing.presets import describe_package, package_names
 from socialcover.costing.result import CostingResult
 from socialcover.costing.run import CostingRequest, CostingRun, run_costing
 from socialcover.costing.scenario import Benefit, Scenario, ScenarioLike, load_scenario
+from socialcover.costing.uncertainty import compare as compare_scenarios
 
 __all__ = [
     "Benefit",
@@ -25,6 +26,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioLike",
     "UnknownPresetError",
+    "compare_scenarios",
     "describe_package",
     "load_scenario",
     "package_names",

@@ -317,7 +317,9 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
     -------
     polars.DataFrame
         scenario, iso3, year, cost_lcu, cost_usd, cost_pct_gdp, cost_pct_gov_expenditure,
-        financing_gap_pct_gdp, diff_cost_usd, diff_cost_pct_gdp.
+        financing_gap_pct_gdp, diff_cost_lcu, diff_cost_usd, diff_cost_pct_gdp,
+        diff_cost_pct_gov_expenditure (differences from the first scenario in the same
+        country and year; % columns in percentage points).
     """
     if len(scenarios) < 2:
         from socialcover.costing._errors import ScenarioError
@@ -340,9 +342,11 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
         "cost_pct_gov_expenditure",
         "financing_gap_pct_gdp",
     ]
+    measures = ["cost_lcu", "cost_usd", "cost_pct_gdp", "cost_pct_gov_expenditure"]
     first = results[0].totals.select(
-        "iso3", "year", pl.col("cost_usd").alias("_u0"), pl.col("cost_pct_gdp").alias("_p0")
+        "iso3", "year", *[pl.col(m).alias(f"_first_{m}") for m in measures]
     )
+    diffs = [f"diff_{m}" for m in measures]
     frames = []
     for label, r in zip(labels, results, strict=True):
         frames.append(
@@ -350,9 +354,8 @@ def compare(scenarios: list[ScenarioLike], *, names: list[str] | None = None) ->
             .join(first, on=["iso3", "year"], how="left")
             .with_columns(
                 pl.lit(label).alias("scenario"),
-                (pl.col("cost_usd") - pl.col("_u0")).alias("diff_cost_usd"),
-                (pl.col("cost_pct_gdp") - pl.col("_p0")).alias("diff_cost_pct_gdp"),
+                *[(pl.col(m) - pl.col(f"_first_{m}")).alias(f"diff_{m}") for m in measures],
             )
-            .drop("_u0", "_p0")
+            .drop([f"_first_{m}" for m in measures])
         )
-    return pl.concat(frames).select("scenario", *cols, "diff_cost_usd", "diff_cost_pct_gdp")
+    return pl.concat(frames).select("scenario", *cols, *diffs)

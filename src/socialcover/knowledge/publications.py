@@ -51,6 +51,7 @@ __all__ = [
     "open_pdf",
     "publication_as_dict",
     "publish_publication",
+    "store_pdf",
     "update_publication",
 ]
 
@@ -265,6 +266,26 @@ def _store_pdf(data: bytes | IO[bytes], filename: str) -> tuple[str, int]:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise
+
+
+def store_pdf(data: bytes | IO[bytes], filename: str) -> tuple[str, int]:
+    """Check a PDF (signature, size limit) and keep it by content hash; nothing is recorded.
+
+    The one file store of the platform, shared by publications and by the materials of events
+    (:mod:`socialcover.advocacy.events`); :func:`file_path` finds the file again.
+
+    Returns
+    -------
+    tuple[str, int]
+        The file's SHA-256 and its size in bytes.
+
+    Raises
+    ------
+    socialcover.store.ValidationError
+        ``knowledge.empty-file``, ``knowledge.not-pdf`` or ``knowledge.file-too-large``;
+        nothing is kept.
+    """
+    return _store_pdf(data, filename)
 
 
 def attach_pdf(

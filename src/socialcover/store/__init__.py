@@ -69,6 +69,7 @@ from socialcover.store.models import (
     ApiToken,
     AuditEntry,
     Contact,
+    CostingScenario,
     Organisation,
     Partnership,
     Practice,
@@ -80,6 +81,14 @@ from socialcover.store.models import (
     UserSession,
 )
 from socialcover.store.permissions import ACTIONS, PERMISSIONS, can, require
+from socialcover.store.scenarios import (
+    SCENARIOS,
+    SavedScenario,
+    compare_saved,
+    get_scenario,
+    list_scenarios,
+    save_scenario,
+)
 from socialcover.store.search_index import fold, rebuild_documents
 from socialcover.store.vocabulary import (
     LANGUAGES,
@@ -92,13 +101,14 @@ from socialcover.store.vocabulary import (
     PublicationStatus,
     Role,
 )
-from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, validate_input
+from socialcover.store.workflow import REVIEW_STEPS, Step, Team, Workflow, validate_input
 
 __all__ = [
     "ACTIONS",
     "LANGUAGES",
     "PERMISSIONS",
     "REVIEW_STEPS",
+    "SCENARIOS",
     "ActorType",
     "ApiToken",
     "Assessment",
@@ -109,6 +119,7 @@ __all__ = [
     "BackupReport",
     "ConflictError",
     "Contact",
+    "CostingScenario",
     "EvidenceStrength",
     "Guarantee",
     "LoginResult",
@@ -124,10 +135,12 @@ __all__ = [
     "PublicationStatus",
     "RecordNotFoundError",
     "Role",
+    "SavedScenario",
     "SchemaError",
     "SearchDocument",
     "Step",
     "SystemActor",
+    "Team",
     "ThrottledError",
     "User",
     "UserSession",
@@ -136,6 +149,7 @@ __all__ = [
     "backup",
     "can",
     "change_password",
+    "compare_saved",
     "create_api_token",
     "create_reset_token",
     "create_session",
@@ -146,11 +160,13 @@ __all__ = [
     "flush_audited",
     "fold",
     "get_engine",
+    "get_scenario",
     "get_user",
     "hash_password",
     "head_revision",
     "history",
     "list_api_tokens",
+    "list_scenarios",
     "list_users",
     "login",
     "model_for",
@@ -165,6 +181,7 @@ __all__ = [
     "revert",
     "revoke_api_token",
     "revoke_session",
+    "save_scenario",
     "session_scope",
     "set_active",
     "set_actor",

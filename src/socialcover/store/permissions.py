@@ -55,6 +55,47 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.follow_up": _EDITORS,  # management responses and follow-up of recommendations
     "evaluation.schedule": _EDITORS,  # plan the regular evaluations
     "evaluation.delete": _ADMIN,
+    # country engagements: the team (members of the engagement) edits it and its diagnosis;
+    # a national constituent's representative records only that organisation's positions;
+    # the services check membership on top of these rows (socialcover.countries)
+    "engagement.read_published": _ALL,
+    "engagement.read_drafts": _EDITORS,
+    "engagement.draft": _SIGNED_IN,  # open an engagement (its lead); team members edit it
+    "engagement.edit_any": _ADMIN,
+    "engagement.position": _SIGNED_IN,  # record a position: the team, or the constituent's rep
+    "engagement.participants": _SIGNED_IN,  # participants' personal data: the team only
+    "engagement.delete": _ADMIN,
+    # saved costing scenarios: a draft is its author's until a reviewer publishes it
+    "scenario.read_published": _ALL,
+    "scenario.read_drafts": _EDITORS,
+    "scenario.draft": _SIGNED_IN,  # save, rename and save new versions of one's own drafts
+    "scenario.edit_any": _EDITORS,
+    "scenario.publish": _EDITORS,  # publish, or return with a comment
+    "scenario.delete": _ADMIN,
+    # events: seminars, meetings, webinars, trainings, consultations, validation workshops
+    "event.read_published": _ALL,
+    "event.read_drafts": _EDITORS,
+    "event.draft": _SIGNED_IN,  # create, edit own draft (agenda, materials), submit
+    "event.edit_any": _EDITORS,
+    "event.publish": _EDITORS,  # publish, or return with a comment
+    "event.register": _ALL,  # register oneself for a published event open to registration
+    "event.participants_any": _ADMIN,  # see and manage the participants of any event
+    "event.delete": _ADMIN,
+    # press releases: figures from the store, public after their embargo
+    "press.read_published": _ALL,  # after the embargo only
+    "press.read_drafts": _EDITORS,  # drafts and releases under embargo
+    "press.draft": _SIGNED_IN,
+    "press.edit_any": _EDITORS,
+    "press.publish": _EDITORS,
+    "press.delete": _ADMIN,
+    # joint statements and policy positions with partner organisations
+    "statement.read_published": _ALL,
+    "statement.read_drafts": _EDITORS,  # people of the partner organisations see their drafts
+    "statement.draft": _SIGNED_IN,
+    "statement.edit_any": _EDITORS,
+    "statement.publish": _EDITORS,
+    "statement.sign": _SIGNED_IN,  # for one's own organisation, when it is a partner
+    "statement.delete": _ADMIN,
     # search
     "search.read": _ALL,
     # survey microdata

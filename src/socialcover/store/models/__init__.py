@@ -2,8 +2,35 @@
 
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
 from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.advocacy import (
+    Event,
+    EventMaterial,
+    EventOrganiser,
+    EventParticipant,
+    EventSession,
+    PressRelease,
+    PublicationDownload,
+    Statement,
+    StatementPartner,
+    StatementSignature,
+)
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
+from socialcover.store.models.costing import CostingScenario
+from socialcover.store.models.countries import (
+    AssessmentCell,
+    CodiAssessment,
+    CodiScore,
+    Endorsement,
+    Engagement,
+    EngagementEvent,
+    EngagementMember,
+    EngagementPartner,
+    EngagementRecommendation,
+    Milestone,
+    Position,
+    Stage,
+)
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
@@ -17,19 +44,38 @@ from socialcover.store.models.monitor import DataSet, Observation
 
 __all__ = [
     "ApiToken",
+    "AssessmentCell",
     "AuditEntry",
     "Audited",
     "Base",
+    "CodiAssessment",
+    "CodiScore",
     "Contact",
+    "CostingScenario",
     "DataSet",
+    "Endorsement",
+    "Engagement",
+    "EngagementEvent",
+    "EngagementMember",
+    "EngagementPartner",
+    "EngagementRecommendation",
     "Evaluation",
+    "Event",
+    "EventMaterial",
+    "EventOrganiser",
+    "EventParticipant",
+    "EventSession",
     "LoginAttempt",
+    "Milestone",
     "Observation",
     "Organisation",
     "Partnership",
+    "Position",
     "Practice",
     "PracticeOrganisation",
+    "PressRelease",
     "Publication",
+    "PublicationDownload",
     "PublicationOrganisation",
     "Recommendation",
     "ResetToken",
@@ -37,6 +83,10 @@ __all__ = [
     "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
+    "Stage",
+    "Statement",
+    "StatementPartner",
+    "StatementSignature",
     "UTCDateTime",
     "User",
     "UserSession",

@@ -10,6 +10,7 @@ def include_all(app: FastAPI) -> None:
     from socialcover.web.routes import (
         actors,
         api_costing,
+        api_countries,
         api_data,
         api_evaluations,
         api_library,
@@ -22,6 +23,7 @@ def include_all(app: FastAPI) -> None:
         country,
         docs,
         evaluations,
+        engagements,
         history,
         home,
         monitor,
@@ -44,6 +46,7 @@ def include_all(app: FastAPI) -> None:
         monitor,
         evaluations,
         monitor_entry,
+        engagements,
         api_data,
         api_practices,
         api_library,
@@ -52,6 +55,7 @@ def include_all(app: FastAPI) -> None:
         api_surveys,
         api_monitor,
         api_evaluations,
+        api_countries,
         docs,
     ):
         app.include_router(module.router)
