@@ -61,6 +61,24 @@ ERROR_PATHS = [
     ("POST", "/api/v1/costing/run", {"country": "KEN"}, 422, "*"),
     ("GET", "{token}/api/v1/surveys/jobs/0123456789abcdef", None, 404, "survey.job-not-found"),
     ("POST", "/login", {"email": "nobody@example.org", "password": "wrong"}, 429, "*"),
+    # advocacy: an unknown or embargoed record is 404; bad input 422; others' data 403
+    ("GET", "/api/v1/events/999999", None, 404, "store.not-found"),
+    ("GET", "/api/v1/press/999999", None, 404, "store.not-found"),
+    ("GET", "/api/v1/statements/999999", None, 404, "store.not-found"),
+    ("GET", "/api/v1/events?kind=party", None, 422, "event.unknown-kind"),
+    ("POST", "{token}/api/v1/events", {"kind": "party"}, 422, "input.invalid"),
+    (
+        "POST",
+        "{token}/api/v1/press",
+        {"texts": {"en": {"title": "Typed", "body": "45% covered"}}, "embargo_until": "2030-01-01"},
+        422,
+        "input.invalid",
+    ),
+    ("POST", "/api/v1/events/999999/registrations", {"name": "A"}, 404, "store.not-found"),
+    ("POST", "{token}/api/v1/people/export", {"email": "author@example.org"}, 403, "*"),
+    ("GET", "/api/v1/media/sdg131.childs/KEN", None, 404, "monitor.unknown-indicator"),
+    ("GET", "/api/v1/media/sdg131.children/KEN", None, 404, "media.no-data"),
+    ("GET", "/api/v1/media/sdg131.children/KEN?format=gif", None, 422, "input.invalid"),
 ]
 
 

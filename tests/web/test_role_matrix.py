@@ -81,6 +81,35 @@ def test_each_route_answers_as_the_permissions_table_says(
     pid = resp.json()["id"]
     ids = {"pid": pid, "code": "KEN", "token_id": 999999, "job_id": "nojob", "oid": 1}
     ids |= {"area": "KEN", "year": 2023, "step": "submit"}
+    # a published event, press release (past its embargo) and statement every role can see
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    event = admin.post(
+        "/api/v1/events",
+        headers=auth,
+        json={
+            "kind": "seminar",
+            "title": "Matrix seminar",
+            "starts_at": "2030-01-10T09:00Z",
+            "ends_at": "2030-01-10T12:00Z",
+            "registration_open": True,
+        },
+    )
+    assert event.status_code == 201, event.text
+    release = admin.post(
+        "/api/v1/press",
+        headers=auth,
+        json={
+            "texts": {"en": {"title": "Matrix release", "body": "No figures."}},
+            "embargo_until": "2020-01-01T00:00Z",
+        },
+    )
+    statement = admin.post("/api/v1/statements", headers=auth, json={"title": "Matrix statement"})
+    assert release.status_code == 201 and statement.status_code == 201, release.text
+    ids |= {"eid": event.json()["id"], "rid": release.json()["id"], "sid": statement.json()["id"]}
+    for kind, key in (("events", "eid"), ("press", "rid"), ("statements", "sid")):
+        done = admin.post(f"/api/v1/{kind}/{ids[key]}/steps/publish", headers=auth)
+        assert done.status_code == 200, done.text
+    ids |= {"indicator": "sdg131.children"}
     checked = 0
     for route_path, methods, needs, is_api in route_table(app):
         if not is_api:

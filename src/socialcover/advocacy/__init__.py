@@ -7,8 +7,8 @@ Events (:mod:`socialcover.advocacy.events`, :mod:`socialcover.advocacy.participa
     :func:`withdraw_event`, :func:`delete_event`, :func:`get_event`, :func:`list_events`,
     :func:`event_as_dict`); the agenda and materials (:class:`SessionInput`,
     :class:`SpeakerInput`, :func:`add_session`, :func:`remove_session`, :class:`MaterialInput`,
-    :func:`add_material`, :func:`remove_material`); organisers and participants
-    (:func:`add_organiser`, :func:`is_organiser`, :class:`ParticipantInput`,
+    :func:`add_material`, :func:`remove_material`, :func:`material_file`); organisers and
+    participants (:func:`add_organiser`, :func:`is_organiser`, :class:`ParticipantInput`,
     :func:`add_participant`, :func:`register`, :func:`remove_participant`,
     :func:`list_participants`, :class:`ParticipantCounts`, :func:`participant_counts`); one
     person's data (:func:`export_person`, :func:`erase_person`); the vocabularies
@@ -23,8 +23,29 @@ Press releases (:mod:`socialcover.advocacy.press`):
     :func:`list_press_releases`, :func:`release_due`, :func:`read_figures`,
     :func:`data_version`, :func:`format_figure`, :func:`placeholders`,
     :data:`FIGURE_FORMATS`).
+
+Media kits (:mod:`socialcover.advocacy.mediakits`):
+    a chart card of an indicator in an area, in SVG and PNG, with its data in CSV and JSON
+    (:func:`media_kit`, :class:`MediaKit`, :data:`DEFAULT_LICENCE`).
+
+Policy platforms (:mod:`socialcover.advocacy.platforms`):
+    joint statements and policy positions shared with partner organisations and signed by them
+    (:data:`STATEMENTS`, :data:`STATEMENT_KINDS`, :class:`StatementInput`,
+    :func:`create_statement`, :func:`update_statement`, :func:`submit_statement`,
+    :func:`publish_statement`, :func:`get_statement`, :func:`list_statements`,
+    :func:`share_statement`, :func:`sign_statement`, :func:`endorsers`,
+    :func:`statement_as_dict`).
+
+Feeds and downloads (:mod:`socialcover.advocacy.feeds`, :mod:`socialcover.advocacy.downloads`):
+    the iCalendar feed of events (:func:`icalendar_feed`), the Atom feed of publications and
+    events (:func:`atom_feed`); publication downloads counted per month and country
+    (:func:`download_publication`, :func:`download_counts`).
 """
 
+from socialcover.advocacy.downloads import (
+    download_counts,
+    download_publication,
+)
 from socialcover.advocacy.events import (
     EVENT_KINDS,
     EVENTS,
@@ -40,6 +61,7 @@ from socialcover.advocacy.events import (
     event_as_dict,
     get_event,
     list_events,
+    material_file,
     publish_event,
     remove_material,
     remove_session,
@@ -47,6 +69,15 @@ from socialcover.advocacy.events import (
     submit_event,
     update_event,
     withdraw_event,
+)
+from socialcover.advocacy.feeds import (
+    atom_feed,
+    icalendar_feed,
+)
+from socialcover.advocacy.mediakits import (
+    DEFAULT_LICENCE,
+    MediaKit,
+    media_kit,
 )
 from socialcover.advocacy.participants import (
     CONSTITUENTS,
@@ -63,6 +94,21 @@ from socialcover.advocacy.participants import (
     participant_counts,
     register,
     remove_participant,
+)
+from socialcover.advocacy.platforms import (
+    STATEMENT_KINDS,
+    STATEMENTS,
+    StatementInput,
+    create_statement,
+    endorsers,
+    get_statement,
+    list_statements,
+    publish_statement,
+    share_statement,
+    sign_statement,
+    statement_as_dict,
+    submit_statement,
+    update_statement,
 )
 from socialcover.advocacy.press import (
     FIGURE_FORMATS,
@@ -85,6 +131,7 @@ from socialcover.advocacy.press import (
 
 __all__ = [
     "CONSTITUENTS",
+    "DEFAULT_LICENCE",
     "EVENTS",
     "EVENT_KINDS",
     "FIGURE_FORMATS",
@@ -92,37 +139,52 @@ __all__ = [
     "PARTICIPANT_ROLES",
     "PRESS_RELEASES",
     "SEXES",
+    "STATEMENTS",
+    "STATEMENT_KINDS",
     "EventInput",
     "FigureSpec",
     "MaterialInput",
+    "MediaKit",
     "ParticipantCounts",
     "ParticipantInput",
     "PressReleaseInput",
     "PressReleaseView",
     "SessionInput",
     "SpeakerInput",
+    "StatementInput",
     "add_material",
     "add_organiser",
     "add_participant",
     "add_session",
+    "atom_feed",
     "create_event",
     "create_press_release",
+    "create_statement",
     "data_version",
     "delete_event",
+    "download_counts",
+    "download_publication",
+    "endorsers",
     "erase_person",
     "event_as_dict",
     "export_person",
     "format_figure",
     "get_event",
     "get_press_release",
+    "get_statement",
+    "icalendar_feed",
     "is_organiser",
     "list_events",
     "list_participants",
     "list_press_releases",
+    "list_statements",
+    "material_file",
+    "media_kit",
     "participant_counts",
     "placeholders",
     "publish_event",
     "publish_press_release",
+    "publish_statement",
     "read_figures",
     "register",
     "release_due",
@@ -130,9 +192,14 @@ __all__ = [
     "remove_participant",
     "remove_session",
     "return_event",
+    "share_statement",
+    "sign_statement",
+    "statement_as_dict",
     "submit_event",
     "submit_press_release",
+    "submit_statement",
     "update_event",
     "update_press_release",
+    "update_statement",
     "withdraw_event",
 ]

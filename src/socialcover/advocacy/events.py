@@ -25,6 +25,7 @@ import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any, Literal, get_args
 
 import pydantic
@@ -64,6 +65,7 @@ __all__ = [
     "event_as_dict",
     "get_event",
     "list_events",
+    "material_file",
     "publish_event",
     "remove_material",
     "remove_session",
@@ -154,7 +156,7 @@ class EventInput(BaseModel):
             zoneinfo.ZoneInfo(v.strip())
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(
-                f"{v!r} is not a time zone; give an IANA name such as Europe/Geneva or UTC"
+                f"{v!r} is not a time zone; give an IANA name such as Europe/Zurich or UTC"
             ) from None
         return v.strip()
 
@@ -518,6 +520,37 @@ def add_material(
     flush_audited(session, "event.material")
     session.refresh(event, ["materials"])
     return row
+
+
+def material_file(
+    session: Session, actor: Any, event_id: int, material_id: int
+) -> tuple[Path, str]:
+    """The stored PDF of a material of an event ``actor`` may see, and its name.
+
+    Raises
+    ------
+    socialcover.store.RecordNotFoundError
+        No such material of that event, a link rather than a file (``event.no-file``), or a
+        file missing from the store.
+    """
+    from socialcover.knowledge import file_path
+
+    event = EVENTS.get(session, actor, event_id)
+    row = session.get(EventMaterial, material_id)
+    if row is None or row.event_id != event.id or row.file_sha256 is None:
+        raise RecordNotFoundError(
+            f"Event {event_id} has no material file {material_id}.",
+            code="event.no-file",
+            hint="The event page lists its materials; some are links.",
+        )
+    path = file_path(row.file_sha256)
+    if not path.exists():
+        raise RecordNotFoundError(
+            f"The file of material {material_id} is missing from {path.parent}.",
+            code="event.no-file",
+            hint="Restore the files folder from backup, or upload the PDF again.",
+        )
+    return path, row.file_name or f"material-{row.id}.pdf"
 
 
 def remove_material(session: Session, actor: Any, event_id: int, material_id: int) -> None:

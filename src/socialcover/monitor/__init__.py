@@ -36,8 +36,9 @@ Aggregates (docs/monitor-aggregate.md):
 
 Targets and progress (docs/monitor-progress.md):
     :class:`Target`; :func:`trend`, :class:`Trend`, :func:`project`, :func:`year_reached`,
-    :class:`Reached`, :func:`status`, :data:`STATUSES`, :func:`progress`; the chart,
-    :func:`progress_chart`.
+    :class:`Reached`, :func:`status`, :data:`STATUSES`, :func:`progress`; the charts,
+    :func:`progress_chart`, :func:`series_chart` and the card that dresses one for sharing,
+    :func:`card` (docs/advocacy.md, media kits).
 
 Evaluations (docs/monitor-evaluations.md):
     the register, a reviewed record (:data:`EVALUATIONS`, :class:`EvaluationInput`,
@@ -64,7 +65,7 @@ from socialcover.monitor.aggregate import (
     aggregate_store,
     observations_from_pack,
 )
-from socialcover.monitor.charts import progress_chart
+from socialcover.monitor.charts import card, progress_chart, series_chart
 from socialcover.monitor.datasets import (
     APPROVED,
     DATA_SET_STEPS,
@@ -246,6 +247,7 @@ __all__ = [
     "aggregate",
     "aggregate_store",
     "approve_data_set",
+    "card",
     "check_indicator",
     "check_observations",
     "count_process_indicators",
@@ -285,6 +287,7 @@ __all__ = [
     "refresh_process_indicators",
     "return_evaluation",
     "schedule",
+    "series_chart",
     "status",
     "submit_data_set",
     "submit_evaluation",

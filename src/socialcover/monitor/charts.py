@@ -1,7 +1,10 @@
-"""Charts of progress: a series, its projection at the current pace, and its target.
+"""The monitoring charts: progress (a series, its projection at the current pace, and its
+target), an indicator's series over the years, and the card that dresses any of them for
+sharing (title, subtitle, source line, date, licence).
 
-The chart is a Vega-Lite spec (a dict), drawn by the platform's pages or any Vega-Lite
-renderer; the numbers come from :mod:`socialcover.monitor.progress`.
+Each chart is a Vega-Lite spec (a dict), drawn by the platform's pages or any Vega-Lite
+renderer, and rendered to SVG and PNG by vl-convert for the PDF and the media kits; the numbers
+come from :mod:`socialcover.monitor.progress` and the store.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import polars as pl
 from socialcover.monitor.progress import DEFAULT_WINDOW, Scale, project, trend
 from socialcover.monitor.targets import Target
 
-__all__ = ["progress_chart"]
+__all__ = ["card", "progress_chart", "series_chart"]
 
 
 def progress_chart(
@@ -134,3 +137,115 @@ def _tooltip() -> list[dict[str, Any]]:
 
 def _values(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [dict(r) for r in frame.iter_rows(named=True)]
+
+
+def series_chart(series: pl.DataFrame, *, title: str, y_title: str = "Value") -> dict[str, Any]:
+    """A Vega-Lite spec of one indicator's values over the years, one line per area.
+
+    ``series`` is an observation frame (indicator, area, year, value, nature...): observed
+    points are solid, modelled or imputed ones hollow. The same spec serves the page (drawn by
+    vega-embed), the report's PDF and the media kit's card (:func:`card` adds its furniture).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> rows = pl.DataFrame({"area": ["KEN", "KEN"], "year": [2020, 2023],
+    ...                      "value": [10.0, 12.5], "nature": ["observed", "modelled"]})
+    >>> series_chart(rows, title="Children covered")["layer"][0]["mark"]["type"]
+    'line'
+    """
+    values = [
+        {
+            "area": r["area"],
+            "year": int(r["year"]),
+            "value": None if r["value"] is None else round(float(r["value"]), 3),
+            "observed": r.get("nature", "observed") in ("observed", "administrative"),
+        }
+        for r in series.sort(["area", "year"]).iter_rows(named=True)
+    ]
+    x = {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}}
+    y = {"field": "value", "type": "quantitative", "title": y_title}
+    color = {"field": "area", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": title, "anchor": "start"},
+        "description": f"{title}: values by year"
+        + (f" for {', '.join(sorted({v['area'] for v in values}))}." if values else "."),
+        "width": 560,
+        "height": 300,
+        "data": {"values": values},
+        "layer": [
+            {"mark": {"type": "line"}, "encoding": {"x": x, "y": y, "color": color}},
+            {
+                "mark": {"type": "point", "filled": True, "size": 50},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "color": color,
+                    "fillOpacity": {
+                        "condition": {"test": "datum.observed", "value": 1},
+                        "value": 0,
+                    },
+                    "tooltip": [{"field": "area"}, {"field": "year"}, {"field": "value"}],
+                },
+            },
+        ],
+    }
+
+
+def card(
+    spec: dict[str, Any],
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    date: str,
+    licence: str,
+) -> dict[str, Any]:
+    """The chart ``spec`` as a card to share: a title, a subtitle, and below the chart the
+    source line, the date and the licence (as Our World in Data's grapher carries them).
+
+    Returns a new spec; ``spec`` is left as it is.
+
+    Examples
+    --------
+    >>> out = card({"mark": "bar", "height": 100}, title="T", subtitle="S",
+    ...            source="Source: ILO", date="2026-01-31", licence="CC BY 4.0")
+    >>> out["title"]["subtitle"], out["vconcat"][1]["layer"][0]["encoding"]["text"]["value"]
+    ('S', 'Source: ILO · 2026-01-31 · CC BY 4.0')
+    """
+    chart = {k: v for k, v in spec.items() if k not in ("$schema", "title")}
+    footer = f"{source} · {date} · {licence}"
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 16},
+        "description": spec.get("description", title) + f" {footer}",
+        "background": "white",
+        "padding": 16,
+        "vconcat": [
+            chart,
+            {
+                "width": chart.get("width", 560),
+                "height": 16,
+                "data": {"values": [{}]},
+                "layer": [
+                    {
+                        "mark": {
+                            "type": "text",
+                            "align": "left",
+                            "baseline": "top",
+                            "fontSize": 10,
+                            "color": "#555",
+                        },
+                        "encoding": {
+                            "x": {"value": 0},
+                            "y": {"value": 0},
+                            "text": {"value": footer},
+                        },
+                    }
+                ],
+                "config": {"view": {"stroke": None}},
+            },
+        ],
+        "config": {"view": {"stroke": None}},
+    }

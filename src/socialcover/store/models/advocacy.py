@@ -1,5 +1,6 @@
-"""Advocacy: press releases, joint statements, publication download counts, and events (seminars, meetings, webinars, training sessions, country consultations,
-validation workshops), their agenda, participants and materials.
+"""Advocacy: events (seminars, meetings, webinars, training sessions, country consultations,
+validation workshops), their agenda, participants and materials; press releases; joint
+statements with their partners and signatures; monthly publication download counts.
 
 An event is a reviewed record (drafted, submitted, published): published events are public.
 Its participants are people, so their name and e-mail are personal data: they are kept out of

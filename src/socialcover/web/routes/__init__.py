@@ -9,6 +9,8 @@ def include_all(app: FastAPI) -> None:
     """Add every router to ``app``."""
     from socialcover.web.routes import (
         actors,
+        advocacy,
+        api_advocacy,
         api_costing,
         api_countries,
         api_data,
@@ -22,8 +24,8 @@ def include_all(app: FastAPI) -> None:
         costing,
         country,
         docs,
-        evaluations,
         engagements,
+        evaluations,
         history,
         home,
         monitor,
@@ -47,6 +49,7 @@ def include_all(app: FastAPI) -> None:
         evaluations,
         monitor_entry,
         engagements,
+        advocacy,
         api_data,
         api_practices,
         api_library,
@@ -56,6 +59,7 @@ def include_all(app: FastAPI) -> None:
         api_monitor,
         api_evaluations,
         api_countries,
+        api_advocacy,
         docs,
     ):
         app.include_router(module.router)

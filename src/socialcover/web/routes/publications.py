@@ -84,10 +84,11 @@ def attach_saved(s: Session, user: Any, pid: int, filename: str, path: Path) -> 
 
 
 def download(s: Session, user: Any, pid: int) -> FileResponse:
-    """The publication's PDF (counts one download; in a write session)."""
-    from socialcover import knowledge
+    """The publication's PDF (counts one download, in its month and the country of the
+    downloader's organisation; in a write session)."""
+    from socialcover import advocacy
 
-    path, name = knowledge.open_pdf(s, user, pid)
+    path, name = advocacy.download_publication(s, user, pid)
     return FileResponse(path, media_type="application/pdf", filename=name)
 
 

@@ -1,4 +1,7 @@
-"""Advocacy: events (agenda, organisers, participants, materials), press releases, joint statements (partners, signatures) and monthly publication download counts.
+"""Advocacy: events (agenda, organisers, participants, materials);
+press releases;
+joint statements (partners, signatures);
+monthly publication download counts.
 
 Revision ID: 0005
 Revises: 0004

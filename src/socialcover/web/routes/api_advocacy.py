@@ -1,0 +1,377 @@
+"""REST API of advocacy: events, press releases, statements, media kits, download counts.
+
+Each route is a thin adapter over one function of :mod:`socialcover.advocacy`; errors come in
+the API's one shape. A press release under embargo answers 404, as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from socialcover.advocacy import EventInput, PressReleaseInput, StatementInput
+from socialcover.web.access import Need
+from socialcover.web.accounts import Principal
+from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.exports import jsonable
+from socialcover.web.params import RecordId
+from socialcover.web.routes import advocacy as pages
+
+router = APIRouter(prefix="/api/v1", tags=["advocacy"])
+Step = Literal["submit", "publish", "return", "withdraw"]
+
+
+class StepBody(BaseModel):
+    """A workflow step's comment (needed to return a record)."""
+
+    comment: str = Field(default="", max_length=5000)
+
+
+class PersonBody(BaseModel):
+    """One person, by the e-mail they registered with."""
+
+    email: str = Field(min_length=3, max_length=320)
+
+
+class ShareBody(BaseModel):
+    """A partner organisation to share a statement with."""
+
+    organisation_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class SignBody(BaseModel):
+    """Who signs, and for which organisation (editors may name it)."""
+
+    signed_by: str = Field(min_length=1, max_length=200)
+    signed_by_title: str = Field(default="", max_length=200)
+    organisation_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@router.get("/events", summary="List events")
+async def list_events(
+    session: ReadSession,
+    kind: str = Query("", max_length=30),
+    country: str = Query("", max_length=3),
+    user: Principal | None = Depends(Need("event.read_published")),
+) -> list[dict[str, Any]]:
+    """The events the caller may see (the public calendar for anonymous readers)."""
+    return await run_in_threadpool(pages.event_rows, session, user, kind, country)
+
+
+@router.post("/events", status_code=201, summary="Draft an event")
+async def create_event(
+    body: EventInput, session: WriteSession, user: Principal = Depends(Need("event.draft"))
+) -> JSONResponse:
+    """Create an event as a draft owned by the caller."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        event = advocacy.create_event(session, user, body)
+        session.flush()
+        return dict(jsonable(advocacy.event_as_dict(event)))
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.get("/events/{eid}", summary="One event")
+async def get_event(
+    eid: RecordId,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("event.read_published")),
+) -> dict[str, Any]:
+    """An event with its agenda, materials and participant counts (never names)."""
+    return await run_in_threadpool(pages.event_detail, session, user, eid)
+
+
+@router.post("/events/{eid}/steps/{step}", summary="Move an event in its review")
+async def move_event(
+    eid: RecordId,
+    step: Step,
+    session: WriteSession,
+    body: StepBody | None = Body(None),
+    user: Principal = Depends(Need("event.draft")),
+) -> dict[str, Any]:
+    """Submit (its owner), publish, return (with a comment) or withdraw (reviewers)."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        event = advocacy.EVENTS.move(session, user, eid, step, body.comment if body else "")
+        return dict(jsonable(advocacy.event_as_dict(event)))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/events/{eid}/sessions", status_code=201, summary="Add an agenda item")
+async def add_session(
+    eid: RecordId,
+    body: dict[str, Any],
+    session: WriteSession,
+    user: Principal = Depends(Need("event.draft")),
+) -> JSONResponse:
+    """Add an item (title, times, description, speakers) to the event's agenda."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        row = advocacy.add_session(session, user, eid, body)
+        return {"id": row.id, "title": row.title}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.get("/events/{eid}/participants", summary="The participants (organisers only)")
+async def participants(
+    eid: RecordId,
+    session: ReadSession,
+    user: Principal = Depends(Need("event.draft")),
+) -> list[dict[str, Any]]:
+    """Names, e-mails and details of the participants: the event's organisers only."""
+    from socialcover import advocacy
+
+    return await run_in_threadpool(advocacy.list_participants, session, user, eid)
+
+
+@router.post("/events/{eid}/participants", status_code=201, summary="Add a participant")
+async def add_participant(
+    eid: RecordId,
+    body: dict[str, Any],
+    session: WriteSession,
+    user: Principal = Depends(Need("event.draft")),
+) -> JSONResponse:
+    """Add a participant (the event's organisers)."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        return {"id": advocacy.add_participant(session, user, eid, body).id}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/events/{eid}/registrations", status_code=201, summary="Register for an event")
+async def register(
+    eid: RecordId,
+    body: dict[str, Any],
+    session: WriteSession,
+    user: Principal | None = Depends(Need("event.register")),
+) -> JSONResponse:
+    """Register for a published event open to registration."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        advocacy.register(session, user, eid, body)
+        return {"registered": True}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/people/export", summary="Export one person's event data")
+async def export_person(
+    body: PersonBody, session: ReadSession, user: Principal = Depends(Need("event.draft"))
+) -> list[dict[str, Any]]:
+    """Every registration of this e-mail (the person, or an administrator)."""
+    from socialcover import advocacy
+
+    return await run_in_threadpool(advocacy.export_person, session, user, body.email)
+
+
+@router.post("/people/erase", summary="Erase one person's event data")
+async def erase_person(
+    body: PersonBody, session: WriteSession, user: Principal = Depends(Need("event.draft"))
+) -> dict[str, Any]:
+    """Blank the name and e-mail of every registration of this e-mail (counts stay)."""
+    from socialcover import advocacy
+
+    erased = await run_in_threadpool(advocacy.erase_person, session, user, body.email)
+    return {"erased": erased}
+
+
+# --- press releases --------------------------------------------------------------------------
+
+
+@router.get("/press", summary="List press releases")
+async def list_press(
+    request: Request,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("press.read_published")),
+) -> list[dict[str, Any]]:
+    """The releases the caller may see: for the public, those past their embargo."""
+    return await run_in_threadpool(pages.press_rows, session, user, pages.clock(request))
+
+
+@router.get("/press/{rid}", summary="One press release")
+async def get_press(
+    request: Request,
+    rid: RecordId,
+    session: WriteSession,
+    lang: Literal["en", "fr", "es"] = "en",
+    user: Principal | None = Depends(Need("press.read_published")),
+) -> dict[str, Any]:
+    """A release with its figures filled (404 while under embargo for the public)."""
+    from socialcover import advocacy
+
+    view = await run_in_threadpool(
+        advocacy.get_press_release, session, user, rid, lang, now=pages.clock(request)
+    )
+    return dict(jsonable(view.as_dict()))
+
+
+@router.post("/press", status_code=201, summary="Draft a press release")
+async def create_press(
+    body: PressReleaseInput, session: WriteSession, user: Principal = Depends(Need("press.draft"))
+) -> JSONResponse:
+    """Create a release as a draft (figures are placeholders filled from the store)."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        release = advocacy.create_press_release(session, user, body)
+        session.flush()
+        return {"id": release.id, "status": release.status}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/press/{rid}/steps/{step}", summary="Move a press release in its review")
+async def move_press(
+    rid: RecordId,
+    step: Step,
+    session: WriteSession,
+    body: StepBody | None = Body(None),
+    user: Principal = Depends(Need("press.draft")),
+) -> dict[str, Any]:
+    """Submit, publish (public once the embargo passes), return or withdraw."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        r = advocacy.PRESS_RELEASES.move(session, user, rid, step, body.comment if body else "")
+        return {"id": r.id, "status": r.status}
+
+    return await run_in_threadpool(_do)
+
+
+# --- statements ------------------------------------------------------------------------------
+
+
+@router.get("/statements", summary="List statements")
+async def list_statements(
+    session: ReadSession, user: Principal | None = Depends(Need("statement.read_published"))
+) -> list[dict[str, Any]]:
+    """The statements the caller may see (drafts shared with their organisation too)."""
+    return await run_in_threadpool(pages.statement_rows, session, user)
+
+
+@router.get("/statements/{sid}", summary="One statement")
+async def get_statement(
+    sid: RecordId,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("statement.read_published")),
+) -> dict[str, Any]:
+    """A statement, its citations and its endorsers."""
+    return await run_in_threadpool(pages.statement_detail, session, user, sid)
+
+
+@router.post("/statements", status_code=201, summary="Draft a statement")
+async def create_statement(
+    body: StatementInput, session: WriteSession, user: Principal = Depends(Need("statement.draft"))
+) -> JSONResponse:
+    """Create a joint statement or policy position as a draft."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        st = advocacy.create_statement(session, user, body)
+        session.flush()
+        return dict(jsonable(advocacy.statement_as_dict(st)))
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/statements/{sid}/partners", status_code=201, summary="Share with a partner")
+async def share_statement(
+    sid: RecordId,
+    body: ShareBody,
+    session: WriteSession,
+    user: Principal = Depends(Need("statement.draft")),
+) -> JSONResponse:
+    """Share the draft with a partner organisation, whose people read and sign it."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        advocacy.share_statement(session, user, sid, body.organisation_id)
+        return {"shared_with": body.organisation_id}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/statements/{sid}/signatures", status_code=201, summary="Sign a statement")
+async def sign_statement(
+    sid: RecordId,
+    body: SignBody,
+    session: WriteSession,
+    user: Principal = Depends(Need("statement.sign")),
+) -> JSONResponse:
+    """Sign for one's organisation (a partner of the statement)."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        advocacy.sign_statement(
+            session,
+            user,
+            sid,
+            signed_by=body.signed_by,
+            signed_by_title=body.signed_by_title,
+            organisation_id=body.organisation_id,
+        )
+        return {"endorsers": advocacy.endorsers(advocacy.get_statement(session, user, sid))}
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.post("/statements/{sid}/steps/{step}", summary="Move a statement in its review")
+async def move_statement(
+    sid: RecordId,
+    step: Step,
+    session: WriteSession,
+    body: StepBody | None = Body(None),
+    user: Principal = Depends(Need("statement.draft")),
+) -> dict[str, Any]:
+    """Submit, publish, return or withdraw a statement."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        st = advocacy.STATEMENTS.move(session, user, sid, step, body.comment if body else "")
+        return {"id": st.id, "status": st.status}
+
+    return await run_in_threadpool(_do)
+
+
+# --- media kits and downloads ----------------------------------------------------------------
+
+
+@router.get("/media/{indicator}/{area}", summary="A media kit: chart card and its data")
+async def media(
+    indicator: str,
+    area: str,
+    session: ReadSession,
+    format: Literal["json", "csv", "svg", "png"] = "json",
+    sex: Literal["both", "female", "male"] = "both",
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """The card of ``indicator`` in ``area`` as SVG or PNG, or its data as JSON or CSV."""
+    return await run_in_threadpool(pages.media_file, session, indicator, area, sex, format)
+
+
+@router.get("/publications/{pid}/downloads", summary="Downloads by month and country")
+async def downloads(
+    pid: RecordId,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("publication.read_published")),
+) -> list[dict[str, Any]]:
+    """How many times the publication's file was downloaded, per month and country."""
+    from socialcover import advocacy
+
+    return await run_in_threadpool(advocacy.download_counts, session, user, pid)
