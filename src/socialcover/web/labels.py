@@ -164,6 +164,15 @@ TERMS: dict[str, str] = {
     "responsiveness": N_("responsiveness"),
     "cost_effectiveness": N_("cost-effectiveness"),
     "incentive_compatibility": N_("incentive compatibility"),
+    # events, participants, materials and statements (socialcover.advocacy)
+    "seminar": N_("seminar"),
+    "meeting": N_("meeting"),
+    "webinar": N_("webinar"),
+    "conference": N_("conference"),
+    "slides": N_("slides"),
+    "paper": N_("paper"),
+    "joint_statement": N_("joint statement"),
+    "policy_position": N_("policy position"),
 }
 
 
