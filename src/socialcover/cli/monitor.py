@@ -325,9 +325,10 @@ def refresh_process(
 ) -> None:
     """Count the campaign's process indicators from the platform's records and store them.
 
-    Practices published, evaluations completed and publication downloads are counted per year
-    (area World) and recorded as administrative observations; only what changed is written.
-    The indicators whose records the platform does not hold yet are listed, never invented.
+    Countries with a completed diagnosis, costed options and an endorsed strategy; people
+    trained by sex and constituent; events held; publication downloads; practices published
+    and evaluations completed: counted per year (area World) from published records and
+    recorded as administrative observations; only what changed is written.
     """
     from socialcover.monitor.process import refresh_process_indicators
     from socialcover.store import SystemActor, open_database, session_scope

@@ -1,13 +1,27 @@
 """The campaign's process indicators, counted from the platform's own records, never typed.
 
 Each ``process.*`` indicator of :data:`~socialcover.monitor.registry.PROCESS_INDICATORS` has a
-counter here that reads the store's tables (``socialcover.store.models``) and gives one value
-per year for the campaign as a whole (area ``World``): practices published in the year,
-published evaluations that ended in the year, publication downloads counted to date. Monitoring
-sits below the country and advocacy domains, so counters read the store's tables, never those
-domains' modules. An indicator whose records the store does not hold yet (country engagements,
-training, events) has no counter: :func:`refresh_process_indicators` names it in
-``pending`` with the records it needs, and writes nothing for it.
+counter here (:data:`COUNTERS`) that reads the store's tables (``socialcover.store.models``)
+and gives one value per year for the campaign as a whole (area ``World``), by sex where the
+records say it. Monitoring sits below the country and advocacy domains, so counters read the
+store's tables, never those domains' modules; they count published records only (a draft
+engagement, event, practice or evaluation is private, so it is not counted):
+
+- countries with a completed diagnosis, with costed options: published engagements whose
+  ``assessment`` (``costing``) stage is ``done``, by the year of its end date (a stock: the
+  countries counted by 31 December of each year; a country counts once);
+- countries with an endorsed strategy: the government, the employers and the workers have
+  each endorsed a published engagement; the year the last of the three signed;
+- people trained: participants (role ``participant``, not marked absent) of published
+  training sessions held in the year, by sex and by constituent (government, employers,
+  workers, other: every other constituent);
+- events held: published events that started in the year;
+- publications downloaded: the monthly download counters, summed by year;
+- practices published and evaluations completed: published practices by the year of their
+  publication; published evaluations by the year they ended.
+
+An indicator whose records the store did not hold would have no counter and be named in
+:data:`PENDING_RECORDS`; every one is counted now.
 
 The values go into the store as ``administrative`` observations through
 :func:`~socialcover.monitor.observations.record_observations` (a value that changed is a new
@@ -25,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialcover.monitor.datasets import (
@@ -39,9 +53,20 @@ from socialcover.monitor.datasets import (
 from socialcover.monitor.frame import OBSERVATION_SCHEMA, WORLD
 from socialcover.monitor.observations import RecordReport, observations, record_observations
 from socialcover.monitor.registry import PROCESS_INDICATORS
-from socialcover.store.models import DataSet, Evaluation, Practice, Publication
+from socialcover.store.models import (
+    DataSet,
+    Endorsement,
+    Engagement,
+    Evaluation,
+    Event,
+    EventParticipant,
+    Practice,
+    PublicationDownload,
+    Stage,
+)
 
 __all__ = [
+    "COUNTERS",
     "PENDING_RECORDS",
     "PROCESS_SOURCE",
     "RECOUNT_COMMENT",
@@ -55,21 +80,37 @@ PROCESS_SOURCE = "socialcover: counted from the platform's records"
 RECOUNT_COMMENT = "Process indicators recounted from the platform's records."
 """The audit comment of the steps a refresh takes on a data set."""
 
-Counter = Callable[[Session, dt.date], dict[int, float]]
+Counts = dict[tuple[int, str], float]
+"""Values by (year, sex)."""
+Counter = Callable[[Session, dt.date], Counts]
+
+TRIPARTITE = ("government", "employers", "workers")
+"""The constituents whose endorsement makes a national strategy endorsed."""
+_OTHER = "other"
 
 
-def _per_year(years: Iterable[int | None], last: int) -> dict[int, float]:
-    """Counts per year of ``years``, with zero for the years between the first and ``last``."""
+def _per_year(years: Iterable[int | None], last: int, sex: str = "both") -> Counts:
+    """Counts per year, with zero for the years between the first and ``last``."""
     counts: dict[int, float] = {}
     for year in years:
         if year is not None and year <= last:
             counts[year] = counts.get(year, 0.0) + 1.0
     if not counts:
         return {}
-    return {y: counts.get(y, 0.0) for y in range(min(counts), last + 1)}
+    return {(y, sex): counts.get(y, 0.0) for y in range(min(counts), last + 1)}
 
 
-def _practices_published(session: Session, today: dt.date) -> dict[int, float]:
+def _running(first_years: Iterable[int], last: int) -> Counts:
+    """How many items had reached their first year by the end of each year (a stock)."""
+    firsts = sorted(y for y in first_years if y <= last)
+    if not firsts:
+        return {}
+    return {
+        (y, "both"): float(sum(1 for f in firsts if f <= y)) for y in range(firsts[0], last + 1)
+    }
+
+
+def _practices_published(session: Session, today: dt.date) -> Counts:
     stamps = session.scalars(
         select(Practice.published_at).where(
             Practice.status == "published", Practice.published_at.is_not(None)
@@ -78,7 +119,7 @@ def _practices_published(session: Session, today: dt.date) -> dict[int, float]:
     return _per_year((s.year for s in stamps if s is not None), today.year)
 
 
-def _evaluations_completed(session: Session, today: dt.date) -> dict[int, float]:
+def _evaluations_completed(session: Session, today: dt.date) -> Counts:
     ends = session.scalars(
         select(Evaluation.ended_on).where(
             Evaluation.status == "published",
@@ -89,36 +130,119 @@ def _evaluations_completed(session: Session, today: dt.date) -> dict[int, float]
     return _per_year((e.year for e in ends if e is not None), today.year)
 
 
-def _publication_downloads(session: Session, today: dt.date) -> dict[int, float]:
-    # The library counts downloads without their dates: the total to date is this year's value.
-    total = session.scalar(select(func.coalesce(func.sum(Publication.download_count), 0)))
-    return {today.year: float(total or 0)}
+def _publication_downloads(session: Session, today: dt.date) -> Counts:
+    # Monthly counters (YYYY-MM): the downloads of each year, up to the month of the count.
+    found: dict[int, float] = {}
+    for month, n in session.execute(
+        select(PublicationDownload.month, PublicationDownload.count).where(
+            PublicationDownload.month <= f"{today:%Y-%m}"
+        )
+    ):
+        found[int(month[:4])] = found.get(int(month[:4]), 0.0) + float(n or 0)
+    if not found:
+        return {}
+    return {(y, "both"): found.get(y, 0.0) for y in range(min(found), today.year + 1)}
+
+
+def _stage_done(stage: str) -> Counter:
+    """Countries of published engagements whose ``stage`` is done, by the end of each year."""
+
+    def count(session: Session, today: dt.date) -> Counts:
+        rows = session.execute(
+            select(Engagement.country_iso3, Stage.ends_on)
+            .join(Stage, Stage.engagement_id == Engagement.id)
+            .where(Engagement.status == "published", Stage.stage == stage, Stage.status == "done")
+        ).all()
+        first: dict[str, int] = {}
+        for iso3, ended in rows:
+            # a stage marked done without its end date is done by the day of the count
+            year = (ended or today).year if (ended or today) <= today else None
+            if year is not None:
+                first[iso3] = min(first.get(iso3, year), year)
+        return _running(first.values(), today.year)
+
+    return count
+
+
+def _strategy_endorsed(session: Session, today: dt.date) -> Counts:
+    """Countries whose published engagement the government, employers and workers endorsed."""
+    rows = session.execute(
+        select(Engagement.id, Engagement.country_iso3, Endorsement.constituent,
+               Endorsement.endorsed_on)
+        .join(Endorsement, Endorsement.engagement_id == Engagement.id)
+        .where(Engagement.status == "published", Endorsement.endorsed_on <= today)
+    ).all()  # fmt: skip
+    earliest: dict[tuple[int, str], dict[str, dt.date]] = {}
+    for eid, iso3, constituent, on in rows:
+        by = earliest.setdefault((eid, iso3), {})
+        by[constituent] = min(by.get(constituent, on), on)
+    first: dict[str, int] = {}
+    for (_eid, iso3), by in earliest.items():
+        if all(c in by for c in TRIPARTITE):  # endorsed once the last of the three signed
+            year = max(by[c] for c in TRIPARTITE).year
+            first[iso3] = min(first.get(iso3, year), year)
+    return _running(first.values(), today.year)
+
+
+def _trained(constituents: tuple[str, ...] | None) -> Counter:
+    """Participants of published training sessions held by the day of the count, by sex."""
+
+    def count(session: Session, today: dt.date) -> Counts:
+        end = dt.datetime.combine(today, dt.time.max, tzinfo=dt.UTC)
+        query = (
+            select(Event.starts_at, EventParticipant.sex, EventParticipant.constituent)
+            .join(EventParticipant, EventParticipant.event_id == Event.id)
+            .where(
+                Event.status == "published",
+                Event.kind == "training_session",
+                Event.starts_at <= end,
+                EventParticipant.role == "participant",
+                EventParticipant.attended.is_not(False),
+            )
+        )
+        rows = session.execute(query).all()
+        if constituents is not None:
+            known = set(TRIPARTITE)
+            rows = [r for r in rows if (r[2] if r[2] in known else _OTHER) in constituents]
+        out: Counts = {}
+        for sex in ("both", "female", "male"):
+            years = [r[0].year for r in rows if sex == "both" or r[1] == sex]
+            out |= _per_year(years, today.year, sex)
+        return out
+
+    return count
+
+
+def _events_held(session: Session, today: dt.date) -> Counts:
+    end = dt.datetime.combine(today, dt.time.max, tzinfo=dt.UTC)
+    starts = session.scalars(
+        select(Event.starts_at).where(Event.status == "published", Event.starts_at <= end)
+    )
+    return _per_year((s.year for s in starts), today.year)
 
 
 COUNTERS: dict[str, Counter] = {
+    "process.countries_diagnosis_completed": _stage_done("assessment"),
+    "process.countries_costed_options": _stage_done("costing"),
+    "process.countries_strategy_endorsed": _strategy_endorsed,
+    "process.people_trained": _trained(None),
+    "process.people_trained.government": _trained(("government",)),
+    "process.people_trained.employers": _trained(("employers",)),
+    "process.people_trained.workers": _trained(("workers",)),
+    "process.people_trained.other": _trained((_OTHER,)),
+    "process.events_held": _events_held,
+    "process.publication_downloads": _publication_downloads,
     "process.practices_published": _practices_published,
     "process.evaluations_completed": _evaluations_completed,
-    "process.publication_downloads": _publication_downloads,
 }
-"""The process indicators the store's records can count, and how."""
+"""How each process indicator is counted from the store's records."""
 
-PENDING_RECORDS: dict[str, str] = {
-    "process.countries_diagnosis_completed": "country engagements with their diagnosis dates",
-    "process.countries_costed_options": "country engagements with the dates options were costed",
-    "process.countries_strategy_endorsed": "country engagements with their endorsement dates",
-    **{
-        d.code: "training records with participants by sex and constituent"
-        for d in PROCESS_INDICATORS
-        if d.code.startswith("process.people_trained")
-    },
-    "process.events_held": "event records with their dates",
-}
-"""The process indicators whose records the store does not hold yet, and what they need."""
+PENDING_RECORDS: dict[str, str] = {}
+"""The process indicators whose records the store does not hold (none: every one is counted)."""
 
-_FOOTNOTES = {
-    "process.publication_downloads": "Downloads counted to {today}; the library does not "
-    "date each download.",
-}
+
+def _to_date(today: dt.date) -> str:
+    return f"Counted to {today.isoformat()}."
 
 
 @dataclass(frozen=True)
@@ -168,8 +292,8 @@ def count_process_indicators(
     >>> from socialcover.store import open_database, session_scope
     >>> engine = open_database("sqlite:///process-example.db")
     >>> with session_scope(engine=engine, write=False) as s:
-    ...     count_process_indicators(s, today=dt.date(2026, 1, 1))["indicator"].to_list()
-    ['process.publication_downloads']
+    ...     count_process_indicators(s, today=dt.date(2026, 1, 1)).height  # no records yet
+    0
     """
     today = today or dt.datetime.now(dt.UTC).date()
     wanted = list(COUNTERS) if codes is None else [c for c in codes if c in COUNTERS]
@@ -177,14 +301,13 @@ def count_process_indicators(
     for definition in PROCESS_INDICATORS:
         if definition.code not in wanted:
             continue
-        note = _FOOTNOTES.get(definition.code, "").format(today=today.isoformat())
-        for year, value in sorted(COUNTERS[definition.code](session, today).items()):
+        for (year, sex), value in sorted(COUNTERS[definition.code](session, today).items()):
             rows.append(
                 {
                     "indicator": definition.code,
                     "area": WORLD,
                     "year": year,
-                    "sex": "both",
+                    "sex": sex,
                     "value": value,
                     "se": None,
                     "lower": None,
@@ -192,7 +315,7 @@ def count_process_indicators(
                     "nature": "administrative",
                     "source": PROCESS_SOURCE,
                     "vintage": today.isoformat(),
-                    "footnotes": note if year == today.year else "",
+                    "footnotes": _to_date(today) if year == today.year else "",
                 }
             )
     return pl.DataFrame(rows, schema=OBSERVATION_SCHEMA)

@@ -417,10 +417,10 @@ PROCESS_INDICATORS: tuple[IndicatorDefinition, ...] = (
     _process(
         "publication_downloads",
         "Publications downloaded",
-        "Number of downloads of the campaign's publications counted by the end of the year "
-        "(to the day of the count for the current year).",
-        "Downloads of the library's publication files, cumulative",
-        "Computed from the publication library: each publication's download count.",
+        "Number of downloads of the campaign's publications in the year (to the month of the "
+        "count for the current year).",
+        "Downloads of the library's publication files in the year",
+        "Computed from the publication library's monthly download counters.",
     ),
     _process(
         "practices_published",

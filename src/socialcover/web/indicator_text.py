@@ -194,7 +194,7 @@ INDICATOR_TEXT: tuple[str, ...] = (
     N_("Number of the campaign's events (seminars, meetings, workshops) held in the year."),
     N_("Publications downloaded"),
     N_(
-        "Number of downloads of the campaign's publications counted by the end of the year (to the day of the count for the current year)."
+        "Number of downloads of the campaign's publications in the year (to the month of the count for the current year)."
     ),
     N_("Practices documented"),
     N_("Number of practices (good, bad or mixed) published in the practice library in the year."),
