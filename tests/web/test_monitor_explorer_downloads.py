@@ -87,3 +87,31 @@ def test_indicator_names_and_definitions_are_in_french_and_spanish(
     assert "Population couverte par au moins une prestation de protection sociale" in fr
     es = client.get(f"/monitor?indicator={CODE}&lang=es").text
     assert "Población cubierta por al menos una prestación de protección social" in es
+
+
+def test_people_not_covered_follow_the_denominators_and_group_pages_exist(
+    client: TestClient, approved: None
+) -> None:
+    page = client.get("/monitor", params={"indicator": CODE, "area": ["KEN"]})
+    assert page.status_code == 200
+    from socialcover.monitor import denominators
+
+    kenya = denominators(CODE, [2023]).filter(pl.col("iso3") == "KEN")["population"][0]
+    expected = (100 - 14.25) / 100 * kenya
+    shown = re.search(r"<td>.*?Kenya</a></td><td class=\"num\">2023</td><td class=\"num\">"
+                      r"[^<]*</td><td class=\"num\">([^<]*)</td>", page.text)  # fmt: skip
+    assert shown, "no people-not-covered cell for Kenya 2023"
+    assert int(re.sub(r"\D", "", shown.group(1))) == round(expected)
+
+    africa = client.get("/monitor/groups/Africa")
+    assert africa.status_code == 200
+    assert 'href="/countries/KEN"' in africa.text and 'href="/countries/SEN"' in africa.text
+    assert "People not covered" in africa.text and "modelled" in africa.text
+    world = client.get("/monitor/groups/World")
+    assert world.status_code == 200
+    low = client.get("/monitor/groups/Low income")
+    assert low.status_code == 200
+    missing = client.get("/monitor/groups/Atlantis")
+    assert missing.status_code == 404
+    aggregates = client.get("/monitor/aggregates", params={"indicator": CODE, "year": 2023})
+    assert 'href="/monitor/groups/Africa"' in aggregates.text

@@ -162,3 +162,24 @@ async def progress_page(
         "groups": await run_in_threadpool(monitor_view.groups),
     }
     return render(request, "monitor/progress.html", ctx)
+
+
+@router.get(
+    "/monitor/groups/{group}", response_class=HTMLResponse, dependencies=[Depends(Need(None))]
+)
+async def group_page(request: Request, session: ReadSession, group: str) -> HTMLResponse:
+    """A region's or an income group's page (the world's too): series, people not covered,
+    countries."""
+    if group not in monitor_view.groups():
+        from socialcover.errors import NotFoundError
+
+        raise NotFoundError(
+            f"No group {group!r}.",
+            code="monitor.unknown-group",
+            hint="Use World, an ILO region or an income group; /monitor/aggregates lists them.",
+            value=group,
+        )
+    gt = translations(request.state.lang).gettext
+    ctx = await run_in_threadpool(monitor_view.group_page, session, request.state.user, group, gt)
+    ctx |= {"group": group, "type_label": gt(monitor_view.GROUP_TYPE_LABELS[ctx["kind"]])}
+    return render(request, "monitor/group.html", ctx)
