@@ -36,9 +36,25 @@ Sex = Literal["both", "female", "male"]
 Nature = Literal["observed", "survey_estimate", "administrative", "modelled", "imputed"]
 
 
+RECENT = 20
+"""How many of the latest approved data sets the page lists (to un-approve); the API lists all."""
+
+
 def _page(session: Session, user: Principal) -> dict[str, Any]:
-    sets = monitor.list_data_sets(session, user).sort(["status", "area", "year"]).to_dicts()
     reviewer = store.can(user.role, "monitor.approve")
+    every = monitor.list_data_sets(session, user)
+    # what needs a step: one's own unapproved data sets, and the review queue for reviewers;
+    # then the latest approved ones (the public figures number thousands)
+    waiting = every.filter(
+        (pl.col("status") != monitor.APPROVED)
+        & ((pl.col("created_by_id") == user.id) | pl.lit(reviewer))
+    ).sort(["status", "area", "year"])
+    recent = (
+        every.filter(pl.col("status") == monitor.APPROVED)
+        .sort("approved_at", descending=True, nulls_last=True)
+        .head(RECENT)
+    )
+    sets = pl.concat([waiting, recent]).to_dicts()
     for d in sets:
         own = d["created_by_id"] == user.id
         d["steps"] = [
@@ -53,6 +69,7 @@ def _page(session: Session, user: Principal) -> dict[str, Any]:
         ]
     return {
         "data_sets": sets,
+        "recent": RECENT,
         "indicators": monitor_view.indicator_options(),
         "groups": monitor_view.groups(),
         "countries": monitor_view.country_names(),
