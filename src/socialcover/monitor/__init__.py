@@ -6,13 +6,13 @@ Indicators, observations and approval (docs/monitor-indicators.md):
     :class:`IndicatorDefinition`, :class:`Weight`, :func:`get_indicator`,
     :func:`indicator_codes`, :func:`list_indicators`); the observation frame
     (:data:`OBSERVATION_SCHEMA`, :data:`KEY`, :data:`SEXES`, :data:`NATURES`, :data:`WORLD`,
-    :func:`validate_frame`); the store, which keeps every revision (:func:`record_observations`,
-    :class:`RecordReport`, :func:`observations`, :func:`history`, :data:`HISTORY_SCHEMA`,
-    :func:`load_pack_series`); data sets of an area and a year, entered, submitted and
-    approved as DHIS2 does (:data:`DATA_SETS`, :data:`DATA_SET_STEPS`, :data:`ENTERED`,
-    :data:`SUBMITTED`, :data:`APPROVED`, :class:`DataSetInput`, :func:`submit_data_set`,
-    :func:`approve_data_set`, :func:`unapprove_data_set`, :func:`list_data_sets`). Only
-    approved values are read by default.
+    :func:`known_areas`, :func:`validate_frame`); the store, which keeps every revision
+    (:func:`record_observations`, :class:`RecordReport`, :func:`observations`, :func:`history`,
+    :data:`HISTORY_SCHEMA`, :func:`load_pack_series`); data sets of an area and a year, entered,
+    submitted and approved as DHIS2 does (:data:`DATA_SETS`, :data:`DATA_SET_STEPS`,
+    :data:`ENTERED`, :data:`SUBMITTED`, :data:`APPROVED`, :class:`DataSetInput`,
+    :func:`submit_data_set`, :func:`approve_data_set`, :func:`unapprove_data_set`,
+    :func:`list_data_sets`). Only approved values are read by default.
 
 Files in and out (docs/monitor-io.md):
     ILOSTAT bulk CSV, SDMX-CSV and plain CSV readers (:func:`read_ilostat`,
@@ -120,6 +120,7 @@ from socialcover.monitor.frame import (
     OBSERVATION_SCHEMA,
     SEXES,
     WORLD,
+    known_areas,
     validate_frame,
 )
 from socialcover.monitor.ilostat import read_ilostat
@@ -263,6 +264,7 @@ __all__ = [
     "import_observations",
     "impute",
     "indicator_codes",
+    "known_areas",
     "list_data_sets",
     "list_evaluations",
     "list_indicators",

@@ -34,10 +34,14 @@ from typing import Any, Literal
 import polars as pl
 
 from socialcover.data import countries
-from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
-from socialcover.monitor.frame import NATURES, NO_INCOME_GROUP, OBSERVATION_SCHEMA, SEXES, WORLD
+from socialcover.monitor.frame import (
+    NATURES,
+    OBSERVATION_SCHEMA,
+    SEXES,
+    known_areas,
+)
 from socialcover.monitor.registry import indicator_codes, list_indicators
 
 __all__ = [
@@ -118,11 +122,11 @@ def _problems_error(problems: Sequence[Problem], what: str) -> ObservationFileEr
 
 
 def _known_areas() -> set[str]:
-    table = countries()
-    names = {WORLD, *ILO_REGIONS, *table["iso3"].to_list()}
-    for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
-        names.update(table[column].drop_nulls().unique().to_list())
-    return names - {NO_INCOME_GROUP}
+    known = known_areas()
+    if known is None:
+        countries()  # no pack: raises the error that says how to install one
+        return set()
+    return known
 
 
 def _bounds() -> list[tuple[tuple[float, float], list[str], str, str]]:
