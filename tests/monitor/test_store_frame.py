@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -90,3 +91,21 @@ def test_missing_and_unknown_columns_are_refused_first() -> None:
         validate_frame(frame().drop("vintage").with_columns(pl.lit(1).alias("weight")))
     assert info.value.code == "monitor.bad-columns"
     assert info.value.context == {"missing": ["vintage"], "unknown": ["weight"]}
+
+
+@pytest.mark.shared_data
+def test_an_unknown_area_is_named_with_its_row_and_the_nearest_areas(installed_pack: Path) -> None:
+    rows = [
+        ("sdg131.children", area, 2023, "both", 40.0, None, None, None, "observed", "s", "v", "")
+        for area in ("KEN", "Afirca", "World")
+    ]
+    frame = pl.DataFrame(rows, schema=OBSERVATION_SCHEMA, orient="row")
+    with pytest.raises(InputError) as refused:
+        validate_frame(frame)
+    (problem,) = refused.value.context["problems"]
+    assert (problem["row"], problem["column"], problem["code"]) == (
+        2,
+        "area",
+        "monitor.unknown-area",
+    )
+    assert "Africa" in problem["message"]

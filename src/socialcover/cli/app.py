@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "cost": (
         "socialcover.cli.cost",
-        "Project the cost of a benefit package, year by year (% of GDP, US$, financing gap).",
+        "Cost a benefit package (cost run, the default), and save, list and compare scenarios.",
     ),
     "simulate": (
         "socialcover.cli.simulate",
@@ -72,6 +72,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "advocacy": (
         "socialcover.cli.advocacy",
         "Advocacy: the events calendar, media kits, press releases and one person's data.",
+    ),
+    "engagement": (
+        "socialcover.cli.engagement",
+        "Country engagements: diagnosis, dialogue and endorsement.",
     ),
     "admin": ("socialcover.cli.admin", "Manage user accounts (runs with administrator rights)."),
 }

@@ -314,3 +314,36 @@ def evaluations(
 def register(root: typer.Typer) -> None:
     """Add the ``monitor`` command group to the root app."""
     root.add_typer(app, name="monitor")
+
+
+@app.command("refresh-process")
+def refresh_process(
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve/--no-approve",
+            help="Also approve the data sets written to (a changed public value is un-approved "
+            "first, audited).",
+        ),
+    ] = True,
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Count the campaign's process indicators from the platform's records and store them.
+
+    Countries with a completed diagnosis, costed options and an endorsed strategy; people
+    trained by sex and constituent; events held; publication downloads; practices published
+    and evaluations completed: counted per year (area World) from published records and
+    recorded as administrative observations; only what changed is written.
+    """
+    from socialcover.monitor.process import refresh_process_indicators
+    from socialcover.store import SystemActor, open_database, session_scope
+
+    actor = SystemActor("cli")
+    with session_scope(actor, engine=open_database(url)) as s:
+        report = refresh_process_indicators(s, actor, approve=approve)
+    console.print(f"Counted: {', '.join(report.counted) or 'nothing'}.")
+    _recorded(report.recorded)
+    if report.approved:
+        console.print(f"Approved {len(report.approved)} data set(s).")
+    for code, needs in report.pending.items():
+        console.print(f"Not counted yet: {code} (needs {needs}).")

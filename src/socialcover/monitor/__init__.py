@@ -6,22 +6,24 @@ Indicators, observations and approval (docs/monitor-indicators.md):
     :class:`IndicatorDefinition`, :class:`Weight`, :func:`get_indicator`,
     :func:`indicator_codes`, :func:`list_indicators`); the observation frame
     (:data:`OBSERVATION_SCHEMA`, :data:`KEY`, :data:`SEXES`, :data:`NATURES`, :data:`WORLD`,
-    :func:`validate_frame`); the store, which keeps every revision (:func:`record_observations`,
-    :class:`RecordReport`, :func:`observations`, :func:`history`, :data:`HISTORY_SCHEMA`,
-    :func:`load_pack_series`); data sets of an area and a year, entered, submitted and
-    approved as DHIS2 does (:data:`DATA_SETS`, :data:`DATA_SET_STEPS`, :data:`ENTERED`,
-    :data:`SUBMITTED`, :data:`APPROVED`, :class:`DataSetInput`, :func:`submit_data_set`,
-    :func:`approve_data_set`, :func:`unapprove_data_set`, :func:`list_data_sets`). Only
-    approved values are read by default.
+    :func:`known_areas`, :func:`validate_frame`); the store, which keeps every revision
+    (:func:`record_observations`, :class:`RecordReport`, :func:`observations`, :func:`history`,
+    :data:`HISTORY_SCHEMA`, :func:`load_pack_series`); data sets of an area and a year, entered,
+    submitted and approved as DHIS2 does (:data:`DATA_SETS`, :data:`DATA_SET_STEPS`,
+    :data:`ENTERED`, :data:`SUBMITTED`, :data:`APPROVED`, :class:`DataSetInput`,
+    :func:`submit_data_set`, :func:`approve_data_set`, :func:`unapprove_data_set`,
+    :func:`list_data_sets`). Only approved values are read by default.
 
 Files in and out (docs/monitor-io.md):
     ILOSTAT bulk CSV, SDMX-CSV and plain CSV readers (:func:`read_ilostat`,
     :func:`read_sdmx_csv`, :func:`read_csv`) and
-    writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`); the validation
+    writers (:func:`write_sdmx_csv`, :func:`write_csv`, :data:`DATAFLOW`, :data:`UNIT_CODES`);
+    the validation
     rules (:func:`check_observations`, :func:`accept_observations`, :class:`Problem`,
-    :class:`ObservationFileError`, :func:`translate_codes`, :data:`JUMP_PP`,
+    :class:`ObservationFileError`, :class:`JumpWarning`, :func:`translate_codes`, :data:`JUMP_PP`,
     :data:`ROUNDING_PP`, :data:`STATUS_LABELS`, :data:`NATURE_OF_STATUS`); files into and out
-    of the store (:func:`import_observations`, :func:`export_observations`,
+    of the store (:func:`import_observations`, :func:`enter_observations`,
+    :func:`export_observations`,
     :data:`IMPORT_FORMATS`, :data:`EXPORT_FORMATS`); survey indicator tables and costing runs
     as observations (:func:`observations_from_indicator_table`, :func:`publish_survey_results`,
     :func:`observations_from_costing`, :data:`COSTING_INDICATORS`).
@@ -42,13 +44,19 @@ Evaluations (docs/monitor-evaluations.md):
     the register, a reviewed record (:data:`EVALUATIONS`, :class:`EvaluationInput`,
     :func:`create_evaluation`, :func:`update_evaluation`, :func:`submit_evaluation`,
     :func:`publish_evaluation`, :func:`return_evaluation`, :func:`list_evaluations`,
-    :func:`evaluations_of_practice`, :data:`EVALUATION_COLUMNS`, :data:`SUBJECT_TYPES`,
-    :data:`EVALUATION_TYPES`); recommendations and their follow-up
+    :func:`evaluations_of_practice`, :func:`get_evaluation`, :data:`EVALUATION_COLUMNS`,
+    :data:`SUBJECT_TYPES`, :data:`EVALUATION_TYPES`); recommendations and their follow-up
     (:class:`RecommendationInput`, :func:`add_recommendation`, :func:`update_recommendation`,
-    :func:`follow_up_recommendation`, :func:`recommendations_due`,
+    :func:`follow_up_recommendation`, :func:`list_recommendations`, :func:`recommendations_due`,
     :data:`RECOMMENDATION_COLUMNS`, :data:`FOLLOW_UP_STATUSES`); the schedule of regular
     evaluations (:class:`ScheduleInput`, :func:`schedule`, :func:`list_schedule`,
     :func:`overdue`, :data:`SCHEDULE_COLUMNS`).
+
+The campaign's process indicators (docs/monitor-process.md):
+    :data:`PROCESS_INDICATORS` in the registry, counted from the platform's records by
+    :func:`count_process_indicators` and recorded by :func:`refresh_process_indicators`
+    (:class:`ProcessReport`, :data:`PROCESS_SOURCE`, :data:`RECOUNT_COMMENT`,
+    :data:`PENDING_RECORDS`).
 """
 
 from socialcover.monitor.aggregate import (
@@ -82,6 +90,7 @@ from socialcover.monitor.evaluations import (
     ScheduleInput,
     create_evaluation,
     evaluations_of_practice,
+    get_evaluation,
     list_evaluations,
     list_schedule,
     overdue,
@@ -100,6 +109,7 @@ from socialcover.monitor.feeds import (
 from socialcover.monitor.files import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
+    enter_observations,
     export_observations,
     import_observations,
 )
@@ -110,6 +120,7 @@ from socialcover.monitor.frame import (
     OBSERVATION_SCHEMA,
     SEXES,
     WORLD,
+    known_areas,
     validate_frame,
 )
 from socialcover.monitor.ilostat import read_ilostat
@@ -121,6 +132,14 @@ from socialcover.monitor.observations import (
     load_pack_series,
     observations,
     record_observations,
+)
+from socialcover.monitor.process import (
+    PENDING_RECORDS,
+    PROCESS_SOURCE,
+    RECOUNT_COMMENT,
+    ProcessReport,
+    count_process_indicators,
+    refresh_process_indicators,
 )
 from socialcover.monitor.progress import (
     STATUSES,
@@ -137,11 +156,13 @@ from socialcover.monitor.recommendations import (
     RecommendationInput,
     add_recommendation,
     follow_up_recommendation,
+    list_recommendations,
     recommendations_due,
     update_recommendation,
 )
 from socialcover.monitor.registry import (
     INDICATORS,
+    PROCESS_INDICATORS,
     IndicatorDefinition,
     Weight,
     get_indicator,
@@ -153,13 +174,21 @@ from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     ROUNDING_PP,
     STATUS_LABELS,
+    JumpWarning,
     ObservationFileError,
     Problem,
     accept_observations,
     check_observations,
     translate_codes,
 )
-from socialcover.monitor.sdmx import DATAFLOW, read_csv, read_sdmx_csv, write_csv, write_sdmx_csv
+from socialcover.monitor.sdmx import (
+    DATAFLOW,
+    UNIT_CODES,
+    read_csv,
+    read_sdmx_csv,
+    write_csv,
+    write_sdmx_csv,
+)
 from socialcover.monitor.targets import Target
 
 __all__ = [
@@ -185,7 +214,11 @@ __all__ = [
     "NATURE_OF_STATUS",
     "NO_INCOME_GROUP",
     "OBSERVATION_SCHEMA",
+    "PENDING_RECORDS",
+    "PROCESS_INDICATORS",
+    "PROCESS_SOURCE",
     "RECOMMENDATION_COLUMNS",
+    "RECOUNT_COMMENT",
     "ROUNDING_PP",
     "SCHEDULE_COLUMNS",
     "SEXES",
@@ -194,12 +227,15 @@ __all__ = [
     "STATUS_LABELS",
     "SUBJECT_TYPES",
     "SUBMITTED",
+    "UNIT_CODES",
     "WORLD",
     "DataSetInput",
     "EvaluationInput",
     "IndicatorDefinition",
+    "JumpWarning",
     "ObservationFileError",
     "Problem",
+    "ProcessReport",
     "Reached",
     "RecommendationInput",
     "RecordReport",
@@ -215,19 +251,24 @@ __all__ = [
     "card",
     "check_indicator",
     "check_observations",
+    "count_process_indicators",
     "create_evaluation",
     "denominators",
+    "enter_observations",
     "evaluations_of_practice",
     "export_observations",
     "follow_up_recommendation",
+    "get_evaluation",
     "get_indicator",
     "history",
     "import_observations",
     "impute",
     "indicator_codes",
+    "known_areas",
     "list_data_sets",
     "list_evaluations",
     "list_indicators",
+    "list_recommendations",
     "list_schedule",
     "load_pack_series",
     "observations",
@@ -245,6 +286,7 @@ __all__ = [
     "read_sdmx_csv",
     "recommendations_due",
     "record_observations",
+    "refresh_process_indicators",
     "return_evaluation",
     "schedule",
     "series_chart",

@@ -48,6 +48,7 @@ __all__ = [
     "ScheduleInput",
     "create_evaluation",
     "evaluations_of_practice",
+    "get_evaluation",
     "list_evaluations",
     "list_schedule",
     "overdue",
@@ -531,3 +532,19 @@ def overdue(session: Session, *, today: dt.date | None = None) -> pl.DataFrame:
     0
     """
     return list_schedule(session, today=today).filter(pl.col("overdue"))
+
+
+def get_evaluation(session: Session, actor: Any, evaluation_id: int) -> dict[str, Any]:
+    """One evaluation ``actor`` may see, as a dict of :data:`EVALUATION_COLUMNS` plus its
+    review fields (``review_comment``, ``created_by_id``).
+
+    Raises
+    ------
+    socialcover.store.RecordNotFoundError
+        No such evaluation, or one ``actor`` may not see (``store.not-found``).
+    """
+    record = EVALUATIONS.get(session, actor, evaluation_id)
+    (row,) = _frame(session, select(Evaluation).where(Evaluation.id == record.id)).to_dicts()
+    row["review_comment"] = record.review_comment
+    row["created_by_id"] = record.created_by_id
+    return row

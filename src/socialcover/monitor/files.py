@@ -11,6 +11,8 @@ writes the approved observations only, what the public sees.
 
 from __future__ import annotations
 
+import dataclasses
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,17 @@ from sqlalchemy.orm import Session
 from socialcover.errors import InputError
 from socialcover.monitor.ilostat import read_ilostat
 from socialcover.monitor.observations import RecordReport, observations, record_observations
+from socialcover.monitor.registry import indicator_codes
+from socialcover.monitor.rules import JumpWarning, accept_observations
 from socialcover.monitor.sdmx import read_csv, read_sdmx_csv, write_csv, write_sdmx_csv
 
-__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "export_observations", "import_observations"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "enter_observations",
+    "export_observations",
+    "import_observations",
+]
 
 IMPORT_FORMATS: dict[str, Callable[..., pl.DataFrame]] = {
     "ilostat": read_ilostat,
@@ -78,7 +88,9 @@ def import_observations(
     Returns
     -------
     RecordReport
-        How many values were new, revised or unchanged, and the data sets written to.
+        How many values were new, revised or unchanged, and the data sets written to; its
+        ``warnings`` name the rows whose value jumps from the previous period (in the file, or
+        stored: the values ``actor`` may see), which are recorded all the same.
 
     Raises
     ------
@@ -90,7 +102,8 @@ def import_observations(
         nor ``vintage`` gives (``monitor.no-vintage``); nothing is kept.
     """
     read = _format(format, IMPORT_FORMATS, "import")
-    frame = read(Path(path), vintage=vintage)
+    previous = observations(session, actor, approved_only=False)  # jumps against the store
+    frame, jumps = _checked(lambda: read(Path(path), vintage=vintage, previous=previous))
     blank = frame.filter(pl.col("vintage").str.strip_chars() == "").height
     if blank:
         raise InputError(
@@ -99,7 +112,48 @@ def import_observations(
             code="monitor.no-vintage",
             hint="Give the file's edition (vintage=, or --vintage 2025-06 on the command line).",
         )
-    return record_observations(session, actor, frame)
+    return dataclasses.replace(record_observations(session, actor, frame), warnings=jumps)
+
+
+def _checked(read: Callable[[], pl.DataFrame]) -> tuple[pl.DataFrame, tuple[dict[str, Any], ...]]:
+    """Run a checked reader; its jump warnings are returned (each row's), not emitted."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", JumpWarning)
+        frame = read()
+    jumps = tuple(
+        p for w in caught if isinstance(w.message, JumpWarning) for p in w.message.problems
+    )
+    for other in (w for w in caught if not isinstance(w.message, JumpWarning)):
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
+    return frame, jumps
+
+
+def enter_observations(
+    session: Session, actor: Any, frame: pl.DataFrame, *, what: str = "the rows"
+) -> RecordReport:
+    """Check rows typed in (a form, the API) by the validation rules, then record them.
+
+    The rules of :mod:`socialcover.monitor.rules` run with the store's current values as the
+    previous period; row numbers count from 1 in ``frame``'s order.
+
+    Returns
+    -------
+    RecordReport
+        What was written, with the jump warnings in ``warnings``.
+
+    Raises
+    ------
+    socialcover.monitor.rules.ObservationFileError
+        A row breaks a rule (each problem names its row); nothing is written.
+    """
+    codes = [c for c in frame["indicator"].unique().to_list() if c in set(indicator_codes())]
+    previous = observations(session, actor, indicator=codes or None, approved_only=False)
+    checked, jumps = _checked(
+        lambda: accept_observations(
+            frame, what=what, previous=previous, rows=range(1, frame.height + 1)
+        )
+    )
+    return dataclasses.replace(record_observations(session, actor, checked), warnings=jumps)
 
 
 def export_observations(

@@ -29,6 +29,7 @@ row 1, sex: 'f' is not one of both, female, male
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "OBSERVATION_SCHEMA",
     "SEXES",
     "WORLD",
+    "known_areas",
     "validate_frame",
 ]
 
@@ -158,6 +160,34 @@ def _check_rows(frame: pl.DataFrame, problems: list[dict[str, Any]]) -> None:
     )
 
 
+def known_areas() -> set[str] | None:
+    """Every area an observation may have: ISO3 codes, ``World``, the ILO regions, the income
+    groups and the UN regions and subregions of the installed pack (``None`` without a pack)."""
+    from socialcover.data import countries, pack_status
+    from socialcover.data.countries import ILO_REGIONS
+
+    if pack_status() is None:
+        return None
+    table = countries()
+    names = {WORLD, *ILO_REGIONS, *table["iso3"].to_list()}
+    for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
+        names.update(table[column].drop_nulls().unique().to_list())
+    return names - {NO_INCOME_GROUP}
+
+
+def _check_areas(frame: pl.DataFrame, problems: list[dict[str, Any]]) -> None:
+    known = known_areas()
+    if known is None:  # without a pack there is no list to check against
+        return
+    for area in sorted(set(frame["area"].drop_nulls().to_list()) - known):
+        near = difflib.get_close_matches(area, sorted(known), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(near)}?" if near else "use an ISO3 code or a group name"
+        for row in _rows(frame, pl.col("area") == area):
+            problems.append(
+                _problem(row, "area", "monitor.unknown-area", f"unknown area {area!r}: {hint}")
+            )
+
+
 def _check_registry(frame: pl.DataFrame, problems: list[dict[str, Any]]) -> None:
     codes = frame["indicator"].drop_nulls().unique().to_list()
     for code in sorted(codes):
@@ -191,7 +221,8 @@ def validate_frame(frame: pl.DataFrame) -> pl.DataFrame:
     Columns must be exactly those of the schema (in any order); values are converted to the
     schema's types. Each row must have every column but ``se``, ``lower``, ``upper`` and
     ``footnotes`` (empty footnotes become ``""``); a known indicator code; ``sex`` in
-    :data:`SEXES`; ``nature`` in :data:`NATURES`; a year in 1900-2100; finite numbers, a
+    :data:`SEXES`; ``nature`` in :data:`NATURES`; a known area (:func:`known_areas`, when a
+    pack is installed); a year in 1900-2100; finite numbers, a
     non-negative ``se``, a ``value`` inside its interval, all within the indicator's bounds;
     and a key (:data:`KEY`) no other row has.
 
@@ -228,6 +259,7 @@ def validate_frame(frame: pl.DataFrame) -> pl.DataFrame:
     problems: list[dict[str, Any]] = []
     typed = _cast(frame, problems).with_columns(pl.col("footnotes").fill_null(""))
     _check_rows(typed, problems)
+    _check_areas(typed, problems)
     _check_registry(typed, problems)
     if problems:
         problems.sort(key=lambda p: (p["row"], list(OBSERVATION_SCHEMA).index(p["column"])))

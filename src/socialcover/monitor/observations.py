@@ -70,12 +70,16 @@ class RecordReport:
         Rows equal to the current revision: nothing written.
     data_sets
         The ids of the data sets that received values, sorted.
+    warnings
+        The validation rules' warnings about the values written (jumps from the previous
+        period, see :mod:`socialcover.monitor.rules`): row, column, value, why and fix each.
     """
 
     new: int
     revised: int
     unchanged: int
     data_sets: tuple[int, ...]
+    warnings: tuple[dict[str, Any], ...] = ()
 
 
 def _role(actor: Any) -> str | None:

@@ -37,6 +37,7 @@ __all__ = [
     "RecommendationInput",
     "add_recommendation",
     "follow_up_recommendation",
+    "list_recommendations",
     "recommendations_due",
     "update_recommendation",
 ]
@@ -273,4 +274,55 @@ def recommendations_due(
             for r, title in session.execute(query)
         ],
         schema=RECOMMENDATION_COLUMNS,
+    )
+
+
+def list_recommendations(
+    session: Session, actor: Any, evaluation_id: int, *, today: dt.date | None = None
+) -> pl.DataFrame:
+    """Every recommendation of one evaluation ``actor`` may see, with whether it is late.
+
+    Parameters
+    ----------
+    session, actor
+        The transaction and who asks.
+    evaluation_id
+        The evaluation (one ``actor`` may see).
+    today
+        The date to judge lateness by (default: today, in UTC).
+
+    Returns
+    -------
+    polars.DataFrame
+        :data:`RECOMMENDATION_COLUMNS` and ``late`` (still open or in progress, due before
+        ``today``), in the order they were written.
+
+    Raises
+    ------
+    socialcover.store.RecordNotFoundError
+        No such evaluation, or one ``actor`` may not see.
+    """
+    evaluation = EVALUATIONS.get(session, actor, evaluation_id)
+    today = today or dt.datetime.now(dt.UTC).date()
+    query = (
+        select(Recommendation)
+        .where(Recommendation.evaluation_id == evaluation.id)
+        .order_by(Recommendation.id)
+    )
+    return pl.DataFrame(
+        [
+            {
+                "id": r.id,
+                "evaluation_id": r.evaluation_id,
+                "evaluation_title": evaluation.title,
+                "text": r.text,
+                "response": r.response,
+                "follow_up": r.follow_up,
+                "due_on": r.due_on,
+                "version": r.version,
+                "late": r.follow_up in PENDING and r.due_on is not None and r.due_on < today,
+            }
+            for r in session.scalars(query)
+        ],
+        schema={**RECOMMENDATION_COLUMNS, "late": pl.Boolean()},
     )

@@ -4,7 +4,9 @@
 (``sdg131.*``, the contingencies of :data:`socialcover.data.CONTINGENCIES`), social protection
 expenditure (defined; the data pack has no series, so it is filled by import only), the
 indicators the survey engine computes (their :mod:`socialcover.indicators` codes, unchanged)
-and the costing results (cost of the universal package, financing gap). Each definition says
+and the costing results (cost of the universal package, financing gap), and the campaign's
+own process indicators (``process.*``, :data:`PROCESS_INDICATORS`), counted from the
+platform's records by :mod:`socialcover.monitor.process`. Each definition says
 what is counted over what, the population that weights it in regional and world aggregates
 (:class:`Weight`), its unit and bounds, where its values come from, and the metadata page.
 
@@ -38,6 +40,7 @@ from socialcover.indicators import list_indicators as _survey_indicators
 
 __all__ = [
     "INDICATORS",
+    "PROCESS_INDICATORS",
     "IndicatorDefinition",
     "Weight",
     "get_indicator",
@@ -86,7 +89,7 @@ class IndicatorDefinition:
     weight
         The population that weights it in aggregates; ``None``: not aggregated over countries.
     unit
-        ``percent`` (0-100 of the denominator), ``percent_of_gdp`` or ``ratio``.
+        ``percent`` (0-100 of the denominator), ``percent_of_gdp``, ``ratio`` or ``count``.
     bounds
         The range a valid value lies in (``None``: open); observations outside are refused.
     disaggregations
@@ -326,6 +329,117 @@ _COSTING_METHOD = (
     "ILO Rapid Assessment Protocol and the SPF costing of ESS 58 (METHODS.md B2); docs/costing.md."
 )
 
+_PROCESS_METHOD = (
+    "Counted by `socialcover monitor refresh-process` from the platform's own records, never "
+    "typed (docs/monitor-process.md); the campaign as a whole, area World."
+)
+
+
+def _process(
+    code: str, name: str, definition: str, numerator: str, origin: str, sex: bool = False
+) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        code=f"process.{code}",
+        name=name,
+        definition=definition,
+        numerator=numerator,
+        denominator="None: a count",
+        weight=None,
+        unit="count",
+        bounds=(0.0, None),
+        disaggregations=("sex",) if sex else (),
+        methodology=_PROCESS_METHOD,
+        origin=origin,
+        metadata={"kind": "process indicator of the campaign"},
+    )
+
+
+_ENGAGEMENTS = "the store's country engagement records"
+_TRAINING = "the store's training records (participants by sex and constituent)"
+
+PROCESS_INDICATORS: tuple[IndicatorDefinition, ...] = (
+    _process(
+        "countries_diagnosis_completed",
+        "Countries with a completed diagnosis",
+        "Number of countries whose engagement had completed its diagnosis (assessment matrix "
+        "and capacity diagnostic) by the end of the year.",
+        "Countries with a completed diagnosis by 31 December",
+        f"Computed from {_ENGAGEMENTS}: the date each diagnosis was completed.",
+    ),
+    _process(
+        "countries_costed_options",
+        "Countries with a costed set of options",
+        "Number of countries whose engagement had a costed set of policy options by the end of "
+        "the year.",
+        "Countries with costed options by 31 December",
+        f"Computed from {_ENGAGEMENTS}: the date the options were costed.",
+    ),
+    _process(
+        "countries_strategy_endorsed",
+        "Countries with an endorsed national strategy",
+        "Number of countries whose national strategy had been endorsed by government, "
+        "employers and workers by the end of the year.",
+        "Countries with an endorsed strategy by 31 December",
+        f"Computed from {_ENGAGEMENTS}: the date of the endorsement.",
+    ),
+    _process(
+        "people_trained",
+        "People trained",
+        "Number of participants of the campaign's training held in the year, by sex.",
+        "Participants of training held in the year",
+        f"Computed from {_TRAINING}.",
+        sex=True,
+    ),
+    *(
+        _process(
+            f"people_trained.{constituent}",
+            f"People trained: {label}",
+            f"Number of participants of the campaign's training held in the year who belong to "
+            f"{label}, by sex.",
+            f"Participants from {label} of training held in the year",
+            f"Computed from {_TRAINING}.",
+            sex=True,
+        )
+        for constituent, label in (
+            ("government", "governments"),
+            ("employers", "employers' organisations"),
+            ("workers", "workers' organisations"),
+            ("other", "other organisations"),
+        )
+    ),
+    _process(
+        "events_held",
+        "Events held",
+        "Number of the campaign's events (seminars, meetings, workshops) held in the year.",
+        "Events whose date falls in the year",
+        "Computed from the store's event records.",
+    ),
+    _process(
+        "publication_downloads",
+        "Publications downloaded",
+        "Number of downloads of the campaign's publications in the year (to the month of the "
+        "count for the current year).",
+        "Downloads of the library's publication files in the year",
+        "Computed from the publication library's monthly download counters.",
+    ),
+    _process(
+        "practices_published",
+        "Practices documented",
+        "Number of practices (good, bad or mixed) published in the practice library in the year.",
+        "Practices whose first publication falls in the year",
+        "Computed from the practice library: the date each practice was published.",
+    ),
+    _process(
+        "evaluations_completed",
+        "Evaluations completed",
+        "Number of published evaluations (of programmes, country engagements, practices or the "
+        "campaign) that ended in the year.",
+        "Published evaluations whose end date falls in the year",
+        "Computed from the register of evaluations: each evaluation's end date.",
+    ),
+)
+"""The campaign's own process indicators, computed from the platform's records."""
+
 INDICATORS: tuple[IndicatorDefinition, ...] = (
     *(_sdg131(c) for c in CONTINGENCIES),
     IndicatorDefinition(
@@ -377,6 +491,7 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
         "result's totals, published as modelled observations.",
         metadata={"result_column": "totals.financing_gap_pct_gdp"},
     ),
+    *PROCESS_INDICATORS,
 )
 """Every indicator the campaign follows, in the order lists show them."""
 

@@ -29,15 +29,19 @@ import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
 from socialcover.data import countries
-from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.monitor.csvfile import ROW
-from socialcover.monitor.frame import NATURES, NO_INCOME_GROUP, OBSERVATION_SCHEMA, SEXES, WORLD
+from socialcover.monitor.frame import (
+    NATURES,
+    OBSERVATION_SCHEMA,
+    SEXES,
+    known_areas,
+)
 from socialcover.monitor.registry import indicator_codes, list_indicators
 
 __all__ = [
@@ -45,6 +49,7 @@ __all__ = [
     "NATURE_OF_STATUS",
     "ROUNDING_PP",
     "STATUS_LABELS",
+    "JumpWarning",
     "ObservationFileError",
     "Problem",
     "accept_observations",
@@ -89,6 +94,16 @@ class Problem:
         return f"row {self.row}, column {self.column} ({self.value!r}): {self.why} {self.fix}"
 
 
+class JumpWarning(SocialcoverWarning):
+    """Values that jump from the previous period; ``problems`` lists each (row, why, fix)."""
+
+    def __init__(
+        self, message: str, *, code: str, hint: str = "", problems: list[dict[str, Any]]
+    ) -> None:
+        super().__init__(message, code=code, hint=hint)
+        self.problems = problems
+
+
 class ObservationFileError(InputError):
     """A file of observations breaks validation rules; nothing of it was kept."""
 
@@ -107,11 +122,11 @@ def _problems_error(problems: Sequence[Problem], what: str) -> ObservationFileEr
 
 
 def _known_areas() -> set[str]:
-    table = countries()
-    names = {WORLD, *ILO_REGIONS, *table["iso3"].to_list()}
-    for column in ("income_group", "sdg_region", "geo_region", "geo_subregion"):
-        names.update(table[column].drop_nulls().unique().to_list())
-    return names - {NO_INCOME_GROUP}
+    known = known_areas()
+    if known is None:
+        countries()  # no pack: raises the error that says how to install one
+        return set()
+    return known
 
 
 def _bounds() -> list[tuple[tuple[float, float], list[str], str, str]]:
@@ -412,7 +427,8 @@ def accept_observations(
 
     ``found`` holds problems a reader already met (an unknown ILOSTAT code); a rule's problem
     on the same row and column is then not repeated. Warnings are raised as one
-    :class:`~socialcover.errors.SocialcoverWarning` (code ``monitor.jump``).
+    :class:`JumpWarning` (a :class:`~socialcover.errors.SocialcoverWarning`, code
+    ``monitor.jump``) whose ``problems`` name each row.
 
     Raises
     ------
@@ -434,10 +450,11 @@ def accept_observations(
         shown = "; ".join(str(p) for p in jumps[:_SHOWN])
         more = f"; ... and {len(jumps) - _SHOWN} more" if len(jumps) > _SHOWN else ""
         warnings.warn(
-            SocialcoverWarning(
+            JumpWarning(
                 f"{len(jumps)} jump(s) in {what}: {shown}{more}.",
                 code="monitor.jump",
                 hint="Check these values; footnote a break in series to silence this.",
+                problems=[asdict(p) for p in jumps],
             ),
             stacklevel=2,
         )

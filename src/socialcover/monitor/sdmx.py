@@ -41,7 +41,7 @@ from socialcover.monitor.csvfile import (
     write_table,
 )
 from socialcover.monitor.frame import NATURES, OBSERVATION_SCHEMA, WORLD
-from socialcover.monitor.registry import list_indicators
+from socialcover.monitor.registry import get_indicator, list_indicators
 from socialcover.monitor.rules import (
     NATURE_OF_STATUS,
     STATUS_LABELS,
@@ -50,7 +50,15 @@ from socialcover.monitor.rules import (
     translate_codes,
 )
 
-__all__ = ["COLUMNS", "DATAFLOW", "read_csv", "read_sdmx_csv", "write_csv", "write_sdmx_csv"]
+__all__ = [
+    "COLUMNS",
+    "DATAFLOW",
+    "UNIT_CODES",
+    "read_csv",
+    "read_sdmx_csv",
+    "write_csv",
+    "write_sdmx_csv",
+]
 
 DATAFLOW = "SOCIALCOVER:DF_SP_MONITOR(1.0)"
 """The dataflow of the SDMX-CSV files written here: agency, id and version."""
@@ -101,9 +109,17 @@ _OPTIONAL = (
     "UPPER_BOUND",
 )
 _TOTAL = ("", "_T", "_Z")
+UNIT_CODES: dict[str, str] = {
+    "percent": "PT",
+    "percent_of_gdp": "PT_GDP",
+    "ratio": "RATIO",
+    "count": "NUMBER",
+}
+"""``UNIT_MEASURE`` of each registry unit in the dataflow :data:`DATAFLOW` (``PT``: percent,
+as in the UN SDG dataflow; the others are this dataflow's own codes)."""
+
 _ALLOWED = {  # column: (values read, why others are refused, how to fix)
     "FREQ": (("", "A"), "not an annual observation.", "Keep annual rows (FREQ A) only."),
-    "UNIT_MEASURE": (("", "PT"), "not a percentage.", "Send the values in percent (PT)."),
     "UNIT_MULT": (("", "0"), "values scaled by a power of 10.", "Send unscaled values (0)."),
     "ACTION": (
         ("", "I", "A", "R"),
@@ -279,6 +295,7 @@ def read_sdmx_csv(
             found += [
                 Problem(r, column, v, "unsupported", why, fix) for v, r in refused.iter_rows()
             ]
+    found += _unit_problems(raw, indicator)
     status = raw["OBS_STATUS"]
     nature = pl.select(
         pl.when(pl.lit(raw["NATURE"]) == "")
@@ -314,6 +331,30 @@ def read_sdmx_csv(
         columns={**_FILE_COLUMNS, "indicator": indicator_column},
         found=found,
     )
+
+
+def _unit_problems(raw: pl.DataFrame, indicator: pl.Series) -> list[Problem]:
+    """A ``UNIT_MEASURE`` that is not the unit of the row's indicator (blank: the registry's)."""
+    if "UNIT_MEASURE" not in raw.columns:
+        return []
+    problems = []
+    for code, unit, row in zip(indicator, raw["UNIT_MEASURE"], raw[ROW], strict=True):
+        try:
+            expected = UNIT_CODES[get_indicator(code).unit]
+        except (KeyError, TypeError):  # an unknown indicator is named by the rules
+            continue
+        if unit not in ("", expected):
+            problems.append(
+                Problem(
+                    row,
+                    "UNIT_MEASURE",
+                    unit,
+                    "unsupported",
+                    f"{code} is measured in {expected}, not {unit}.",
+                    f"Send the values of {code} in {expected} (or leave UNIT_MEASURE blank).",
+                )
+            )
+    return problems
 
 
 def _rows(frame: pl.DataFrame) -> pl.DataFrame:
@@ -379,7 +420,7 @@ def write_sdmx_csv(
             r["value"],
             _status(r["nature"], r["footnotes"]),
             r["nature"],
-            "PT",
+            UNIT_CODES[get_indicator(r["indicator"]).unit],
             r["se"],
             r["lower"],
             r["upper"],

@@ -110,7 +110,7 @@ from socialcover.store.vocabulary import (
     PublicationStatus,
     Role,
 )
-from socialcover.store.workflow import REVIEW_STEPS, Step, Workflow, validate_input
+from socialcover.store.workflow import REVIEW_STEPS, Step, Team, Workflow, validate_input
 
 __all__ = [
     "ACTIONS",
@@ -154,6 +154,7 @@ __all__ = [
     "SearchDocument",
     "Step",
     "SystemActor",
+    "Team",
     "ThrottledError",
     "User",
     "UserSession",

@@ -56,6 +56,16 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "evaluation.follow_up": _EDITORS,  # management responses and follow-up of recommendations
     "evaluation.schedule": _EDITORS,  # plan the regular evaluations
     "evaluation.delete": _ADMIN,
+    # country engagements: the team (members of the engagement) edits it and its diagnosis;
+    # a national constituent's representative records only that organisation's positions;
+    # the services check membership on top of these rows (socialcover.countries)
+    "engagement.read_published": _ALL,
+    "engagement.read_drafts": _EDITORS,
+    "engagement.draft": _SIGNED_IN,  # open an engagement (its lead); team members edit it
+    "engagement.edit_any": _ADMIN,
+    "engagement.position": _SIGNED_IN,  # record a position: the team, or the constituent's rep
+    "engagement.participants": _SIGNED_IN,  # participants' personal data: the team only
+    "engagement.delete": _ADMIN,
     # saved costing scenarios: a draft is its author's until a reviewer publishes it
     "scenario.read_published": _ALL,
     "scenario.read_drafts": _EDITORS,

@@ -54,7 +54,7 @@ from socialcover.store.models import Audited, Reviewed, utcnow
 from socialcover.store.permissions import can, require
 from socialcover.store.vocabulary import PracticeStatus
 
-__all__ = ["REVIEW_STEPS", "Step", "Workflow", "validate_input"]
+__all__ = ["REVIEW_STEPS", "Step", "Team", "Workflow", "validate_input"]
 
 R = TypeVar("R", bound=Audited)
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -160,6 +160,23 @@ def _status(record: Any) -> str:
 Prepare = Callable[[Session, dict[str, Any], Any], None]
 
 
+class Team(Protocol):
+    """The people who own a record together (a country engagement's team).
+
+    A workflow with a ``team`` lets its members see the record in any state, edit it and take
+    its author steps, as its owner may; the permission table still decides what their role
+    may do at all.
+    """
+
+    def has(self, actor: Any, record: Any) -> bool:
+        """Whether ``actor`` is on ``record``'s team."""
+        ...
+
+    def clause(self, actor: Any) -> ColumnElement[bool] | None:
+        """The ``WHERE`` clause of the records whose team ``actor`` is on (``None``: none)."""
+        ...
+
+
 def _nothing_to_prepare(session: Session, values: dict[str, Any], record: Any) -> None:
     return None
 
@@ -193,6 +210,9 @@ class Workflow(Generic[R]):
     prepare
         Called with the validated values (and the record, ``None`` on create) before they are
         written: fills in derived values, checks what needs the database (a unique name).
+    team
+        The record's team (:class:`Team`), who see, edit and move it as its owner does, in
+        any state; ``None`` for records owned by one person.
     """
 
     model: type[R]
@@ -210,6 +230,7 @@ class Workflow(Generic[R]):
     public: str = PUBLISHED
     actions: str = ""
     prepare: Prepare = _nothing_to_prepare
+    team: Team | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -234,12 +255,22 @@ class Workflow(Generic[R]):
         uid = getattr(actor, "id", None)
         return uid is not None and getattr(record, "created_by_id", None) == uid
 
+    def on_team(self, actor: Any, record: R) -> bool:
+        """Whether ``actor`` is on ``record``'s team (``False`` for a workflow without one)."""
+        return (
+            self.team is not None
+            and getattr(actor, "id", None) is not None
+            and (self.team.has(actor, record))
+        )
+
     def visible(self, actor: Any, record: R) -> bool:
         """Whether ``actor`` may see ``record``: published, their own, or any for editors."""
         if getattr(record, "status", self.public) == self.public:  # no status: always public
             return can(_role(actor), self.read)
-        return self.is_owner(actor, record) or (
-            self.read_drafts is not None and can(_role(actor), self.read_drafts)
+        return (
+            self.is_owner(actor, record)
+            or self.on_team(actor, record)
+            or (self.read_drafts is not None and can(_role(actor), self.read_drafts))
         )
 
     def visible_clause(self, actor: Any) -> ColumnElement[bool] | None:
@@ -250,13 +281,19 @@ class Workflow(Generic[R]):
             return None
         published: ColumnElement[bool] = self._column("status") == self.public
         uid = getattr(actor, "id", None)
-        if uid is None or not hasattr(self.model, "created_by_id"):
+        if uid is None:
             return published
-        return or_(published, self._column("created_by_id") == uid)
+        seen = [published]
+        if hasattr(self.model, "created_by_id"):
+            seen.append(self._column("created_by_id") == uid)
+        team = self.team.clause(actor) if self.team is not None else None
+        if team is not None:
+            seen.append(team)
+        return or_(*seen) if len(seen) > 1 else published
 
     def may_edit(self, actor: Any, record: R) -> bool:
         """Whether ``actor`` may change ``record``'s fields in its present state."""
-        if can(_role(actor), self.edit_any):
+        if can(_role(actor), self.edit_any) or self.on_team(actor, record):
             return True
         return self.is_owner(actor, record) and _status(record) in self.owner_edits
 
@@ -384,7 +421,9 @@ class Workflow(Generic[R]):
             )
         record = self.get(session, actor, record_id)
         if not rule.by_reviewer and not (
-            self.is_owner(actor, record) or can(_role(actor), self.edit_any)
+            self.is_owner(actor, record)
+            or self.on_team(actor, record)
+            or can(_role(actor), self.edit_any)
         ):
             raise PermissionDeniedError(
                 f"{self._name(record)} is not yours to {step}.",

@@ -15,10 +15,11 @@ SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 PALETTE = ["#1f5f8b", "#c8553d", "#2a9d8f", "#8d6a9f", "#e9c46a", "#6c757d"]
 
 
-def _base(title: str, description: str) -> dict[str, Any]:
+def _base(title: str, description: str, source: str = "") -> dict[str, Any]:
+    # The source line is the title's subtitle, so that an exported PNG or SVG keeps it.
     return {
         "$schema": SCHEMA,
-        "title": title,
+        "title": {"text": title, "subtitle": source} if source else title,
         "description": description,
         "width": "container",
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
@@ -35,9 +36,13 @@ def line_series(
     y_title: str,
     color_title: str,
     description: str,
+    source: str = "",
 ) -> dict[str, Any]:
-    """A line chart of one measure over years, one line per ``color`` value."""
-    spec = _base(title, description)
+    """A line chart of one measure over years, one line per ``color`` value.
+
+    ``source`` is printed under the title (and so in the chart's PNG and SVG exports).
+    """
+    spec = _base(title, description, source)
     spec.update(
         {
             "height": 260,
@@ -160,9 +165,15 @@ def world_map(
     description: str,
     legend_title: str,
     atlas_url: str = "/static/vendor/countries-110m.json",
+    domain: tuple[float, float] | None = (0, 100),
+    source: str = "",
 ) -> dict[str, Any]:
-    """A choropleth: rows of ``id`` (3-digit M49 string), ``name``, ``value``, ``year``."""
-    spec = _base(title, description)
+    """A choropleth: rows of ``id`` (3-digit M49 string), ``name``, ``value``, ``year``.
+
+    ``domain`` is the colour scale's range (``None``: from the values, for counts and ratios);
+    ``source`` is printed under the title.
+    """
+    spec = _base(title, description, source)
     spec.update(
         {
             "height": 420,
@@ -192,7 +203,8 @@ def world_map(
                             "field": "value",
                             "type": "quantitative",
                             "title": legend_title,
-                            "scale": {"scheme": "blues", "domain": [0, 100]},
+                            "scale": {"scheme": "blues"}
+                            | ({"domain": list(domain)} if domain else {}),
                             "legend": {"orient": "bottom-left", "direction": "horizontal"},
                         },
                         "tooltip": [

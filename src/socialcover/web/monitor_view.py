@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from socialcover import monitor
 from socialcover.data.countries import ILO_REGIONS
 from socialcover.errors import InputError
+from socialcover.web import charts
 from socialcover.web.facts import country_list
 from socialcover.web.labels import N_
 
@@ -108,6 +109,11 @@ def indicator_options(weighted_only: bool = False) -> list[dict[str, str]]:
     ]
 
 
+def indicator_name(code: str, gt: Callable[[str], str]) -> str:
+    """An indicator's name in the reader's language (the catalogues translate the registry's)."""
+    return gt(monitor.get_indicator(code).name)
+
+
 def groups() -> list[str]:
     """The group areas a reader can choose: the world, the ILO regions, the income groups."""
     incomes = sorted({c["income_group"] for c in country_list() if c.get("income_group")})
@@ -117,6 +123,103 @@ def groups() -> list[str]:
 def country_names() -> dict[str, str]:
     """ISO3 -> country name."""
     return {c["iso3"]: c["name"] for c in country_list()}
+
+
+def _m49() -> dict[str, str]:
+    """ISO3 -> the 3-digit UN M49 code the world-atlas shapes are keyed by."""
+    return {c["iso3"]: f"{int(c['m49']):03d}" for c in country_list() if c.get("m49") is not None}
+
+
+def source_line(rows: Sequence[dict[str, Any]], gt: Callable[[str], str]) -> str:
+    """The chart's source line: the distinct sources of the values shown, then the platform."""
+    sources = list(dict.fromkeys(str(r["source"]) for r in rows if r.get("source")))
+    shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
+    return gt("Source: %(sources)s. Chart: socialcover monitoring.") % {"sources": shown or "-"}
+
+
+def series_chart(
+    rows: Sequence[dict[str, Any]], name: str, unit: str, gt: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """The explorer's line chart of ``rows`` (one line per area), with its source line."""
+    if not rows:
+        return None
+    return charts.line_series(
+        [{"year": r["year"], "value": r["value"], "area": r["name"]} for r in rows],
+        x="year",
+        y="value",
+        color="area",
+        title=name,
+        y_title=unit,
+        color_title="",
+        description=gt("Line chart: the chosen indicator by year, one line per area."),
+        source=source_line(rows, gt),
+    )
+
+
+def ranking_map(
+    ranking: Sequence[dict[str, Any]], title: str, unit: str, gt: Callable[[str], str]
+) -> dict[str, Any] | None:
+    """A world map of the ranking's values (countries of one year), with its source line."""
+    codes = _m49()
+    rows = [
+        {"id": codes[r["area"]], "iso3": r["area"], "name": r["name"], "value": r["value"],
+         "year": r["year"]}
+        for r in ranking
+        if r["area"] in codes
+    ]  # fmt: skip
+    if not rows:
+        return None
+    return charts.world_map(
+        rows,
+        title=title,
+        description=gt("World map: the chosen indicator by country, for the ranking's year."),
+        legend_title=unit,
+        domain=(0, 100) if unit == "percent" else None,
+        source=source_line(ranking, gt),
+    )
+
+
+def members(group: str) -> list[str]:
+    """The ISO3 codes of a group's countries (the world: every country)."""
+    if group == monitor.WORLD:
+        return [c["iso3"] for c in country_list()]
+    return [
+        c["iso3"] for c in country_list() if group in (c.get("ilo_region"), c.get("income_group"))
+    ]
+
+
+def add_not_covered(rows: list[dict[str, Any]], code: str) -> None:
+    """Set each row's ``not_covered``: persons outside the indicator's coverage.
+
+    (100 - value) / 100 x the indicator's denominator population (UN WPP, the same weight as
+    the aggregates); a group's denominator is the sum of its countries'. Only for coverage
+    rates of both sexes weighted by a population; otherwise ``None``.
+    """
+    d = monitor.get_indicator(code)
+    weighted = d.unit == "percent" and d.weight is not None and d.weight.series != "gdp_usd"
+    years = sorted({r["year"] for r in rows})
+    table: dict[tuple[str, int], float] = {}
+    if weighted and years:
+        try:
+            frame = monitor.denominators(code, years)
+        except InputError:  # years outside the projections: no denominator to use
+            frame = pl.DataFrame()
+        table = {(i, y): p for i, y, p in frame.iter_rows()} if frame.height else {}
+    group_sizes: dict[tuple[str, int], float] = {}
+    names = country_names()
+    for r in rows:
+        r["not_covered"] = None
+        if not table or r.get("sex") != "both" or r.get("value") is None:
+            continue
+        key = (r["area"], r["year"])
+        if key not in table and r["area"] not in names:
+            if key not in group_sizes:
+                group_sizes[key] = sum(table.get((i, r["year"]), 0.0) for i in members(r["area"]))
+            population = group_sizes[key] or None
+        else:
+            population = table.get(key)
+        if population is not None:
+            r["not_covered"] = max(0.0, 100.0 - r["value"]) / 100.0 * population
 
 
 def approved(
@@ -229,6 +332,8 @@ def explore(
     ]
     key = (lambda r: r["name"].casefold()) if choice.sort == "name" else (lambda r: r["value"])
     ranking.sort(key=key, reverse=choice.order == "desc")
+    add_not_covered(rows, code)
+    add_not_covered(ranking, code)
     return {
         "rows": rows,
         "ranking": ranking,
@@ -313,5 +418,44 @@ def country_history(
             }
             for r in rows.to_dicts()
         ]
-        out.append({"code": code, "name": d.name, "points": points})
+        out.append({"code": code, "name": d.name, "points": points})  # translated on the page
     return out
+
+
+def group_page(
+    session: Session, actor: Any, group: str, gt: Callable[[str], str]
+) -> dict[str, Any]:
+    """A region's or an income group's page: each SDG 1.3.1 series with the people not
+    covered, and its countries' latest approved value of the headline indicator."""
+    names = country_names()
+    codes = [d.code for d in monitor.list_indicators("sdg131.")]
+    series = []
+    for code in codes:
+        d = monitor.get_indicator(code)
+        frame = approved(session, actor, code)
+        rows = group_series(frame, code, [group], d.sex, _years(frame, None, None)).to_dicts()
+        if not rows:
+            continue
+        rows.sort(key=lambda r: r["year"])
+        add_not_covered(rows, code)
+        for r in rows:
+            r["nature_label"] = gt(NATURE_LABELS.get(r["nature"], r["nature"]))
+        series.append({"code": code, "name": d.name, "rows": rows, "latest": rows[-1]})
+    head = approved(session, actor, DEFAULT_INDICATOR, members(group))
+    latest = (
+        head.filter(pl.col("sex") == "both").sort("year").group_by("area").last().to_dicts()
+        if head.height
+        else []
+    )
+    by_area = {r["area"]: r for r in latest}
+    countries = [
+        {"iso3": i, "name": names[i], "value": by_area.get(i, {}).get("value"),
+         "year": by_area.get(i, {}).get("year")}
+        for i in members(group)
+        if i in names
+    ]  # fmt: skip
+    countries.sort(key=lambda c: str(c["name"]).casefold())
+    kind = "world" if group == monitor.WORLD else (
+        "ilo-region" if group in ILO_REGIONS else "income-group"
+    )  # fmt: skip
+    return {"series": series, "countries": countries, "kind": kind}

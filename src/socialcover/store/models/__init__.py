@@ -17,6 +17,20 @@ from socialcover.store.models.advocacy import (
 from socialcover.store.models.audit import AuditEntry
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.costing import CostingScenario
+from socialcover.store.models.countries import (
+    AssessmentCell,
+    CodiAssessment,
+    CodiScore,
+    Endorsement,
+    Engagement,
+    EngagementEvent,
+    EngagementMember,
+    EngagementPartner,
+    EngagementRecommendation,
+    Milestone,
+    Position,
+    Stage,
+)
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
     Practice,
@@ -31,12 +45,21 @@ from socialcover.store.models.monitor import DataSet, Observation
 
 __all__ = [
     "ApiToken",
+    "AssessmentCell",
     "AuditEntry",
     "Audited",
     "Base",
+    "CodiAssessment",
+    "CodiScore",
     "Contact",
     "CostingScenario",
     "DataSet",
+    "Endorsement",
+    "Engagement",
+    "EngagementEvent",
+    "EngagementMember",
+    "EngagementPartner",
+    "EngagementRecommendation",
     "Evaluation",
     "Event",
     "EventMaterial",
@@ -44,9 +67,11 @@ __all__ = [
     "EventParticipant",
     "EventSession",
     "LoginAttempt",
+    "Milestone",
     "Observation",
     "Organisation",
     "Partnership",
+    "Position",
     "Practice",
     "PracticeClaim",
     "PracticeOrganisation",
@@ -60,6 +85,7 @@ __all__ = [
     "ScheduledEvaluation",
     "SearchDocument",
     "SearchState",
+    "Stage",
     "Statement",
     "StatementPartner",
     "StatementSignature",

@@ -8,6 +8,7 @@ SDMX-CSV; text cells a spreadsheet would run as a formula are written as text.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -198,13 +199,27 @@ class DataSetPage(Listing):
     items: list[DataSetOut]
 
 
+class ProblemOut(BaseModel):
+    """A validation rule's finding about one row: where, what, why and how to fix it."""
+
+    row: int
+    column: str
+    value: str
+    code: str
+    why: str
+    fix: str
+    level: str
+
+
 class RecordOut(BaseModel):
-    """What was written: new values, revisions, unchanged rows, the data sets written to."""
+    """What was written: new values, revisions, unchanged rows, the data sets written to, and
+    the warnings (values that jump from the previous period: written, but worth a look)."""
 
     new: int
     revised: int
     unchanged: int
     data_sets: list[int]
+    warnings: list[ProblemOut]
 
 
 # -- request bodies -----------------------------------------------------------------------
@@ -383,8 +398,7 @@ def _record(session: Session, user: Principal, frame: pl.DataFrame) -> dict[str,
 
     from socialcover import monitor
 
-    checked = monitor.accept_observations(frame, what="the rows", rows=range(1, frame.height + 1))
-    return asdict(monitor.record_observations(session, user, checked))
+    return asdict(monitor.enter_observations(session, user, frame))
 
 
 @router.post(
@@ -624,3 +638,69 @@ async def get_progress_chart(
         return monitor.progress_chart(series, target)
 
     return await run_in_threadpool(_do)
+
+
+@router.get(
+    "/chart",
+    summary="The explorer's chart as SVG, PNG or Vega-Lite",
+    responses=_errors(404)
+    | {200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/json": {}}}},
+)
+async def get_chart(
+    request: Request,
+    session: ReadSession,
+    indicator: str = Query(min_length=1, max_length=80, description="Indicator code."),
+    area: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Query(
+        None, max_length=40, description="ISO3 codes or group names (default: World)."
+    ),
+    year_from: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    year_to: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
+    sex: Literal["both", "female", "male"] | None = None,
+    format: Literal["svg", "png", "json"] = Query(
+        "svg", description="svg, png (rendered on the server) or json (the Vega-Lite spec)."
+    ),
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """The line chart of the explorer's choices, with its source line: approved values only."""
+    from socialcover import monitor
+    from socialcover.web import monitor_view
+    from socialcover.web.i18n import translations
+
+    definition = monitor.get_indicator(indicator)
+    gt = translations(request.state.lang).gettext
+    choice = monitor_view.Choice(
+        indicator=definition.code,
+        areas=tuple(_area(a) for a in area) if area else (monitor.WORLD,),
+        start=year_from,
+        end=year_to,
+        sex=sex or definition.sex,
+        rank_year=None,
+        sort="value",
+        order="desc",
+    )
+
+    def _do() -> dict[str, Any] | None:
+        found = monitor_view.explore(session, user, choice, gt)
+        name = monitor_view.indicator_name(definition.code, gt)
+        return monitor_view.series_chart(found["rows"], name, definition.unit, gt)
+
+    spec = await run_in_threadpool(_do)
+    if spec is None:
+        raise WebError(
+            404,
+            f"No approved values of {definition.code} for these areas and years.",
+            code="monitor.no-values",
+            hint="Choose other areas or years; GET /api/v1/monitor/observations lists the values.",
+        )
+    if format == "json":
+        return Response(json.dumps(spec), media_type="application/json")
+    import vl_convert as vlc
+
+    name = f"{definition.code}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    spec["width"] = 720  # "container" has no meaning off the page
+    if format == "svg":
+        svg = await run_in_threadpool(vlc.vegalite_to_svg, spec)
+        return Response(svg, media_type="image/svg+xml", headers=headers)
+    png = await run_in_threadpool(lambda: vlc.vegalite_to_png(spec, scale=2))
+    return Response(png, media_type="image/png", headers=headers)

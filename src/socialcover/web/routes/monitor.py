@@ -54,19 +54,9 @@ async def explorer(
     )
     gt = translations(request.state.lang).gettext
     found = await run_in_threadpool(monitor_view.explore, session, request.state.user, choice, gt)
-    spec = (
-        charts.line_series(
-            [{"year": r["year"], "value": r["value"], "area": r["name"]} for r in found["rows"]],
-            x="year",
-            y="value",
-            color="area",
-            title=definition.name,
-            y_title=definition.unit,
-            color_title="",
-            description=gt("Line chart: the chosen indicator by year, one line per area."),
-        )
-        if found["rows"]
-        else None
+    spec = monitor_view.series_chart(found["rows"], gt(definition.name), definition.unit, gt)
+    map_spec = monitor_view.ranking_map(
+        found["ranking"], f"{gt(definition.name)}, {found['rank_year']}", definition.unit, gt
     )
     api = "/api/v1/monitor/observations?" + choice.api_query()
     ctx: dict[str, Any] = {
@@ -78,7 +68,9 @@ async def explorer(
         "countries": await run_in_threadpool(monitor_view.country_names),
         "sexes": monitor_view.SEX_LABELS,
         "spec": spec,
+        "map_spec": map_spec,
         "api": api,
+        "chart_api": "/api/v1/monitor/chart?" + choice.api_query(),
         "share_url": str(request.url.replace(query=choice.query())),
     }
     return render(request, "monitor/explorer.html", ctx)
@@ -134,7 +126,7 @@ async def aggregates_page(
             shown,
             x="value",
             y="group",
-            title=f"{definition.name}, {ctx['year']}",
+            title=f"{gt(definition.name)}, {ctx['year']}",
             x_title=definition.unit,
             description=gt("Bar chart: the indicator for the world, each region and income group."),
         )
@@ -164,9 +156,30 @@ async def progress_page(
         "area": area,
         "sex": chosen_sex,
         "rows": rows,
-        "spec": monitor_view.progress_chart(series, definition.code, area, definition.name),
+        "spec": monitor_view.progress_chart(series, definition.code, area, gt(definition.name)),
         "target": monitor_view.UNIVERSAL,
         "target_year": monitor_view.TARGET_YEAR,
         "groups": await run_in_threadpool(monitor_view.groups),
     }
     return render(request, "monitor/progress.html", ctx)
+
+
+@router.get(
+    "/monitor/groups/{group}", response_class=HTMLResponse, dependencies=[Depends(Need(None))]
+)
+async def group_page(request: Request, session: ReadSession, group: str) -> HTMLResponse:
+    """A region's or an income group's page (the world's too): series, people not covered,
+    countries."""
+    if group not in monitor_view.groups():
+        from socialcover.errors import NotFoundError
+
+        raise NotFoundError(
+            f"No group {group!r}.",
+            code="monitor.unknown-group",
+            hint="Use World, an ILO region or an income group; /monitor/aggregates lists them.",
+            value=group,
+        )
+    gt = translations(request.state.lang).gettext
+    ctx = await run_in_threadpool(monitor_view.group_page, session, request.state.user, group, gt)
+    ctx |= {"group": group, "type_label": gt(monitor_view.GROUP_TYPE_LABELS[ctx["kind"]])}
+    return render(request, "monitor/group.html", ctx)

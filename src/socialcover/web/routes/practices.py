@@ -139,7 +139,7 @@ async def create_practice(
 
 
 def _load(s: Session, user: Principal | None, pid: int, base_url: str = "") -> dict[str, Any]:
-    from socialcover import knowledge, store
+    from socialcover import knowledge, monitor, store
 
     p = knowledge.get_practice(s, user, pid)
     out = knowledge.practice_view(s, user, pid, base_url)
@@ -155,6 +155,8 @@ def _load(s: Session, user: Principal | None, pid: int, base_url: str = "") -> d
         user is not None and store.can(user.role, "practice.publish") and p.status != "published"
     )
     out["can_history"] = user is not None and store.can(user.role, "record.history")
+    # an evaluated practice shows its evidence: the evaluations of it the reader may see
+    out["evaluations"] = monitor.evaluations_of_practice(s, user, pid).to_dicts()
     return out
 
 
