@@ -36,6 +36,7 @@ def _register() -> None:
         db,
         monitor,
         query,
+        report,
         serve,
         simulate,
         start,
@@ -45,6 +46,7 @@ def _register() -> None:
     app.add_typer(data.app, name="data")
     app.add_typer(survey.app, name="survey")
     app.add_typer(monitor.app, name="monitor")
+    app.add_typer(report.app, name="report")
     query.register(app, data.app)
     for module in (start, serve, cost, simulate, db, admin):
         module.register(app)

@@ -186,7 +186,13 @@ def aggregate_chart(
         for r in table.select(keep).iter_rows(named=True)
     ]
     encoding: dict[str, Any] = {
-        "y": {"field": "label", "type": "nominal", "title": None, "sort": None},
+        "y": {
+            "field": "label",
+            "type": "nominal",
+            "title": None,
+            "sort": None,
+            "axis": {"labelLimit": 260},
+        },
         "x": {
             "field": "value",
             "type": "quantitative",
