@@ -98,8 +98,10 @@ def test_world_and_regional_figures_equal_the_monitor_aggregate_command(
     for code, _ in HEADLINES:
         res = runner.invoke(
             app,
-            ["monitor", "aggregate", code, "--year", str(YEAR), "--format", "json"]
-            + ["--source", "store", "--url", store_url],
+            [
+                *("monitor", "aggregate", code, "--year", str(YEAR), "--format", "json"),
+                *("--source", "store", "--url", store_url),
+            ],
         )
         assert res.exit_code == 0, res.output
         command = {r["group"]: r["value"] for r in json.loads(res.stdout)}
@@ -165,8 +167,10 @@ def test_the_command_writes_the_report_and_refuses_bad_input(
     out = tmp_path / "rapport.html"
     res = runner.invoke(
         app,
-        ["report", "world", "--year", str(YEAR), "--lang", "fr", "--out", str(out)]
-        + ["--url", store_url, "--draws", "20"],
+        [
+            *("report", "world", "--year", str(YEAR), "--lang", "fr", "--out", str(out)),
+            *("--url", store_url, "--draws", "20"),
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "Rapport mondial sur la sécurité sociale 2023" in out.read_text("utf-8")
