@@ -25,6 +25,7 @@ def include_all(app: FastAPI) -> None:
         monitor,
         practices,
         publications,
+        report,
         surveys,
     )
 
@@ -38,6 +39,7 @@ def include_all(app: FastAPI) -> None:
         history,
         costing,
         surveys,
+        report,
         monitor,
         api_data,
         api_practices,
