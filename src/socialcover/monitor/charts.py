@@ -146,6 +146,7 @@ def aggregate_chart(
     source: str = "",
     labels: Mapping[str, str] | None = None,
     colour_by: str | None = None,
+    width: int | str = 380,
 ) -> dict[str, Any]:
     """Horizontal bars of aggregates: one bar per group (rows of :func:`aggregate`).
 
@@ -165,6 +166,8 @@ def aggregate_chart(
         language; a name not in it is shown as it is.
     colour_by
         A column whose values split the bars (``sex``), or ``None``.
+    width
+        Pixels, or ``"container"`` on a page that sizes the chart to its column.
 
     Examples
     --------
@@ -224,7 +227,7 @@ def aggregate_chart(
         "$schema": SCHEMA,
         "title": _title(title, source),
         "description": description,
-        "width": 380,
+        "width": width,
         "height": {"step": 12 if colour_by else 18},
         "data": {"values": rows},
         "layer": [{"mark": {"type": "bar"}, "encoding": encoding}, labels_layer],
