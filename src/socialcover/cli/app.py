@@ -37,6 +37,7 @@ def _register() -> None:
         engagement,
         monitor,
         query,
+        report,
         serve,
         simulate,
         start,
@@ -46,6 +47,7 @@ def _register() -> None:
     app.add_typer(data.app, name="data")
     app.add_typer(survey.app, name="survey")
     app.add_typer(monitor.app, name="monitor")
+    app.add_typer(report.app, name="report")
     query.register(app, data.app)
     for module in (start, serve, cost, simulate, db, admin, engagement):
         module.register(app)

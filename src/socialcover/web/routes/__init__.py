@@ -27,6 +27,7 @@ def include_all(app: FastAPI) -> None:
         monitor,
         practices,
         publications,
+        report,
         surveys,
     )
 
@@ -40,6 +41,7 @@ def include_all(app: FastAPI) -> None:
         history,
         costing,
         surveys,
+        report,
         monitor,
         engagements,
         api_data,
