@@ -11,6 +11,7 @@ costing engine's Vega-Lite definitions with a manifest of checksums, three langu
 gettext catalogue) and numbers in each language's conventions (Babel).
 """
 
+from socialcover.report.brief import brief_data, write_brief
 from socialcover.report.document import GROUP_NAMES, ReportFiles, write_report
 from socialcover.report.edition import (
     HEADLINES,
@@ -45,6 +46,7 @@ __all__ = [
     "Figure",
     "Formats",
     "ReportFiles",
+    "brief_data",
     "build_edition",
     "check_language",
     "check_output",
@@ -52,6 +54,7 @@ __all__ = [
     "render_html",
     "translations",
     "write_document",
+    "write_brief",
     "write_figures",
     "write_report",
 ]
