@@ -53,8 +53,8 @@ __all__ = [
     "environment",
     "render_html",
     "translations",
-    "write_document",
     "write_brief",
+    "write_document",
     "write_figures",
     "write_report",
 ]
