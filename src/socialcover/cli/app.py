@@ -77,6 +77,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "socialcover.cli.engagement",
         "Country engagements: diagnosis, dialogue and endorsement.",
     ),
+    "report": (
+        "socialcover.cli.report",
+        "The state of social security in the world, generated from the data (PDF or HTML).",
+    ),
     "admin": ("socialcover.cli.admin", "Manage user accounts (runs with administrator rights)."),
 }
 

@@ -175,3 +175,22 @@ def demo_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
         e = install_demo_engagement(s)
         eid, title = e.id, e.title
     console.print(f"Engagement {eid}: {title}")
+
+
+@app.command("brief")
+def brief_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    out: str = typer.Option(..., "--out", help="The file to write: brief.pdf or brief.html."),
+    lang: str = typer.Option("en", "--lang", help="en, fr or es."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Write the engagement's country brief (HTML or PDF) in English, French or Spanish."""
+    from pathlib import Path
+
+    from socialcover.report import write_brief
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        path = write_brief(s, actor, engagement_id, Path(out), lang)
+    console.print(f"Wrote {path}")

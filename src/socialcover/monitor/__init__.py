@@ -31,6 +31,7 @@ Files in and out (docs/monitor-io.md):
 Aggregates (docs/monitor-aggregate.md):
     :func:`aggregate` of an observation frame, :func:`aggregate_store` of the store's approved
     observations, :func:`observations_from_pack`, :data:`GROUPINGS`, :data:`NO_INCOME_GROUP`;
+    their charts (:func:`aggregate_chart`, :func:`trend_chart`);
     the weights (:func:`denominators`, :func:`check_indicator`, :data:`SHORT_PREFIX`) and the
     imputation (:func:`impute`, :data:`METHODS`).
 
@@ -65,7 +66,13 @@ from socialcover.monitor.aggregate import (
     aggregate_store,
     observations_from_pack,
 )
-from socialcover.monitor.charts import card, progress_chart, series_chart
+from socialcover.monitor.charts import (
+    aggregate_chart,
+    card,
+    progress_chart,
+    series_chart,
+    trend_chart,
+)
 from socialcover.monitor.datasets import (
     APPROVED,
     DATA_SET_STEPS,
@@ -246,6 +253,7 @@ __all__ = [
     "accept_observations",
     "add_recommendation",
     "aggregate",
+    "aggregate_chart",
     "aggregate_store",
     "approve_data_set",
     "card",
@@ -295,6 +303,7 @@ __all__ = [
     "submit_evaluation",
     "translate_codes",
     "trend",
+    "trend_chart",
     "unapprove_data_set",
     "update_evaluation",
     "update_recommendation",

@@ -1,14 +1,18 @@
-"""The monitoring charts: progress (a series, its projection at the current pace, and its
-target), an indicator's series over the years, and the card that dresses any of them for
-sharing (title, subtitle, source line, date, licence).
+"""Charts of the monitor's numbers: aggregates by group, their trends, progress to a target, an
+indicator's series over the years, and the card that dresses any of them for sharing (title,
+subtitle, source line, date, licence).
 
-Each chart is a Vega-Lite spec (a dict), drawn by the platform's pages or any Vega-Lite
-renderer, and rendered to SVG and PNG by vl-convert for the PDF and the media kits; the numbers
-come from :mod:`socialcover.monitor.progress` and the store.
+Each chart is a Vega-Lite spec (a dict), drawn by the platform's pages (vega-embed), rendered to
+SVG for the report's PDF and HTML (:mod:`socialcover.report`) and for media kits, with
+vl-convert: one definition for all of them (DESIGN.md section 3). The numbers come from
+:func:`socialcover.monitor.aggregate`, :mod:`socialcover.monitor.progress` and the store; the
+words (titles, axis titles, group names, the description read by screen readers) are
+parameters, so that a caller can give them in its reader's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -16,7 +20,11 @@ import polars as pl
 from socialcover.monitor.progress import DEFAULT_WINDOW, Scale, project, trend
 from socialcover.monitor.targets import Target
 
-__all__ = ["card", "progress_chart", "series_chart"]
+__all__ = ["aggregate_chart", "card", "progress_chart", "series_chart", "trend_chart"]
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+COLOURS = ["#1f5f8b", "#c8553d", "#2a9d8f", "#8d6a9f", "#b08900", "#6c757d", "#3d405b"]
+"""The series colours, in order (the first is the monitor's blue)."""
 
 
 def progress_chart(
@@ -129,6 +137,168 @@ def progress_chart(
             },
         ],
     }
+
+
+def aggregate_chart(
+    table: pl.DataFrame,
+    *,
+    title: str,
+    description: str,
+    value_title: str = "Per cent",
+    source: str = "",
+    labels: Mapping[str, str] | None = None,
+    colour_by: str | None = None,
+    width: int | str = 380,
+) -> dict[str, Any]:
+    """Horizontal bars of aggregates: one bar per group (rows of :func:`aggregate`).
+
+    Parameters
+    ----------
+    table
+        Rows with ``group`` and ``value`` (as :func:`~socialcover.monitor.aggregate` returns,
+        one year); a ``colour_by`` column, when given, splits each group into side-by-side bars.
+    title, description
+        The chart's title, and the sentence a screen reader reads for it (alt text).
+    value_title
+        Title of the value axis.
+    source
+        The source line, printed under the title.
+    labels
+        Names to show for the groups (and the ``colour_by`` values), e.g. in the reader's
+        language; a name not in it is shown as it is.
+    colour_by
+        A column whose values split the bars (``sex``), or ``None``.
+    width
+        Pixels, or ``"container"`` on a page that sizes the chart to its column.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> table = pl.DataFrame({"group": ["World", "Africa"], "value": [52.4, 19.1]})
+    >>> spec = aggregate_chart(table, title="At least one benefit", description="Bars.")
+    >>> [row["label"] for row in spec["data"]["values"]], spec["layer"][0]["mark"]["type"]
+    (['World', 'Africa'], 'bar')
+    """
+    names = dict(labels or {})
+    keep = ["group", "value", *([colour_by] if colour_by else [])]
+    rows = [
+        {
+            **{k: r[k] for k in keep},
+            "label": names.get(str(r["group"]), str(r["group"])),
+            **({"part": names.get(str(r[colour_by]), str(r[colour_by]))} if colour_by else {}),
+            "value": None if r["value"] is None else round(float(r["value"]), 3),
+        }
+        for r in table.select(keep).iter_rows(named=True)
+    ]
+    encoding: dict[str, Any] = {
+        "y": {
+            "field": "label",
+            "type": "nominal",
+            "title": None,
+            "sort": None,
+            "axis": {"labelLimit": 260},
+        },
+        "x": {
+            "field": "value",
+            "type": "quantitative",
+            "title": value_title,
+            "scale": {"domain": [0, 100]},
+        },
+        "tooltip": [{"field": "label"}, {"field": "value", "format": ".1f"}],
+    }
+    if colour_by:
+        encoding["color"] = {
+            "field": "part",
+            "type": "nominal",
+            "title": None,
+            "sort": None,
+            "scale": {"range": COLOURS},
+            "legend": {"orient": "bottom"},
+        }
+        encoding["yOffset"] = {"field": "part", "sort": None}
+    else:
+        encoding["color"] = {"value": COLOURS[0]}
+    labels_layer = {
+        "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 9},
+        "encoding": {
+            **{k: v for k, v in encoding.items() if k in ("x", "y", "yOffset")},
+            "text": {"field": "value", "type": "quantitative", "format": ".1f"},
+        },
+    }
+    return {
+        "$schema": SCHEMA,
+        "title": _title(title, source),
+        "description": description,
+        "width": width,
+        "height": {"step": 12 if colour_by else 18},
+        "data": {"values": rows},
+        "layer": [{"mark": {"type": "bar"}, "encoding": encoding}, labels_layer],
+    }
+
+
+def trend_chart(
+    table: pl.DataFrame,
+    *,
+    title: str,
+    description: str,
+    value_title: str = "Per cent",
+    source: str = "",
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Lines over the years: one line per group (rows of :func:`aggregate` for several years).
+
+    Parameters are those of :func:`aggregate_chart`; ``table`` has ``group``, ``year`` and
+    ``value``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> table = pl.DataFrame({"group": ["World"] * 2, "year": [2015, 2023], "value": [42.8, 52.4]})
+    >>> spec = trend_chart(table, title="At least one benefit", description="Lines.")
+    >>> spec["encoding"]["x"]["field"], len(spec["data"]["values"])
+    ('year', 2)
+    """
+    names = dict(labels or {})
+    rows = [
+        {
+            "group": names.get(str(r["group"]), str(r["group"])),
+            "year": int(r["year"]),
+            "value": None if r["value"] is None else round(float(r["value"]), 3),
+        }
+        for r in table.select("group", "year", "value").iter_rows(named=True)
+    ]
+    order = list(dict.fromkeys(r["group"] for r in rows))
+    return {
+        "$schema": SCHEMA,
+        "title": _title(title, source),
+        "description": description,
+        "width": 420,
+        "height": 240,
+        "data": {"values": rows},
+        "mark": {"type": "line", "point": {"size": 18}},
+        "encoding": {
+            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "scale": {"domain": [0, 100]},
+            },
+            "color": {
+                "field": "group",
+                "type": "nominal",
+                "title": None,
+                "sort": order,
+                "scale": {"range": COLOURS},
+                "legend": {"orient": "right", "labelLimit": 180},
+            },
+            "tooltip": [{"field": "group"}, {"field": "year"}, {"field": "value", "format": ".1f"}],
+        },
+    }
+
+
+def _title(text: str, source: str) -> dict[str, Any]:
+    return {"text": text, "subtitle": [source] if source else [], "anchor": "start"}
 
 
 def _tooltip() -> list[dict[str, Any]]:

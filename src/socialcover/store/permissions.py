@@ -101,6 +101,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "search.read": _ALL,
     # survey microdata
     "survey.upload": _SIGNED_IN,
+    # the world report and its regional editions, built from approved data in the background
+    "report.build": _SIGNED_IN,
     # accounts
     "account.use_tokens": _SIGNED_IN,  # create and revoke one's own API tokens
     "user.manage": _ADMIN,

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover.web import error_shape
 from socialcover.web.database import prepare_database
-from socialcover.web.jobs import JobRegistry
+from socialcover.web.jobs import JobRegistry, ReportJobs
 from socialcover.web.limits import BodyLimitMiddleware
 from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.routes import include_all
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret = settings.resolved_secret()
     app.state.jobs = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="job")
     app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
+    app.state.report_jobs = ReportJobs(settings.resolved_upload_dir() / "reports", app.state.jobs)
     error_shape.install(app)
 
     # Outermost last: the context, then the security headers (also on a 413), then the limit.

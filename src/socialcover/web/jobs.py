@@ -1,9 +1,14 @@
-"""Background jobs for survey indicator tables: a thread pool, progress, results on disk.
+"""Background jobs: survey indicator tables and reports, in a thread pool, with progress.
 
-A job lives in ``<upload_dir>/<owner id>/<job id>/``: the uploaded survey, its mapping, a
-``status.json`` (written atomically: temp file then rename) and, once done, ``result.parquet``.
-Only the uploader can see a job (others get 404, so its existence is not revealed). The page
-polls the status with HTMX; the API returns the same status as JSON.
+A job lives in ``<upload_dir>/<kind>/<owner id>/<job id>/``: its input (the uploaded survey
+and its mapping; a report's edition), a ``status.json`` (written atomically: temp file then
+rename) and, once done, its result (``result.parquet``; the report and its chart files). Only
+the job's owner can see it (others get 404, so its existence is not revealed). The page polls
+the status with HTMX; the API returns the same status as JSON.
+
+:class:`JobRegistry` runs survey jobs, :class:`ReportJobs` report builds
+(:func:`socialcover.report.build_edition` then :func:`socialcover.report.write_report`); both
+keep their status the same way.
 """
 
 from __future__ import annotations
@@ -54,7 +59,11 @@ class JobStatus:
 
 
 class JobRegistry:
-    """The jobs of one app: submitted to a thread pool, status kept on disk."""
+    """The survey jobs of one app: submitted to a thread pool, status kept on disk."""
+
+    kind = "survey"
+    home = "/surveys"
+    again = "Upload the survey again to start a new job."
 
     def __init__(self, root: Path, pool: ThreadPoolExecutor) -> None:
         self.root = root
@@ -64,9 +73,9 @@ class JobRegistry:
     def _dir(self, owner_id: int, job_id: str) -> Path:
         if not job_id.isalnum():
             raise NotFoundError(
-                f"No survey job {job_id!r}.",
-                code="survey.job-not-found",
-                hint="List your jobs at /surveys.",
+                f"No {self.kind} job {job_id!r}.",
+                code=f"{self.kind}.job-not-found",
+                hint=f"List your jobs at {self.home}.",
             )
         return self.root / str(owner_id) / job_id
 
@@ -97,9 +106,9 @@ class JobRegistry:
         path = self._dir(owner_id, job_id) / "status.json"
         if not path.exists():
             raise NotFoundError(
-                f"No survey job {job_id!r}.",
-                code="survey.job-not-found",
-                hint="List your jobs at /surveys.",
+                f"No {self.kind} job {job_id!r}.",
+                code=f"{self.kind}.job-not-found",
+                hint=f"List your jobs at {self.home}.",
             )
         return JobStatus(**json.loads(path.read_text(encoding="utf-8")))
 
@@ -123,7 +132,7 @@ class JobRegistry:
             raise WebError(
                 409,
                 f"Job {job_id} is {status.state}; it cannot be deleted while it runs.",
-                code="survey.job-running",
+                code=f"{self.kind}.job-running",
                 hint="Wait for it to finish, then delete it.",
             )
         shutil.rmtree(self._dir(owner_id, job_id))
@@ -143,9 +152,9 @@ class JobRegistry:
                 status.state = "failed"
                 status.finished = time.time()
                 status.error = {
-                    "code": "survey.job-interrupted",
+                    "code": f"{self.kind}.job-interrupted",
                     "message": "The server stopped while this job was running.",
-                    "hint": "Upload the survey again to start a new job.",
+                    "hint": self.again,
                 }
                 self._write(status)
                 count += 1
@@ -233,6 +242,85 @@ class JobRegistry:
                 "code": "survey.job-failed",
                 "message": f"The indicator table could not be computed: {type(exc).__name__}.",
                 "hint": "Check the file and the mapping; if they are right, report the job id.",
+            }
+        status.finished = time.time()
+        self._write(status)
+
+
+REPORT_STEPS = 6  # the five steps of build_edition, then writing the file
+
+
+class ReportJobs(JobRegistry):
+    """Report builds: an edition computed and written in the background, with progress.
+
+    The job's folder holds ``edition.json`` (what was asked), then the report
+    (``report.pdf`` or ``report.html``) and its ``report-charts/`` folder.
+    """
+
+    kind = "report"
+    home = "/report"
+    again = "Start the report again."
+
+    def create(self, owner_id: int, filename: str) -> tuple[JobStatus, Path]:
+        """A new report job for ``owner_id``, writing ``filename`` (report.pdf or .html)."""
+        from socialcover.report import check_output
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        check_output(self.root / filename)  # refuses another suffix before a folder is made
+        job_id = secrets.token_hex(8)
+        folder = self._dir(owner_id, job_id)
+        folder.mkdir(parents=True)
+        status = JobStatus(id=job_id, owner_id=owner_id, filename=filename, steps=REPORT_STEPS)
+        self._write(status)
+        return status, folder
+
+    def report_file(self, owner_id: int, job_id: str, name: str) -> Path:
+        """A file of a finished report job: the report, or one of its chart files."""
+        status = self.get(owner_id, job_id)
+        folder = self._dir(owner_id, job_id).resolve()
+        path = (folder / name).resolve()
+        if status.state != "done" or folder not in path.parents or not path.is_file():
+            raise NotFoundError(
+                f"Report job {job_id} has no file {name!r}.",
+                code="report.file-not-found",
+                hint="Wait for the job to finish; its page links to its files.",
+            )
+        return path
+
+    def submit_report(self, status: JobStatus, edition: Any, lang: str, database_url: str) -> None:
+        """Build ``edition`` in ``lang`` in the thread pool."""
+        folder = self._dir(status.owner_id, status.id)
+        (folder / "edition.json").write_text(
+            json.dumps({**asdict(edition), "lang": lang}, indent=1), encoding="utf-8"
+        )
+        self.pool.submit(self._run_report, status, edition, lang, database_url)
+
+    def _run_report(self, status: JobStatus, edition: Any, lang: str, database_url: str) -> None:
+        from socialcover.report import build_edition, write_report
+        from socialcover.store import session_scope
+
+        folder = self._dir(status.owner_id, status.id)
+        status.state, status.label = "running", "Reading the approved observations"
+        self._write(status)
+
+        def progress(step: str, done: int, total: int) -> None:
+            status.step, status.label = done, step
+            self._write(status)
+
+        try:
+            with session_scope(url=database_url, write=False) as session:
+                data = build_edition(edition, session=session, progress_to=progress)
+            progress(f"Writing {status.filename}", REPORT_STEPS - 1, REPORT_STEPS)
+            write_report(data, lang, folder / status.filename)
+            status.state, status.label, status.step = "done", "done", REPORT_STEPS
+        except SocialcoverError as exc:
+            status.state, status.error = "failed", exc.to_dict()
+        except Exception as exc:  # a job must always end with a status the user can read
+            status.state = "failed"
+            status.error = {
+                "code": "report.job-failed",
+                "message": f"The report could not be built: {type(exc).__name__}.",
+                "hint": "Try again; if it fails again, report the job id.",
             }
         status.finished = time.time()
         self._write(status)

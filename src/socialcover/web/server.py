@@ -34,12 +34,13 @@ def serve(
 
     from socialcover.web.app import create_app
     from socialcover.web.database import prepare_database
-    from socialcover.web.jobs import JobRegistry
+    from socialcover.web.jobs import JobRegistry, ReportJobs
 
     settings = settings or Settings()
     prepare_database(settings)
     with ThreadPoolExecutor(max_workers=1) as pool:  # jobs of a previous run cannot resume
         JobRegistry(settings.resolved_upload_dir() / "surveys", pool).fail_interrupted()
+        ReportJobs(settings.resolved_upload_dir() / "reports", pool).fail_interrupted()
     # The app keeps large read-only caches (country data, search postings); moving what exists
     # at start-up out of the collector's reach and collecting young objects less often removes
     # most collector pauses from the latency tail.

@@ -1,16 +1,19 @@
 """The bar of the country engagements, in a real Chromium: a team member opens an engagement,
 fills a row of the assessment matrix citing an indicator of the store, costs a recommendation
 with a saved scenario, records a validation workshop where government, employers and workers
-take different positions, records what was agreed and the endorsement; the page's numbers are
-the store's and the scenario's; a reader sees the result but no participant's name. No console
-error, no Content-Security-Policy violation."""
+take different positions, records what was agreed and the endorsement, and downloads the
+brief; the page's and the brief's numbers are the store's and the scenario's; a reader sees
+the result but no participant's name. No console error, no Content-Security-Policy violation."""
 
 from __future__ import annotations
 
+import subprocess
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+
+from socialcover.report.i18n import Formats
 
 from .conftest import PASSWORD, SHOTS
 
@@ -196,6 +199,21 @@ def test_a_team_member_takes_an_engagement_from_matrix_to_endorsement(
     assert f"{first['cost_pct_gdp']:.2f}" in total
     page.get_by_role("button", name="Make it public").click()
     page.wait_for_url(f"**/engagements/{eid}#top")
+
+    # the brief, downloaded in French: its numbers are the store's and the scenario's
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF (Français)").click()
+    pdf = SHOTS / "engagement-brief-fr.pdf"
+    download.value.save_as(str(pdf))
+    text = " ".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    fr = Formats("fr")
+    assert " ".join(fr.percent(obs_value, 1).split()) in text
+    assert " ".join(fr.percent(first["cost_pct_gdp"], 2).split()) in text
+    assert "Wanjiru Test-Participant" not in text
     page.screenshot(path=str(SHOTS / "engagement.png"), full_page=True)
     assert not page.js_errors, page.js_errors
     assert not console, console

@@ -33,6 +33,7 @@ def include_all(app: FastAPI) -> None:
         monitor_entry,
         practices,
         publications,
+        report,
         surveys,
     )
 
@@ -47,6 +48,7 @@ def include_all(app: FastAPI) -> None:
         history,
         costing,
         surveys,
+        report,
         monitor,
         evaluations,
         monitor_entry,

@@ -8,7 +8,7 @@ form shows the page again with the problem (nothing saved), a refused one the er
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -123,6 +123,34 @@ async def create_engagement(
             status_code=422,
         )
     return RedirectResponse(f"/engagements/{eid}", status_code=303)
+
+
+@router.get("/engagements/{eid}/brief", response_model=None)
+async def brief(
+    eid: RecordId,
+    session: ReadSession,
+    lang: Literal["en", "fr", "es"] = Query("en"),
+    format: Literal["pdf", "html"] = Query("pdf"),
+    user: Principal | None = Depends(Need("engagement.read_published")),
+) -> Response:
+    """The engagement's country brief, as the caller may see it, in PDF or HTML."""
+    import tempfile
+    from pathlib import Path
+
+    from socialcover.report import write_brief
+
+    def _do() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="socialcover-brief-") as tmp:
+            out = Path(tmp) / f"brief.{format}"
+            write_brief(session, user, eid, out, lang)
+            return out.read_bytes()
+
+    body = await run_in_threadpool(_do)
+    media = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
+    name = f"brief-{eid}-{lang}.{format}"
+    return Response(
+        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.get("/engagements/{eid}", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
@@ -122,13 +123,13 @@ async def aggregates_page(
         if r["value"] is not None
     ]
     if shown:
-        ctx["spec"] = charts.bars(
-            shown,
-            x="value",
-            y="group",
+        # the report's chart of the same numbers (one definition: socialcover.monitor.charts)
+        ctx["spec"] = monitor.aggregate_chart(
+            pl.DataFrame(shown),
             title=f"{gt(definition.name)}, {ctx['year']}",
-            x_title=definition.unit,
             description=gt("Bar chart: the indicator for the world, each region and income group."),
+            value_title=definition.unit,
+            width="container",
         )
     return render(request, "monitor/aggregates.html", ctx)
 

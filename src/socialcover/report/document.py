@@ -1,0 +1,547 @@
+"""An edition in one language: its figures, its text and its files (HTML or PDF).
+
+:func:`write_report` takes the numbers of :func:`socialcover.report.build_edition` and writes
+the report: the figures as SVG files (and their data as JSON) in ``<name>-charts/`` beside it,
+with their checksums printed in the report's manifest, then the HTML page or the PDF.
+Building in three languages computes the numbers once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import polars as pl
+
+from socialcover.costing.charts import bands_chart
+from socialcover.monitor import WORLD, Target, get_indicator
+from socialcover.monitor.charts import aggregate_chart, progress_chart, trend_chart
+from socialcover.report.edition import (
+    HEADLINE,
+    HEADLINES,
+    INCOME_GROUPS,
+    OWN_DENOMINATOR,
+    TARGET_SOURCE,
+    TARGET_YEAR,
+    UNIVERSAL,
+    EditionData,
+)
+from socialcover.report.figures import ChartFile, Figure, write_figures
+from socialcover.report.i18n import N_, Formats, translations
+from socialcover.report.render import check_output, render_html, write_document
+
+__all__ = ["GROUP_NAMES", "ReportFiles", "write_report"]
+
+GROUP_NAMES = {
+    WORLD: N_("World"),
+    "Africa": N_("Africa"),
+    "Americas": N_("Americas"),
+    "Arab States": N_("Arab States"),
+    "Asia and the Pacific": N_("Asia and the Pacific"),
+    "Europe and Central Asia": N_("Europe and Central Asia"),
+    "Low income": N_("Low income"),
+    "Lower-middle income": N_("Lower-middle income"),
+    "Upper-middle income": N_("Upper-middle income"),
+    "High income": N_("High income"),
+    "female": N_("Women"),
+    "male": N_("Men"),
+}
+"""Group (and sex) names as the data name them -> the message translated for the reader."""
+
+STATUS_NAMES = {
+    "reached": N_("reached"),
+    "on track": N_("on track"),
+    "off track": N_("off track"),
+    "no data": N_("no data"),
+}
+NATURE_MARKS = {
+    "observed": "o",
+    "administrative": "a",
+    "survey_estimate": "s",
+    "modelled": "m",
+    "imputed": "i",
+}
+GUARANTEE_NAMES = {
+    "children": N_("Children"),
+    "maternity": N_("Maternity"),
+    "disability": N_("Disability"),
+    "old_age": N_("Old age"),
+}
+SHORT_NAMES = (
+    N_("At least one"),
+    N_("Children"),
+    N_("Mothers"),
+    N_("Disability"),
+    N_("Unemployed"),
+    N_("Older"),
+    N_("Vulnerable"),
+    N_("Injury"),
+)
+"""Column heads of the country annex, in the order of HEADLINES."""
+ILO_SOURCE = "ILOSTAT (SDG 1.3.1), UN SDG Global Database; socialcover aggregates"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`write_report` wrote: the report, and each chart and data file with its
+    checksum (the manifest)."""
+
+    report: Path
+    charts: tuple[ChartFile, ...]
+
+    def manifest(self) -> dict[str, str]:
+        """File (relative to the report) -> SHA-256."""
+        return {c.path: c.sha256 for c in self.charts}
+
+
+def write_report(data: EditionData, lang: str, out: Path) -> ReportFiles:
+    """Write an edition in ``lang`` to ``out`` (``.pdf`` or ``.html``).
+
+    The figures go to ``<out stem>-charts/`` beside ``out`` (``<key>.svg`` and ``<key>.json``,
+    and ``manifest.json``: every file's SHA-256); the report prints the same manifest.
+
+    Raises
+    ------
+    InputError
+        ``report.bad-output`` (not ``.pdf`` or ``.html``, or no such folder) or
+        ``report.bad-language``, before anything is written.
+    """
+    check_output(out)
+    gt = translations(lang).gettext
+    fmt = Formats(lang)
+    folder = out.parent / f"{out.stem}-charts"
+    figures = _figures(data, lang)
+    files = write_figures(list(figures.values()), folder, lang)
+    manifest = {c.path: c.sha256 for c in files}
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    svg = {c.key: c.path for c in files if c.path.endswith(".svg")}
+    context = _context(data, lang, gt, fmt)
+    context.update(figures=figures, files=svg, manifest=files)
+    html = render_html("edition.html", context, lang)
+    write_document(html, out)
+    return ReportFiles(out, tuple(files))
+
+
+# -- figures ------------------------------------------------------------------------------------
+
+
+def _names(lang: str) -> dict[str, str]:
+    gt = translations(lang).gettext
+    return {k: gt(v) for k, v in GROUP_NAMES.items()} | {code: gt(name) for code, name in HEADLINES}
+
+
+def _link(data: EditionData, path: str, **query: Any) -> str:
+    pairs = [
+        (k, v)
+        for k, values in query.items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
+    return f"{data.edition.site.rstrip('/')}{path}?{urlencode(pairs)}"
+
+
+def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
+    gt = translations(lang).gettext
+    fmt = Formats(lang)
+    names = _names(lang)
+    e = data.edition
+    area = names.get(e.area, e.area)
+    year = e.year
+    source = gt("Source: %(source)s.") % {"source": ILO_SOURCE}
+    unit = gt("Per cent")
+    now = data.aggregates.filter(pl.col("year") == year)
+    out: dict[str, Figure] = {}
+
+    # 1. The eight headline series in the edition's area
+    heads = now.filter(pl.col("group") == e.area).select(
+        pl.col("indicator").alias("group"), "value"
+    )
+    order = {code: i for i, (code, _) in enumerate(HEADLINES)}
+    heads = heads.sort(pl.col("group").replace_strict(order))
+    out["headlines"] = Figure(
+        "headlines",
+        aggregate_chart(
+            heads,
+            title=gt("Effective coverage, %(area)s, %(year)s") % {"area": area, "year": year},
+            description="",
+            value_title=unit,
+            source=source,
+            labels=names,
+        ),
+        alt=gt("Bar chart of effective social protection coverage in %(area)s in %(year)s: ")
+        % {"area": area, "year": year}
+        + "; ".join(f"{names[r['group']]} {fmt.percent(r['value'])}" for r in heads.to_dicts())
+        + ".",
+        caption=gt("SDG indicator 1.3.1: share of each group receiving a benefit."),
+        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year),
+        rows=tuple(heads.to_dicts()),
+    )
+
+    # 2. The headline series by group: regions and income groups (world), or the region's
+    # countries (a regional edition)
+    if e.region is None:
+        groups = now.filter(pl.col("indicator") == HEADLINE, pl.col("value").is_not_null())
+        groups = groups.select("group", "value")
+        caption = gt("Weighted by population; countries without a value are imputed.")
+    else:
+        short = HEADLINE.removeprefix("sdg131.")
+        groups = (
+            data.annex.filter(pl.col(f"{short}_value").is_not_null())
+            .sort(f"{short}_value", descending=True)
+            .select(pl.col("name").alias("group"), pl.col(f"{short}_value").alias("value"))
+        )
+        caption = gt("Each country's latest value up to %(year)s (country annex).") % {"year": year}
+    out["coverage-by-group"] = Figure(
+        "coverage-by-group",
+        aggregate_chart(
+            groups,
+            title=gt("Population covered by at least one benefit, %(year)s") % {"year": year},
+            description="",
+            value_title=unit,
+            source=source,
+            labels=names,
+        ),
+        alt=gt("Bar chart of the share of the population covered by at least one benefit: ")
+        + "; ".join(
+            f"{names.get(r['group'], r['group'])} {fmt.percent(r['value'])}"
+            for r in groups.to_dicts()
+        )
+        + ".",
+        caption=caption,
+        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year),
+        rows=tuple(groups.to_dicts()),
+    )
+
+    # 3. Trends
+    trend_groups = [WORLD, *([e.region] if e.region else _regions(data))]
+    trend = data.aggregates.filter(
+        pl.col("indicator") == HEADLINE,
+        pl.col("group").is_in(trend_groups),
+        pl.col("value").is_not_null(),
+    ).select("group", "year", "value")
+    first, last = e.years[0], e.years[-1]
+    out["coverage-trend"] = Figure(
+        "coverage-trend",
+        trend_chart(
+            trend,
+            title=gt("Population covered by at least one benefit, %(first)s-%(last)s")
+            % {"first": first, "last": last},
+            description="",
+            value_title=unit,
+            source=source,
+            labels=names,
+        ),
+        alt=gt("Line chart of coverage by at least one benefit from %(first)s to %(last)s: ")
+        % {"first": first, "last": last}
+        + "; ".join(
+            f"{names.get(g, g)} {fmt.percent(_value(trend, g, first))} → "
+            f"{fmt.percent(_value(trend, g, last))}"
+            for g in trend_groups
+        )
+        + ".",
+        caption=gt("Each year's aggregate, with the same imputation as the reference year."),
+        data_url=_link(
+            data, "/monitor", indicator=HEADLINE, area=trend_groups, start=first, end=last
+        ),
+        rows=tuple(trend.to_dicts()),
+    )
+
+    # 4. By sex
+    sex_groups = [WORLD, *([e.region] if e.region else _regions(data))]
+    by_sex = data.by_sex.filter(
+        pl.col("group").is_in(sex_groups), pl.col("value").is_not_null()
+    ).select("group", "sex", "value")
+    by_sex = by_sex.sort(pl.col("group").replace_strict({g: i for i, g in enumerate(sex_groups)}))
+    out["coverage-by-sex"] = Figure(
+        "coverage-by-sex",
+        aggregate_chart(
+            by_sex,
+            title=gt("Coverage by at least one benefit, women and men, %(year)s") % {"year": year},
+            description="",
+            value_title=unit,
+            source=source,
+            labels=names,
+            colour_by="sex",
+        ),
+        alt=gt("Bar chart of coverage by at least one benefit for women and men: ")
+        + "; ".join(
+            f"{names.get(r['group'], r['group'])}, {names[r['sex']]} {fmt.percent(r['value'])}"
+            for r in by_sex.to_dicts()
+        )
+        + ".",
+        caption=gt("Few countries publish the series by sex: most of it is imputed."),
+        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year, sex="female"),
+        rows=tuple(by_sex.to_dicts()),
+    )
+
+    # 5. The cost of the floor, with its Monte Carlo band
+    mc = data.costing.monte_carlo
+    if mc is not None:
+        spec = bands_chart(mc, group=WORLD)
+        spec["title"] = {
+            "text": gt("Cost of the floor's cash guarantees, %% of GDP, %(first)s-%(last)s")
+            % {"first": year, "last": TARGET_YEAR},
+            "subtitle": [
+                gt(
+                    "Low- and middle-income countries of %(area)s; median, 50%% and 90%% bands "
+                    "of %(draws)s draws."
+                )
+                % {"area": area, "draws": mc.draws}
+            ],
+            "anchor": "start",
+        }
+        spec["layer"][0]["encoding"]["y"]["title"] = gt("Per cent of GDP")
+        spec["layer"][0]["encoding"]["x"]["title"] = None
+        band = mc.aggregates.filter(pl.col("group") == WORLD)
+        out["cost-band"] = Figure(
+            "cost-band",
+            spec,
+            alt=gt("Band chart of the cost of the floor as a share of GDP: ")
+            + "; ".join(
+                f"{r['year']} {fmt.number(r['p50'], 2)} ({fmt.number(r['p5'], 2)}–"
+                f"{fmt.number(r['p95'], 2)})"
+                for r in band.to_dicts()
+                if r["year"] in (year, TARGET_YEAR)
+            )
+            + ".",
+            caption=gt("Package spf-four-guarantees (methodology annex); costing engine."),
+            data_url=_link(data, "/costing", package="spf-four-guarantees"),
+            rows=tuple(band.to_dicts()),
+        )
+
+    # 6. Progress towards universal coverage
+    series = data.progress_series
+    if series.height >= 2:
+        target = Target(HEADLINE, e.area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
+        spec = progress_chart(series, target)
+        spec["title"]["text"] = gt("%(area)s: progress towards universal coverage by %(year)s") % {
+            "area": area,
+            "year": TARGET_YEAR,
+        }
+        spec["title"]["subtitle"] = [source]
+        spec["layer"][-1]["encoding"]["text"]["value"] = gt("Target: %(value)s by %(year)s") % {
+            "value": fmt.percent(UNIVERSAL, 0),
+            "year": TARGET_YEAR,
+        }
+        row = data.progress.filter(pl.col("area") == e.area).row(0, named=True)
+        out["progress"] = Figure(
+            "progress",
+            spec,
+            alt=gt(
+                "Line chart of coverage in %(area)s and its projection at the current pace of "
+                "%(pace)s points a year to %(value)s in %(year)s, against a target of 100%%."
+            )
+            % {
+                "area": area,
+                "pace": fmt.number(row["pace_pp_year"], 2),
+                "value": fmt.percent(row["projected_value"]),
+                "year": TARGET_YEAR,
+            },
+            caption=gt("Least-squares line over the last eight years; band of 95 per cent."),
+            data_url=_link(data, "/monitor/progress", indicator=HEADLINE, area=e.area),
+            rows=tuple(series.select("year", "value").to_dicts()),
+        )
+    for key, figure in out.items():
+        out[key] = Figure(
+            figure.key,
+            {**figure.spec, "description": figure.alt},
+            figure.alt,
+            figure.caption,
+            figure.data_url,
+            figure.rows,
+        )
+    return out
+
+
+def _regions(data: EditionData) -> list[str]:
+    from socialcover.data import ILO_REGIONS
+
+    return list(ILO_REGIONS)
+
+
+def _value(frame: pl.DataFrame, group: str, year: int) -> float | None:
+    rows = frame.filter(pl.col("group") == group, pl.col("year") == year)
+    return float(rows["value"][0]) if rows.height else None
+
+
+# -- text ---------------------------------------------------------------------------------------
+
+
+def _context(
+    data: EditionData, lang: str, gt: Callable[[str], str], fmt: Formats
+) -> dict[str, Any]:
+    e = data.edition
+    names = _names(lang)
+    area = names.get(e.area, e.area)
+    year = e.year
+    now = data.aggregates.filter(pl.col("year") == year)
+    groups = [WORLD, *_regions(data), *INCOME_GROUPS] if e.region is None else [e.area, WORLD]
+    headline_rows = []
+    for code, _ in HEADLINES:
+        row = data.headline(code)
+        headline_rows.append(
+            {
+                "code": code,
+                "name": names[code],
+                "value": row.get("value"),
+                "not_covered": row.get("not_covered") if code in OWN_DENOMINATOR else None,
+                "population": row.get("population"),
+                "observed": row.get("population_share_observed"),
+                "unit": get_indicator(code).unit,
+            }
+        )
+    table = []
+    for g in groups:
+        cells = [names.get(g, g)]
+        for code, _ in HEADLINES:
+            v = now.filter(pl.col("indicator") == code, pl.col("group") == g)["value"]
+            cells.append(fmt.percent(v[0] if v.len() else None))
+        table.append(cells)
+    costs = data.costs
+    cost_rows = []
+    for g in [e.area, *[x for x in INCOME_GROUPS if x in set(costs["group"])]]:
+        for y in (year, TARGET_YEAR):
+            r = costs.filter(pl.col("group") == g, pl.col("year") == y)
+            if r.height:
+                r0 = r.row(0, named=True)
+                cost_rows.append(
+                    [
+                        f"{names.get(g, g)}, {y}",
+                        str(r0["n_countries"]),
+                        fmt.people(r0["population"]),
+                        fmt.number(r0["cost_pct_gdp"], 2),
+                        fmt.money(r0["cost_usd"]),
+                        fmt.number(r0["cost_pct_gov_expenditure"], 1),
+                        fmt.number(r0["financing_gap_pct_gdp"], 2),
+                    ]
+                )
+    total = costs.filter(pl.col("group") == e.area)
+    mc = data.costing.monte_carlo
+    band = mc.aggregates.filter(pl.col("group") == WORLD) if mc is not None else None
+
+    def cost_at(y: int) -> dict[str, Any]:
+        r = total.filter(pl.col("year") == y)
+        out: dict[str, Any] = r.row(0, named=True) if r.height else {}
+        if band is not None:
+            b = band.filter(pl.col("year") == y)
+            if b.height:
+                out.update(p5=b["p5"][0], p95=b["p95"][0])
+        return out
+
+    progress_rows = []
+    for p in data.progress.to_dicts():
+        reached = p["year_reached"]
+        interval = (
+            f"{p['year_reached_lower']:.0f}–{p['year_reached_upper']:.0f}"
+            if p["year_reached_lower"] is not None and p["year_reached_upper"] is not None
+            else "–"
+        )
+        progress_rows.append(
+            [
+                names.get(p["area"], p["area"]),
+                fmt.percent(p["latest_value"]),
+                fmt.number(p["pace_pp_year"], 2),
+                fmt.number(p["required_pace_pp_year"], 2),
+                fmt.percent(p["projected_value"]),
+                f"{reached:.0f}" if reached is not None else "–",
+                interval,
+                gt(STATUS_NAMES.get(p["status"] or "", p["status"] or "")),
+            ]
+        )
+    own = data.progress.filter(pl.col("area") == e.area)
+    pace = own.row(0, named=True) if own.height else {}
+    annex = []
+    for c in data.annex.to_dicts():
+        cells = [c["name"], names.get(c["ilo_region"], c["ilo_region"] or "")]
+        for code, _ in HEADLINES:
+            short = code.removeprefix("sdg131.")
+            v = c[f"{short}_value"]
+            mark = NATURE_MARKS.get(c[f"{short}_nature"], "?")
+            cells.append("–" if v is None else f"{fmt.number(v)} ({c[f'{short}_year']} {mark})")
+        annex.append(cells)
+    package = data.package
+    benefits = [
+        {
+            "guarantee": gt(GUARANTEE_NAMES.get(b.get("guarantee", ""), b.get("guarantee", ""))),
+            "ages": "–".join(str(a) for a in b.get("eligibility", {}).get("ages", [])),
+            "level": _level(b.get("level", {}), gt),
+            "months": b.get("months", 12),
+            "source": b.get("source", ""),
+            "unverified": b.get("unverified", []),
+        }
+        for b in package.get("benefits", [])
+    ]
+    missing = data.costing.missing_table()
+    if e.region is None:
+        title = gt("World Social Security Report %(year)s") % {"year": year}
+    else:
+        title = gt("Social Security Report %(year)s: %(area)s") % {"year": year, "area": area}
+    sections = [
+        ("key", gt("Key messages")),
+        ("coverage", gt("Coverage by region, income group and sex")),
+        ("cost", gt("The cost of closing the gaps")),
+        ("progress", gt("Progress towards universal coverage")),
+        ("countries", gt("Country annex")),
+        ("methods", gt("Methodology annex")),
+    ]
+    return {
+        "title": title,
+        "subtitle": gt("The state of social protection, generated from approved data"),
+        "author": "socialcover",
+        "sections": sections,
+        "edition": e,
+        "area": area,
+        "year": year,
+        "target_year": TARGET_YEAR,
+        "cutoff": data.cutoff,
+        "headlines": headline_rows,
+        "world": headline_rows[0],
+        "is_world": e.region is None,
+        "group_head": [gt("Group"), *[names[c] for c, _ in HEADLINES]],
+        "group_rows": table,
+        "cost_head": [
+            gt("Group, year"),
+            gt("Countries"),
+            gt("Population"),
+            gt("Cost (per cent of GDP)"),
+            gt("Cost"),
+            gt("Cost (per cent of government expenditure)"),
+            gt("Financing gap (per cent of GDP)"),
+        ],
+        "cost_rows": cost_rows,
+        "cost_now": cost_at(year),
+        "cost_end": cost_at(TARGET_YEAR),
+        "missing": missing.to_dicts(),
+        "progress_head": [
+            gt("Area"),
+            gt("Latest"),
+            gt("Pace, points a year"),
+            gt("Pace needed"),
+            gt("Projected %(year)s") % {"year": TARGET_YEAR},
+            gt("Year of universal coverage"),
+            gt("Interval (95 per cent)"),
+            gt("Status"),
+        ],
+        "progress_rows": progress_rows,
+        "pace": pace,
+        "annex_head": [gt("Country"), gt("ILO region"), *[gt(n) for n in SHORT_NAMES]],
+        "annex_rows": annex,
+        "definitions": [(names[code], get_indicator(code).definition) for code, _ in HEADLINES],
+        "package": package,
+        "benefits": benefits,
+        "draws": data.edition.draws,
+        "seed": data.edition.seed,
+    }
+
+
+def _level(level: dict[str, Any], gt: Callable[[str], str]) -> str:
+    if "pct_of_poverty_line" in level:
+        return gt("%(pct)s%% of the poverty line") % {"pct": level["pct_of_poverty_line"]}
+    if "pct_of_gdp_per_capita" in level:
+        return gt("%(pct)s%% of GDP per capita") % {"pct": level["pct_of_gdp_per_capita"]}
+    return json.dumps(level, sort_keys=True)
