@@ -402,6 +402,17 @@ def _context(
             v = now.filter(pl.col("indicator") == code, pl.col("group") == g)["value"]
             cells.append(fmt.percent(v[0] if v.len() else None))
         table.append(cells)
+    shown_years = e.years[::2] if len(e.years) % 2 else e.years[1::2]
+    series = data.aggregates.filter(pl.col("indicator") == HEADLINE)
+    trend_rows = []
+    for g in groups:
+        values = [_value(series, g, y) for y in shown_years]
+        change = (
+            values[-1] - values[0] if values[0] is not None and values[-1] is not None else None
+        )
+        trend_rows.append(
+            [names.get(g, g), *[fmt.percent(v) for v in values], fmt.number(change, 1)]
+        )
     costs = data.costs
     cost_rows = []
     for g in [e.area, *[x for x in INCOME_GROUPS if x in set(costs["group"])]]:
@@ -504,6 +515,13 @@ def _context(
         "is_world": e.region is None,
         "group_head": [gt("Group"), *[names[c] for c, _ in HEADLINES]],
         "group_rows": table,
+        "trend_head": [
+            gt("Group"),
+            *[str(y) for y in shown_years],
+            gt("Change, points %(first)s-%(last)s")
+            % {"first": shown_years[0], "last": shown_years[-1]},
+        ],
+        "trend_rows": trend_rows,
         "cost_head": [
             gt("Group, year"),
             gt("Countries"),
