@@ -186,7 +186,10 @@ def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
     # countries (a regional edition)
     if e.region is None:
         groups = now.filter(pl.col("indicator") == HEADLINE, pl.col("value").is_not_null())
-        groups = groups.select("group", "value")
+        rank = {g: i for i, g in enumerate([WORLD, *_regions(data), *INCOME_GROUPS])}
+        groups = groups.select("group", "value").sort(
+            pl.col("group").replace_strict(rank, default=len(rank))
+        )
         caption = gt("Weighted by population; countries without a value are imputed.")
     else:
         short = HEADLINE.removeprefix("sdg131.")
@@ -318,7 +321,7 @@ def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
     series = data.progress_series
     if series.height >= 2:
         target = Target(HEADLINE, e.area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
-        spec = progress_chart(series, target)
+        spec = progress_chart(series, target, value_title=unit)
         spec["title"]["text"] = gt("%(area)s: progress towards universal coverage by %(year)s") % {
             "area": area,
             "year": TARGET_YEAR,
@@ -513,7 +516,7 @@ def _context(
         "headlines": headline_rows,
         "world": headline_rows[0],
         "is_world": e.region is None,
-        "group_head": [gt("Group"), *[names[c] for c, _ in HEADLINES]],
+        "group_head": [gt("Group"), *[gt(n) for n in SHORT_NAMES]],
         "group_rows": table,
         "trend_head": [
             gt("Group"),
