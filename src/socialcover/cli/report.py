@@ -125,3 +125,8 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
     with bar:
         yield tell
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``report`` command group to the root app."""
+    root.add_typer(app, name="report")

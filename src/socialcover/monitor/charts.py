@@ -33,12 +33,14 @@ def progress_chart(
     *,
     window: int = DEFAULT_WINDOW,
     scale: Scale = "linear",
+    value_title: str = "Value",
 ) -> dict[str, Any]:
     """A Vega-Lite spec of a series against its target: what was observed, modelled, projected.
 
     Observed points are solid dots on a solid line, modelled ones hollow on a dashed line, the
     projection (from the latest year to the target year) a dashed line in its 95% band, and the
-    target a horizontal rule. The subtitle is the source line.
+    target a horizontal rule with its label (drawn once). The subtitle is the source line;
+    ``value_title`` is the title of the value axis.
 
     Examples
     --------
@@ -70,7 +72,7 @@ def progress_chart(
         f"{t.pace:+.2f} points a year; band 95%."
     )
     x = {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}}
-    y = {"field": "value", "type": "quantitative", "title": "Value"}
+    y = {"field": "value", "type": "quantitative", "title": value_title}
 
     def part(name: str) -> dict[str, Any]:
         return {"filter": {"field": "part", "equal": name}}
@@ -122,6 +124,7 @@ def progress_chart(
                 "encoding": {"y": {"datum": target.value, "type": "quantitative"}},
             },
             {
+                "data": {"values": [{}]},  # one label, not one per row of the series
                 "mark": {
                     "type": "text",
                     "align": "left",

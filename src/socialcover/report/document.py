@@ -186,7 +186,10 @@ def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
     # countries (a regional edition)
     if e.region is None:
         groups = now.filter(pl.col("indicator") == HEADLINE, pl.col("value").is_not_null())
-        groups = groups.select("group", "value")
+        rank = {g: i for i, g in enumerate([WORLD, *_regions(data), *INCOME_GROUPS])}
+        groups = groups.select("group", "value").sort(
+            pl.col("group").replace_strict(rank, default=len(rank))
+        )
         caption = gt("Weighted by population; countries without a value are imputed.")
     else:
         short = HEADLINE.removeprefix("sdg131.")
@@ -318,7 +321,7 @@ def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
     series = data.progress_series
     if series.height >= 2:
         target = Target(HEADLINE, e.area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
-        spec = progress_chart(series, target)
+        spec = progress_chart(series, target, value_title=unit)
         spec["title"]["text"] = gt("%(area)s: progress towards universal coverage by %(year)s") % {
             "area": area,
             "year": TARGET_YEAR,
@@ -402,6 +405,17 @@ def _context(
             v = now.filter(pl.col("indicator") == code, pl.col("group") == g)["value"]
             cells.append(fmt.percent(v[0] if v.len() else None))
         table.append(cells)
+    shown_years = e.years[::2] if len(e.years) % 2 else e.years[1::2]
+    series = data.aggregates.filter(pl.col("indicator") == HEADLINE)
+    trend_rows = []
+    for g in groups:
+        values = [_value(series, g, y) for y in shown_years]
+        change = (
+            values[-1] - values[0] if values[0] is not None and values[-1] is not None else None
+        )
+        trend_rows.append(
+            [names.get(g, g), *[fmt.percent(v) for v in values], fmt.number(change, 1)]
+        )
     costs = data.costs
     cost_rows = []
     for g in [e.area, *[x for x in INCOME_GROUPS if x in set(costs["group"])]]:
@@ -502,8 +516,15 @@ def _context(
         "headlines": headline_rows,
         "world": headline_rows[0],
         "is_world": e.region is None,
-        "group_head": [gt("Group"), *[names[c] for c, _ in HEADLINES]],
+        "group_head": [gt("Group"), *[gt(n) for n in SHORT_NAMES]],
         "group_rows": table,
+        "trend_head": [
+            gt("Group"),
+            *[str(y) for y in shown_years],
+            gt("Change, points %(first)s-%(last)s")
+            % {"first": shown_years[0], "last": shown_years[-1]},
+        ],
+        "trend_rows": trend_rows,
         "cost_head": [
             gt("Group, year"),
             gt("Countries"),

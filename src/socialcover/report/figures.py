@@ -22,6 +22,9 @@ from socialcover.report.i18n import CHART_LOCALES, check_language
 
 __all__ = ["ChartFile", "Figure", "write_figures"]
 
+FONT = "DejaVu Sans"
+"""The charts' font: the report's (Debian fonts-dejavu-core), in the SVG and in the PDF."""
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -84,7 +87,9 @@ def write_figures(figures: Sequence[Figure], folder: Path, lang: str) -> list[Ch
     folder.mkdir(parents=True, exist_ok=True)
     out: list[ChartFile] = []
     for figure in figures:
-        spec = {**figure.spec, "description": figure.alt}
+        # The report's own font, so that vl-convert measures labels as the PDF draws them.
+        config = {**figure.spec.get("config", {}), "font": FONT}
+        spec = {**figure.spec, "description": figure.alt, "config": config}
         svg = vlc.vegalite_to_svg(spec, format_locale=locale).encode("utf-8")
         data = json.dumps(
             {"key": figure.key, "data_url": figure.data_url, "rows": list(figure.rows)},

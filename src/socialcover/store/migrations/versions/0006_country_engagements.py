@@ -1,7 +1,7 @@
 """Country engagements: team, partners, stages, events, matrix, positions, endorsements, CODI.
 
 Revision ID: 0006
-Revises: 0005, 0008
+Revises: 0008
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = ("0005", "0008")  # joins the events and the saved costing scenarios
+down_revision = "0008"  # after the events (0005) and the saved costing scenarios (0008)
 branch_labels = None
 depends_on = None
 
