@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from socialcover import monitor
 from socialcover.errors import InputError
-from socialcover.web import charts, monitor_view
+from socialcover.web import monitor_view
 from socialcover.web.access import Need
 from socialcover.web.database import ReadSession
 from socialcover.web.i18n import translations
