@@ -169,3 +169,16 @@ def test_two_versions_compared_year_by_year_obey_the_identities(db: str) -> None
     assert second["cost_usd"].to_numpy() == pytest.approx(usd, rel=1e-12)
     pct = (second["cost_lcu"] / macro["gdp_lcu"] * 100).to_numpy()
     assert second["cost_pct_gdp"].to_numpy() == pytest.approx(pct, rel=1e-12)
+
+
+def test_a_saved_preset_keeps_the_presets_provenance(db: str) -> None:
+    from socialcover.costing import load_scenario
+
+    scenario = load_scenario({"country": "KEN", "package": "ess58", "horizon": 2026})
+    with session_scope(CLI) as s:
+        saved = save_scenario(s, CLI, "Kenya ESS 58", scenario)
+    again = project_costs(saved.scenario())
+    prov = {r["assumption"]: r["source"] for r in again.provenance.iter_rows(named=True)}
+    assert "ESS" in prov["child_benefit.level"]  # the preset's source, not "user"
+    first = project_costs(scenario).provenance
+    assert again.provenance.equals(first)

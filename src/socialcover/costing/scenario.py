@@ -603,7 +603,12 @@ def _over_preset(preset: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]
     apply and are dropped; ``user_set`` lists the keys the scenario set.
     """
     merged = _deep_merge(preset, over)
-    given = sorted(k for k in over if k not in ("name", "source", "unverified", "user_set"))
+    keys = [k for k in over if k not in ("name", "source", "unverified", "user_set")]
+    try:  # a key counts as the user's only if it changes the preset's value
+        before, after = Benefit.model_validate(preset), Benefit.model_validate(merged)
+        given = sorted(k for k in keys if getattr(before, k, None) != getattr(after, k, None))
+    except ValidationError:  # reported when the scenario is validated
+        given = sorted(keys)
     if given and "unverified" not in over:
         merged["unverified"] = [
             note
