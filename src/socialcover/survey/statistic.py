@@ -16,7 +16,6 @@ import numpy.typing as npt
 
 __all__ = ["Statistic", "design_effect", "make_statistic"]
 
-
 FloatArray = npt.NDArray[np.float64]
 
 
