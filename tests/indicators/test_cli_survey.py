@@ -194,3 +194,19 @@ def test_estimate_a_median_by_area(parquet: Path) -> None:
     rows = json.loads(result.stdout[result.stdout.index("[") :])
     medians = {r["urban"]: r["estimate"] for r in rows}
     assert medians["urban"] > medians["rural"] > 0
+
+
+def test_estimate_json_reports_an_infinite_df_as_inf(parquet: Path) -> None:
+    # R's confint on svymean is normal: df is infinite, written "inf" (JSON has no Infinity)
+    result = runner.invoke(
+        app,
+        ["survey", "estimate", str(parquet), "--weights", "weight", "--strata", "strata",
+         "--psu", "psu", "--mean", "age", "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+    def strict(name: str) -> None:
+        raise AssertionError(f"not JSON: {name}")
+
+    rows = json.loads(result.stdout[result.stdout.index("[") :], parse_constant=strict)
+    assert rows[0]["df"] == "inf" and rows[0]["se"] > 0

@@ -60,6 +60,9 @@ def render(
             for k, v in row.items():
                 if isinstance(v, float) and v != v:  # NaN is not JSON
                     row[k] = None
+                elif isinstance(v, float) and v in (float("inf"), float("-inf")):
+                    # infinite df (normal intervals) stays infinite: JSON has no Infinity
+                    row[k] = "inf" if v > 0 else "-inf"
         text = json.dumps(rows, indent=1, default=str)
         if out:
             out.write_text(text + "\n", encoding="utf-8")

@@ -25,16 +25,35 @@ Methods (Lumley 2010, sec. 2.4.1; ``survey::svyciprop``):
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
 from socialcover.survey._errors import EstimateError
-from socialcover.survey.statistic import beta_quantile, t_quantile
 
 __all__ = ["CI_METHODS", "proportion_interval"]
 
 CI_METHODS = ("logit", "xlogit", "mean", "asin", "beta", "likelihood")
 FloatArray = npt.NDArray[np.float64]
+
+
+def t_quantile(q: Any, df: Any) -> Any:
+    """Student's t quantile (``scipy.stats.t.ppf``); ``df=inf`` gives the normal quantile.
+
+    Read from ``scipy.special`` when first needed: ``scipy.stats`` takes seconds to import,
+    most of a short survey run.
+    """
+    from scipy.special import stdtrit
+
+    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))
+
+
+def beta_quantile(q: Any, a: Any, b: Any) -> Any:
+    """Beta quantile (``scipy.stats.beta.ppf``)."""
+    from scipy.special import betaincinv
+
+    return betaincinv(np.asarray(a, dtype=float), np.asarray(b, dtype=float), q)
 
 
 def proportion_interval(

@@ -17,10 +17,11 @@ import polars as pl
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.aggregate import Aggregate
 from socialcover.survey.bound import BoundDesign
+from socialcover.survey.ciprop import t_quantile
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, score_rows
-from socialcover.survey.statistic import make_statistic, t_quantile
+from socialcover.survey.statistic import make_statistic
 from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = ["difference"]

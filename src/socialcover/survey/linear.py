@@ -24,11 +24,11 @@ import polars as pl
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
-from socialcover.survey.ciprop import proportion_interval
+from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.query import collect
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
-from socialcover.survey.statistic import Statistic, design_effect, make_statistic, t_quantile
+from socialcover.survey.statistic import Statistic, design_effect, make_statistic
 from socialcover.survey.structure import check_columns
 
 __all__ = ["as_list", "check_df", "estimate_linear", "shares"]

@@ -39,11 +39,10 @@ import polars as pl
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
-from socialcover.survey.ciprop import proportion_interval
+from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.linear import as_list, estimate_linear
 from socialcover.survey.quantile_search import STEP_RULES, Window, locate_windows
 from socialcover.survey.result import Estimate
-from socialcover.survey.statistic import t_quantile
 from socialcover.survey.variance.replicate import Replicates
 
 __all__ = ["QRULES", "quantile", "weighted_quantile"]

@@ -10,31 +10,11 @@ Replicate methods evaluate g on each replicate's totals instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Statistic", "beta_quantile", "design_effect", "make_statistic", "t_quantile"]
-
-
-def t_quantile(q: Any, df: Any) -> Any:
-    """Student's t quantile (``scipy.stats.t.ppf``); ``df=inf`` gives the normal quantile.
-
-    Read from ``scipy.special`` when first needed: ``scipy.stats`` takes seconds to import,
-    most of a short survey run.
-    """
-    from scipy.special import stdtrit
-
-    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))
-
-
-def beta_quantile(q: Any, a: Any, b: Any) -> Any:
-    """Beta quantile (``scipy.stats.beta.ppf``)."""
-    from scipy.special import betaincinv
-
-    return betaincinv(np.asarray(a, dtype=float), np.asarray(b, dtype=float), q)
-
+__all__ = ["Statistic", "design_effect", "make_statistic"]
 
 FloatArray = npt.NDArray[np.float64]
 
