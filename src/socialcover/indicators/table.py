@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.indicators.definitions import DISAGGREGATIONS, Indicator
@@ -507,7 +506,7 @@ def _frame(cells: list[_Cell], level: float, order: list[str]) -> pl.DataFrame:
     rows = [c.__dict__ for c in cells]
     frame = pl.DataFrame(rows, schema={k: v for k, v in COLUMNS.items() if k in rows[0]})
     df = frame["df"].fill_null(np.nan).to_numpy()
-    tq = stats.t.ppf(0.5 + level / 2, np.maximum(df, 1.0))
+    tq = _t_ppf(0.5 + level / 2, np.maximum(df, 1.0))
     value = frame["value"].fill_null(np.nan).to_numpy()
     se = frame["se"].fill_null(np.nan).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -555,3 +554,11 @@ def _warn_fragile(frame: pl.DataFrame) -> None:
             ),
             stacklevel=3,
         )
+
+
+def _t_ppf(q: float, df: Any) -> Any:
+    """Student's t quantile; SciPy's distributions load only when an interval is computed
+    (importing ``scipy.stats`` takes about a second)."""
+    from scipy.special import stdtrit
+
+    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))

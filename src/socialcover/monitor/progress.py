@@ -33,7 +33,6 @@ from typing import Any, Literal
 
 import numpy as np
 import polars as pl
-from scipy import stats
 
 from socialcover.errors import InputError
 from socialcover.monitor.frame import OBSERVATION_SCHEMA
@@ -108,7 +107,7 @@ class Trend:
     def _half_width(self, year: float, level: float = LEVEL) -> float | None:
         if self.residual_sd is None:
             return None
-        t = float(stats.t.ppf(0.5 + level / 2, self.n - 2))
+        t = float(_t_ppf(0.5 + level / 2, self.n - 2))
         return (
             t * self.residual_sd * math.sqrt(1 / self.n + (year - self.centre_year) ** 2 / self.sxx)
         )
@@ -363,7 +362,7 @@ def year_reached(
     year = t.centre_year + gap / t.slope
     if t.slope_se is None or t.residual_sd is None:
         return Reached(year, reason=t.reason)
-    tq = float(stats.t.ppf(0.5 + LEVEL / 2, t.n - 2))
+    tq = float(_t_ppf(0.5 + LEVEL / 2, t.n - 2))
     k = t.slope**2 - (tq * t.slope_se) ** 2
     if k <= 0:
         return Reached(
@@ -653,3 +652,11 @@ def _example_series(values: dict[int, float], nature: str = "modelled") -> pl.Da
         schema=OBSERVATION_SCHEMA,
         orient="row",
     )
+
+
+def _t_ppf(q: float, df: Any) -> Any:
+    """Student's t quantile; SciPy's distributions load only when an interval is computed
+    (importing ``scipy.stats`` takes about a second)."""
+    from scipy.special import stdtrit
+
+    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))
