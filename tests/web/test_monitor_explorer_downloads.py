@@ -115,3 +115,15 @@ def test_people_not_covered_follow_the_denominators_and_group_pages_exist(
     assert missing.status_code == 404
     aggregates = client.get("/monitor/aggregates", params={"indicator": CODE, "year": 2023})
     assert 'href="/monitor/groups/Africa"' in aggregates.text
+
+
+def test_aggregates_download_as_sdmx_csv(client: TestClient, approved: None) -> None:
+    query = {"indicator": CODE, "year": 2023, "by": "world,ilo-region"}
+    table = client.get("/api/v1/monitor/aggregates", params=query).json()["items"]
+    sdmx = client.get("/api/v1/monitor/aggregates", params=query | {"format": "sdmx"})
+    assert sdmx.status_code == 200 and sdmx.headers["content-type"].startswith(
+        "application/vnd.sdmx.data+csv"
+    )
+    back = monitor.read_sdmx_csv(sdmx.content, vintage="t")
+    values = {r["group"]: r["value"] for r in table if r["value"] is not None}
+    assert dict(zip(back["area"], back["value"], strict=True)) == pytest.approx(values)
