@@ -153,3 +153,18 @@ def test_the_country_page_shows_each_sex_and_the_people_not_covered(
     kenya = denominators(CODE, [2023]).filter(pl.col("iso3") == "KEN")["population"][0]
     shown = re.search(r"<strong>([^<]+)</strong> people not covered \(2023\)", section)
     assert shown and int(re.sub(r"\D", "", shown.group(1))) == round((100 - 14.25) / 100 * kenya)
+
+
+def test_the_progress_table_gives_the_people_not_covered(
+    client: TestClient, approved: None
+) -> None:
+    html = client.get("/monitor/progress", params={"indicator": CODE, "area": "KEN"}).text
+    assert "People not covered" in html
+    from socialcover.monitor import denominators
+
+    kenya = denominators(CODE, [2023]).filter(pl.col("iso3") == "KEN")["population"][0]
+    expected = f"{round((100 - 14.25) / 100 * kenya):,}"
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    row = next(r for r in body.split("<tr>") if "area=KEN" in r)
+    digits = [re.sub(r"\D", "", c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+    assert re.sub(r"\D", "", expected) in digits

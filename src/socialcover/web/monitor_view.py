@@ -378,6 +378,13 @@ def progress_rows(
     table = monitor.progress(series, targets)
     order = {a: i for i, a in enumerate(areas)}
     rows = sorted(table.to_dicts(), key=lambda r: order.get(r["area"], len(order)))
+    latest = [
+        {"area": r["area"], "year": r["latest_year"], "value": r["latest_value"], "sex": sex}
+        for r in rows
+    ]
+    add_not_covered([x for x in latest if x["year"] is not None], code)
+    for r, x in zip(rows, latest, strict=True):
+        r["not_covered"] = x.get("not_covered")
     return rows, series.filter(pl.col("area") == area)
 
 
