@@ -115,3 +115,56 @@ def test_people_not_covered_follow_the_denominators_and_group_pages_exist(
     assert missing.status_code == 404
     aggregates = client.get("/monitor/aggregates", params={"indicator": CODE, "year": 2023})
     assert 'href="/monitor/groups/Africa"' in aggregates.text
+
+
+def test_aggregates_download_as_sdmx_csv(client: TestClient, approved: None) -> None:
+    query = {"indicator": CODE, "year": 2023, "by": "world,ilo-region"}
+    table = client.get("/api/v1/monitor/aggregates", params=query).json()["items"]
+    sdmx = client.get("/api/v1/monitor/aggregates", params=query | {"format": "sdmx"})
+    assert sdmx.status_code == 200 and sdmx.headers["content-type"].startswith(
+        "application/vnd.sdmx.data+csv"
+    )
+    back = monitor.read_sdmx_csv(sdmx.content, vintage="t")
+    values = {r["group"]: r["value"] for r in table if r["value"] is not None}
+    assert dict(zip(back["area"], back["value"], strict=True)) == pytest.approx(values)
+
+
+def test_the_country_page_shows_each_sex_and_the_people_not_covered(
+    client: TestClient, approved: None, web_settings: Settings
+) -> None:
+    rows = [
+        (CODE, "KEN", 2023, sex, value, None, None, None, "administrative", SOURCE, "t", "")
+        for sex, value in (("female", 12.0), ("male", 16.5))
+    ]
+    frame = pl.DataFrame(rows, schema=monitor.OBSERVATION_SCHEMA, orient="row")
+    actor = store.SystemActor()
+    with store.session_scope(actor, url=web_settings.database_url) as s:
+        (ds,) = monitor.list_data_sets(s, actor, area="KEN", year=2023)["id"].to_list()
+        monitor.unapprove_data_set(s, actor, ds, "add the sexes", back_to="entered")
+        monitor.record_observations(s, actor, frame)
+        monitor.submit_data_set(s, actor, ds)
+        monitor.approve_data_set(s, actor, ds, "checked")
+    html = client.get("/countries/KEN").text
+    section = html.split('id="monitoring-title"')[1].split("</section>")[0]
+    assert "(women):" in section and "2023 12.0%" in section
+    assert "(men):" in section and "2023 16.5%" in section
+    from socialcover.monitor import denominators
+
+    kenya = denominators(CODE, [2023]).filter(pl.col("iso3") == "KEN")["population"][0]
+    shown = re.search(r"<strong>([^<]+)</strong> people not covered \(2023\)", section)
+    assert shown and int(re.sub(r"\D", "", shown.group(1))) == round((100 - 14.25) / 100 * kenya)
+
+
+def test_the_progress_table_gives_the_people_not_covered(
+    client: TestClient, approved: None
+) -> None:
+    html = client.get("/monitor/progress", params={"indicator": CODE, "area": "KEN"}).text
+    assert "People not covered" in html
+    from socialcover.monitor import denominators
+
+    kenya = denominators(CODE, [2023]).filter(pl.col("iso3") == "KEN")["population"][0]
+    expected = f"{round((100 - 14.25) / 100 * kenya):,}"
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    row = next(r for r in body.split("<tr>") if "area=KEN" in r)
+    digits = [re.sub(r"\D", "", c) for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+    assert re.sub(r"\D", "", expected) in digits

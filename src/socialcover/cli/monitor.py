@@ -113,7 +113,13 @@ def aggregate(
             "--sex", help="both, female or male (default: as the indicator is published)."
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table, json, csv, or sdmx (SDMX-CSV: modelled observations of the groups).",
+        ),
+    ] = "table",
     source: Annotated[
         str,
         typer.Option(
@@ -134,7 +140,8 @@ def aggregate(
     from socialcover.monitor.aggregate import aggregate_store, observations_from_pack
     from socialcover.monitor.denominators import check_indicator
 
-    _check_format(fmt)
+    if fmt != "sdmx":
+        _check_format(fmt)
     if source not in SOURCES:
         raise InputError(
             f"Unknown --source {source!r}.",
@@ -150,6 +157,14 @@ def aggregate(
             frame = aggregate_store(s, None, code, year, by, window=window, sex=sex)
     else:
         frame = aggregate_(observations_from_pack(code), code, year, by, window=window, sex=sex)
+    if fmt == "sdmx":
+        from socialcover.monitor.aggregate import aggregates_as_observations
+        from socialcover.monitor.registry import get_indicator
+        from socialcover.monitor.sdmx import write_sdmx_csv
+
+        rows = aggregates_as_observations(frame, code, sex or get_indicator(code).sex)
+        print(write_sdmx_csv(rows), end="")
+        return
     _print(frame, fmt, f"{code}, {year}")
 
 

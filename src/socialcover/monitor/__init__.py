@@ -30,10 +30,11 @@ Files in and out (docs/monitor-io.md):
 
 Aggregates (docs/monitor-aggregate.md):
     :func:`aggregate` of an observation frame, :func:`aggregate_store` of the store's approved
-    observations, :func:`observations_from_pack`, :data:`GROUPINGS`, :data:`NO_INCOME_GROUP`;
-    their charts (:func:`aggregate_chart`, :func:`trend_chart`);
-    the weights (:func:`denominators`, :func:`check_indicator`, :data:`SHORT_PREFIX`) and the
-    imputation (:func:`impute`, :data:`METHODS`).
+    observations, :func:`aggregates_as_observations` (:data:`AGGREGATE_SOURCE`) for files,
+    :func:`observations_from_pack`, :data:`GROUPINGS`, :data:`NO_INCOME_GROUP`; their charts
+    (:func:`aggregate_chart`, :func:`trend_chart`); the weights (:func:`denominators`,
+    :func:`check_indicator`, :data:`SHORT_PREFIX`) and the imputation (:func:`impute`,
+    :data:`METHODS`).
 
 Targets and progress (docs/monitor-progress.md):
     :class:`Target`; :func:`trend`, :class:`Trend`, :func:`project`, :func:`year_reached`,
@@ -61,9 +62,11 @@ The campaign's process indicators (docs/monitor-process.md):
 """
 
 from socialcover.monitor.aggregate import (
+    AGGREGATE_SOURCE,
     GROUPINGS,
     aggregate,
     aggregate_store,
+    aggregates_as_observations,
     observations_from_pack,
 )
 from socialcover.monitor.charts import (
@@ -199,6 +202,7 @@ from socialcover.monitor.sdmx import (
 from socialcover.monitor.targets import Target
 
 __all__ = [
+    "AGGREGATE_SOURCE",
     "APPROVED",
     "COSTING_INDICATORS",
     "DATAFLOW",
@@ -255,6 +259,7 @@ __all__ = [
     "aggregate",
     "aggregate_chart",
     "aggregate_store",
+    "aggregates_as_observations",
     "approve_data_set",
     "card",
     "check_indicator",

@@ -36,9 +36,11 @@ from socialcover.monitor.observations import observations as stored_observations
 from socialcover.monitor.registry import get_indicator
 
 __all__ = [
+    "AGGREGATE_SOURCE",
     "GROUPINGS",
     "aggregate",
     "aggregate_store",
+    "aggregates_as_observations",
     "observations_from_pack",
 ]
 
@@ -304,4 +306,46 @@ def observations_from_pack(indicator: str) -> pl.DataFrame:
         .sort(["area", "year", "sex", "vintage"], descending=[False, False, False, True])
         .unique(["area", "year", "sex"], keep="first", maintain_order=True)
         .cast(OBSERVATION_SCHEMA)  # type: ignore[arg-type]
+    )
+
+
+AGGREGATE_SOURCE = "socialcover: weighted aggregate of approved country observations"
+"""The ``source`` of aggregates written as observations (:func:`aggregates_as_observations`)."""
+
+
+def aggregates_as_observations(
+    table: pl.DataFrame, indicator: str, sex: str = "both", *, vintage: str = ""
+) -> pl.DataFrame:
+    """An :func:`aggregate` table as observations (``modelled``), for SDMX-CSV and CSV files.
+
+    Each group and year with a value becomes one row of
+    :data:`~socialcover.monitor.frame.OBSERVATION_SCHEMA`: area the group's name, nature
+    ``modelled``, source :data:`AGGREGATE_SOURCE`, and a footnote giving the shares of the
+    group's population on observed and on imputed values.
+
+    Examples
+    --------
+    >>> table = pl.DataFrame({"group": ["World"], "year": [2023], "value": [52.4],
+    ...     "population_share_observed": [0.91], "population_share_imputed": [0.09]})
+    >>> aggregates_as_observations(table, "sdg131.at_least_one_benefit")["footnotes"][0]
+    '91% of the population on observed values, 9% on imputed values'
+    """
+    code = check_indicator(indicator)
+    return table.filter(pl.col("value").is_not_null()).select(
+        pl.lit(code).alias("indicator"),
+        pl.col("group").alias("area"),
+        pl.col("year").cast(pl.Int32),
+        pl.lit(sex).alias("sex"),
+        pl.col("value").cast(pl.Float64),
+        pl.lit(None, pl.Float64).alias("se"),
+        pl.lit(None, pl.Float64).alias("lower"),
+        pl.lit(None, pl.Float64).alias("upper"),
+        pl.lit("modelled").alias("nature"),
+        pl.lit(AGGREGATE_SOURCE).alias("source"),
+        pl.lit(vintage).alias("vintage"),
+        pl.format(
+            "{}% of the population on observed values, {}% on imputed values",
+            (pl.col("population_share_observed").fill_null(0) * 100).round(0).cast(pl.Int64),
+            (pl.col("population_share_imputed").fill_null(0) * 100).round(0).cast(pl.Int64),
+        ).alias("footnotes"),
     )

@@ -14,7 +14,7 @@ Examples
 --------
 >>> import polars as pl
 >>> frame = pl.DataFrame({
-...     "indicator": ["sdg131.children"], "area": ["XDM"], "year": [2023], "sex": ["both"],
+...     "indicator": ["sdg131.children"], "area": ["World"], "year": [2023], "sex": ["both"],
 ...     "value": [12.5], "se": [None], "lower": [None], "upper": [None],
 ...     "nature": ["observed"], "source": ["ILO"], "vintage": ["2025"], "footnotes": [""],
 ... })

@@ -378,6 +378,13 @@ def progress_rows(
     table = monitor.progress(series, targets)
     order = {a: i for i, a in enumerate(areas)}
     rows = sorted(table.to_dicts(), key=lambda r: order.get(r["area"], len(order)))
+    latest = [
+        {"area": r["area"], "year": r["latest_year"], "value": r["latest_value"], "sex": sex}
+        for r in rows
+    ]
+    add_not_covered([x for x in latest if x["year"] is not None], code)
+    for r, x in zip(rows, latest, strict=True):
+        r["not_covered"] = x.get("not_covered")
     return rows, series.filter(pl.col("area") == area)
 
 
@@ -401,24 +408,39 @@ def progress_chart(series: pl.DataFrame, code: str, area: str, name: str) -> dic
 def country_history(
     session: Session, actor: Any, iso3: str, gt: Callable[[str], str]
 ) -> list[dict[str, Any]]:
-    """Each SDG 1.3.1 indicator's approved history in one country (both sexes), as short rows."""
+    """Each SDG 1.3.1 indicator's approved history in one country, one entry per sex the
+    country has values for (the indicator's own first), with the nature of each point and the
+    people not covered at the latest point (both sexes)."""
     codes = [d.code for d in monitor.list_indicators("sdg131.")]
     frame = monitor.observations(session, actor, indicator=codes, area=iso3, approved_only=True)
     out = []
     for code in codes:
         d = monitor.get_indicator(code)
-        rows = frame.filter(pl.col("indicator") == code, pl.col("sex") == d.sex).sort("year")
-        if rows.is_empty():
-            continue
-        points = [
-            {
-                "year": r["year"],
-                "value": r["value"],
-                "nature": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
-            }
-            for r in rows.to_dicts()
-        ]
-        out.append({"code": code, "name": d.name, "points": points})  # translated on the page
+        sexes = [d.sex, *(x for x in ("both", "female", "male") if x != d.sex)]
+        for sex in sexes:
+            rows = frame.filter(pl.col("indicator") == code, pl.col("sex") == sex).sort("year")
+            if rows.is_empty():
+                continue
+            points = rows.to_dicts()
+            add_not_covered(points[-1:], code)
+            out.append(
+                {
+                    "code": code,
+                    "name": d.name,  # translated on the page
+                    "sex": sex,
+                    "sex_label": gt(SEX_LABELS[sex]),
+                    "own_sex": sex == d.sex,
+                    "not_covered": points[-1]["not_covered"],
+                    "points": [
+                        {
+                            "year": r["year"],
+                            "value": r["value"],
+                            "nature": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
+                        }
+                        for r in points
+                    ],
+                }
+            )
     return out
 
 

@@ -541,7 +541,7 @@ async def move_data_set(
     "/aggregates",
     summary="Regional, income-group and world aggregates",
     response_model=AggregateList,
-    responses=_errors(404) | _tables("csv", "xlsx"),
+    responses=_errors(404) | _tables("csv", "xlsx", "sdmx"),
 )
 async def get_aggregates(
     session: ReadSession,
@@ -555,7 +555,11 @@ async def get_aggregates(
     ),
     sex: Literal["both", "female", "male"] | None = None,
     window: int = Query(3, ge=0, le=30, description="Years a country's nearest value may be."),
-    format: Literal["json", "csv", "xlsx"] = "json",
+    format: Literal["json", "csv", "xlsx", "sdmx"] = Query(
+        "json",
+        description="json, csv, xlsx, or sdmx (SDMX-CSV: each group and year a modelled "
+        "observation, its population shares in the footnote).",
+    ),
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> Response:
     """Aggregates of approved observations, with the population shares observed and imputed."""
@@ -564,6 +568,15 @@ async def get_aggregates(
     frame = await run_in_threadpool(
         lambda: monitor.aggregate_store(session, user, indicator, year, by, window=window, sex=sex)
     )
+    if format == "sdmx":
+        code = _code(indicator)
+        chosen = sex or monitor.get_indicator(code).sex
+        text = monitor.write_sdmx_csv(monitor.aggregates_as_observations(frame, code, chosen))
+        return Response(
+            text or "",
+            media_type=SDMX_MEDIA,
+            headers={"Content-Disposition": f'attachment; filename="aggregates-{year}.csv"'},
+        )
     return table_response(frame_rows(frame), format, f"aggregates-{year}")
 
 
