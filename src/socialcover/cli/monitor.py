@@ -101,7 +101,9 @@ def aggregate(
     by: Annotated[
         str,
         typer.Option(
-            "--by", help="Groupings joined by commas: ilo-region, income-group, world, subregion."
+            "--by",
+            help="Groupings joined by commas: ilo-region, ilo-subregion, income-group, world, "
+            "subregion.",
         ),
     ] = "ilo-region,income-group,world",
     window: Annotated[

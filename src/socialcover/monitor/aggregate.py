@@ -21,6 +21,7 @@ aggregates may use.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -46,11 +47,19 @@ __all__ = [
 
 GROUPINGS: dict[str, str | None] = {
     "ilo-region": "ilo_region",
+    "ilo-subregion": "ilo_subregion",
     "income-group": "income_group",
     "world": None,
     "subregion": "geo_subregion",
 }
 """The groupings ``by`` accepts -> the country-list column that names the group."""
+
+#: The ILO's broad subregions of its 189 modelled-estimate countries (ILOSTAT, "Country
+#: groupings", ilostat.ilo.org/methods/concepts-and-definitions/classification-country-groupings;
+#: transcribed from the ILO modelled estimates panel as published in the bpvars R package,
+#: inst/varia/ilo_dynamic_panel.csv). Every country's ILO region there equals the data pack's.
+#: Territories outside the list count in their region but in no subregion.
+ILO_SUBREGIONS_FILE = Path(__file__).with_name("ilo_subregions.csv")
 
 # Where one country and year has several values, the first of this order is used.
 _NATURE_ORDER = ("observed", "administrative", "survey_estimate", "modelled")
@@ -63,7 +72,8 @@ def _groupings(by: str | Sequence[str]) -> list[str]:
             raise InputError(
                 f"Cannot aggregate by {name!r}.",
                 code="monitor.bad-grouping",
-                hint="Use ilo-region, income-group, world or subregion (several joined by commas).",
+                hint="Use ilo-region, ilo-subregion, income-group, world or subregion (several "
+                "joined by commas).",
                 value=name,
             )
     return names
@@ -89,14 +99,19 @@ def _check_frame(observations: pl.DataFrame, sex: str) -> None:
 
 
 def _members() -> pl.DataFrame:
-    return countries().select(
-        "iso3",
-        "ilo_region",
-        "geo_subregion",
-        pl.when(pl.col("income_group") == NO_INCOME_GROUP)
-        .then(None)
-        .otherwise(pl.col("income_group"))
-        .alias("income_group"),
+    subregions = pl.read_csv(ILO_SUBREGIONS_FILE, columns=["iso3", "ilo_subregion"])
+    return (
+        countries()
+        .select(
+            "iso3",
+            "ilo_region",
+            "geo_subregion",
+            pl.when(pl.col("income_group") == NO_INCOME_GROUP)
+            .then(None)
+            .otherwise(pl.col("income_group"))
+            .alias("income_group"),
+        )
+        .join(subregions, on="iso3", how="left")
     )
 
 
