@@ -38,6 +38,8 @@ def test_readers_only_read_and_contributors_cannot_publish() -> None:
         "event.register",
         "press.read_published",
         "statement.read_published",
+        "scenario.read_published",
+        "engagement.read_published",
     }
     assert not can("contributor", "practice.publish")
     assert can("reviewer", "practice.publish")

@@ -4,6 +4,7 @@ organisation's position and is refused another's; bad forms save nothing."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +18,19 @@ from .conftest import csrf_of, sign_in
 
 
 @pytest.fixture
-def demo(client: TestClient, web_settings: Settings, users: dict[str, str]) -> dict[str, Any]:
-    """The Demoland engagement, a contributor on its team and a workers' representative."""
+def demo(
+    client: TestClient,
+    web_settings: Settings,
+    users: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> dict[str, Any]:
+    """The Demoland engagement, a contributor on its team and a workers' representative.
+
+    The demo pack goes into a home of this test's own: the session's home may hold the real
+    pack that other tests read.
+    """
+    monkeypatch.setenv("SOCIALCOVER_HOME", str(tmp_path / "demo-home"))
     install_demo()
     admin = store.SystemActor("test")
     with store.session_scope(admin, url=web_settings.database_url) as s:
