@@ -228,13 +228,17 @@ def aggregate(
             .sort("group", "year")
         )
     out = pl.concat(frames)
+    weight = get_indicator(code).weight
+    # Weighted by GDP (amounts in % of GDP): no people to count; the shares are shares of GDP.
+    persons = weight is None or weight.series != "gdp_usd"
+    people = pl.col("population") if persons else pl.lit(None, dtype=pl.Float64)
     return out.select(
         "group_type",
         "group",
         pl.col("year").cast(pl.Int32),
         pl.col("value").fill_nan(None),  # a group none of whose countries got a value
-        "population",
-        (pl.col("population") * (100 - pl.col("value").fill_nan(None)) / 100).alias("not_covered"),
+        people.alias("population"),
+        (people * (100 - pl.col("value").fill_nan(None)) / 100).alias("not_covered"),
         (pl.col("_observed") / pl.col("population")).alias("population_share_observed"),
         (pl.col("_imputed") / pl.col("population")).alias("population_share_imputed"),
         "n_countries_observed",

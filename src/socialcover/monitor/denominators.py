@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from socialcover.data.macro import macro
 from socialcover.data.population import population
 from socialcover.data.vital import births
 from socialcover.errors import InputError, NotFoundError
@@ -55,39 +56,43 @@ def check_indicator(code: str) -> str:
 
 
 def denominators(indicator: str, years: Iterable[int]) -> pl.DataFrame:
-    """Each country's weight for ``indicator`` in each year, in persons.
+    """Each country's weight for ``indicator`` in each year: persons, or US$ of GDP.
 
     Parameters
     ----------
     indicator
-        A registry code (or its short form) whose weight is a WPP population or births.
+        A registry code (or its short form) with a weight: a WPP population or births, or the
+        GDP in US$ (data pack macro series) for amounts in % of GDP.
     years
         The years wanted (1990-2100).
 
     Returns
     -------
     polars.DataFrame
-        iso3, year (Int32), population (Float64): one row per country and year.
+        iso3, year (Int32), population (Float64: the weight, persons or US$ of GDP): one row
+        per country and year.
 
     Raises
     ------
     InputError
         ``monitor.no-weight`` for an indicator not aggregated over countries (no weight in the
-        registry) or weighted by a series aggregates cannot read yet (GDP).
+        registry).
     """
     definition = get_indicator(check_indicator(indicator))
     weight = definition.weight
-    if weight is None or weight.series not in ("population", "births"):
-        by = "no weight" if weight is None else f"the weight {weight.series!r}"
+    if weight is None:
         raise InputError(
-            f"{definition.code} has {by}; aggregates weight by WPP population or births only.",
+            f"{definition.code} has no weight: it is not aggregated over countries.",
             code="monitor.no-weight",
             hint="Aggregate an indicator weighted by population (`socialcover monitor "
             "indicators` shows each weight), or pass the weights yourself.",
             value=definition.code,
         )
     yrs = sorted(set(years))
-    if weight.series == "births":
+    if weight.series == "gdp_usd":
+        # amounts in % of GDP: the group's value is its total amount over its total GDP
+        frame = macro(None, yrs, "gdp_usd").select("iso3", "year", population="value")
+    elif weight.series == "births":
         frame = births(None, yrs).group_by("iso3", "year").agg(pl.col("births").sum())
         frame = frame.rename({"births": "population"})
     else:
