@@ -190,3 +190,58 @@ def test_media_kit_files_and_counted_downloads(
     atom = client.get("/feeds/atom")
     assert atom.headers["content-type"].startswith("application/atom+xml")
     assert b"<title>Guide</title>" in atom.content
+
+
+def test_an_organiser_edits_the_event_and_attaches_materials_over_the_api(
+    client: TestClient, web_settings: Settings, users: dict[str, str]
+) -> None:
+    with store.session_scope(ADMIN, url=web_settings.database_url) as s:
+        user = store.get_user(s, users["contributor"])
+        _row, token = store.create_api_token(s, user, "t")
+    auth = {"Authorization": f"Bearer {token}"}
+    made = client.post(
+        "/api/v1/events",
+        headers=auth,
+        json={
+            "kind": "training_session",
+            "title": "Training on costing",
+            "starts_at": "2031-01-10T09:00Z",
+            "ends_at": "2031-01-10T12:00Z",
+        },
+    )
+    assert made.status_code == 201, made.text
+    eid = made.json()["id"]
+    edited = client.patch(
+        f"/api/v1/events/{eid}",
+        headers=auth,
+        json={"changes": {"outcomes": "Twelve analysts trained."}, "expected_version": 1},
+    )
+    assert edited.status_code == 200 and edited.json()["outcomes"] == "Twelve analysts trained."
+    stale = client.patch(
+        f"/api/v1/events/{eid}", headers=auth, json={"changes": {}, "expected_version": 1}
+    )
+    assert stale.status_code == 409 and stale.json()["error"]["code"] == "store.stale"
+    pdf = client.post(
+        f"/api/v1/events/{eid}/materials",
+        headers=auth,
+        data={"title": "Slides", "kind": "slides"},
+        files={"file": ("slides.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+    )
+    assert pdf.status_code == 201 and pdf.json()["has_file"] is True, pdf.text
+    link = client.post(
+        f"/api/v1/events/{eid}/materials",
+        headers=auth,
+        data={"title": "Paper", "kind": "paper", "url": "https://example.org/paper"},
+    )
+    assert link.status_code == 201 and link.json()["has_file"] is False
+    bad = client.post(
+        f"/api/v1/events/{eid}/materials",
+        headers=auth,
+        data={"title": "Notes"},
+        files={"file": ("notes.pdf", b"not a pdf", "application/pdf")},
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "knowledge.not-pdf"
+    shown = client.get(f"/api/v1/events/{eid}", headers=auth).json()
+    assert [m["title"] for m in shown["materials"]] == ["Slides", "Paper"]
+    mid = shown["materials"][0]["id"]
+    assert client.get(f"/events/{eid}/materials/{mid}/file").status_code == 404  # a draft

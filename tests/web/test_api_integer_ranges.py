@@ -81,7 +81,7 @@ def test_every_integer_path_parameter_answers_404_beyond_64_bits(
     c, token = admin
     routes = _integer_routes(app)
     ids = {n for _p, _m, ns in routes for n, is_id in ns.items() if is_id}
-    assert ids == {"pid", "oid", "token_id"}, ids
+    assert ids == {"pid", "oid", "token_id", "eid", "mid", "rid", "sid"}, ids
     others = {n for _p, _m, ns in routes for n, is_id in ns.items() if not is_id}
     assert others == {"year"}, f"an integer path parameter that is not a RecordId: {others}"
     checked = 0

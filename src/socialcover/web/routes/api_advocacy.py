@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -18,11 +18,19 @@ from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
-from socialcover.web.params import RecordId
+from socialcover.web.params import RecordId, Version
 from socialcover.web.routes import advocacy as pages
+from socialcover.web.routes import publications as pub_pages
 
 router = APIRouter(prefix="/api/v1", tags=["advocacy"])
 Step = Literal["submit", "publish", "return", "withdraw"]
+
+
+class Changes(BaseModel):
+    """Fields to change, and the version the editor loaded (lost-update guard)."""
+
+    changes: dict[str, Any] = Field(description="Field name -> new value.")
+    expected_version: Version | None = None
 
 
 class StepBody(BaseModel):
@@ -88,6 +96,56 @@ async def get_event(
 ) -> dict[str, Any]:
     """An event with its agenda, materials and participant counts (never names)."""
     return await run_in_threadpool(pages.event_detail, session, user, eid)
+
+
+@router.patch("/events/{eid}", summary="Edit an event")
+async def update_event(
+    eid: RecordId,
+    body: Changes,
+    session: WriteSession,
+    user: Principal = Depends(Need("event.draft")),
+) -> dict[str, Any]:
+    """Change fields (its owner while a draft; reviewers any), e.g. the outcomes."""
+    from socialcover import advocacy
+
+    def _do() -> dict[str, Any]:
+        event = advocacy.update_event(
+            session, user, eid, body.changes, expected_version=body.expected_version
+        )
+        session.flush()
+        return dict(jsonable(advocacy.event_as_dict(event)))
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/events/{eid}/materials", status_code=201, summary="Attach a material")
+async def add_material(
+    request: Request,
+    eid: RecordId,
+    session: WriteSession,
+    title: str = Form(..., max_length=300),
+    kind: Literal["slides", "paper", "other"] = Form("other"),
+    language: Literal["en", "fr", "es"] = Form("en"),
+    url: str = Form("", max_length=500),
+    file: UploadFile | None = File(None),
+    user: Principal = Depends(Need("event.draft")),
+) -> JSONResponse:
+    """A link (``url``) or a PDF (``file``, checked and size-capped as publications' PDFs)."""
+    from socialcover import advocacy
+
+    data = {"title": title, "kind": kind, "language": language, "url": url or None}
+    async with pub_pages.saved_pdf(request, file) as pdf:
+
+        def _do() -> dict[str, Any]:
+            if pdf is None:
+                row = advocacy.add_material(session, user, eid, data)
+            else:
+                with pdf.open("rb") as stream:
+                    name = file.filename if file is not None and file.filename else "m.pdf"
+                    row = advocacy.add_material(session, user, eid, data, (name, stream))
+            return {"id": row.id, "title": row.title, "has_file": row.file_sha256 is not None}
+
+        return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
 @router.post("/events/{eid}/steps/{step}", summary="Move an event in its review")
