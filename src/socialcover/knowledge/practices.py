@@ -164,7 +164,7 @@ def _practice_query(
     guarantee: str | None,
     assessment: str | None,
     mine: bool,
-) -> Select[tuple[Practice]]:
+) -> Select[Practice]:
     """The practices visible to the caller that pass the filters (unordered)."""
     q = select(Practice)
     visible = PRACTICES.visible_clause(actor)

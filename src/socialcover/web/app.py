@@ -12,7 +12,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web import error_shape
+from socialcover.web import error_shape, openapi
 from socialcover.web.database import prepare_database
 from socialcover.web.heavy import HeavyWorkLimiter
 from socialcover.web.jobs import JobRegistry, ReportJobs
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     include_all(app)
+    openapi.install(app)
     return app
 
 
