@@ -203,3 +203,6 @@ def _complete_success(resp: dict[str, Any], op: dict[str, Any], method: str, pat
         content.setdefault(media, {"schema": {"type": "string"}})
     if formats and "json" not in formats:
         content.pop("application/json", None)
+    for media, part in content.items():
+        if not part.get("schema"):
+            part["schema"] = {"type": "object"} if "json" in media else {"type": "string"}
