@@ -73,7 +73,7 @@ FOLLOW_UP_STATUSES: tuple[str, ...] = get_args(FollowUp)
 
 PENDING: tuple[str, ...] = ("open", "in_progress")
 """The follow-up statuses of a recommendation still to act on."""
-_ISO3 = r"^[A-Z]{3}$"
+_ISO3 = r"^([A-Z]{3})?$"  # empty: no country (the before-validator makes it None)
 _SUBJECT_HINT = (
     "Give subject_ref as a practice id for a practice (12), an ISO3 code for a country "
     "engagement (KEN), the programme's name for a programme, and nothing for the campaign."

@@ -47,6 +47,7 @@ FILE_MEDIA = {
 }
 
 ERROR_TEXT = {
+    "400": "The body could not be read (not JSON, or a file of an unknown format).",
     "401": "Sign-in or API token needed, or the token is unknown, expired or revoked.",
     "403": "The caller's role or token scope does not allow this, or the CSRF token is missing.",
     "404": "No such record, or an unknown code in the request.",
@@ -156,6 +157,8 @@ def _complete_operation(op: dict[str, Any], method: str, path: str, route: Any) 
     codes = {"401", "403", "404", "422"}
     if method in ("post", "put", "patch", "delete"):
         codes |= {"409", "413"}
+    if "requestBody" in op:
+        codes.add("400")
     if _is_heavy(route):
         codes.add("429")
     responses = op.setdefault("responses", {})
@@ -206,3 +209,5 @@ def _complete_success(resp: dict[str, Any], op: dict[str, Any], method: str, pat
     for media, part in content.items():
         if not part.get("schema"):
             part["schema"] = {"type": "object"} if "json" in media else {"type": "string"}
+        elif "json" in media and media != "application/json":
+            part["schema"] = {"type": ["array", "object"]}  # CSL-JSON is a list of items
