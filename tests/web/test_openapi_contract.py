@@ -95,3 +95,25 @@ def test_each_route_listed_once_under_one_tag(schema: dict[str, Any]) -> None:
 def test_a_real_422_matches_the_documented_shape(client: TestClient) -> None:
     body = client.get("/api/v1/practices?per_page=0").json()
     assert set(body) == {"error"} and {"code", "message", "hint"} <= set(body["error"])
+
+
+def test_scheduling_an_evaluation_of_a_nameless_practice_is_422(
+    client: TestClient, users: dict[str, str], web_settings: Any
+) -> None:
+    # found by schemathesis: a missing practice id (default "", never validated) was read with
+    # int() and answered 500
+    from socialcover import store
+
+    with store.session_scope(store.SystemActor(), url=web_settings.database_url) as s:
+        _row, token = store.create_api_token(s, store.get_user(s, users["reviewer"]), "t")
+    for ref in (None, "", "abc", "99999999999999999999"):
+        body = {"subject_type": "practice", "evaluation_type": "final", "planned_on": "2030-01-01"}
+        if ref is not None:
+            body["subject_ref"] = ref
+        resp = client.post(
+            "/api/v1/monitor/evaluations/schedule",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert resp.status_code == 422, resp.text
+        assert resp.json()["error"]["code"] in ("evaluation.unknown-practice", "input.invalid")

@@ -195,7 +195,9 @@ def _check_subject(session: Session, values: dict[str, Any]) -> Practice | None:
         _check_country(values["subject_ref"], "subject_ref")
     if values["subject_type"] != "practice":
         return None
-    practice = session.get(Practice, int(values["subject_ref"]))
+    ref = str(values["subject_ref"]).strip()
+    # a practice id is a whole number a database column holds (1 to 2^63-1)
+    practice = session.get(Practice, int(ref)) if ref.isdigit() and 0 < int(ref) < 2**63 else None
     if practice is None:
         raise _invalid(
             f"No practice {values['subject_ref']} to evaluate.",
