@@ -27,3 +27,9 @@ def test_wrong_method_names_all_allowed_ones_in_the_error_shape(client: TestClie
 def test_options_on_an_unknown_path_is_404(client: TestClient) -> None:
     resp = client.options("/api/v1/nothing-here")
     assert resp.status_code == 404 and resp.json()["error"]["code"] == "http.not-found"
+
+
+def test_a_literal_path_is_not_mixed_with_a_path_parameter(client: TestClient) -> None:
+    # /evaluations/schedule also fits /evaluations/{eid}, whose PATCH it does not answer
+    resp = client.options("/api/v1/monitor/evaluations/schedule")
+    assert _allow(resp) == {"GET", "HEAD", "POST", "OPTIONS"}

@@ -90,15 +90,17 @@ def allowed_methods(app: Any, path: str) -> list[str]:
     table = getattr(app.state, "route_patterns", None)
     if table is None:
         table = [
-            (compile_path(str(ctx.path))[0], frozenset(ctx.methods or ()))
+            (compile_path(str(ctx.path))[0], "{" not in str(ctx.path), frozenset(ctx.methods or ()))
             for ctx in iter_route_contexts(app.routes)
             if ctx.methods
         ]
         app.state.route_patterns = table
+    matches = [(literal, ms) for regex, literal, ms in table if regex.match(path)]
+    if any(literal for literal, _ms in matches):  # /evaluations/schedule, not /evaluations/{eid}
+        matches = [(literal, ms) for literal, ms in matches if literal]
     methods: set[str] = set()
-    for regex, ms in table:
-        if regex.match(path):
-            methods |= ms
+    for _literal, ms in matches:
+        methods |= ms
     if "GET" in methods:
         methods.add("HEAD")
     if methods:
