@@ -76,6 +76,8 @@ ERROR_PATHS = [
     ("POST", "/api/v1/costing/run", {"country": "KEN"}, 422, "*"),
     ("GET", "{token}/api/v1/surveys/jobs/0123456789abcdef", None, 404, "survey.job-not-found"),
     ("POST", "/login", {"email": "nobody@example.org", "password": "wrong"}, 429, "*"),
+    # anonymous heavy work over its per-address limit (the app's setting, 10 a minute)
+    ("GET", "{heavy}/api/v1/costing/workbook?country=Atlantis", None, 429, "http.rate-limited"),
     # advocacy: an unknown or embargoed record is 404; bad input 422; others' data 403
     ("GET", "/api/v1/events/999999", None, 404, "store.not-found"),
     ("GET", "/api/v1/press/999999", None, 404, "store.not-found"),
@@ -133,8 +135,14 @@ def test_error_paths_share_one_shape(
         if path.startswith("{browser}"):
             path = path.removeprefix("{browser}")
             sign_in(client, "other@example.org")
-        path = path.format(**ids)
-        if path == "/login":  # throttled after repeated failures (the store's rule)
+        heavy = path.startswith("{heavy}")
+        path = path.removeprefix("{heavy}").format(**ids)
+        if heavy:
+            for _ in range(boom_app.state.settings.anonymous_heavy_per_minute):
+                assert client.get(path).status_code != 429
+            resp = client.request(method, path, headers=headers)
+            assert 1 <= int(resp.headers["retry-after"]) <= 60
+        elif path == "/login":  # throttled after repeated failures (the store's rule)
             for _ in range(store.accounts.ACCOUNT_FAILURES):
                 client.post("/login", data={**body, "csrf_token": csrf_of(client, "/login")})
             resp = client.post(

@@ -61,7 +61,7 @@ class OrganisationInput(BaseModel):
     name: str = Field(min_length=2, max_length=300)
     acronym: str | None = Field(default=None, max_length=40)
     actor_type: ActorType
-    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    country_iso3: str | None = Field(default=None, pattern=r"^([A-Z]{3})?$")  # "" = none
     website: str | None = Field(default=None, max_length=500)
     description: str = Field(default="", max_length=5000)
 

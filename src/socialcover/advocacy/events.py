@@ -93,7 +93,7 @@ validation workshop, conference, other."""
 MATERIAL_KINDS: tuple[str, ...] = get_args(MaterialKind)
 """What a material is: slides, a paper, or another document."""
 
-_ISO3 = r"^[A-Z]{3}$"
+_ISO3 = r"^([A-Z]{3})?$"  # empty: no country (the before-validator makes it None)
 
 
 def _upper(value: Any) -> Any:

@@ -79,7 +79,7 @@ SEXES: tuple[str, ...] = get_args(Sex)
 """A participant's sex as they state it (``not_stated`` when they do not)."""
 PARTICIPANT_ROLES: tuple[str, ...] = get_args(ParticipantRole)
 """A participant's part in an event."""
-_ISO3 = r"^[A-Z]{3}$"
+_ISO3 = r"^([A-Z]{3})?$"  # empty: no country (the before-validator makes it None)
 
 
 class ParticipantInput(BaseModel):

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import pydantic
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from socialcover.knowledge._region import region_of
@@ -157,20 +157,16 @@ def get_practice(session: Session, actor: Any, practice_id: int) -> Practice:
     return PRACTICES.get(session, actor, practice_id)
 
 
-def list_practices(
-    session: Session,
+def _practice_query(
     actor: Any,
-    *,
-    status: str | None = None,
-    country_iso3: str | None = None,
-    guarantee: str | None = None,
-    assessment: str | None = None,
-    mine: bool = False,
-    limit: int = 50,
-    offset: int = 0,
-) -> list[Practice]:
-    """Practices visible to the caller, newest first, optionally filtered."""
-    q = select(Practice).order_by(Practice.updated_at.desc(), Practice.id.desc())
+    status: str | None,
+    country_iso3: str | None,
+    guarantee: str | None,
+    assessment: str | None,
+    mine: bool,
+) -> Select[Practice]:
+    """The practices visible to the caller that pass the filters (unordered)."""
+    q = select(Practice)
     visible = PRACTICES.visible_clause(actor)
     if visible is not None:
         q = q.where(visible)
@@ -184,7 +180,40 @@ def list_practices(
         q = q.where(Practice.guarantee == guarantee)
     if assessment:
         q = q.where(Practice.assessment == assessment)
+    return q
+
+
+def list_practices(
+    session: Session,
+    actor: Any,
+    *,
+    status: str | None = None,
+    country_iso3: str | None = None,
+    guarantee: str | None = None,
+    assessment: str | None = None,
+    mine: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Practice]:
+    """Practices visible to the caller, newest first, optionally filtered."""
+    q = _practice_query(actor, status, country_iso3, guarantee, assessment, mine)
+    q = q.order_by(Practice.updated_at.desc(), Practice.id.desc())
     return list(session.scalars(q.limit(limit).offset(offset)).all())
+
+
+def count_practices(
+    session: Session,
+    actor: Any,
+    *,
+    status: str | None = None,
+    country_iso3: str | None = None,
+    guarantee: str | None = None,
+    assessment: str | None = None,
+    mine: bool = False,
+) -> int:
+    """How many practices :func:`list_practices` would give with the same filters, unpaged."""
+    q = _practice_query(actor, status, country_iso3, guarantee, assessment, mine)
+    return int(session.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
 def create_practice(

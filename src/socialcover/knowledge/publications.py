@@ -126,7 +126,7 @@ class PublicationInput(BaseModel):
     language: Literal["en", "fr", "es"] = "en"
     abstract: str = Field(default="", max_length=10000)
     keywords: list[str] = Field(default_factory=list)
-    country_iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    country_iso3: str | None = Field(default=None, pattern=r"^([A-Z]{3})?$")  # "" = none
     region: str | None = Field(default=None, max_length=60)
     guarantee: Guarantee | None = None
     url: str | None = Field(default=None, max_length=500)

@@ -73,7 +73,7 @@ FOLLOW_UP_STATUSES: tuple[str, ...] = get_args(FollowUp)
 
 PENDING: tuple[str, ...] = ("open", "in_progress")
 """The follow-up statuses of a recommendation still to act on."""
-_ISO3 = r"^[A-Z]{3}$"
+_ISO3 = r"^([A-Z]{3})?$"  # empty: no country (the before-validator makes it None)
 _SUBJECT_HINT = (
     "Give subject_ref as a practice id for a practice (12), an ISO3 code for a country "
     "engagement (KEN), the programme's name for a programme, and nothing for the campaign."
@@ -195,7 +195,9 @@ def _check_subject(session: Session, values: dict[str, Any]) -> Practice | None:
         _check_country(values["subject_ref"], "subject_ref")
     if values["subject_type"] != "practice":
         return None
-    practice = session.get(Practice, int(values["subject_ref"]))
+    ref = str(values["subject_ref"]).strip()
+    # a practice id is a whole number a database column holds (1 to 2^63-1)
+    practice = session.get(Practice, int(ref)) if ref.isdigit() and 0 < int(ref) < 2**63 else None
     if practice is None:
         raise _invalid(
             f"No practice {values['subject_ref']} to evaluate.",

@@ -12,8 +12,9 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.web import error_shape
+from socialcover.web import error_shape, openapi
 from socialcover.web.database import prepare_database
+from socialcover.web.heavy import HeavyWorkLimiter
 from socialcover.web.jobs import JobRegistry, ReportJobs
 from socialcover.web.limits import BodyLimitMiddleware
 from socialcover.web.middleware import ContextMiddleware
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="job")
     app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
     app.state.report_jobs = ReportJobs(settings.resolved_upload_dir() / "reports", app.state.jobs)
+    app.state.heavy = HeavyWorkLimiter(settings.anonymous_heavy_per_minute)
     error_shape.install(app)
 
     # Outermost last: the context, then the security headers (also on a 413), then the limit.
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     include_all(app)
+    openapi.install(app)
     return app
 
 

@@ -78,6 +78,36 @@ def _respond(
     return resp
 
 
+def allowed_methods(app: Any, path: str) -> list[str]:
+    """Every method some route of ``app`` answers at ``path`` (with HEAD for GET, and OPTIONS).
+
+    Starlette's own 405 names only the methods of the first route that matched the path; a
+    path served by several routes (``GET`` and ``POST /api/v1/practices``) needs them all.
+    """
+    from fastapi.routing import iter_route_contexts
+    from starlette.routing import compile_path
+
+    table = getattr(app.state, "route_patterns", None)
+    if table is None:
+        table = [
+            (compile_path(str(ctx.path))[0], "{" not in str(ctx.path), frozenset(ctx.methods or ()))
+            for ctx in iter_route_contexts(app.routes)
+            if ctx.methods
+        ]
+        app.state.route_patterns = table
+    matches = [(literal, ms) for regex, literal, ms in table if regex.match(path)]
+    if any(literal for literal, _ms in matches):  # /evaluations/schedule, not /evaluations/{eid}
+        matches = [(literal, ms) for literal, ms in matches if literal]
+    methods: set[str] = set()
+    for _literal, ms in matches:
+        methods |= ms
+    if "GET" in methods:
+        methods.add("HEAD")
+    if methods:
+        methods.add("OPTIONS")
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every error the one shape."""
 
@@ -103,6 +133,11 @@ def install(app: FastAPI) -> None:
         elif exc.status_code == 404:
             message = f"There is no API route at {request.url.path}."
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(request.app, request.url.path))
+            if request.method == "OPTIONS":  # what the path answers, not an error
+                return Response(status_code=204, headers={"Allow": allow})
+            headers = (headers or {}) | {"Allow": allow}
         return _respond(request, exc.status_code, error_body(code, message, hint), headers)
 
     @app.exception_handler(RequestValidationError)

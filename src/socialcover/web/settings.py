@@ -46,6 +46,10 @@ class Settings:
         Threads running background jobs (survey indicator tables).
     seed
         Seed starter content on first start (when the database is empty).
+    anonymous_heavy_per_minute
+        Heavy requests (costing runs and workbooks) an anonymous client address may start in
+        any 60 seconds; the next answers 429 with ``Retry-After``. 0 turns the limit off.
+        Default 10, or ``SOCIALCOVER_ANONYMOUS_HEAVY_PER_MINUTE``.
     hsts_seconds
         Send ``Strict-Transport-Security: max-age=<seconds>; includeSubDomains`` on https
         responses; 0 (the default, or ``SOCIALCOVER_HSTS_SECONDS``) sends none. Turn it on
@@ -62,6 +66,9 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     job_workers: int = 2
     seed: bool = True
+    anonymous_heavy_per_minute: int = field(
+        default_factory=lambda: int(os.environ.get("SOCIALCOVER_ANONYMOUS_HEAVY_PER_MINUTE", "10"))
+    )
     hsts_seconds: int = field(
         default_factory=lambda: int(os.environ.get("SOCIALCOVER_HSTS_SECONDS", "0"))
     )

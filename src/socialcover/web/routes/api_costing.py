@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +16,8 @@ from socialcover.web.accounts import Principal
 from socialcover.web.costing_view import CostingForm, costing_form
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
+from socialcover.web.heavy import heavy_work
+from socialcover.web.paging import Page
 from socialcover.web.params import MAX_ID, RecordId, Version
 
 router = APIRouter(prefix="/api/v1/costing", tags=["costing"], dependencies=[Depends(Need(None))])
@@ -33,7 +35,16 @@ async def packages() -> dict[str, Any]:
     }
 
 
-@router.get("/run", summary="Cost a package for a country")
+def _row_paging(
+    page: int = Query(1, ge=1, le=1_000_000, description="Page of rows, from 1."),
+    per_page: int = Query(
+        2000, ge=1, le=10_000, description="Rows per page (at most 10,000; totals are whole)."
+    ),
+) -> Page:
+    return Page(page, per_page)
+
+
+@router.get("/run", summary="Cost a package for a country", dependencies=[Depends(heavy_work)])
 async def run(
     form: CostingForm = Depends(costing_form),
     format: Literal["json", "csv", "xlsx"] = Query("json"),
@@ -55,7 +66,9 @@ async def run(
     return table_response(out["rows"], format, f"costing-{form.country}-{form.package}")
 
 
-@router.get("/workbook", summary="Excel workbook of a costing run")
+@router.get(
+    "/workbook", summary="Excel workbook of a costing run", dependencies=[Depends(heavy_work)]
+)
 async def workbook(form: CostingForm = Depends(costing_form)) -> Response:
     """The RAP-style workbook (assumptions, population, economy, one sheet per benefit, summary)."""
     content = await run_in_threadpool(costing_view.workbook_bytes, form.scenario())
@@ -66,16 +79,25 @@ async def workbook(form: CostingForm = Depends(costing_form)) -> Response:
     )
 
 
-@router.post("/run", summary="Cost a full scenario")
+@router.post("/run", summary="Cost a full scenario", dependencies=[Depends(heavy_work)])
 async def run_scenario(
+    request: Request,
     scenario: dict[str, Any] = Body(
         ...,
         examples=[{"country": "KEN", "package": "spf-four-guarantees", "horizon": 2030}],
         description="A costing scenario as in docs/costing.md (validated completely first).",
     ),
+    page: Page = Depends(_row_paging),
 ) -> dict[str, Any]:
-    """Any scenario the costing engine accepts (several countries, own benefits...)."""
-    return costing_view.summary(await run_in_threadpool(costing_view.run, scenario))
+    """Any scenario the costing engine accepts (several countries, own benefits...).
+
+    ``totals``, ``provenance`` and ``missing`` are whole; ``rows`` (per country, year and
+    benefit) come a page at a time (``page``, ``per_page``; ``total`` counts them all)."""
+    out = costing_view.summary(await run_in_threadpool(costing_view.run, scenario))
+    rows = out["rows"]
+    meta = page.meta(request, len(rows))
+    # a POST cannot be followed as a link: the next page is the same body with ``page=N+1``
+    return out | {"rows": page.slice(rows)} | meta
 
 
 # --- saved scenarios (socialcover.store.scenarios) ---------------------------------------------

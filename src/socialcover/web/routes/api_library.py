@@ -19,7 +19,7 @@ from socialcover.web.params import RecordId
 from socialcover.web.routes import actors as actor_pages
 from socialcover.web.routes import publications as pub_pages
 
-router = APIRouter(prefix="/api/v1", tags=["publications", "actors"])
+router = APIRouter(prefix="/api/v1")
 Format = Literal["json", "csv", "xlsx"]
 
 
@@ -31,7 +31,7 @@ def _list(
     return table_response(rows, fmt, name)
 
 
-@router.get("/publications", summary="List publications")
+@router.get("/publications", tags=["publications"], summary="List publications")
 async def list_publications(
     request: Request,
     session: ReadSession,
@@ -46,7 +46,7 @@ async def list_publications(
     return _list(request, rows, page, format, "publications")
 
 
-@router.get("/publications/{pid}", summary="One publication")
+@router.get("/publications/{pid}", tags=["publications"], summary="One publication")
 async def get_publication(
     pid: RecordId,
     session: ReadSession,
@@ -56,7 +56,9 @@ async def get_publication(
     return await run_in_threadpool(pub_pages.one_row, session, user, pid)
 
 
-@router.get("/publications/{pid}/file", summary="Download a publication's PDF")
+@router.get(
+    "/publications/{pid}/file", tags=["publications"], summary="Download a publication's PDF"
+)
 async def get_publication_file(
     pid: RecordId,
     session: WriteSession,
@@ -66,7 +68,9 @@ async def get_publication_file(
     return await run_in_threadpool(pub_pages.download, session, user, pid)
 
 
-@router.post("/publications", status_code=201, summary="Record a publication")
+@router.post(
+    "/publications", status_code=201, tags=["publications"], summary="Record a publication"
+)
 async def create_publication(
     body: PublicationInput,
     session: WriteSession,
@@ -84,7 +88,7 @@ async def create_publication(
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/publications/{pid}/file", summary="Attach a PDF")
+@router.post("/publications/{pid}/file", tags=["publications"], summary="Attach a PDF")
 async def attach_file(
     request: Request,
     pid: RecordId,
@@ -108,7 +112,7 @@ async def attach_file(
         return await run_in_threadpool(_do)
 
 
-@router.post("/publications/{pid}/publish", summary="Publish a publication")
+@router.post("/publications/{pid}/publish", tags=["publications"], summary="Publish a publication")
 async def publish_publication(
     pid: RecordId, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> dict[str, Any]:
@@ -122,7 +126,7 @@ async def publish_publication(
     return await run_in_threadpool(_do)
 
 
-@router.get("/actors", summary="List organisations")
+@router.get("/actors", tags=["actors"], summary="List organisations")
 async def list_actors(
     request: Request,
     session: ReadSession,
@@ -138,7 +142,7 @@ async def list_actors(
     return _list(request, rows, page, format, "actors")
 
 
-@router.get("/actors/{oid}", summary="One organisation")
+@router.get("/actors/{oid}", tags=["actors"], summary="One organisation")
 async def get_actor(
     oid: RecordId, session: ReadSession, user: Principal | None = Depends(Need("actor.read"))
 ) -> dict[str, Any]:
@@ -146,7 +150,7 @@ async def get_actor(
     return await run_in_threadpool(actor_pages.one_row, session, user, oid)
 
 
-@router.post("/actors", status_code=201, summary="Register an organisation")
+@router.post("/actors", status_code=201, tags=["actors"], summary="Register an organisation")
 async def create_actor(
     body: OrganisationInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> JSONResponse:

@@ -236,7 +236,9 @@ async def api_practice_citation(
     return await _citation(request, session, user, "practice", pid, format)
 
 
-@router.get("/api/v1/publications/{pid}/citation", tags=["library"], summary="Cite a publication")
+@router.get(
+    "/api/v1/publications/{pid}/citation", tags=["publications"], summary="Cite a publication"
+)
 async def api_publication_citation(
     request: Request,
     pid: RecordId,

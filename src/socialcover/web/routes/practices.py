@@ -13,6 +13,7 @@ from socialcover.errors import InputError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession, public_version
+from socialcover.web.paging import Page, page_paging
 from socialcover.web.params import FormVersion, RecordId
 from socialcover.web.render import cached_page, render
 from socialcover.web.routes.history import history_page, revert_record
@@ -79,20 +80,24 @@ async def practice_library(
     assessment: str = Query("", max_length=20),
     region: str = Query("", max_length=60),
     country: str = Query("", max_length=3),
+    pg: Page = Depends(page_paging),
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> HTMLResponse:
-    """Published practices (and one's own drafts), with full-text search and facets."""
+    """Published practices (and one's own drafts), with full-text search, facets and pages."""
     filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
     template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
     key = None
     if user is None:
         version = await run_in_threadpool(public_version, session)
-        key = (version, q, tuple(sorted(filters.items())))
+        key = (version, q, tuple(sorted(filters.items())), pg.page, pg.per_page)
         page = cached_page(request, template, key)
         if page is not None:
             return page
-    result = await run_in_threadpool(run_search, session, user, q, filters, "practice")
-    ctx = {"q": q, "filters": filters, "result": result}
+    result = await run_in_threadpool(
+        run_search, session, user, q, filters, "practice", pg.per_page, pg.offset
+    )
+    pages = pg.links(request, result["total"])
+    ctx = {"q": q, "filters": filters, "result": result, "pages": pages}
     return render(request, template, ctx, cache_key=key)
 
 
@@ -274,17 +279,23 @@ async def return_practice(
 
 @router.get("/review", response_class=HTMLResponse)
 async def review_queue(
-    request: Request, session: ReadSession, user: Principal = Depends(Need("practice.read_drafts"))
+    request: Request,
+    session: ReadSession,
+    pg: Page = Depends(page_paging),
+    user: Principal = Depends(Need("practice.read_drafts")),
 ) -> HTMLResponse:
-    """Practices waiting for review."""
+    """Practices waiting for review, a page at a time, with their count."""
     from socialcover import knowledge
 
-    def _do() -> list[dict[str, Any]]:
-        rows = knowledge.list_practices(session, user, status="submitted", limit=200)
-        return [knowledge.practice_as_dict(p) for p in rows]
+    def _do() -> tuple[list[dict[str, Any]], int]:
+        rows = knowledge.list_practices(
+            session, user, status="submitted", limit=pg.per_page, offset=pg.offset
+        )
+        total = knowledge.count_practices(session, user, status="submitted")
+        return [knowledge.practice_as_dict(p) for p in rows], total
 
-    rows = await run_in_threadpool(_do)
-    return render(request, "review.html", {"rows": rows})
+    rows, total = await run_in_threadpool(_do)
+    return render(request, "review.html", {"rows": rows, "pages": pg.links(request, total)})
 
 
 @router.get("/practices/{pid}/history", response_class=HTMLResponse)
