@@ -356,6 +356,7 @@ class SchemeResult:
 
     table: pl.DataFrame
     persons: pl.DataFrame  # per person: variant columns of probability, net price, subsidy
+    calibration: TakeUpCalibration | None = None  # when run with an observed enrolment
 
     def get(self, variant: str, indicator: str, group: str = "all") -> dict[str, float]:
         t = self.table.filter(
@@ -425,6 +426,8 @@ def run_scheme(
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
     intercept: float | None = None,
+    enrolment: float | None = None,
+    mapping: Any = None,
 ) -> SchemeResult:
     """Simulate a scheme and its variants on a survey (see the module docstring).
 
@@ -438,12 +441,23 @@ def run_scheme(
 
     say = progress or (lambda _m: None)
     variants = load_scheme(path, text=text)
-    if intercept is not None:
-        variants = _shift_intercept(variants, intercept)
     n_draws, mc_seed = _monte_carlo_spec(path, text)
     n_draws = n_draws if draws is None else draws
     mc_seed = mc_seed if seed is None else seed
-    f = as_frame(data)
+    if mapping is not None:
+        from socialcover.survey.io import load_survey
+
+        say("reading and mapping the survey")
+        f = load_survey(data, str(mapping) if isinstance(mapping, Path) else mapping)
+    else:
+        f = as_frame(data)
+    calibration = None
+    if enrolment is not None:
+        say("calibrating take-up to the enrolment")
+        calibration = calibrate_take_up(path, f, enrolment=enrolment, text=text, design=design)
+        intercept = calibration.value
+    if intercept is not None:
+        variants = _shift_intercept(variants, intercept)
     cols = f.columns
     if design is None:
         design = Design(
@@ -546,7 +560,7 @@ def run_scheme(
         .sort("_v", "indicator", "group")
         .drop("_v")
     )
-    return SchemeResult(table, pl.DataFrame(persons))
+    return SchemeResult(table, pl.DataFrame(persons), calibration)
 
 
 def _monte_carlo(
