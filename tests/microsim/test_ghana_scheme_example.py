@@ -119,7 +119,9 @@ def test_members_and_se_match_r_survey(ghana: pl.DataFrame, csv_path: Path, tmp_
 
 def test_cli_runs_the_worked_example_and_calibrates(csv_path: Path) -> None:
     args = ["scheme", "run", str(SCHEME), str(csv_path), "--mapping", str(MAPPING)]
-    res = CliRunner().invoke(app, [*args, "--draws", "5", "--enrolment", "5000", "--format", "json"])
+    res = CliRunner().invoke(
+        app, [*args, "--draws", "5", "--enrolment", "5000", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     cal = out["calibration"]

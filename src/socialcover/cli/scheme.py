@@ -22,7 +22,11 @@ console = Console()
 
 FORMATS = ("table", "csv", "json")
 # Indicators that are shares (shown in percent on screen; 0-1 in csv and json)
-SHARES = ("coverage_gained_of_eligible", "coverage_gained_of_population", "poverty_headcount_change")
+SHARES = (
+    "coverage_gained_of_eligible",
+    "coverage_gained_of_population",
+    "poverty_headcount_change",
+)
 
 
 def register(root: typer.Typer) -> None:
