@@ -15,7 +15,8 @@ from socialcover.cli.tables import print_table
 from socialcover.errors import InputError
 
 app = typer.Typer(
-    help="Informal-economy schemes: who joins, what it costs, whom it covers.",
+    help="Informal-economy schemes: who joins, what it costs, whom it covers (take-up "
+    "calibrated to an enrolment).",
     no_args_is_help=True,
 )
 console = Console()
