@@ -89,7 +89,7 @@ def test_upload_runs_and_bad_input_says_how_to_fix(
     for data, words in (
         ({"enrolment": "many"}, "&#39;many&#39; is not a number"),
         ({"enrolment": "1e15"}, "eligible"),
-        ({"scheme": "groups: [unclosed"}, "scheme"),
+        ({"scheme": "groups: [unclosed"}, "not valid YAML"),
         ({"source": "upload"}, "No survey file"),
     ):
         form = {"scheme": demo_scheme(), "source": "demo", "draws": "0", "csrf_token": token}
