@@ -21,9 +21,7 @@ DOCS_SCHEME = Path(__file__).resolve().parents[2] / "docs/examples/microsim/sche
 
 def _cells(html: str, variant: str, indicator: str, group: str = "all") -> list[str]:
     table = html.split(f"<caption>{variant}</caption>", 1)[1].split("</table>", 1)[0]
-    row = re.search(
-        rf"<tr><td>{indicator}</td><td>{re.escape(group)}</td>(.*?)</tr>", table, re.S
-    )
+    row = re.search(rf"<tr><td>{indicator}</td><td>{re.escape(group)}</td>(.*?)</tr>", table, re.S)
     assert row is not None, (variant, indicator)
     return re.findall(r'<td class="num">(.*?)</td>', row.group(1))
 
@@ -69,7 +67,10 @@ def test_demo_survey_with_calibration_shows_enrolment_cost_and_coverage(
     cost = _cells(html, "no subsidy", "subsidy_cost")
     assert cost[0] == "0"
     cov = _cells(html, "as written", "coverage_gained_of_eligible")
-    assert cov[0] == f"{100 * expected.get('as written', 'coverage_gained_of_eligible')['estimate']:,.2f}%"
+    assert (
+        cov[0]
+        == f"{100 * expected.get('as written', 'coverage_gained_of_eligible')['estimate']:,.2f}%"
+    )
 
 
 def test_upload_runs_and_bad_input_says_how_to_fix(

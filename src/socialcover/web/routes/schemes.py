@@ -27,7 +27,11 @@ from socialcover.web.render import render
 router = APIRouter(include_in_schema=False)
 DEMO_PERSONS = 20_000
 DEMO_SEED = 1
-SHARES = ("coverage_gained_of_eligible", "coverage_gained_of_population", "poverty_headcount_change")
+SHARES = (
+    "coverage_gained_of_eligible",
+    "coverage_gained_of_population",
+    "poverty_headcount_change",
+)
 
 
 def demo_scheme() -> str:
@@ -59,12 +63,8 @@ def _run(
                 "Check the indentation and the colons; see docs/survey.md for the shape.",
             ) from None
         parsed = Mapping.from_dict(raw or {}, source="<mapping>")
-    result = run_scheme(
-        None, data, text=scheme, mapping=parsed, enrolment=enrolment, draws=draws
-    )
-    rows = [
-        {**r, "share": r["indicator"] in SHARES} for r in result.table.iter_rows(named=True)
-    ]
+    result = run_scheme(None, data, text=scheme, mapping=parsed, enrolment=enrolment, draws=draws)
+    rows = [{**r, "share": r["indicator"] in SHARES} for r in result.table.iter_rows(named=True)]
     variants = list(dict.fromkeys(r["variant"] for r in rows))
     return {
         "variants": [(v, [r for r in rows if r["variant"] == v]) for v in variants],
@@ -105,10 +105,16 @@ async def run_scheme_page(
         data: Any = None
         if source == "upload":
             if file is None or not file.filename:
-                raise _problem("web.no-file", "No survey file was uploaded.", "Choose a file, or the demo survey.")
+                raise _problem(
+                    "web.no-file",
+                    "No survey file was uploaded.",
+                    "Choose a file, or the demo survey.",
+                )
             target = folder / f"survey{Path(file.filename).suffix.lower()}"
             limit = request.app.state.settings.max_upload_bytes
-            await save_upload(file, target, limit, "Upload a smaller extract (only the variables you map).")
+            await save_upload(
+                file, target, limit, "Upload a smaller extract (only the variables you map)."
+            )
             data = target
         target_members = _enrolment(enrolment)
         ctx["result"] = await run_in_threadpool(
