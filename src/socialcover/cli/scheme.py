@@ -22,12 +22,6 @@ app = typer.Typer(
 console = Console()
 
 FORMATS = ("table", "csv", "json")
-# Indicators that are shares (shown in percent on screen; 0-1 in csv and json)
-SHARES = (
-    "coverage_gained_of_eligible",
-    "coverage_gained_of_population",
-    "poverty_headcount_change",
-)
 
 
 def register(root: typer.Typer) -> None:
@@ -42,9 +36,11 @@ def _cell(value: float | None, share: bool) -> str:
 
 
 def _rows(table: Any) -> list[list[str]]:
+    from socialcover.microsim.scheme import SHARE_INDICATORS
+
     rows = []
     for r in table.iter_rows(named=True):
-        share = r["indicator"] in SHARES
+        share = r["indicator"] in SHARE_INDICATORS
         band = ""
         if r["p5"] is not None and not math.isnan(r["p5"]):
             band = f"{_cell(r['p5'], share)} to {_cell(r['p95'], share)}"

@@ -42,6 +42,7 @@ from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.source import Node, load_yaml
 
 __all__ = [
+    "SHARE_INDICATORS",
     "SchemeResult",
     "TakeUp",
     "TakeUpCalibration",
@@ -67,6 +68,12 @@ _TOP = {
     "monte_carlo",
 }
 _SUBSIDY_KINDS = ("share", "flat", "income_related")
+#: Indicators of ``SchemeResult.table`` that are shares (0-1); the others are persons or LCU/year.
+SHARE_INDICATORS = (
+    "coverage_gained_of_eligible",
+    "coverage_gained_of_population",
+    "poverty_headcount_change",
+)
 
 
 @dataclass(frozen=True)

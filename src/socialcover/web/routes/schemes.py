@@ -27,11 +27,6 @@ from socialcover.web.render import render
 router = APIRouter(include_in_schema=False)
 DEMO_PERSONS = 20_000
 DEMO_SEED = 1
-SHARES = (
-    "coverage_gained_of_eligible",
-    "coverage_gained_of_population",
-    "poverty_headcount_change",
-)
 
 
 def demo_scheme() -> str:
@@ -43,7 +38,7 @@ def demo_scheme() -> str:
 def _run(
     scheme: str, data: Any, mapping: str | None, enrolment: float | None, draws: int
 ) -> dict[str, Any]:
-    from socialcover.microsim.scheme import run_scheme
+    from socialcover.microsim.scheme import SHARE_INDICATORS, run_scheme
     from socialcover.survey.io import Mapping
 
     if data is None:
@@ -64,7 +59,10 @@ def _run(
             ) from None
         parsed = Mapping.from_dict(raw or {}, source="<mapping>")
     result = run_scheme(None, data, text=scheme, mapping=parsed, enrolment=enrolment, draws=draws)
-    rows = [{**r, "share": r["indicator"] in SHARES} for r in result.table.iter_rows(named=True)]
+    rows = [
+        {**r, "share": r["indicator"] in SHARE_INDICATORS}
+        for r in result.table.iter_rows(named=True)
+    ]
     variants = list(dict.fromkeys(r["variant"] for r in rows))
     return {
         "variants": [(v, [r for r in rows if r["variant"] == v]) for v in variants],
