@@ -48,6 +48,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Simulate benefit RULES (and a --reform) on survey DATA: cost, beneficiaries, "
         "poverty, Gini and winners/losers, each with its design-based standard error.",
     ),
+    "scheme": (
+        "socialcover.cli.scheme",
+        "Informal-economy schemes: who joins, what it costs, whom it covers (take-up "
+        "calibrated to an enrolment).",
+    ),
     "test": (
         "socialcover.cli.simulate",
         "Run situation tests written in YAML; exit 1 if any fails.",

@@ -24,7 +24,13 @@ if _typing.TYPE_CHECKING:
     from socialcover.microsim.impact import Impact, measure_impact
     from socialcover.microsim.reform import Reform
     from socialcover.microsim.rules import RuleSet, load_rules
-    from socialcover.microsim.scheme import SchemeResult, load_scheme, run_scheme
+    from socialcover.microsim.scheme import (
+        SchemeResult,
+        TakeUpCalibration,
+        calibrate_take_up,
+        load_scheme,
+        run_scheme,
+    )
     from socialcover.microsim.simulation import PopulationRun, run_population
     from socialcover.microsim.situation import (
         SituationOutcome,
@@ -49,6 +55,8 @@ _LAZY = {
     "RuleSet": "rules",
     "load_rules": "rules",
     "SchemeResult": "scheme",
+    "TakeUpCalibration": "scheme",
+    "calibrate_take_up": "scheme",
     "load_scheme": "scheme",
     "run_scheme": "scheme",
     "PopulationRun": "simulation",
@@ -85,7 +93,9 @@ __all__ = [
     "SchemeResult",
     "SimulationResult",
     "SituationOutcome",
+    "TakeUpCalibration",
     "calibrate",
+    "calibrate_take_up",
     "collect_situations",
     "load_rules",
     "load_scheme",

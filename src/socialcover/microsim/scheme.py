@@ -30,7 +30,7 @@ bands over the take-up parameters.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,16 @@ from socialcover.microsim._errors import RuleError
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.source import Node, load_yaml
 
-__all__ = ["SchemeResult", "TakeUp", "load_scheme", "run_scheme", "take_up_probability"]
+__all__ = [
+    "SHARE_INDICATORS",
+    "SchemeResult",
+    "TakeUp",
+    "TakeUpCalibration",
+    "calibrate_take_up",
+    "load_scheme",
+    "run_scheme",
+    "take_up_probability",
+]
 
 _TOP = {
     "name",
@@ -59,6 +68,12 @@ _TOP = {
     "monte_carlo",
 }
 _SUBSIDY_KINDS = ("share", "flat", "income_related")
+#: Indicators of ``SchemeResult.table`` that are shares (0-1); the others are persons or LCU/year.
+SHARE_INDICATORS = (
+    "coverage_gained_of_eligible",
+    "coverage_gained_of_population",
+    "poverty_headcount_change",
+)
 
 
 @dataclass(frozen=True)
@@ -348,6 +363,7 @@ class SchemeResult:
 
     table: pl.DataFrame
     persons: pl.DataFrame  # per person: variant columns of probability, net price, subsidy
+    calibration: TakeUpCalibration | None = None  # when run with an observed enrolment
 
     def get(self, variant: str, indicator: str, group: str = "all") -> dict[str, float]:
         t = self.table.filter(
@@ -416,8 +432,16 @@ def run_scheme(
     draws: int | None = None,
     seed: int | None = None,
     progress: Callable[[str], None] | None = None,
+    intercept: float | None = None,
+    enrolment: float | None = None,
+    mapping: Any = None,
 ) -> SchemeResult:
-    """Simulate a scheme and its variants on a survey (see the module docstring)."""
+    """Simulate a scheme and its variants on a survey (see the module docstring).
+
+    ``intercept`` replaces the take-up intercept of the scheme as written (for example the value
+    :func:`calibrate_take_up` fitted); each variant's intercept and its Monte Carlo range move
+    by the same amount, so variants keep their differences.
+    """
     from socialcover.microsim.estimation import PopulationEstimates
     from socialcover.microsim.frames import as_frame
     from socialcover.survey import Design
@@ -427,7 +451,20 @@ def run_scheme(
     n_draws, mc_seed = _monte_carlo_spec(path, text)
     n_draws = n_draws if draws is None else draws
     mc_seed = mc_seed if seed is None else seed
-    f = as_frame(data)
+    if mapping is not None:
+        from socialcover.survey.io import load_survey
+
+        say("reading and mapping the survey")
+        f = load_survey(data, str(mapping) if isinstance(mapping, Path) else mapping)
+    else:
+        f = as_frame(data)
+    calibration = None
+    if enrolment is not None:
+        say("calibrating take-up to the enrolment")
+        calibration = calibrate_take_up(path, f, enrolment=enrolment, text=text, design=design)
+        intercept = calibration.value
+    if intercept is not None:
+        variants = _shift_intercept(variants, intercept)
     cols = f.columns
     if design is None:
         design = Design(
@@ -436,7 +473,7 @@ def run_scheme(
             psu="psu" if "psu" in cols else None,
             lonely_psu="adjust",
         )
-    w = f[design.weights].to_numpy().astype(np.float64) if design.weights else np.ones(f.height)
+    w = _weights(f, design)
     size = f.select(pl.len().over("hh_id")).to_series().to_numpy().astype(np.float64)
     line = f["poverty_line"].to_numpy().astype(np.float64) if "poverty_line" in cols else None
     rows: list[dict[str, Any]] = []
@@ -530,7 +567,7 @@ def run_scheme(
         .sort("_v", "indicator", "group")
         .drop("_v")
     )
-    return SchemeResult(table, pl.DataFrame(persons))
+    return SchemeResult(table, pl.DataFrame(persons), calibration)
 
 
 def _monte_carlo(
@@ -583,3 +620,142 @@ def _monte_carlo(
                 float((we * p * (poor_join - poor_now)).sum()) / w_all
             )
     return {k: np.asarray(v) for k, v in out.items()}
+
+
+def _weights(f: pl.DataFrame, design: Any) -> np.ndarray[Any, Any]:
+    weights = (
+        design.weights if design is not None else ("weight" if "weight" in f.columns else None)
+    )
+    if weights:
+        out: np.ndarray[Any, Any] = f[weights].to_numpy().astype(np.float64)
+        return out
+    return np.ones(f.height)
+
+
+def _shift_intercept(variants: dict[str, Scheme], intercept: float) -> dict[str, Scheme]:
+    delta = intercept - variants["as written"].take_up.intercept
+    out = {}
+    for name, s in variants.items():
+        t = s.take_up
+        ranges = dict(t.ranges or {})
+        if "intercept" in ranges:
+            lo, hi = ranges["intercept"]
+            ranges["intercept"] = (lo + delta, hi + delta)
+        out[name] = replace(
+            s, take_up=replace(t, intercept=t.intercept + delta, ranges=ranges or None)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class TakeUpCalibration:
+    """The take-up intercept that reproduces an observed enrolment, and how close it gets.
+
+    ``parameter`` is always ``"intercept"`` (the level ``a`` of the logit); the price and income
+    elasticities stay as written: one enrolment figure identifies one parameter.
+    """
+
+    parameter: str
+    value: float
+    before: float
+    target: float
+    achieved: float
+    members_before: float
+    relative_error: float
+    evaluations: int
+
+    def to_dict(self) -> dict[str, float | int | str]:
+        """The calibration as plain values (for JSON)."""
+        return {
+            "parameter": self.parameter,
+            "value": self.value,
+            "before": self.before,
+            "target_members": self.target,
+            "achieved_members": self.achieved,
+            "members_before": self.members_before,
+            "relative_error": self.relative_error,
+            "evaluations": self.evaluations,
+        }
+
+
+def calibrate_take_up(
+    path: str | Path | None,
+    data: Any,
+    *,
+    enrolment: float,
+    text: str | None = None,
+    design: Any = None,
+) -> TakeUpCalibration:
+    """Fit the take-up intercept so that expected members equal an observed enrolment.
+
+    Expected members (the weighted sum of take-up probabilities of the eligible, scheme as
+    written) rise strictly with the intercept ``a``, so the root of ``members(a) = enrolment``
+    is unique; it is found with Brent's method (:func:`scipy.optimize.brentq`; Brent 1973, ch. 4),
+    as :func:`socialcover.microsim.calibration.calibrate` does for rule parameters. The
+    elasticities are kept as written: one figure identifies one parameter.
+
+    Parameters
+    ----------
+    path, text
+        The scheme file (or its text).
+    data
+        The survey (as for :func:`run_scheme`), in the weights' units: ``enrolment`` is in
+        persons the weights represent.
+    enrolment
+        The observed number of members (persons), strictly between 0 and the eligible total.
+
+    Raises
+    ------
+    RuleError
+        ``microsim.bad-enrolment`` when the figure is not positive or not below the number of
+        eligible persons (no intercept reaches it).
+    """
+    from scipy.optimize import brentq
+
+    from socialcover.microsim.frames import as_frame
+
+    s = load_scheme(path, text=text)["as written"]
+    f = as_frame(data)
+    w = _weights(f, design)
+    pp = _per_person(s, f, s.period)
+    elig = pp["eligible"] > 0
+    eligible_total = float(w[elig].sum())
+    where = s.source.where
+    if not (enrolment > 0 and enrolment < eligible_total):
+        raise RuleError(
+            f"enrolment {enrolment:,.0f} is not between 0 and the {eligible_total:,.0f} eligible "
+            "persons of the survey",
+            where=where,
+            code="microsim.bad-enrolment",
+            hint="Give the number of members in the units of the survey weights (persons the "
+            "weights represent), for the scheme as written, above 0 and below the eligible.",
+        )
+    median = _weighted_median(pp["income"][elig], w[elig])
+    we, price, y = w[elig], pp["net_price"][elig], pp["income"][elig]
+    calls = [0]
+
+    def members(a: float) -> float:
+        calls[0] += 1
+        return float(
+            (we * take_up_probability(price, y, median, replace(s.take_up, intercept=a))).sum()
+        )
+
+    lo, hi = s.take_up.intercept - 5.0, s.take_up.intercept + 5.0
+    while members(lo) > enrolment:
+        lo -= 10.0
+    while members(hi) < enrolment:
+        hi += 10.0
+    a = float(
+        brentq(lambda x: members(x) - enrolment, lo, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps)
+    )
+    achieved = members(a)
+    return TakeUpCalibration(
+        parameter="intercept",
+        value=a,
+        before=s.take_up.intercept,
+        target=float(enrolment),
+        achieved=achieved,
+        members_before=members(s.take_up.intercept),
+        relative_error=abs(achieved - enrolment) / enrolment,
+        evaluations=calls[0],
+    )

@@ -25,7 +25,7 @@ CHUNK = 1 << 20
 
 # the POST paths that take a file: survey and observation files; PDFs
 _DATA_UPLOADS = re.compile(
-    r"/surveys|/api/v1/surveys/jobs|/api/v1/monitor/observations/file|/monitor/enter/file"
+    r"/surveys|/schemes|/api/v1/surveys/jobs|/api/v1/monitor/observations/file|/monitor/enter/file"
 )
 _PDF_UPLOADS = re.compile(r"/publications|/api/v1/publications/[^/]+/file")
 

@@ -34,6 +34,7 @@ def include_all(app: FastAPI) -> None:
         practices,
         publications,
         report,
+        schemes,
         surveys,
     )
 
@@ -48,6 +49,7 @@ def include_all(app: FastAPI) -> None:
         history,
         costing,
         surveys,
+        schemes,
         report,
         monitor,
         evaluations,
