@@ -29,7 +29,40 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // Search as you type: one request 400 ms after the last keystroke, or at once on Enter (the
+  // form's submit cancels the pending one), never twice for the same words. Requests queue
+  // (hx-sync "queue last") instead of aborting each other. Once the list for the words sent is
+  // in place, the form carries data-settled="<words>" (tests and assistive tools wait on it).
+  function searchAsYouType(form) {
+    var input = form.querySelector("input[type='search']");
+    if (!input) { return; }
+    var timer = null;
+    var sent = input.value;
+    function cancel() { if (timer !== null) { clearTimeout(timer); timer = null; } }
+    input.addEventListener("input", function () {
+      cancel();
+      form.removeAttribute("data-settled");
+      timer = setTimeout(function () {
+        timer = null;
+        if (input.value !== sent) { form.requestSubmit(); }
+      }, 400);
+    });
+    form.addEventListener("submit", cancel, true);
+    form.addEventListener("htmx:beforeRequest", function () {
+      sent = input.value;
+      form.removeAttribute("data-settled");
+    });
+    form.addEventListener("htmx:afterSettle", function () {
+      if (timer === null && !form.classList.contains("htmx-request")) {
+        form.setAttribute("data-settled", sent);
+      }
+    });
+    form.setAttribute("data-settled", sent);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    document.querySelectorAll("form[data-search-as-you-type]").forEach(searchAsYouType);
+  });
   document.addEventListener("htmx:afterSwap", function (evt) { drawCharts(evt.target); });
   document.addEventListener("htmx:configRequest", function (evt) {
     var meta = document.querySelector("meta[name='csrf-token']");
