@@ -1,6 +1,13 @@
 // socialcover: draw the page's Vega-Lite charts and send the CSRF token with HTMX requests.
 (function () {
   "use strict";
+  // The page's number conventions (decimal mark, thousands separator), set by the server from
+  // CLDR, so that chart axes and tooltips read like the page's text.
+  function numberLocale() {
+    var meta = document.querySelector("meta[name='number-locale']");
+    if (!meta) { return undefined; }
+    try { return JSON.parse(meta.getAttribute("content")); } catch (e) { return undefined; }
+  }
   function drawCharts(root) {
     root.querySelectorAll("script[type='application/json'][data-chart-for]").forEach(function (node) {
       var target = document.getElementById(node.getAttribute("data-chart-for"));
@@ -21,6 +28,7 @@
       }
       vegaEmbed(target, spec, {
         renderer: "svg",
+        formatLocale: numberLocale(),
         actions: { export: true, source: false, compiled: false, editor: false },
       }).then(function () {
         target.setAttribute("data-rendered", "1");
