@@ -112,7 +112,7 @@ def _country_headlines(_key: str) -> dict[str, dict[str, Any]]:
         pass
     try:
         gdp = data.macro(None, indicators="gdp_per_capita_usd").filter(
-            ~pl.col("is_projection") & pl.col("value").is_not_null()
+            ~pl.col("is_projection") & pl.col("value").is_not_null() & pl.col("value").is_finite()
         )
         for r in gdp.sort("iso3", "year", maintain_order=True).to_dicts():
             row(r["iso3"]).update(

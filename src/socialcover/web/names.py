@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
@@ -81,9 +82,13 @@ def _territories(lang: str) -> dict[str, str]:
 
 
 def _places() -> dict[str, tuple[str | None, str]]:
-    from socialcover.web.facts import pack_key
+    from socialcover.data._home import current_pack
 
-    return _places_of_pack(pack_key())
+    try:  # the installed pack's identity (as web.facts.pack_key): a new pack, a new table
+        key = os.readlink(current_pack())
+    except OSError:
+        key = ""
+    return _places_of_pack(key)
 
 
 @lru_cache(maxsize=4)

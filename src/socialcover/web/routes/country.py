@@ -73,6 +73,7 @@ async def country_index(
     shown = [
         {
             **r,
+            **dict.fromkeys(SORTS[1:]),
             **figures.get(r["iso3"], {}),
             "name": country_name(r["iso3"], r["name"], lang),
             "region_name": group_name(r.get("ilo_region"), gt),
