@@ -110,6 +110,7 @@ def test_a_parquet_of_50m_rows_is_refused_while_memory_stays_under_1_gb(
         jobs = client.get("/api/v1/surveys/jobs", headers={"Authorization": f"Bearer {token}"})
     time.sleep(1.0)  # a job started by mistake would be reading by now
     peak = max(_memory(pid, "VmHWM"), _memory(pid, "VmRSS"))
+    print(f"server: {before / 2**20:.0f} MB before, peak {peak / 2**20:.0f} MB")
     for answer in answers:
         assert answer.status_code == 413, answer.text
         error = answer.json()["error"]
