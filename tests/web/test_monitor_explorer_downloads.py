@@ -47,7 +47,7 @@ def test_the_explorer_maps_the_ranking_and_offers_every_download(
     page = client.get("/monitor", params={"indicator": CODE, "area": ["KEN", "SEN"]})
     assert page.status_code == 200
     shown = _spec(page.text, "monitor-map")
-    values = shown["layer"][0]["transform"][1]["from"]["data"]["values"]
+    values = shown["transform"][1]["from"]["data"]["values"]
     assert {(v["iso3"], v["id"], v["value"]) for v in values} == {
         ("KEN", "404", 14.25),  # M49 codes of the world-atlas shapes
         ("SEN", "686", 24.75),

@@ -26,7 +26,7 @@ def test_home_shows_world_figures_series_and_map(installed_pack: Path, client: T
     assert "Population covered by at least one benefit" in html
     specs = _specs(html)
     assert {"coverage-map", "coverage-series"} <= set(specs)
-    lookup = specs["coverage-map"]["layer"][0]["transform"][1]["from"]["data"]["values"]
+    lookup = specs["coverage-map"]["transform"][1]["from"]["data"]["values"]
     ken = next(r for r in lookup if r["iso3"] == "KEN")
     assert ken["id"] == "404" and 0 < ken["value"] < 100  # M49 code joins world-atlas ids
     atlas = json.loads(

@@ -167,39 +167,46 @@ def world_map(
     atlas_url: str = "/static/vendor/countries-110m.json",
     domain: tuple[float, float] | None = (0, 100),
     source: str = "",
+    country_title: str = "Country",
+    year_title: str = "Year",
+    no_data: str = "No data",
 ) -> dict[str, Any]:
-    """A choropleth: rows of ``id`` (3-digit M49 string), ``name``, ``value``, ``year``.
+    """A choropleth: rows of ``id`` (3-digit M49 string), ``iso3``, ``name``, ``value``, ``year``.
 
-    ``domain`` is the colour scale's range (``None``: from the values, for counts and ratios);
-    ``source`` is printed under the title.
+    Shapes without a value (no row, or a row whose ``value`` is None) are grey and counted in
+    a "no data" legend entry (``no_data``); a row's country opens its page
+    (``/countries/{iso3}``) when clicked, with or without a value. ``domain`` is the colour
+    scale's range (``None``: from the values, for counts and ratios); ``source`` is printed
+    under the title; ``country_title`` and ``year_title`` head the tooltip's lines.
     """
     spec = _base(title, description, source)
+    shape = {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4, "cursor": "pointer"}
+    href = {"field": "href", "type": "nominal"}
     spec.update(
         {
             "height": 420,
             "usermeta": {"aspect": 2.3},  # inhabited Equal Earth: about 2.3 times as wide as high
             "projection": {"type": "equalEarth"},
+            "data": {"url": atlas_url, "format": {"type": "topojson", "feature": "countries"}},
+            "transform": [
+                {"filter": "datum.id != '010'"},  # Antarctica: no population to show
+                {
+                    "lookup": "id",
+                    "from": {
+                        "data": {"values": rows},
+                        "key": "id",
+                        "fields": ["value", "name", "year", "iso3"],
+                    },
+                },
+                {"calculate": "datum.name || datum.properties.name", "as": "name"},
+                {"calculate": "datum.iso3 ? '/countries/' + datum.iso3 : null", "as": "href"},
+            ],
             "layer": [
                 {
-                    "data": {
-                        "url": atlas_url,
-                        "format": {"type": "topojson", "feature": "countries"},
-                    },
-                    "transform": [
-                        {"filter": "datum.id != '010'"},  # Antarctica: no population to show
-                        {
-                            "lookup": "id",
-                            "from": {
-                                "data": {"values": rows},
-                                "key": "id",
-                                "fields": ["value", "name", "year", "iso3"],
-                            },
-                        },
-                    ],
-                    "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+                    "transform": [{"filter": "datum.value != null"}],
+                    "mark": shape,
                     "encoding": {
                         "color": {
-                            "condition": {"test": "datum.value == null", "value": "#d0d4d8"},
                             "field": "value",
                             "type": "quantitative",
                             "title": legend_title,
@@ -207,14 +214,33 @@ def world_map(
                             | ({"domain": list(domain)} if domain else {}),
                             "legend": {"orient": "bottom-left", "direction": "horizontal"},
                         },
+                        "href": href,
                         "tooltip": [
-                            {"field": "name", "title": "Country"},
-                            {"field": "value", "title": legend_title, "format": ".1f"},
-                            {"field": "year", "title": "Year"},
+                            {"field": "name", "title": country_title},
+                            {"field": "value", "title": legend_title, "format": ",.1f"},
+                            {"field": "year", "title": year_title},
+                        ],
+                    },
+                },
+                {
+                    "transform": [{"filter": "datum.value == null"}],
+                    "mark": shape,
+                    "encoding": {
+                        "color": {
+                            "datum": no_data,
+                            "type": "nominal",
+                            "scale": {"range": ["#d0d4d8"]},
+                            "legend": {"title": None, "orient": "bottom-left"},
+                        },
+                        "href": href,
+                        "tooltip": [
+                            {"field": "name", "title": country_title},
+                            {"datum": no_data, "title": legend_title},
                         ],
                     },
                 },
             ],
+            "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
         }
     )
     return spec

@@ -82,3 +82,44 @@ def _country_list(_key: str) -> tuple[dict[str, Any], ...]:
     from socialcover import data
 
     return tuple(frame_rows(data.countries().sort("name")))
+
+
+HEADLINE_YEAR = 2025  # the WPP year of the population shown beside each country
+
+
+def country_headlines() -> dict[str, dict[str, Any]]:
+    """Headline figures by ISO3: population (UN WPP, 2025), GDP per person (latest actual
+    year, IMF WEO or WDI as the pack gives it) and coverage by at least one benefit (latest
+    year, ILO), each with its year."""
+    return _country_headlines(pack_key())
+
+
+@lru_cache(maxsize=4)
+def _country_headlines(_key: str) -> dict[str, dict[str, Any]]:
+    from socialcover import data
+    from socialcover.errors import DataNotInstalledError
+
+    out: dict[str, dict[str, Any]] = {}
+
+    def row(iso3: str) -> dict[str, Any]:
+        return out.setdefault(iso3, {})
+
+    try:
+        pop = data.population(None, HEADLINE_YEAR).group_by("iso3").agg(pl.col("population").sum())
+        for r in pop.to_dicts():
+            row(r["iso3"]).update(population=r["population"], population_year=HEADLINE_YEAR)
+    except DataNotInstalledError:
+        pass
+    try:
+        gdp = data.macro(None, indicators="gdp_per_capita_usd").filter(
+            ~pl.col("is_projection") & pl.col("value").is_not_null() & pl.col("value").is_finite()
+        )
+        for r in gdp.sort("iso3", "year", maintain_order=True).to_dicts():
+            row(r["iso3"]).update(
+                gdp_per_capita=r["value"], gdp_per_capita_year=r["year"], gdp_source=r["source"]
+            )
+    except DataNotInstalledError:
+        pass
+    for r in coverage_map_rows():
+        row(r["iso3"]).update(coverage=r["value"], coverage_year=r["year"])
+    return out

@@ -176,6 +176,9 @@ def ranking_map(
         legend_title=unit,
         domain=(0, 100) if unit == "percent" else None,
         source=source_line(ranking, gt),
+        country_title=gt("Country"),
+        year_title=gt("Year"),
+        no_data=gt("No data"),
     )
 
 

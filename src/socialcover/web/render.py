@@ -15,6 +15,7 @@ from markupsafe import Markup
 from socialcover.web.cache import Lru
 from socialcover.web.i18n import LANGUAGES, format_number, translations
 from socialcover.web.labels import term
+from socialcover.web.names import country_name, group_name, number_locale
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -102,6 +103,9 @@ def _render(request: Request, template: str, context: dict[str, Any] | None, tok
         "csrf_token": token,
         "path": request.url.path,
         "term": lambda code: term(code, tr.gettext),
+        "country_name": lambda iso3, name=None: country_name(iso3, name, lang),
+        "group_name": lambda name: group_name(name, tr.gettext),
+        "number_locale": number_locale(lang),
     }
     ctx.update(context or {})
     return env.get_template(template).render(ctx)

@@ -37,6 +37,13 @@ class Settings:
         Where uploaded survey files and job results are kept (private to their uploader).
     max_upload_bytes
         Largest survey or observation file accepted.
+    max_survey_rows
+        Most rows a survey file may declare (Parquet footer, Stata/SPSS header, CSV counted by
+        streaming); checked before anything is read, so a small compressed file that expands
+        to millions of rows is refused at once (``survey.too-large``, 413).
+    max_survey_decoded_bytes
+        Most bytes a survey file may expand to once read (rows x the columns' widths; see
+        ``socialcover.survey.io.survey_size``), checked the same way.
     max_pdf_bytes
         Largest publication PDF accepted (the library itself refuses any over 20 MB).
     max_body_bytes
@@ -62,6 +69,8 @@ class Settings:
     secret_key: str = field(default_factory=lambda: os.environ.get("SOCIALCOVER_SECRET", ""))
     upload_dir: Path | None = None
     max_upload_bytes: int = 200 * 1024 * 1024
+    max_survey_rows: int = 10_000_000
+    max_survey_decoded_bytes: int = 1024 * 1024 * 1024
     max_pdf_bytes: int = 20 * 1024 * 1024
     max_body_bytes: int = 5 * 1024 * 1024
     job_workers: int = 2

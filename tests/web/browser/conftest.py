@@ -109,5 +109,8 @@ def page(browser: Any) -> Iterator[Any]:
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.js_errors = errors
+    console: list[str] = []
+    pg.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    pg.console_errors = console
     yield pg
     context.close()

@@ -65,10 +65,29 @@ def test_search_with_a_facet(server: dict[str, Any], page: Any) -> None:
     value = radio.get_attribute("value")
     radio.check()
     page.wait_for_url(re.compile(rf"assessment={value}"))
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#search-form[data-settled='pension']")
     after = page.locator(".hit").count()
     assert 0 < after <= before
     page.screenshot(path=str(SHOTS / "search-facet.png"), full_page=True)
+
+
+def test_search_sends_one_request_on_enter(server: dict[str, Any], page: Any) -> None:
+    """Typing then Enter at once sends one search, not one per trigger; nothing is aborted."""
+    page.goto(server["base"] + "/practices")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/practices?" in r.url else None)
+    page.get_by_label("Search the practices").press_sequentially("pension", delay=20)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-form[data-settled='pension']")
+    page.wait_for_timeout(800)  # past the 400 ms typing delay: no second request comes
+    assert len(sent) == 1, sent
+    assert "q=pension" in sent[0]
+    page.get_by_label("Search the practices").press_sequentially(" old", delay=20)
+    page.wait_for_selector("#search-form[data-settled='pension old']")
+    page.wait_for_timeout(800)
+    assert len(sent) == 2, sent
+    assert not page.js_errors
+    assert not page.console_errors
 
 
 def test_contributor_drafts_reviewer_publishes_reader_finds(
@@ -105,6 +124,9 @@ def test_contributor_drafts_reviewer_publishes_reader_finds(
     reader = browser.new_context().new_page()
     reader.goto(base + "/practices")
     reader.get_by_label("Search the practices").fill("street vendors")
+    # the list for these words is in place and no other request is pending (before it, the
+    # unfiltered list may show the same practice and be replaced under the click)
+    reader.wait_for_selector("#search-form[data-settled='street vendors']:not(.htmx-request)")
     reader.wait_for_selector(".hit h3 a:has-text('Street')")
     reader.screenshot(path=str(SHOTS / "reader-finds.png"), full_page=True)
     reader.locator(".hit h3 a").first.click()

@@ -2,7 +2,9 @@
 
 - :func:`read_survey`, :func:`read_value_labels`: Stata, SPSS, CSV, Parquet and frames;
 - :class:`Mapping` (``Mapping.from_yaml``): which variables and codes carry each concept;
-- :func:`apply_mapping`, :func:`load_survey`: the survey in standard concept columns.
+- :func:`apply_mapping`, :func:`load_survey`: the survey in standard concept columns;
+- :func:`survey_size`, :func:`check_survey_size`: what a file expands to, from its metadata,
+  refused beyond limits before any of it is read.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from socialcover.survey.io.concepts import (
 from socialcover.survey.io.mapping import BenefitSpec, Mapping, SurveyParameters, VariableSpec
 from socialcover.survey.io.reader import SURVEY_FORMATS, read_survey, read_value_labels
 from socialcover.survey.io.recoding import apply_mapping, load_survey
+from socialcover.survey.io.size import (
+    SurveySize,
+    SurveyTooLargeError,
+    check_survey_size,
+    survey_size,
+)
 
 __all__ = [
     "BENEFIT_TYPES",
@@ -28,9 +36,13 @@ __all__ = [
     "Concept",
     "Mapping",
     "SurveyParameters",
+    "SurveySize",
+    "SurveyTooLargeError",
     "VariableSpec",
     "apply_mapping",
+    "check_survey_size",
     "load_survey",
     "read_survey",
     "read_value_labels",
+    "survey_size",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web import charts, knowledge_view, monitor_view
 from socialcover.web.access import Need
 from socialcover.web.database import ReadSession, public_version
-from socialcover.web.facts import country_list, pack_key
+from socialcover.web.facts import country_headlines, country_list, pack_key
 from socialcover.web.i18n import translations
 from socialcover.web.labels import N_, contingency_label, contingency_order
+from socialcover.web.names import country_name, group_name, sort_key
 from socialcover.web.render import cached_page, render
 
 router = APIRouter(include_in_schema=False)
@@ -51,17 +52,52 @@ POVERTY_LABELS = {
 }
 
 
+SORTS = ("name", "population", "gdp_per_capita", "coverage")
+
+
 @router.get("/countries", response_class=HTMLResponse, dependencies=[Depends(Need(None))])
 async def country_index(
-    request: Request, region: str | None = Query(None, max_length=80)
+    request: Request,
+    region: str | None = Query(None, max_length=80),
+    sort: Literal["name", "population", "gdp_per_capita", "coverage"] = Query("name"),
+    order: Literal["asc", "desc"] = Query("asc"),
 ) -> HTMLResponse:
-    """All countries, filterable by ILO region."""
+    """All countries with their headline figures, filterable by ILO region, sortable."""
     rows = await run_in_threadpool(country_list)
+    figures = await run_in_threadpool(country_headlines)
+    gt = translations(request.state.lang).gettext
+    lang = request.state.lang
     regions = sorted({r["ilo_region"] for r in rows if r.get("ilo_region")})
     if region:
         rows = [r for r in rows if r.get("ilo_region") == region]
+    shown = [
+        {
+            **r,
+            **dict.fromkeys(SORTS[1:]),
+            **figures.get(r["iso3"], {}),
+            "name": country_name(r["iso3"], r["name"], lang),
+            "region_name": group_name(r.get("ilo_region"), gt),
+            "income_name": group_name(r.get("income_group"), gt),
+        }
+        for r in rows
+    ]
+    shown.sort(key=lambda r: sort_key(r["name"]))
+    if sort != "name":  # countries without the figure come last, whatever the order
+        known = [r for r in shown if r.get(sort) is not None]
+        known.sort(key=lambda r: r[sort], reverse=order == "desc")
+        shown = known + [r for r in shown if r.get(sort) is None]
+    elif order == "desc":
+        shown.reverse()
     return render(
-        request, "countries.html", {"countries": rows, "regions": regions, "region": region}
+        request,
+        "countries.html",
+        {
+            "countries": shown,
+            "regions": [(r, group_name(r, gt)) for r in regions],
+            "region": region,
+            "sort": sort,
+            "order": order,
+        },
     )
 
 

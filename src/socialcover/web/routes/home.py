@@ -11,8 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.errors import DataNotInstalledError
 from socialcover.web import charts
 from socialcover.web.access import Need
-from socialcover.web.facts import coverage_map_rows, global_series
+from socialcover.web.facts import country_list, coverage_map_rows, global_series
 from socialcover.web.labels import contingency_label, contingency_order
+from socialcover.web.names import country_name, sort_key
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -70,20 +71,47 @@ async def home(request: Request) -> HTMLResponse:
         color_title=gt("Group"),
         description=gt("Share of each group covered by social protection, world, by year."),
     )
+    shown = _map_rows(map_rows, request.state.lang)
     map_spec = charts.world_map(
-        map_rows,
+        shown,
         title=gt("Population covered by at least one benefit, % (latest year)"),
         description=gt(
             "World map: share of the population covered by at least one social protection "
             "benefit, by country, latest year available."
         ),
         legend_title=gt("% covered"),
+        country_title=gt("Country"),
+        year_title=gt("Year"),
+        no_data=gt("No data"),
     )
     ctx: dict[str, Any] = {
         "figures": figures,
         "latest_year": latest_year,
         "series_spec": series_spec,
         "map_spec": map_spec,
-        "map_rows": sorted(map_rows, key=lambda r: r["name"]),
+        "map_rows": sorted(
+            (r for r in shown if r["value"] is not None), key=lambda r: sort_key(r["name"])
+        ),
     }
     return render(request, "home.html", ctx)
+
+
+def _map_rows(with_data: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Every country of the pack on the map (those without a value in grey, still clickable),
+    named in the reader's language."""
+    by_iso3 = {r["iso3"]: r for r in with_data}
+    rows = []
+    for c in country_list():
+        if c.get("m49") is None:
+            continue
+        found = by_iso3.get(c["iso3"], {})
+        rows.append(
+            {
+                "id": f"{int(c['m49']):03d}",
+                "iso3": c["iso3"],
+                "name": country_name(c["iso3"], c["name"], lang),
+                "value": found.get("value"),
+                "year": found.get("year"),
+            }
+        )
+    return rows

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from socialcover.errors import InputError
+from socialcover.survey.io import check_survey_size
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.errors import WebError
@@ -47,9 +49,17 @@ async def start_job(
     limit = request.app.state.settings.max_upload_bytes
     target = folder / f"survey{Path(status.filename).suffix.lower()}"
     hint = "Upload a smaller extract (only the variables you map)."
+    settings = request.app.state.settings
     try:
         await save_upload(file, target, limit, hint)
-    except WebError:
+        # what the file expands to, from its metadata, before any job reads it
+        await run_in_threadpool(
+            check_survey_size,
+            target,
+            max_rows=settings.max_survey_rows,
+            max_bytes=settings.max_survey_decoded_bytes,
+        )
+    except (WebError, InputError):
         shutil.rmtree(folder)  # nothing of a refused upload is kept
         raise
     text = mapping

@@ -1,6 +1,13 @@
 // socialcover: draw the page's Vega-Lite charts and send the CSRF token with HTMX requests.
 (function () {
   "use strict";
+  // The page's number conventions (decimal mark, thousands separator), set by the server from
+  // CLDR, so that chart axes and tooltips read like the page's text.
+  function numberLocale() {
+    var meta = document.querySelector("meta[name='number-locale']");
+    if (!meta) { return undefined; }
+    try { return JSON.parse(meta.getAttribute("content")); } catch (e) { return undefined; }
+  }
   function drawCharts(root) {
     root.querySelectorAll("script[type='application/json'][data-chart-for]").forEach(function (node) {
       var target = document.getElementById(node.getAttribute("data-chart-for"));
@@ -21,6 +28,7 @@
       }
       vegaEmbed(target, spec, {
         renderer: "svg",
+        formatLocale: numberLocale(),
         actions: { export: true, source: false, compiled: false, editor: false },
       }).then(function () {
         target.setAttribute("data-rendered", "1");
@@ -29,7 +37,40 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // Search as you type: one request 400 ms after the last keystroke, or at once on Enter (the
+  // form's submit cancels the pending one), never twice for the same words. Requests queue
+  // (hx-sync "queue last") instead of aborting each other. Once the list for the words sent is
+  // in place, the form carries data-settled="<words>" (tests and assistive tools wait on it).
+  function searchAsYouType(form) {
+    var input = form.querySelector("input[type='search']");
+    if (!input) { return; }
+    var timer = null;
+    var sent = input.value;
+    function cancel() { if (timer !== null) { clearTimeout(timer); timer = null; } }
+    input.addEventListener("input", function () {
+      cancel();
+      form.removeAttribute("data-settled");
+      timer = setTimeout(function () {
+        timer = null;
+        if (input.value !== sent) { form.requestSubmit(); }
+      }, 400);
+    });
+    form.addEventListener("submit", cancel, true);
+    form.addEventListener("htmx:beforeRequest", function () {
+      sent = input.value;
+      form.removeAttribute("data-settled");
+    });
+    form.addEventListener("htmx:afterSettle", function () {
+      if (timer === null && !form.classList.contains("htmx-request")) {
+        form.setAttribute("data-settled", sent);
+      }
+    });
+    form.setAttribute("data-settled", sent);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    document.querySelectorAll("form[data-search-as-you-type]").forEach(searchAsYouType);
+  });
   document.addEventListener("htmx:afterSwap", function (evt) { drawCharts(evt.target); });
   document.addEventListener("htmx:configRequest", function (evt) {
     var meta = document.querySelector("meta[name='csrf-token']");

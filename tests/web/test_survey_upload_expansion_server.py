@@ -1,0 +1,123 @@
+"""A small survey file that expands to 50M rows is refused by a real server, memory flat.
+
+A ``socialcover serve`` process receives a Parquet file of well under 1 MB (zstd, one constant
+column) that declares 50 million rows (400 MB as int64, more in a frame). The page and the API
+both refuse it with 413 ``survey.too-large`` before any job reads it, nothing of it is kept, and
+the server's peak resident memory (``VmHWM``) stays under 1 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from .browser.conftest import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def _memory(pid: int, field: str) -> int:
+    """``VmRSS`` (resident now) or ``VmHWM`` (peak resident) of a process, in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no {field}")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[int, int, str, Path]]:
+    """(pid, port, API token, home) of a server with one contributor."""
+    from socialcover import store
+
+    url = f"sqlite:///{tmp_path / 'expansion.db'}"
+    home = tmp_path / "home"
+    home.mkdir()
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = dict(os.environ, SOCIALCOVER_HOME=str(home))
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [
+                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
+                *("--host", "127.0.0.1", "--port", str(port), "--database-url", url, "--no-seed"),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert time.time() < deadline, log.read_text()
+                time.sleep(0.2)
+        with store.session_scope(store.SystemActor(), url=url) as s:
+            user = store.create_user(
+                s,
+                store.SystemActor(),
+                "c@example.org",
+                "a long enough passphrase 42",
+                "contributor",
+            )
+            _row, token = store.create_api_token(s, user, "expansion")
+        store.dispose_engines()
+        yield proc.pid, port, token, home
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _bomb(path: Path) -> Path:
+    """50 million rows of one constant int64 column, zstd: a few hundred KB on disk."""
+    block = pa.table({"x": pa.array([7] * 1_000_000, type=pa.int64())})
+    with pq.ParquetWriter(path, block.schema, compression="zstd") as writer:
+        for _ in range(50):
+            writer.write_table(block, row_group_size=1_000_000)
+    return path
+
+
+def test_a_parquet_of_50m_rows_is_refused_while_memory_stays_under_1_gb(
+    server: tuple[int, int, str, Path], tmp_path: Path
+) -> None:
+    pid, port, token, home = server
+    bomb = _bomb(tmp_path / "bomb.parquet")
+    assert bomb.stat().st_size < 1_000_000
+    Path(f"/proc/{pid}/clear_refs").write_text("5")  # the peak starts again from now
+    before = _memory(pid, "VmRSS")
+    answers = []
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for _ in range(3):
+            with bomb.open("rb") as fh:
+                answers.append(
+                    client.post(
+                        "/api/v1/surveys/jobs",
+                        files={"file": ("bomb.parquet", fh, "application/octet-stream")},
+                        headers={"Authorization": f"Bearer {token}"},
+                    )
+                )
+        jobs = client.get("/api/v1/surveys/jobs", headers={"Authorization": f"Bearer {token}"})
+    time.sleep(1.0)  # a job started by mistake would be reading by now
+    peak = max(_memory(pid, "VmHWM"), _memory(pid, "VmRSS"))
+    print(f"server: {before / 2**20:.0f} MB before, peak {peak / 2**20:.0f} MB")
+    for answer in answers:
+        assert answer.status_code == 413, answer.text
+        error = answer.json()["error"]
+        assert error["code"] == "survey.too-large"
+        assert "50,000,000 rows" in error["message"] and "10,000,000" in error["message"]
+        assert error["hint"]
+    assert peak < 2**30, f"the server's peak resident memory was {peak / 2**20:.0f} MB"
+    assert peak - before < 100 * 2**20, f"it grew by {(peak - before) / 2**20:.0f} MB"
+    assert jobs.json()["items"] == []  # nothing of the refused uploads is kept
+    assert list((home / "uploads").rglob("*.parquet")) == []
