@@ -155,3 +155,21 @@ def test_a_withdrawn_strategy_is_the_teams_and_representatives_again(
     assert client.get(base, headers=demo["auth"]["rep"]).json()["status"] == "draft"
     assert client.post(f"{base}/publish", headers=demo["auth"]["team"]).status_code == 200
     assert client.get(base).json()["status"] == "published"
+
+
+def test_the_engagement_page_shows_the_strategy_in_each_language(
+    client: TestClient, demo: dict[str, Any]
+) -> None:
+    money = client.get(f"/api/v1/engagements/{demo['id']}/strategy/financing").json()
+    first = money["years"][0]["cost_pct_gdp"]
+    words = {"en": "off track", "fr": "en retard", "es": "con retraso"}
+    for lang, off_track in words.items():
+        page = client.get(f"/engagements/{demo['id']}?lang={lang}")
+        assert page.status_code == 200
+        assert "Demoland National Social Protection Strategy 2026-2030" in page.text
+        assert off_track in page.text, lang
+        shown = f"{first:.2f}" if lang == "en" else f"{first:.2f}".replace(".", ",")
+        assert shown in page.text, lang
+    # withdrawn: readers no longer see it on the page
+    client.post(f"/api/v1/engagements/{demo['id']}/strategy/withdraw", headers=demo["auth"]["team"])
+    assert "National Social Protection Strategy" not in client.get(f"/engagements/{demo['id']}").text
