@@ -172,4 +172,6 @@ def test_the_engagement_page_shows_the_strategy_in_each_language(
         assert shown in page.text, lang
     # withdrawn: readers no longer see it on the page
     client.post(f"/api/v1/engagements/{demo['id']}/strategy/withdraw", headers=demo["auth"]["team"])
-    assert "National Social Protection Strategy" not in client.get(f"/engagements/{demo['id']}").text
+    assert (
+        "National Social Protection Strategy" not in client.get(f"/engagements/{demo['id']}").text
+    )
