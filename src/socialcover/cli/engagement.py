@@ -194,3 +194,236 @@ def brief_cmd(
     with session_scope(actor, engine=open_database(url), write=False) as s:
         path = write_brief(s, actor, engagement_id, Path(out), lang)
     console.print(f"Wrote {path}")
+
+
+strategy_app = typer.Typer(
+    help="The engagement's national strategy: measures, financing, logframe, progress.",
+    no_args_is_help=True,
+)
+app.add_typer(strategy_app, name="strategy")
+
+
+def _write(engagement_id: int, url: str | None, do: Any) -> None:
+    """Run one write of the strategy as the operator, then print the strategy as JSON."""
+    from socialcover.countries import strategy_as_dict
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url)) as s:
+        made = do(s, actor)
+        out = {
+            "id": getattr(made, "id", None),
+            "strategy": strategy_as_dict(s, actor, engagement_id),
+        }
+    _json(out)
+
+
+@strategy_app.command("show")
+def strategy_show_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """The strategy: objectives, measures with the recommendations and scenarios they carry
+    out, the logframe."""
+    from socialcover.countries import strategy_as_dict
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        out = strategy_as_dict(s, actor, engagement_id)
+    if format == "json":
+        _json(out)
+        return
+    console.print(
+        f"[bold]{out['title']}[/] ({out['start_year']}-{out['end_year']}, {out['status']})"
+    )
+    for o in out["objectives"]:
+        console.print(f"Objective {o['id']}. {o['text']}")
+    measures = Table("id", "years", "measure", "responsible", "recommendations", "scenarios")
+    for m in out["measures"]:
+        measures.add_row(
+            str(m["id"]),
+            f"{m['start_year']}-{m['end_year']}",
+            m["text"],
+            m["responsible"],
+            ", ".join(map(str, m["recommendation_ids"])),
+            ", ".join(sc["label"] for sc in m["scenarios"]),
+        )
+    console.print(measures)
+    logframe = Table("level", "indicator", "baseline", "target", "means of verification")
+    for r in out["logframe"]:
+        base = r["baseline"]
+        logframe.add_row(
+            r["level"],
+            r["indicator"],
+            f"{base['value']} ({base['year']})" if base else "",
+            f"{r['target_value']} ({r['target_year']})",
+            r["means_of_verification"],
+        )
+    console.print(logframe)
+
+
+@strategy_app.command("financing")
+def strategy_financing_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """The measures' costs year by year against government revenue and expenditure."""
+    from socialcover.countries import strategy_financing
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        out = strategy_financing(s, actor, engagement_id)
+    if format == "json":
+        _json(out)
+        return
+
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    table = Table(
+        "year", "cost, % of GDP", "% of revenue", "% of spending", "revenue, % GDP", "balance"
+    )
+    for y in out["years"]:
+        table.add_row(
+            str(y["year"]),
+            pct(y["cost_pct_gdp"]),
+            pct(y["cost_pct_gov_revenue"]),
+            pct(y["cost_pct_gov_expenditure"]),
+            pct(y["gov_revenue_pct_gdp"]),
+            pct(y["fiscal_balance_pct_gdp"]),
+        )
+    console.print(f"Scenarios: {', '.join(out['scenarios'])}")
+    console.print(table)
+
+
+@strategy_app.command("progress")
+def strategy_progress_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """The progress report: each logframe indicator's latest approved value and its status."""
+    from socialcover.countries import progress_report
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        rows = progress_report(s, actor, engagement_id)
+    if format == "json":
+        _json(rows)
+        return
+    table = Table("indicator", "sex", "latest", "target", "status", "reason")
+    for r in rows:
+        latest = "" if r["latest_value"] is None else f"{r['latest_value']} ({r['latest_year']})"
+        table.add_row(
+            r["indicator"],
+            r["sex"],
+            latest,
+            f"{r['target_value']} ({r['target_year']})",
+            r["status"],
+            r["reason"] or "",
+        )
+    console.print(table)
+
+
+@strategy_app.command("set")
+def strategy_set_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    title: str = typer.Option(..., "--title", help="The strategy's title."),
+    start_year: int = typer.Option(..., "--start", help="First year."),
+    end_year: int = typer.Option(..., "--end", help="Last year."),
+    vision: str = typer.Option("", "--vision", help="What the strategy aims at."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Write the strategy's title, vision and years (created as a draft)."""
+    from socialcover.countries import set_strategy
+
+    data = {"title": title, "vision": vision, "start_year": start_year, "end_year": end_year}
+    _write(engagement_id, url, lambda s, a: set_strategy(s, a, engagement_id, data))
+
+
+@strategy_app.command("objective")
+def strategy_objective_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    text: str = typer.Argument(..., help="The objective."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Add an objective."""
+    from socialcover.countries import add_objective
+
+    _write(engagement_id, url, lambda s, a: add_objective(s, a, engagement_id, {"text": text}))
+
+
+@strategy_app.command("measure")
+def strategy_measure_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    text: str = typer.Option(..., "--text", help="What is done."),
+    start_year: int = typer.Option(..., "--start", help="First year."),
+    end_year: int = typer.Option(..., "--end", help="Last year."),
+    responsible: str = typer.Option("", "--responsible", help="Who carries it out."),
+    organisation: int = typer.Option(None, "--organisation", help="Responsible organisation id."),
+    objective: int = typer.Option(None, "--objective", help="The objective's id."),
+    recommendation: list[int] = typer.Option(
+        None, "--recommendation", "-r", help="A recommendation it carries out (repeat)."
+    ),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Add a measure citing the recommendations it carries out."""
+    from socialcover.countries import add_measure
+
+    data = {
+        "text": text,
+        "start_year": start_year,
+        "end_year": end_year,
+        "responsible": responsible,
+        "responsible_organisation_id": organisation,
+        "objective_id": objective,
+        "recommendation_ids": list(recommendation or []),
+    }
+    _write(engagement_id, url, lambda s, a: add_measure(s, a, engagement_id, data))
+
+
+@strategy_app.command("logframe")
+def strategy_logframe_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    indicator: str = typer.Option(..., "--indicator", help="A code of the monitor registry."),
+    level: str = typer.Option("outcome", "--level", help="impact, outcome or output."),
+    target: float = typer.Option(..., "--target", help="The target value."),
+    target_year: int = typer.Option(..., "--target-year", help="The year to reach it by."),
+    baseline: int = typer.Option(None, "--baseline", help="The baseline observation's id."),
+    sex: str = typer.Option("both", "--sex", help="both, female or male."),
+    means: str = typer.Option("", "--means", help="Means of verification."),
+    objective: int = typer.Option(None, "--objective", help="The objective's id."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Add a logframe indicator with its baseline, target and means of verification."""
+    from socialcover.countries import add_logframe_indicator
+
+    data = {
+        "level": level,
+        "indicator": indicator,
+        "sex": sex,
+        "objective_id": objective,
+        "baseline_observation_id": baseline,
+        "target_value": target,
+        "target_year": target_year,
+        "means_of_verification": means,
+    }
+    _write(engagement_id, url, lambda s, a: add_logframe_indicator(s, a, engagement_id, data))
+
+
+@strategy_app.command("publish")
+def strategy_publish_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    withdraw: bool = typer.Option(False, "--withdraw", help="Take it back to a draft instead."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Make the strategy public (or, with --withdraw, a draft again)."""
+    from socialcover.countries import publish_strategy, withdraw_strategy
+
+    move = withdraw_strategy if withdraw else publish_strategy
+    _write(engagement_id, url, lambda s, a: move(s, a, engagement_id))

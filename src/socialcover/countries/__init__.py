@@ -3,7 +3,8 @@
 One engagement per country and period (:mod:`.engagements`), owned by its team; its
 diagnosis as data (the ABND assessment matrix, :mod:`.matrix`, citing the indicator store and
 costed by saved costing scenarios; the CODI system diagnostic, :mod:`.codi`); the social
-dialogue that validates and endorses the recommendations (:mod:`.dialogue`). See
+dialogue that validates and endorses the recommendations (:mod:`.dialogue`); the national
+strategy that carries them out, with its financing, logframe and progress (:mod:`.strategy`). See
 docs/countries.md.
 """
 
@@ -22,7 +23,7 @@ from socialcover.countries.consultations import (
     engagement_participants,
     record_event,
 )
-from socialcover.countries.costs import check_scenario, scenario_cost, set_cost
+from socialcover.countries.costs import check_scenario, scenario_cost, scenario_label, set_cost
 from socialcover.countries.demo import DEMO_TITLE, install_demo_engagement
 from socialcover.countries.dialogue import (
     EndorsementInput,
@@ -68,6 +69,24 @@ from socialcover.countries.matrix import (
     set_cell,
     update_recommendation,
 )
+from socialcover.countries.strategy import (
+    LOGFRAME_LEVELS,
+    LogframeInput,
+    MeasureInput,
+    ObjectiveInput,
+    StrategyInput,
+    add_logframe_indicator,
+    add_measure,
+    add_objective,
+    get_strategy,
+    progress_report,
+    publish_strategy,
+    remove_strategy_item,
+    set_strategy,
+    strategy_as_dict,
+    strategy_financing,
+    withdraw_strategy,
+)
 from socialcover.countries.vocabulary import (
     CODI_CRITERIA,
     CODI_KEY_AREAS,
@@ -91,6 +110,7 @@ __all__ = [
     "ENGAGEMENTS",
     "ENGAGEMENT_EVENT_KINDS",
     "GUARANTEES",
+    "LOGFRAME_LEVELS",
     "MEMBER_ROLES",
     "PARTNER_KINDS",
     "STAGES",
@@ -101,16 +121,23 @@ __all__ = [
     "CodiInput",
     "EndorsementInput",
     "EngagementInput",
+    "LogframeInput",
+    "MeasureInput",
     "MemberInput",
     "MilestoneInput",
+    "ObjectiveInput",
     "PartnerInput",
     "PositionInput",
     "RecommendationInput",
     "ScoreInput",
     "StageInput",
+    "StrategyInput",
     "add_engagement_participant",
+    "add_logframe_indicator",
+    "add_measure",
     "add_member",
     "add_milestone",
+    "add_objective",
     "add_partner",
     "add_recommendation",
     "agree_recommendation",
@@ -128,24 +155,33 @@ __all__ = [
     "engagement_participants",
     "get_engagement",
     "get_recommendation",
+    "get_strategy",
     "install_demo_engagement",
     "is_team",
     "list_engagements",
     "position_history",
     "positions_of",
+    "progress_report",
     "publish_engagement",
+    "publish_strategy",
     "record_codi",
     "record_event",
     "record_position",
     "remove_member",
+    "remove_strategy_item",
     "representation",
     "require_team",
     "scenario_cost",
+    "scenario_label",
     "set_cell",
     "set_cost",
+    "set_strategy",
     "share_events_with_team",
+    "strategy_as_dict",
+    "strategy_financing",
     "update_engagement",
     "update_recommendation",
     "update_stage",
     "withdraw_engagement",
+    "withdraw_strategy",
 ]

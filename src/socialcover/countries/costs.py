@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from socialcover.store import RecordNotFoundError, ValidationError, history
 from socialcover.store.models import CostingScenario, Engagement, EngagementRecommendation
 
-__all__ = ["check_scenario", "scenario_cost", "set_cost"]
+__all__ = ["check_scenario", "scenario_cost", "scenario_label", "set_cost"]
 
 _COLUMNS = (
     "cost_lcu",
@@ -94,6 +94,11 @@ def _projection(session: Session, scenario_id: int, version: int, iso3: str) -> 
     _name, document = _document(session, scenario_id, version)
     result = project_costs(load_scenario(document), countries=[iso3])
     return result.totals.filter(pl.col("iso3") == iso3).select("year", *_COLUMNS).sort("year")
+
+
+def scenario_label(session: Session, scenario_id: int, version: int) -> str:
+    """A saved scenario's version as ``name@version`` (as the matrix and the brief cite it)."""
+    return f"{_document(session, scenario_id, version)[0]}@{version}"
 
 
 def scenario_cost(session: Session, scenario_id: int, version: int, iso3: str) -> dict[str, Any]:

@@ -4,8 +4,9 @@
 counterparts and partners, the six stages with dates and milestones, an assessment matrix
 whose coverage cites the demo pack's observations (loaded into the indicator store and
 approved), recommendations on which government, employers and workers take different
-positions before agreeing, the endorsement of the final set by all three, and two rounds of the
-CODI diagnostic. Everything in it is made up, like Demoland itself; it shows what a finished
+positions before agreeing, the endorsement of the final set by all three, two rounds of the
+CODI diagnostic, and the national strategy that carries out the agreed set (measures, financing,
+logframe). Everything in it is made up, like Demoland itself; it shows what a finished
 engagement looks like, and the tests and tutorials have one.
 """
 
@@ -28,6 +29,13 @@ from socialcover.countries.engagements import (
     update_stage,
 )
 from socialcover.countries.matrix import add_recommendation, set_cell
+from socialcover.countries.strategy import (
+    add_logframe_indicator,
+    add_measure,
+    add_objective,
+    publish_strategy,
+    set_strategy,
+)
 from socialcover.store import ValidationError
 from socialcover.store.models import DataSet, Engagement, Observation
 
@@ -399,4 +407,110 @@ def install_demo_engagement(session: Session, actor: Any | None = None) -> Engag
             },
         ]
         record_codi(session, actor, e.id, {"assessed_on": day, "label": label, "scores": scores})
+    _strategy(session, actor, e.id, orgs["government"], rec_child.id, rec_pension.id)
     return publish_engagement(session, actor, e.id)
+
+
+def _strategy(
+    session: Session, actor: Any, engagement_id: int, ministry: int, child: int, pension: int
+) -> None:
+    """The national strategy 2026-2030 that carries out the two agreed recommendations, with
+    its logframe (the headline coverage and child coverage of the indicator store), published."""
+    set_strategy(
+        session,
+        actor,
+        engagement_id,
+        {
+            "title": "Demoland National Social Protection Strategy 2026-2030",
+            "vision": "Every child and every older person in Demoland receives a benefit by 2030.",
+            "start_year": 2026,
+            "end_year": 2030,
+        },
+    )
+    income = add_objective(
+        session, actor, engagement_id, {"text": "Income security for children and older persons."}
+    )
+    delivery = add_objective(
+        session, actor, engagement_id, {"text": "A delivery system that reaches every province."}
+    )
+    add_measure(
+        session,
+        actor,
+        engagement_id,
+        {
+            "text": "Child benefit for ages 0-5 from 2026, extended to 0-14 by 2030.",
+            "objective_id": income.id,
+            "start_year": 2026,
+            "end_year": 2030,
+            "responsible": "Ministry of Labour and Social Protection, family benefits directorate",
+            "responsible_organisation_id": ministry,
+            "recommendation_ids": [child],
+        },
+    )
+    add_measure(
+        session,
+        actor,
+        engagement_id,
+        {
+            "text": "Universal old-age pension from age 65, paid in every province.",
+            "objective_id": income.id,
+            "start_year": 2026,
+            "end_year": 2030,
+            "responsible": "Demoland Social Security Fund, for the Ministry",
+            "responsible_organisation_id": ministry,
+            "recommendation_ids": [pension],
+        },
+    )
+    add_measure(
+        session,
+        actor,
+        engagement_id,
+        {
+            "text": "Both benefits paid through one social registry, with payment points in "
+            "every province.",
+            "objective_id": delivery.id,
+            "start_year": 2026,
+            "end_year": 2028,
+            "responsible": "Ministry of Labour and Social Protection, planning unit",
+            "responsible_organisation_id": ministry,
+            "recommendation_ids": [child, pension],
+        },
+    )
+    for level, objective, indicator, target, means in (
+        (
+            "impact",
+            None,
+            "sdg131.at_least_one_benefit",
+            40.0,
+            "SDG 1.3.1 in the indicator store (ILOSTAT), each year",
+        ),
+        (
+            "outcome",
+            income.id,
+            "sdg131.children",
+            30.0,
+            "SDG 1.3.1 children in the indicator store; the ministry's payment records",
+        ),
+        (
+            "outcome",
+            income.id,
+            "sdg131.older_persons_pension",
+            60.0,
+            "SDG 1.3.1 pensions in the indicator store; the Fund's payment records",
+        ),
+    ):
+        add_logframe_indicator(
+            session,
+            actor,
+            engagement_id,
+            {
+                "level": level,
+                "objective_id": objective,
+                "indicator": indicator,
+                "baseline_observation_id": _observation(session, indicator, 2023),
+                "target_value": target,
+                "target_year": 2030,
+                "means_of_verification": means,
+            },
+        )
+    publish_strategy(session, actor, engagement_id)

@@ -27,9 +27,13 @@ from socialcover.store.models.countries import (
     EngagementMember,
     EngagementPartner,
     EngagementRecommendation,
+    LogframeIndicator,
     Milestone,
     Position,
     Stage,
+    Strategy,
+    StrategyMeasure,
+    StrategyObjective,
 )
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
@@ -66,6 +70,7 @@ __all__ = [
     "EventOrganiser",
     "EventParticipant",
     "EventSession",
+    "LogframeIndicator",
     "LoginAttempt",
     "Milestone",
     "Observation",
@@ -89,6 +94,9 @@ __all__ = [
     "Statement",
     "StatementPartner",
     "StatementSignature",
+    "Strategy",
+    "StrategyMeasure",
+    "StrategyObjective",
     "UTCDateTime",
     "User",
     "UserSession",

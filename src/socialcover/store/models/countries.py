@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -38,9 +39,13 @@ __all__ = [
     "EngagementMember",
     "EngagementPartner",
     "EngagementRecommendation",
+    "LogframeIndicator",
     "Milestone",
     "Position",
     "Stage",
+    "Strategy",
+    "StrategyMeasure",
+    "StrategyObjective",
 ]
 
 
@@ -280,3 +285,93 @@ class CodiScore(Audited, Base):
     score: Mapped[int] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
+
+
+class Strategy(Audited, Base):
+    """The national strategy an engagement helps formulate (one per engagement); its team
+    drafts it and makes it public (``status``: draft, published)."""
+
+    __tablename__ = "engagement_strategies"
+    __table_args__ = (
+        UniqueConstraint("engagement_id"),
+        CheckConstraint("end_year >= start_year", name="strategy_years"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagements.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    vision: Mapped[str] = mapped_column(Text, default="")
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+
+    objectives: Mapped[list[StrategyObjective]] = relationship(
+        cascade="all, delete-orphan", order_by="StrategyObjective.id"
+    )
+    measures: Mapped[list[StrategyMeasure]] = relationship(
+        cascade="all, delete-orphan", order_by="StrategyMeasure.id"
+    )
+    logframe: Mapped[list[LogframeIndicator]] = relationship(
+        cascade="all, delete-orphan", order_by="LogframeIndicator.id"
+    )
+
+
+class StrategyObjective(Audited, Base):
+    """An objective of the strategy."""
+
+    __tablename__ = "strategy_objectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_strategies.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+
+
+class StrategyMeasure(Audited, Base):
+    """A measure of the strategy: what is done, when, by whom, carrying out which
+    recommendations (and their saved costing scenarios)."""
+
+    __tablename__ = "strategy_measures"
+    __table_args__ = (CheckConstraint("end_year >= start_year", name="measure_years"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_strategies.id", ondelete="CASCADE"), index=True
+    )
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("strategy_objectives.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    responsible: Mapped[str] = mapped_column(String(300), default="")
+    responsible_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL")
+    )
+    recommendation_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class LogframeIndicator(Audited, Base):
+    """A row of the logframe: an indicator of the monitor registry with its baseline (an
+    observation of the store), its target and its means of verification."""
+
+    __tablename__ = "strategy_logframe"
+    __table_args__ = (UniqueConstraint("strategy_id", "indicator", "sex"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_strategies.id", ondelete="CASCADE"), index=True
+    )
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("strategy_objectives.id", ondelete="SET NULL")
+    )
+    level: Mapped[str] = mapped_column(String(20))  # impact, outcome, output
+    indicator: Mapped[str] = mapped_column(String(100))
+    sex: Mapped[str] = mapped_column(String(10), default="both")
+    baseline_observation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("monitor_observations.id", ondelete="SET NULL")
+    )
+    target_value: Mapped[float] = mapped_column(Float)
+    target_year: Mapped[int] = mapped_column(Integer)
+    means_of_verification: Mapped[str] = mapped_column(Text, default="")

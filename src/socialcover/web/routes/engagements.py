@@ -1,5 +1,6 @@
 """Pages of country engagements: the list (by region and stage), one engagement with its
-stages, assessment matrix, positions, endorsements and CODI rounds, and the team's forms.
+stages, assessment matrix, positions, endorsements, CODI rounds and national strategy, and the
+team's forms.
 
 Each form posts to a thin adapter over one function of :mod:`socialcover.countries`; a bad
 form shows the page again with the problem (nothing saved), a refused one the error page.
@@ -8,6 +9,7 @@ form shows the page again with the problem (nothing saved), a refused one the er
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import InputError, SocialcoverError
+from socialcover.errors import InputError, NotFoundError, SocialcoverError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -65,6 +67,15 @@ def page_data(s: Session, user: Any, eid: int) -> dict[str, Any]:
         {"organisation_id": rep.organisation_id, "constituent": rep.constituent} if rep else None
     )
     out["counterparts"] = [p for p in out["partners"] if p["kind"] == "counterpart"]
+    out["strategy"] = None
+    with suppress(NotFoundError):  # none yet, or a draft this user may not see
+        out["strategy"] = countries.strategy_as_dict(s, user, eid)
+    if out["strategy"] is not None:
+        try:
+            out["strategy"]["financing"] = countries.strategy_financing(s, user, eid)
+            out["strategy"]["progress"] = countries.progress_report(s, user, eid)
+        except SocialcoverError as exc:  # no data pack: the strategy shows without its figures
+            out["strategy"]["error"] = f"{exc.message} {exc.hint}".strip()
     return out
 
 
