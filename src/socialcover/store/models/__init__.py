@@ -42,6 +42,11 @@ from socialcover.store.models.knowledge import (
     SearchState,
 )
 from socialcover.store.models.monitor import DataSet, Observation
+from socialcover.store.models.training import (
+    TrainingAssessment,
+    TrainingCourse,
+    TrainingCourseSession,
+)
 
 __all__ = [
     "ApiToken",
@@ -89,6 +94,9 @@ __all__ = [
     "Statement",
     "StatementPartner",
     "StatementSignature",
+    "TrainingAssessment",
+    "TrainingCourse",
+    "TrainingCourseSession",
     "UTCDateTime",
     "User",
     "UserSession",
