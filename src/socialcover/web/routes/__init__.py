@@ -20,6 +20,7 @@ def include_all(app: FastAPI) -> None:
         api_practices,
         api_search,
         api_surveys,
+        api_training,
         auth,
         claims,
         costing,
@@ -64,6 +65,7 @@ def include_all(app: FastAPI) -> None:
         api_evaluations,
         api_countries,
         api_advocacy,
+        api_training,
         docs,
     ):
         app.include_router(module.router)
