@@ -100,3 +100,23 @@ def test_a_course_over_the_api_with_role_checks(
         json={"title": "Again", "version": 1},
     )
     assert stale.status_code == 409
+
+
+def test_the_course_page_shows_the_gains_in_french_and_spanish(
+    app: FastAPI, client: TestClient, users: dict[str, str]
+) -> None:
+    auth = _tokens(app.state.settings, users)
+    api = TestClient(app, raise_server_exceptions=False)
+    cid = api.post(
+        "/api/v1/training/courses",
+        headers=auth["owner"],
+        json={"title": "Costing the floor", "topics": ["costing"], "max_score": 20},
+    ).json()["id"]
+    page = client.get("/training", headers={"Accept-Language": "fr"})
+    assert (
+        page.status_code == 200 and "Formations" in page.text and "Costing the floor" in page.text
+    )
+    course = client.get(f"/training/{cid}", headers={"Accept-Language": "es"})
+    assert course.status_code == 200
+    assert "Ganancia media" in course.text and "Temas" in course.text and "costing" in course.text
+    assert client.get("/training/999999").status_code == 404

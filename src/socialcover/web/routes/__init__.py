@@ -36,6 +36,7 @@ def include_all(app: FastAPI) -> None:
         publications,
         report,
         surveys,
+        training,
     )
 
     for module in (
@@ -55,6 +56,7 @@ def include_all(app: FastAPI) -> None:
         monitor_entry,
         engagements,
         advocacy,
+        training,
         api_data,
         api_practices,
         api_library,
