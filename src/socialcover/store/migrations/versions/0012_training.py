@@ -1,4 +1,5 @@
-"""Training: courses, the sessions (events) that deliver them, participants' assessments.
+"""Training: courses, the sessions (events) that deliver them, participants' assessments;
+networks: the expertise and languages of organisations and their contacts.
 
 Revision ID: 0012
 Revises: 0010
@@ -104,8 +105,19 @@ def upgrade() -> None:
             batch_op.f("ix_training_assessments_course_id"), ["course_id"], unique=False
         )
 
+    for table in ("organisations", "contacts"):
+        with op.batch_alter_table(table) as batch_op:
+            for column in ("expertise", "languages"):
+                batch_op.add_column(
+                    sa.Column(column, sa.JSON(), server_default="[]", nullable=False)
+                )
+
 
 def downgrade() -> None:
+    for table in ("organisations", "contacts"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column("languages")
+            batch_op.drop_column("expertise")
     op.drop_table("training_assessments")
     op.drop_table("training_course_sessions")
     op.drop_table("training_courses")
