@@ -17,6 +17,7 @@ def include_all(app: FastAPI) -> None:
         api_evaluations,
         api_library,
         api_monitor,
+        api_networks,
         api_practices,
         api_search,
         api_surveys,
@@ -68,6 +69,7 @@ def include_all(app: FastAPI) -> None:
         api_countries,
         api_advocacy,
         api_training,
+        api_networks,
         docs,
     ):
         app.include_router(module.router)
