@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 
 from socialcover import store
 
+from .conftest import sign_in
+
 ADMIN = store.SystemActor("test")
 
 
@@ -64,3 +66,27 @@ def test_networks_are_created_and_searched_over_the_api(
     assert len(public["organisations"]) == 1 and public["people"] == []
     assert "maria" not in str(public)
     assert api.get("/api/v1/networks/experts?country=SEN").json()["organisations"] == []
+
+
+def test_the_who_knows_what_page_hides_people_from_readers(
+    app: FastAPI, client: TestClient, users: dict[str, str]
+) -> None:
+    from socialcover import actors
+
+    with store.session_scope(ADMIN, url=app.state.settings.database_url) as s:
+        org = actors.create_organisation(
+            s,
+            ADMIN,
+            {"name": "Institut de recherche", "actor_type": "university",
+             "expertise": ["protection sociale"], "languages": ["fr"]},
+        )  # fmt: skip
+        actors.add_contact(
+            s, ADMIN, org.id, {"name": "Awa Diop", "expertise": ["protection sociale"]}
+        )
+    anonymous = TestClient(app)
+    page = anonymous.get("/networks?expertise=protection", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200 and "Qui sait quoi" in page.text
+    assert "Institut de recherche" in page.text and "Awa Diop" not in page.text
+    sign_in(client, users["contributor"])
+    mine = client.get("/networks?expertise=protection")
+    assert "Awa Diop" in mine.text
