@@ -1,4 +1,5 @@
-"""The actor registry: organisations, contact people and partnerships."""
+"""The actor registry: organisations, contact people and partnerships, with their expertise
+and languages, and a "who knows what" search (:func:`who_knows_what`)."""
 
 from socialcover.actors.organisations import (
     ORGANISATIONS,
@@ -17,6 +18,7 @@ from socialcover.actors.organisations import (
     remove_contact,
     remove_partnership,
     update_organisation,
+    who_knows_what,
 )
 
 __all__ = [
@@ -36,4 +38,5 @@ __all__ = [
     "remove_contact",
     "remove_partnership",
     "update_organisation",
+    "who_knows_what",
 ]

@@ -50,7 +50,30 @@ __all__ = [
     "remove_contact",
     "remove_partnership",
     "update_organisation",
+    "who_knows_what",
 ]
+
+
+def _terms(v: list[str]) -> list[str]:
+    """Short terms, stripped, each once (case kept as first given)."""
+    out: list[str] = []
+    for term in (t.strip() for t in v):
+        if not term or len(term) > 100:
+            raise ValueError(f"a term has 1 to 100 characters, not {term!r}")
+        if term.lower() not in (o.lower() for o in out):
+            out.append(term)
+    return out
+
+
+def _languages_valid(v: list[str]) -> list[str]:
+    """ISO 639-1 codes (two letters), lower case, each once."""
+    out: list[str] = []
+    for code in (c.strip().lower() for c in v):
+        if len(code) != 2 or not code.isalpha() or not code.isascii():
+            raise ValueError(f"a language is a two-letter ISO 639-1 code (fr), not {code!r}")
+        if code not in out:
+            out.append(code)
+    return out
 
 
 class OrganisationInput(BaseModel):
@@ -64,6 +87,11 @@ class OrganisationInput(BaseModel):
     country_iso3: str | None = Field(default=None, pattern=r"^([A-Z]{3})?$")  # "" = none
     website: str | None = Field(default=None, max_length=500)
     description: str = Field(default="", max_length=5000)
+    expertise: list[str] = Field(default_factory=list, max_length=50)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+
+    _expertise = field_validator("expertise")(_terms)
+    _languages = field_validator("languages")(_languages_valid)
 
     @field_validator("country_iso3", mode="before")
     @classmethod
@@ -95,6 +123,11 @@ class ContactInput(BaseModel):
     email: str | None = Field(default=None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = Field(default=None, max_length=60)
     notes: str = Field(default="", max_length=2000)
+    expertise: list[str] = Field(default_factory=list, max_length=50)
+    languages: list[str] = Field(default_factory=list, max_length=20)
+
+    _expertise = field_validator("expertise")(_terms)
+    _languages = field_validator("languages")(_languages_valid)
 
 
 class PartnershipInput(BaseModel):
@@ -132,6 +165,8 @@ def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]
         "country_iso3": org.country_iso3,
         "website": org.website,
         "description": org.description,
+        "expertise": list(org.expertise or []),
+        "languages": list(org.languages or []),
         "is_starter": org.is_starter,
         "version": org.version,
     }
@@ -144,6 +179,8 @@ def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]
                 "email": c.email,
                 "phone": c.phone,
                 "notes": c.notes,
+                "expertise": list(c.expertise or []),
+                "languages": list(c.languages or []),
             }
             for c in org.contacts
         ]
@@ -326,3 +363,65 @@ def remove_partnership(session: Session, actor: Any, partnership_id: int) -> Non
         raise RecordNotFoundError(f"No partnership {partnership_id}.", hint="List them first.")
     session.delete(p)
     session.flush()
+
+
+def who_knows_what(
+    session: Session,
+    actor: Any,
+    *,
+    expertise: str | None = None,
+    language: str | None = None,
+    country: str | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Organisations, and the people at them, who know a topic, work in a language or a
+    country: "who knows what".
+
+    ``expertise`` matches any part of an expertise term, in any case (``pension`` finds
+    "Pension reform"); ``language`` is a two-letter code; ``country`` an ISO3 code, the
+    organisation's. An organisation is listed when it matches itself; a person when the person
+    matches (expertise and language of the person, country of the organisation). People are
+    personal data: the ``people`` list is empty unless the actor has ``actor.edit``.
+
+    Examples
+    --------
+    >>> _matches(["Pension reform"], "pension")
+    True
+    """
+    wanted_lang = (language or "").strip().lower() or None
+    wanted_iso3 = (country or "").strip().upper() or None
+    wanted_topic = (expertise or "").strip().lower() or None
+
+    def fits(terms: list[str] | None, langs: list[str] | None, iso3: str | None) -> bool:
+        return (
+            (wanted_topic is None or _matches(terms or [], wanted_topic))
+            and (wanted_lang is None or wanted_lang in (langs or []))
+            and (wanted_iso3 is None or iso3 == wanted_iso3)
+        )
+
+    orgs = list(session.scalars(select(Organisation).order_by(Organisation.name)))
+    found = [
+        organisation_as_dict(o) for o in orgs if fits(o.expertise, o.languages, o.country_iso3)
+    ]
+    people: list[dict[str, Any]] = []
+    if can(_role(actor), "actor.edit"):
+        for o in orgs:
+            for c in o.contacts:
+                if fits(c.expertise, c.languages, o.country_iso3):
+                    people.append(
+                        {
+                            "id": c.id,
+                            "name": c.name,
+                            "position": c.position,
+                            "email": c.email,
+                            "expertise": list(c.expertise or []),
+                            "languages": list(c.languages or []),
+                            "organisation_id": o.id,
+                            "organisation": o.name,
+                            "country_iso3": o.country_iso3,
+                        }
+                    )
+    return {"organisations": found, "people": people}
+
+
+def _matches(terms: list[str], wanted: str) -> bool:
+    return any(wanted in t.lower() for t in terms)

@@ -66,6 +66,38 @@ def calendar(
     console.print(f"Wrote {out}.")
 
 
+@app.command("course-results")
+def course_results(
+    course_id: Annotated[int, typer.Argument(help="The training course's id.", min=1)],
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    url: Annotated[str | None, typer.Option("--url", help=URL_HELP)] = None,
+) -> None:
+    """Print a training course's results: mean pre, post and gain, overall, by sex and by
+    constituent (never a name)."""
+    from socialcover.advocacy import course_results as results_of
+    from socialcover.store import open_database, session_scope
+
+    if fmt not in ("table", "json"):
+        raise InputError(
+            f"Unknown --format {fmt!r}.", code="advocacy.bad-format", hint="Use table or json."
+        )
+    with session_scope(engine=open_database(url), write=False) as s:
+        found = results_of(s, course_id).as_dict()
+    if fmt == "json":
+        print(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"Training course {course_id}: {found['participants']} participants")
+    for name in ("group", "assessed", "mean pre", "mean post", "mean gain"):
+        table.add_column(name)
+    groups = [("all", found["overall"])]
+    groups += [(k, g) for k, g in found["by_sex"].items() if g["assessed"]]
+    groups += [(k, g) for k, g in found["by_constituent"].items() if g["assessed"]]
+    for name, g in groups:
+        cells = [g[k] for k in ("mean_pre", "mean_post", "mean_gain")]
+        table.add_row(name, str(g["assessed"]), *("-" if v is None else f"{v:.1f}" for v in cells))
+    console.print(table)
+
+
 @app.command("media-kit")
 def media_kit(
     indicator: Annotated[str, typer.Argument(help="An indicator code (sdg131.children).")],

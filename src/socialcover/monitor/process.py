@@ -14,7 +14,9 @@ engagement, event, practice or evaluation is private, so it is not counted):
   each endorsed a published engagement; the year the last of the three signed;
 - people trained: participants (role ``participant``, not marked absent) of published
   training sessions held in the year, by sex and by constituent (government, employers,
-  workers, other: every other constituent);
+  workers, other: every other constituent); a person (one e-mail) attending several sessions
+  of one training course (``training_course_sessions``) is counted once, in the year of the
+  first;
 - events held: published events that started in the year;
 - publications downloaded: the monthly download counters, summed by year;
 - practices published and evaluations completed: published practices by the year of their
@@ -63,6 +65,7 @@ from socialcover.store.models import (
     Practice,
     PublicationDownload,
     Stage,
+    TrainingCourseSession,
 )
 
 __all__ = [
@@ -185,13 +188,25 @@ def _strategy_endorsed(session: Session, today: dt.date) -> Counts:
 
 
 def _trained(constituents: tuple[str, ...] | None) -> Counter:
-    """Participants of published training sessions held by the day of the count, by sex."""
+    """Participants of published training sessions held by the day of the count, by sex.
+
+    A person (one e-mail) attending several sessions of one training course is trained once,
+    in the year of the first of them; a session outside any course counts each participant.
+    """
 
     def count(session: Session, today: dt.date) -> Counts:
         end = dt.datetime.combine(today, dt.time.max, tzinfo=dt.UTC)
         query = (
-            select(Event.starts_at, EventParticipant.sex, EventParticipant.constituent)
+            select(
+                Event.starts_at,
+                EventParticipant.sex,
+                EventParticipant.constituent,
+                EventParticipant.id,
+                EventParticipant.email,
+                TrainingCourseSession.course_id,
+            )
             .join(EventParticipant, EventParticipant.event_id == Event.id)
+            .outerjoin(TrainingCourseSession, TrainingCourseSession.event_id == Event.id)
             .where(
                 Event.status == "published",
                 Event.kind == "training_session",
@@ -199,8 +214,13 @@ def _trained(constituents: tuple[str, ...] | None) -> Counter:
                 EventParticipant.role == "participant",
                 EventParticipant.attended.is_not(False),
             )
+            .order_by(Event.starts_at, EventParticipant.id)
         )
-        rows = session.execute(query).all()
+        people: dict[tuple[Any, ...], tuple[dt.datetime, str, str]] = {}
+        for starts, sex, constituent, pid, email, course_id in session.execute(query):
+            key = ("course", course_id, email) if course_id and email else ("row", pid)
+            people.setdefault(key, (starts, sex, constituent))  # the first session attended
+        rows = list(people.values())
         if constituents is not None:
             known = set(TRIPARTITE)
             rows = [r for r in rows if (r[2] if r[2] in known else _OTHER) in constituents]

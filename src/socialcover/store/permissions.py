@@ -82,6 +82,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "event.register": _ALL,  # register oneself for a published event open to registration
     "event.participants_any": _ADMIN,  # see and manage the participants of any event
     "event.delete": _ADMIN,
+    # training courses: everyone reads courses and their results; participants' scores are
+    # personal data, seen by the organisers of their session and the course's owner
+    "training.read": _ALL,
+    "training.edit": _SIGNED_IN,  # create a course; its owner edits it and links sessions
+    "training.edit_any": _EDITORS,
     # press releases: figures from the store, public after their embargo
     "press.read_published": _ALL,  # after the embargo only
     "press.read_drafts": _EDITORS,  # drafts and releases under embargo

@@ -46,6 +46,11 @@ from socialcover.store.models.knowledge import (
     SearchState,
 )
 from socialcover.store.models.monitor import DataSet, Observation
+from socialcover.store.models.training import (
+    TrainingAssessment,
+    TrainingCourse,
+    TrainingCourseSession,
+)
 
 __all__ = [
     "ApiToken",
@@ -97,6 +102,9 @@ __all__ = [
     "Strategy",
     "StrategyMeasure",
     "StrategyObjective",
+    "TrainingAssessment",
+    "TrainingCourse",
+    "TrainingCourseSession",
     "UTCDateTime",
     "User",
     "UserSession",

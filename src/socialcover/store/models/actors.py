@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialcover.store.models.base import Audited, Base
@@ -22,6 +22,8 @@ class Organisation(Audited, Base):
     country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)  # None: international
     website: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list)  # topics it knows
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO 639-1 codes
     is_starter: Mapped[bool] = mapped_column(default=False)
 
     contacts: Mapped[list[Contact]] = relationship(
@@ -43,6 +45,8 @@ class Contact(Audited, Base):
     email: Mapped[str | None] = mapped_column(String(320))
     phone: Mapped[str | None] = mapped_column(String(60))
     notes: Mapped[str] = mapped_column(Text, default="")
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

@@ -17,9 +17,11 @@ def include_all(app: FastAPI) -> None:
         api_evaluations,
         api_library,
         api_monitor,
+        api_networks,
         api_practices,
         api_search,
         api_surveys,
+        api_training,
         auth,
         claims,
         costing,
@@ -31,11 +33,13 @@ def include_all(app: FastAPI) -> None:
         home,
         monitor,
         monitor_entry,
+        networks,
         practices,
         publications,
         report,
         schemes,
         surveys,
+        training,
     )
 
     for module in (
@@ -56,6 +60,8 @@ def include_all(app: FastAPI) -> None:
         monitor_entry,
         engagements,
         advocacy,
+        training,
+        networks,
         api_data,
         api_practices,
         api_library,
@@ -66,6 +72,8 @@ def include_all(app: FastAPI) -> None:
         api_evaluations,
         api_countries,
         api_advocacy,
+        api_training,
+        api_networks,
         docs,
     ):
         app.include_router(module.router)
