@@ -81,7 +81,10 @@ def test_every_integer_path_parameter_answers_404_beyond_64_bits(
     c, token = admin
     routes = _integer_routes(app)
     ids = {n for _p, _m, ns in routes for n, is_id in ns.items() if is_id}
-    assert ids == {"pid", "oid", "token_id", "eid", "mid", "rid", "sid"}, ids
+    assert ids == {
+        *("pid", "oid", "token_id", "eid", "mid", "rid", "sid", "cid", "data_set_id"),
+        *("event_id", "item_id", "participant_id"),
+    }, ids
     others = {n for _p, _m, ns in routes for n, is_id in ns.items() if not is_id}
     assert others == {"year"}, f"an integer path parameter that is not a RecordId: {others}"
     checked = 0
