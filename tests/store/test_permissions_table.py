@@ -40,6 +40,7 @@ def test_readers_only_read_and_contributors_cannot_publish() -> None:
         "statement.read_published",
         "scenario.read_published",
         "engagement.read_published",
+        "training.read",
     }
     assert not can("contributor", "practice.publish")
     assert can("reviewer", "practice.publish")

@@ -41,7 +41,6 @@ from socialcover.microsim.connection import connect, is_duckdb_input, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.sql_compiler import SparkDialect, _needed, compile_rules
-from socialcover.survey import spark_error
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 
@@ -300,6 +299,8 @@ def _run_spark(
         households = per.select("hh_id", *h_out).dropDuplicates(["hh_id"])
         persons = per.select(*dict.fromkeys([*keep, *outputs]))
     except Exception as exc:
+        from socialcover.survey import spark_error  # only on Spark: rules alone stay light
+
         raise spark_error(exc, "compiling the rules to Spark SQL") from exc
     return RuleResult(persons, households, "spark")
 
