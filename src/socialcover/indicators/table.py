@@ -35,6 +35,7 @@ from socialcover.survey import (
     UnitSums,
     groups_of,
     ratios,
+    t_quantile,
     unit_sums,
 )
 from socialcover.survey.io import CONTRIBUTORY_BY_DEFAULT, Mapping, SurveyParameters
@@ -506,7 +507,7 @@ def _frame(cells: list[_Cell], level: float, order: list[str]) -> pl.DataFrame:
     rows = [c.__dict__ for c in cells]
     frame = pl.DataFrame(rows, schema={k: v for k, v in COLUMNS.items() if k in rows[0]})
     df = frame["df"].fill_null(np.nan).to_numpy()
-    tq = _t_ppf(0.5 + level / 2, np.maximum(df, 1.0))
+    tq = t_quantile(0.5 + level / 2, np.maximum(df, 1.0))
     value = frame["value"].fill_null(np.nan).to_numpy()
     se = frame["se"].fill_null(np.nan).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -554,11 +555,3 @@ def _warn_fragile(frame: pl.DataFrame) -> None:
             ),
             stacklevel=3,
         )
-
-
-def _t_ppf(q: float, df: Any) -> Any:
-    """Student's t quantile; SciPy's distributions load only when an interval is computed
-    (importing ``scipy.stats`` takes about a second)."""
-    from scipy.special import stdtrit
-
-    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))

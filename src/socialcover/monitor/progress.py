@@ -37,6 +37,7 @@ import polars as pl
 from socialcover.errors import InputError
 from socialcover.monitor.frame import OBSERVATION_SCHEMA
 from socialcover.monitor.targets import Target
+from socialcover.survey import t_quantile
 
 __all__ = [
     "STATUSES",
@@ -107,7 +108,7 @@ class Trend:
     def _half_width(self, year: float, level: float = LEVEL) -> float | None:
         if self.residual_sd is None:
             return None
-        t = float(_t_ppf(0.5 + level / 2, self.n - 2))
+        t = float(t_quantile(0.5 + level / 2, self.n - 2))
         return (
             t * self.residual_sd * math.sqrt(1 / self.n + (year - self.centre_year) ** 2 / self.sxx)
         )
@@ -362,7 +363,7 @@ def year_reached(
     year = t.centre_year + gap / t.slope
     if t.slope_se is None or t.residual_sd is None:
         return Reached(year, reason=t.reason)
-    tq = float(_t_ppf(0.5 + LEVEL / 2, t.n - 2))
+    tq = float(t_quantile(0.5 + LEVEL / 2, t.n - 2))
     k = t.slope**2 - (tq * t.slope_se) ** 2
     if k <= 0:
         return Reached(
@@ -652,11 +653,3 @@ def _example_series(values: dict[int, float], nature: str = "modelled") -> pl.Da
         schema=OBSERVATION_SCHEMA,
         orient="row",
     )
-
-
-def _t_ppf(q: float, df: Any) -> Any:
-    """Student's t quantile; SciPy's distributions load only when an interval is computed
-    (importing ``scipy.stats`` takes about a second)."""
-    from scipy.special import stdtrit
-
-    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))

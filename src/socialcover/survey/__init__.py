@@ -30,6 +30,7 @@ from socialcover.survey._errors import (
     WeightError,
 )
 from socialcover.survey.backend.spark import spark_error
+from socialcover.survey.ciprop import t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import gini_linearised
 from socialcover.survey.linearised import Linearised
@@ -64,6 +65,7 @@ __all__ = [
     "groups_of",
     "ratios",
     "spark_error",
+    "t_quantile",
     "totals",
     "unit_sums",
 ]
