@@ -22,6 +22,7 @@ Press releases (:mod:`socialcover.advocacy.press`):
     :func:`publish_press_release`, :func:`get_press_release`, :class:`PressReleaseView`,
     :func:`list_press_releases`, :func:`release_due`, :func:`read_figures`,
     :func:`data_version`, :func:`format_figure`, :func:`placeholders`,
+    :func:`preview_press_release`,
     :data:`FIGURE_FORMATS`).
 
 Media kits (:mod:`socialcover.advocacy.mediakits`):
@@ -33,7 +34,8 @@ Policy platforms (:mod:`socialcover.advocacy.platforms`):
     (:data:`STATEMENTS`, :data:`STATEMENT_KINDS`, :class:`StatementInput`,
     :func:`create_statement`, :func:`update_statement`, :func:`submit_statement`,
     :func:`publish_statement`, :func:`get_statement`, :func:`list_statements`,
-    :func:`share_statement`, :func:`sign_statement`, :func:`endorsers`,
+    :func:`share_statement`, :func:`sign_statement`, :func:`signing_organisation`,
+    :func:`endorsers`,
     :func:`statement_as_dict`).
 
 Feeds and downloads (:mod:`socialcover.advocacy.feeds`, :mod:`socialcover.advocacy.downloads`):
@@ -114,6 +116,7 @@ from socialcover.advocacy.platforms import (
     publish_statement,
     share_statement,
     sign_statement,
+    signing_organisation,
     statement_as_dict,
     submit_statement,
     update_statement,
@@ -130,6 +133,7 @@ from socialcover.advocacy.press import (
     get_press_release,
     list_press_releases,
     placeholders,
+    preview_press_release,
     publish_press_release,
     read_figures,
     release_due,
@@ -221,6 +225,7 @@ __all__ = [
     "media_kit",
     "participant_counts",
     "placeholders",
+    "preview_press_release",
     "publish_event",
     "publish_press_release",
     "publish_statement",
@@ -235,6 +240,7 @@ __all__ = [
     "return_event",
     "share_statement",
     "sign_statement",
+    "signing_organisation",
     "statement_as_dict",
     "submit_event",
     "submit_press_release",

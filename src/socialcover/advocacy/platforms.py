@@ -46,6 +46,7 @@ __all__ = [
     "publish_statement",
     "share_statement",
     "sign_statement",
+    "signing_organisation",
     "statement_as_dict",
     "submit_statement",
     "update_statement",
@@ -310,6 +311,19 @@ def sign_statement(
     flush_audited(session, "statement.sign")
     session.refresh(statement, ["signatures"])
     return row
+
+
+def signing_organisation(session: Session, actor: Any, statement: Statement) -> int | None:
+    """The organisation ``actor`` would sign ``statement`` for: their own, when it is a partner
+    that has not signed yet and the statement still takes signatures; else ``None``."""
+    if not can(getattr(actor, "role", None), "statement.sign"):
+        return None
+    org = _organisation_of(session, actor)
+    if org is None or not _is_partner(session, actor, statement):
+        return None
+    if statement.status == "returned" and statement.published_at is not None:
+        return None
+    return None if any(s.organisation_id == org for s in statement.signatures) else org
 
 
 def endorsers(statement: Statement) -> list[dict[str, Any]]:

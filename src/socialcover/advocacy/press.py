@@ -64,6 +64,7 @@ __all__ = [
     "get_press_release",
     "list_press_releases",
     "placeholders",
+    "preview_press_release",
     "publish_press_release",
     "read_figures",
     "release_due",
@@ -421,6 +422,38 @@ def get_press_release(
     ):
         raise _not_found(release_id)
     return _view(session, release, language, moment)
+
+
+def preview_press_release(
+    session: Session, actor: Any, data: PressReleaseInput | Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """A draft release as it would read, in each of its languages, with the store's figures
+    now (approved data only); nothing is saved. For the drafting form (``press.draft``).
+
+    Returns ``{language: {"title", "body"}}`` and, under ``"figures"``, the values read.
+
+    Raises
+    ------
+    socialcover.store.ValidationError
+        The same refusals as :func:`create_press_release` (an undeclared placeholder, a typed
+        figure, an unknown indicator).
+    """
+    from socialcover.store import require, validate_input
+
+    require(getattr(actor, "role", None), "press.draft")
+    release = validate_input(PressReleaseInput, data, "press release")
+    specs = [f.model_dump() for f in release.figures]
+    figures = read_figures(session, specs)
+    by_name = {f["name"]: f for f in specs}
+    out: dict[str, dict[str, Any]] = {
+        lang: {
+            "title": _fill(text.title, figures, by_name, lang),
+            "body": _fill(text.body, figures, by_name, lang),
+        }
+        for lang, text in release.texts.items()
+    }
+    out["figures"] = figures
+    return out
 
 
 def list_press_releases(

@@ -27,7 +27,9 @@ CHUNK = 1 << 20
 _DATA_UPLOADS = re.compile(
     r"/surveys|/schemes|/api/v1/surveys/jobs|/api/v1/monitor/observations/file|/monitor/enter/file"
 )
-_PDF_UPLOADS = re.compile(r"/publications|/api/v1/publications/[^/]+/file")
+_PDF_UPLOADS = re.compile(
+    r"/publications|/api/v1/publications/[^/]+/file|(/api/v1)?/events/[^/]+/materials"
+)
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:

@@ -182,7 +182,7 @@ async def event_page(
     user: Principal | None = Depends(Need("event.read_published")),
 ) -> HTMLResponse:
     """One event: agenda, materials, outcomes, counts; the participants for organisers."""
-    from socialcover import advocacy
+    from socialcover import advocacy, store
 
     def _do() -> dict[str, Any]:
         e = event_detail(session, user, eid)
@@ -191,6 +191,11 @@ async def event_page(
             advocacy.list_participants(session, user, eid)
             if user is not None and advocacy.is_organiser(user, event)
             else None
+        )
+        e["may_manage"] = user is not None and (
+            advocacy.EVENTS.may_edit(user, event)
+            or advocacy.is_organiser(user, event)
+            or store.can(user.role, "event.publish")
         )
         return e
 
@@ -278,13 +283,14 @@ async def press_page(
     user: Principal | None = Depends(Need("press.read_published")),
 ) -> HTMLResponse:
     """One press release in the page's language (404 while under embargo for the public)."""
-    from socialcover import advocacy
+    from socialcover import advocacy, store
 
     lang = getattr(request.state, "lang", "en")
     view = await run_in_threadpool(
         advocacy.get_press_release, session, user, rid, lang, now=clock(request)
     )
-    return render(request, "advocacy/press.html", {"r": view})
+    manage = user is not None and store.can(user.role, "press.draft")
+    return render(request, "advocacy/press.html", {"r": view, "may_manage": manage})
 
 
 @router.get("/statements", response_class=HTMLResponse)
@@ -306,8 +312,22 @@ async def statement_page(
     user: Principal | None = Depends(Need("statement.read_published")),
 ) -> HTMLResponse:
     """A statement, what it cites, and the organisations that endorse it."""
-    st = await run_in_threadpool(statement_detail, session, user, sid)
-    return render(request, "advocacy/statement.html", {"st": st})
+    from socialcover import advocacy, store
+
+    def _do() -> dict[str, Any]:
+        statement = advocacy.get_statement(session, user, sid)
+        manage = user is not None and (
+            advocacy.STATEMENTS.is_owner(user, statement)
+            or store.can(user.role, "statement.edit_any")
+        )
+        return {
+            "st": statement_detail(session, user, sid),
+            "may_sign": advocacy.signing_organisation(session, user, statement) is not None,
+            "may_manage": manage,
+            "signed": request.query_params.get("signed") == "1",
+        }
+
+    return render(request, "advocacy/statement.html", await run_in_threadpool(_do))
 
 
 @router.get("/media/{indicator}/{area}", response_class=HTMLResponse)
