@@ -40,7 +40,9 @@ def _signed_in(app: FastAPI, email: str) -> TestClient:
 def _error_beside(html: str, field: str) -> str:
     """The text of the error shown next to ``field`` (its input points at it)."""
     assert f'aria-describedby="{field}-error"' in html, f"no error tied to {field}"
-    m = re.search(rf'<small class="field-error" id="{field}-error" role="alert">([^<]*)</small>', html)
+    m = re.search(
+        rf'<small class="field-error" id="{field}-error" role="alert">([^<]*)</small>', html
+    )
     assert m, f"no error next to {field}"
     return m.group(1)
 
@@ -79,7 +81,9 @@ def test_an_event_drafted_from_the_pages(
     assert "https://" in _error_beside(bad.text, "online_url")
     assert 'value="Training on extending coverage"' in bad.text  # what was typed stays
     assert _count(url, Event) == before
-    bad = owner.post("/events/new", data=EVENT | {"csrf_token": token, "ends_at": "2027-05-09T17:00"})
+    bad = owner.post(
+        "/events/new", data=EVENT | {"csrf_token": token, "ends_at": "2027-05-09T17:00"}
+    )
     assert "before starts_at" in bad.text and bad.status_code == 422
     no_csrf = owner.post("/events/new", data=EVENT)
     assert no_csrf.status_code == 403 and _count(url, Event) == before
@@ -116,7 +120,9 @@ def test_an_event_drafted_from_the_pages(
         follow_redirects=False,
     )
     assert up.status_code == 303, up.text
-    (link,) = re.findall(rf'href="(/events/{eid}/materials/\d+/file)"', owner.get(f"/events/{eid}/edit").text)
+    (link,) = re.findall(
+        rf'href="(/events/{eid}/materials/\d+/file)"', owner.get(f"/events/{eid}/edit").text
+    )
     assert owner.get(link).content == PDF
     # a participant, seen by name by the organisers only
     person = {
@@ -146,14 +152,20 @@ def test_an_event_drafted_from_the_pages(
     assert owner.post(f"/events/{eid}/steps/publish", data={"csrf_token": token}).status_code == 403
     reviewer = _signed_in(app, users["reviewer"])
     rtoken = csrf_of(reviewer)
-    assert reviewer.post(f"/events/{eid}/steps/publish", data={"csrf_token": rtoken}).status_code == 200
+    assert (
+        reviewer.post(f"/events/{eid}/steps/publish", data={"csrf_token": rtoken}).status_code
+        == 200
+    )
     public = client.get(f"/events/{eid}")
     assert public.status_code == 200 and "A road map." in public.text
     assert "Opening session" in public.text and "Grace Secretname" not in public.text
     assert 'id="register"' not in public.text  # registration closed
     assert "Manage this event" not in public.text
     # unpublish: off the public calendar again
-    assert reviewer.post(f"/events/{eid}/steps/withdraw", data={"csrf_token": rtoken}).status_code == 200
+    assert (
+        reviewer.post(f"/events/{eid}/steps/withdraw", data={"csrf_token": rtoken}).status_code
+        == 200
+    )
     assert client.get(f"/events/{eid}").status_code == 404
 
 
@@ -163,18 +175,24 @@ def test_who_may_use_the_event_forms(
     url = web_settings.database_url
     before = _count(url, Event)
     token = csrf_of(client, "/events")
-    anonymous = client.post("/events/new", data=EVENT | {"csrf_token": token}, follow_redirects=False)
+    anonymous = client.post(
+        "/events/new", data=EVENT | {"csrf_token": token}, follow_redirects=False
+    )
     assert anonymous.status_code in (303, 401) and _count(url, Event) == before
     assert client.get("/events/new", follow_redirects=False).status_code in (303, 401)
     owner = _signed_in(app, users["contributor"])
-    made = owner.post("/events/new", data=EVENT | {"csrf_token": csrf_of(owner)}, follow_redirects=False)
+    made = owner.post(
+        "/events/new", data=EVENT | {"csrf_token": csrf_of(owner)}, follow_redirects=False
+    )
     eid = int(made.headers["location"].split("/")[2])
     with store.session_scope(ADMIN, url=url) as s:
         store.create_user(s, ADMIN, "other@example.org", PASSWORD, "contributor")
     other = _signed_in(app, "other@example.org")
     otoken = csrf_of(other)
     assert other.get(f"/events/{eid}/edit").status_code == 404  # someone else's draft
-    changed = other.post(f"/events/{eid}/edit", data=EVENT | {"csrf_token": otoken, "title": "Taken"})
+    changed = other.post(
+        f"/events/{eid}/edit", data=EVENT | {"csrf_token": otoken, "title": "Taken"}
+    )
     assert changed.status_code == 404
     added = other.post(
         f"/events/{eid}/participants", data={"csrf_token": otoken, "name": "X", "sex": "male"}
@@ -260,7 +278,10 @@ def test_a_press_release_from_the_form_under_embargo(
     assert shown.status_code == 200
     assert "12.5% of children covered" in shown.text and "12,5\u00a0% des enfants" in shown.text
     refused = author.post("/press/preview", data=_release_form(token))
-    assert "{{ kenia }}" in refused.text.replace("&#39;", "'") and 'id="preview-errors"' in refused.text
+    assert (
+        "{{ kenia }}" in refused.text.replace("&#39;", "'")
+        and 'id="preview-errors"' in refused.text
+    )
     # without a script, the Preview button shows the same on the form
     nojs = author.post("/press/new", data=fixed | {"do": "preview"})
     assert nojs.status_code == 200 and "12.5% of children covered" in nojs.text
@@ -321,7 +342,9 @@ def test_a_statement_shared_signed_and_published_from_the_pages(
     _partner_users(url)
     with store.session_scope(ADMIN, url=url) as s:
         pub = knowledge.create_publication(
-            s, ADMIN, {"title": "World Social Protection Report", "kind": "report", "language": "en"}
+            s,
+            ADMIN,
+            {"title": "World Social Protection Report", "kind": "report", "language": "en"},
         )
         knowledge.publish_publication(s, ADMIN, pub.id)
         pid = pub.id
@@ -341,10 +364,13 @@ def test_a_statement_shared_signed_and_published_from_the_pages(
     bad = author.post("/statements/new", data=text | {"cite_ids": "publication:999999, nonsense"})
     assert bad.status_code == 422 and "nonsense" in _error_beside(bad.text, "cite_ids")
     missing = author.post("/statements/new", data=text | {"cite_ids": "publication:999999"})
-    assert missing.status_code == 422 and "does not exist" in _error_beside(missing.text, "cite_ids")
+    assert missing.status_code == 422 and "does not exist" in _error_beside(
+        missing.text, "cite_ids"
+    )
     figure = author.post(
         "/statements/new",
-        data=text | {"fig_indicator_1": "sdg131.nonexistent", "fig_area_1": "KEN", "fig_year_1": "2023"},
+        data=text
+        | {"fig_indicator_1": "sdg131.nonexistent", "fig_area_1": "KEN", "fig_year_1": "2023"},
     )
     assert figure.status_code == 422 and _count(url, Statement) == before
     made = author.post(
@@ -365,7 +391,9 @@ def test_a_statement_shared_signed_and_published_from_the_pages(
     assert partner.get(f"/statements/{sid}").status_code == 404  # not shared yet
     with store.session_scope(ADMIN, url=url) as s:
         org = store.get_user(s, "partner@example.org").organisation_id
-    share = author.post(f"/statements/{sid}/partners", data={"csrf_token": token, "organisation_id": str(org)})
+    share = author.post(
+        f"/statements/{sid}/partners", data={"csrf_token": token, "organisation_id": str(org)}
+    )
     assert share.status_code == 200 and "Trade Union Confederation of Kenya" in share.text
     # the partner's people read the draft and sign it from its page
     draft = partner.get(f"/statements/{sid}")
@@ -377,7 +405,9 @@ def test_a_statement_shared_signed_and_published_from_the_pages(
     # a non-partner cannot sign, and nothing is saved
     otoken = csrf_of(outsider)
     assert 'id="sign-form"' not in outsider.get(f"/statements/{sid}").text
-    refused = outsider.post(f"/statements/{sid}/sign", data={"csrf_token": otoken, "signed_by": "Bob"})
+    refused = outsider.post(
+        f"/statements/{sid}/sign", data={"csrf_token": otoken, "signed_by": "Bob"}
+    )
     assert refused.status_code in (403, 404)
     assert _count(url, StatementSignature) == 0
     signed = partner.post(
@@ -390,12 +420,20 @@ def test_a_statement_shared_signed_and_published_from_the_pages(
     assert 'id="sign-form"' not in again.text and "Mary Partner, Secretary" in again.text
     # published by a reviewer, with its endorsers, for everyone
     reviewer = _signed_in(app, users["reviewer"])
-    assert reviewer.post(f"/statements/{sid}/steps/publish", data={"csrf_token": csrf_of(reviewer)}).status_code == 200
+    assert (
+        reviewer.post(
+            f"/statements/{sid}/steps/publish", data={"csrf_token": csrf_of(reviewer)}
+        ).status_code
+        == 200
+    )
     public = client.get(f"/statements/{sid}")
     assert public.status_code == 200 and "Trade Union Confederation of Kenya" in public.text
     assert "Mary Partner" in public.text and "sdg131.children" in public.text
     # anonymous: no drafting form; a contributor cannot share another's statement
     assert client.get("/statements/new", follow_redirects=False).status_code in (303, 401)
-    assert outsider.post(
-        f"/statements/{sid}/partners", data={"csrf_token": otoken, "organisation_id": str(org)}
-    ).status_code == 403
+    assert (
+        outsider.post(
+            f"/statements/{sid}/partners", data={"csrf_token": otoken, "organisation_id": str(org)}
+        ).status_code
+        == 403
+    )

@@ -107,7 +107,8 @@ def manage_context(s: Session, user: Any, eid: int) -> dict[str, Any]:
         "values": values,
         "may_edit": advocacy.EVENTS.may_edit(user, event),
         "organiser": organiser,
-        "may_submit": advocacy.EVENTS.is_owner(user, event) and e["status"] in ("draft", "returned"),
+        "may_submit": advocacy.EVENTS.is_owner(user, event)
+        and e["status"] in ("draft", "returned"),
         "may_review": store.can(role, "event.publish"),
         "speaker_rows": SPEAKER_ROWS,
         **_vocabularies(),
@@ -228,9 +229,7 @@ async def update_event(
         await run_in_threadpool(_do)
     except SocialcoverError as exc:
         errors = field_errors(exc, advocacy.EventInput, data)
-        return await _refused(
-            request, session, user, eid, exc, {"errors": errors, "values": data}
-        )
+        return await _refused(request, session, user, eid, exc, {"errors": errors, "values": data})
     return RedirectResponse(f"/events/{eid}/edit?saved=1", status_code=303)
 
 

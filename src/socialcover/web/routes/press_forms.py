@@ -147,7 +147,9 @@ def _preview(s: Session, user: Any, form: Any) -> dict[str, Any]:
 
 
 @router.get("/press/new", response_class=HTMLResponse)
-async def new_release(request: Request, user: Principal = Depends(Need("press.draft"))) -> HTMLResponse:
+async def new_release(
+    request: Request, user: Principal = Depends(Need("press.draft"))
+) -> HTMLResponse:
     """The form that drafts a press release."""
     values = {"embargo_zone": "UTC", "fig_year_1": str(dt.date.today().year - 2)}
     return render(request, "advocacy/press_form.html", _context(values, {}, action="/press/new"))
@@ -164,9 +166,7 @@ async def preview(
     return render(request, "advocacy/_press_preview.html", shown)
 
 
-async def _save(
-    request: Request, session: Session, user: Any, rid: int | None
-) -> Response:
+async def _save(request: Request, session: Session, user: Any, rid: int | None) -> Response:
     from socialcover import advocacy
 
     form = await request.form()
@@ -175,7 +175,10 @@ async def _save(
     if form.get("do") == "preview":
         shown = await run_in_threadpool(_preview, session, user, form)
         await run_in_threadpool(session.rollback)
-        return render(request, "advocacy/press_form.html", _context(values, {}, action=action, **shown))
+        errors = shown["preview_errors"]  # beside their fields too, as a save would show them
+        return render(
+            request, "advocacy/press_form.html", _context(values, errors, action=action, **shown)
+        )
     data, errors, rename = release_input(form)
 
     def _do() -> int:
@@ -185,20 +188,29 @@ async def _save(
             _editable(session, user, rid)
             version = form_text(form, "version")
             release = advocacy.update_press_release(
-                session, user, rid, data, expected_version=int(version) if version.isdigit() else None
+                session,
+                user,
+                rid,
+                data,
+                expected_version=int(version) if version.isdigit() else None,
             )
         session.flush()
         return int(release.id)
 
     if not errors:
         try:
-            return RedirectResponse(f"/press/{await run_in_threadpool(_do)}/edit?saved=1", status_code=303)
+            return RedirectResponse(
+                f"/press/{await run_in_threadpool(_do)}/edit?saved=1", status_code=303
+            )
         except SocialcoverError as exc:
             await run_in_threadpool(session.rollback)
             errors = field_errors(exc, advocacy.PressReleaseInput, data, rename=rename)
             if exc.code == "auth.forbidden":
                 return render(
-                    request, "advocacy/press_form.html", _context(values, errors, action=action), 403
+                    request,
+                    "advocacy/press_form.html",
+                    _context(values, errors, action=action),
+                    403,
                 )
     return render(request, "advocacy/press_form.html", _context(values, errors, action=action), 422)
 
@@ -274,6 +286,8 @@ async def move_release(
     from socialcover import advocacy
 
     if step not in STEPS:
-        raise WebError(404, f"No step {step!r}.", code="http.not-found", hint=f"Use {', '.join(STEPS)}.")
+        raise WebError(
+            404, f"No step {step!r}.", code="http.not-found", hint=f"Use {', '.join(STEPS)}."
+        )
     await run_in_threadpool(advocacy.PRESS_RELEASES.move, session, user, rid, step)
     return RedirectResponse(f"/press/{rid}/edit?saved=1", status_code=303)

@@ -162,7 +162,11 @@ async def _save(request: Request, session: Session, user: Any, sid: int | None) 
         else:
             version = form_text(form, "version")
             st = advocacy.update_statement(
-                session, user, sid, data, expected_version=int(version) if version.isdigit() else None
+                session,
+                user,
+                sid,
+                data,
+                expected_version=int(version) if version.isdigit() else None,
             )
         session.flush()
         return int(st.id)
@@ -336,12 +340,17 @@ async def sign(
 
 @router.post("/statements/{sid}/steps/{step}", response_model=None)
 async def move_statement(
-    sid: RecordId, step: str, session: WriteSession, user: Principal = Depends(Need("statement.draft"))
+    sid: RecordId,
+    step: str,
+    session: WriteSession,
+    user: Principal = Depends(Need("statement.draft")),
 ) -> Response:
     """Submit (its author), publish with its endorsers or withdraw (reviewers)."""
     from socialcover import advocacy
 
     if step not in STEPS:
-        raise WebError(404, f"No step {step!r}.", code="http.not-found", hint=f"Use {', '.join(STEPS)}.")
+        raise WebError(
+            404, f"No step {step!r}.", code="http.not-found", hint=f"Use {', '.join(STEPS)}."
+        )
     await run_in_threadpool(advocacy.STATEMENTS.move, session, user, sid, step)
     return RedirectResponse(f"/statements/{sid}/edit?saved=1", status_code=303)
