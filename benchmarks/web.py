@@ -134,7 +134,11 @@ async def _after_writes(
 
             async def one() -> None:
                 t0 = time.perf_counter()
-                r = await c.get(path)
+                try:
+                    r = await c.get(path)
+                except httpx.TransportError:  # a kept-alive connection closed by the server
+                    errors.append(0)
+                    return
                 latencies.append(time.perf_counter() - t0)
                 if r.status_code != 200:
                     errors.append(r.status_code)
