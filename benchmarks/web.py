@@ -4,9 +4,14 @@ Starts ``socialcover serve`` (uvicorn, one process) on 127.0.0.1 with the embedd
 database, then runs N concurrent httpx async clients against each endpoint for a fixed
 duration and prints p50/p95/p99 latency and throughput. Target: p95 under 150 ms on 2 cores.
 
+Then the first requests after a write: a contributor drafts a practice through the API (every
+write changes the version anonymous pages and search results are cached under), and at once all
+N clients ask for the endpoint together; repeated ``--rounds`` times, the p95 of those first
+requests is printed. Same target.
+
 Usage::
 
-    python benchmarks/web.py [--clients 50] [--seconds 15] [--home DIR]
+    python benchmarks/web.py [--clients 50] [--seconds 15] [--rounds 20] [--home DIR]
 
 ``--home`` is a socialcover home with the data pack installed; by default the pack in
 ../shared/data is installed into a temporary home first.
@@ -79,6 +84,70 @@ async def _run(base: str, path: str, clients: int, seconds: float) -> tuple[list
     return latencies, errors
 
 
+def _token(db: Path) -> str:
+    """An API token of a contributor, created in the benchmark's database."""
+    from socialcover import store
+
+    url = f"sqlite:///{db}"
+    with store.session_scope(store.SystemActor(), url=url) as s:
+        user = store.create_user(
+            s,
+            store.SystemActor(),
+            "bench@example.org",
+            "a long enough passphrase 42",
+            "contributor",
+        )
+        _row, token = store.create_api_token(s, user, "benchmark")
+    store.dispose_engines()
+    return str(token)
+
+
+async def _after_writes(
+    base: str, path: str, clients: int, rounds: int, token: str, write: bool
+) -> tuple[list[float], list[int]]:
+    """Latency of ``clients`` requests sent together, ``rounds`` times, each right after a write
+    (or, with ``write`` false, after nothing: the same burst with the caches warm)."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    limits = httpx.Limits(max_connections=clients + 1)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as c:
+        # open the connections (one burst, counted in the server's CPU per request)
+        await asyncio.gather(*(c.get(path) for _ in range(clients)))
+        for i in range(rounds):
+            if not write:
+                w = httpx.Response(201)
+            else:
+                w = await c.post(
+                    "/api/v1/practices",
+                    headers={"Authorization": f"Bearer {token}"},
+                    json={
+                        "title": f"Benchmark draft {i}",
+                        "country_iso3": "KEN",
+                        "guarantee": "old_age",
+                        "mechanism": "social pension",
+                        "summary": "A draft that changes the data version.",
+                        "assessment": "good",
+                    },
+                )
+            if w.status_code != 201:
+                errors.append(w.status_code)
+
+            async def one() -> None:
+                t0 = time.perf_counter()
+                try:
+                    r = await c.get(path)
+                except httpx.TransportError:  # a kept-alive connection closed by the server
+                    errors.append(0)
+                    return
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 200:
+                    errors.append(r.status_code)
+
+            await asyncio.gather(*(one() for _ in range(clients)))
+            await asyncio.sleep(0.2)
+    return latencies, errors
+
+
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc), to report server CPU per request."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -100,6 +169,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=15.0)
+    ap.add_argument("--rounds", type=int, default=20, help="writes in the after-write case")
     ap.add_argument("--home")
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = ap.parse_args()
@@ -151,6 +221,28 @@ def main() -> None:
                 f"{1000 * statistics.median(lat):7.1f} {1000 * _pct(lat, 0.95):7.1f} "
                 f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f}"
             )
+        token = _token(db)
+        print(
+            f"\nfirst requests after a write: {args.rounds} writes (a draft practice), each "
+            f"followed at once by {args.clients} requests sent together"
+        )
+        print(
+            f"{'endpoint':40} {'case':>11} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17}"
+        )
+        for name, path in ENDPOINTS.items():
+            for write in (False, True):
+                pids = _tree(server.pid)
+                cpu0 = sum(_cpu_seconds(p) for p in pids)
+                lat, errors = asyncio.run(
+                    _after_writes(base, path, args.clients, args.rounds, token, write)
+                )
+                cpu = (sum(_cpu_seconds(p) for p in pids) - cpu0) / (len(lat) + args.clients)
+                print(
+                    f"{name:40} {'after write' if write else 'no write':>11} {len(lat):8d} "
+                    f"{1000 * statistics.median(lat):7.1f} {1000 * _pct(lat, 0.95):7.1f} "
+                    f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f}"
+                )
         print(
             f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine inflates "
             "latencies; server CPU per request is the steadier number)"

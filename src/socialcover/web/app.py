@@ -21,6 +21,7 @@ from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.routes import include_all
 from socialcover.web.security import SecurityHeadersMiddleware, csrf_protect
 from socialcover.web.settings import Settings
+from socialcover.web.worker import Limits
 
 log = logging.getLogger("socialcover.web")
 STATIC_DIR = Path(__file__).parent / "static"
@@ -64,7 +65,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.secret = settings.resolved_secret()
     app.state.jobs = ThreadPoolExecutor(max_workers=settings.job_workers, thread_name_prefix="job")
-    app.state.job_registry = JobRegistry(settings.resolved_upload_dir() / "surveys", app.state.jobs)
+    app.state.job_registry = JobRegistry(
+        settings.resolved_upload_dir() / "surveys",
+        app.state.jobs,
+        Limits(memory_mb=settings.survey_job_memory_mb, seconds=settings.survey_job_seconds),
+    )
     app.state.report_jobs = ReportJobs(settings.resolved_upload_dir() / "reports", app.state.jobs)
     app.state.heavy = HeavyWorkLimiter(settings.anonymous_heavy_per_minute)
     error_shape.install(app)

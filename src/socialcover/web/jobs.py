@@ -1,4 +1,4 @@
-"""Background jobs: survey indicator tables and reports, in a thread pool, with progress.
+"""Background jobs: survey indicator tables and reports, with progress.
 
 A job lives in ``<upload_dir>/<kind>/<owner id>/<job id>/``: its input (the uploaded survey
 and its mapping; a report's edition), a ``status.json`` (written atomically: temp file then
@@ -6,7 +6,8 @@ rename) and, once done, its result (``result.parquet``; the report and its chart
 the job's owner can see it (others get 404, so its existence is not revealed). The page polls
 the status with HTMX; the API returns the same status as JSON.
 
-:class:`JobRegistry` runs survey jobs, :class:`ReportJobs` report builds
+:class:`JobRegistry` runs survey jobs, each in a worker process with a memory and a time
+limit (:mod:`socialcover.web.worker`), :class:`ReportJobs` report builds in the thread pool
 (:func:`socialcover.report.build_edition` then :func:`socialcover.report.write_report`); both
 keep their status the same way.
 """
@@ -28,6 +29,7 @@ import polars as pl
 
 from socialcover.errors import NotFoundError, SocialcoverError
 from socialcover.web.errors import WebError
+from socialcover.web.worker import Ending, Limits
 
 SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
 # Lonely-PSU rule when neither the form nor the mapping names one.
@@ -58,16 +60,31 @@ class JobStatus:
         return int(100 * self.step / self.steps) if self.steps else 0
 
 
+def write_status(folder: Path, status: JobStatus) -> None:
+    """Write a job's ``status.json`` atomically (temp file, then rename)."""
+    path = folder / "status.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(status)), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_status(folder: Path) -> JobStatus:
+    """A job's status from its ``status.json``."""
+    return JobStatus(**json.loads((folder / "status.json").read_text(encoding="utf-8")))
+
+
 class JobRegistry:
-    """The survey jobs of one app: submitted to a thread pool, status kept on disk."""
+    """The survey jobs of one app: each in a worker process within ``limits``, supervised from
+    a thread of ``pool`` (its size caps the jobs running at once); status kept on disk."""
 
     kind = "survey"
     home = "/surveys"
     again = "Upload the survey again to start a new job."
 
-    def __init__(self, root: Path, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, root: Path, pool: ThreadPoolExecutor, limits: Limits | None = None) -> None:
         self.root = root
         self.pool = pool
+        self.limits = limits or Limits(memory_mb=0, seconds=0)
         self._lock = threading.Lock()
 
     def _dir(self, owner_id: int, job_id: str) -> Path:
@@ -80,10 +97,7 @@ class JobRegistry:
         return self.root / str(owner_id) / job_id
 
     def _write(self, status: JobStatus) -> None:
-        path = self._dir(status.owner_id, status.id) / "status.json"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(status)), encoding="utf-8")
-        os.replace(tmp, path)
+        write_status(self._dir(status.owner_id, status.id), status)
 
     def create(self, owner_id: int, filename: str) -> tuple[JobStatus, Path]:
         """A new job folder for ``owner_id``; returns its status and folder."""
@@ -110,7 +124,7 @@ class JobRegistry:
                 code=f"{self.kind}.job-not-found",
                 hint=f"List your jobs at {self.home}.",
             )
-        return JobStatus(**json.loads(path.read_text(encoding="utf-8")))
+        return read_status(path.parent)
 
     def list_jobs(self, owner_id: int) -> list[JobStatus]:
         """The jobs of ``owner_id``, newest first."""
@@ -178,73 +192,153 @@ class JobRegistry:
         codes: list[str] | None,
         lonely_psu: str | None = None,
     ) -> None:
-        """Run the indicator table of a job in the thread pool."""
-        self.pool.submit(self._run, status, mapping_text, codes, lonely_psu)
+        """Run the indicator table of a job in a worker process (supervised from the pool)."""
+        folder = self._dir(status.owner_id, status.id)
+        (folder / "mapping.yaml").write_text(mapping_text, encoding="utf-8")
+        (folder / "job.json").write_text(
+            json.dumps({"codes": codes, "lonely_psu": lonely_psu}), encoding="utf-8"
+        )
+        self.pool.submit(self._supervise, status)
 
-    def _run(
-        self,
-        status: JobStatus,
-        mapping_text: str,
-        codes: list[str] | None,
-        lonely_psu: str | None,
-    ) -> None:
-        from socialcover.indicators import compute_indicators
-        from socialcover.survey.io import Mapping, apply_mapping, read_survey, read_value_labels
+    def _supervise(self, status: JobStatus) -> None:
+        """Wait for the job's worker process; a process that ended without a result fails it."""
+        from socialcover.web.worker import run_limited
 
         folder = self._dir(status.owner_id, status.id)
-        source = folder / f"survey{Path(status.filename).suffix.lower()}"
-        status.state, status.label = "running", "reading"
-        self._write(status)
         try:
-            import yaml
-
-            mapping, declared = None, None
-            if mapping_text.strip():
-                raw = yaml.safe_load(mapping_text)
-                mapping = Mapping.from_dict(raw, source=f"{status.filename} mapping")
-                declared = (raw.get("design") or {}).get("lonely_psu")
-            # The form's rule, else the mapping's, else "adjust": a survey with a stratum of one
-            # PSU (common in small domains) still gets its table, as R's users usually choose.
-            rule = lonely_psu or declared or DEFAULT_LONELY_PSU
-            frame = read_survey(source)
-            if mapping is not None:
-                frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
-            status.rows = frame.height
-
-            def progress(step: int, steps: int, label: str) -> None:
-                status.step, status.steps, status.label = step, steps, label
-                self._write(status)
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # fragile cells are flagged in the table
-                table = compute_indicators(
-                    frame,
-                    codes=codes,
-                    mapping=mapping,
-                    progress=progress,
-                    lonely_psu=rule,  # type: ignore[arg-type]  # checked by the form and mapping
-                )
-            tmp = folder / "result.tmp.parquet"
-            table.to_polars().write_parquet(tmp)
-            os.replace(tmp, folder / "result.parquet")
-            status.state, status.label = "done", "done"
-        except SocialcoverError as exc:
-            status.state, status.error = "failed", exc.to_dict()
-            if exc.code == "survey.lonely-psu":
-                # In the words of the form, not of the Python API.
-                status.error["hint"] = (
-                    'Choose another rule under "Strata with a single PSU" (adjust is the usual '
-                    "choice), or set design: lonely_psu in the mapping."
-                )
-        except Exception as exc:  # a job must always end with a status the user can read
-            status.state = "failed"
-            status.error = {
+            ending = run_limited(run_survey_job, folder, self.limits)
+        except Exception as exc:  # the process could not start: say so, keep the server up
+            ending = None
+            reason = f"{type(exc).__name__}: {exc}"
+        final = self.get(status.owner_id, status.id)
+        if final.state in ("done", "failed"):
+            return
+        final.state, final.finished = "failed", time.time()
+        if ending is None:
+            final.error = {
                 "code": "survey.job-failed",
-                "message": f"The indicator table could not be computed: {type(exc).__name__}.",
-                "hint": "Check the file and the mapping; if they are right, report the job id.",
+                "message": f"The worker process for this job could not start ({reason}).",
+                "hint": "Try again; if it fails again, report the job id.",
             }
-        status.finished = time.time()
-        self._write(status)
+        else:
+            final.error = ending_error(ending, self.limits)
+        self._write(final)
+
+
+def ending_error(ending: Ending, limits: Limits) -> dict[str, Any]:
+    """The failure a job shows when its worker process ended without a result."""
+    ways = (
+        "Upload a smaller file (only the variables you map) or a sample of the survey, ask for "
+        "fewer indicators, or run the whole survey with the command line (socialcover survey "
+        "indicators), on Spark for the largest files."
+    )
+    if ending.reason == "memory":
+        return {
+            "code": "survey.job-memory",
+            "message": (
+                f"The job needed more memory than the {limits.memory_mb:,} MB a survey job may "
+                "use on this server, and was stopped."
+            ),
+            "hint": f"{ways} The server's administrator sets the limit "
+            "(SOCIALCOVER_SURVEY_JOB_MEMORY_MB).",
+        }
+    if ending.reason == "time":
+        return {
+            "code": "survey.job-time",
+            "message": (
+                f"The job ran longer than the {_duration(limits.seconds)} a survey job may take "
+                "on this server, and was stopped."
+            ),
+            "hint": f"{ways} The server's administrator sets the limit "
+            "(SOCIALCOVER_SURVEY_JOB_SECONDS).",
+        }
+    return {
+        "code": "survey.job-failed",
+        "message": (
+            f"The worker process computing the table stopped unexpectedly (exit status "
+            f"{ending.exitcode})."
+        ),
+        "hint": "Check the file and the mapping; if they are right, report the job id.",
+    }
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 120:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"
+
+
+def run_survey_job(folder_name: str) -> None:
+    """Compute a survey job's indicator table (in its worker process), writing its status.
+
+    Reads ``survey.<suffix>``, ``mapping.yaml``, ``job.json`` and ``status.json`` from the
+    job's folder; writes progress to ``status.json`` and the table to ``result.parquet``. A
+    ``MemoryError`` is let through: the worker process ends with it, and the server says which
+    limit was passed.
+    """
+    from socialcover.indicators import compute_indicators
+    from socialcover.survey.io import Mapping, apply_mapping, read_survey, read_value_labels
+
+    folder = Path(folder_name)
+    status = read_status(folder)
+    asked = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+    mapping_text = (folder / "mapping.yaml").read_text(encoding="utf-8")
+    source = folder / f"survey{Path(status.filename).suffix.lower()}"
+    status.state, status.label = "running", "reading"
+    write_status(folder, status)
+    try:
+        import yaml
+
+        mapping, declared = None, None
+        if mapping_text.strip():
+            raw = yaml.safe_load(mapping_text)
+            mapping = Mapping.from_dict(raw, source=f"{status.filename} mapping")
+            declared = (raw.get("design") or {}).get("lonely_psu")
+        # The form's rule, else the mapping's, else "adjust": a survey with a stratum of one
+        # PSU (common in small domains) still gets its table, as R's users usually choose.
+        rule = asked["lonely_psu"] or declared or DEFAULT_LONELY_PSU
+        frame = read_survey(source)
+        if mapping is not None:
+            frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
+        status.rows = frame.height
+
+        def progress(step: int, steps: int, label: str) -> None:
+            status.step, status.steps, status.label = step, steps, label
+            write_status(folder, status)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # fragile cells are flagged in the table
+            table = compute_indicators(
+                frame,
+                codes=asked["codes"],
+                mapping=mapping,
+                progress=progress,
+                lonely_psu=rule,  # type: ignore[arg-type]  # checked by the form and mapping
+            )
+        del frame
+        tmp = folder / "result.tmp.parquet"
+        table.to_polars().write_parquet(tmp)
+        os.replace(tmp, folder / "result.parquet")
+        status.state, status.label = "done", "done"
+    except SocialcoverError as exc:
+        status.state, status.error = "failed", exc.to_dict()
+        if exc.code == "survey.lonely-psu":
+            # In the words of the form, not of the Python API.
+            status.error["hint"] = (
+                'Choose another rule under "Strata with a single PSU" (adjust is the usual '
+                "choice), or set design: lonely_psu in the mapping."
+            )
+    except MemoryError:
+        raise  # the worker ends; the server names the memory limit
+    except Exception as exc:  # a job must always end with a status the user can read
+        status.state = "failed"
+        status.error = {
+            "code": "survey.job-failed",
+            "message": f"The indicator table could not be computed: {type(exc).__name__}.",
+            "hint": "Check the file and the mapping; if they are right, report the job id.",
+        }
+    status.finished = time.time()
+    write_status(folder, status)
 
 
 REPORT_STEPS = 6  # the five steps of build_edition, then writing the file

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,42 @@ def cached_page(request: Request, template: str, cache_key: tuple[Any, ...]) -> 
     if html is None:
         return None
     return HTMLResponse(html.replace(_CSRF_SLOT, getattr(request.state, "csrf_token", "")))
+
+
+_BUILDING: dict[tuple[Any, ...], asyncio.Event] = {}
+
+
+async def page_once(
+    request: Request,
+    template: str,
+    cache_key: tuple[Any, ...] | None,
+    build: Callable[[], Awaitable[HTMLResponse]],
+) -> HTMLResponse:
+    """An anonymous page from the cache, else built by one request while the others wait.
+
+    A write puts every cached page out of date at once (``cache_key`` includes the data
+    version), and the readers who arrive together then all miss: without this, each of them
+    would build the same page at the same moment. ``build`` renders the page with
+    ``render(..., cache_key=cache_key)``. Signed-in readers (and a ``None`` key) always build.
+    """
+    if cache_key is None or getattr(request.state, "user", None) is not None:
+        return await build()
+    page = cached_page(request, template, cache_key)
+    if page is not None:
+        return page
+    key = (id(asyncio.get_running_loop()), *_page_key(request, template, cache_key))
+    event = _BUILDING.get(key)
+    if event is not None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), 30)
+        page = cached_page(request, template, cache_key)
+        return page if page is not None else await build()
+    event = _BUILDING[key] = asyncio.Event()
+    try:
+        return await build()
+    finally:
+        del _BUILDING[key]
+        event.set()
 
 
 def _page_key(request: Request, template: str, cache_key: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -30,8 +30,6 @@ def run_search(
     offset: int = 0,
 ) -> dict[str, Any]:
     """Hits (with snippets), total and facet counts, as the caller may see them."""
-    from socialcover import knowledge
-
     clean = {k: v for k, v in filters.items() if v not in (None, "", [])}
     if kind:
         clean["kind"] = kind
@@ -47,9 +45,22 @@ def run_search(
             limit,
             offset,
         )
-        cached = _CACHE.get(key)
-        if cached is not None:
-            return cached
+        # one computation per key: readers arriving together after a write wait for it
+        return _CACHE.once(key, lambda: _search(session, user, q, clean, kind, limit, offset))
+    return _search(session, user, q, clean, kind, limit, offset)
+
+
+def _search(
+    session: Session,
+    user: Any,
+    q: str,
+    clean: dict[str, Any],
+    kind: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    from socialcover import knowledge
+
     result = knowledge.search(session, user, q, filters=clean, limit=limit, offset=offset)
     hits = []
     for h in result.hits:
@@ -63,10 +74,7 @@ def run_search(
         for name, counts in result.facets.items()
         if name in PAGE_FACETS and (name != "kind" or not kind)
     }
-    out = {"hits": hits, "total": result.total, "facets": facets, "took_ms": result.took_ms}
-    if key is not None:
-        _CACHE.put(key, out)
-    return out
+    return {"hits": hits, "total": result.total, "facets": facets, "took_ms": result.took_ms}
 
 
 _CACHE: Lru[dict[str, Any]] = Lru(1024)

@@ -50,7 +50,17 @@ class Settings:
         Largest request body of every route; an upload route accepts this plus its file limit.
         A body over its limit is refused with 413 before the route reads it.
     job_workers
-        Threads running background jobs (survey indicator tables).
+        Background jobs running at once (survey indicator tables, reports); each survey job
+        runs in its own worker process.
+    survey_job_memory_mb
+        Data memory a survey job's worker process may use, in MiB (``RLIMIT_DATA``; DuckDB gets
+        half of it as its ``memory_limit``). A job that needs more fails with
+        ``survey.job-memory``, saying the limit and what to do; the server is not touched.
+        Default 2048, or ``SOCIALCOVER_SURVEY_JOB_MEMORY_MB``; 0 for no limit.
+    survey_job_seconds
+        Wall-clock time a survey job may run before its worker process is stopped
+        (``survey.job-time``). Default 1800, or ``SOCIALCOVER_SURVEY_JOB_SECONDS``; 0 for no
+        limit.
     seed
         Seed starter content on first start (when the database is empty).
     anonymous_heavy_per_minute
@@ -74,6 +84,12 @@ class Settings:
     max_pdf_bytes: int = 20 * 1024 * 1024
     max_body_bytes: int = 5 * 1024 * 1024
     job_workers: int = 2
+    survey_job_memory_mb: int = field(
+        default_factory=lambda: int(os.environ.get("SOCIALCOVER_SURVEY_JOB_MEMORY_MB", "2048"))
+    )
+    survey_job_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("SOCIALCOVER_SURVEY_JOB_SECONDS", "1800"))
+    )
     seed: bool = True
     anonymous_heavy_per_minute: int = field(
         default_factory=lambda: int(os.environ.get("SOCIALCOVER_ANONYMOUS_HEAVY_PER_MINUTE", "10"))

@@ -2,6 +2,9 @@
 
 In-memory frames (Polars, pandas, Arrow) are registered as Arrow scans, without a copy;
 Parquet files are read lazily through ``read_parquet`` so tables larger than memory work.
+A process that must stay within a memory budget (the web app's survey jobs) sets
+``SOCIALCOVER_DUCKDB_MEMORY_LIMIT`` (DuckDB's ``memory_limit``, e.g. ``1024MB``); a query
+that needs more raises ``MemoryError``.
 DuckDB folds the case of identifiers (``nh`` and ``Nh`` are one column to it): the
 :class:`~socialcover.survey.Sample` refuses such tables before any query runs.
 """
@@ -9,6 +12,7 @@ DuckDB folds the case of identifiers (``nh`` and ``Nh`` are one column to it): t
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,9 @@ class DuckDBBackend:
 
     def __init__(self, data: Any, *, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
+        memory = os.environ.get("SOCIALCOVER_DUCKDB_MEMORY_LIMIT")
+        if memory:
+            self.con.execute("SET memory_limit = '" + memory.replace("'", "") + "'")
         if threads is not None:
             self.con.execute(f"SET threads = {int(threads)}")
         self.table = f"sc_data_{next(_counter)}"
@@ -147,6 +154,8 @@ class DuckDBBackend:
     def query(self, sql: str) -> pl.DataFrame:
         try:
             table = self.con.sql(sql).to_arrow_table()
+        except duckdb.OutOfMemoryException as exc:
+            raise MemoryError(f"DuckDB ran out of memory: {str(exc).splitlines()[0]}") from exc
         except duckdb.BinderException as exc:
             raise UnknownColumnError(
                 f"DuckDB could not bind an expression: {str(exc).splitlines()[0]}",

@@ -16,7 +16,7 @@ from socialcover.web.facts import country_headlines, country_list, pack_key
 from socialcover.web.i18n import translations
 from socialcover.web.labels import N_, contingency_label, contingency_order
 from socialcover.web.names import country_name, group_name, sort_key
-from socialcover.web.render import cached_page, render
+from socialcover.web.render import page_once, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -107,21 +107,22 @@ async def country_page(request: Request, code: str, session: ReadSession) -> HTM
     pack, key = pack_key(), None
     if request.state.user is None:
         key = (pack, code, await run_in_threadpool(public_version, session))
-        page = cached_page(request, "country.html", key)
-        if page is not None:
-            return page
-    ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
-    ctx["related"] = await run_in_threadpool(
-        knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
-    )
-    ctx["monitoring"] = await run_in_threadpool(
-        monitor_view.country_history,
-        session,
-        request.state.user,
-        ctx["country"].iso3,
-        translations(request.state.lang).gettext,
-    )
-    return render(request, "country.html", ctx, cache_key=key)
+
+    async def build() -> HTMLResponse:
+        ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
+        ctx["related"] = await run_in_threadpool(
+            knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
+        )
+        ctx["monitoring"] = await run_in_threadpool(
+            monitor_view.country_history,
+            session,
+            request.state.user,
+            ctx["country"].iso3,
+            translations(request.state.lang).gettext,
+        )
+        return render(request, "country.html", ctx, cache_key=key)
+
+    return await page_once(request, "country.html", key, build)
 
 
 @lru_cache(maxsize=1024)

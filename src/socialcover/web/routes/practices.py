@@ -15,7 +15,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession, public_version
 from socialcover.web.paging import Page, page_paging
 from socialcover.web.params import FormVersion, RecordId
-from socialcover.web.render import cached_page, render
+from socialcover.web.render import page_once, render
 from socialcover.web.routes.history import history_page, revert_record
 from socialcover.web.search_view import run_search
 
@@ -90,15 +90,16 @@ async def practice_library(
     if user is None:
         version = await run_in_threadpool(public_version, session)
         key = (version, q, tuple(sorted(filters.items())), pg.page, pg.per_page)
-        page = cached_page(request, template, key)
-        if page is not None:
-            return page
-    result = await run_in_threadpool(
-        run_search, session, user, q, filters, "practice", pg.per_page, pg.offset
-    )
-    pages = pg.links(request, result["total"])
-    ctx = {"q": q, "filters": filters, "result": result, "pages": pages}
-    return render(request, template, ctx, cache_key=key)
+
+    async def build() -> HTMLResponse:
+        result = await run_in_threadpool(
+            run_search, session, user, q, filters, "practice", pg.per_page, pg.offset
+        )
+        pages = pg.links(request, result["total"])
+        ctx = {"q": q, "filters": filters, "result": result, "pages": pages}
+        return render(request, template, ctx, cache_key=key)
+
+    return await page_once(request, template, key, build)
 
 
 @router.get("/practices/new", response_class=HTMLResponse)
