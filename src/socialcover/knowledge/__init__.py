@@ -17,6 +17,12 @@ from socialcover.knowledge.claims import (
     verification_of,
     verify_claim,
 )
+from socialcover.knowledge.editions import (
+    add_edition,
+    can_edit_publication,
+    edition_problems,
+    remove_edition,
+)
 from socialcover.knowledge.evidence import evidence_of_practice
 from socialcover.knowledge.links import (
     link_organisation,
@@ -39,12 +45,6 @@ from socialcover.knowledge.practices import (
     submit_practice,
     update_practice,
     withdraw_practice,
-)
-from socialcover.knowledge.editions import (
-    add_edition,
-    can_edit_publication,
-    edition_problems,
-    remove_edition,
 )
 from socialcover.knowledge.publications import (
     MAX_PDF_BYTES,

@@ -112,9 +112,7 @@ def can_edit_publication(session: Session, actor: Any, publication_id: int) -> b
     if actor is None:
         return False
     p = PUBLICATIONS.get(session, actor, publication_id)
-    return can(getattr(actor, "role", None), PUBLICATIONS.draft) and PUBLICATIONS.may_edit(
-        actor, p
-    )
+    return can(getattr(actor, "role", None), PUBLICATIONS.draft) and PUBLICATIONS.may_edit(actor, p)
 
 
 def add_edition(
@@ -140,9 +138,7 @@ def add_edition(
     return PUBLICATIONS.update(session, actor, publication_id, {"editions": editions})
 
 
-def remove_edition(
-    session: Session, actor: Any, publication_id: int, language: str
-) -> Publication:
+def remove_edition(session: Session, actor: Any, publication_id: int, language: str) -> Publication:
     """Remove the publication's edition in ``language`` (audited as an update)."""
     p = PUBLICATIONS.editable(session, actor, publication_id)
     kept = [e for e in p.editions or [] if e.get("language") != language]

@@ -212,9 +212,7 @@ async def add_edition(
         await run_in_threadpool(_do)
     except InputError as exc:
         await run_in_threadpool(session.rollback)  # nothing is kept; the form comes back filled
-        p = await run_in_threadpool(
-            one_row, session, user, pid, str(request.base_url).rstrip("/")
-        )
+        p = await run_in_threadpool(one_row, session, user, pid, str(request.base_url).rstrip("/"))
         problems = exc.context.get("problems") or {"(record)": exc.message}
         return render(
             request,
