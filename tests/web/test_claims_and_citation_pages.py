@@ -19,19 +19,24 @@ def _practice_id(client: TestClient, title_part: str) -> int:
 
 
 def test_starter_page_says_being_verified_and_lists_unverified_claims(client: TestClient) -> None:
-    pid = _practice_id(client, "Inua Jamii")
+    pid = _practice_id(client, "Lesotho")
     page = client.get(f"/practices/{pid}").text
     assert "Starter, being verified" in page
     assert "as of 2026-12-05" in page
     assert 'id="unverified-claims"' in page
-    assert "People who already receive a public pension are not eligible" in page
-    assert "400,000 elderly locked out of cash transfer plan" in page  # a claim's source
+    assert "People receiving a public service pension are not eligible" in page
+    assert "Lesotho pension system proves sceptics wrong" in page  # a claim's source
     assert "verified</strong> by socialcover starter fact-check on 2026-12-05" in page
     assert 'id="cite-this"' in page and f"/practices/{pid}/cite.bib" in page
+    # a practice whose key claims were all checked says so, and lists nothing as unverified
+    kenya = client.get(f"/practices/{_practice_id(client, 'Inua Jamii')}").text
+    assert "every key claim was checked in its source" in kenya
+    assert 'id="unverified-claims"' not in kenya
+    assert "400,000 elderly locked out of cash transfer plan" in kenya
 
 
 def test_page_is_translated(client: TestClient) -> None:
-    pid = _practice_id(client, "Inua Jamii")
+    pid = _practice_id(client, "Lesotho")
     fr = client.get(f"/practices/{pid}", headers={"Accept-Language": "fr"}).text
     es = client.get(f"/practices/{pid}", headers={"Accept-Language": "es"}).text
     assert "Contenu de départ, en cours de vérification" in fr and "Citer" in fr
@@ -59,7 +64,7 @@ def test_practice_and_publication_downloads_parse(client: TestClient) -> None:
 
 
 def test_reviewer_verifies_a_claim_on_the_page(client: TestClient, users: dict[str, str]) -> None:
-    pid = _practice_id(client, "Inua Jamii")
+    pid = _practice_id(client, "Lesotho")
     claims = client.get(f"/api/v1/practices/{pid}/claims").json()
     assert claims["verification"]["state"] == "starter"
     todo = next(c for c in claims["claims"] if c["status"] == "unverified")

@@ -17,6 +17,12 @@ from socialcover.knowledge.claims import (
     verification_of,
     verify_claim,
 )
+from socialcover.knowledge.editions import (
+    add_edition,
+    can_edit_publication,
+    edition_problems,
+    remove_edition,
+)
 from socialcover.knowledge.evidence import evidence_of_practice
 from socialcover.knowledge.links import (
     link_organisation,
@@ -77,8 +83,10 @@ __all__ = [
     "SourceRef",
     "Verification",
     "add_claim",
+    "add_edition",
     "attach_pdf",
     "bibtex_of",
+    "can_edit_publication",
     "cite_line",
     "claim_as_dict",
     "count_practices",
@@ -89,6 +97,7 @@ __all__ = [
     "delete_practice",
     "delete_publication",
     "dispute_claim",
+    "edition_problems",
     "evidence_of_practice",
     "file_path",
     "get_practice",
@@ -106,6 +115,7 @@ __all__ = [
     "publish_practice",
     "publish_publication",
     "records_of_organisation",
+    "remove_edition",
     "return_practice",
     "search",
     "seed_starter_content",

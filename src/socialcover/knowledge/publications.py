@@ -71,6 +71,7 @@ class Edition(BaseModel):
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: str | None = Field(default=None, max_length=500)
     isbn: str | None = Field(default=None, max_length=20)
+    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=200)
 
     @field_validator("url")
     @classmethod
@@ -85,6 +86,11 @@ class Edition(BaseModel):
         if v and not isbn_is_valid(v):
             raise ValueError(f"ISBN {v!r} has a wrong check digit or length (10 or 13 digits)")
         return v or None
+
+    @field_validator("doi", mode="before")
+    @classmethod
+    def _doi(cls, v: Any) -> Any:
+        return (v.strip() or None) if isinstance(v, str) else v
 
 
 def isbn_is_valid(isbn: str) -> bool:

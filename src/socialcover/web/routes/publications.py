@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -179,7 +179,73 @@ async def publication_page(
 
     p = await run_in_threadpool(one_row, session, user, pid, str(request.base_url).rstrip("/"))
     can_publish = user is not None and store.can(user.role, "publication.publish")
-    return render(request, "publication.html", {"p": p, "can_publish": can_publish})
+    can_edit = await run_in_threadpool(_can_edit, session, user, pid)
+    return render(
+        request,
+        "publication.html",
+        {"p": p, "can_publish": can_publish, "can_edit": can_edit, "edition": {}, "errors": {}},
+    )
+
+
+def _can_edit(s: Session, user: Any, pid: int) -> bool:
+    from socialcover import knowledge
+
+    return knowledge.can_edit_publication(s, user, pid)
+
+
+@router.post("/publications/{pid}/editions", response_model=None)
+async def add_edition(
+    request: Request,
+    pid: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("publication.upload")),
+) -> Response:
+    """Add a language edition (the page's form); errors are shown next to their fields."""
+    from socialcover import knowledge, store
+
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+
+    def _do() -> None:
+        knowledge.add_edition(session, user, pid, form)
+
+    try:
+        await run_in_threadpool(_do)
+    except InputError as exc:
+        await run_in_threadpool(session.rollback)  # nothing is kept; the form comes back filled
+        p = await run_in_threadpool(one_row, session, user, pid, str(request.base_url).rstrip("/"))
+        problems = exc.context.get("problems") or {"(record)": exc.message}
+        return render(
+            request,
+            "publication.html",
+            {
+                "p": p,
+                "can_publish": store.can(user.role, "publication.publish"),
+                "can_edit": True,
+                "edition": form,
+                "errors": problems,
+                "flash": f"{exc.message} {exc.hint}",
+                "flash_error": True,
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/publications/{pid}#editions", status_code=303)
+
+
+@router.post("/publications/{pid}/editions/remove", response_model=None)
+async def remove_edition(
+    pid: RecordId,
+    session: WriteSession,
+    language: str = Form(..., min_length=2, max_length=2),
+    user: Principal = Depends(Need("publication.upload")),
+) -> Response:
+    """Remove the edition in ``language``."""
+    from socialcover import knowledge
+
+    def _do() -> None:
+        knowledge.remove_edition(session, user, pid, language)
+
+    await run_in_threadpool(_do)
+    return RedirectResponse(f"/publications/{pid}#editions", status_code=303)
 
 
 @router.get("/publications/{pid}/file")
