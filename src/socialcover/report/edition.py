@@ -156,6 +156,41 @@ class Edition:
             )
 
     @property
+    def slug(self) -> str:
+        """The edition's name in links and files: ``world-2023``, ``africa-2023``,
+        ``asia-and-the-pacific-2023`` (:meth:`from_slug` reads it back).
+
+        Examples
+        --------
+        >>> Edition(2023, "Asia and the Pacific").slug
+        'asia-and-the-pacific-2023'
+        >>> Edition.from_slug("world-2023") == Edition(2023)
+        True
+        """
+        return f"{_slugify(self.region or 'World')}-{self.year}"
+
+    @classmethod
+    def from_slug(cls, slug: str, **options: Any) -> Edition:
+        """The edition a :attr:`slug` names (``options``: the other fields, e.g. ``site=``).
+
+        Raises
+        ------
+        InputError
+            ``report.unknown-edition``: not ``world-YEAR`` or ``<ILO region>-YEAR``.
+        """
+        area, _, year = slug.rpartition("-")
+        regions = {_slugify(r): r for r in ILO_REGIONS}
+        if not year.isdigit() or len(year) != 4 or (area != "world" and area not in regions):
+            raise InputError(
+                f"No report edition is called {slug!r}.",
+                code="report.unknown-edition",
+                hint="Name an edition by its area and year: world-2023, or an ILO region's, "
+                "e.g. " + ", ".join(f"{k}-2023" for k in regions) + ".",
+                value=slug,
+            )
+        return cls(int(year), regions.get(area), **options)
+
+    @property
     def area(self) -> str:
         """The edition's area: ``World`` or the region."""
         return self.region or WORLD
@@ -411,6 +446,10 @@ def _annex(edition: Edition, frame: pl.DataFrame, members: pl.DataFrame) -> pl.D
         )
         table = table.join(latest, on="iso3", how="left")
     return table
+
+
+def _slugify(name: str) -> str:
+    return "-".join(name.lower().split())
 
 
 def _silent(step: str, done: int, total: int) -> None:

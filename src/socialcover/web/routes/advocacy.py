@@ -108,16 +108,20 @@ def media_file(s: Session, indicator: str, area: str, sex: str, fmt: str) -> Res
     from socialcover import advocacy
 
     kit = advocacy.media_kit(s, indicator, area, sex=sex)
+    return kit_response(kit, fmt)
+
+
+def kit_response(kit: Any, fmt: str) -> Response:
+    """A media kit's card (SVG, PNG) or data (CSV, JSON) as a download."""
     body: str | bytes
     if fmt == "png":
         body = kit.png()
     else:
         body = kit.svg() if fmt == "svg" else kit.csv() if fmt == "csv" else kit.json()
-    name = f"{kit.indicator}-{kit.area}.{fmt}".replace("/", "-")
     return Response(
         body,
         media_type=_MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
+        headers={"Content-Disposition": f'inline; filename="{kit.filename(fmt)}"'},
     )
 
 
