@@ -39,7 +39,8 @@ class MediaKit:
 
     ``figure`` is empty for the kit of an indicator in an area; for a report figure, its
     stable id (``world-2023/coverage-trend``: the edition and the figure). ``locale`` is the
-    d3-format locale the card's numbers are drawn in (``fr-FR``...).
+    d3-format locale the card's numbers are drawn in (``fr-FR``...); ``data_url`` where the
+    data can be explored (a report figure's page in the monitor explorer).
     """
 
     indicator: str
@@ -53,6 +54,7 @@ class MediaKit:
     data: pl.DataFrame
     figure: str = ""
     locale: str = "en-US"
+    data_url: str = ""
 
     def svg(self) -> str:
         """The card as SVG (vector: for print and the web)."""
@@ -92,6 +94,7 @@ class MediaKit:
                 "date": self.date,
                 "licence": self.licence,
                 **({"figure": self.figure} if self.figure else {}),
+                **({"data_url": self.data_url} if self.data_url else {}),
                 "rows": self.data.to_dicts(),
             },
             ensure_ascii=False,
@@ -183,13 +186,14 @@ def dress(
     today: dt.date | None = None,
     figure: str = "",
     locale: str = "en-US",
+    data_url: str = "",
 ) -> MediaKit:
     """A media kit of any chart: ``spec`` dressed as a card (:func:`socialcover.monitor.card`:
     title, subtitle, and under the chart the source line, the date and the licence), with
     ``data``, the rows behind it.
 
     ``today`` is the card's date (default: today, UTC); ``figure`` a report figure's id;
-    ``locale`` the d3-format locale of its numbers.
+    ``locale`` the d3-format locale of its numbers; ``data_url`` where to explore its data.
 
     Examples
     --------
@@ -223,4 +227,5 @@ def dress(
         data=data,
         figure=figure,
         locale=locale,
+        data_url=data_url,
     )

@@ -226,6 +226,17 @@ def _context(
         for b in package.get("benefits", [])
     ]
     missing = data.costing.missing_table()
+    country_names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
+    spending_rows = [
+        [
+            country_names.get(r["iso3"], r["iso3"]),
+            gt(GUARANTEE_NAMES.get(r["guarantee"], r["guarantee"])),
+            fmt.number(r["pct_gdp"], 2),
+            str(r["year"]),
+            r["source"],
+        ]
+        for r in data.spending.iter_rows(named=True)
+    ]
     if e.region is None:
         title = gt("World Social Security Report %(year)s") % {"year": year}
     else:
@@ -273,6 +284,15 @@ def _context(
         "cost_now": cost_at(year),
         "cost_end": cost_at(TARGET_YEAR),
         "missing": missing.to_dicts(),
+        "spending_head": [
+            gt("Country"),
+            gt("Guarantee"),
+            gt("Current spending (per cent of GDP)"),
+            gt("Year"),
+            gt("Source"),
+        ],
+        "spending_rows": spending_rows,
+        "no_spending": data.without_spending()["name"].to_list(),
         "progress_head": [
             gt("Area"),
             gt("Latest"),

@@ -76,6 +76,7 @@ def figure_kit(
         today=_cutoff_date(data),
         figure=f"{data.edition.slug}/{found.key}",
         locale=CHART_LOCALES[lang],
+        data_url=found.data_url,
     )
     return kit
 
