@@ -28,6 +28,7 @@ from socialcover.report.edition import (
 )
 from socialcover.report.figures import ChartFile, write_figures
 from socialcover.report.i18n import N_, Formats, translations
+from socialcover.report.methods import translate_package
 from socialcover.report.render import check_output, render_html, write_document
 
 __all__ = ["GROUP_NAMES", "ReportFiles", "write_report"]
@@ -213,7 +214,7 @@ def _context(
             mark = NATURE_MARKS.get(c[f"{short}_nature"], "?")
             cells.append("–" if v is None else f"{fmt.number(v)} ({c[f'{short}_year']} {mark})")
         annex.append(cells)
-    package = data.package
+    package = translate_package(data.package, gt)
     benefits = [
         {
             "guarantee": gt(GUARANTEE_NAMES.get(b.get("guarantee", ""), b.get("guarantee", ""))),
