@@ -57,7 +57,8 @@ def _resolve(objects: dict[int, bytes], value: bytes) -> bytes:
 
 def _entry(objects: dict[int, bytes], obj: bytes, key: bytes) -> bytes:
     """The value of ``key`` in a dictionary: a reference resolved, a nested dictionary whole."""
-    m = re.search(rb"/" + key + rb"\s*(<<(?:[^<>]|<<[^<>]*>>)*>>|\d+ 0 R|\([^)]*\)|<[^<>]*>|/\w+|\w+)", obj)
+    value = rb"(<<(?:[^<>]|<<[^<>]*>>)*>>|\d+ 0 R|\([^)]*\)|<[^<>]*>|/\w+|\w+)"
+    m = re.search(rb"/" + key + rb"\s*" + value, obj)
     assert m, f"no /{key.decode()}"
     return _resolve(objects, m.group(1))
 
