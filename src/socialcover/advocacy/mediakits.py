@@ -60,13 +60,13 @@ class MediaKit:
         """The card as SVG (vector: for print and the web)."""
         import vl_convert as vlc
 
-        return str(vlc.vegalite_to_svg(self.spec, format_locale=self.locale))
+        return str(vlc.vegalite_to_svg(self.spec, format_locale=self.locale))  # type: ignore[arg-type]
 
     def png(self, scale: float = 2.0) -> bytes:
         """The card as PNG, ``scale`` times its size in pixels (2: sharp on screens)."""
         import vl_convert as vlc
 
-        return bytes(vlc.vegalite_to_png(self.spec, scale=scale, format_locale=self.locale))
+        return bytes(vlc.vegalite_to_png(self.spec, scale=scale, format_locale=self.locale))  # type: ignore[arg-type]
 
     def csv(self) -> str:
         """The data behind the card, as CSV (one row per area, year and sex; for a report

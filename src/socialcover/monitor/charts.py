@@ -262,7 +262,9 @@ SOURCE_LINE = "Source: %(sources)s. Chart: socialcover monitoring."
 """The source line of a chart of observations (a message of the web and report catalogues)."""
 
 
-def source_line(sources: Iterable[str], *, template: str = SOURCE_LINE, limit: int = 3) -> str:
+def source_line(
+    sources: Iterable[str | None], *, template: str = SOURCE_LINE, limit: int = 3
+) -> str:
     """The source line of a chart: the distinct ``sources`` of its values, in order, the first
     ``limit`` of them, written into ``template`` (pass the translated template for a reader of
     another language).
@@ -348,7 +350,7 @@ def series_chart(
         }
         for r in rows
     ]
-    order = list(dict.fromkeys(v["label"] for v in values))
+    order = [str(label) for label in dict.fromkeys(v["label"] for v in values)]
     x = {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}}
     y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title}
     if domain is not None:

@@ -96,14 +96,14 @@ PACKAGE = "spf-four-guarantees"
 UNIVERSAL, TARGET_YEAR = 100.0, 2030
 TARGET_SOURCE = "SDG target 1.3 (A/RES/70/1): universal social protection"
 TREND_YEARS = 8
-SPENDING_SCHEMA = {
-    "iso3": pl.String,
-    "guarantee": pl.String,
-    "benefit": pl.String,
-    "indicator": pl.String,
-    "pct_gdp": pl.Float64,
-    "year": pl.Int64,
-    "source": pl.String,
+SPENDING_SCHEMA: dict[str, pl.DataType] = {
+    "iso3": pl.String(),
+    "guarantee": pl.String(),
+    "benefit": pl.String(),
+    "indicator": pl.String(),
+    "pct_gdp": pl.Float64(),
+    "year": pl.Int64(),
+    "source": pl.String(),
 }
 """Columns of :attr:`EditionData.spending`: the country, the guarantee and the package's
 benefit for it, the spending indicator, its value (% of GDP), year and source."""
@@ -476,9 +476,9 @@ def _spending(edition: Edition, members: pl.DataFrame, session: Session | None) 
             "year",
             "source",
         )
-        .cast(SPENDING_SCHEMA)
+        .cast(dict(SPENDING_SCHEMA))  # type: ignore[arg-type]
         .sort("iso3", "guarantee")
-    )  # type: ignore[arg-type]
+    )
 
 
 def _costing(
