@@ -53,7 +53,7 @@ def test_the_explorer_maps_the_ranking_and_offers_every_download(
         ("SEN", "686", 24.75),
     }
     line = _spec(page.text, "monitor-chart")
-    assert SOURCE in line["title"]["subtitle"]
+    assert SOURCE in line["title"]["subtitle"][0]
     for fmt in ("csv", "xlsx", "json", "sdmx"):
         assert f"format={fmt}" in page.text
     link = re.search(r'href="(/api/v1/monitor/observations\?[^"]*format=sdmx)"', page.text)

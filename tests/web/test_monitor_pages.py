@@ -92,9 +92,10 @@ def test_pages_render_without_data(installed_pack: Path, client: TestClient, pat
 def test_explorer_shows_approved_values_only(with_data: None, client: TestClient) -> None:
     html = client.get("/monitor?area=KEN&area=GHA&area=World").text
     spec = _spec(html, "monitor-chart")
-    areas = {r["area"] for r in spec["data"]["values"]}
+    areas = {r["label"] for r in spec["data"]["values"]}
     assert areas == {"Kenya", "World"}  # Ghana has no approved value
-    assert {r["value"] for r in spec["data"]["values"] if r["area"] == "Kenya"} == set(KEN.values())
+    kenya = {r["value"] for r in spec["data"]["values"] if r["label"] == "Kenya"}
+    assert kenya == set(KEN.values())
     assert "77.1" not in html and "Ghana</a>" not in html
     ranking = html.split('id="ranking-title"')[1]
     assert ranking.index("Senegal") < ranking.index("Kenya")  # 2023, by value, highest first

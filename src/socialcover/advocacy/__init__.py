@@ -27,7 +27,8 @@ Press releases (:mod:`socialcover.advocacy.press`):
 
 Media kits (:mod:`socialcover.advocacy.mediakits`):
     a chart card of an indicator in an area, in SVG and PNG, with its data in CSV and JSON
-    (:func:`media_kit`, :class:`MediaKit`, :data:`DEFAULT_LICENCE`).
+    (:func:`media_kit`, :class:`MediaKit`, :data:`DEFAULT_LICENCE`; :func:`dress`, a kit of
+    any chart and its rows, which the report's figure kits use).
 
 Policy platforms (:mod:`socialcover.advocacy.platforms`):
     joint statements and policy positions shared with partner organisations and signed by them
@@ -87,6 +88,7 @@ from socialcover.advocacy.feeds import (
 from socialcover.advocacy.mediakits import (
     DEFAULT_LICENCE,
     MediaKit,
+    dress,
     media_kit,
 )
 from socialcover.advocacy.participants import (
@@ -204,6 +206,7 @@ __all__ = [
     "delete_event",
     "download_counts",
     "download_publication",
+    "dress",
     "endorsers",
     "erase_person",
     "event_as_dict",

@@ -8,12 +8,15 @@ media kit. The values are the store's approved observations of that indicator an
 the public reads them; for a region or income group the store does not hold, its aggregate
 of the countries' approved values (:func:`socialcover.monitor.aggregate_store`, which needs
 the data pack's populations).
+
+:func:`dress` makes a kit of any chart spec and its rows: the report's figures have kits of
+their own through it (:func:`socialcover.report.figure_kit`, page
+``/media/report/{edition}/{figure}``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session
 from socialcover.errors import NotFoundError
 from socialcover.store.models import utcnow
 
-__all__ = ["DEFAULT_LICENCE", "MediaKit", "media_kit"]
+__all__ = ["DEFAULT_LICENCE", "MediaKit", "dress", "media_kit"]
 
 DEFAULT_LICENCE = "CC BY 4.0"
 """The licence printed on the platform's chart cards unless another is given."""
@@ -32,7 +35,13 @@ DEFAULT_LICENCE = "CC BY 4.0"
 
 @dataclass(frozen=True)
 class MediaKit:
-    """One chart card and its data."""
+    """One chart card and its data.
+
+    ``figure`` is empty for the kit of an indicator in an area; for a report figure, its
+    stable id (``world-2023/coverage-trend``: the edition and the figure). ``locale`` is the
+    d3-format locale the card's numbers are drawn in (``fr-FR``...); ``data_url`` where the
+    data can be explored (a report figure's page in the monitor explorer).
+    """
 
     indicator: str
     area: str
@@ -43,24 +52,35 @@ class MediaKit:
     licence: str
     spec: dict[str, Any]
     data: pl.DataFrame
+    figure: str = ""
+    locale: str = "en-US"
+    data_url: str = ""
 
     def svg(self) -> str:
         """The card as SVG (vector: for print and the web)."""
         import vl_convert as vlc
 
-        return str(vlc.vegalite_to_svg(self.spec))
+        return str(vlc.vegalite_to_svg(self.spec, format_locale=self.locale))  # type: ignore[arg-type]
 
     def png(self, scale: float = 2.0) -> bytes:
         """The card as PNG, ``scale`` times its size in pixels (2: sharp on screens)."""
         import vl_convert as vlc
 
-        return bytes(vlc.vegalite_to_png(self.spec, scale=scale))
+        return bytes(vlc.vegalite_to_png(self.spec, scale=scale, format_locale=self.locale))  # type: ignore[arg-type]
 
     def csv(self) -> str:
-        """The data behind the card, as CSV (one row per area, year and sex)."""
-        buffer = io.StringIO()
-        self.data.write_csv(buffer)
-        return buffer.getvalue()
+        """The data behind the card, as CSV (one row per area, year and sex; for a report
+        figure, its rows); a text cell a spreadsheet would read as a formula is written as text.
+        """
+        from socialcover.monitor.csvfile import write_table
+
+        return str(write_table(self.data.columns, self.data.iter_rows()))
+
+    def filename(self, fmt: str) -> str:
+        """The download's file name: ``<indicator>-<area>.<fmt>``, or for a report figure
+        ``<edition>-<figure>.<fmt>``."""
+        stem = self.figure or f"{self.indicator}-{self.area}"
+        return f"{stem}.{fmt}".replace("/", "-")
 
     def json(self) -> str:
         """The data behind the card, as JSON: the card's metadata and its rows."""
@@ -73,6 +93,8 @@ class MediaKit:
                 "source": self.source,
                 "date": self.date,
                 "licence": self.licence,
+                **({"figure": self.figure} if self.figure else {}),
+                **({"data_url": self.data_url} if self.data_url else {}),
                 "rows": self.data.to_dicts(),
             },
             ensure_ascii=False,
@@ -99,7 +121,7 @@ def _series(session: Session, indicator: str, area: str, sex: str) -> pl.DataFra
         pl.lit(sex).alias("sex"),
         pl.col("value"),
         pl.lit("aggregate").alias("nature"),
-        pl.lit("aggregate of the store's approved observations").alias("source"),
+        pl.lit(monitor.AGGREGATE_SOURCE).alias("source"),
     )
 
 
@@ -133,28 +155,77 @@ def media_kit(
             "lists them: an ISO3 code, World, or a region).",
         )
     first, last = int(data["year"].min()), int(data["year"].max())  # type: ignore[arg-type]
-    sources = sorted(set(data["source"].to_list()) - {""})
     title = f"{definition.name}: {area}"
     unit = "%" if definition.unit == "percent" else definition.unit.replace("_", " ")
     subtitle = f"{first}-{last}" + (f", {sex}" if sex != "both" else "") + f" ({unit})"
-    source = "Source: " + ("; ".join(sources) if sources else "not given")
-    date = (today or utcnow().date()).isoformat()
-    spec = monitor.card(
-        monitor.series_chart(data, title=title, y_title=unit),
+    # the explorer's source line: the same words under the same chart on the page and the card
+    source = monitor.source_line(data["source"].to_list())
+    return dress(
+        monitor.series_chart(data, title=title, y_title=unit, source=source),
+        data,
+        indicator=definition.code,
+        area=area,
         title=title,
         subtitle=subtitle,
         source=source,
-        date=date,
         licence=licence,
+        today=today,
+    )
+
+
+def dress(
+    spec: dict[str, Any],
+    data: pl.DataFrame,
+    *,
+    indicator: str,
+    area: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    licence: str = DEFAULT_LICENCE,
+    today: dt.date | None = None,
+    figure: str = "",
+    locale: str = "en-US",
+    data_url: str = "",
+) -> MediaKit:
+    """A media kit of any chart: ``spec`` dressed as a card (:func:`socialcover.monitor.card`:
+    title, subtitle, and under the chart the source line, the date and the licence), with
+    ``data``, the rows behind it.
+
+    ``today`` is the card's date (default: today, UTC); ``figure`` a report figure's id;
+    ``locale`` the d3-format locale of its numbers; ``data_url`` where to explore its data.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> from socialcover.monitor import series_chart
+    >>> rows = pl.DataFrame({"area": ["KEN"], "year": [2023], "value": [12.5]})
+    >>> kit = dress(series_chart(rows, title="T"), rows, indicator="sdg131.children",
+    ...             area="KEN", title="T", subtitle="2023", source="Source: ILO.",
+    ...             today=dt.date(2026, 1, 31))
+    >>> kit.spec["vconcat"][1]["layer"][0]["encoding"]["text"]["value"]
+    'Source: ILO. · 2026-01-31 · CC BY 4.0'
+    >>> kit.filename("svg"), kit.csv().splitlines()[1]
+    ('sdg131.children-KEN.svg', 'KEN,2023,12.5')
+    """
+    from socialcover import monitor
+
+    date = (today or utcnow().date()).isoformat()
+    card = monitor.card(
+        spec, title=title, subtitle=subtitle, source=source, date=date, licence=licence
     )
     return MediaKit(
-        indicator=definition.code,
+        indicator=indicator,
         area=area,
         title=title,
         subtitle=subtitle,
         source=source,
         date=date,
         licence=licence,
-        spec=spec,
+        spec=card,
         data=data,
+        figure=figure,
+        locale=locale,
+        data_url=data_url,
     )

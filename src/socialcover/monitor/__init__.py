@@ -32,14 +32,15 @@ Aggregates (docs/monitor-aggregate.md):
     :func:`aggregate` of an observation frame, :func:`aggregate_store` of the store's approved
     observations, :func:`aggregates_as_observations` (:data:`AGGREGATE_SOURCE`) for files,
     :func:`observations_from_pack`, :data:`GROUPINGS`, :data:`NO_INCOME_GROUP`; their charts
-    (:func:`aggregate_chart`, :func:`trend_chart`); the weights (:func:`denominators`,
+    (:func:`aggregate_chart`, :func:`series_chart`); the weights (:func:`denominators`,
     :func:`check_indicator`, :data:`SHORT_PREFIX`) and the imputation (:func:`impute`,
     :data:`METHODS`).
 
 Targets and progress (docs/monitor-progress.md):
     :class:`Target`; :func:`trend`, :class:`Trend`, :func:`project`, :func:`year_reached`,
     :class:`Reached`, :func:`status`, :data:`STATUSES`, :func:`progress`; the charts,
-    :func:`progress_chart`, :func:`series_chart` and the card that dresses one for sharing,
+    :func:`progress_chart`, :func:`series_chart` (the platform's one line chart, with its
+    :func:`source_line`, :data:`SOURCE_LINE`) and the card that dresses one for sharing,
     :func:`card` (docs/advocacy.md, media kits).
 
 Evaluations (docs/monitor-evaluations.md):
@@ -70,11 +71,12 @@ from socialcover.monitor.aggregate import (
     observations_from_pack,
 )
 from socialcover.monitor.charts import (
+    SOURCE_LINE,
     aggregate_chart,
     card,
     progress_chart,
     series_chart,
-    trend_chart,
+    source_line,
 )
 from socialcover.monitor.datasets import (
     APPROVED,
@@ -234,6 +236,7 @@ __all__ = [
     "SCHEDULE_COLUMNS",
     "SEXES",
     "SHORT_PREFIX",
+    "SOURCE_LINE",
     "STATUSES",
     "STATUS_LABELS",
     "SUBJECT_TYPES",
@@ -303,12 +306,12 @@ __all__ = [
     "return_evaluation",
     "schedule",
     "series_chart",
+    "source_line",
     "status",
     "submit_data_set",
     "submit_evaluation",
     "translate_codes",
     "trend",
-    "trend_chart",
     "unapprove_data_set",
     "update_evaluation",
     "update_recommendation",

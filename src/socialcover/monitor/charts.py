@@ -12,7 +12,7 @@ parameters, so that a caller can give them in its reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -20,7 +20,14 @@ import polars as pl
 from socialcover.monitor.progress import DEFAULT_WINDOW, Scale, project, trend
 from socialcover.monitor.targets import Target
 
-__all__ = ["aggregate_chart", "card", "progress_chart", "series_chart", "trend_chart"]
+__all__ = [
+    "SOURCE_LINE",
+    "aggregate_chart",
+    "card",
+    "progress_chart",
+    "series_chart",
+    "source_line",
+]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 COLOURS = ["#1f5f8b", "#c8553d", "#2a9d8f", "#8d6a9f", "#b08900", "#6c757d", "#3d405b"]
@@ -239,67 +246,6 @@ def aggregate_chart(
     }
 
 
-def trend_chart(
-    table: pl.DataFrame,
-    *,
-    title: str,
-    description: str,
-    value_title: str = "Per cent",
-    source: str = "",
-    labels: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
-    """Lines over the years: one line per group (rows of :func:`aggregate` for several years).
-
-    Parameters are those of :func:`aggregate_chart`; ``table`` has ``group``, ``year`` and
-    ``value``.
-
-    Examples
-    --------
-    >>> import polars as pl
-    >>> table = pl.DataFrame({"group": ["World"] * 2, "year": [2015, 2023], "value": [42.8, 52.4]})
-    >>> spec = trend_chart(table, title="At least one benefit", description="Lines.")
-    >>> spec["encoding"]["x"]["field"], len(spec["data"]["values"])
-    ('year', 2)
-    """
-    names = dict(labels or {})
-    rows = [
-        {
-            "group": names.get(str(r["group"]), str(r["group"])),
-            "year": int(r["year"]),
-            "value": None if r["value"] is None else round(float(r["value"]), 3),
-        }
-        for r in table.select("group", "year", "value").iter_rows(named=True)
-    ]
-    order = list(dict.fromkeys(r["group"] for r in rows))
-    return {
-        "$schema": SCHEMA,
-        "title": _title(title, source),
-        "description": description,
-        "width": 420,
-        "height": 240,
-        "data": {"values": rows},
-        "mark": {"type": "line", "point": {"size": 18}},
-        "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}},
-            "y": {
-                "field": "value",
-                "type": "quantitative",
-                "title": value_title,
-                "scale": {"domain": [0, 100]},
-            },
-            "color": {
-                "field": "group",
-                "type": "nominal",
-                "title": None,
-                "sort": order,
-                "scale": {"range": COLOURS},
-                "legend": {"orient": "right", "labelLimit": 180},
-            },
-            "tooltip": [{"field": "group"}, {"field": "year"}, {"field": "value", "format": ".1f"}],
-        },
-    }
-
-
 def _title(text: str, source: str) -> dict[str, Any]:
     return {"text": text, "subtitle": [source] if source else [], "anchor": "start"}
 
@@ -312,54 +258,140 @@ def _values(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [dict(r) for r in frame.iter_rows(named=True)]
 
 
-def series_chart(series: pl.DataFrame, *, title: str, y_title: str = "Value") -> dict[str, Any]:
-    """A Vega-Lite spec of one indicator's values over the years, one line per area.
+SOURCE_LINE = "Source: %(sources)s. Chart: socialcover monitoring."
+"""The source line of a chart of observations (a message of the web and report catalogues)."""
 
-    ``series`` is an observation frame (indicator, area, year, value, nature...): observed
-    points are solid, modelled or imputed ones hollow. The same spec serves the page (drawn by
-    vega-embed), the report's PDF and the media kit's card (:func:`card` adds its furniture).
+
+def source_line(
+    sources: Iterable[str | None], *, template: str = SOURCE_LINE, limit: int = 3
+) -> str:
+    """The source line of a chart: the distinct ``sources`` of its values, in order, the first
+    ``limit`` of them, written into ``template`` (pass the translated template for a reader of
+    another language).
+
+    Examples
+    --------
+    >>> source_line(["ILOSTAT", "ILOSTAT", "UN SDG Global Database"])
+    'Source: ILOSTAT; UN SDG Global Database. Chart: socialcover monitoring.'
+    >>> source_line(["a", "b", "c", "d"], template="Fuente: %(sources)s.")
+    'Fuente: a; b; c; ....'
+    """
+    distinct = list(dict.fromkeys(str(s) for s in sources if s))
+    shown = "; ".join(distinct[:limit]) + ("; ..." if len(distinct) > limit else "")
+    return template % {"sources": shown or "-"}
+
+
+def series_chart(
+    series: pl.DataFrame,
+    *,
+    title: str,
+    y_title: str = "Value",
+    source: str = "",
+    description: str | None = None,
+    labels: Mapping[str, str] | None = None,
+    domain: tuple[float, float] | None = None,
+    width: int | str = 560,
+    height: int = 300,
+) -> dict[str, Any]:
+    """Lines over the years, one per area (or group): the one line chart of the platform.
+
+    The explorer's chart, the report's trends, the home and country pages' lines and the media
+    kit's card (:func:`card` adds its furniture) are all this spec, so the same rows give the
+    same chart on a page, in the PDF and on a card.
+
+    Parameters
+    ----------
+    series
+        Rows with ``area``, ``year`` and ``value`` (an observation frame, or aggregates with
+        their ``group`` renamed ``area``), areas in the order of the legend (the order in which
+        they first appear); with a ``nature`` column, observed and administrative
+        points are solid, modelled, estimated or imputed ones hollow (without it all are solid).
+    title, y_title
+        The chart's title and the title of the value axis.
+    source
+        The source line, printed under the title (:func:`source_line`).
+    description
+        The sentence a screen reader reads for the chart; by default the title and the areas.
+    labels
+        Names to show for the areas, e.g. in the reader's language; an area not in it is shown
+        as it is.
+    domain
+        The value axis' range (``(0, 100)`` for shares); ``None``: from the values.
+    width, height
+        Pixels; ``width="container"`` on a page that sizes the chart to its column.
 
     Examples
     --------
     >>> import polars as pl
     >>> rows = pl.DataFrame({"area": ["KEN", "KEN"], "year": [2020, 2023],
     ...                      "value": [10.0, 12.5], "nature": ["observed", "modelled"]})
-    >>> series_chart(rows, title="Children covered")["layer"][0]["mark"]["type"]
-    'line'
+    >>> spec = series_chart(rows, title="Children covered", source="Source: ILO.")
+    >>> spec["layer"][0]["mark"]["type"], spec["title"]["subtitle"]
+    ('line', ['Source: ILO.'])
+    >>> [v["observed"] for v in spec["data"]["values"]]
+    [True, False]
     """
+    names = dict(labels or {})
+    has_nature = "nature" in series.columns
+    rows = list(
+        series.select("area", "year", "value", *(["nature"] if has_nature else [])).iter_rows(
+            named=True
+        )
+    )
+    rank = {a: i for i, a in enumerate(dict.fromkeys(str(r["area"]) for r in rows))}
+    rows.sort(key=lambda r: (rank[str(r["area"])], r["year"]))  # areas in the order given
     values = [
         {
-            "area": r["area"],
+            "area": str(r["area"]),
+            "label": names.get(str(r["area"]), str(r["area"])),
             "year": int(r["year"]),
             "value": None if r["value"] is None else round(float(r["value"]), 3),
-            "observed": r.get("nature", "observed") in ("observed", "administrative"),
+            "observed": (r["nature"] in ("observed", "administrative")) if has_nature else True,
         }
-        for r in series.sort(["area", "year"]).iter_rows(named=True)
+        for r in rows
     ]
+    order = [str(label) for label in dict.fromkeys(v["label"] for v in values)]
     x = {"field": "year", "type": "quantitative", "title": None, "axis": {"format": "d"}}
-    y = {"field": "value", "type": "quantitative", "title": y_title}
-    color = {"field": "area", "type": "nominal", "title": None, "legend": {"orient": "bottom"}}
+    y: dict[str, Any] = {"field": "value", "type": "quantitative", "title": y_title}
+    if domain is not None:
+        y["scale"] = {"domain": list(domain)}
+    color = {
+        "field": "label",
+        "type": "nominal",
+        "title": None,
+        "sort": order,
+        "scale": {"range": COLOURS},
+        "legend": {"orient": "bottom", "columns": 2, "labelLimit": 260},
+    }
+    shown = ", ".join(order)
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": {"text": title, "anchor": "start"},
-        "description": f"{title}: values by year"
-        + (f" for {', '.join(sorted({v['area'] for v in values}))}." if values else "."),
-        "width": 560,
-        "height": 300,
+        "$schema": SCHEMA,
+        "title": _title(title, source),
+        "description": description
+        if description is not None
+        else f"{title}: values by year" + (f" for {shown}." if shown else "."),
+        "width": width,
+        "height": height,
         "data": {"values": values},
         "layer": [
             {"mark": {"type": "line"}, "encoding": {"x": x, "y": y, "color": color}},
             {
-                "mark": {"type": "point", "filled": True, "size": 50},
+                # solid points where observed, white ones ringed in the line's colour elsewhere
+                "mark": {"type": "point", "filled": True, "size": 40, "strokeWidth": 1.5},
                 "encoding": {
                     "x": x,
                     "y": y,
-                    "color": color,
-                    "fillOpacity": {
-                        "condition": {"test": "datum.observed", "value": 1},
-                        "value": 0,
+                    "stroke": {**color, "legend": None},
+                    "fill": {
+                        "condition": {"test": "datum.observed", **color, "legend": None},
+                        "value": "white",
                     },
-                    "tooltip": [{"field": "area"}, {"field": "year"}, {"field": "value"}],
+                    "opacity": {"value": 1},
+                    "tooltip": [
+                        {"field": "label", "title": None},
+                        {"field": "year"},
+                        {"field": "value", "format": ",.1f"},
+                    ],
                 },
             },
         ],
@@ -387,7 +419,8 @@ def card(
     >>> out["title"]["subtitle"], out["vconcat"][1]["layer"][0]["encoding"]["text"]["value"]
     ('S', 'Source: ILO · 2026-01-31 · CC BY 4.0')
     """
-    chart = {k: v for k, v in spec.items() if k not in ("$schema", "title")}
+    # a view's config belongs to the top level of the card (Vega-Lite allows it nowhere else)
+    chart = {k: v for k, v in spec.items() if k not in ("$schema", "title", "config")}
     footer = f"{source} · {date} · {licence}"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -420,5 +453,5 @@ def card(
                 "config": {"view": {"stroke": None}},
             },
         ],
-        "config": {"view": {"stroke": None}},
+        "config": {**spec.get("config", {}), "view": {"stroke": None}},
     }

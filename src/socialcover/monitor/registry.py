@@ -440,6 +440,45 @@ PROCESS_INDICATORS: tuple[IndicatorDefinition, ...] = (
 )
 """The campaign's own process indicators, computed from the platform's records."""
 
+_GUARANTEE_SPENDING = (
+    ("children", "Public expenditure on child and family cash benefits, % of GDP",
+     "child and family cash benefits"),
+    ("maternity", "Public expenditure on maternity cash benefits, % of GDP",
+     "maternity cash benefits"),
+    ("disability", "Public expenditure on disability cash benefits, % of GDP",
+     "disability cash benefits"),
+    ("old_age", "Public expenditure on old-age pensions, % of GDP", "old-age pensions"),
+)  # fmt: skip
+"""The floor's four cash guarantees (costing's ``guarantee`` names): spending on each."""
+
+SPENDING_PREFIX = "spending."
+"""Codes of spending indicators: ``spending.<guarantee>_pct_gdp`` for one guarantee."""
+
+
+def _spending(guarantee: str, name: str, what: str) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        code=f"{SPENDING_PREFIX}{guarantee}_pct_gdp",
+        name=name,
+        definition=f"Public expenditure on {what} and their administration, as a percentage of "
+        "GDP: current spending on the same guarantee of the social protection floor, which the "
+        "report subtracts from the cost of the guarantee for the financing gap.",
+        numerator=f"Public expenditure on {what} (national currency)",
+        denominator="Gross domestic product (national currency)",
+        weight=_GDP,
+        unit="percent_of_gdp",
+        bounds=(0.0, 100.0),
+        disaggregations=(),
+        methodology="ILO Social Security Inquiry, scheme-level expenditure by function "
+        "(World Social Protection Database; METHODS.md B1.2).",
+        origin="Import only: the data pack has no expenditure series, and none is invented.",
+        metadata={
+            "custodian": "ILO",
+            "database": "World Social Protection Database (WSPDB)",
+            "guarantee": guarantee,
+        },
+    )
+
+
 INDICATORS: tuple[IndicatorDefinition, ...] = (
     *(_sdg131(c) for c in CONTINGENCIES),
     IndicatorDefinition(
@@ -458,6 +497,7 @@ INDICATORS: tuple[IndicatorDefinition, ...] = (
         origin="Import only: the data pack has no expenditure series, and none is invented.",
         metadata={"custodian": "ILO", "database": "World Social Protection Database (WSPDB)"},
     ),
+    *(_spending(*g) for g in _GUARANTEE_SPENDING),
     *(_survey(i) for i in _survey_indicators()),
     IndicatorDefinition(
         code="costing.cost_pct_gdp",

@@ -2,7 +2,9 @@
 
 An edition (:class:`Edition`: a year, the world or an ILO region, the data's source) is computed
 once by :func:`build_edition` (:class:`EditionData`, with its :class:`CutOff`) and written in any
-language by :func:`write_report` (:class:`ReportFiles`: the report and its chart files).
+language by :func:`write_report` (:class:`ReportFiles`: the report and its chart files). Its
+figures (:func:`edition_figures`) have stable ids (:data:`FIGURE_IDS`) and each a media kit
+(:func:`figure_kit`: card, data, share link).
 
 Machinery shared by every document (:mod:`socialcover.report.render`,
 :mod:`socialcover.report.figures`, :mod:`socialcover.report.i18n`): Jinja2 templates of the
@@ -12,7 +14,8 @@ gettext catalogue) and numbers in each language's conventions (Babel).
 """
 
 from socialcover.report.brief import brief_data, write_brief
-from socialcover.report.document import GROUP_NAMES, ReportFiles, write_report
+from socialcover.report.charts import FIGURE_IDS, GROUP_NAMES, edition_figures
+from socialcover.report.document import ReportFiles, write_report
 from socialcover.report.edition import (
     HEADLINES,
     PACKAGE,
@@ -24,6 +27,7 @@ from socialcover.report.edition import (
 )
 from socialcover.report.figures import ChartFile, Figure, write_figures
 from socialcover.report.i18n import LANGUAGES, Formats, check_language, translations
+from socialcover.report.kits import figure_kit
 from socialcover.report.render import (
     OUTPUT_SUFFIXES,
     check_output,
@@ -33,6 +37,7 @@ from socialcover.report.render import (
 )
 
 __all__ = [
+    "FIGURE_IDS",
     "GROUP_NAMES",
     "HEADLINES",
     "LANGUAGES",
@@ -50,7 +55,9 @@ __all__ = [
     "build_edition",
     "check_language",
     "check_output",
+    "edition_figures",
     "environment",
+    "figure_kit",
     "render_html",
     "translations",
     "write_brief",

@@ -13,44 +13,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import polars as pl
 
-from socialcover.costing.charts import bands_chart
-from socialcover.monitor import WORLD, Target, get_indicator
-from socialcover.monitor.charts import aggregate_chart, progress_chart, trend_chart
+from socialcover.monitor import WORLD, get_indicator
+from socialcover.report.charts import GROUP_NAMES, edition_figures, group_names, regions, value_of
 from socialcover.report.edition import (
     HEADLINE,
     HEADLINES,
     INCOME_GROUPS,
     OWN_DENOMINATOR,
-    TARGET_SOURCE,
     TARGET_YEAR,
-    UNIVERSAL,
     EditionData,
 )
-from socialcover.report.figures import ChartFile, Figure, write_figures
+from socialcover.report.figures import ChartFile, write_figures
 from socialcover.report.i18n import N_, Formats, translations
+from socialcover.report.methods import translate_package
 from socialcover.report.render import check_output, render_html, write_document
 
 __all__ = ["GROUP_NAMES", "ReportFiles", "write_report"]
-
-GROUP_NAMES = {
-    WORLD: N_("World"),
-    "Africa": N_("Africa"),
-    "Americas": N_("Americas"),
-    "Arab States": N_("Arab States"),
-    "Asia and the Pacific": N_("Asia and the Pacific"),
-    "Europe and Central Asia": N_("Europe and Central Asia"),
-    "Low income": N_("Low income"),
-    "Lower-middle income": N_("Lower-middle income"),
-    "Upper-middle income": N_("Upper-middle income"),
-    "High income": N_("High income"),
-    "female": N_("Women"),
-    "male": N_("Men"),
-}
-"""Group (and sex) names as the data name them -> the message translated for the reader."""
 
 STATUS_NAMES = {
     "reached": N_("reached"),
@@ -82,7 +63,6 @@ SHORT_NAMES = (
     N_("Injury"),
 )
 """Column heads of the country annex, in the order of HEADLINES."""
-ILO_SOURCE = "ILOSTAT (SDG 1.3.1), UN SDG Global Database; socialcover aggregates"
 
 
 @dataclass(frozen=True)
@@ -114,7 +94,7 @@ def write_report(data: EditionData, lang: str, out: Path) -> ReportFiles:
     gt = translations(lang).gettext
     fmt = Formats(lang)
     folder = out.parent / f"{out.stem}-charts"
-    figures = _figures(data, lang)
+    figures = edition_figures(data, lang)
     files = write_figures(list(figures.values()), folder, lang)
     manifest = {c.path: c.sha256 for c in files}
     (folder / "manifest.json").write_text(
@@ -128,250 +108,6 @@ def write_report(data: EditionData, lang: str, out: Path) -> ReportFiles:
     return ReportFiles(out, tuple(files))
 
 
-# -- figures ------------------------------------------------------------------------------------
-
-
-def _names(lang: str) -> dict[str, str]:
-    gt = translations(lang).gettext
-    return {k: gt(v) for k, v in GROUP_NAMES.items()} | {code: gt(name) for code, name in HEADLINES}
-
-
-def _link(data: EditionData, path: str, **query: Any) -> str:
-    pairs = [
-        (k, v)
-        for k, values in query.items()
-        for v in (values if isinstance(values, list) else [values])
-    ]
-    return f"{data.edition.site.rstrip('/')}{path}?{urlencode(pairs)}"
-
-
-def _figures(data: EditionData, lang: str) -> dict[str, Figure]:
-    gt = translations(lang).gettext
-    fmt = Formats(lang)
-    names = _names(lang)
-    e = data.edition
-    area = names.get(e.area, e.area)
-    year = e.year
-    source = gt("Source: %(source)s.") % {"source": ILO_SOURCE}
-    unit = gt("Per cent")
-    now = data.aggregates.filter(pl.col("year") == year)
-    out: dict[str, Figure] = {}
-
-    # 1. The eight headline series in the edition's area
-    heads = now.filter(pl.col("group") == e.area).select(
-        pl.col("indicator").alias("group"), "value"
-    )
-    order = {code: i for i, (code, _) in enumerate(HEADLINES)}
-    heads = heads.sort(pl.col("group").replace_strict(order))
-    out["headlines"] = Figure(
-        "headlines",
-        aggregate_chart(
-            heads,
-            title=gt("Effective coverage, %(area)s, %(year)s") % {"area": area, "year": year},
-            description="",
-            value_title=unit,
-            source=source,
-            labels=names,
-        ),
-        alt=gt("Bar chart of effective social protection coverage in %(area)s in %(year)s: ")
-        % {"area": area, "year": year}
-        + "; ".join(f"{names[r['group']]} {fmt.percent(r['value'])}" for r in heads.to_dicts())
-        + ".",
-        caption=gt("SDG indicator 1.3.1: share of each group receiving a benefit."),
-        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year),
-        rows=tuple(heads.to_dicts()),
-    )
-
-    # 2. The headline series by group: regions and income groups (world), or the region's
-    # countries (a regional edition)
-    if e.region is None:
-        groups = now.filter(pl.col("indicator") == HEADLINE, pl.col("value").is_not_null())
-        rank = {g: i for i, g in enumerate([WORLD, *_regions(data), *INCOME_GROUPS])}
-        groups = groups.select("group", "value").sort(
-            pl.col("group").replace_strict(rank, default=len(rank))
-        )
-        caption = gt("Weighted by population; countries without a value are imputed.")
-    else:
-        short = HEADLINE.removeprefix("sdg131.")
-        groups = (
-            data.annex.filter(pl.col(f"{short}_value").is_not_null())
-            .sort(f"{short}_value", descending=True)
-            .select(pl.col("name").alias("group"), pl.col(f"{short}_value").alias("value"))
-        )
-        caption = gt("Each country's latest value up to %(year)s (country annex).") % {"year": year}
-    out["coverage-by-group"] = Figure(
-        "coverage-by-group",
-        aggregate_chart(
-            groups,
-            title=gt("Population covered by at least one benefit, %(year)s") % {"year": year},
-            description="",
-            value_title=unit,
-            source=source,
-            labels=names,
-        ),
-        alt=gt("Bar chart of the share of the population covered by at least one benefit: ")
-        + "; ".join(
-            f"{names.get(r['group'], r['group'])} {fmt.percent(r['value'])}"
-            for r in groups.to_dicts()
-        )
-        + ".",
-        caption=caption,
-        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year),
-        rows=tuple(groups.to_dicts()),
-    )
-
-    # 3. Trends
-    trend_groups = [WORLD, *([e.region] if e.region else _regions(data))]
-    trend = data.aggregates.filter(
-        pl.col("indicator") == HEADLINE,
-        pl.col("group").is_in(trend_groups),
-        pl.col("value").is_not_null(),
-    ).select("group", "year", "value")
-    first, last = e.years[0], e.years[-1]
-    out["coverage-trend"] = Figure(
-        "coverage-trend",
-        trend_chart(
-            trend,
-            title=gt("Population covered by at least one benefit, %(first)s-%(last)s")
-            % {"first": first, "last": last},
-            description="",
-            value_title=unit,
-            source=source,
-            labels=names,
-        ),
-        alt=gt("Line chart of coverage by at least one benefit from %(first)s to %(last)s: ")
-        % {"first": first, "last": last}
-        + "; ".join(
-            f"{names.get(g, g)} {fmt.percent(_value(trend, g, first))} → "
-            f"{fmt.percent(_value(trend, g, last))}"
-            for g in trend_groups
-        )
-        + ".",
-        caption=gt("Each year's aggregate, with the same imputation as the reference year."),
-        data_url=_link(
-            data, "/monitor", indicator=HEADLINE, area=trend_groups, start=first, end=last
-        ),
-        rows=tuple(trend.to_dicts()),
-    )
-
-    # 4. By sex
-    sex_groups = [WORLD, *([e.region] if e.region else _regions(data))]
-    by_sex = data.by_sex.filter(
-        pl.col("group").is_in(sex_groups), pl.col("value").is_not_null()
-    ).select("group", "sex", "value")
-    by_sex = by_sex.sort(pl.col("group").replace_strict({g: i for i, g in enumerate(sex_groups)}))
-    out["coverage-by-sex"] = Figure(
-        "coverage-by-sex",
-        aggregate_chart(
-            by_sex,
-            title=gt("Coverage by at least one benefit, women and men, %(year)s") % {"year": year},
-            description="",
-            value_title=unit,
-            source=source,
-            labels=names,
-            colour_by="sex",
-        ),
-        alt=gt("Bar chart of coverage by at least one benefit for women and men: ")
-        + "; ".join(
-            f"{names.get(r['group'], r['group'])}, {names[r['sex']]} {fmt.percent(r['value'])}"
-            for r in by_sex.to_dicts()
-        )
-        + ".",
-        caption=gt("Few countries publish the series by sex: most of it is imputed."),
-        data_url=_link(data, "/monitor/aggregates", indicator=HEADLINE, year=year, sex="female"),
-        rows=tuple(by_sex.to_dicts()),
-    )
-
-    # 5. The cost of the floor, with its Monte Carlo band
-    mc = data.costing.monte_carlo
-    if mc is not None:
-        spec = bands_chart(mc, group=WORLD)
-        spec["title"] = {
-            "text": gt("Cost of the floor's cash guarantees, %% of GDP, %(first)s-%(last)s")
-            % {"first": year, "last": TARGET_YEAR},
-            "subtitle": [
-                gt(
-                    "Low- and middle-income countries of %(area)s; median, 50%% and 90%% bands "
-                    "of %(draws)s draws."
-                )
-                % {"area": area, "draws": mc.draws}
-            ],
-            "anchor": "start",
-        }
-        spec["layer"][0]["encoding"]["y"]["title"] = gt("Per cent of GDP")
-        spec["layer"][0]["encoding"]["x"]["title"] = None
-        band = mc.aggregates.filter(pl.col("group") == WORLD)
-        out["cost-band"] = Figure(
-            "cost-band",
-            spec,
-            alt=gt("Band chart of the cost of the floor as a share of GDP: ")
-            + "; ".join(
-                f"{r['year']} {fmt.number(r['p50'], 2)} ({fmt.number(r['p5'], 2)}–"
-                f"{fmt.number(r['p95'], 2)})"
-                for r in band.to_dicts()
-                if r["year"] in (year, TARGET_YEAR)
-            )
-            + ".",
-            caption=gt("Package spf-four-guarantees (methodology annex); costing engine."),
-            data_url=_link(data, "/costing", package="spf-four-guarantees"),
-            rows=tuple(band.to_dicts()),
-        )
-
-    # 6. Progress towards universal coverage
-    series = data.progress_series
-    if series.height >= 2:
-        target = Target(HEADLINE, e.area, UNIVERSAL, TARGET_YEAR, source=TARGET_SOURCE)
-        spec = progress_chart(series, target, value_title=unit)
-        spec["title"]["text"] = gt("%(area)s: progress towards universal coverage by %(year)s") % {
-            "area": area,
-            "year": TARGET_YEAR,
-        }
-        spec["title"]["subtitle"] = [source]
-        spec["layer"][-1]["encoding"]["text"]["value"] = gt("Target: %(value)s by %(year)s") % {
-            "value": fmt.percent(UNIVERSAL, 0),
-            "year": TARGET_YEAR,
-        }
-        row = data.progress.filter(pl.col("area") == e.area).row(0, named=True)
-        out["progress"] = Figure(
-            "progress",
-            spec,
-            alt=gt(
-                "Line chart of coverage in %(area)s and its projection at the current pace of "
-                "%(pace)s points a year to %(value)s in %(year)s, against a target of 100%%."
-            )
-            % {
-                "area": area,
-                "pace": fmt.number(row["pace_pp_year"], 2),
-                "value": fmt.percent(row["projected_value"]),
-                "year": TARGET_YEAR,
-            },
-            caption=gt("Least-squares line over the last eight years; band of 95 per cent."),
-            data_url=_link(data, "/monitor/progress", indicator=HEADLINE, area=e.area),
-            rows=tuple(series.select("year", "value").to_dicts()),
-        )
-    for key, figure in out.items():
-        out[key] = Figure(
-            figure.key,
-            {**figure.spec, "description": figure.alt},
-            figure.alt,
-            figure.caption,
-            figure.data_url,
-            figure.rows,
-        )
-    return out
-
-
-def _regions(data: EditionData) -> list[str]:
-    from socialcover.data import ILO_REGIONS
-
-    return list(ILO_REGIONS)
-
-
-def _value(frame: pl.DataFrame, group: str, year: int) -> float | None:
-    rows = frame.filter(pl.col("group") == group, pl.col("year") == year)
-    return float(rows["value"][0]) if rows.height else None
-
-
 # -- text ---------------------------------------------------------------------------------------
 
 
@@ -379,11 +115,11 @@ def _context(
     data: EditionData, lang: str, gt: Callable[[str], str], fmt: Formats
 ) -> dict[str, Any]:
     e = data.edition
-    names = _names(lang)
+    names = group_names(lang)
     area = names.get(e.area, e.area)
     year = e.year
     now = data.aggregates.filter(pl.col("year") == year)
-    groups = [WORLD, *_regions(data), *INCOME_GROUPS] if e.region is None else [e.area, WORLD]
+    groups = [WORLD, *regions(), *INCOME_GROUPS] if e.region is None else [e.area, WORLD]
     headline_rows = []
     for code, _ in HEADLINES:
         row = data.headline(code)
@@ -409,7 +145,7 @@ def _context(
     series = data.aggregates.filter(pl.col("indicator") == HEADLINE)
     trend_rows = []
     for g in groups:
-        values = [_value(series, g, y) for y in shown_years]
+        values = [value_of(series, g, y) for y in shown_years]
         change = (
             values[-1] - values[0] if values[0] is not None and values[-1] is not None else None
         )
@@ -478,7 +214,7 @@ def _context(
             mark = NATURE_MARKS.get(c[f"{short}_nature"], "?")
             cells.append("–" if v is None else f"{fmt.number(v)} ({c[f'{short}_year']} {mark})")
         annex.append(cells)
-    package = data.package
+    package = translate_package(data.package, gt)
     benefits = [
         {
             "guarantee": gt(GUARANTEE_NAMES.get(b.get("guarantee", ""), b.get("guarantee", ""))),
@@ -491,6 +227,17 @@ def _context(
         for b in package.get("benefits", [])
     ]
     missing = data.costing.missing_table()
+    country_names = dict(zip(data.members["iso3"], data.members["name"], strict=True))
+    spending_rows = [
+        [
+            country_names.get(r["iso3"], r["iso3"]),
+            gt(GUARANTEE_NAMES.get(r["guarantee"], r["guarantee"])),
+            fmt.number(r["pct_gdp"], 2),
+            str(r["year"]),
+            r["source"],
+        ]
+        for r in data.spending.iter_rows(named=True)
+    ]
     if e.region is None:
         title = gt("World Social Security Report %(year)s") % {"year": year}
     else:
@@ -538,6 +285,15 @@ def _context(
         "cost_now": cost_at(year),
         "cost_end": cost_at(TARGET_YEAR),
         "missing": missing.to_dicts(),
+        "spending_head": [
+            gt("Country"),
+            gt("Guarantee"),
+            gt("Current spending (per cent of GDP)"),
+            gt("Year"),
+            gt("Source"),
+        ],
+        "spending_rows": spending_rows,
+        "no_spending": data.without_spending()["name"].to_list(),
         "progress_head": [
             gt("Area"),
             gt("Latest"),

@@ -9,7 +9,10 @@ once, at one moment, and computes everything the report prints, in no language y
   are that command's by construction;
 - the cost of the social protection floor's four cash guarantees (preset
   ``spf-four-guarantees``) in every low- and middle-income country at once, with its Monte
-  Carlo band and the financing gap: :func:`socialcover.costing.run_costing`;
+  Carlo band and the financing gap: :func:`socialcover.costing.run_costing`; the gap subtracts
+  current spending on each guarantee where the store holds an approved observation of it
+  (``spending.<guarantee>_pct_gdp``, the latest up to the year), and is the full cost elsewhere
+  (:meth:`EditionData.without_spending`);
 - progress towards universal coverage by 2030 and the year it is reached at the current pace:
   :func:`socialcover.monitor.progress`;
 - the country annex: each country's latest value of each series, its year and nature.
@@ -39,11 +42,13 @@ from socialcover.monitor import (
     Target,
     aggregate,
     get_indicator,
+    list_indicators,
     observations,
     observations_from_pack,
     progress,
 )
 from socialcover.monitor.frame import NO_INCOME_GROUP
+from socialcover.monitor.registry import SPENDING_PREFIX
 from socialcover.report.i18n import N_
 
 __all__ = [
@@ -51,6 +56,7 @@ __all__ = [
     "INCOME_GROUPS",
     "PACKAGE",
     "SOURCES",
+    "SPENDING_SCHEMA",
     "CutOff",
     "Edition",
     "EditionData",
@@ -90,6 +96,17 @@ PACKAGE = "spf-four-guarantees"
 UNIVERSAL, TARGET_YEAR = 100.0, 2030
 TARGET_SOURCE = "SDG target 1.3 (A/RES/70/1): universal social protection"
 TREND_YEARS = 8
+SPENDING_SCHEMA: dict[str, pl.DataType] = {
+    "iso3": pl.String(),
+    "guarantee": pl.String(),
+    "benefit": pl.String(),
+    "indicator": pl.String(),
+    "pct_gdp": pl.Float64(),
+    "year": pl.Int64(),
+    "source": pl.String(),
+}
+"""Columns of :attr:`EditionData.spending`: the country, the guarantee and the package's
+benefit for it, the spending indicator, its value (% of GDP), year and source."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -156,6 +173,41 @@ class Edition:
             )
 
     @property
+    def slug(self) -> str:
+        """The edition's name in links and files: ``world-2023``, ``africa-2023``,
+        ``asia-and-the-pacific-2023`` (:meth:`from_slug` reads it back).
+
+        Examples
+        --------
+        >>> Edition(2023, "Asia and the Pacific").slug
+        'asia-and-the-pacific-2023'
+        >>> Edition.from_slug("world-2023") == Edition(2023)
+        True
+        """
+        return f"{_slugify(self.region or 'World')}-{self.year}"
+
+    @classmethod
+    def from_slug(cls, slug: str, **options: Any) -> Edition:
+        """The edition a :attr:`slug` names (``options``: the other fields, e.g. ``site=``).
+
+        Raises
+        ------
+        InputError
+            ``report.unknown-edition``: not ``world-YEAR`` or ``<ILO region>-YEAR``.
+        """
+        area, _, year = slug.rpartition("-")
+        regions = {_slugify(r): r for r in ILO_REGIONS}
+        if not year.isdigit() or len(year) != 4 or (area != "world" and area not in regions):
+            raise InputError(
+                f"No report edition is called {slug!r}.",
+                code="report.unknown-edition",
+                hint="Name an edition by its area and year: world-2023, or an ILO region's, "
+                "e.g. " + ", ".join(f"{k}-2023" for k in regions) + ".",
+                value=slug,
+            )
+        return cls(int(year), regions.get(area), **options)
+
+    @property
     def area(self) -> str:
         """The edition's area: ``World`` or the region."""
         return self.region or WORLD
@@ -194,6 +246,18 @@ class EditionData:
     costs: pl.DataFrame
     annex: pl.DataFrame
     package: dict[str, Any] = field(default_factory=dict)
+    spending: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=SPENDING_SCHEMA))
+    """Current spending the financing gap subtracts (:data:`SPENDING_SCHEMA`): one row per
+    costed country and guarantee whose spending an approved observation gives."""
+
+    def without_spending(self) -> pl.DataFrame:
+        """The costed countries without any known spending on the guarantees: their financing
+        gap is the full cost."""
+        costed = self.costing.result.rows["iso3"].unique().to_list()
+        known = set(self.spending["iso3"].to_list())
+        return self.members.filter(
+            pl.col("iso3").is_in(costed), ~pl.col("iso3").is_in(list(known))
+        ).select("iso3", "name")
 
     def headline(self, code: str = HEADLINE, group: str | None = None) -> dict[str, Any]:
         """The aggregate row of ``code`` for ``group`` (default: the edition's area) in the
@@ -262,7 +326,8 @@ def build_edition(
     tell("Progress towards universal coverage", 2, total)
     progress_table, series = _progress(edition, aggregates)
     tell(f"Costing the floor in low- and middle-income countries ({edition.draws} draws)", 3, total)
-    run, costs = _costing(edition, members)
+    spending = _spending(edition, members, session)
+    run, costs = _costing(edition, members, spending)
     tell("Country annex", 4, total)
     annex = _annex(edition, frame, members)
     tell("Done", total, total)
@@ -278,6 +343,7 @@ def build_edition(
         costs=costs,
         annex=annex,
         package=describe_package(PACKAGE),
+        spending=spending,
     )
 
 
@@ -371,14 +437,67 @@ def _progress(edition: Edition, aggregates: pl.DataFrame) -> tuple[pl.DataFrame,
     return table, series.filter(pl.col("area") == edition.area)
 
 
-def _costing(edition: Edition, members: pl.DataFrame) -> tuple[CostingRun, pl.DataFrame]:
+def _spending(edition: Edition, members: pl.DataFrame, session: Session | None) -> pl.DataFrame:
+    """Each costed country's latest approved spending on each guarantee, up to the year.
+
+    Only the store holds spending (the data pack has none); an edition from the pack, or a
+    country and guarantee without an approved observation, has none, and none is made up.
+    """
+    empty = pl.DataFrame(schema=SPENDING_SCHEMA)
+    if edition.source != "store" or session is None:
+        return empty
+    codes = {
+        d.code: str(d.metadata["guarantee"])
+        for d in list_indicators()
+        if d.code.startswith(SPENDING_PREFIX) and "guarantee" in d.metadata
+    }
     iso3s = members.filter(pl.col("income_group").is_in(LMIC))["iso3"].to_list()
-    scenario = {
+    frame = observations(session, None, indicator=list(codes), area=iso3s, approved_only=True)
+    benefits = {b["guarantee"]: b["name"] for b in describe_package(PACKAGE)["benefits"]}
+    latest = (
+        frame.filter(
+            pl.col("year") <= edition.year,
+            pl.col("sex") == "both",
+            pl.col("value").is_not_null(),
+            pl.col("value").is_not_nan(),
+        )
+        .sort("indicator", "area", "year", "vintage")
+        .unique(["indicator", "area"], keep="last", maintain_order=True)
+    )
+    if latest.is_empty():
+        return empty
+    return (
+        latest.select(
+            pl.col("area").alias("iso3"),
+            pl.col("indicator").replace_strict(codes).alias("guarantee"),
+            pl.col("indicator").replace_strict(codes).replace_strict(benefits).alias("benefit"),
+            "indicator",
+            pl.col("value").alias("pct_gdp"),
+            "year",
+            "source",
+        )
+        .cast(dict(SPENDING_SCHEMA))  # type: ignore[arg-type]
+        .sort("iso3", "guarantee")
+    )
+
+
+def _costing(
+    edition: Edition, members: pl.DataFrame, spending: pl.DataFrame
+) -> tuple[CostingRun, pl.DataFrame]:
+    iso3s = members.filter(pl.col("income_group").is_in(LMIC))["iso3"].to_list()
+    national: dict[str, dict[str, Any]] = {}
+    for r in spending.iter_rows(named=True):
+        entry = national.setdefault(
+            r["iso3"], {"benefits": {}, "source": "approved observations of the platform's store"}
+        )
+        entry["benefits"][r["benefit"]] = {"current_spending": {"pct_gdp": r["pct_gdp"]}}
+    scenario: dict[str, Any] = {
         "name": f"Social protection floor, low- and middle-income countries, {edition.area}",
         "countries": iso3s,
         "package": PACKAGE,
         "base_year": edition.year,
         "horizon": TARGET_YEAR,
+        **({"national": national} if national else {}),
     }
     run = run_costing(
         CostingRequest(scenario, by="income-group", monte_carlo=edition.draws, seed=edition.seed)
@@ -411,6 +530,10 @@ def _annex(edition: Edition, frame: pl.DataFrame, members: pl.DataFrame) -> pl.D
         )
         table = table.join(latest, on="iso3", how="left")
     return table
+
+
+def _slugify(name: str) -> str:
+    return "-".join(name.lower().split())
 
 
 def _silent(step: str, done: int, total: int) -> None:

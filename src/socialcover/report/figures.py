@@ -44,6 +44,12 @@ class Figure:
         Where its data can be seen and downloaded (a monitor explorer page).
     rows
         The figure's numbers (for the table beside it and the data file).
+    source
+        The source line (also printed under the chart's title, or in its caption).
+    indicator
+        The registry code of what it shows (``sdg131.at_least_one_benefit``), if one.
+    kit_url
+        The page of its media kit (``/media/report/<edition>/<key>``).
     """
 
     key: str
@@ -52,6 +58,9 @@ class Figure:
     caption: str = ""
     data_url: str = ""
     rows: tuple[dict[str, Any], ...] = field(default=())
+    source: str = ""
+    indicator: str = ""
+    kit_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Each function takes tidy rows and returns a Vega-Lite v5 spec as a dict; the page puts it
 in a ``<script type="application/json">`` block and ``static/app.js`` draws it. Every chart
 has a title and a description (read by screen readers) and sits beside a table of the same
-numbers. The world map joins coverage to the ``world-atlas`` TopoJSON (Natural Earth
+numbers. Lines over the years are not here: every page draws them with the monitor's chart
+(:func:`socialcover.monitor.series_chart`), the one the report and the media kits draw. The
+world map joins coverage to the ``world-atlas`` TopoJSON (Natural Earth
 1:110m, countries keyed by ISO 3166-1 numeric = UN M49 code) with a lookup transform.
 """
 
@@ -24,44 +26,6 @@ def _base(title: str, description: str, source: str = "") -> dict[str, Any]:
         "width": "container",
         "config": {"font": "system-ui, sans-serif", "view": {"stroke": None}},
     }
-
-
-def line_series(
-    rows: list[dict[str, Any]],
-    *,
-    x: str,
-    y: str,
-    color: str,
-    title: str,
-    y_title: str,
-    color_title: str,
-    description: str,
-    source: str = "",
-) -> dict[str, Any]:
-    """A line chart of one measure over years, one line per ``color`` value.
-
-    ``source`` is printed under the title (and so in the chart's PNG and SVG exports).
-    """
-    spec = _base(title, description, source)
-    spec.update(
-        {
-            "height": 260,
-            "data": {"values": rows},
-            "mark": {"type": "line", "point": True, "tooltip": True},
-            "encoding": {
-                "x": {"field": x, "type": "ordinal", "title": None},
-                "y": {"field": y, "type": "quantitative", "title": y_title},
-                "color": {
-                    "field": color,
-                    "type": "nominal",
-                    "title": color_title,
-                    "scale": {"range": PALETTE},
-                    "legend": {"orient": "bottom", "columns": 1, "labelLimit": 300},
-                },
-            },
-        }
-    )
-    return spec
 
 
 def bars(

@@ -53,6 +53,22 @@ INDICATOR_TEXT: tuple[str, ...] = (
     N_(
         "Public expenditure on social protection benefits (all guarantees except health care) and their administration, as a percentage of GDP."
     ),
+    N_("Public expenditure on child and family cash benefits, % of GDP"),
+    N_(
+        "Public expenditure on child and family cash benefits and their administration, as a percentage of GDP: current spending on the same guarantee of the social protection floor, which the report subtracts from the cost of the guarantee for the financing gap."
+    ),
+    N_("Public expenditure on maternity cash benefits, % of GDP"),
+    N_(
+        "Public expenditure on maternity cash benefits and their administration, as a percentage of GDP: current spending on the same guarantee of the social protection floor, which the report subtracts from the cost of the guarantee for the financing gap."
+    ),
+    N_("Public expenditure on disability cash benefits, % of GDP"),
+    N_(
+        "Public expenditure on disability cash benefits and their administration, as a percentage of GDP: current spending on the same guarantee of the social protection floor, which the report subtracts from the cost of the guarantee for the financing gap."
+    ),
+    N_("Public expenditure on old-age pensions, % of GDP"),
+    N_(
+        "Public expenditure on old-age pensions and their administration, as a percentage of GDP: current spending on the same guarantee of the social protection floor, which the report subtracts from the cost of the guarantee for the financing gap."
+    ),
     N_("Population covered by at least one social protection benefit (SDG 1.3.1)"),
     N_(
         "Persons receiving at least one cash benefit or actively contributing, over: total population."

@@ -131,28 +131,37 @@ def _m49() -> dict[str, str]:
 
 
 def source_line(rows: Sequence[dict[str, Any]], gt: Callable[[str], str]) -> str:
-    """The chart's source line: the distinct sources of the values shown, then the platform."""
-    sources = list(dict.fromkeys(str(r["source"]) for r in rows if r.get("source")))
-    shown = "; ".join(sources[:3]) + ("; ..." if len(sources) > 3 else "")
-    return gt("Source: %(sources)s. Chart: socialcover monitoring.") % {"sources": shown or "-"}
+    """The chart's source line: the distinct sources of the values shown, then the platform
+    (:func:`socialcover.monitor.source_line`, in the reader's language)."""
+    # the literal is monitor.SOURCE_LINE, written out so that the catalogue extracts it
+    template = gt("Source: %(sources)s. Chart: socialcover monitoring.")
+    return monitor.source_line((r.get("source") for r in rows), template=template)
 
 
 def series_chart(
     rows: Sequence[dict[str, Any]], name: str, unit: str, gt: Callable[[str], str]
 ) -> dict[str, Any] | None:
-    """The explorer's line chart of ``rows`` (one line per area), with its source line."""
+    """The explorer's line chart of ``rows`` (one line per area), with its source line: the
+    monitor's chart (:func:`socialcover.monitor.series_chart`), as the report and the media
+    kits draw it."""
     if not rows:
         return None
-    return charts.line_series(
-        [{"year": r["year"], "value": r["value"], "area": r["name"]} for r in rows],
-        x="year",
-        y="value",
-        color="area",
+    frame = pl.DataFrame(
+        [
+            {"area": r["area"], "year": r["year"], "value": r["value"], "nature": r["nature"]}
+            for r in rows
+        ],
+        schema={"area": pl.String, "year": pl.Int64, "value": pl.Float64, "nature": pl.String},
+    )
+    return monitor.series_chart(
+        frame,
         title=name,
         y_title=unit,
-        color_title="",
-        description=gt("Line chart: the chosen indicator by year, one line per area."),
         source=source_line(rows, gt),
+        description=gt("Line chart: the chosen indicator by year, one line per area."),
+        labels={r["area"]: r["name"] for r in rows},
+        width="container",
+        height=260,
     )
 
 

@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.errors import InputError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
-from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.cache import Lru
+from socialcover.web.database import ReadSession, WriteSession, public_version
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
@@ -108,16 +109,37 @@ def media_file(s: Session, indicator: str, area: str, sex: str, fmt: str) -> Res
     from socialcover import advocacy
 
     kit = advocacy.media_kit(s, indicator, area, sex=sex)
+    return kit_response(kit, fmt)
+
+
+_EDITIONS: Lru[Any] = Lru(8)  # editions' numbers, by slug and the data's version
+
+
+def report_kit(s: Session, slug: str, figure: str, lang: str, site: str) -> Any:
+    """The media kit of a report figure: the edition (``world-2023``...) built from the store's
+    approved observations as they are now (kept while the data do not change)."""
+    from socialcover.report import Edition, build_edition, figure_kit
+
+    edition = Edition.from_slug(slug, site=site)
+    key = (edition.slug, site, public_version(s))
+    data = _EDITIONS.get(key)
+    if data is None:
+        data = build_edition(edition, session=s)
+        _EDITIONS.put(key, data)
+    return figure_kit(data, figure, lang)
+
+
+def kit_response(kit: Any, fmt: str) -> Response:
+    """A media kit's card (SVG, PNG) or data (CSV, JSON) as a download."""
     body: str | bytes
     if fmt == "png":
         body = kit.png()
     else:
         body = kit.svg() if fmt == "svg" else kit.csv() if fmt == "csv" else kit.json()
-    name = f"{kit.indicator}-{kit.area}.{fmt}".replace("/", "-")
     return Response(
         body,
         media_type=_MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
+        headers={"Content-Disposition": f'inline; filename="{kit.filename(fmt)}"'},
     )
 
 
@@ -344,4 +366,22 @@ async def media_page(
 
     kit = await run_in_threadpool(advocacy.media_kit, session, indicator, area, sex=sex)
     share = f"{_base_url(request)}/media/{kit.indicator}/{kit.area}"
-    return render(request, "advocacy/media.html", {"kit": kit, "share": share, "sex": sex})
+    files = f"/api/v1/media/{kit.indicator}/{kit.area}?sex={sex}&format="
+    return render(request, "advocacy/media.html", {"kit": kit, "share": share, "files": files})
+
+
+@router.get("/media/report/{edition}/{figure}", response_class=HTMLResponse)
+async def report_media_page(
+    request: Request,
+    edition: str,
+    figure: str,
+    session: ReadSession,
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> HTMLResponse:
+    """A report figure's media kit (``/media/report/world-2023/coverage-trend``): the card,
+    its downloads, its data in the explorer and its share link."""
+    lang = request.state.lang
+    kit = await run_in_threadpool(report_kit, session, edition, figure, lang, _base_url(request))
+    share = f"{_base_url(request)}/media/report/{kit.figure}"
+    files = f"/api/v1/media/report/{kit.figure}?lang={lang}&format="
+    return render(request, "advocacy/media.html", {"kit": kit, "share": share, "files": files})

@@ -423,6 +423,29 @@ async def media(
     return await run_in_threadpool(pages.media_file, session, indicator, area, sex, format)
 
 
+@router.get(
+    "/media/report/{edition}/{figure}", summary="A report figure's media kit: card and data"
+)
+async def report_media(
+    request: Request,
+    edition: str,
+    figure: str,
+    session: ReadSession,
+    format: Literal["json", "csv", "svg", "png"] = "json",
+    lang: Literal["en", "fr", "es"] = "en",
+    user: Principal | None = Depends(Need("monitor.read_approved")),
+) -> Response:
+    """The card of a figure of the report (``world-2023``, ``africa-2023``...; figure ids:
+    ``socialcover.report.FIGURE_IDS``) as SVG or PNG, or its data as JSON or CSV."""
+    site = str(request.base_url).rstrip("/")
+
+    def _do() -> Response:
+        kit = pages.report_kit(session, edition, figure, lang, site)
+        return pages.kit_response(kit, format)
+
+    return await run_in_threadpool(_do)
+
+
 @router.get("/publications/{pid}/downloads", summary="Downloads by month and country")
 async def downloads(
     pid: RecordId,

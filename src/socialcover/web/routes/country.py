@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Literal
 
+import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from socialcover import monitor
 from socialcover.web import charts, knowledge_view, monitor_view
 from socialcover.web.access import Need
 from socialcover.web.database import ReadSession, public_version
@@ -182,25 +184,28 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
         ]
         growth = [
             {
+                "area": "projection" if r["is_projection"] else "actual",
                 "year": r["year"],
                 "value": r["value"],
-                "kind": gt("projection") if r["is_projection"] else gt("actual"),
+                "nature": "modelled" if r["is_projection"] else "observed",
+                "source": r.get("source", ""),
             }
             for r in mrows
             if r["indicator"] == "real_gdp_growth_pct"
             and r["value"] is not None
             and r["year"] >= 2010
         ]
+        # the monitor's line chart, as the explorer, the report and the media kits draw it
         ctx["growth_spec"] = (
-            charts.line_series(
-                growth,
-                x="year",
-                y="value",
-                color="kind",
+            monitor.series_chart(
+                pl.DataFrame(growth).select("area", "year", "value", "nature"),
                 title=gt("Real GDP growth, %"),
                 y_title="%",
-                color_title="",
+                source=monitor_view.source_line(growth, gt),
                 description=gt("Real GDP growth by year, actual and projected (IMF WEO)."),
+                labels={"actual": gt("actual"), "projection": gt("projection")},
+                width="container",
+                height=260,
             )
             if growth
             else None

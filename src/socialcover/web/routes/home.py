@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from socialcover import monitor
 from socialcover.errors import DataNotInstalledError
-from socialcover.web import charts
+from socialcover.web import charts, monitor_view
 from socialcover.web.access import Need
 from socialcover.web.facts import country_list, coverage_map_rows, global_series
 from socialcover.web.labels import contingency_label, contingency_order
@@ -47,9 +49,10 @@ async def home(request: Request) -> HTMLResponse:
     )
     line_rows = [
         {
+            "area": r["contingency"],
             "year": r["year"],
-            "coverage_pct": r["coverage_pct"],
-            "group": contingency_label(r["contingency"], gt),
+            "value": r["coverage_pct"],
+            "nature": "modelled",  # ILO modelled global estimates
         }
         for r in world
         if r["contingency"]
@@ -61,15 +64,17 @@ async def home(request: Request) -> HTMLResponse:
             "persons_with_severe_disabilities",
         )
     ]
-    series_spec = charts.line_series(
-        line_rows,
-        x="year",
-        y="coverage_pct",
-        color="group",
+    # the monitor's line chart, as the explorer, the report and the media kits draw it
+    series_spec = monitor.series_chart(
+        pl.DataFrame(line_rows),
         title=gt("Effective coverage in the world, %"),
         y_title=gt("% of the group"),
-        color_title=gt("Group"),
+        source=monitor_view.source_line(world, gt),
         description=gt("Share of each group covered by social protection, world, by year."),
+        labels={r["area"]: contingency_label(r["area"], gt) for r in line_rows},
+        domain=(0, 100),
+        width="container",
+        height=260,
     )
     shown = _map_rows(map_rows, request.state.lang)
     map_spec = charts.world_map(
