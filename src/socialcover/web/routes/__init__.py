@@ -40,6 +40,7 @@ def include_all(app: FastAPI) -> None:
         schemes,
         surveys,
         training,
+        training_forms,
     )
 
     for module in (
@@ -60,6 +61,7 @@ def include_all(app: FastAPI) -> None:
         monitor_entry,
         engagements,
         advocacy,
+        training_forms,
         training,
         networks,
         api_data,
