@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from socialcover.advocacy.participants import is_organiser
 from socialcover.advocacy.training import get_course, list_scores, record_scores
 from socialcover.monitor.csvfile import ROW, read_table, write_table
-from socialcover.store import ValidationError
+from socialcover.store import PermissionDeniedError, ValidationError
 from socialcover.store.models import Event, EventParticipant, TrainingCourseSession
 
 __all__ = ["SCORE_COLUMNS", "import_scores", "scores_sheet"]
@@ -81,6 +81,8 @@ def import_scores(
 
     Raises
     ------
+    socialcover.store.PermissionDeniedError
+        The actor organises none of the course's sessions (``event.not-organiser``).
     socialcover.store.ValidationError
         ``training.bad-scores-file``: a missing column, an empty file, or bad rows, each named
         with its row number and why (a participant who is not in a session of the course or
@@ -117,6 +119,13 @@ def import_scores(
             .where(TrainingCourseSession.course_id == course.id)
         ).all()
     }
+    if not any(is_organiser(actor, e) for e in events.values()):
+        raise PermissionDeniedError(
+            f"Only the organisers of the sessions of training course {course_id} record its "
+            "participants' scores.",
+            code="event.not-organiser",
+            hint="Ask a session's owner to add you as an organiser; nothing was saved.",
+        )
     problems: list[tuple[int, str]] = []
     clean: list[tuple[int, float | None, float | None]] = []
     seen: dict[int, int] = {}
