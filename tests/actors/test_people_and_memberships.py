@@ -36,11 +36,18 @@ ADMIN = SystemActor("test")
 def test_a_person_without_an_organisation_is_recorded_and_found(db_url: str) -> None:
     with session_scope(ADMIN) as s:
         editor = create_user(s, ADMIN, "ed@example.org", "long passphrase", "contributor")
-        independent = add_person(s, ADMIN, {
-            "name": "Fatou Ndiaye", "email": "fatou@example.org", "phone": "+221 77 000 00 00",
-            "expertise": ["Actuarial valuation"], "languages": ["fr", "wo"],
-            "country_iso3": "sen",
-        })  # fmt: skip
+        independent = add_person(
+            s,
+            ADMIN,
+            {
+                "name": "Fatou Ndiaye",
+                "email": "fatou@example.org",
+                "phone": "+221 77 000 00 00",
+                "expertise": ["Actuarial valuation"],
+                "languages": ["fr", "wo"],
+                "country_iso3": "sen",
+            },
+        )
         assert independent.organisation_id is None and independent.country_iso3 == "SEN"
         pid = independent.id
     with session_scope(editor) as s:
@@ -58,24 +65,43 @@ def test_a_person_without_an_organisation_is_recorded_and_found(db_url: str) -> 
 
 def test_memberships_of_several_organisations_and_networks(db_url: str) -> None:
     with session_scope(ADMIN) as s:
-        uni = create_organisation(s, ADMIN, {"name": "Université de Démoland",
-                                             "actor_type": "university", "country_iso3": "KEN"})
-        net = create_organisation(s, ADMIN, {"name": "Social Protection Actuaries Network",
-                                             "actor_type": "network"})  # fmt: skip
-        centre = create_organisation(s, ADMIN, {"name": "Policy Research Centre",
-                                                "actor_type": "research_centre"})  # fmt: skip
-        person = add_person(s, ADMIN, {"name": "Joseph Otieno", "organisation_id": uni.id,
-                                       "expertise": ["pensions"]})  # fmt: skip
-        add_membership(s, ADMIN, person.id, {"organisation_id": net.id, "role": "chair",
-                                             "starts_on": "2024-01-15"})  # fmt: skip
-        add_membership(s, ADMIN, person.id, {"organisation_id": centre.id,
-                                             "role": "fellow"})  # fmt: skip
+        uni = create_organisation(
+            s,
+            ADMIN,
+            {"name": "Université de Démoland", "actor_type": "university", "country_iso3": "KEN"},
+        )
+        net = create_organisation(
+            s, ADMIN, {"name": "Social Protection Actuaries Network", "actor_type": "network"}
+        )
+        centre = create_organisation(
+            s, ADMIN, {"name": "Policy Research Centre", "actor_type": "research_centre"}
+        )
+        person = add_person(
+            s,
+            ADMIN,
+            {"name": "Joseph Otieno", "organisation_id": uni.id, "expertise": ["pensions"]},
+        )
+        add_membership(
+            s,
+            ADMIN,
+            person.id,
+            {"organisation_id": net.id, "role": "chair", "starts_on": "2024-01-15"},
+        )
+        add_membership(s, ADMIN, person.id, {"organisation_id": centre.id, "role": "fellow"})
         with pytest.raises(ConflictError):
             add_membership(s, ADMIN, person.id, {"organisation_id": net.id, "role": "chair"})
         with pytest.raises(ValidationError) as bad:
-            add_membership(s, ADMIN, person.id, {"organisation_id": net.id, "role": "member",
-                                                 "starts_on": "2025-01-01",
-                                                 "ends_on": "2024-01-01"})  # fmt: skip
+            add_membership(
+                s,
+                ADMIN,
+                person.id,
+                {
+                    "organisation_id": net.id,
+                    "role": "member",
+                    "starts_on": "2025-01-01",
+                    "ends_on": "2024-01-01",
+                },
+            )
         assert "before" in bad.value.message
         data = person_as_dict(person)
         assert [m["role"] for m in data["memberships"]] == ["chair", "fellow"]
@@ -84,7 +110,9 @@ def test_memberships_of_several_organisations_and_networks(db_url: str) -> None:
         by_kind = who_knows_what(s, ADMIN, actor_type="network")
         assert [o["name"] for o in by_kind["organisations"]] == [net.name]
     with session_scope(ADMIN, write=False) as s:
-        found = who_knows_what(s, SystemActor("t"), expertise="pension", actor_type="research_centre")
+        found = who_knows_what(
+            s, SystemActor("t"), expertise="pension", actor_type="research_centre"
+        )
         assert [p["name"] for p in found["people"]] == ["Joseph Otieno"]
         assert s.query(Membership).count() == 2
         row = s.query(Membership).filter_by(role="chair").one()
@@ -109,8 +137,9 @@ def test_a_person_is_changed_with_a_version_check(db_url: str) -> None:
     with session_scope(ADMIN) as s:
         pid = add_person(s, ADMIN, {"name": "Ana Gomez"}).id
     with session_scope(ADMIN) as s:
-        changed = update_person(s, ADMIN, pid, {"name": "Ana Gómez", "languages": ["es"]},
-                                expected_version=1)  # fmt: skip
+        changed = update_person(
+            s, ADMIN, pid, {"name": "Ana Gómez", "languages": ["es"]}, expected_version=1
+        )
         assert changed.name == "Ana Gómez"
     with session_scope(ADMIN) as s, pytest.raises(ConflictError):
         update_person(s, ADMIN, pid, {"name": "Stale"}, expected_version=1)

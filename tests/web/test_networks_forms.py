@@ -20,11 +20,19 @@ ADMIN = store.SystemActor("test")
 
 def _orgs(app: FastAPI) -> tuple[int, int]:
     with store.session_scope(ADMIN, url=app.state.settings.database_url) as s:
-        net = actors.create_organisation(s, ADMIN, {"name": "African Actuaries Network",
-                                                    "actor_type": "network"})  # fmt: skip
-        centre = actors.create_organisation(s, ADMIN, {
-            "name": "Centre for Social Policy Research", "actor_type": "research_centre",
-            "country_iso3": "GHA", "expertise": ["fiscal space"]})  # fmt: skip
+        net = actors.create_organisation(
+            s, ADMIN, {"name": "African Actuaries Network", "actor_type": "network"}
+        )
+        centre = actors.create_organisation(
+            s,
+            ADMIN,
+            {
+                "name": "Centre for Social Policy Research",
+                "actor_type": "research_centre",
+                "country_iso3": "GHA",
+                "expertise": ["fiscal space"],
+            },
+        )
         return net.id, centre.id
 
 
@@ -34,30 +42,60 @@ def test_people_memberships_and_partnerships_from_the_pages(
     net, centre = _orgs(app)
     sign_in(client, users["contributor"])
     token = csrf_of(client, "/networks/people/new")
-    bad = client.post("/networks/people", data={
-        "csrf_token": token, "name": "Kwame Mensah", "email": "kwame at example",
-        "languages": "english"}, follow_redirects=False)  # fmt: skip
+    bad = client.post(
+        "/networks/people",
+        data={
+            "csrf_token": token,
+            "name": "Kwame Mensah",
+            "email": "kwame at example",
+            "languages": "english",
+        },
+        follow_redirects=False,
+    )
     assert bad.status_code == 422
     assert 'id="person-email-error"' in bad.text and 'id="person-languages-error"' in bad.text
     assert 'value="Kwame Mensah"' in bad.text, "what was typed is kept"
-    made = client.post("/networks/people", data={
-        "csrf_token": token, "name": "Kwame Mensah", "email": "kwame@example.org",
-        "phone": "+233 20 000 0000", "expertise": "Pension reform, actuarial models",
-        "languages": "en, tw", "country_iso3": "GHA", "organisation_id": ""},
-        follow_redirects=False)  # fmt: skip
+    made = client.post(
+        "/networks/people",
+        data={
+            "csrf_token": token,
+            "name": "Kwame Mensah",
+            "email": "kwame@example.org",
+            "phone": "+233 20 000 0000",
+            "expertise": "Pension reform, actuarial models",
+            "languages": "en, tw",
+            "country_iso3": "GHA",
+            "organisation_id": "",
+        },
+        follow_redirects=False,
+    )
     assert made.status_code == 303, made.text
     page = made.headers["location"]
     pid = int(page.rsplit("/", 1)[1])
     html = client.get(page).text
     assert "kwame@example.org" in html and "none (independent)" in html
     token = csrf_of(client, page)
-    joined = client.post(f"{page}/memberships", data={
-        "csrf_token": token, "organisation_id": str(net), "role": "coordinator",
-        "starts_on": "2023-05-01"}, follow_redirects=False)  # fmt: skip
+    joined = client.post(
+        f"{page}/memberships",
+        data={
+            "csrf_token": token,
+            "organisation_id": str(net),
+            "role": "coordinator",
+            "starts_on": "2023-05-01",
+        },
+        follow_redirects=False,
+    )
     assert joined.status_code == 303
-    backwards = client.post(f"{page}/memberships", data={
-        "csrf_token": token, "organisation_id": str(centre), "starts_on": "2024-01-01",
-        "ends_on": "2023-01-01"}, follow_redirects=False)  # fmt: skip
+    backwards = client.post(
+        f"{page}/memberships",
+        data={
+            "csrf_token": token,
+            "organisation_id": str(centre),
+            "starts_on": "2024-01-01",
+            "ends_on": "2023-01-01",
+        },
+        follow_redirects=False,
+    )
     assert backwards.status_code == 422 and "before" in backwards.text
     html = client.get(page).text
     assert "African Actuaries Network" in html and "coordinator" in html
@@ -69,13 +107,28 @@ def test_people_memberships_and_partnerships_from_the_pages(
     assert "Kwame Mensah" not in client.get("/networks", params={"country": "KEN"}).text
 
     token = csrf_of(client, "/networks/partnerships/new")
-    same = client.post("/networks/partnerships", data={
-        "csrf_token": token, "organisation_a_id": str(net), "organisation_b_id": str(net),
-        "kind": "research"}, follow_redirects=False)  # fmt: skip
+    same = client.post(
+        "/networks/partnerships",
+        data={
+            "csrf_token": token,
+            "organisation_a_id": str(net),
+            "organisation_b_id": str(net),
+            "kind": "research",
+        },
+        follow_redirects=False,
+    )
     assert same.status_code == 422 and "itself" in same.text
-    ok = client.post("/networks/partnerships", data={
-        "csrf_token": token, "organisation_a_id": str(net), "organisation_b_id": str(centre),
-        "kind": "research", "start_year": "2024"}, follow_redirects=False)  # fmt: skip
+    ok = client.post(
+        "/networks/partnerships",
+        data={
+            "csrf_token": token,
+            "organisation_a_id": str(net),
+            "organisation_b_id": str(centre),
+            "kind": "research",
+            "start_year": "2024",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303
     assert "Centre for Social Policy Research" in client.get(ok.headers["location"]).text
 
@@ -99,33 +152,56 @@ def test_people_and_memberships_over_the_api(
     api = TestClient(app, raise_server_exceptions=False)
     bad = api.post("/api/v1/people", headers=auth, json={"name": "Xu Li", "organisation_id": 999})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "actors.unknown-organisation"
-    made = api.post("/api/v1/people", headers=auth, json={
-        "name": "Lucía Torres", "email": "lucia@example.org", "expertise": ["health financing"],
-        "languages": ["es"], "country_iso3": "PER"})  # fmt: skip
+    made = api.post(
+        "/api/v1/people",
+        headers=auth,
+        json={
+            "name": "Lucía Torres",
+            "email": "lucia@example.org",
+            "expertise": ["health financing"],
+            "languages": ["es"],
+            "country_iso3": "PER",
+        },
+    )
     assert made.status_code == 201, made.text
     person = made.json()
     assert person["organisation_id"] is None and person["country_iso3"] == "PER"
     assert api.post("/api/v1/people", json={"name": "Anon"}).status_code == 401
     assert api.get(f"/api/v1/people/{person['id']}").status_code == 401
-    m = api.post(f"/api/v1/people/{person['id']}/memberships", headers=auth,
-                 json={"organisation_id": centre, "role": "associate researcher"})  # fmt: skip
+    m = api.post(
+        f"/api/v1/people/{person['id']}/memberships",
+        headers=auth,
+        json={"organisation_id": centre, "role": "associate researcher"},
+    )
     assert m.status_code == 201 and m.json()["memberships"][0]["role"] == "associate researcher"
-    dates = api.post(f"/api/v1/people/{person['id']}/memberships", headers=auth,
-                     json={"organisation_id": net, "starts_on": "2025-02-30"})  # fmt: skip
+    dates = api.post(
+        f"/api/v1/people/{person['id']}/memberships",
+        headers=auth,
+        json={"organisation_id": net, "starts_on": "2025-02-30"},
+    )
     assert dates.status_code == 422 and dates.json()["error"]["code"]
-    changed = api.put(f"/api/v1/people/{person['id']}", headers=auth,
-                      json={"name": "Lucía Torres", "organisation_id": centre,
-                            "version": person["version"]})  # fmt: skip
+    changed = api.put(
+        f"/api/v1/people/{person['id']}",
+        headers=auth,
+        json={"name": "Lucía Torres", "organisation_id": centre, "version": person["version"]},
+    )
     assert changed.status_code == 200 and changed.json()["organisation"].startswith("Centre")
-    found = api.get("/api/v1/networks/experts", headers=auth,
-                    params={"actor_type": "research_centre"}).json()  # fmt: skip
+    found = api.get(
+        "/api/v1/networks/experts", headers=auth, params={"actor_type": "research_centre"}
+    ).json()
     assert [p["name"] for p in found["people"]] == ["Lucía Torres"]
-    assert api.get("/api/v1/networks/experts", params={"expertise": "health"}).json()[
-        "people"] == []  # fmt: skip
+    assert (
+        api.get("/api/v1/networks/experts", params={"expertise": "health"}).json()["people"] == []
+    )
     mid = changed.json()["memberships"][0]["id"]
     assert api.delete(f"/api/v1/memberships/{mid}", headers=auth).status_code == 200
     schema = api.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/people", "/api/v1/people/{pid}", "/api/v1/people/{pid}/memberships",
-                 "/api/v1/memberships/{mid}", "/api/v1/training/courses/{cid}/scores/file"):
+    for path in (
+        "/api/v1/people",
+        "/api/v1/people/{pid}",
+        "/api/v1/people/{pid}/memberships",
+        "/api/v1/memberships/{mid}",
+        "/api/v1/training/courses/{cid}/scores/file",
+    ):
         assert path in schema["paths"], path
     assert re.search("PersonInput", str(schema["components"]["schemas"]))

@@ -129,29 +129,54 @@ def test_scores_from_a_csv_file_over_the_api_all_rows_or_none(
 
     auth = _tokens(app.state.settings, users)
     api = TestClient(app, raise_server_exceptions=False)
-    cid = api.post("/api/v1/training/courses", headers=auth["owner"],
-                   json={"title": "Scores by file", "max_score": 10}).json()["id"]  # fmt: skip
-    eid = api.post("/api/v1/events", headers=auth["owner"], json={
-        "kind": "training_session", "title": "File session", "starts_at": "2030-02-01T09:00Z",
-        "ends_at": "2030-02-01T17:00Z"}).json()["id"]  # fmt: skip
-    api.post(f"/api/v1/training/courses/{cid}/sessions", headers=auth["owner"],
-             json={"event_id": eid})  # fmt: skip
-    pid = api.post(f"/api/v1/events/{eid}/participants", headers=auth["owner"],
-                   json={"name": "Ana", "sex": "female"}).json()["id"]  # fmt: skip
+    cid = api.post(
+        "/api/v1/training/courses",
+        headers=auth["owner"],
+        json={"title": "Scores by file", "max_score": 10},
+    ).json()["id"]
+    eid = api.post(
+        "/api/v1/events",
+        headers=auth["owner"],
+        json={
+            "kind": "training_session",
+            "title": "File session",
+            "starts_at": "2030-02-01T09:00Z",
+            "ends_at": "2030-02-01T17:00Z",
+        },
+    ).json()["id"]
+    api.post(
+        f"/api/v1/training/courses/{cid}/sessions", headers=auth["owner"], json={"event_id": eid}
+    )
+    pid = api.post(
+        f"/api/v1/events/{eid}/participants",
+        headers=auth["owner"],
+        json={"name": "Ana", "sex": "female"},
+    ).json()["id"]
     url = f"/api/v1/training/courses/{cid}/scores/file"
-    bad = api.post(url, headers=auth["owner"], files={
-        "file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,11\n".encode())})
+    bad = api.post(
+        url,
+        headers=auth["owner"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,11\n".encode())},
+    )
     assert bad.status_code == 422
     err = bad.json()["error"]
     assert err["code"] == "training.bad-scores-file" and "row 2" in err["message"]
     assert err["context"]["rows"] == [2]
-    other = api.post(url, headers=auth["second"], files={
-        "file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())})
+    other = api.post(
+        url,
+        headers=auth["second"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())},
+    )
     assert other.status_code == 403 and other.json()["error"]["code"] == "event.not-organiser"
     with store.session_scope(ADMIN, url=app.state.settings.database_url, write=False) as s:
         assert s.query(TrainingAssessment).count() == 0
-    ok = api.post(url, headers=auth["owner"], files={
-        "file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())})
+    ok = api.post(
+        url,
+        headers=auth["owner"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())},
+    )
     assert ok.status_code == 200 and ok.json()["recorded"] == 1
-    assert api.get(f"/api/v1/training/courses/{cid}/scores",
-                   headers=auth["owner"]).json()[0]["gain"] == 5  # fmt: skip
+    assert (
+        api.get(f"/api/v1/training/courses/{cid}/scores", headers=auth["owner"]).json()[0]["gain"]
+        == 5
+    )

@@ -24,31 +24,53 @@ def _course(client: TestClient) -> int:
     token = csrf_of(client, "/training/new")
     made = client.post(
         "/training",
-        data={"csrf_token": token, "title": "Costing the social protection floor",
-              "topics": "costing, RAP", "language": "fr", "max_score": "20",
-              "trainers": "Awa Diop | University of Dakar\nJ. Smith",
-              "materials": "Handbook | https://example.org/handbook"},
+        data={
+            "csrf_token": token,
+            "title": "Costing the social protection floor",
+            "topics": "costing, RAP",
+            "language": "fr",
+            "max_score": "20",
+            "trainers": "Awa Diop | University of Dakar\nJ. Smith",
+            "materials": "Handbook | https://example.org/handbook",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert made.status_code == 303, made.text
     return int(made.headers["location"].rsplit("/", 1)[1])
 
 
 def _session_and_people(client: TestClient, cid: int) -> tuple[int, list[int]]:
     page = f"/training/{cid}"
-    added = _post(client, f"/training/{cid}/sessions", {
-        "title": "Module 1 in Nairobi", "starts_at": "2031-03-02T09:00",
-        "ends_at": "2031-03-02T17:00", "timezone": "Africa/Nairobi", "country_iso3": "KEN",
-    }, page)  # fmt: skip
+    added = _post(
+        client,
+        f"/training/{cid}/sessions",
+        {
+            "title": "Module 1 in Nairobi",
+            "starts_at": "2031-03-02T09:00",
+            "ends_at": "2031-03-02T17:00",
+            "timezone": "Africa/Nairobi",
+            "country_iso3": "KEN",
+        },
+        page,
+    )
     assert added.status_code == 303  # type: ignore[attr-defined]
     html = client.get(page).text
     eid = int(re.search(r'<option value="(\d+)"[^>]*>Module 1 in Nairobi', html).group(1))  # type: ignore[union-attr]
     for name, sex, constituent in (("Amina", "female", "workers"), ("Peter", "male", "employers")):
-        r = _post(client, f"/training/{cid}/participants", {
-            "event_id": str(eid), "name": name, "email": f"{name.lower()}@example.org",
-            "sex": sex, "constituent": constituent, "country_iso3": "KEN",
-            "organisation_name": "COTU",
-        }, page)  # fmt: skip
+        r = _post(
+            client,
+            f"/training/{cid}/participants",
+            {
+                "event_id": str(eid),
+                "name": name,
+                "email": f"{name.lower()}@example.org",
+                "sex": sex,
+                "constituent": constituent,
+                "country_iso3": "KEN",
+                "organisation_name": "COTU",
+            },
+            page,
+        )
         assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     with store.session_scope(store.SystemActor(), url=_url(client), write=False) as s:
         pids = [p.id for p in s.query(EventParticipant).filter_by(event_id=eid).order_by("id")]
@@ -67,21 +89,31 @@ def test_a_course_is_run_from_the_pages(client: TestClient, users: dict[str, str
     html = client.get(page).text
     assert "Awa Diop" in html and "University of Dakar" in html and "Handbook" in html
     assert "Edit the course" in html
-    r = _post(client, f"/training/{cid}/trainers", {"name": "Carlos Ruiz", "affiliation": "ILO"},
-              page)  # fmt: skip
+    r = _post(
+        client, f"/training/{cid}/trainers", {"name": "Carlos Ruiz", "affiliation": "ILO"}, page
+    )
     assert r.status_code == 303  # type: ignore[attr-defined]
     bad = _post(client, f"/training/{cid}/materials", {"title": "Slides", "url": "ftp://x"}, page)
     assert bad.status_code == 422 and "field-error" in bad.text  # type: ignore[attr-defined]
     assert 'aria-invalid="true"' in bad.text  # type: ignore[attr-defined]
-    _post(client, f"/training/{cid}/materials",
-          {"title": "Slides", "url": "https://example.org/slides"}, page)  # fmt: skip
+    _post(
+        client,
+        f"/training/{cid}/materials",
+        {"title": "Slides", "url": "https://example.org/slides"},
+        page,
+    )
     eid, (amina, peter) = _session_and_people(client, cid)
-    bad_person = _post(client, f"/training/{cid}/participants", {
-        "event_id": str(eid), "name": "Zoe", "email": "not an address"}, page)  # fmt: skip
+    bad_person = _post(
+        client,
+        f"/training/{cid}/participants",
+        {"event_id": str(eid), "name": "Zoe", "email": "not an address"},
+        page,
+    )
     assert bad_person.status_code == 422  # type: ignore[attr-defined]
     assert 'id="participants-email-error"' in bad_person.text  # type: ignore[attr-defined]
-    one = _post(client, f"/training/{cid}/scores/{amina}",
-                {"pre_score": "8", "post_score": "17,5"}, page)  # fmt: skip
+    one = _post(
+        client, f"/training/{cid}/scores/{amina}", {"pre_score": "8", "post_score": "17,5"}, page
+    )
     assert one.status_code == 303  # type: ignore[attr-defined]
     html = client.get(page).text
     assert "Carlos Ruiz" in html and "Module 1 in Nairobi" in html
@@ -128,32 +160,55 @@ def test_a_course_is_run_from_the_pages(client: TestClient, users: dict[str, str
     edit = client.get(f"/training/{cid}/edit")
     assert edit.status_code == 200 and "Carlos Ruiz | ILO" in edit.text
     version = re.search(r'name="version" value="(\d+)"', edit.text).group(1)  # type: ignore[union-attr]
-    saved = _post(client, f"/training/{cid}/edit", {
-        "version": version, "title": "Costing the floor (2031)", "language": "fr",
-        "max_score": "20", "topics": "costing", "trainers": "Awa Diop", "materials": ""},
-        f"/training/{cid}/edit")  # fmt: skip
+    saved = _post(
+        client,
+        f"/training/{cid}/edit",
+        {
+            "version": version,
+            "title": "Costing the floor (2031)",
+            "language": "fr",
+            "max_score": "20",
+            "topics": "costing",
+            "trainers": "Awa Diop",
+            "materials": "",
+        },
+        f"/training/{cid}/edit",
+    )
     assert saved.status_code == 303  # type: ignore[attr-defined]
-    stale = _post(client, f"/training/{cid}/edit", {
-        "version": version, "title": "Stale", "language": "fr", "max_score": "20"},
-        f"/training/{cid}/edit")  # fmt: skip
+    stale = _post(
+        client,
+        f"/training/{cid}/edit",
+        {"version": version, "title": "Stale", "language": "fr", "max_score": "20"},
+        f"/training/{cid}/edit",
+    )
     assert stale.status_code == 409  # type: ignore[attr-defined]
 
     sign_out(client)  # readers: the results, never a name, no forms
     public = client.get(page).text
     assert "Amina" not in public and "amina@example.org" not in public
     assert "Register a participant" not in public and "Edit the course" not in public
-    assert client.get(f"/training/{cid}/scores.csv", follow_redirects=False).status_code in (401, 303)
+    assert client.get(f"/training/{cid}/scores.csv", follow_redirects=False).status_code in (
+        401,
+        303,
+    )
     store_settings = {"email": "other@example.org"}
     with store.session_scope(store.SystemActor(), url=_url(client)) as s:
-        store.create_user(s, store.SystemActor(), store_settings["email"],
-                          "a long enough passphrase 42", "contributor")  # fmt: skip
+        store.create_user(
+            s,
+            store.SystemActor(),
+            store_settings["email"],
+            "a long enough passphrase 42",
+            "contributor",
+        )
     sign_in(client, store_settings["email"])
     other = client.get(page).text
     assert "Amina" not in other and "Add a session" not in other
     refused = _post(client, f"/training/{cid}/trainers", {"name": "Intruder"}, page)
     assert refused.status_code == 403  # type: ignore[attr-defined]
-    assert _post(client, f"/training/{cid}/scores/{amina}", {"pre_score": "1"},
-                 page).status_code == 403  # type: ignore[attr-defined]  # fmt: skip
+    assert (
+        _post(client, f"/training/{cid}/scores/{amina}", {"pre_score": "1"}, page).status_code
+        == 403
+    )  # type: ignore[attr-defined]
     assert client.get(f"/training/{cid}/scores.csv").status_code == 403
     with store.session_scope(store.SystemActor(), url=_url(client), write=False) as s:
         course = s.get(TrainingCourse, cid)
@@ -172,4 +227,3 @@ def test_a_bad_course_form_keeps_what_was_typed(client: TestClient, users: dict[
     assert "Kept text" in bad.text and 'id="course-max_score-error"' in bad.text
     sign_out(client)
     assert client.get("/training/new", follow_redirects=False).status_code in (401, 303)
-

@@ -49,8 +49,14 @@ def scores_sheet(session: Session, actor: Any, course_id: int) -> str:
     text = write_table(
         ["participant_id", "event_id", "name", "pre_score", "post_score", "gain"],
         [
-            (r["participant_id"], r["event_id"], r["name"], r["pre_score"], r["post_score"],
-             r["gain"])  # fmt: skip
+            (
+                r["participant_id"],
+                r["event_id"],
+                r["name"],
+                r["pre_score"],
+                r["post_score"],
+                r["gain"],
+            )
             for r in rows
         ],
     )
@@ -73,9 +79,7 @@ def _number(text: str, name: str, maximum: float) -> tuple[float | None, str | N
     return value, None
 
 
-def import_scores(
-    session: Session, actor: Any, course_id: int, source: str | Path | bytes
-) -> int:
+def import_scores(session: Session, actor: Any, course_id: int, source: str | Path | bytes) -> int:
     """Record the scores of a CSV file (a path or its bytes) for a course's participants;
     all rows or none. Returns the number of participants recorded.
 
@@ -141,8 +145,9 @@ def import_scores(
             problems.append((row, f"participant {pid} is not in a session of this course"))
             continue
         if not is_organiser(actor, event):
-            problems.append((row, f"participant {pid} is in event {event.id}, which you do "
-                                  "not organise"))  # fmt: skip
+            problems.append(
+                (row, f"participant {pid} is in event {event.id}, which you do not organise")
+            )
             continue
         if pid in seen:
             problems.append((row, f"participant {pid} is already on row {seen[pid]}"))

@@ -7,10 +7,9 @@ each session and the course's owner only.
 
 from __future__ import annotations
 
-from typing import Any
-
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse

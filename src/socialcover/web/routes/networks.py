@@ -26,8 +26,14 @@ from socialcover.web.render import render
 
 router = APIRouter(tags=["pages"])
 
-PARTNERSHIP_KINDS = ("research", "cooperation", "technical assistance", "training", "funding",
-                     "network")  # fmt: skip
+PARTNERSHIP_KINDS = (
+    "research",
+    "cooperation",
+    "technical assistance",
+    "training",
+    "funding",
+    "network",
+)
 """Kinds of partnership the form suggests (any other text is accepted)."""
 
 
@@ -87,13 +93,16 @@ async def experts_page(
 
     def _do() -> dict[str, Any]:
         return actors.who_knows_what(
-            session, user, expertise=expertise, language=language, country=country,
+            session,
+            user,
+            expertise=expertise,
+            language=language,
+            country=country,
             actor_type=actor_type,
-        )  # fmt: skip
+        )
 
     found = await run_in_threadpool(_do)
-    q = {"expertise": expertise, "language": language, "country": country,
-         "actor_type": actor_type}  # fmt: skip
+    q = {"expertise": expertise, "language": language, "country": country, "actor_type": actor_type}
     may = can(getattr(user, "role", None), "actor.edit")
     return render(
         request,
@@ -108,9 +117,7 @@ async def new_person_page(
 ) -> HTMLResponse:
     """The form that records a person, at an organisation or at none."""
     orgs = await run_in_threadpool(_organisations, session)
-    return render(
-        request, "networks/person_form.html", {"f": {}, "orgs": orgs, "mode": "new"}
-    )
+    return render(request, "networks/person_form.html", {"f": {}, "orgs": orgs, "mode": "new"})
 
 
 @router.post("/networks/people", response_model=None)
@@ -171,8 +178,12 @@ async def edit_person_page(
     found = await run_in_threadpool(_person_page, session, user, pid)
     p = found["p"]
     f = {k: p[k] or "" for k in ("name", "position", "email", "phone", "notes", "country_iso3")}
-    f |= {"expertise": ", ".join(p["expertise"]), "languages": ", ".join(p["languages"]),
-          "organisation_id": str(p["organisation_id"] or ""), "version": str(p["version"])}  # fmt: skip
+    f |= {
+        "expertise": ", ".join(p["expertise"]),
+        "languages": ", ".join(p["languages"]),
+        "organisation_id": str(p["organisation_id"] or ""),
+        "version": str(p["version"]),
+    }
     return render(
         request,
         "networks/person_form.html",
@@ -182,9 +193,11 @@ async def edit_person_page(
 
 @router.post("/networks/people/{pid}/edit", response_model=None)
 async def update_person(
-    request: Request, pid: RecordId, session: WriteSession,
+    request: Request,
+    pid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("actor.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Save a person's fields, checking the version they were read at."""
     from socialcover import actors
 
@@ -203,17 +216,25 @@ async def update_person(
         return render(
             request,
             "networks/person_form.html",
-            {"f": form, "orgs": orgs, "mode": "edit", "pid": pid,
-             "problem": _problem(exc, "person")},  # fmt: skip
+            {
+                "f": form,
+                "orgs": orgs,
+                "mode": "edit",
+                "pid": pid,
+                "problem": _problem(exc, "person"),
+            },
             status_code=422,
         )
     return RedirectResponse(f"/networks/people/{pid}", status_code=303)
 
 
 async def _person_step(
-    request: Request, session: Session, user: Any, pid: int,
+    request: Request,
+    session: Session,
+    user: Any,
+    pid: int,
     step: Callable[[dict[str, str]], object],
-) -> Response:  # fmt: skip
+) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
     try:
         await run_in_threadpool(step, form)
@@ -232,28 +253,39 @@ async def _person_step(
 
 @router.post("/networks/people/{pid}/memberships", response_model=None)
 async def add_membership(
-    request: Request, pid: RecordId, session: WriteSession,
+    request: Request,
+    pid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("actor.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Record that the person belongs to an organisation or a network."""
     from socialcover import actors
 
     def step(f: dict[str, str]) -> object:
         org = f.get("organisation_id", "").strip()
-        return actors.add_membership(session, user, pid, {
-            "organisation_id": int(org) if org.isdigit() else org or None,
-            "role": f.get("role", "").strip() or "member",
-            "starts_on": f.get("starts_on", ""), "ends_on": f.get("ends_on", ""),
-        })  # fmt: skip
+        return actors.add_membership(
+            session,
+            user,
+            pid,
+            {
+                "organisation_id": int(org) if org.isdigit() else org or None,
+                "role": f.get("role", "").strip() or "member",
+                "starts_on": f.get("starts_on", ""),
+                "ends_on": f.get("ends_on", ""),
+            },
+        )
 
     return await _person_step(request, session, user, pid, step)
 
 
 @router.post("/networks/people/{pid}/memberships/{mid}/remove", response_model=None)
 async def remove_membership(
-    request: Request, pid: RecordId, mid: RecordId, session: WriteSession,
+    request: Request,
+    pid: RecordId,
+    mid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("actor.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """End the record of a membership (delete it)."""
     from socialcover import actors
 
@@ -289,12 +321,18 @@ async def create_partnership(
         return int(text) if text.isdigit() else text or None
 
     def _do() -> int:
-        p = actors.add_partnership(session, user, {
-            "organisation_a_id": number("organisation_a_id"),
-            "organisation_b_id": number("organisation_b_id"),
-            "kind": form.get("kind", "").strip(), "description": form.get("description", ""),
-            "start_year": number("start_year"), "end_year": number("end_year"),
-        })  # fmt: skip
+        p = actors.add_partnership(
+            session,
+            user,
+            {
+                "organisation_a_id": number("organisation_a_id"),
+                "organisation_b_id": number("organisation_b_id"),
+                "kind": form.get("kind", "").strip(),
+                "description": form.get("description", ""),
+                "start_year": number("start_year"),
+                "end_year": number("end_year"),
+            },
+        )
         session.flush()
         return int(p.organisation_a_id)
 
@@ -306,8 +344,12 @@ async def create_partnership(
         return render(
             request,
             "networks/partnership_form.html",
-            {"f": form, "orgs": orgs, "partnership_kinds": PARTNERSHIP_KINDS,
-             "problem": _problem(exc, "partnership")},  # fmt: skip
+            {
+                "f": form,
+                "orgs": orgs,
+                "partnership_kinds": PARTNERSHIP_KINDS,
+                "problem": _problem(exc, "partnership"),
+            },
             status_code=422,
         )
     return RedirectResponse(f"/actors/{oid}", status_code=303)

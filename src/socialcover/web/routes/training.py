@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from socialcover.store import can
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
-from socialcover.store import can
 from socialcover.web.database import ReadSession
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId

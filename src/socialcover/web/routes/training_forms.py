@@ -85,9 +85,7 @@ async def new_course_page(
     request: Request, user: Principal = Depends(Need("training.edit"))
 ) -> HTMLResponse:
     """The form that creates a course."""
-    return render(
-        request, "training/course_form.html", {"f": {"max_score": "100"}, "mode": "new"}
-    )
+    return render(request, "training/course_form.html", {"f": {"max_score": "100"}, "mode": "new"})
 
 
 @router.post("/training", response_model=None)
@@ -135,9 +133,11 @@ async def edit_course_page(
 
 @router.post("/training/{cid}/edit", response_model=None)
 async def update_course(
-    request: Request, cid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Save the course's fields, checking the version it was read at."""
     from socialcover import advocacy
 
@@ -203,32 +203,59 @@ def _append(session: Session, user: Any, cid: int, key: str, item: dict[str, str
 
 @router.post("/training/{cid}/trainers", response_model=None)
 async def add_trainer(
-    request: Request, cid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Add a trainer (a name and an affiliation) to the course."""
-    return await _step(request, session, user, cid, "trainers", lambda f: _append(
-        session, user, cid, "trainers",
-        {"name": f.get("name", ""), "affiliation": f.get("affiliation", "")},
-    ))  # fmt: skip
+    return await _step(
+        request,
+        session,
+        user,
+        cid,
+        "trainers",
+        lambda f: _append(
+            session,
+            user,
+            cid,
+            "trainers",
+            {"name": f.get("name", ""), "affiliation": f.get("affiliation", "")},
+        ),
+    )
 
 
 @router.post("/training/{cid}/materials", response_model=None)
 async def add_material(
-    request: Request, cid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Add a material (a title and a link) to the course."""
-    return await _step(request, session, user, cid, "materials", lambda f: _append(
-        session, user, cid, "materials", {"title": f.get("title", ""), "url": f.get("url", "")},
-    ))  # fmt: skip
+    return await _step(
+        request,
+        session,
+        user,
+        cid,
+        "materials",
+        lambda f: _append(
+            session,
+            user,
+            cid,
+            "materials",
+            {"title": f.get("title", ""), "url": f.get("url", "")},
+        ),
+    )
 
 
 @router.post("/training/{cid}/sessions", response_model=None)
 async def add_session(
-    request: Request, cid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Create a training session (an event of kind training_session, a draft the signed-in
     person organises) and link it to the course; or link an existing one by its number."""
     from socialcover import advocacy
@@ -239,12 +266,20 @@ async def add_session(
             eid = int(existing) if existing.isdigit() else 0
             return advocacy.add_course_session(session, user, cid, eid)
         advocacy.get_course(session, cid)
-        event = advocacy.create_event(session, user, {
-            "kind": "training_session", "title": f.get("title", ""),
-            "starts_at": f.get("starts_at", ""), "ends_at": f.get("ends_at", ""),
-            "timezone": f.get("timezone", "") or "UTC", "place": f.get("place", ""),
-            "country_iso3": f.get("country_iso3", ""), "language": f.get("language", "en"),
-        })  # fmt: skip
+        event = advocacy.create_event(
+            session,
+            user,
+            {
+                "kind": "training_session",
+                "title": f.get("title", ""),
+                "starts_at": f.get("starts_at", ""),
+                "ends_at": f.get("ends_at", ""),
+                "timezone": f.get("timezone", "") or "UTC",
+                "place": f.get("place", ""),
+                "country_iso3": f.get("country_iso3", ""),
+                "language": f.get("language", "en"),
+            },
+        )
         session.flush()
         return advocacy.add_course_session(session, user, cid, event.id)
 
@@ -253,9 +288,11 @@ async def add_session(
 
 @router.post("/training/{cid}/participants", response_model=None)
 async def add_participant(
-    request: Request, cid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Register a participant in one of the course's sessions (its organisers)."""
     from socialcover import advocacy
 
@@ -270,13 +307,20 @@ async def add_participant(
                 fields=["event_id"],
             )
         org = f.get("organisation_id", "").strip()
-        return advocacy.add_participant(session, user, int(eid), {
-            "name": f.get("name", ""), "email": f.get("email", ""),
-            "sex": f.get("sex", "not_stated"), "constituent": f.get("constituent", "other"),
-            "country_iso3": f.get("country_iso3", ""),
-            "organisation_id": int(org) if org.isdigit() else None,
-            "organisation_name": f.get("organisation_name", ""),
-        })  # fmt: skip
+        return advocacy.add_participant(
+            session,
+            user,
+            int(eid),
+            {
+                "name": f.get("name", ""),
+                "email": f.get("email", ""),
+                "sex": f.get("sex", "not_stated"),
+                "constituent": f.get("constituent", "other"),
+                "country_iso3": f.get("country_iso3", ""),
+                "organisation_id": int(org) if org.isdigit() else None,
+                "organisation_name": f.get("organisation_name", ""),
+            },
+        )
 
     return await _step(request, session, user, cid, "participants", step)
 
@@ -304,24 +348,38 @@ async def upload_scores(
         path = Path(folder) / "scores.csv"
         await save_upload(file, path, limit, "Send the scores of one course at a time.")
         return await _step(
-            request, session, user, cid, "scores",
-            lambda f: advocacy.import_scores(session, user, cid, path), form={},
-        )  # fmt: skip
+            request,
+            session,
+            user,
+            cid,
+            "scores",
+            lambda f: advocacy.import_scores(session, user, cid, path),
+            form={},
+        )
 
 
 @router.post("/training/{cid}/scores/{pid}", response_model=None)
 async def record_scores(
-    request: Request, cid: RecordId, pid: RecordId, session: WriteSession,
+    request: Request,
+    cid: RecordId,
+    pid: RecordId,
+    session: WriteSession,
     user: Principal = Depends(Need("training.edit")),
-) -> Response:  # fmt: skip
+) -> Response:
     """Record one participant's pre and post scores (the organisers of the session)."""
     from socialcover import advocacy
 
     def step(f: dict[str, str]) -> object:
-        return advocacy.record_scores(session, user, cid, pid, {
-            "pre_score": _score(f.get("pre_score", "")),
-            "post_score": _score(f.get("post_score", "")),
-        })  # fmt: skip
+        return advocacy.record_scores(
+            session,
+            user,
+            cid,
+            pid,
+            {
+                "pre_score": _score(f.get("pre_score", "")),
+                "post_score": _score(f.get("post_score", "")),
+            },
+        )
 
     return await _step(request, session, user, cid, "scores", step, row=pid)
 
