@@ -99,6 +99,8 @@ def test_people_memberships_and_partnerships_from_the_pages(
     assert backwards.status_code == 422 and "before" in backwards.text
     html = client.get(page).text
     assert "African Actuaries Network" in html and "coordinator" in html
+    members = client.get(f"/actors/{net}").text
+    assert f'href="/networks/people/{pid}"' in members and "coordinator" in members
 
     found = client.get("/networks", params={"expertise": "pension", "language": "tw"}).text
     assert f'href="/networks/people/{pid}"' in found and "no organisation" not in found
@@ -136,6 +138,7 @@ def test_people_memberships_and_partnerships_from_the_pages(
     public = client.get("/networks", params={"expertise": "pension"}).text
     assert "Kwame" not in public and "kwame@example.org" not in public
     assert "+233" not in client.get("/networks").text
+    assert "Kwame" not in client.get(f"/actors/{net}").text, "readers see no members"
     assert client.get(page, follow_redirects=False).status_code in (401, 303)
     with store.session_scope(ADMIN, url=app.state.settings.database_url, write=False) as s:
         assert s.query(Contact).filter_by(name="Kwame Mensah").count() == 1
