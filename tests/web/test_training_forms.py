@@ -227,3 +227,21 @@ def test_a_bad_course_form_keeps_what_was_typed(client: TestClient, users: dict[
     assert "Kept text" in bad.text and 'id="course-max_score-error"' in bad.text
     sign_out(client)
     assert client.get("/training/new", follow_redirects=False).status_code in (401, 303)
+
+
+def test_score_files_have_the_upload_limit_and_pages_speak_french(
+    client: TestClient, users: dict[str, str]
+) -> None:
+    from socialcover.web.limits import body_limit
+
+    settings = client.app.state.settings  # type: ignore[attr-defined]
+    upload = settings.max_body_bytes + settings.max_upload_bytes
+    assert body_limit(settings, "POST", "/training/7/scores/file") == upload
+    assert body_limit(settings, "POST", "/api/v1/training/courses/7/scores/file") == upload
+    assert body_limit(settings, "POST", "/training/7/scores/3") == settings.max_body_bytes
+    sign_in(client, users["contributor"])
+    cid = _course(client)
+    page = client.get(f"/training/{cid}", headers={"Accept-Language": "fr"}).text
+    assert "Ajouter une séance" in page and "Modifier la formation" in page
+    form = client.get("/networks/people/new", headers={"Accept-Language": "es"}).text
+    assert "ninguna (independiente)" in form
