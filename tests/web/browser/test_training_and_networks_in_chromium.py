@@ -96,6 +96,9 @@ def test_a_course_with_scores_and_a_person_without_an_organisation(
     link.click()
     page.wait_for_url("**/networks/people/*")
     assert page.locator("h1").inner_text() == f"Fatou Ndiaye {tag}"
+    page.goto(f"{base}/training/{cid}?lang=fr")
+    assert "Participants et leurs scores" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "training-course-fr.png"), full_page=True)
     assert page.js_errors == []
     # the one refused form answers 422, which Chromium logs as a failed resource
     assert [e for e in page.console_errors if "422" not in e] == []
