@@ -242,6 +242,6 @@ def test_score_files_have_the_upload_limit_and_pages_speak_french(
     sign_in(client, users["contributor"])
     cid = _course(client)
     page = client.get(f"/training/{cid}", headers={"Accept-Language": "fr"}).text
-    assert "Ajouter une séance" in page and "Modifier la formation" in page
+    assert "Ajouter une session" in page and "Modifier la formation" in page
     form = client.get("/networks/people/new", headers={"Accept-Language": "es"}).text
     assert "ninguna (independiente)" in form
