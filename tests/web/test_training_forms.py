@@ -239,9 +239,40 @@ def test_score_files_have_the_upload_limit_and_pages_speak_french(
     assert body_limit(settings, "POST", "/training/7/scores/file") == upload
     assert body_limit(settings, "POST", "/api/v1/training/courses/7/scores/file") == upload
     assert body_limit(settings, "POST", "/training/7/scores/3") == settings.max_body_bytes
+    pdf = settings.max_body_bytes + settings.max_pdf_bytes
+    assert body_limit(settings, "POST", "/training/7/materials/file") == pdf
     sign_in(client, users["contributor"])
     cid = _course(client)
     page = client.get(f"/training/{cid}", headers={"Accept-Language": "fr"}).text
     assert "Ajouter une session" in page and "Modifier la formation" in page
     form = client.get("/networks/people/new", headers={"Accept-Language": "es"}).text
     assert "ninguna (independiente)" in form
+
+
+def test_a_pdf_is_attached_to_a_session_from_the_course_page(
+    client: TestClient, users: dict[str, str]
+) -> None:
+    sign_in(client, users["contributor"])
+    cid = _course(client)
+    eid, _pids = _session_and_people(client, cid)
+    page = f"/training/{cid}"
+    token = csrf_of(client, page)
+    not_pdf = client.post(
+        f"/training/{cid}/materials/file",
+        data={"csrf_token": token, "event_id": str(eid), "title": "Slides", "kind": "slides"},
+        files={"file": ("slides.pdf", b"<html>not a pdf</html>", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert not_pdf.status_code == 422 and 'value="Slides"' in not_pdf.text
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    done = client.post(
+        f"/training/{cid}/materials/file",
+        data={"csrf_token": token, "event_id": str(eid), "title": "Slides", "kind": "slides"},
+        files={"file": ("slides.pdf", pdf, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    html = client.get(page).text
+    link = re.search(rf'href="(/events/{eid}/materials/\d+/file)">Slides</a> \(PDF\)', html)
+    assert link, "the session's PDF is listed on the course page"
+    assert client.get(link.group(1)).content == pdf

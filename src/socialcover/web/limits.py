@@ -28,7 +28,9 @@ _DATA_UPLOADS = re.compile(
     r"/surveys|/schemes|/api/v1/surveys/jobs|/api/v1/monitor/observations/file|/monitor/enter/file"
     r"|/training/[^/]+/scores/file|/api/v1/training/courses/[^/]+/scores/file"
 )
-_PDF_UPLOADS = re.compile(r"/publications|/api/v1/publications/[^/]+/file")
+_PDF_UPLOADS = re.compile(
+    r"/publications|/api/v1/publications/[^/]+/file|/training/[^/]+/materials/file"
+)
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:

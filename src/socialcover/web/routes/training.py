@@ -54,6 +54,8 @@ def course_detail(session: Session, cid: int, user: Any = None) -> dict[str, Any
                 "starts_at": event.starts_at.date().isoformat(),
                 "status": event.status,
                 "organised": user is not None and advocacy.is_organiser(user, event),
+                "editable": user is not None and advocacy.EVENTS.may_edit(user, event),
+                "materials": advocacy.event_as_dict(event)["materials"],
             }
         )
     team: list[dict[str, Any]] | None = None
@@ -73,6 +75,7 @@ def course_detail(session: Session, cid: int, user: Any = None) -> dict[str, Any
         "team": team,
         "may_edit": may_edit,
         "organised": organised,
+        "editable": [s for s in sessions if s["editable"]],
         "organisations": (
             [{"id": o.id, "name": o.name} for o in actors.list_organisations(session, limit=2000)]
             if organised

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,7 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.limits import save_upload
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
+from socialcover.web.routes import publications as pub_pages
 from socialcover.web.routes.training import course_detail
 
 router = APIRouter(include_in_schema=False)
@@ -247,6 +248,43 @@ async def add_material(
             {"title": f.get("title", ""), "url": f.get("url", "")},
         ),
     )
+
+
+@router.post("/training/{cid}/materials/file", response_model=None)
+async def add_material_file(
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
+    event_id: str = Form("", max_length=20),
+    title: str = Form("", max_length=300),
+    kind: str = Form("other", max_length=20),
+    file: UploadFile | None = File(None),
+    user: Principal = Depends(Need("training.edit")),
+) -> Response:
+    """Attach a PDF (slides, a paper) to one of the course's sessions that the caller may
+    edit; checked and size-capped as publications' PDFs."""
+    from socialcover import advocacy
+
+    form = {"event_id": event_id, "title": title, "kind": kind}
+    async with pub_pages.saved_pdf(request, file) as pdf:
+
+        def step(f: dict[str, str]) -> object:
+            course = advocacy.get_course(session, cid)
+            if not event_id.isdigit() or int(event_id) not in {s.event_id for s in course.sessions}:
+                raise InputError(
+                    f"Event {event_id!r} is not a session of this course.",
+                    code="training.unknown-session",
+                    hint="Choose one of the course's sessions; nothing was saved.",
+                    fields=["event_id"],
+                )
+            data = {"title": title, "kind": kind, "language": course.language}
+            if pdf is None:  # add_material then says a file or a link is needed
+                return advocacy.add_material(session, user, int(event_id), data)
+            name = file.filename if file is not None and file.filename else "material.pdf"
+            with pdf.open("rb") as stream:
+                return advocacy.add_material(session, user, int(event_id), data, (name, stream))
+
+        return await _step(request, session, user, cid, "files", step, form=form)
 
 
 @router.post("/training/{cid}/sessions", response_model=None)
