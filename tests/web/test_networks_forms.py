@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from socialcover import actors, store
-from socialcover.store.models import Contact, Partnership
+from socialcover.store.models import Contact, Membership, Partnership
 
 from .conftest import csrf_of, sign_in, sign_out
 
@@ -107,6 +107,20 @@ def test_people_memberships_and_partnerships_from_the_pages(
     by_kind = client.get("/networks", params={"actor_type": "network"}).text
     assert "Kwame Mensah" in by_kind, "a member of a network is found by the network's kind"
     assert "Kwame Mensah" not in client.get("/networks", params={"country": "KEN"}).text
+    with store.session_scope(ADMIN, url=app.state.settings.database_url) as s:
+        other = actors.add_person(s, ADMIN, {"name": "Other Person"}).id
+        mid = s.query(Membership).filter_by(contact_id=pid).one().id
+    token = csrf_of(client, page)
+    wrong = client.post(
+        f"/networks/people/{other}/memberships/{mid}/remove",
+        data={"csrf_token": token},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 404, "a membership is removed from its own person's page only"
+    gone = client.post(
+        f"{page}/memberships/{mid}/remove", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert gone.status_code == 303 and "coordinator" not in client.get(page).text
 
     token = csrf_of(client, "/networks/partnerships/new")
     same = client.post(
@@ -142,6 +156,7 @@ def test_people_memberships_and_partnerships_from_the_pages(
     assert client.get(page, follow_redirects=False).status_code in (401, 303)
     with store.session_scope(ADMIN, url=app.state.settings.database_url, write=False) as s:
         assert s.query(Contact).filter_by(name="Kwame Mensah").count() == 1
+        assert s.query(Membership).count() == 0
         assert s.query(Partnership).filter_by(organisation_a_id=net).count() == 1
 
 

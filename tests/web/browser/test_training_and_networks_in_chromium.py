@@ -96,6 +96,15 @@ def test_a_course_with_scores_and_a_person_without_an_organisation(
     link.click()
     page.wait_for_url("**/networks/people/*")
     assert page.locator("h1").inner_text() == f"Fatou Ndiaye {tag}"
+    page.locator("#m-org").select_option(index=1)  # any organisation of the shared registry
+    page.get_by_label("Role").fill("adviser")
+    page.get_by_label("From").fill("2024-03-01")
+    page.get_by_role("button", name="Add the membership").click()
+    page.wait_for_url("**/networks/people/*#memberships")
+    assert "adviser" in page.inner_text("#memberships")
+    page.screenshot(path=str(SHOTS / "networks-person.png"), full_page=True)
+    page.goto(f"{base}/networks/partnerships/new")
+    page.screenshot(path=str(SHOTS / "networks-partnership-form.png"), full_page=True)
     page.goto(f"{base}/training/{cid}?lang=fr")
     assert "Participants et leurs scores" in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "training-course-fr.png"), full_page=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.errors import InputError
-from socialcover.store import can
+from socialcover.store import RecordNotFoundError, can
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -289,9 +289,17 @@ async def remove_membership(
     """End the record of a membership (delete it)."""
     from socialcover import actors
 
-    return await _person_step(
-        request, session, user, pid, lambda f: actors.remove_membership(session, user, mid)
-    )
+    def step(f: dict[str, str]) -> object:
+        person = actors.get_person(session, user, pid)
+        if mid not in {m.id for m in person.memberships}:
+            raise RecordNotFoundError(
+                f"Person {pid} has no membership {mid}.",
+                code="actors.unknown-membership",
+                hint="The person's page lists the memberships.",
+            )
+        return actors.remove_membership(session, user, mid)
+
+    return await _person_step(request, session, user, pid, step)
 
 
 @router.get("/networks/partnerships/new", response_class=HTMLResponse)
