@@ -297,7 +297,8 @@ async def remove_membership(
                 code="actors.unknown-membership",
                 hint="The person's page lists the memberships.",
             )
-        return actors.remove_membership(session, user, mid)
+        actors.remove_membership(session, user, mid)
+        return None
 
     return await _person_step(request, session, user, pid, step)
 
