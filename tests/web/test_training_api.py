@@ -120,3 +120,63 @@ def test_the_course_page_shows_the_gains_in_french_and_spanish(
     assert course.status_code == 200
     assert "Ganancia media" in course.text and "Temas" in course.text and "costing" in course.text
     assert client.get("/training/999999").status_code == 404
+
+
+def test_scores_from_a_csv_file_over_the_api_all_rows_or_none(
+    app: FastAPI, client: TestClient, users: dict[str, str]
+) -> None:
+    from socialcover.store.models import TrainingAssessment
+
+    auth = _tokens(app.state.settings, users)
+    api = TestClient(app, raise_server_exceptions=False)
+    cid = api.post(
+        "/api/v1/training/courses",
+        headers=auth["owner"],
+        json={"title": "Scores by file", "max_score": 10},
+    ).json()["id"]
+    eid = api.post(
+        "/api/v1/events",
+        headers=auth["owner"],
+        json={
+            "kind": "training_session",
+            "title": "File session",
+            "starts_at": "2030-02-01T09:00Z",
+            "ends_at": "2030-02-01T17:00Z",
+        },
+    ).json()["id"]
+    api.post(
+        f"/api/v1/training/courses/{cid}/sessions", headers=auth["owner"], json={"event_id": eid}
+    )
+    pid = api.post(
+        f"/api/v1/events/{eid}/participants",
+        headers=auth["owner"],
+        json={"name": "Ana", "sex": "female"},
+    ).json()["id"]
+    url = f"/api/v1/training/courses/{cid}/scores/file"
+    bad = api.post(
+        url,
+        headers=auth["owner"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,11\n".encode())},
+    )
+    assert bad.status_code == 422
+    err = bad.json()["error"]
+    assert err["code"] == "training.bad-scores-file" and "row 2" in err["message"]
+    assert err["context"]["rows"] == [2]
+    other = api.post(
+        url,
+        headers=auth["second"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())},
+    )
+    assert other.status_code == 403 and other.json()["error"]["code"] == "event.not-organiser"
+    with store.session_scope(ADMIN, url=app.state.settings.database_url, write=False) as s:
+        assert s.query(TrainingAssessment).count() == 0
+    ok = api.post(
+        url,
+        headers=auth["owner"],
+        files={"file": ("s.csv", f"participant_id,pre_score,post_score\n{pid},4,9\n".encode())},
+    )
+    assert ok.status_code == 200 and ok.json()["recorded"] == 1
+    assert (
+        api.get(f"/api/v1/training/courses/{cid}/scores", headers=auth["owner"]).json()[0]["gain"]
+        == 5
+    )

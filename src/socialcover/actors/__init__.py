@@ -1,5 +1,6 @@
-"""The actor registry: organisations, contact people and partnerships, with their expertise
-and languages, and a "who knows what" search (:func:`who_knows_what`)."""
+"""The actor registry: organisations, people (at an organisation or at none) with their
+memberships, and partnerships, with their expertise and languages, and a "who knows what"
+search (:func:`who_knows_what`)."""
 
 from socialcover.actors.organisations import (
     ORGANISATIONS,
@@ -18,25 +19,43 @@ from socialcover.actors.organisations import (
     remove_contact,
     remove_partnership,
     update_organisation,
+)
+from socialcover.actors.people import (
+    MembershipInput,
+    PersonInput,
+    add_membership,
+    add_person,
+    get_person,
+    person_as_dict,
+    remove_membership,
+    update_person,
     who_knows_what,
 )
 
 __all__ = [
     "ORGANISATIONS",
     "ContactInput",
+    "MembershipInput",
     "OrganisationInput",
     "PartnershipInput",
+    "PersonInput",
     "add_contact",
+    "add_membership",
     "add_partnership",
+    "add_person",
     "create_organisation",
     "delete_organisation",
     "find_organisation",
     "get_organisation",
+    "get_person",
     "list_organisations",
     "organisation_as_dict",
     "partnerships_of",
+    "person_as_dict",
     "remove_contact",
+    "remove_membership",
     "remove_partnership",
     "update_organisation",
+    "update_person",
     "who_knows_what",
 ]

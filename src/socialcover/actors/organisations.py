@@ -50,7 +50,6 @@ __all__ = [
     "remove_contact",
     "remove_partnership",
     "update_organisation",
-    "who_knows_what",
 ]
 
 
@@ -175,6 +174,7 @@ def organisation_as_dict(org: Organisation, actor: Any = None) -> dict[str, Any]
             {
                 "id": c.id,
                 "name": c.name,
+                "country_iso3": c.country_iso3,
                 "position": c.position,
                 "email": c.email,
                 "phone": c.phone,
@@ -363,65 +363,3 @@ def remove_partnership(session: Session, actor: Any, partnership_id: int) -> Non
         raise RecordNotFoundError(f"No partnership {partnership_id}.", hint="List them first.")
     session.delete(p)
     session.flush()
-
-
-def who_knows_what(
-    session: Session,
-    actor: Any,
-    *,
-    expertise: str | None = None,
-    language: str | None = None,
-    country: str | None = None,
-) -> dict[str, list[dict[str, Any]]]:
-    """Organisations, and the people at them, who know a topic, work in a language or a
-    country: "who knows what".
-
-    ``expertise`` matches any part of an expertise term, in any case (``pension`` finds
-    "Pension reform"); ``language`` is a two-letter code; ``country`` an ISO3 code, the
-    organisation's. An organisation is listed when it matches itself; a person when the person
-    matches (expertise and language of the person, country of the organisation). People are
-    personal data: the ``people`` list is empty unless the actor has ``actor.edit``.
-
-    Examples
-    --------
-    >>> _matches(["Pension reform"], "pension")
-    True
-    """
-    wanted_lang = (language or "").strip().lower() or None
-    wanted_iso3 = (country or "").strip().upper() or None
-    wanted_topic = (expertise or "").strip().lower() or None
-
-    def fits(terms: list[str] | None, langs: list[str] | None, iso3: str | None) -> bool:
-        return (
-            (wanted_topic is None or _matches(terms or [], wanted_topic))
-            and (wanted_lang is None or wanted_lang in (langs or []))
-            and (wanted_iso3 is None or iso3 == wanted_iso3)
-        )
-
-    orgs = list(session.scalars(select(Organisation).order_by(Organisation.name)))
-    found = [
-        organisation_as_dict(o) for o in orgs if fits(o.expertise, o.languages, o.country_iso3)
-    ]
-    people: list[dict[str, Any]] = []
-    if can(_role(actor), "actor.edit"):
-        for o in orgs:
-            for c in o.contacts:
-                if fits(c.expertise, c.languages, o.country_iso3):
-                    people.append(
-                        {
-                            "id": c.id,
-                            "name": c.name,
-                            "position": c.position,
-                            "email": c.email,
-                            "expertise": list(c.expertise or []),
-                            "languages": list(c.languages or []),
-                            "organisation_id": o.id,
-                            "organisation": o.name,
-                            "country_iso3": o.country_iso3,
-                        }
-                    )
-    return {"organisations": found, "people": people}
-
-
-def _matches(terms: list[str], wanted: str) -> bool:
-    return any(wanted in t.lower() for t in terms)

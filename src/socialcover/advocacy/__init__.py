@@ -50,7 +50,8 @@ Training (:mod:`socialcover.advocacy.training`):
     :func:`update_course`, :func:`get_course`, :func:`list_courses`, :func:`course_as_dict`,
     :func:`add_course_session`, :func:`remove_course_session`, :class:`ScoresInput`,
     :func:`record_scores`, :func:`list_scores`, :func:`course_results`,
-    :class:`CourseResults`, :class:`GainSummary`).
+    :class:`CourseResults`, :class:`GainSummary`); many scores at once as a CSV file, all
+    rows or none (:func:`import_scores`, :func:`scores_sheet`).
 """
 
 from socialcover.advocacy.downloads import (
@@ -160,6 +161,7 @@ from socialcover.advocacy.training import (
     remove_course_session,
     update_course,
 )
+from socialcover.advocacy.training_scores import import_scores, scores_sheet
 
 __all__ = [
     "CONSTITUENTS",
@@ -217,6 +219,7 @@ __all__ = [
     "get_press_release",
     "get_statement",
     "icalendar_feed",
+    "import_scores",
     "is_organiser",
     "list_courses",
     "list_events",
@@ -241,6 +244,7 @@ __all__ = [
     "remove_participant",
     "remove_session",
     "return_event",
+    "scores_sheet",
     "share_statement",
     "sign_statement",
     "signing_organisation",

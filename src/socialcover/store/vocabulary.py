@@ -46,6 +46,8 @@ class ActorType(StrEnum):
     DEVELOPMENT_AGENCY = "development_agency"
     SOCIAL_SECURITY_INSTITUTION = "social_security_institution"
     UNIVERSITY = "university"
+    RESEARCH_CENTRE = "research_centre"
+    NETWORK = "network"  # a network of people or institutions (its members: Membership rows)
     CIVIL_SOCIETY = "civil_society"
 
 

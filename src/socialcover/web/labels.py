@@ -90,6 +90,8 @@ TERMS: dict[str, str] = {
     "development_agency": N_("development agency"),
     "social_security_institution": N_("social security institution"),
     "university": N_("university"),
+    "research_centre": N_("research centre"),
+    "network": N_("network"),
     "civil_society": N_("civil society"),
     "contributor": N_("contributor"),
     "reviewer": N_("reviewer"),

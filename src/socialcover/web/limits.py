@@ -23,12 +23,14 @@ from socialcover.web.settings import Settings
 
 CHUNK = 1 << 20
 
-# the POST paths that take a file: survey and observation files; PDFs
+# the POST paths that take a file: survey, observation and score files; PDFs
 _DATA_UPLOADS = re.compile(
     r"/surveys|/schemes|/api/v1/surveys/jobs|/api/v1/monitor/observations/file|/monitor/enter/file"
+    r"|/training/[^/]+/scores/file|/api/v1/training/courses/[^/]+/scores/file"
 )
 _PDF_UPLOADS = re.compile(
-    r"/publications|/api/v1/publications/[^/]+/file|(/api/v1)?/events/[^/]+/materials"
+    r"/publications|/api/v1/publications/[^/]+/file|/training/[^/]+/materials/file"
+    r"|(/api/v1)?/events/[^/]+/materials"
 )
 
 

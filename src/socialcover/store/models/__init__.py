@@ -1,7 +1,7 @@
 """The platform's tables (SQLAlchemy 2 typed declarative models)."""
 
 from socialcover.store.models.accounts import ApiToken, LoginAttempt, ResetToken, User, UserSession
-from socialcover.store.models.actors import Contact, Organisation, Partnership
+from socialcover.store.models.actors import Contact, Membership, Organisation, Partnership
 from socialcover.store.models.advocacy import (
     Event,
     EventMaterial,
@@ -77,6 +77,7 @@ __all__ = [
     "EventSession",
     "LogframeIndicator",
     "LoginAttempt",
+    "Membership",
     "Milestone",
     "Observation",
     "Organisation",

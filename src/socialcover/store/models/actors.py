@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialcover.store.models.base import Audited, Base
 
-__all__ = ["Contact", "Organisation", "Partnership"]
+__all__ = ["Contact", "Membership", "Organisation", "Partnership"]
 
 
 class Organisation(Audited, Base):
@@ -32,14 +43,17 @@ class Organisation(Audited, Base):
 
 
 class Contact(Audited, Base):
-    """A person at an organisation (a focal point)."""
+    """A person in the networks: a focal point at an organisation, or someone who belongs to
+    none (``organisation_id`` None: an independent expert), with further organisations and
+    networks as :class:`Membership` rows."""
 
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
+    country_iso3: Mapped[str | None] = mapped_column(String(3), index=True)  # where they work
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
@@ -48,7 +62,31 @@ class Contact(Audited, Base):
     expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    organisation: Mapped[Organisation] = relationship(back_populates="contacts")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="contacts")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+
+class Membership(Audited, Base):
+    """A person's membership of an organisation or a network: a role, and the dates."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("contact_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(200), default="member")
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    contact: Mapped[Contact] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
 
 
 class Partnership(Audited, Base):

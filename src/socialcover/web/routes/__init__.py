@@ -43,6 +43,7 @@ def include_all(app: FastAPI) -> None:
         statement_forms,
         surveys,
         training,
+        training_forms,
     )
 
     for module in (
@@ -66,6 +67,7 @@ def include_all(app: FastAPI) -> None:
         press_forms,
         statement_forms,
         advocacy,
+        training_forms,
         training,
         networks,
         api_data,

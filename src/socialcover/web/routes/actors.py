@@ -62,6 +62,7 @@ def one_row(s: Session, user: Any, oid: int) -> dict[str, Any]:
             }
         )
     out["partnerships"] = partners
+    out["members"] = members_of(s, user, oid)
     linked = knowledge.records_of_organisation(s, oid)
     out["practices"] = []
     for pid in linked["practice"]:
@@ -78,6 +79,29 @@ def one_row(s: Session, user: Any, oid: int) -> dict[str, Any]:
             continue
         out["publications"].append({"id": pub.id, "title": pub.title})
     return out
+
+
+def members_of(s: Session, user: Any, oid: int) -> list[dict[str, Any]]:
+    """The people who belong to the organisation (memberships), for ``actor.edit`` only."""
+    from sqlalchemy import select
+
+    from socialcover.store import Membership, can
+
+    if not can(getattr(user, "role", None), "actor.edit"):
+        return []
+    rows = s.scalars(
+        select(Membership).where(Membership.organisation_id == oid).order_by(Membership.id)
+    )
+    return [
+        {
+            "person_id": m.contact_id,
+            "name": m.contact.name,
+            "role": m.role,
+            "starts_on": m.starts_on,
+            "ends_on": m.ends_on,
+        }
+        for m in rows
+    ]
 
 
 @router.get("/actors", response_class=HTMLResponse)

@@ -1,6 +1,7 @@
-"""REST API of networks: contact people and partnerships of the actor registry, and the
-"who knows what" search. Thin adapters over :mod:`socialcover.actors`; people (personal data)
-only for roles with ``actor.edit``.
+"""REST API of networks: people (at an organisation or at none), their memberships of
+organisations and networks, partnerships of the actor registry, and the "who knows what"
+search. Thin adapters over :mod:`socialcover.actors`; people (personal data) only for roles
+with ``actor.edit``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.actors import ContactInput, PartnershipInput
+from socialcover.actors import ContactInput, MembershipInput, PartnershipInput, PersonInput
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
-from socialcover.web.params import RecordId
+from socialcover.web.params import RecordId, Version
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
@@ -27,15 +28,18 @@ async def experts(
     expertise: str = Query("", max_length=100),
     language: str = Query("", max_length=2),
     country: str = Query("", max_length=3),
+    actor_type: str = Query("", max_length=60),
     user: Principal | None = Depends(Need("actor.read")),
 ) -> dict[str, Any]:
-    """Organisations and people by expertise, language and country (people: actor.edit)."""
+    """Organisations and people by expertise, language, country and kind of organisation
+    (people: actor.edit; a person without an organisation is found too)."""
     from socialcover import actors
 
     def _do() -> dict[str, Any]:
         found = actors.who_knows_what(
-            session, user, expertise=expertise, language=language, country=country
-        )
+            session, user, expertise=expertise, language=language, country=country,
+            actor_type=actor_type,
+        )  # fmt: skip
         return dict(jsonable(found))
 
     return await run_in_threadpool(_do)
@@ -73,3 +77,87 @@ async def add_partnership(
                 "start_year": p.start_year, "end_year": p.end_year}  # fmt: skip
 
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+class PersonUpdate(PersonInput):
+    """A person's new fields, with the version they were read at."""
+
+    version: Version
+
+
+def _person(session: Any, user: Any, pid: int) -> dict[str, Any]:
+    from socialcover import actors
+
+    return dict(jsonable(actors.person_as_dict(actors.get_person(session, user, pid))))
+
+
+@router.post("/people", status_code=201, summary="Record a person")
+async def add_person(
+    body: PersonInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
+) -> JSONResponse:
+    """A person at an organisation (``organisation_id``) or at none, with expertise,
+    languages and the country where they work."""
+    from socialcover import actors
+
+    def _do() -> dict[str, Any]:
+        person = actors.add_person(session, user, body)
+        return _person(session, user, person.id)
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.get("/people/{pid}", summary="One person")
+async def get_person(
+    pid: RecordId, session: ReadSession, user: Principal = Depends(Need("actor.edit"))
+) -> dict[str, Any]:
+    """A person with contact details and memberships (personal data: actor.edit)."""
+    return await run_in_threadpool(_person, session, user, pid)
+
+
+@router.put("/people/{pid}", summary="Change a person")
+async def update_person(
+    pid: RecordId,
+    body: PersonUpdate,
+    session: WriteSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> dict[str, Any]:
+    """Replace a person's fields, checking the version."""
+    from socialcover import actors
+
+    def _do() -> dict[str, Any]:
+        data = PersonInput(**body.model_dump(exclude={"version"}))
+        actors.update_person(session, user, pid, data, expected_version=body.version)
+        return _person(session, user, pid)
+
+    return await run_in_threadpool(_do)
+
+
+@router.post("/people/{pid}/memberships", status_code=201, summary="Add a membership")
+async def add_membership(
+    pid: RecordId,
+    body: MembershipInput,
+    session: WriteSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> JSONResponse:
+    """The person belongs to an organisation or a network, with a role and dates."""
+    from socialcover import actors
+
+    def _do() -> dict[str, Any]:
+        actors.add_membership(session, user, pid, body)
+        return _person(session, user, pid)
+
+    return JSONResponse(await run_in_threadpool(_do), status_code=201)
+
+
+@router.delete("/memberships/{mid}", summary="Remove a membership")
+async def remove_membership(
+    mid: RecordId, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
+) -> dict[str, Any]:
+    """Delete a membership."""
+    from socialcover import actors
+
+    def _do() -> dict[str, Any]:
+        actors.remove_membership(session, user, mid)
+        return {"deleted": mid}
+
+    return await run_in_threadpool(_do)

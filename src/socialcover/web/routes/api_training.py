@@ -7,9 +7,11 @@ each session and the course's owner only.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +21,7 @@ from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
+from socialcover.web.limits import save_upload
 from socialcover.web.params import RecordId, Version
 
 router = APIRouter(prefix="/api/v1/training", tags=["training"])
@@ -185,3 +188,22 @@ async def record_scores(
                 "gain": gain}  # fmt: skip
 
     return await run_in_threadpool(_do)
+
+
+@router.post("/courses/{cid}/scores/file", summary="Record scores from a CSV file")
+async def upload_scores(
+    request: Request,
+    cid: RecordId,
+    session: WriteSession,
+    file: UploadFile = File(..., description="CSV: participant_id, pre_score, post_score"),
+    user: Principal = Depends(Need("training.edit")),
+) -> dict[str, Any]:
+    """Every row or none: bad rows are named with their number (422, nothing saved)."""
+    from socialcover import advocacy
+
+    limit = request.app.state.settings.max_upload_bytes
+    with tempfile.TemporaryDirectory(prefix="sc-scores-") as folder:
+        path = Path(folder) / "scores.csv"
+        await save_upload(file, path, limit, "Send the scores of one course at a time.")
+        recorded = await run_in_threadpool(advocacy.import_scores, session, user, cid, path)
+    return {"course_id": cid, "recorded": recorded}

@@ -1,22 +1,81 @@
-"""The "who knows what" page: institutions, and for roles with ``actor.edit`` people, by
-expertise, language and country. A thin adapter over :func:`socialcover.actors.who_knows_what`.
+"""The networks' pages: "who knows what" (institutions, and for roles with ``actor.edit``
+people, by expertise, language, country and kind of organisation), a person's page with their
+memberships, and the forms that record people (with or without an organisation), memberships
+and partnerships. Thin adapters over :mod:`socialcover.actors`; a bad form shows the form again
+with the problem next to the field (nothing saved).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.store import can
+from socialcover.errors import InputError
+from socialcover.store import RecordNotFoundError, can
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
-from socialcover.web.database import ReadSession
+from socialcover.web.database import ReadSession, WriteSession
+from socialcover.web.exports import jsonable
+from socialcover.web.params import RecordId
 from socialcover.web.render import render
 
 router = APIRouter(tags=["pages"])
+
+PARTNERSHIP_KINDS = (
+    "research",
+    "cooperation",
+    "technical assistance",
+    "training",
+    "funding",
+    "network",
+)
+"""Kinds of partnership the form suggests (any other text is accepted)."""
+
+
+def _kinds() -> list[str]:
+    from socialcover.store import ActorType
+
+    return [t.value for t in ActorType]
+
+
+def _organisations(session: Session) -> list[dict[str, Any]]:
+    from socialcover import actors
+
+    return [
+        {"id": o.id, "name": o.name, "actor_type": o.actor_type}
+        for o in actors.list_organisations(session, limit=5000)
+    ]
+
+
+def _problem(exc: InputError, form: str) -> dict[str, Any]:
+    fields = [str(f).split(".")[0] for f in exc.context.get("fields", []) or []]
+    return {"form": form, "message": f"{exc.message} {exc.hint}".strip(), "fields": fields}
+
+
+def _terms(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def person_data(form: dict[str, str]) -> dict[str, Any]:
+    """A person's fields from the form: expertise and languages comma-separated; no
+    organisation when none is chosen."""
+    org = form.get("organisation_id", "").strip()
+    return {
+        "name": form.get("name", "").strip(),
+        "position": form.get("position", ""),
+        "email": form.get("email", ""),
+        "phone": form.get("phone", ""),
+        "notes": form.get("notes", ""),
+        "expertise": _terms(form.get("expertise", "")),
+        "languages": _terms(form.get("languages", "")),
+        "organisation_id": (int(org) if org.isdigit() else org) or None,
+        "country_iso3": form.get("country_iso3", ""),
+    }
 
 
 @router.get("/networks", response_class=HTMLResponse)
@@ -26,17 +85,280 @@ async def experts_page(
     expertise: str = Query("", max_length=100),
     language: str = Query("", max_length=2),
     country: str = Query("", max_length=3),
+    actor_type: str = Query("", max_length=60),
     user: Principal | None = Depends(Need("actor.read")),
 ) -> HTMLResponse:
-    """Search the networks by expertise, language and country."""
+    """Search the networks by expertise, language, country and kind of organisation."""
     from socialcover import actors
 
     def _do() -> dict[str, Any]:
         return actors.who_knows_what(
-            session, user, expertise=expertise, language=language, country=country
+            session,
+            user,
+            expertise=expertise,
+            language=language,
+            country=country,
+            actor_type=actor_type,
         )
 
     found = await run_in_threadpool(_do)
-    q = {"expertise": expertise, "language": language, "country": country}
+    q = {"expertise": expertise, "language": language, "country": country, "actor_type": actor_type}
     may = can(getattr(user, "role", None), "actor.edit")
-    return render(request, "networks/experts.html", {"found": found, "q": q, "may_see_people": may})
+    return render(
+        request,
+        "networks/experts.html",
+        {"found": found, "q": q, "may_see_people": may, "kinds": _kinds()},
+    )
+
+
+@router.get("/networks/people/new", response_class=HTMLResponse)
+async def new_person_page(
+    request: Request, session: ReadSession, user: Principal = Depends(Need("actor.edit"))
+) -> HTMLResponse:
+    """The form that records a person, at an organisation or at none."""
+    orgs = await run_in_threadpool(_organisations, session)
+    return render(request, "networks/person_form.html", {"f": {}, "orgs": orgs, "mode": "new"})
+
+
+@router.post("/networks/people", response_model=None)
+async def create_person(
+    request: Request, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
+) -> Response:
+    """Record a person; then show the person's page."""
+    from socialcover import actors
+
+    form = {k: str(v) for k, v in (await request.form()).items()}
+
+    def _do() -> int:
+        person = actors.add_person(session, user, person_data(form))
+        session.flush()
+        return int(person.id)
+
+    try:
+        pid = await run_in_threadpool(_do)
+    except InputError as exc:
+        await run_in_threadpool(session.rollback)
+        orgs = await run_in_threadpool(_organisations, session)
+        return render(
+            request,
+            "networks/person_form.html",
+            {"f": form, "orgs": orgs, "mode": "new", "problem": _problem(exc, "person")},
+            status_code=422,
+        )
+    return RedirectResponse(f"/networks/people/{pid}", status_code=303)
+
+
+def _person_page(session: Session, user: Any, pid: int) -> dict[str, Any]:
+    from socialcover import actors
+
+    person = jsonable(actors.person_as_dict(actors.get_person(session, user, pid)))
+    return {"p": person, "orgs": _organisations(session)}
+
+
+@router.get("/networks/people/{pid}", response_class=HTMLResponse)
+async def person_page(
+    request: Request,
+    pid: RecordId,
+    session: ReadSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> HTMLResponse:
+    """A person: contact details, expertise, languages, organisation and memberships."""
+    found = await run_in_threadpool(_person_page, session, user, pid)
+    return render(request, "networks/person.html", found | {"f": {}})
+
+
+@router.get("/networks/people/{pid}/edit", response_class=HTMLResponse)
+async def edit_person_page(
+    request: Request,
+    pid: RecordId,
+    session: ReadSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> HTMLResponse:
+    """The person's form, filled in."""
+    found = await run_in_threadpool(_person_page, session, user, pid)
+    p = found["p"]
+    f = {k: p[k] or "" for k in ("name", "position", "email", "phone", "notes", "country_iso3")}
+    f |= {
+        "expertise": ", ".join(p["expertise"]),
+        "languages": ", ".join(p["languages"]),
+        "organisation_id": str(p["organisation_id"] or ""),
+        "version": str(p["version"]),
+    }
+    return render(
+        request,
+        "networks/person_form.html",
+        {"f": f, "orgs": found["orgs"], "mode": "edit", "pid": pid},
+    )
+
+
+@router.post("/networks/people/{pid}/edit", response_model=None)
+async def update_person(
+    request: Request,
+    pid: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> Response:
+    """Save a person's fields, checking the version they were read at."""
+    from socialcover import actors
+
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    version = int(form["version"]) if form.get("version", "").isdigit() else -1
+
+    def _do() -> None:
+        actors.update_person(session, user, pid, person_data(form), expected_version=version)
+        session.flush()
+
+    try:
+        await run_in_threadpool(_do)
+    except InputError as exc:
+        await run_in_threadpool(session.rollback)
+        orgs = await run_in_threadpool(_organisations, session)
+        return render(
+            request,
+            "networks/person_form.html",
+            {
+                "f": form,
+                "orgs": orgs,
+                "mode": "edit",
+                "pid": pid,
+                "problem": _problem(exc, "person"),
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/networks/people/{pid}", status_code=303)
+
+
+async def _person_step(
+    request: Request,
+    session: Session,
+    user: Any,
+    pid: int,
+    step: Callable[[dict[str, str]], object],
+) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    try:
+        await run_in_threadpool(step, form)
+        await run_in_threadpool(session.flush)
+    except InputError as exc:
+        await run_in_threadpool(session.rollback)
+        found = await run_in_threadpool(_person_page, session, user, pid)
+        return render(
+            request,
+            "networks/person.html",
+            found | {"f": form, "problem": _problem(exc, "membership")},
+            status_code=422,
+        )
+    return RedirectResponse(f"/networks/people/{pid}#memberships", status_code=303)
+
+
+@router.post("/networks/people/{pid}/memberships", response_model=None)
+async def add_membership(
+    request: Request,
+    pid: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> Response:
+    """Record that the person belongs to an organisation or a network."""
+    from socialcover import actors
+
+    def step(f: dict[str, str]) -> object:
+        org = f.get("organisation_id", "").strip()
+        return actors.add_membership(
+            session,
+            user,
+            pid,
+            {
+                "organisation_id": int(org) if org.isdigit() else org or None,
+                "role": f.get("role", "").strip() or "member",
+                "starts_on": f.get("starts_on", ""),
+                "ends_on": f.get("ends_on", ""),
+            },
+        )
+
+    return await _person_step(request, session, user, pid, step)
+
+
+@router.post("/networks/people/{pid}/memberships/{mid}/remove", response_model=None)
+async def remove_membership(
+    request: Request,
+    pid: RecordId,
+    mid: RecordId,
+    session: WriteSession,
+    user: Principal = Depends(Need("actor.edit")),
+) -> Response:
+    """End the record of a membership (delete it)."""
+    from socialcover import actors
+
+    def step(f: dict[str, str]) -> object:
+        person = actors.get_person(session, user, pid)
+        if mid not in {m.id for m in person.memberships}:
+            raise RecordNotFoundError(
+                f"Person {pid} has no membership {mid}.",
+                code="actors.unknown-membership",
+                hint="The person's page lists the memberships.",
+            )
+        actors.remove_membership(session, user, mid)
+        return None
+
+    return await _person_step(request, session, user, pid, step)
+
+
+@router.get("/networks/partnerships/new", response_class=HTMLResponse)
+async def new_partnership_page(
+    request: Request, session: ReadSession, user: Principal = Depends(Need("actor.edit"))
+) -> HTMLResponse:
+    """The form that records a partnership between two organisations."""
+    orgs = await run_in_threadpool(_organisations, session)
+    return render(
+        request,
+        "networks/partnership_form.html",
+        {"f": {}, "orgs": orgs, "partnership_kinds": PARTNERSHIP_KINDS},
+    )
+
+
+@router.post("/networks/partnerships", response_model=None)
+async def create_partnership(
+    request: Request, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
+) -> Response:
+    """Record a partnership (a research partnership with a university, a network...)."""
+    from socialcover import actors
+
+    form = {k: str(v) for k, v in (await request.form()).items()}
+
+    def number(key: str) -> int | str | None:
+        text = form.get(key, "").strip()
+        return int(text) if text.isdigit() else text or None
+
+    def _do() -> int:
+        p = actors.add_partnership(
+            session,
+            user,
+            {
+                "organisation_a_id": number("organisation_a_id"),
+                "organisation_b_id": number("organisation_b_id"),
+                "kind": form.get("kind", "").strip(),
+                "description": form.get("description", ""),
+                "start_year": number("start_year"),
+                "end_year": number("end_year"),
+            },
+        )
+        session.flush()
+        return int(p.organisation_a_id)
+
+    try:
+        oid = await run_in_threadpool(_do)
+    except InputError as exc:
+        await run_in_threadpool(session.rollback)
+        orgs = await run_in_threadpool(_organisations, session)
+        return render(
+            request,
+            "networks/partnership_form.html",
+            {
+                "f": form,
+                "orgs": orgs,
+                "partnership_kinds": PARTNERSHIP_KINDS,
+                "problem": _problem(exc, "partnership"),
+            },
+            status_code=422,
+        )
+    return RedirectResponse(f"/actors/{oid}", status_code=303)
