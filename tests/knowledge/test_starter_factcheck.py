@@ -83,6 +83,9 @@ def test_the_third_pass_corrections_stay_made() -> None:
     assert "most were assigned" not in practices["arg-1994-afjp"]["what_was_done"]
     assert "2,518,505" in practices["pol-ofe-reversal"]["results"]
     assert "1 to 1.5 million" not in practices["pol-ofe-reversal"]["results"]
+    cabo_verde = claims["cpv-independent-workers"]["self-employed-2009"]
+    assert practices["cpv-independent-workers"]["period_start"] == 2003
+    assert cabo_verde.event_year == 2003 and "before 2009" in cabo_verde.text
     chile = claims["chl-1981-privatisation"]
     assert {"low-replacement-rates-2014", "women-lower-annuities"} <= set(chile)
     assert all(c.status == "verified" for c in chile.values())
