@@ -46,6 +46,7 @@ __all__ = [
     "ProgressReportInput",
     "get_progress_report",
     "issue_progress_report",
+    "logframe_baselines",
     "progress_report",
     "progress_report_table",
     "progress_reports",
@@ -305,3 +306,30 @@ def progress_report_table(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return table
+
+
+def logframe_baselines(session: Session, actor: Any, engagement_id: int) -> list[dict[str, Any]]:
+    """The observations a logframe row of this engagement may cite as its baseline: the
+    country's approved observations (latest revision of each indicator, year and sex), by
+    indicator, sex and year (newest first), each with its id, revision, source and vintage."""
+    from socialcover.countries.engagements import get_engagement
+
+    engagement = get_engagement(session, actor, engagement_id)
+    found = session.scalars(
+        select(Observation)
+        .join(DataSet, DataSet.id == Observation.data_set_id)
+        .where(Observation.area == engagement.country_iso3, DataSet.status == "approved")
+        .order_by(
+            Observation.indicator,
+            Observation.sex,
+            Observation.year.desc(),
+            Observation.revision.desc(),
+        )
+    )
+    latest: dict[tuple[str, str, int], Observation] = {}
+    for obs in found:
+        latest.setdefault((obs.indicator, obs.sex, obs.year), obs)
+    return [
+        {"indicator": o.indicator, "sex": o.sex, **(_observation_dict(o) or {})}
+        for o in latest.values()
+    ]
