@@ -156,6 +156,7 @@ async def _step(
                 "flash_error": True,
                 "failed": form_name,
                 "errors": errors,
+                "first_error": next(iter(errors), None),
                 "values": {form_name: form},
             },
             status_code=422,
