@@ -128,6 +128,10 @@ def test_a_team_member_writes_the_strategy_with_the_page_forms(
     assert re.fullmatch(rf"/engagements/{eid}/strategy/reports/\d+", report_url)
     shown = client.get(report_url).text
     assert "Progress report 2026" in shown and "Mid-term." in shown
+    download = re.search(r'href="([^"]+\?format=csv)"', shown)
+    assert download is not None
+    csv_text = client.get(download.group(1).replace("&amp;", "&")).text
+    assert "'=HYPERLINK" in csv_text  # the means of verification, written as text
     assert shown.count('class="progress-status"') == 4
     # remove the logframe row: the issued report keeps it
     resp = _post(client, eid, f"/logframe/{row['id']}/remove", {})
@@ -204,7 +208,7 @@ def test_readers_see_the_published_strategy_without_forms_and_never_a_draft(
     page = client.get(f"/engagements/{eid}/strategy")
     assert page.status_code == 200 and "National strategy" in page.text
     assert "<form" not in page.text.split("<main", 1)[1].split("</main>")[0]
-    reports = client.get(f"/api/v1/engagements/{eid}/strategy/reports").json()["items"]
+    reports = client.get(f"/api/v1/engagements/{eid}/progress-reports").json()["items"]
     assert [r["period"] for r in reports] == ["2025"] and "issued_by" not in reports[0]
     assert client.get(f"/engagements/{eid}/strategy/reports/{reports[0]['id']}").status_code == 200
     # someone signed in but not on the team gets no form, and cannot post one
@@ -217,14 +221,14 @@ def test_readers_see_the_published_strategy_without_forms_and_never_a_draft(
     client.cookies.clear()
     assert client.get(f"/engagements/{eid}/strategy").status_code == 404
     assert client.get(f"/engagements/{eid}/strategy/reports/{reports[0]['id']}").status_code == 404
-    assert client.get(f"/api/v1/engagements/{eid}/strategy/reports").status_code == 404
+    assert client.get(f"/api/v1/engagements/{eid}/progress-reports").status_code == 404
 
 
 def test_issued_reports_through_the_api_in_json_csv_and_excel(
     client: TestClient, demo: dict[str, Any]
 ) -> None:
     eid, auth = demo["id"], demo["auth"]
-    base = f"/api/v1/engagements/{eid}/strategy/reports"
+    base = f"/api/v1/engagements/{eid}/progress-reports"
     refused = client.post(base, json={"period": "2026"}, headers=auth["outsider"])
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "engagement.not-team"
     bad = client.post(base, json={"period": "2026-13"}, headers=auth["team"])

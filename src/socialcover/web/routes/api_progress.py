@@ -24,7 +24,7 @@ from socialcover.web.params import RecordId
 router = APIRouter(prefix="/api/v1/engagements", tags=["engagements"])
 
 
-@router.get("/{eid}/strategy/reports", summary="Progress reports issued on the strategy")
+@router.get("/{eid}/progress-reports", summary="Progress reports issued on the strategy")
 async def list_reports(
     eid: RecordId,
     session: ReadSession,
@@ -37,7 +37,7 @@ async def list_reports(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/strategy/reports", status_code=201, summary="Issue a progress report")
+@router.post("/{eid}/progress-reports", status_code=201, summary="Issue a progress report")
 async def issue_report(
     eid: RecordId,
     body: ProgressReportInput,
@@ -57,7 +57,7 @@ async def issue_report(
 
 
 @router.get(
-    "/{eid}/strategy/reports/{rid}",
+    "/{eid}/progress-reports/{rid}",
     summary="One issued progress report",
     response_model=None,
     responses={200: {"content": {"text/csv": {}, "application/json": {}}}},
