@@ -143,7 +143,7 @@ def test_a_team_member_writes_the_strategy_with_the_page_forms(
 @pytest.mark.parametrize(
     ("path", "data", "field", "words"),
     [
-        ("/reports", {"period": "next year"}, "period", "String should match pattern"),
+        ("/reports", {"period": "next year"}, "period", "give a year (2025), a half (2025-H1)"),
         ("/reports", {"period": "2025"}, "period", "was issued already"),
         (
             "/measures",

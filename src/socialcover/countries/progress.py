@@ -24,10 +24,11 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,8 +63,18 @@ class ProgressReportInput(BaseModel):
     """The period a progress report covers, and the team's note on it."""
 
     model_config = ConfigDict(extra="forbid")
-    period: str = Field(pattern=PERIOD_PATTERN, max_length=10)
+    period: str = Field(max_length=10)
     note: str = Field(default="", max_length=20_000)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        if not re.fullmatch(PERIOD_PATTERN, value):
+            raise ValueError(
+                "give a year (2025), a half (2025-H1), a quarter (2025-Q3), a month (2025-06) "
+                "or a date (2025-06-30)"
+            )
+        return value
 
 
 def _latest_observation(
