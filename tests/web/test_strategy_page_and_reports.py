@@ -7,6 +7,7 @@ and Excel."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from pathlib import Path
@@ -254,3 +255,27 @@ def test_issued_reports_through_the_api_in_json_csv_and_excel(
     assert client.get(f"{base}/{report['id'] + 999}").status_code == 404
     listed = client.get(base, headers=auth["team"]).json()["items"]
     assert [r["period"] for r in listed] == ["2026-Q2", "2025"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("fr", ("Mesures et responsabilités", "Rapports d'avancement", "en retard")),
+        ("es", ("Medidas y responsabilidades", "Informes de avance", "con retraso")),
+    ],
+)
+def test_the_strategy_page_and_its_forms_in_french_and_spanish(
+    client: TestClient,
+    users: dict[str, str],
+    demo: dict[str, Any],
+    lang: str,
+    words: tuple[str, ...],
+) -> None:
+    eid = demo["id"]
+    sign_in(client, users["contributor"])
+    page = html.unescape(client.get(f"/engagements/{eid}/strategy?lang={lang}").text)
+    for word in words:
+        assert word in page, (lang, word)
+    issued = client.get(f"/api/v1/engagements/{eid}/progress-reports").json()["items"][0]
+    report = client.get(f"/engagements/{eid}/strategy/reports/{issued['id']}?lang={lang}").text
+    assert words[2] in report
