@@ -1,6 +1,7 @@
 """The country brief renders to PDF in English, French and Spanish; pdftotext finds its
 headline figures, which are the store's observation and the saved scenarios' costs, written in
-each language's conventions."""
+each language's conventions, and the national strategy's: its financing against fiscal space
+and its logframe as the issued progress report kept it, each value naming its observation."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from socialcover.report import write_brief
 from socialcover.report.i18n import Formats
 from socialcover.store import SystemActor, session_scope
 
+STRATEGY = {
+    "en": ("The national strategy", "off track", "issued on"),
+    "fr": ("La stratégie nationale", "en retard", "publié le"),
+    "es": ("La estrategia nacional", "con retraso", "emitido el"),
+}
 HEADINGS = {
     "en": "The costed options",
     "fr": "Les options chiffrées",
@@ -32,6 +38,10 @@ def test_the_brief_in_pdf_carries_the_stores_and_the_scenarios_numbers(
     with session_scope(None, write=False) as s:
         matrix = countries.assessment_matrix(s, None, eid)
         total = countries.set_cost(s, None, eid)["years"][0]
+        money = countries.strategy_financing(s, None, eid)
+        (issued,) = countries.progress_reports(s, None, eid)
+        report = countries.get_progress_report(s, None, eid, issued["id"])
+        headline, children, _ = report["rows"]
         out = write_brief(s, None, eid, tmp_path / f"brief-{lang}.pdf", lang)
     text = " ".join(
         subprocess.run(
@@ -52,6 +62,21 @@ def test_the_brief_in_pdf_carries_the_stores_and_the_scenarios_numbers(
     assert HEADINGS[lang] in text
     assert child["scenario"] in text  # every cost names its scenario's version
     assert "A. Demo-Official" not in text  # participants are never in a brief
+    heading, status, issued = STRATEGY[lang]
+    assert heading in text and status in text and issued in text, lang
+    year = money["years"][0]
+    for figure in (
+        fmt.percent(year["cost_pct_gdp"], 2),
+        fmt.percent(year["cost_pct_gov_revenue"], 2),
+        fmt.percent(year["gov_revenue_pct_gdp"], 1),
+        fmt.percent(headline["latest"]["value"], 1),
+        fmt.percent(headline["target_value"], 1),
+        fmt.percent(children["baseline"]["value"], 1),
+    ):
+        assert " ".join(figure.split()) in text, (lang, figure)
+    # each logframe value names its observation and revision, as the issued report kept them
+    assert f"{headline['latest']['id']}, " in text and report["period"] in text
+    assert year["macro_source"] in text
 
 
 def test_a_brief_to_a_bad_file_or_of_a_draft_is_refused(db_url: str, tmp_path: Path) -> None:

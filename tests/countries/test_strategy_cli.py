@@ -92,3 +92,41 @@ def test_a_strategy_written_from_the_command_line(db_url: str) -> None:
     assert getattr(late.exception, "code", None) == "engagement.strategy-years"
     withdrawn = runner.invoke(app, ["engagement", "strategy", "publish", "1", "--withdraw"])
     assert json.loads(withdrawn.output)["strategy"]["status"] == "draft"
+
+
+def test_progress_reports_issued_listed_and_exported_from_the_command_line(db_url: str) -> None:
+    import csv
+    import io
+
+    install_demo()
+    runner = CliRunner()
+    runner.invoke(app, ["engagement", "demo", "--url", db_url])
+    issued = runner.invoke(
+        app,
+        ["engagement", "strategy", "issue-report", "1", "--period", "2026-H1", "--note", "=1+1"],
+    )
+    assert issued.exit_code == 0, issued.output
+    report = json.loads(issued.output)
+    assert report["period"] == "2026-H1" and report["issued_by"] == "cli"
+    again = runner.invoke(
+        app, ["engagement", "strategy", "issue-report", "1", "--period", "2026-H1"]
+    )
+    assert again.exit_code != 0
+    assert getattr(again.exception, "code", None) == "engagement.progress-duplicate"
+    listed = json.loads(
+        runner.invoke(app, ["engagement", "strategy", "reports", "1", "--format", "json"]).output
+    )
+    assert [r["period"] for r in listed] == ["2026-H1", "2025"]
+    table = runner.invoke(app, ["engagement", "strategy", "reports", "1"]).output
+    assert "2026-H1" in table and "off track: 3" in table
+    text = runner.invoke(
+        app, ["engagement", "strategy", "report", "1", str(report["id"]), "--format", "csv"]
+    ).output
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["indicator"] for r in rows] == [r["indicator"] for r in report["rows"]]
+    assert rows[0]["latest_observation_id"] == str(report["rows"][0]["latest"]["id"])
+    assert rows[0]["status"] == "off track"
+    kept = json.loads(
+        runner.invoke(app, ["engagement", "strategy", "report", "1", str(report["id"])]).output
+    )
+    assert kept["rows"] == report["rows"]

@@ -427,3 +427,77 @@ def strategy_publish_cmd(
 
     move = withdraw_strategy if withdraw else publish_strategy
     _write(engagement_id, url, lambda s, a: move(s, a, engagement_id))
+
+
+@strategy_app.command("issue-report")
+def strategy_issue_report_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    period: str = typer.Option(
+        ..., "--period", help="The period: 2025, 2025-H1, 2025-Q3, 2025-06 or 2025-06-30."
+    ),
+    note: str = typer.Option("", "--note", help="The team's note on the period."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """Issue a progress report for a period: the logframe as the indicator store reads now
+    (observations up to the period's year), kept as read. Prints it as JSON."""
+    from socialcover.countries import get_progress_report, issue_progress_report
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url)) as s:
+        made = issue_progress_report(s, actor, engagement_id, {"period": period, "note": note})
+        s.flush()
+        out = get_progress_report(s, actor, engagement_id, made.id)
+    _json(out)
+
+
+@strategy_app.command("reports")
+def strategy_reports_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """The progress reports issued on the strategy, newest first."""
+    from socialcover.countries import progress_reports
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        rows = progress_reports(s, actor, engagement_id)
+    if format == "json":
+        _json(rows)
+        return
+    table = Table("id", "period", "issued", "indicators", "statuses")
+    for r in rows:
+        counts = ", ".join(f"{k}: {n}" for k, n in r["statuses"].items() if n)
+        table.add_row(
+            str(r["id"]), r["period"], f"{r['issued_at']:%Y-%m-%d}", str(r["indicators"]), counts
+        )
+    console.print(table)
+
+
+@strategy_app.command("report")
+def strategy_report_cmd(
+    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    report_id: int = typer.Argument(..., help="The issued report's id (see `reports`)."),
+    format: str = typer.Option("json", "--format", help="json (as kept) or csv (one row each)."),
+    url: str = typer.Option(None, "--url", help=URL_HELP),
+) -> None:
+    """One issued progress report, as it was kept: JSON, or CSV with each value beside its
+    observation's id and revision (cells that a spreadsheet would read as formulas are text)."""
+    from socialcover.countries import get_progress_report, progress_report_table
+    from socialcover.store import open_database, session_scope
+
+    if format not in ("json", "csv"):
+        raise typer.BadParameter(f"{format!r}: give json or csv.", param_hint="--format")
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        report = get_progress_report(s, actor, engagement_id, report_id)
+    if format == "json":
+        _json(report)
+        return
+    from socialcover.monitor.csvfile import write_table
+
+    rows = progress_report_table(report)
+    header = list(rows[0]) if rows else []
+    typer.echo(write_table(header, [list(r.values()) for r in rows]), nl=False)

@@ -4,7 +4,8 @@ One engagement per country and period (:mod:`.engagements`), owned by its team; 
 diagnosis as data (the ABND assessment matrix, :mod:`.matrix`, citing the indicator store and
 costed by saved costing scenarios; the CODI system diagnostic, :mod:`.codi`); the social
 dialogue that validates and endorses the recommendations (:mod:`.dialogue`); the national
-strategy that carries them out, with its financing, logframe and progress (:mod:`.strategy`). See
+strategy that carries them out, with its financing and logframe (:mod:`.strategy`) and its
+progress, read on request or issued as dated reports (:mod:`.progress`). See
 docs/countries.md.
 """
 
@@ -69,6 +70,16 @@ from socialcover.countries.matrix import (
     set_cell,
     update_recommendation,
 )
+from socialcover.countries.progress import (
+    PROGRESS_STATUSES,
+    ProgressReportInput,
+    get_progress_report,
+    issue_progress_report,
+    logframe_baselines,
+    progress_report,
+    progress_report_table,
+    progress_reports,
+)
 from socialcover.countries.strategy import (
     LOGFRAME_LEVELS,
     LogframeInput,
@@ -79,7 +90,6 @@ from socialcover.countries.strategy import (
     add_measure,
     add_objective,
     get_strategy,
-    progress_report,
     publish_strategy,
     remove_strategy_item,
     set_strategy,
@@ -113,6 +123,7 @@ __all__ = [
     "LOGFRAME_LEVELS",
     "MEMBER_ROLES",
     "PARTNER_KINDS",
+    "PROGRESS_STATUSES",
     "STAGES",
     "STAGE_STATUSES",
     "STANCES",
@@ -128,6 +139,7 @@ __all__ = [
     "ObjectiveInput",
     "PartnerInput",
     "PositionInput",
+    "ProgressReportInput",
     "RecommendationInput",
     "ScoreInput",
     "StageInput",
@@ -154,14 +166,19 @@ __all__ = [
     "engagement_events",
     "engagement_participants",
     "get_engagement",
+    "get_progress_report",
     "get_recommendation",
     "get_strategy",
     "install_demo_engagement",
     "is_team",
+    "issue_progress_report",
     "list_engagements",
+    "logframe_baselines",
     "position_history",
     "positions_of",
     "progress_report",
+    "progress_report_table",
+    "progress_reports",
     "publish_engagement",
     "publish_strategy",
     "record_codi",

@@ -6,8 +6,9 @@ whose coverage cites the demo pack's observations (loaded into the indicator sto
 approved), recommendations on which government, employers and workers take different
 positions before agreeing, the endorsement of the final set by all three, two rounds of the
 CODI diagnostic, and the national strategy that carries out the agreed set (measures, financing,
-logframe). Everything in it is made up, like Demoland itself; it shows what a finished
-engagement looks like, and the tests and tutorials have one.
+logframe) with one issued progress report (for 2025). Everything in it is made up, like
+Demoland itself; it shows what a finished engagement looks like, and the tests and tutorials
+have one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from socialcover.countries.engagements import (
     update_stage,
 )
 from socialcover.countries.matrix import add_recommendation, set_cell
+from socialcover.countries.progress import issue_progress_report
 from socialcover.countries.strategy import (
     add_logframe_indicator,
     add_measure,
@@ -415,7 +417,8 @@ def _strategy(
     session: Session, actor: Any, engagement_id: int, ministry: int, child: int, pension: int
 ) -> None:
     """The national strategy 2026-2030 that carries out the two agreed recommendations, with
-    its logframe (the headline coverage and child coverage of the indicator store), published."""
+    its logframe (the headline coverage and child coverage of the indicator store), published,
+    and its first progress report issued."""
     set_strategy(
         session,
         actor,
@@ -514,3 +517,14 @@ def _strategy(
             },
         )
     publish_strategy(session, actor, engagement_id)
+    issue_progress_report(
+        session,
+        actor,
+        engagement_id,
+        {
+            "period": "2025",
+            "note": "First annual report to the national social protection council: the "
+            "strategy starts in 2026, so this report records where each indicator stands "
+            "before it.",
+        },
+    )

@@ -18,10 +18,8 @@ strategy are published, the team and the constituents' representatives see the d
 - **Logframe**: indicators of the monitor registry (:func:`socialcover.monitor.get_indicator`)
   with a baseline (an approved observation of the country, cited like the matrix cites one),
   a target (value and year) and the means of verification.
-- **Progress report** (:func:`progress_report`): for each logframe indicator, the latest
-  approved observations of the country read from the indicator store, and the status the
-  monitor gives against the target (:func:`socialcover.monitor.progress`: reached, on track,
-  off track, no data).
+- **Progress** (:mod:`socialcover.countries.progress`): the logframe against the latest
+  approved observations of the indicator store, read on request or issued as a dated report.
 """
 
 from __future__ import annotations
@@ -61,7 +59,6 @@ __all__ = [
     "add_measure",
     "add_objective",
     "get_strategy",
-    "progress_report",
     "publish_strategy",
     "remove_strategy_item",
     "set_strategy",
@@ -569,54 +566,3 @@ def strategy_financing(session: Session, actor: Any, engagement_id: int) -> dict
         "measures": measures,
         "years": years,
     }
-
-
-def progress_report(session: Session, actor: Any, engagement_id: int) -> list[dict[str, Any]]:
-    """For each logframe indicator: its baseline, target, the latest approved observation of
-    the country, and the monitor's status (reached, on track, off track, no data) with the
-    pace and the projected value in the target year (:func:`socialcover.monitor.progress`).
-    """
-    from socialcover.monitor import Target, observations, progress
-
-    strategy, engagement = get_strategy(session, actor, engagement_id)
-    iso3 = engagement.country_iso3
-    out = []
-    for r in strategy.logframe:
-        base = (
-            session.get(Observation, r.baseline_observation_id)
-            if r.baseline_observation_id
-            else None
-        )
-        series = observations(session, actor, r.indicator, iso3, approved_only=True)
-        series = series.filter(series["sex"] == r.sex)
-        target = Target(
-            r.indicator,
-            iso3,
-            r.target_value,
-            r.target_year,
-            base.year if base is not None else None,
-            base.value if base is not None else None,
-            source=strategy.title,
-        )
-        table = progress(series, [target])
-        found = table.filter(table["sex"] == r.sex)
-        line = (found if found.height else table).row(0, named=True)
-        out.append(
-            {
-                "id": r.id,
-                "level": r.level,
-                "indicator": r.indicator,
-                "sex": r.sex,
-                "baseline": _observation_dict(base),
-                "target_value": r.target_value,
-                "target_year": r.target_year,
-                "means_of_verification": r.means_of_verification,
-                "latest_year": line["latest_year"],
-                "latest_value": line["latest_value"],
-                "pace_pp_year": line["pace_pp_year"],
-                "projected_value": line["projected_value"],
-                "status": line["status"],
-                "reason": line["reason"],
-            }
-        )
-    return out

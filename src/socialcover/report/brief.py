@@ -6,8 +6,11 @@ the indicator store, and those the assessment matrix cites, each with its year, 
 vintage and revision), the assessment matrix, the costed options (each recommendation's saved
 scenario, named ``name@version``, in % of GDP and of government spending in the base and the
 horizon year) with the agreed set's cost and financing gap, the constituents' positions and
-the endorsement, and where the engagement's stages stand. Every number names its data: the
-observation's id and revision, the scenario's version, the data pack's version. Participants'
+the endorsement, where the engagement's stages stand, and the national strategy: its objectives,
+its measures with their cost, its financing against fiscal space, and its logframe with the
+progress of each indicator (from the latest issued progress report, as it was kept; without
+one, as the indicator store reads now). Every number names its data: the observation's id and
+revision, the scenario's version, the data pack's version, the macro series' source. Participants'
 personal data are never in it; it shows what ``actor`` may see (readers: a published
 engagement).
 """
@@ -49,9 +52,19 @@ TERMS: dict[str, str] = {
     "done": N_("done"),
     "draft": N_("draft"),
     "published": N_("published"),
+    "impact": N_("impact"),
+    "outcome": N_("outcome"),
+    "output": N_("output"),
+    "both": N_("both sexes"),
+    "female": N_("women"),
+    "male": N_("men"),
+    "reached": N_("reached"),
+    "on track": N_("on track"),
+    "off track": N_("off track"),
+    "no data": N_("no data"),
 }
-"""The brief's words for the engagement's codes (guarantees, stances, constituents, stages),
-translated through the report's catalogue."""
+"""The brief's words for the engagement's codes (guarantees, stances, constituents, stages, the
+logframe's levels, sexes and statuses), translated through the report's catalogue."""
 
 
 def _coverage(session: Session, iso3: str) -> list[dict[str, Any]]:
@@ -86,6 +99,32 @@ def _coverage(session: Session, iso3: str) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+def _strategy(session: Session, actor: Any, engagement_id: int) -> dict[str, Any] | None:
+    """The strategy as ``actor`` may see it, with its financing and its progress: the latest
+    issued report's rows as they were kept (``report``), else the store read now."""
+    from socialcover import countries
+    from socialcover.errors import NotFoundError
+
+    try:
+        plan = countries.strategy_as_dict(session, actor, engagement_id)
+    except NotFoundError:  # none yet, or a draft this reader may not see
+        return None
+    plan["financing"] = countries.strategy_financing(session, actor, engagement_id)
+    plan["cost_of"] = {m["id"]: m for m in plan["financing"]["measures"]}
+    issued = countries.progress_reports(session, actor, engagement_id)
+    plan["report"] = (
+        countries.get_progress_report(session, actor, engagement_id, issued[0]["id"])
+        if issued
+        else None
+    )
+    plan["progress"] = (
+        plan["report"]["rows"]
+        if plan["report"]
+        else countries.progress_report(session, actor, engagement_id)
+    )
+    return plan
+
+
 def brief_data(session: Session, actor: Any, engagement_id: int) -> dict[str, Any]:
     """Everything the brief shows, as plain data (what ``actor`` may see)."""
     from socialcover import countries
@@ -101,6 +140,7 @@ def brief_data(session: Session, actor: Any, engagement_id: int) -> dict[str, An
         "matrix": countries.assessment_matrix(session, actor, engagement_id),
         "final_cost": countries.set_cost(session, actor, engagement_id),
         "endorsements": countries.endorsements_of(session, actor, engagement_id),
+        "strategy": _strategy(session, actor, engagement_id),
         "pack_version": manifest.version if manifest else "",
     }
 
@@ -138,6 +178,11 @@ def write_brief(
                 ("options", gettext("The costed options")),
                 ("dialogue", gettext("Positions and endorsement")),
                 ("stages", gettext("Where the engagement stands")),
+                *(
+                    [("strategy", gettext("The national strategy"))]
+                    if data["strategy"] is not None
+                    else []
+                ),
             ],
         },
         lang,

@@ -34,6 +34,7 @@ from socialcover.store.models.countries import (
     Strategy,
     StrategyMeasure,
     StrategyObjective,
+    StrategyProgressReport,
 )
 from socialcover.store.models.evaluations import Evaluation, Recommendation, ScheduledEvaluation
 from socialcover.store.models.knowledge import (
@@ -103,6 +104,7 @@ __all__ = [
     "Strategy",
     "StrategyMeasure",
     "StrategyObjective",
+    "StrategyProgressReport",
     "TrainingAssessment",
     "TrainingCourse",
     "TrainingCourseSession",

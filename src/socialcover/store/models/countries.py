@@ -46,6 +46,7 @@ __all__ = [
     "Strategy",
     "StrategyMeasure",
     "StrategyObjective",
+    "StrategyProgressReport",
 ]
 
 
@@ -375,3 +376,25 @@ class LogframeIndicator(Audited, Base):
     target_value: Mapped[float] = mapped_column(Float)
     target_year: Mapped[int] = mapped_column(Integer)
     means_of_verification: Mapped[str] = mapped_column(Text, default="")
+
+
+class StrategyProgressReport(Audited, Base):
+    """A progress report issued by the strategy's team for a period: what the logframe's
+    indicators stood at when it was issued (``rows``: each row's baseline, target, latest
+    observation with its id, revision, source and vintage, and status), kept as it was read so
+    that later revisions in the indicator store do not change it."""
+
+    __tablename__ = "strategy_progress_reports"
+    __table_args__ = (UniqueConstraint("strategy_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strategy_id: Mapped[int] = mapped_column(
+        ForeignKey("engagement_strategies.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(10))  # 2025, 2025-H1, 2025-Q3, 2025-06, ...
+    note: Mapped[str] = mapped_column(Text, default="")
+    issued_at: Mapped[dt.datetime] = mapped_column()
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_by: Mapped[str] = mapped_column(String(320), default="")
+    strategy_title: Mapped[str] = mapped_column(String(300))
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
