@@ -18,6 +18,14 @@ totals and the top hits are vectorised NumPy work whatever the number of matches
 are disjunctive: the count of a value ignores the filter on its own facet, so several values of
 one facet can be combined.
 Snippets are escaped text with ``<mark>`` around matches (:mod:`socialcover.knowledge.snippets`).
+
+Across languages: the query's words are grouped into units with their translations from a
+curated thesaurus (:mod:`socialcover.knowledge.thesaurus`), so "retraite", "vieillesse" or
+"jubilación" also find practices written in English about pensions. A document matches a unit
+through the query's own words (all of them, scored as above) or through one of its translations
+(a phrase, scored at :data:`TRANSLATION_WEIGHT` of its own score, the best one counting). A
+document with the query's own words keeps their score, so without translations in the index
+the ranking is the engines' own; documents with more of the query's own words come first.
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from socialcover.knowledge.columns import DocColumns, doc_columns
-from socialcover.knowledge.postings import intersect, phrase_postings
+from socialcover.knowledge.postings import PhrasePostings, intersect, phrase_postings, union
 from socialcover.knowledge.snippets import highlight, query_terms, snippet
+from socialcover.knowledge.thesaurus import MIN_PREFIX, QueryUnit, expand
 from socialcover.store import ValidationError, can
 
 __all__ = ["FACETS", "FacetCount", "SearchHit", "SearchResult", "search"]
@@ -53,6 +62,8 @@ FACETS: dict[str, str] = {
 """Facet name -> column of ``search_documents``."""
 
 _KINDS = ("practice", "publication", "organisation")
+TRANSLATION_WEIGHT = 0.5
+"""A match through a translation scores half a match through the query's own words."""
 _MAX_FACET_VALUES = 30
 
 
@@ -150,6 +161,54 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join(_ts_phrases(terms))
 
 
+def _alternative_phrase(words: tuple[str, ...], dialect: str) -> str:
+    """A thesaurus term as one phrase, words of MIN_PREFIX letters or more as prefixes."""
+    if dialect == "sqlite":
+        return " + ".join(f'"{w}"' + ("*" if len(w) >= MIN_PREFIX else "") for w in words)
+    return " <-> ".join(f"'{w}'" + (":*" if len(w) >= MIN_PREFIX else "") for w in words)
+
+
+def _match(
+    session: Session, key: tuple[str, int], units: tuple[QueryUnit, ...], dialect: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Ids matching every unit (ascending), their scores, and how many units each matched
+    through the query's own words."""
+    plan: list[tuple[list[str], list[str], list[str]]] = []
+    for u in units:
+        words = list(u.words)
+        own = _fts5_phrases(words) if dialect == "sqlite" else _ts_phrases(words)
+        if not u.prefix:  # only the query's last word is a prefix
+            own = [p[:-2] if p.endswith(":*") else p.removesuffix("*") for p in own]
+        stems = [_alternative_phrase(t, dialect) for t in u.stems]
+        plan.append((own, stems, [_alternative_phrase(a, dialect) for a in u.alternatives]))
+    wanted = [p for own, stems, alts in plan for p in (*own, *stems, *alts)]
+    fetched = dict(zip(wanted, phrase_postings(session, key, wanted), strict=True))
+    per_unit: list[PhrasePostings] = []
+    exact: list[npt.NDArray[np.int64]] = []
+    for own, stems, alts in plan:
+        ids, scores = intersect([fetched[p] for p in own])
+        if stems:  # "retraites" typed, "retraite" written: the query's own word all the same
+            both = union([PhrasePostings(ids, scores), *(fetched[p] for p in stems)],
+                         [1.0] * (1 + len(stems)))  # fmt: skip
+            ids, scores = both.ids, both.scores
+        exact.append(ids)
+        if alts:
+            # a document with the query's own words keeps their score; the others score
+            # through their best translation
+            others = union([fetched[p] for p in alts], [TRANSLATION_WEIGHT] * len(alts))
+            extra = ~np.isin(others.ids, ids, assume_unique=True)
+            ids = np.concatenate([ids, others.ids[extra]])
+            scores = np.concatenate([scores, others.scores[extra]])
+            order = np.argsort(ids, kind="stable")
+            ids, scores = ids[order], scores[order]
+        per_unit.append(PhrasePostings(ids, scores))
+    doc_ids, scores = intersect(per_unit)
+    hits = np.zeros(len(doc_ids), dtype=np.int64)
+    for ids in exact:
+        hits += np.isin(doc_ids, ids, assume_unique=True)
+    return doc_ids, scores, hits
+
+
 def search(
     session: Session,
     actor: Any,
@@ -199,20 +258,21 @@ def search(
     # in-memory columns (socialcover.knowledge.columns), so facets, totals and the top hits
     # are computed with NumPy; details and snippets are fetched for the page of hits only.
     cols = doc_columns(session)
+    units = expand(tuple(terms))
     if terms:
         # Both scores are sums over the words of the query: rank from per-word arrays cached
         # per generation (socialcover.knowledge.postings) instead of scoring every match in SQL.
-        phrases = _fts5_phrases(terms) if dialect == "sqlite" else _ts_phrases(terms)
-        doc_ids, scores = intersect(phrase_postings(session, cols.key, phrases))
+        doc_ids, scores, own = _match(session, cols.key, units, dialect)
         pos = cols.positions(doc_ids)
         if (pos < 0).any():  # documents committed after the columns were read: reload once
             cols = doc_columns(session)
             pos = cols.positions(doc_ids)
         keep = pos >= 0
-        pos, scores = pos[keep], scores[keep]
+        pos, scores, own = pos[keep], scores[keep], own[keep]
     else:
         pos = np.arange(len(cols.ids), dtype=np.int64)
         scores = np.zeros(len(pos), dtype=np.float64)
+        own = np.zeros(len(pos), dtype=np.int64)
 
     role = getattr(actor, "role", None)
     if can(role, "practice.read_drafts"):
@@ -248,15 +308,18 @@ def search(
             if values:
                 facets[name] = sorted(values, key=lambda f: (-f.count, f.value))[:_MAX_FACET_VALUES]
     chosen = np.flatnonzero(everything)
-    sel_pos, sel_scores = pos[chosen], scores[chosen]
+    sel_pos, sel_scores, sel_own = pos[chosen], scores[chosen], own[chosen]
     sel_ids = cols.ids[sel_pos]
     if terms:
-        keys: tuple[Any, ...] = (sel_ids, -sel_scores)  # score desc, then id
+        # the query's own words first (a translation never outranks them), score desc, then id
+        keys: tuple[Any, ...] = (sel_ids, -sel_scores, -sel_own)
+        top_score = float(np.abs(sel_scores).max()) if len(sel_scores) else 0.0
+        primary = -(sel_own * (top_score + 1.0) + sel_scores)
     else:
         keys = (-sel_ids, -cols.year[sel_pos])  # newest first, then newest record
+        primary = keys[-1]
     want = offset + limit
     if len(chosen) > 4 * want:  # pre-select candidates cheaply, then order them exactly
-        primary = keys[-1]
         cut = np.partition(primary, want - 1)[want - 1]
         cand = np.flatnonzero(primary <= cut)
         order = cand[np.lexsort(tuple(k[cand] for k in keys))]
@@ -266,7 +329,8 @@ def search(
     top = [
         (int(sel_ids[i]), float(sel_scores[i]), *_facet_values(cols, int(sel_pos[i]))) for i in page
     ]
-    hits = _hits(session, top, terms)
+    marks = [*terms, *(" ".join(a) for u in units for a in (*u.stems, *u.alternatives))]
+    hits = _hits(session, top, marks)
     return SearchResult(
         query=query,
         total=len(chosen),

@@ -19,8 +19,8 @@ from socialcover.web import monitor_view
 from socialcover.web.access import Need
 from socialcover.web.database import ReadSession
 from socialcover.web.i18n import translations
-from socialcover.web.names import group_name
 from socialcover.web.monitor_view import DEFAULT_INDICATOR, Choice
+from socialcover.web.names import group_name
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
