@@ -27,6 +27,7 @@ from socialcover.knowledge.links import (
 from socialcover.knowledge.practices import (
     PRACTICES,
     PracticeInput,
+    PracticeTranslation,
     SourceRef,
     count_practices,
     create_practice,
@@ -37,6 +38,7 @@ from socialcover.knowledge.practices import (
     publish_practice,
     return_practice,
     submit_practice,
+    translated,
     update_practice,
     withdraw_practice,
 )
@@ -70,6 +72,7 @@ __all__ = [
     "ClaimInput",
     "FacetCount",
     "PracticeInput",
+    "PracticeTranslation",
     "PublicationInput",
     "SearchHit",
     "SearchResult",
@@ -111,6 +114,7 @@ __all__ = [
     "seed_starter_content",
     "store_pdf",
     "submit_practice",
+    "translated",
     "unlink",
     "update_practice",
     "update_publication",

@@ -37,14 +37,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from socialcover.knowledge.columns import DocColumns, doc_columns
 from socialcover.knowledge.postings import PhrasePostings, intersect, phrase_postings, union
+from socialcover.knowledge.practices import translated
 from socialcover.knowledge.snippets import highlight, query_terms, snippet
 from socialcover.knowledge.thesaurus import MIN_PREFIX, QueryUnit, expand
-from socialcover.store import ValidationError, can
+from socialcover.store import Practice, ValidationError, can
 
 __all__ = ["FACETS", "FacetCount", "SearchHit", "SearchResult", "search"]
 
@@ -94,6 +95,8 @@ class SearchHit:
     year: int | None
     doc_type: str | None
     is_public: bool
+    original_title: str | None = None
+    """The title as written, when ``title`` is its translation into the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
     with_facets: bool = True,
+    lang: str | None = None,
 ) -> SearchResult:
     """Ranked hits with highlighted snippets, and facet counts, for ``query`` and ``filters``.
 
@@ -232,6 +236,9 @@ def search(
     filters
         Facet name (see :data:`FACETS`) -> a value or a list of values (any of them), plus
         ``year_from`` and ``year_to``; e.g. ``{"assessment": "bad", "branch": ["old_age"]}``.
+    lang
+        The reader's language: a practice with a translation into it is shown by its
+        translated title and summary (``original_title`` keeps the title as written).
 
     Examples
     --------
@@ -314,7 +321,7 @@ def search(
         # the query's own words first (a translation never outranks them), score desc, then id
         keys: tuple[Any, ...] = (sel_ids, -sel_scores, -sel_own)
         top_score = float(np.abs(sel_scores).max()) if len(sel_scores) else 0.0
-        primary = -(sel_own * (top_score + 1.0) + sel_scores)
+        primary: npt.NDArray[Any] = -(sel_own * (top_score + 1.0) + sel_scores)
     else:
         keys = (-sel_ids, -cols.year[sel_pos])  # newest first, then newest record
         primary = keys[-1]
@@ -330,7 +337,7 @@ def search(
         (int(sel_ids[i]), float(sel_scores[i]), *_facet_values(cols, int(sel_pos[i]))) for i in page
     ]
     marks = [*terms, *(" ".join(a) for u in units for a in (*u.stems, *u.alternatives))]
-    hits = _hits(session, top, marks)
+    hits = _hits(session, top, marks, lang)
     return SearchResult(
         query=query,
         total=len(chosen),
@@ -378,7 +385,29 @@ def _filter_masks(
     return masks
 
 
-def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> list[SearchHit]:
+def _translations(
+    session: Session, top: list[tuple[Any, ...]], lang: str | None
+) -> dict[int, dict[str, str]]:
+    """Practice id -> its title and summary in ``lang``, for the practices of a page of hits."""
+    if lang is None:
+        return {}
+    pids = [int(r[1]) for r in top if r[2] == "practice"]
+    if not pids:
+        return {}
+    rows = session.execute(
+        select(Practice.id, Practice.language, Practice.translations).where(Practice.id.in_(pids))
+    ).all()
+    out = {}
+    for pid, language, translations in rows:
+        found = translated({"language": language, "translations": translations}, lang)
+        if found:
+            out[int(pid)] = found
+    return out
+
+
+def _hits(
+    session: Session, top: list[tuple[Any, ...]], terms: list[str], lang: str | None = None
+) -> list[SearchHit]:
     if not top:
         return []
     ids = [int(r[0]) for r in top]
@@ -391,16 +420,25 @@ def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> lis
             )
         ).all()
     }
+    shown = _translations(session, [(r[0], details[int(r[0])][1], r[2]) for r in top], lang)
     hits = []
     for r in top:
         d = details[int(r[0])]
+        title, body, original = d[2], d[3] or "", None
+        tr = shown.get(int(d[1])) if r[2] == "practice" else None
+        if tr is not None:
+            title, original = tr["title"], d[2]
+            summary_snippet = snippet(tr["summary"], terms)
+            # the translated summary, unless only the original text has the query's words
+            if not terms or "<mark>" in summary_snippet or "<mark>" not in snippet(body, terms):
+                body = tr["summary"]
         hits.append(
             SearchHit(
                 kind=r[2],
                 record_id=int(d[1]),
-                title=d[2],
-                title_html=highlight(d[2], terms),
-                snippet_html=snippet(d[3] or "", terms),
+                title=title,
+                title_html=highlight(title, terms),
+                snippet_html=snippet(body, terms),
                 score=float(r[1] or 0.0),
                 language=r[10],
                 country_iso3=r[3],
@@ -411,6 +449,7 @@ def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> lis
                 year=r[8],
                 doc_type=r[9],
                 is_public=bool(d[4]),
+                original_title=original,
             )
         )
     return hits

@@ -52,9 +52,11 @@ def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     if not terms:
         return []
     folded, index = _folded_with_map(text)
-    # a term of several words ("old age") matches them with any ending and separator between
-    alternatives = sorted((re.escape(t).replace(r"\ ", r"\w*\W+") for t in terms), key=len)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(reversed(alternatives)) + r")\w*")
+    # a term of several words ("old age") matches them with any ending and separator between;
+    # the first term that matches at a place wins, so the query's own words (first) keep
+    # their marks word by word
+    alternatives = [re.escape(t).replace(r"\ ", r"\w*\W+") for t in terms]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")\w*")
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(folded):
         if m.end() == m.start():

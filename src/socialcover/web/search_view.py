@@ -28,8 +28,10 @@ def run_search(
     kind: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """Hits (with snippets), total and facet counts, as the caller may see them."""
+    """Hits (with snippets), total and facet counts, as the caller may see them; practices
+    translated into ``lang`` show their translated title and summary."""
     from socialcover import knowledge
 
     clean = {k: v for k, v in filters.items() if v not in (None, "", [])}
@@ -46,11 +48,14 @@ def run_search(
             tuple(sorted((k, str(v)) for k, v in clean.items())),
             limit,
             offset,
+            lang,
         )
         cached = _CACHE.get(key)
         if cached is not None:
             return cached
-    result = knowledge.search(session, user, q, filters=clean, limit=limit, offset=offset)
+    result = knowledge.search(
+        session, user, q, filters=clean, limit=limit, offset=offset, lang=lang
+    )
     hits = []
     for h in result.hits:
         row = asdict(h)

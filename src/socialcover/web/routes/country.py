@@ -112,7 +112,11 @@ async def country_page(request: Request, code: str, session: ReadSession) -> HTM
             return page
     ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
     ctx["related"] = await run_in_threadpool(
-        knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
+        knowledge_view.related_to_country,
+        session,
+        request.state.user,
+        ctx["country"].iso3,
+        request.state.lang,
     )
     ctx["monitoring"] = await run_in_threadpool(
         monitor_view.country_history,
