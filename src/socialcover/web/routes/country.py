@@ -183,6 +183,15 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
             for k in MACRO_SHOWN
             if k in latest
         ]
+        if "population_millions" in latest:  # two population figures: say which is which
+            weo = latest["population_millions"]
+            ctx["population_note"] = {
+                "weo": weo["value"],
+                "weo_year": weo["year"],
+                "weo_source": weo["source"],
+                "wpp": ctx["pop_total"] / 1e6,
+                "wpp_year": PYRAMID_YEAR,
+            }
         growth = [
             {
                 "year": r["year"],
