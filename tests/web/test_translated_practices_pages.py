@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from socialcover import store
+from socialcover.web import Settings
+
 pytestmark = pytest.mark.shared_data
 
 LSO_EN = "Lesotho: universal old-age pension"
@@ -66,3 +69,38 @@ def test_practice_in_the_pages_own_language_shows_the_original(client: TestClien
 def test_country_page_lists_translated_titles(installed_pack: Path, client: TestClient) -> None:
     fr = client.get("/countries/LSO", params={"lang": "fr"}).text
     assert LSO_FR in fr and LSO_EN not in fr
+
+
+def test_api_takes_and_returns_translations_and_refuses_the_own_language(
+    client: TestClient, users: dict[str, str], web_settings: Settings
+) -> None:
+    with store.session_scope(store.SystemActor(), url=web_settings.database_url) as s:
+        _row, token = store.create_api_token(s, store.get_user(s, users["reviewer"]), "t")
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {
+        "title": "Senegal: a pension for informal workers",
+        "country_iso3": "SEN",
+        "guarantee": "old_age",
+        "mechanism": "voluntary pension",
+        "summary": "A voluntary pension scheme open to informal workers.",
+        "assessment": "mixed",
+        "translations": {
+            "fr": {
+                "title": "Sénégal : une retraite pour les travailleurs informels",
+                "summary": "Un régime de retraite volontaire ouvert aux travailleurs informels.",
+            }
+        },
+    }
+    created = client.post("/api/v1/practices", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    got = client.get(f"/api/v1/practices/{pid}", headers=auth).json()
+    assert got["translations"]["fr"]["title"].startswith("Sénégal : une retraite")
+    bad = client.patch(
+        f"/api/v1/practices/{pid}",
+        json={"changes": {"translations": {"en": {"title": "Same", "summary": "The same text."}}}},
+        headers=auth,
+    )
+    assert bad.status_code == 422 and "own language" in bad.text
+    after = client.get(f"/api/v1/practices/{pid}", headers=auth).json()
+    assert set(after["translations"]) == {"fr"}  # nothing changed
