@@ -10,7 +10,7 @@ import pytest
 
 from socialcover.errors import SocialcoverWarning
 from socialcover.indicators import compute_indicators, get_indicator, prepare_variables
-from socialcover.survey import Design, Sample
+from socialcover.survey import Design, Sample, proportion_interval
 
 CASES = [
     ("coverage.older_persons", "sex"),
@@ -52,10 +52,31 @@ def test_value_se_and_interval_equal_the_engine(
         ours["value"].to_numpy(), engine["estimate"].to_numpy() * f, rtol=1e-10
     )
     np.testing.assert_allclose(ours["se"].to_numpy(), engine["se"].to_numpy() * f, rtol=1e-8)
-    np.testing.assert_allclose(
-        ours["ci_low"].to_numpy(), engine["ci_low"].to_numpy() * f, rtol=1e-8
-    )
+    if ind.proportion:  # the engine's logit interval for a proportion (R's svyciprop)
+        lo, hi = proportion_interval(
+            engine["estimate"].to_numpy(),
+            engine["se"].to_numpy(),
+            np.maximum(engine["df"].to_numpy(), 1.0),
+            engine["n"].to_numpy(),
+            0.95,
+            "logit",
+        )
+        assert "logit" in ours["method"][0]
+    else:
+        lo, hi = engine["ci_low"].to_numpy(), engine["ci_high"].to_numpy()
+        assert "Student's t" in ours["method"][0]
+    np.testing.assert_allclose(ours["ci_low"].to_numpy(), lo * f, rtol=1e-8)
+    np.testing.assert_allclose(ours["ci_high"].to_numpy(), hi * f, rtol=1e-8)
     np.testing.assert_allclose(ours["df"].to_numpy(), engine["df"].to_numpy())
+
+
+def test_proportions_intervals_stay_inside_0_and_100(results: tuple[pl.DataFrame, Sample]) -> None:
+    table, _ = results
+    shares = [c for c in table["code"].unique() if get_indicator(c).proportion]
+    rows = table.filter(pl.col("code").is_in(shares) & pl.col("value").is_not_null())
+    assert rows.height > 100
+    assert rows["ci_low"].min() >= 0.0 and rows["ci_high"].max() <= 100.0
+    assert (rows["ci_low"] <= rows["value"]).all() and (rows["value"] <= rows["ci_high"]).all()
 
 
 def test_shares_over_quintiles_add_up_to_100(results: tuple[pl.DataFrame, Sample]) -> None:

@@ -67,6 +67,9 @@ class Indicator:
     categories: tuple[str, ...] = ()  # e.g. quintiles for incidence (numerator per category)
     evidence: str = "V"  # METHODS.md tags: V read in a source, R recalled, I our construction
     note: str = ""
+    proportion: bool = False
+    """The numerator is part of the denominator (a share of persons or of transfers): the value
+    lies in [0, 100] % and so does its interval (logit scale, R's ``svyciprop``)."""
 
     @property
     def factor(self) -> float:
@@ -87,6 +90,7 @@ class Indicator:
             "disaggregations": list(self.disaggregations),
             "categories": list(self.categories),
             "note": self.note,
+            "proportion": self.proportion,
         }
 
 
@@ -121,6 +125,7 @@ def _sdg(
         denominator_var=f"x_coverage_{code}",
         evidence=evidence,
         note=note,
+        proportion=True,
     )
 
 
@@ -137,6 +142,7 @@ def _aspire_coverage(benefit: str) -> Indicator:
         disaggregations=ALL,
         numerator_var=f"hh_receives_{benefit}",
         denominator_var="one",
+        proportion=True,
     )
 
 
@@ -263,6 +269,7 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator_var="hh_receives_any",
         denominator_var="hh_receives_any",
         categories=QUINTILES,
+        proportion=True,
     ),
     Indicator(
         code="aspire.benefit_incidence",
@@ -277,6 +284,7 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator_var="transfer_person",
         categories=QUINTILES,
         evidence="R",
+        proportion=True,
     ),
     Indicator(
         code="aspire.adequacy",
@@ -352,6 +360,7 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator_var="y_exclusion",
         denominator_var="poor_pre",
         evidence="R",
+        proportion=True,
     ),
     Indicator(
         code="targeting.inclusion_error",
@@ -365,6 +374,7 @@ INDICATORS: tuple[Indicator, ...] = (
         numerator_var="y_inclusion",
         denominator_var="hh_receives_social_assistance",
         evidence="R",
+        proportion=True,
     ),
 )
 """Every indicator socialcover defines, in the order tables show them."""

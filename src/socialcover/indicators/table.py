@@ -34,6 +34,7 @@ from socialcover.survey import (
     RowDesign,
     UnitSums,
     groups_of,
+    proportion_interval,
     ratios,
     t_quantile,
     unit_sums,
@@ -46,6 +47,8 @@ SMALL_CELL_N = 30
 SMALL_CELL_CV = 0.30
 TAYLOR_RATIO = "Taylor linearisation, ratio of totals (survey engine)"
 TAYLOR_GINI = "Taylor linearisation, Gini influence function (Langel-Tille 2013; survey engine)"
+CI_LOGIT = "interval on the logit scale (R svyciprop, method logit)"
+CI_WALD = "interval: estimate +/- Student's t x SE"
 
 COLUMNS = {
     "code": pl.Utf8,
@@ -526,11 +529,28 @@ def _frame(cells: list[_Cell], level: float, order: list[str]) -> pl.DataFrame:
     )
     rank = {c: i for i, c in enumerate(order)}
     dis_rank = {d: i for i, d in enumerate(["total", *DISAGGREGATIONS])}
+    low, high = value - tq * se, value + tq * se
+    # A proportion's interval stays inside [0, 100] %: the logit interval of the survey engine
+    # (Lumley 2010, sec. 2.4.1), as R's svyciprop gives for a ratio of totals.
+    prop = np.array([get_indicator(c).proportion for c in frame["code"]], dtype=np.bool_)
+    if prop.any():
+        p, sp = value[prop] / 100.0, se[prop] / 100.0
+        p_lo, p_hi = proportion_interval(
+            p, sp, np.maximum(df[prop], 1.0), frame["n"].to_numpy()[prop], level, "logit"
+        )
+        # 0 % or 100 %, or no variance: the logit is undefined; the clipped interval is exact
+        flat = ~((p > 0) & (p < 1) & (sp > 0))
+        p_lo = np.where(flat, np.clip(p - tq[prop] * sp, 0.0, 1.0), p_lo)
+        p_hi = np.where(flat, np.clip(p + tq[prop] * sp, 0.0, 1.0), p_hi)
+        low[prop], high[prop] = p_lo * 100.0, p_hi * 100.0
+    method = frame["method"].to_numpy().astype(object)
+    method = np.where(prop, method + "; " + CI_LOGIT, method + "; " + CI_WALD)
     frame = frame.with_columns(
-        pl.Series("ci_low", value - tq * se),
-        pl.Series("ci_high", value + tq * se),
+        pl.Series("ci_low", low),
+        pl.Series("ci_high", high),
         pl.Series("cv", cv),
         pl.Series("flag", flag),
+        pl.Series("method", method.tolist(), dtype=pl.Utf8),
     ).with_columns(pl.col(c).fill_nan(None) for c in ("value", "se", "ci_low", "ci_high", "cv"))
     frame = frame.with_columns(
         pl.col("code").replace_strict(rank, return_dtype=pl.Int64).alias("_r1"),

@@ -33,6 +33,7 @@ from socialcover.knowledge.links import (
 from socialcover.knowledge.practices import (
     PRACTICES,
     PracticeInput,
+    PracticeTranslation,
     SourceRef,
     count_practices,
     create_practice,
@@ -43,6 +44,7 @@ from socialcover.knowledge.practices import (
     publish_practice,
     return_practice,
     submit_practice,
+    translated,
     update_practice,
     withdraw_practice,
 )
@@ -76,6 +78,7 @@ __all__ = [
     "ClaimInput",
     "FacetCount",
     "PracticeInput",
+    "PracticeTranslation",
     "PublicationInput",
     "SearchHit",
     "SearchResult",
@@ -121,6 +124,7 @@ __all__ = [
     "seed_starter_content",
     "store_pdf",
     "submit_practice",
+    "translated",
     "unlink",
     "update_practice",
     "update_publication",

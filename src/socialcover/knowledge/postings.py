@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from socialcover.store.search_index import search_state
 
-__all__ = ["MAX_CACHED_POSTINGS", "PhrasePostings", "intersect", "phrase_postings"]
+__all__ = ["MAX_CACHED_POSTINGS", "PhrasePostings", "intersect", "phrase_postings", "union"]
 
 MAX_CACHED_POSTINGS = 4_000_000
 """Upper bound on the (id, score) pairs kept per database (16 bytes each: 64 MB)."""
@@ -161,3 +161,24 @@ def intersect(lists: list[PhrasePostings]) -> tuple[IntArray, FloatArray]:
         found = other.ids[at] == ids if len(other.ids) else np.zeros(len(ids), dtype=np.bool_)
         ids, scores = ids[found], scores[found] + other.scores[at[found]]
     return ids, scores
+
+
+def union(lists: list[PhrasePostings], weights: list[float]) -> PhrasePostings:
+    """Ids in any list (ascending), each scored by its best weighted score over the lists.
+
+    Examples
+    --------
+    >>> a = PhrasePostings(np.array([1, 3]), np.array([2.0, 1.0]))
+    >>> b = PhrasePostings(np.array([3, 4]), np.array([4.0, 1.0]))
+    >>> u = union([a, b], [1.0, 0.5])
+    >>> u.ids.tolist(), u.scores.tolist()
+    ([1, 3, 4], [2.0, 2.0, 0.5])
+    """
+    if not lists:
+        return PhrasePostings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+    ids = np.unique(np.concatenate([p.ids for p in lists]))
+    scores = np.full(len(ids), -np.inf, dtype=np.float64)
+    for p, w in zip(lists, weights, strict=True):
+        at = np.searchsorted(ids, p.ids)  # each list's ids are unique: no repeated index
+        scores[at] = np.maximum(scores[at], w * p.scores)
+    return PhrasePostings(ids, scores)

@@ -35,6 +35,7 @@ from socialcover.store import (
 __all__ = [
     "PRACTICES",
     "PracticeInput",
+    "PracticeTranslation",
     "SourceRef",
     "create_practice",
     "delete_practice",
@@ -44,6 +45,7 @@ __all__ = [
     "publish_practice",
     "return_practice",
     "submit_practice",
+    "translated",
     "update_practice",
     "withdraw_practice",
 ]
@@ -65,6 +67,15 @@ class SourceRef(BaseModel):
         if v is not None and not v.startswith(("https://", "http://")):
             raise ValueError("a source URL starts with https:// or http://")
         return v
+
+
+class PracticeTranslation(BaseModel):
+    """A practice's title and summary in another language (a faithful translation)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=3, max_length=300)
+    summary: str = Field(min_length=10, max_length=5000)
 
 
 class PracticeInput(BaseModel):
@@ -89,6 +100,11 @@ class PracticeInput(BaseModel):
     sources: list[SourceRef] = Field(default_factory=list)
     assessment: Assessment
     language: Literal["en", "fr", "es"] = "en"
+    translations: dict[Literal["en", "fr", "es"], PracticeTranslation] = Field(
+        default_factory=dict,
+        description="Title and summary in the other languages, e.g. "
+        '{"fr": {"title": "...", "summary": "..."}}; pages in that language show them.',
+    )
 
     @field_validator("country_iso3", mode="before")
     @classmethod
@@ -107,6 +123,11 @@ class PracticeInput(BaseModel):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValueError(
                 f"period_end {self.period_end} is before period_start {self.period_start}"
+            )
+        if self.language in self.translations:
+            raise ValueError(
+                f"translations has {self.language!r}, the practice's own language: the title "
+                "and summary are already in it; give translations in the other languages only"
             )
         return self
 
@@ -129,6 +150,25 @@ def practice_as_dict(p: Practice) -> dict[str, Any]:
         published_at=p.published_at.isoformat() if p.published_at else None,
     )
     return out
+
+
+def translated(practice: Mapping[str, Any] | Practice, lang: str) -> dict[str, str] | None:
+    """The title and summary of a practice in ``lang``, or ``None`` when it is written in
+    ``lang`` or has no translation into it.
+
+    Examples
+    --------
+    >>> p = {"language": "es", "translations": {"fr": {"title": "T", "summary": "S"}}}
+    >>> translated(p, "fr"), translated(p, "en"), translated(p, "es")
+    ({'title': 'T', 'summary': 'S'}, None, None)
+    """
+    get = practice.get if isinstance(practice, Mapping) else lambda k: getattr(practice, k, None)
+    if get("language") == lang:
+        return None
+    found = (get("translations") or {}).get(lang)
+    if not found or not found.get("title"):
+        return None
+    return {"title": str(found["title"]), "summary": str(found.get("summary") or "")}
 
 
 def _derive_region(session: Session, values: dict[str, Any], practice: Practice | None) -> None:

@@ -18,6 +18,14 @@ totals and the top hits are vectorised NumPy work whatever the number of matches
 are disjunctive: the count of a value ignores the filter on its own facet, so several values of
 one facet can be combined.
 Snippets are escaped text with ``<mark>`` around matches (:mod:`socialcover.knowledge.snippets`).
+
+Across languages: the query's words are grouped into units with their translations from a
+curated thesaurus (:mod:`socialcover.knowledge.thesaurus`), so "retraite", "vieillesse" or
+"jubilación" also find practices written in English about pensions. A document matches a unit
+through the query's own words (all of them, scored as above) or through one of its translations
+(a phrase, scored at :data:`TRANSLATION_WEIGHT` of its own score, the best one counting). A
+document with the query's own words keeps their score, so without translations in the index
+the ranking is the engines' own; documents with more of the query's own words come first.
 """
 
 from __future__ import annotations
@@ -29,13 +37,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from socialcover.knowledge.columns import DocColumns, doc_columns
-from socialcover.knowledge.postings import intersect, phrase_postings
+from socialcover.knowledge.postings import PhrasePostings, intersect, phrase_postings, union
+from socialcover.knowledge.practices import translated
 from socialcover.knowledge.snippets import highlight, query_terms, snippet
-from socialcover.store import ValidationError, can
+from socialcover.knowledge.thesaurus import MIN_PREFIX, QueryUnit, expand
+from socialcover.store import Practice, ValidationError, can
 
 __all__ = ["FACETS", "FacetCount", "SearchHit", "SearchResult", "search"]
 
@@ -53,6 +63,8 @@ FACETS: dict[str, str] = {
 """Facet name -> column of ``search_documents``."""
 
 _KINDS = ("practice", "publication", "organisation")
+TRANSLATION_WEIGHT = 0.5
+"""A match through a translation scores half a match through the query's own words."""
 _MAX_FACET_VALUES = 30
 
 
@@ -83,6 +95,8 @@ class SearchHit:
     year: int | None
     doc_type: str | None
     is_public: bool
+    original_title: str | None = None
+    """The title as written, when ``title`` is its translation into the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +164,54 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join(_ts_phrases(terms))
 
 
+def _alternative_phrase(words: tuple[str, ...], dialect: str) -> str:
+    """A thesaurus term as one phrase, words of MIN_PREFIX letters or more as prefixes."""
+    if dialect == "sqlite":
+        return " + ".join(f'"{w}"' + ("*" if len(w) >= MIN_PREFIX else "") for w in words)
+    return " <-> ".join(f"'{w}'" + (":*" if len(w) >= MIN_PREFIX else "") for w in words)
+
+
+def _match(
+    session: Session, key: tuple[str, int], units: tuple[QueryUnit, ...], dialect: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+    """Ids matching every unit (ascending), their scores, and how many units each matched
+    through the query's own words."""
+    plan: list[tuple[list[str], list[str], list[str]]] = []
+    for u in units:
+        words = list(u.words)
+        own = _fts5_phrases(words) if dialect == "sqlite" else _ts_phrases(words)
+        if not u.prefix:  # only the query's last word is a prefix
+            own = [p[:-2] if p.endswith(":*") else p.removesuffix("*") for p in own]
+        stems = [_alternative_phrase(t, dialect) for t in u.stems]
+        plan.append((own, stems, [_alternative_phrase(a, dialect) for a in u.alternatives]))
+    wanted = [p for own, stems, alts in plan for p in (*own, *stems, *alts)]
+    fetched = dict(zip(wanted, phrase_postings(session, key, wanted), strict=True))
+    per_unit: list[PhrasePostings] = []
+    exact: list[npt.NDArray[np.int64]] = []
+    for own, stems, alts in plan:
+        ids, scores = intersect([fetched[p] for p in own])
+        if stems:  # "retraites" typed, "retraite" written: the query's own word all the same
+            both = union([PhrasePostings(ids, scores), *(fetched[p] for p in stems)],
+                         [1.0] * (1 + len(stems)))  # fmt: skip
+            ids, scores = both.ids, both.scores
+        exact.append(ids)
+        if alts:
+            # a document with the query's own words keeps their score; the others score
+            # through their best translation
+            others = union([fetched[p] for p in alts], [TRANSLATION_WEIGHT] * len(alts))
+            extra = ~np.isin(others.ids, ids, assume_unique=True)
+            ids = np.concatenate([ids, others.ids[extra]])
+            scores = np.concatenate([scores, others.scores[extra]])
+            order = np.argsort(ids, kind="stable")
+            ids, scores = ids[order], scores[order]
+        per_unit.append(PhrasePostings(ids, scores))
+    doc_ids, scores = intersect(per_unit)
+    hits = np.zeros(len(doc_ids), dtype=np.int64)
+    for ids in exact:
+        hits += np.isin(doc_ids, ids, assume_unique=True)
+    return doc_ids, scores, hits
+
+
 def search(
     session: Session,
     actor: Any,
@@ -159,6 +221,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
     with_facets: bool = True,
+    lang: str | None = None,
 ) -> SearchResult:
     """Ranked hits with highlighted snippets, and facet counts, for ``query`` and ``filters``.
 
@@ -173,6 +236,9 @@ def search(
     filters
         Facet name (see :data:`FACETS`) -> a value or a list of values (any of them), plus
         ``year_from`` and ``year_to``; e.g. ``{"assessment": "bad", "branch": ["old_age"]}``.
+    lang
+        The reader's language: a practice with a translation into it is shown by its
+        translated title and summary (``original_title`` keeps the title as written).
 
     Examples
     --------
@@ -199,20 +265,21 @@ def search(
     # in-memory columns (socialcover.knowledge.columns), so facets, totals and the top hits
     # are computed with NumPy; details and snippets are fetched for the page of hits only.
     cols = doc_columns(session)
+    units = expand(tuple(terms))
     if terms:
         # Both scores are sums over the words of the query: rank from per-word arrays cached
         # per generation (socialcover.knowledge.postings) instead of scoring every match in SQL.
-        phrases = _fts5_phrases(terms) if dialect == "sqlite" else _ts_phrases(terms)
-        doc_ids, scores = intersect(phrase_postings(session, cols.key, phrases))
+        doc_ids, scores, own = _match(session, cols.key, units, dialect)
         pos = cols.positions(doc_ids)
         if (pos < 0).any():  # documents committed after the columns were read: reload once
             cols = doc_columns(session)
             pos = cols.positions(doc_ids)
         keep = pos >= 0
-        pos, scores = pos[keep], scores[keep]
+        pos, scores, own = pos[keep], scores[keep], own[keep]
     else:
         pos = np.arange(len(cols.ids), dtype=np.int64)
         scores = np.zeros(len(pos), dtype=np.float64)
+        own = np.zeros(len(pos), dtype=np.int64)
 
     role = getattr(actor, "role", None)
     if can(role, "practice.read_drafts"):
@@ -248,15 +315,18 @@ def search(
             if values:
                 facets[name] = sorted(values, key=lambda f: (-f.count, f.value))[:_MAX_FACET_VALUES]
     chosen = np.flatnonzero(everything)
-    sel_pos, sel_scores = pos[chosen], scores[chosen]
+    sel_pos, sel_scores, sel_own = pos[chosen], scores[chosen], own[chosen]
     sel_ids = cols.ids[sel_pos]
     if terms:
-        keys: tuple[Any, ...] = (sel_ids, -sel_scores)  # score desc, then id
+        # the query's own words first (a translation never outranks them), score desc, then id
+        keys: tuple[Any, ...] = (sel_ids, -sel_scores, -sel_own)
+        top_score = float(np.abs(sel_scores).max()) if len(sel_scores) else 0.0
+        primary: npt.NDArray[Any] = -(sel_own * (top_score + 1.0) + sel_scores)
     else:
         keys = (-sel_ids, -cols.year[sel_pos])  # newest first, then newest record
+        primary = keys[-1]
     want = offset + limit
     if len(chosen) > 4 * want:  # pre-select candidates cheaply, then order them exactly
-        primary = keys[-1]
         cut = np.partition(primary, want - 1)[want - 1]
         cand = np.flatnonzero(primary <= cut)
         order = cand[np.lexsort(tuple(k[cand] for k in keys))]
@@ -266,7 +336,8 @@ def search(
     top = [
         (int(sel_ids[i]), float(sel_scores[i]), *_facet_values(cols, int(sel_pos[i]))) for i in page
     ]
-    hits = _hits(session, top, terms)
+    marks = [*terms, *(" ".join(a) for u in units for a in (*u.stems, *u.alternatives))]
+    hits = _hits(session, top, marks, lang)
     return SearchResult(
         query=query,
         total=len(chosen),
@@ -314,7 +385,29 @@ def _filter_masks(
     return masks
 
 
-def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> list[SearchHit]:
+def _translations(
+    session: Session, top: list[tuple[Any, ...]], lang: str | None
+) -> dict[int, dict[str, str]]:
+    """Practice id -> its title and summary in ``lang``, for the practices of a page of hits."""
+    if lang is None:
+        return {}
+    pids = [int(r[1]) for r in top if r[2] == "practice"]
+    if not pids:
+        return {}
+    rows = session.execute(
+        select(Practice.id, Practice.language, Practice.translations).where(Practice.id.in_(pids))
+    ).all()
+    out = {}
+    for pid, language, translations in rows:
+        found = translated({"language": language, "translations": translations}, lang)
+        if found:
+            out[int(pid)] = found
+    return out
+
+
+def _hits(
+    session: Session, top: list[tuple[Any, ...]], terms: list[str], lang: str | None = None
+) -> list[SearchHit]:
     if not top:
         return []
     ids = [int(r[0]) for r in top]
@@ -327,16 +420,25 @@ def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> lis
             )
         ).all()
     }
+    shown = _translations(session, [(r[0], details[int(r[0])][1], r[2]) for r in top], lang)
     hits = []
     for r in top:
         d = details[int(r[0])]
+        title, body, original = d[2], d[3] or "", None
+        tr = shown.get(int(d[1])) if r[2] == "practice" else None
+        if tr is not None:
+            title, original = tr["title"], d[2]
+            summary_snippet = snippet(tr["summary"], terms)
+            # the translated summary, unless only the original text has the query's words
+            if not terms or "<mark>" in summary_snippet or "<mark>" not in snippet(body, terms):
+                body = tr["summary"]
         hits.append(
             SearchHit(
                 kind=r[2],
                 record_id=int(d[1]),
-                title=d[2],
-                title_html=highlight(d[2], terms),
-                snippet_html=snippet(d[3] or "", terms),
+                title=title,
+                title_html=highlight(title, terms),
+                snippet_html=snippet(body, terms),
                 score=float(r[1] or 0.0),
                 language=r[10],
                 country_iso3=r[3],
@@ -347,6 +449,7 @@ def _hits(session: Session, top: list[tuple[Any, ...]], terms: list[str]) -> lis
                 year=r[8],
                 doc_type=r[9],
                 is_public=bool(d[4]),
+                original_title=original,
             )
         )
     return hits

@@ -74,9 +74,17 @@ def load_starter(name: str) -> Any:
 
 def _validated() -> tuple[list[tuple[str, PracticeInput]], list[tuple[str, PublicationInput]]]:
     practices = []
+    translations = load_starter("translations") or {}
+    keys = {item["key"] for item in load_starter("practices")}
+    if unknown := sorted(set(translations) - keys):
+        raise ValidationError(
+            f"starter/translations.yaml has keys of no starter practice: {unknown}.",
+            hint="Use the `key` of an entry of starter/practices.yaml.",
+        )
     for item in load_starter("practices"):
         data = dict(item)
         key = data.pop("key")
+        data.setdefault("translations", translations.get(key, {}))
         practices.append((key, validate_input(PracticeInput, data, f"starter practice {key!r}")))
     publications = []
     for item in load_starter("publications"):
@@ -144,6 +152,11 @@ def seed_starter_content(session: Session) -> SeedReport:
                 ),
             )
         report.add("practice", found_p is None)
+        if found_p is not None and not found_p.translations and p_in.translations:
+            # seeded before the translations existed: add them (an audited change)
+            found_p.translations = p_in.model_dump()["translations"]
+            flush_audited(session, "seed", "starter content: translations")
+            report.add("translation", True)
         practice = session.scalars(select(Practice).where(Practice.starter_key == key)).one()
         have = set(
             session.scalars(

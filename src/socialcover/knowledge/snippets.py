@@ -47,11 +47,16 @@ def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
 
 
 def _spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Spans (in ``text``) of words that start with one of ``terms``."""
+    """Spans (in ``text``) of words that start with one of ``terms`` (folded; a term may be
+    several words separated by spaces)."""
     if not terms:
         return []
     folded, index = _folded_with_map(text)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")\w*")
+    # a term of several words ("old age") matches them with any ending and separator between;
+    # the first term that matches at a place wins, so the query's own words (first) keep
+    # their marks word by word
+    alternatives = [re.escape(t).replace(r"\ ", r"\w*\W+") for t in terms]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")\w*")
     spans: list[tuple[int, int]] = []
     for m in pattern.finditer(folded):
         if m.end() == m.start():

@@ -57,6 +57,12 @@ def document_for(obj: Any) -> dict[str, Any] | None:
     """The search document of a record, or ``None`` for types that are not searched."""
     if isinstance(obj, Practice):
         source_titles = [s.get("title", "") for s in obj.sources or [] if isinstance(s, dict)]
+        # the title and summary in the other languages: found by a search in those languages
+        translations = "\n".join(
+            f"{t.get('title', '')}\n{t.get('summary', '')}"
+            for t in (obj.translations or {}).values()
+            if isinstance(t, dict)
+        )
         return {
             "kind": "practice",
             "record_id": obj.id,
@@ -71,6 +77,7 @@ def document_for(obj: Any) -> dict[str, Any] | None:
                 obj.target_groups,
                 obj.country_iso3,
                 source_titles,
+                translations,
             ),
             "language": obj.language,
             "country_iso3": obj.country_iso3,

@@ -30,7 +30,7 @@ from socialcover.survey._errors import (
     WeightError,
 )
 from socialcover.survey.backend.spark import spark_error
-from socialcover.survey.ciprop import t_quantile
+from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import gini_linearised
 from socialcover.survey.linearised import Linearised
@@ -63,6 +63,7 @@ __all__ = [
     "bind_rows",
     "gini_linearised",
     "groups_of",
+    "proportion_interval",
     "ratios",
     "spark_error",
     "t_quantile",

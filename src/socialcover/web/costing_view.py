@@ -8,6 +8,7 @@ module only turns its results into what the page, the API and the downloads show
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -129,16 +130,29 @@ def summary(run: CostingRun) -> dict[str, Any]:
 
 
 def chart(
-    run: CostingRun, title: str, y_title: str, x_title: str, color_title: str
+    run: CostingRun,
+    title: str,
+    y_title: str,
+    x_title: str,
+    color_title: str,
+    label: Callable[[str], str] = str,
 ) -> dict[str, Any]:
-    """The run's chart (cost as % of GDP by year, stacked by benefit), localised for the page."""
+    """The run's chart (cost as % of GDP by year, stacked by benefit), localised for the page:
+    benefits by their names in the page's language (``label``), not their codes."""
     spec = run.chart()
     spec["title"] = title
     spec["width"] = "container"
     spec["description"] = title
+    for row in spec["data"]["values"]:
+        row["benefit"] = label(str(row["benefit"]))
     enc = spec["encoding"]
     enc["y"]["title"] = y_title
     enc["x"]["title"] = x_title
     enc["color"]["title"] = color_title
-    enc["color"]["legend"] = {"orient": "bottom"}
+    enc["color"]["legend"] = {"orient": "bottom", "labelLimit": 300}
+    enc["tooltip"] = [
+        {"field": "year", "title": x_title},
+        {"field": "benefit", "title": color_title},
+        {"field": "cost_pct_gdp", "title": y_title, "format": ".3f"},
+    ]
     return spec

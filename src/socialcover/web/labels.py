@@ -175,6 +175,13 @@ TERMS: dict[str, str] = {
     "paper": N_("paper"),
     "joint_statement": N_("joint statement"),
     "policy_position": N_("policy position"),
+    # the benefits of the costing packages (socialcover.costing.presets)
+    "universal_pension": N_("universal pension"),
+    "old_age_pension": N_("old-age pension"),
+    "child_benefit": N_("child benefit"),
+    "orphans_benefit": N_("orphans' benefit"),
+    "maternity_benefit": N_("maternity benefit"),
+    "disability_benefit": N_("disability benefit"),
 }
 
 

@@ -22,6 +22,7 @@ from socialcover.errors import InputError
 from socialcover.web import charts
 from socialcover.web.facts import country_list
 from socialcover.web.labels import N_
+from socialcover.web.names import country_name, group_name, sort_key
 
 DEFAULT_INDICATOR = "sdg131.at_least_one_benefit"
 UNIVERSAL = 100.0
@@ -120,9 +121,11 @@ def groups() -> list[str]:
     return [monitor.WORLD, *ILO_REGIONS, *incomes]
 
 
-def country_names() -> dict[str, str]:
-    """ISO3 -> country name."""
-    return {c["iso3"]: c["name"] for c in country_list()}
+def country_names(lang: str = "en") -> dict[str, str]:
+    """ISO3 -> country name in ``lang`` (CLDR, see :mod:`socialcover.web.names`), in the
+    order readers expect (accents and case ignored)."""
+    named = [(c["iso3"], country_name(c["iso3"], c["name"], lang)) for c in country_list()]
+    return dict(sorted(named, key=lambda pair: sort_key(pair[1])))
 
 
 def _m49() -> dict[str, str]:
@@ -296,12 +299,13 @@ def _years(frame: pl.DataFrame, start: int | None, end: int | None) -> list[int]
 
 
 def explore(
-    session: Session, actor: Any, choice: Choice, gt: Callable[[str], str]
+    session: Session, actor: Any, choice: Choice, gt: Callable[[str], str], lang: str = "en"
 ) -> dict[str, Any]:
-    """The explorer's series (chart and table rows) and its ranking of countries for one year."""
+    """The explorer's series (chart and table rows) and its ranking of countries for one year;
+    places are named in ``lang``."""
     code = choice.indicator
     frame = approved(session, actor, code)
-    names = country_names()
+    names = country_names(lang)
     group_names = set(groups())
     years = _years(frame, choice.start, choice.end)
     chosen = [a for a in choice.areas if a in names or a in group_names]
@@ -317,9 +321,7 @@ def explore(
     rows = [
         {
             **r,
-            "name": names.get(
-                r["area"], gt(r["area"]) if r["area"] == monitor.WORLD else r["area"]
-            ),
+            "name": names.get(r["area"], group_name(r["area"], gt)),
             "nature_label": gt(NATURE_LABELS.get(r["nature"], r["nature"])),
         }
         for r in series.sort("area", "year").to_dicts()
@@ -342,7 +344,7 @@ def explore(
         for r in in_countries.to_dicts()
         if r["year"] == rank_year
     ]
-    key = (lambda r: r["name"].casefold()) if choice.sort == "name" else (lambda r: r["value"])
+    key = (lambda r: sort_key(r["name"])) if choice.sort == "name" else (lambda r: r["value"])
     ranking.sort(key=key, reverse=choice.order == "desc")
     add_not_covered(rows, code)
     add_not_covered(ranking, code)
@@ -457,11 +459,12 @@ def country_history(
 
 
 def group_page(
-    session: Session, actor: Any, group: str, gt: Callable[[str], str]
+    session: Session, actor: Any, group: str, gt: Callable[[str], str], lang: str = "en"
 ) -> dict[str, Any]:
     """A region's or an income group's page: each SDG 1.3.1 series with the people not
-    covered, and its countries' latest approved value of the headline indicator."""
-    names = country_names()
+    covered, and its countries' latest approved value of the headline indicator (countries
+    named in ``lang``)."""
+    names = country_names(lang)
     codes = [d.code for d in monitor.list_indicators("sdg131.")]
     series = []
     for code in codes:
@@ -488,7 +491,7 @@ def group_page(
         for i in members(group)
         if i in names
     ]  # fmt: skip
-    countries.sort(key=lambda c: str(c["name"]).casefold())
+    countries.sort(key=lambda c: sort_key(str(c["name"])))
     kind = "world" if group == monitor.WORLD else (
         "ilo-region" if group in ILO_REGIONS else "income-group"
     )  # fmt: skip

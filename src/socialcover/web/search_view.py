@@ -28,8 +28,10 @@ def run_search(
     kind: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    lang: str | None = None,
 ) -> dict[str, Any]:
-    """Hits (with snippets), total and facet counts, as the caller may see them."""
+    """Hits (with snippets), total and facet counts, as the caller may see them; practices
+    translated into ``lang`` show their translated title and summary."""
     clean = {k: v for k, v in filters.items() if v not in (None, "", [])}
     if kind:
         clean["kind"] = kind
@@ -44,10 +46,11 @@ def run_search(
             tuple(sorted((k, str(v)) for k, v in clean.items())),
             limit,
             offset,
+            lang,
         )
         # one computation per key: readers arriving together after a write wait for it
-        return _CACHE.once(key, lambda: _search(session, user, q, clean, kind, limit, offset))
-    return _search(session, user, q, clean, kind, limit, offset)
+        return _CACHE.once(key, lambda: _search(session, user, q, clean, kind, limit, offset, lang))
+    return _search(session, user, q, clean, kind, limit, offset, lang)
 
 
 def _search(
@@ -58,10 +61,13 @@ def _search(
     kind: str | None,
     limit: int,
     offset: int,
+    lang: str | None,
 ) -> dict[str, Any]:
     from socialcover import knowledge
 
-    result = knowledge.search(session, user, q, filters=clean, limit=limit, offset=offset)
+    result = knowledge.search(
+        session, user, q, filters=clean, limit=limit, offset=offset, lang=lang
+    )
     hits = []
     for h in result.hits:
         row = asdict(h)

@@ -55,6 +55,8 @@ class Practice(Reviewed, Audited, Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     assessment: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(2), default="en")
+    # title and summary in the other languages: {"fr": {"title": ..., "summary": ...}}
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     is_starter: Mapped[bool] = mapped_column(Boolean, default=False)
     starter_key: Mapped[str | None] = mapped_column(String(80), unique=True)
 

@@ -693,7 +693,7 @@ async def get_chart(
     )
 
     def _do() -> dict[str, Any] | None:
-        found = monitor_view.explore(session, user, choice, gt)
+        found = monitor_view.explore(session, user, choice, gt, request.state.lang)
         name = monitor_view.indicator_name(definition.code, gt)
         return monitor_view.series_chart(found["rows"], name, definition.unit, gt)
 

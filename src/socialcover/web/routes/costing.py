@@ -16,6 +16,7 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import MEDIA
 from socialcover.web.facts import country_list
 from socialcover.web.i18n import translations
+from socialcover.web.labels import term
 from socialcover.web.params import MAX_ID
 from socialcover.web.render import render
 
@@ -39,6 +40,7 @@ async def costing_page(request: Request, form: CostingForm = Depends(costing_for
                 gt("% of GDP"),
                 gt("Year"),
                 gt("Benefit"),
+                lambda code: term(code, gt),
             )
             ctx["query"] = request.url.query
         except SocialcoverError as exc:

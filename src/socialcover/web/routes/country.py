@@ -113,7 +113,11 @@ async def country_page(request: Request, code: str, session: ReadSession) -> HTM
     async def build() -> HTMLResponse:
         ctx = dict(await run_in_threadpool(_cached_context, pack, code, request.state.lang))
         ctx["related"] = await run_in_threadpool(
-            knowledge_view.related_to_country, session, request.state.user, ctx["country"].iso3
+            knowledge_view.related_to_country,
+            session,
+            request.state.user,
+            ctx["country"].iso3,
+            request.state.lang,
         )
         ctx["monitoring"] = await run_in_threadpool(
             monitor_view.country_history,
@@ -182,6 +186,15 @@ def _country_context(code: str, lang: str) -> dict[str, Any]:
             for k in MACRO_SHOWN
             if k in latest
         ]
+        if "population_millions" in latest:  # two population figures: say which is which
+            weo = latest["population_millions"]
+            ctx["population_note"] = {
+                "weo": weo["value"],
+                "weo_year": weo["year"],
+                "weo_source": weo["source"],
+                "wpp": ctx["pop_total"] / 1e6,
+                "wpp_year": PYRAMID_YEAR,
+            }
         growth = [
             {
                 "area": "projection" if r["is_projection"] else "actual",

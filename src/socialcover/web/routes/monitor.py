@@ -20,6 +20,7 @@ from socialcover.web.access import Need
 from socialcover.web.database import ReadSession
 from socialcover.web.i18n import translations
 from socialcover.web.monitor_view import DEFAULT_INDICATOR, Choice
+from socialcover.web.names import group_name
 from socialcover.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -54,7 +55,9 @@ async def explorer(
         order=order,
     )
     gt = translations(request.state.lang).gettext
-    found = await run_in_threadpool(monitor_view.explore, session, request.state.user, choice, gt)
+    found = await run_in_threadpool(
+        monitor_view.explore, session, request.state.user, choice, gt, request.state.lang
+    )
     spec = monitor_view.series_chart(found["rows"], gt(definition.name), definition.unit, gt)
     map_spec = monitor_view.ranking_map(
         found["ranking"], f"{gt(definition.name)}, {found['rank_year']}", definition.unit, gt
@@ -66,7 +69,7 @@ async def explorer(
         "definition": definition,
         "indicators": monitor_view.indicator_options(),
         "groups": await run_in_threadpool(monitor_view.groups),
-        "countries": await run_in_threadpool(monitor_view.country_names),
+        "countries": await run_in_threadpool(monitor_view.country_names, request.state.lang),
         "sexes": monitor_view.SEX_LABELS,
         "spec": spec,
         "map_spec": map_spec,
@@ -116,7 +119,7 @@ async def aggregates_page(
         r["type_label"] = gt(monitor_view.GROUP_TYPE_LABELS[r["group_type"]])
     shown = [
         {
-            "group": gt(r["group"]) if r["group"] == monitor.WORLD else r["group"],
+            "group": group_name(r["group"], gt),
             "value": r["value"],
         }
         for r in ctx["rows"]
@@ -161,6 +164,7 @@ async def progress_page(
         "target": monitor_view.UNIVERSAL,
         "target_year": monitor_view.TARGET_YEAR,
         "groups": await run_in_threadpool(monitor_view.groups),
+        "countries": await run_in_threadpool(monitor_view.country_names, request.state.lang),
     }
     return render(request, "monitor/progress.html", ctx)
 
@@ -181,6 +185,8 @@ async def group_page(request: Request, session: ReadSession, group: str) -> HTML
             value=group,
         )
     gt = translations(request.state.lang).gettext
-    ctx = await run_in_threadpool(monitor_view.group_page, session, request.state.user, group, gt)
+    ctx = await run_in_threadpool(
+        monitor_view.group_page, session, request.state.user, group, gt, request.state.lang
+    )
     ctx |= {"group": group, "type_label": gt(monitor_view.GROUP_TYPE_LABELS[ctx["kind"]])}
     return render(request, "monitor/group.html", ctx)

@@ -40,7 +40,7 @@ RECENT = 20
 """How many of the latest approved data sets the page lists (to un-approve); the API lists all."""
 
 
-def _page(session: Session, user: Principal) -> dict[str, Any]:
+def _page(session: Session, user: Principal, lang: str) -> dict[str, Any]:
     reviewer = store.can(user.role, "monitor.approve")
     every = monitor.list_data_sets(session, user)
     # what needs a step: one's own unapproved data sets, and the review queue for reviewers;
@@ -72,7 +72,7 @@ def _page(session: Session, user: Principal) -> dict[str, Any]:
         "recent": RECENT,
         "indicators": monitor_view.indicator_options(),
         "groups": monitor_view.groups(),
-        "countries": monitor_view.country_names(),
+        "countries": monitor_view.country_names(lang),
         "natures": monitor.NATURES,
         "formats": monitor.IMPORT_FORMATS,
     }
@@ -85,7 +85,7 @@ async def _show(
     extra: dict[str, Any],
     status_code: int = 200,
 ) -> HTMLResponse:
-    ctx = await run_in_threadpool(_page, session, user)
+    ctx = await run_in_threadpool(_page, session, user, request.state.lang)
     return render(request, "monitor/enter.html", ctx | extra, status_code=status_code)
 
 

@@ -86,6 +86,7 @@ async def practice_library(
     """Published practices (and one's own drafts), with full-text search, facets and pages."""
     filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
     template = "_practice_results.html" if request.headers.get("hx-request") else "practices.html"
+    lang = request.state.lang
     key = None
     if user is None:
         version = await run_in_threadpool(public_version, session)
@@ -93,7 +94,7 @@ async def practice_library(
 
     async def build() -> HTMLResponse:
         result = await run_in_threadpool(
-            run_search, session, user, q, filters, "practice", pg.per_page, pg.offset
+            run_search, session, user, q, filters, "practice", pg.per_page, pg.offset, lang
         )
         pages = pg.links(request, result["total"])
         ctx = {"q": q, "filters": filters, "result": result, "pages": pages}
@@ -175,8 +176,15 @@ async def practice_page(
 ) -> HTMLResponse:
     """One practice, its claims and how far they are verified, its evidence, how to cite it."""
     base = str(request.base_url).rstrip("/")
+    from babel import Locale
+
+    from socialcover.knowledge import translated
+
+    lang = request.state.lang
     p = await run_in_threadpool(_load, session, user, pid, base)
-    return render(request, "practice.html", {"p": p})
+    original = Locale.parse(lang).languages.get(p["language"], p["language"])
+    ctx = {"p": p, "shown": translated(p, lang), "original_language": original}
+    return render(request, "practice.html", ctx)
 
 
 @router.get("/practices/{pid}/edit", response_class=HTMLResponse)

@@ -145,6 +145,12 @@ async def delete_survey_job(
 def _job_context(reg: JobRegistry, user: Principal, status: JobStatus) -> dict[str, Any]:
     ctx: dict[str, Any] = {"job": status, "table": None}
     if status.state == "done":
+        from socialcover.indicators import get_indicator
+
         frame = reg.result(user.id, status.id)
-        ctx["table"] = frame.filter(frame["disaggregation"] == "total").to_dicts()
+        rows = frame.filter(frame["disaggregation"] == "total").to_dicts()
+        for r in rows:  # the registry's name and unit beside the code
+            d = get_indicator(r["code"])
+            r["name"], r["proportion"] = d.name, d.proportion
+        ctx["table"] = rows
     return ctx
