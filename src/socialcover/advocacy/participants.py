@@ -40,6 +40,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import JsonBool
 from socialcover.store.models import Event, EventOrganiser, EventParticipant, User, utcnow
 from socialcover.store.workflow import PUBLISHED
 
@@ -95,7 +96,7 @@ class ParticipantInput(BaseModel):
     constituent: Constituent = "other"
     country_iso3: str | None = Field(default=None, pattern=_ISO3)
     role: ParticipantRole = "participant"
-    attended: bool | None = None
+    attended: JsonBool | None = None
 
     _country_upper = field_validator("country_iso3", mode="before")(_upper)
     _email_blank = field_validator("email", mode="before")(_blank_none)

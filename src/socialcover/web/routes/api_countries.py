@@ -34,6 +34,7 @@ from socialcover.countries import (
     RecommendationInput,
     StrategyInput,
 )
+from socialcover.store.fields import JsonBool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -70,7 +71,7 @@ class Agreement(BaseModel):
     """What the dialogue agreed on a recommendation (``agreed`` false takes it out of the set)."""
 
     agreement: str = Field(max_length=20_000)
-    agreed: bool = True
+    agreed: JsonBool = True
 
 
 def _one(s: Session, user: Any, eid: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ the routes parse, call and shape. Lists come as JSON, CSV or Excel.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.monitor import EvaluationInput, RecommendationInput, ScheduleInput
+from socialcover.store.fields import IsoDate
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import frame_rows, jsonable, table_response
-from socialcover.web.params import RecordId, Version
+from socialcover.web.params import QueryBool, RecordId, Version
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["evaluations"])
 
@@ -61,8 +62,10 @@ def _evaluation(session: Session, user: Principal | None, eid: int) -> dict[str,
 @router.get("/evaluations/schedule", summary="The schedule of regular evaluations")
 async def list_schedule(
     session: ReadSession,
-    overdue: bool = Query(False, description="Only the planned evaluations that are overdue."),
-    today: dt.date | None = Query(None, description="The date to judge by (default: today)."),
+    overdue: Annotated[
+        QueryBool, Query(description="Only the planned evaluations that are overdue.")
+    ] = False,
+    today: IsoDate | None = Query(None, description="The date to judge by (default: today)."),
     format: Format = Query("json"),
     user: Principal | None = Depends(Need("evaluation.read_published")),
 ) -> Response:
@@ -224,7 +227,7 @@ async def move_evaluation(
 @router.get("/recommendations", summary="Recommendations due")
 async def list_recommendations_due(
     session: ReadSession,
-    before: dt.date | None = Query(
+    before: IsoDate | None = Query(
         None, description="Due strictly before this date (default: today, i.e. late ones)."
     ),
     format: Format = Query("json"),
