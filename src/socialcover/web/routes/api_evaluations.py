@@ -24,6 +24,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import frame_rows, jsonable, table_response
 from socialcover.web.params import QueryBool, RecordId, Version
+from socialcover.web.schemas.monitor import EvaluationOut, RecommendationRow, ScheduleRow
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["evaluations"])
 
@@ -79,7 +80,12 @@ async def list_schedule(
     return table_response(await run_in_threadpool(_do), format, "evaluation-schedule")
 
 
-@router.post("/evaluations/schedule", status_code=201, summary="Plan an evaluation")
+@router.post(
+    "/evaluations/schedule",
+    response_model=ScheduleRow,
+    status_code=201,
+    summary="Plan an evaluation",
+)
 async def plan_evaluation(
     body: ScheduleInput,
     session: WriteSession,
@@ -130,7 +136,11 @@ async def list_evaluations(
     return table_response(await run_in_threadpool(_do), format, "evaluations")
 
 
-@router.get("/evaluations/{eid}", summary="One evaluation and its recommendations")
+@router.get(
+    "/evaluations/{eid}",
+    response_model=EvaluationOut,
+    summary="One evaluation and its recommendations",
+)
 async def get_evaluation(
     eid: RecordId,
     session: ReadSession,
@@ -140,7 +150,9 @@ async def get_evaluation(
     return await run_in_threadpool(_evaluation, session, user, eid)
 
 
-@router.post("/evaluations", status_code=201, summary="Draft an evaluation")
+@router.post(
+    "/evaluations", response_model=EvaluationOut, status_code=201, summary="Draft an evaluation"
+)
 async def create_evaluation(
     body: EvaluationInput,
     session: WriteSession,
@@ -160,7 +172,7 @@ async def create_evaluation(
     )
 
 
-@router.patch("/evaluations/{eid}", summary="Edit an evaluation")
+@router.patch("/evaluations/{eid}", response_model=EvaluationOut, summary="Edit an evaluation")
 async def update_evaluation(
     eid: RecordId,
     body: Changes,
@@ -180,7 +192,12 @@ async def update_evaluation(
     return await run_in_threadpool(_do)
 
 
-@router.post("/evaluations/{eid}/recommendations", status_code=201, summary="Add a recommendation")
+@router.post(
+    "/evaluations/{eid}/recommendations",
+    response_model=EvaluationOut,
+    status_code=201,
+    summary="Add a recommendation",
+)
 async def add_recommendation(
     eid: RecordId,
     body: RecommendationInput,
@@ -198,7 +215,11 @@ async def add_recommendation(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/evaluations/{eid}/{step}", summary="Submit, publish or return an evaluation")
+@router.post(
+    "/evaluations/{eid}/{step}",
+    response_model=EvaluationOut,
+    summary="Submit, publish or return an evaluation",
+)
 async def move_evaluation(
     eid: RecordId,
     step: Literal["submit", "publish", "return"],
@@ -243,7 +264,9 @@ async def list_recommendations_due(
     return table_response(rows, format, "recommendations-due")
 
 
-@router.patch("/recommendations/{rid}", summary="Follow a recommendation up")
+@router.patch(
+    "/recommendations/{rid}", response_model=RecommendationRow, summary="Follow a recommendation up"
+)
 async def follow_up(
     rid: RecordId,
     body: FollowUp,

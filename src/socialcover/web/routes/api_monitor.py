@@ -30,6 +30,7 @@ from socialcover.web.exports import MEDIA, frame_rows, table_response
 from socialcover.web.limits import save_upload
 from socialcover.web.paging import Page, paging
 from socialcover.web.params import QueryBool
+from socialcover.web.schemas.monitor import VegaLiteOut
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
 
@@ -633,7 +634,7 @@ async def get_progress(
 @router.get(
     "/progress/chart",
     summary="Progress chart (Vega-Lite)",
-    response_model=dict[str, Any],
+    response_model=VegaLiteOut,
     responses=_errors(404),
 )
 async def get_progress_chart(
@@ -661,6 +662,7 @@ async def get_progress_chart(
     summary="The explorer's chart as SVG, PNG or Vega-Lite",
     responses=_errors(404)
     | {200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/json": {}}}},
+    response_model=VegaLiteOut,
 )
 async def get_chart(
     request: Request,

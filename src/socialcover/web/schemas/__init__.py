@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-__all__ = ["Created", "Out", "Paged", "StatusOut", "record_model"]
+__all__ = ["Created", "Out", "Paged", "StatusOut", "frame_model", "record_model"]
 
 
 class Out(BaseModel):
@@ -92,3 +92,46 @@ def record_model(name: str, schema: type[BaseModel], doc: str, **fields: Any) ->
     spec.update(fields)
     model = create_model(name, __base__=Out, __doc__=doc, **spec)
     return model
+
+
+def frame_model(name: str, columns: dict[str, Any], doc: str, **fields: Any) -> type[Out]:
+    """An answer model for one row of a domain table, from its Polars ``columns`` (name: dtype).
+
+    Every column but ``id`` may be null, as a table cell may; ``fields`` are added after them.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> columns = {"id": pl.Int64(), "on": pl.Date(), "tags": pl.List(pl.String())}
+    >>> Row = frame_model("Row", columns, "A row.")
+    >>> Row(id=1, on="2030-01-01", tags=None).on
+    datetime.date(2030, 1, 1)
+    """
+    spec: dict[str, Any] = {}
+    for key, dtype in columns.items():
+        kind = _python_type(dtype)
+        spec[key] = (kind, ...) if key == "id" else (kind | None, None)
+    spec.update(fields)
+    return create_model(name, __base__=Out, __doc__=doc, **spec)
+
+
+def _python_type(dtype: Any) -> Any:
+    import datetime as dt
+
+    import polars as pl
+
+    if dtype.is_integer():
+        return int
+    if dtype.is_float():
+        return float
+    if isinstance(dtype, pl.Boolean):
+        return bool
+    if isinstance(dtype, pl.Datetime):
+        return dt.datetime
+    if isinstance(dtype, pl.Date):
+        return dt.date
+    if isinstance(dtype, pl.List):
+        return list[_python_type(dtype.inner)]  # type: ignore[misc]
+    if isinstance(dtype, pl.String):
+        return str
+    return Any
