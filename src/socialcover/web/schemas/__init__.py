@@ -16,15 +16,36 @@ import types
 import typing
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    create_model,
+    model_serializer,
+)
 
 __all__ = ["Created", "Out", "Paged", "StatusOut", "frame_model", "record_model"]
 
 
 class Out(BaseModel):
-    """Base of the answers: the fields named are checked, others are passed on as they are."""
+    """Base of the answers: the fields named are checked, others are passed on as they are.
+
+    A field the domain left out of its dict stays out of the answer (a team's ``members`` for a
+    reader), rather than coming back as its default: the answer says what the domain said.
+    """
 
     model_config = ConfigDict(extra="allow")
+
+    @model_serializer(mode="wrap")
+    def _as_given(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        given = set(self.model_fields_set) | set(self.__pydantic_extra__ or {})
+        names = {
+            info.serialization_alias or info.alias or key: key
+            for key, info in type(self).model_fields.items()
+        }
+        return {k: v for k, v in data.items() if names.get(k, k) in given}
 
 
 class Created(Out):
