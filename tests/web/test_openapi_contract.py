@@ -139,6 +139,12 @@ def test_every_json_success_documents_its_shape(schema: dict[str, Any]) -> None:
         for media, part in resp.get("content", {}).items()
         if "json" in media and _empty(part.get("schema", {}))
     )
-    assert not empty, "JSON successes without a schema (add a response_model):\n" + "\n".join(
-        empty
+    assert not empty, "JSON successes without a schema (add a response_model):\n" + "\n".join(empty)
+
+
+def test_only_the_api_is_in_the_schema(schema: dict[str, Any]) -> None:
+    # pages answer HTML: in the schema they were called with JSON expectations (and failed)
+    pages = sorted(p for p in schema["paths"] if not p.startswith("/api/"))
+    assert not pages, (
+        f"pages in the API schema (give their router include_in_schema=False): {pages}"
     )

@@ -44,7 +44,7 @@ from socialcover.store import (
     flush_audited,
     validate_input,
 )
-from socialcover.store.fields import IsoDateTime, JsonBool
+from socialcover.store.fields import IsoDateTime, JsonBool, RecordRef
 from socialcover.store.models import (
     Event,
     EventMaterial,
@@ -190,7 +190,7 @@ class SpeakerInput(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     affiliation: str = Field(default="", max_length=300)
-    organisation_id: int | None = None
+    organisation_id: RecordRef | None = None
 
 
 class SessionInput(BaseModel):
@@ -215,7 +215,7 @@ class MaterialInput(BaseModel):
     kind: MaterialKind = "other"
     language: str = "en"
     url: str | None = Field(default=None, max_length=500)
-    session_id: int | None = None
+    session_id: RecordRef | None = None
 
     _url_blank = field_validator("url", mode="before")(_blank_none)
     _url = field_validator("url")(_check_url)

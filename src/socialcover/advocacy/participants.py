@@ -40,7 +40,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
-from socialcover.store.fields import JsonBool
+from socialcover.store.fields import JsonBool, RecordRef
 from socialcover.store.models import Event, EventOrganiser, EventParticipant, User, utcnow
 from socialcover.store.workflow import PUBLISHED
 
@@ -91,7 +91,7 @@ class ParticipantInput(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     sex: Sex = "not_stated"
-    organisation_id: int | None = None
+    organisation_id: RecordRef | None = None
     organisation_name: str = Field(default="", max_length=300)
     constituent: Constituent = "other"
     country_iso3: str | None = Field(default=None, pattern=_ISO3)

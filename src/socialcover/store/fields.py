@@ -9,7 +9,9 @@ accepted form:
 - :data:`IsoDate`: a ``datetime.date``, or a string ``YYYY-MM-DD``;
 - :data:`IsoDateTime`: a ``datetime.datetime``, or an ISO 8601 string with a date and a time
   (``2026-03-01T09:30``, seconds and an offset optional);
-- :data:`JsonBool`: ``True`` or ``False`` themselves (the JSON ``true`` and ``false``).
+- :data:`JsonBool`: ``True`` or ``False`` themselves (the JSON ``true`` and ``false``);
+- :data:`RecordRef`: the id of another record, a whole number a database column can hold
+  (beyond 64 bits a number would overflow the driver, a server error instead of a 422).
 
 Examples
 --------
@@ -33,9 +35,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
-__all__ = ["IsoDate", "IsoDateTime", "JsonBool"]
+__all__ = ["MAX_ID", "IsoDate", "IsoDateTime", "JsonBool", "RecordRef"]
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
@@ -80,3 +82,9 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 
 JsonBool = Annotated[bool, BeforeValidator(_json_bool)]
 """``True`` or ``False`` only: ``0``, ``1``, ``"yes"`` or ``"on"`` are refused."""
+
+MAX_ID = 2**63 - 1
+"""The largest id a database column holds (signed 64 bits)."""
+
+RecordRef = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The id of another record, from 1 to :data:`MAX_ID` (422 beyond, never an overflow)."""

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from fastapi import Form, Path, Query
 from pydantic import BeforeValidator, Field
 
+from socialcover.store import fields
 from socialcover.web.errors import WebError
 
-MAX_ID = 2**63 - 1
+MAX_ID = fields.MAX_ID
 """The largest id or version a database column holds (signed 64 bits)."""
 
 

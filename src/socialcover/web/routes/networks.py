@@ -16,7 +16,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession
 from socialcover.web.render import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(include_in_schema=False)  # pages, not the API
 
 
 @router.get("/networks", response_class=HTMLResponse)
