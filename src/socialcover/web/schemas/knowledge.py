@@ -93,7 +93,7 @@ class ClaimsOut(Out):
     """A practice's claims and its verification state."""
 
     verification: VerificationOut
-    claims: list[ClaimOut]
+    claims: list[ClaimOut]  # type: ignore[valid-type]
 
 
 PublicationOut = record_model(
