@@ -97,29 +97,12 @@ def token(installed_pack: Path) -> str:
     return plain
 
 
-# Known, still open: pydantic's lax mode turns 0 into 1970-01-01 for these dates and
-# 0/1/"yes" into booleans, which the schema (string dates, JSON booleans) calls invalid; and a
-# nameless survey file answers 400 (survey.format) where the schema allows any file; and
-# PATCH /evaluations/schedule reaches PATCH /evaluations/{eid} (422 on eid, not 405).
-KNOWN_OPEN = {
-    "GET /api/v1/monitor/evaluations/schedule": "negative_data_rejection",  # today
-    "GET /api/v1/monitor/recommendations": "negative_data_rejection",  # before
-    "POST /api/v1/events": "negative_data_rejection",  # registration_open
-    "POST /api/v1/monitor/evaluations/schedule": "negative_data_rejection",  # planned_on
-    "POST /api/v1/monitor/evaluations/{eid}/recommendations": "negative_data_rejection",
-    "POST /api/v1/practices/{pid}/claims": "negative_data_rejection",  # verified_on
-    "POST /api/v1/surveys/jobs": "positive_data_acceptance",
-}
-
-
 @schema.parametrize()
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_check_passes(case: Any, token: str) -> None:
-    known = {KNOWN_OPEN.get(f"{case.method.upper()} {case.path}")}
-    if case.path == "/api/v1/monitor/evaluations/schedule":
-        known.add("unsupported_method")
-    checks = [c for c in ALL_CHECKS if c.__name__ not in known]
-    response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=checks)
+    response = case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"}, checks=ALL_CHECKS
+    )
     if response.status_code >= 400:
         body = response.json()
         assert set(body) == {"error"} and {"code", "message", "hint"} <= set(body["error"])

@@ -117,3 +117,34 @@ def test_scheduling_an_evaluation_of_a_nameless_practice_is_422(
         )
         assert resp.status_code == 422, resp.text
         assert resp.json()["error"]["code"] in ("evaluation.unknown-practice", "input.invalid")
+
+
+def _empty(schema: dict[str, Any]) -> bool:
+    """A JSON schema that says nothing of the body's shape (``{}``, ``{"type": "object"}``)."""
+    if schema.get("$ref") or schema.get("properties") or schema.get("items"):
+        return False
+    alternatives = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
+    return not alternatives or all(_empty(a) for a in alternatives)
+
+
+def test_every_json_success_documents_its_shape(schema: dict[str, Any]) -> None:
+    # a route returning a plain dict is documented as `{"type": "object"}`: clients and
+    # schemathesis's response check learn nothing; give it a response_model (web/schemas/)
+    empty = sorted(
+        f"{m.upper()} {path} {code} {media}"
+        for path, m, op in _ops(schema)
+        if path.startswith("/api/v1/")
+        for code, resp in op["responses"].items()
+        if code.startswith("2")
+        for media, part in resp.get("content", {}).items()
+        if "json" in media and _empty(part.get("schema", {}))
+    )
+    assert not empty, "JSON successes without a schema (add a response_model):\n" + "\n".join(empty)
+
+
+def test_only_the_api_is_in_the_schema(schema: dict[str, Any]) -> None:
+    # pages answer HTML: in the schema they were called with JSON expectations (and failed)
+    pages = sorted(p for p in schema["paths"] if not p.startswith("/api/"))
+    assert not pages, (
+        f"pages in the API schema (give their router include_in_schema=False): {pages}"
+    )

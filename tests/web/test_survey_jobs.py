@@ -102,7 +102,7 @@ def test_unreadable_file_type_is_refused(client: TestClient, users: dict[str, st
         files={"file": ("survey.exe", b"MZ", "application/octet-stream")},
         headers={"Accept": "application/json"},
     )
-    assert resp.status_code == 400
+    assert resp.status_code == 422
     assert resp.json()["error"]["code"] == "survey.format"
 
 

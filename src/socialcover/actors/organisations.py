@@ -32,6 +32,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import RecordRef
 
 __all__ = [
     "ORGANISATIONS",
@@ -134,8 +135,8 @@ class PartnershipInput(BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid")
 
-    organisation_a_id: int
-    organisation_b_id: int
+    organisation_a_id: RecordRef
+    organisation_b_id: RecordRef
     kind: str = Field(min_length=2, max_length=60)
     description: str = Field(default="", max_length=2000)
     start_year: int | None = Field(default=None, ge=1900, le=2100)

@@ -44,6 +44,7 @@ from socialcover.store import (
     flush_audited,
     validate_input,
 )
+from socialcover.store.fields import IsoDateTime, JsonBool, RecordRef
 from socialcover.store.models import (
     Event,
     EventMaterial,
@@ -129,14 +130,14 @@ class EventInput(BaseModel):
     title: str = Field(min_length=3, max_length=300)
     summary: str = Field(default="", max_length=20000)
     timezone: str = Field(default="UTC", max_length=60)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: IsoDateTime
+    ends_at: IsoDateTime
     place: str = Field(default="", max_length=300)
     online_url: str | None = Field(default=None, max_length=500)
     country_iso3: str | None = Field(default=None, pattern=_ISO3)
     language: str = "en"
     capacity: int | None = Field(default=None, ge=1, le=100000)
-    registration_open: bool = False
+    registration_open: JsonBool = False
     outcomes: str = Field(default="", max_length=50000)
 
     _country_upper = field_validator("country_iso3", mode="before")(_upper)
@@ -189,7 +190,7 @@ class SpeakerInput(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     affiliation: str = Field(default="", max_length=300)
-    organisation_id: int | None = None
+    organisation_id: RecordRef | None = None
 
 
 class SessionInput(BaseModel):
@@ -199,8 +200,8 @@ class SessionInput(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     position: int = Field(default=0, ge=0, le=10000)
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: IsoDateTime | None = None
+    ends_at: IsoDateTime | None = None
     description: str = Field(default="", max_length=20000)
     speakers: list[SpeakerInput] = Field(default_factory=list, max_length=50)
 
@@ -214,7 +215,7 @@ class MaterialInput(BaseModel):
     kind: MaterialKind = "other"
     language: str = "en"
     url: str | None = Field(default=None, max_length=500)
-    session_id: int | None = None
+    session_id: RecordRef | None = None
 
     _url_blank = field_validator("url", mode="before")(_blank_none)
     _url = field_validator("url")(_check_url)

@@ -40,6 +40,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import JsonBool, RecordRef
 from socialcover.store.models import Event, EventOrganiser, EventParticipant, User, utcnow
 from socialcover.store.workflow import PUBLISHED
 
@@ -90,12 +91,12 @@ class ParticipantInput(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     sex: Sex = "not_stated"
-    organisation_id: int | None = None
+    organisation_id: RecordRef | None = None
     organisation_name: str = Field(default="", max_length=300)
     constituent: Constituent = "other"
     country_iso3: str | None = Field(default=None, pattern=_ISO3)
     role: ParticipantRole = "participant"
-    attended: bool | None = None
+    attended: JsonBool | None = None
 
     _country_upper = field_validator("country_iso3", mode="before")(_upper)
     _email_blank = field_validator("email", mode="before")(_blank_none)

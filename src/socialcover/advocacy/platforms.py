@@ -32,6 +32,7 @@ from socialcover.store import (
     flush_audited,
     require,
 )
+from socialcover.store.fields import RecordRef
 from socialcover.store.models import Statement, StatementPartner, StatementSignature, User
 from socialcover.store.workflow import PUBLISHED
 
@@ -59,7 +60,7 @@ STATEMENT_KINDS: tuple[str, ...] = ("joint_statement", "policy_position")
 class _RecordCitation(BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     type: Literal["practice", "publication"]
-    id: int = Field(ge=1)
+    id: RecordRef
 
 
 class _FigureCitation(BaseModel):

@@ -49,6 +49,7 @@ from socialcover.store import (
     can,
     flush_audited,
 )
+from socialcover.store.fields import IsoDateTime
 from socialcover.store.models import Observation, PressRelease, utcnow
 from socialcover.store.workflow import PUBLISHED
 
@@ -176,7 +177,7 @@ class PressReleaseInput(BaseModel):
 
     texts: dict[str, PressText] = Field(min_length=1)
     figures: list[FigureSpec] = Field(default_factory=list, max_length=40)
-    embargo_until: dt.datetime
+    embargo_until: IsoDateTime
 
     @field_validator("texts")
     @classmethod

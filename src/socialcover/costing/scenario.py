@@ -310,7 +310,7 @@ class Macro(_Model):
     poverty_line_lcu_year: float | None = Field(default=None, gt=0)
     ppp_lcu_per_intl_dollar: float | None = Field(default=None, gt=0)
     us_inflation_pct: float | None = Field(default=None, gt=-50, lt=100)
-    follow_weo: bool = True
+    follow_weo: bool = Field(default=True, strict=True)
 
 
 class NationalBenefit(_Model):

@@ -10,7 +10,6 @@ written whole or not at all.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from socialcover.countries.engagements import get_engagement, require_team
 from socialcover.countries.vocabulary import CODI_CRITERIA, CODI_KEY_AREAS, CODI_MODULES
 from socialcover.store import RecordNotFoundError, ValidationError, flush_audited, validate_input
+from socialcover.store.fields import IsoDate
 from socialcover.store.models import CodiAssessment, CodiScore
 
 __all__ = ["CodiInput", "ScoreInput", "codi_assessments", "compare_codi", "record_codi"]
@@ -49,7 +49,7 @@ class CodiInput(BaseModel):
     """One round of the diagnostic: its date, a label and its scores."""
 
     model_config = ConfigDict(extra="forbid")
-    assessed_on: dt.date
+    assessed_on: IsoDate
     label: str = Field(default="", max_length=200)
     scores: list[ScoreInput] = Field(min_length=1, max_length=2_000)
 

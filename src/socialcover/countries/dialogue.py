@@ -14,7 +14,6 @@ employers' position (``engagement.not-your-organisation``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +38,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate
 from socialcover.store.models import (
     Endorsement,
     Engagement,
@@ -75,7 +75,7 @@ class EndorsementInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     organisation_id: int = Field(ge=1, le=2**31 - 1)
     signed_by: str = Field(min_length=2, max_length=200)
-    endorsed_on: dt.date
+    endorsed_on: IsoDate
     document: str = Field(min_length=3, max_length=500)
 
 

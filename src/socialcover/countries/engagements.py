@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any
@@ -47,6 +46,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate
 from socialcover.store.models import (
     Engagement,
     EngagementMember,
@@ -134,8 +134,8 @@ class StageInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     status: str = Field(default="planned", pattern="^(" + "|".join(STAGE_STATUSES) + ")$")
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     documents: list[str] = Field(default_factory=list, max_length=50)
     note: str = Field(default="", max_length=20_000)
 
@@ -145,8 +145,8 @@ class MilestoneInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=3, max_length=300)
-    due_on: dt.date
-    done_on: dt.date | None = None
+    due_on: IsoDate
+    done_on: IsoDate | None = None
 
 
 def _uid(actor: Any) -> int | None:

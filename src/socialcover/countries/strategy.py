@@ -38,6 +38,7 @@ from socialcover.countries.engagements import (
     require_team,
 )
 from socialcover.store import RecordNotFoundError, ValidationError, flush_audited, validate_input
+from socialcover.store.fields import RecordRef
 from socialcover.store.models import (
     Engagement,
     EngagementRecommendation,
@@ -101,7 +102,7 @@ class MeasureInput(BaseModel):
     end_year: int = _YEAR
     responsible: str = Field(default="", max_length=300)
     responsible_organisation_id: int | None = _ID
-    recommendation_ids: list[int] = Field(default_factory=list, max_length=100)
+    recommendation_ids: list[RecordRef] = Field(default_factory=list, max_length=100)
 
 
 class LogframeInput(BaseModel):

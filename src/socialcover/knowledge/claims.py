@@ -40,6 +40,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate, JsonBool
 
 __all__ = [
     "CLAIM_KINDS",
@@ -96,11 +97,11 @@ class ClaimInput(BaseModel):
     text: str = Field(min_length=3, max_length=1000)
     kind: ClaimKind
     event_year: int | None = Field(default=None, ge=1880, le=2100)
-    is_key: bool = True
+    is_key: JsonBool = True
     source: CitedSource | None = None
     status: ClaimStatus = "unverified"
     verified_by: str | None = Field(default=None, max_length=200)
-    verified_on: dt.date | None = None
+    verified_on: IsoDate | None = None
     verified_against: str = Field(default="", max_length=2000)
     dispute_source: CitedSource | None = None
     note: str = Field(default="", max_length=4000)

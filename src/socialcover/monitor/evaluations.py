@@ -34,6 +34,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate
 from socialcover.store.models import Evaluation, Practice, Recommendation, ScheduledEvaluation
 
 __all__ = [
@@ -122,8 +123,8 @@ class EvaluationInput(_Subject):
 
     title: str = Field(min_length=3, max_length=300)
     country_iso3: str | None = Field(default=None, pattern=_ISO3)
-    started_on: dt.date
-    ended_on: dt.date | None = None
+    started_on: IsoDate
+    ended_on: IsoDate | None = None
     evaluators: list[str] = Field(default_factory=list, max_length=50)
     method: str = Field(default="", max_length=20000)
     findings: str = Field(default="", max_length=50000)
@@ -165,7 +166,7 @@ class EvaluationInput(_Subject):
 class ScheduleInput(_Subject):
     """A planned evaluation of the regular schedule."""
 
-    planned_on: dt.date
+    planned_on: IsoDate
     note: str = Field(default="", max_length=2000)
 
 

@@ -30,6 +30,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate
 from socialcover.store.models import Evaluation, Recommendation
 
 __all__ = [
@@ -49,7 +50,7 @@ class RecommendationInput(BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
     text: str = Field(min_length=3, max_length=5000)
-    due_on: dt.date | None = None
+    due_on: IsoDate | None = None
     response: str = Field(default="", max_length=5000)
     follow_up: FollowUp = "open"
 

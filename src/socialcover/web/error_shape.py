@@ -11,6 +11,7 @@ sent to the sign-in page (and back after it).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from socialcover.errors import SocialcoverError
 from socialcover.web.errors import error_body, status_for
@@ -78,12 +80,8 @@ def _respond(
     return resp
 
 
-def allowed_methods(app: Any, path: str) -> list[str]:
-    """Every method some route of ``app`` answers at ``path`` (with HEAD for GET, and OPTIONS).
-
-    Starlette's own 405 names only the methods of the first route that matched the path; a
-    path served by several routes (``GET`` and ``POST /api/v1/practices``) needs them all.
-    """
+def _route_table(app: Any) -> list[tuple[Any, bool, frozenset[str]]]:
+    """Each route's compiled path, whether it is literal (no ``{param}``), and its methods."""
     from fastapi.routing import iter_route_contexts
     from starlette.routing import compile_path
 
@@ -95,7 +93,16 @@ def allowed_methods(app: Any, path: str) -> list[str]:
             if ctx.methods
         ]
         app.state.route_patterns = table
-    matches = [(literal, ms) for regex, literal, ms in table if regex.match(path)]
+    return table
+
+
+def allowed_methods(app: Any, path: str) -> list[str]:
+    """Every method some route of ``app`` answers at ``path`` (with HEAD for GET, and OPTIONS).
+
+    Starlette's own 405 names only the methods of the first route that matched the path; a
+    path served by several routes (``GET`` and ``POST /api/v1/practices``) needs them all.
+    """
+    matches = [(literal, ms) for regex, literal, ms in _route_table(app) if regex.match(path)]
     if any(literal for literal, _ms in matches):  # /evaluations/schedule, not /evaluations/{eid}
         matches = [(literal, ms) for literal, ms in matches if literal]
     methods: set[str] = set()
@@ -106,6 +113,39 @@ def allowed_methods(app: Any, path: str) -> list[str]:
     if methods:
         methods.add("OPTIONS")
     return sorted(methods)
+
+
+class LiteralPathsFirst:
+    """A path some route names literally is that route's, whatever the method.
+
+    The router takes the first route that matches both path and method, so ``PATCH
+    /api/v1/monitor/evaluations/schedule`` (a literal path that answers GET and POST) would
+    reach ``PATCH /api/v1/monitor/evaluations/{eid}`` with ``eid="schedule"`` (a 422 on a
+    parameter the caller never meant). The methods a literal path answers are the ones its
+    ``Allow`` header names (:func:`allowed_methods`); any other answers 405, as for every path.
+    """
+
+    def __init__(self, app: ASGIApp, web: Any) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] != "OPTIONS":
+            path = scope["path"]
+            literal = getattr(self.web.state, "literal_paths", None)
+            if literal is None:
+                literal = frozenset(rx.pattern for rx, lit, _ms in _route_table(self.web) if lit)
+                self.web.state.literal_paths = literal
+            if f"^{re.escape(path)}$" in literal and scope["method"] not in allowed_methods(
+                self.web, path
+            ):
+                request = Request(scope)
+                code, message, hint = _HTTP_CODES[405]
+                allow = ", ".join(allowed_methods(self.web, path))
+                response = _respond(request, 405, error_body(code, message, hint), {"Allow": allow})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:

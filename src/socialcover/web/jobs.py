@@ -27,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from socialcover.errors import NotFoundError, SocialcoverError
+from socialcover.errors import InputError, NotFoundError, SocialcoverError
 from socialcover.web.errors import WebError
 from socialcover.web.worker import Ending, Limits
 
@@ -103,7 +103,7 @@ class JobRegistry:
         """A new job folder for ``owner_id``; returns its status and folder."""
         suffix = Path(filename).suffix.lower()
         if suffix not in SURVEY_SUFFIXES:
-            raise SocialcoverError(
+            raise InputError(  # a bad field of the form: 422, as every invalid input
                 f"Cannot read a survey from {filename!r} (a {suffix or 'nameless'} file).",
                 code="survey.format",
                 hint=f"Upload a {', '.join(SURVEY_SUFFIXES)} file.",

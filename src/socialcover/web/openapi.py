@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from socialcover.web.access import Need, allowed, needs_of
 from socialcover.web.heavy import heavy_work
+from socialcover.web.schemas.knowledge import CslItem
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
@@ -70,6 +71,14 @@ LIST_SCHEMA: dict[str, Any] = {
         "previous": {"type": ["string", "null"]},
     },
 }
+
+
+CSL_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "title": "CSL-JSON",
+    "items": CslItem.model_json_schema(),
+}
+"""A CSL-JSON document (Citation Style Language): a list of items, here of one."""
 
 
 class ErrorDetail(BaseModel):
@@ -210,4 +219,4 @@ def _complete_success(resp: dict[str, Any], op: dict[str, Any], method: str, pat
         if not part.get("schema"):
             part["schema"] = {"type": "object"} if "json" in media else {"type": "string"}
         elif "json" in media and media != "application/json":
-            part["schema"] = {"type": ["array", "object"]}  # CSL-JSON is a list of items
+            part["schema"] = CSL_SCHEMA  # CSL-JSON is a list of items

@@ -1,4 +1,4 @@
-"""The integer parameters of the routes: record ids and versions, bounded to what a database holds.
+"""The parameters of the routes: record ids and versions bounded to what a database holds, yes/no.
 
 A number beyond a signed 64-bit integer cannot be a row of any table; left unchecked it
 overflows the database driver (a 500). An id out of range in a path names nothing, so it
@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from fastapi import Form, Path, Query
 from pydantic import BeforeValidator, Field
 
+from socialcover.store import fields
 from socialcover.web.errors import WebError
 
-MAX_ID = 2**63 - 1
+MAX_ID = fields.MAX_ID
 """The largest id or version a database column holds (signed 64 bits)."""
 
 
@@ -44,3 +45,17 @@ FormVersion = Annotated[int, Form(ge=1, le=MAX_ID)]
 
 QueryVersion = Annotated[int, Query(ge=1, le=MAX_ID)]
 """A record's version in a query string (422 out of range)."""
+
+
+def _query_bool(value: Any) -> Any:
+    """``true`` or ``false`` as the schema states; ``1``, ``yes`` or ``on`` are refused."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    shown = repr(value)[:40]
+    raise ValueError(f"yes or no is written true or false, not {shown}")
+
+
+QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+"""A yes/no query parameter: ``true`` or ``false`` only (422 otherwise)."""

@@ -21,6 +21,19 @@ from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId, Version
 from socialcover.web.routes import advocacy as pages
 from socialcover.web.routes import publications as pub_pages
+from socialcover.web.schemas import Created, StatusOut
+from socialcover.web.schemas.advocacy import (
+    EndorsersOut,
+    ErasedOut,
+    EventDetailOut,
+    EventOut,
+    MaterialOut,
+    PressOut,
+    RegisteredOut,
+    SessionOut,
+    SharedOut,
+    StatementOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["advocacy"])
 Step = Literal["submit", "publish", "return", "withdraw"]
@@ -73,7 +86,7 @@ async def list_events(
     return await run_in_threadpool(pages.event_rows, session, user, kind, country)
 
 
-@router.post("/events", status_code=201, summary="Draft an event")
+@router.post("/events", response_model=EventOut, status_code=201, summary="Draft an event")
 async def create_event(
     body: EventInput, session: WriteSession, user: Principal = Depends(Need("event.draft"))
 ) -> JSONResponse:
@@ -88,7 +101,7 @@ async def create_event(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.get("/events/{eid}", summary="One event")
+@router.get("/events/{eid}", response_model=EventDetailOut, summary="One event")
 async def get_event(
     eid: RecordId,
     session: ReadSession,
@@ -98,7 +111,7 @@ async def get_event(
     return await run_in_threadpool(pages.event_detail, session, user, eid)
 
 
-@router.patch("/events/{eid}", summary="Edit an event")
+@router.patch("/events/{eid}", response_model=EventOut, summary="Edit an event")
 async def update_event(
     eid: RecordId,
     body: Changes,
@@ -118,7 +131,12 @@ async def update_event(
     return await run_in_threadpool(_do)
 
 
-@router.post("/events/{eid}/materials", status_code=201, summary="Attach a material")
+@router.post(
+    "/events/{eid}/materials",
+    response_model=MaterialOut,
+    status_code=201,
+    summary="Attach a material",
+)
 async def add_material(
     request: Request,
     eid: RecordId,
@@ -148,7 +166,9 @@ async def add_material(
         return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/events/{eid}/steps/{step}", summary="Move an event in its review")
+@router.post(
+    "/events/{eid}/steps/{step}", response_model=EventOut, summary="Move an event in its review"
+)
 async def move_event(
     eid: RecordId,
     step: Step,
@@ -166,7 +186,12 @@ async def move_event(
     return await run_in_threadpool(_do)
 
 
-@router.post("/events/{eid}/sessions", status_code=201, summary="Add an agenda item")
+@router.post(
+    "/events/{eid}/sessions",
+    response_model=SessionOut,
+    status_code=201,
+    summary="Add an agenda item",
+)
 async def add_session(
     eid: RecordId,
     body: dict[str, Any],
@@ -195,7 +220,12 @@ async def participants(
     return await run_in_threadpool(advocacy.list_participants, session, user, eid)
 
 
-@router.post("/events/{eid}/participants", status_code=201, summary="Add a participant")
+@router.post(
+    "/events/{eid}/participants",
+    response_model=Created,
+    status_code=201,
+    summary="Add a participant",
+)
 async def add_participant(
     eid: RecordId,
     body: dict[str, Any],
@@ -211,7 +241,12 @@ async def add_participant(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/events/{eid}/registrations", status_code=201, summary="Register for an event")
+@router.post(
+    "/events/{eid}/registrations",
+    response_model=RegisteredOut,
+    status_code=201,
+    summary="Register for an event",
+)
 async def register(
     eid: RecordId,
     body: dict[str, Any],
@@ -238,7 +273,7 @@ async def export_person(
     return await run_in_threadpool(advocacy.export_person, session, user, body.email)
 
 
-@router.post("/people/erase", summary="Erase one person's event data")
+@router.post("/people/erase", response_model=ErasedOut, summary="Erase one person's event data")
 async def erase_person(
     body: PersonBody, session: WriteSession, user: Principal = Depends(Need("event.draft"))
 ) -> dict[str, Any]:
@@ -262,7 +297,7 @@ async def list_press(
     return await run_in_threadpool(pages.press_rows, session, user, pages.clock(request))
 
 
-@router.get("/press/{rid}", summary="One press release")
+@router.get("/press/{rid}", response_model=PressOut, summary="One press release")
 async def get_press(
     request: Request,
     rid: RecordId,
@@ -279,7 +314,7 @@ async def get_press(
     return dict(jsonable(view.as_dict()))
 
 
-@router.post("/press", status_code=201, summary="Draft a press release")
+@router.post("/press", response_model=StatusOut, status_code=201, summary="Draft a press release")
 async def create_press(
     body: PressReleaseInput, session: WriteSession, user: Principal = Depends(Need("press.draft"))
 ) -> JSONResponse:
@@ -294,7 +329,11 @@ async def create_press(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/press/{rid}/steps/{step}", summary="Move a press release in its review")
+@router.post(
+    "/press/{rid}/steps/{step}",
+    response_model=StatusOut,
+    summary="Move a press release in its review",
+)
 async def move_press(
     rid: RecordId,
     step: Step,
@@ -323,7 +362,7 @@ async def list_statements(
     return await run_in_threadpool(pages.statement_rows, session, user)
 
 
-@router.get("/statements/{sid}", summary="One statement")
+@router.get("/statements/{sid}", response_model=StatementOut, summary="One statement")
 async def get_statement(
     sid: RecordId,
     session: ReadSession,
@@ -333,7 +372,9 @@ async def get_statement(
     return await run_in_threadpool(pages.statement_detail, session, user, sid)
 
 
-@router.post("/statements", status_code=201, summary="Draft a statement")
+@router.post(
+    "/statements", response_model=StatementOut, status_code=201, summary="Draft a statement"
+)
 async def create_statement(
     body: StatementInput, session: WriteSession, user: Principal = Depends(Need("statement.draft"))
 ) -> JSONResponse:
@@ -348,7 +389,12 @@ async def create_statement(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/statements/{sid}/partners", status_code=201, summary="Share with a partner")
+@router.post(
+    "/statements/{sid}/partners",
+    response_model=SharedOut,
+    status_code=201,
+    summary="Share with a partner",
+)
 async def share_statement(
     sid: RecordId,
     body: ShareBody,
@@ -365,7 +411,12 @@ async def share_statement(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/statements/{sid}/signatures", status_code=201, summary="Sign a statement")
+@router.post(
+    "/statements/{sid}/signatures",
+    response_model=EndorsersOut,
+    status_code=201,
+    summary="Sign a statement",
+)
 async def sign_statement(
     sid: RecordId,
     body: SignBody,
@@ -389,7 +440,11 @@ async def sign_statement(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/statements/{sid}/steps/{step}", summary="Move a statement in its review")
+@router.post(
+    "/statements/{sid}/steps/{step}",
+    response_model=StatusOut,
+    summary="Move a statement in its review",
+)
 async def move_statement(
     sid: RecordId,
     step: Step,

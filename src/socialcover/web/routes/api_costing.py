@@ -19,11 +19,17 @@ from socialcover.web.exports import jsonable, table_response
 from socialcover.web.heavy import heavy_work
 from socialcover.web.paging import Page
 from socialcover.web.params import MAX_ID, RecordId, Version
+from socialcover.web.schemas.costing import (
+    CostRunOut,
+    PackagesOut,
+    SavedScenarioOut,
+    SavedScenariosOut,
+)
 
 router = APIRouter(prefix="/api/v1/costing", tags=["costing"], dependencies=[Depends(Need(None))])
 
 
-@router.get("/packages", summary="Preset benefit packages")
+@router.get("/packages", response_model=PackagesOut, summary="Preset benefit packages")
 async def packages() -> dict[str, Any]:
     """The preset packages with their title, source and benefits."""
     from socialcover import costing
@@ -79,7 +85,12 @@ async def workbook(form: CostingForm = Depends(costing_form)) -> Response:
     )
 
 
-@router.post("/run", summary="Cost a full scenario", dependencies=[Depends(heavy_work)])
+@router.post(
+    "/run",
+    response_model=CostRunOut,
+    summary="Cost a full scenario",
+    dependencies=[Depends(heavy_work)],
+)
 async def run_scenario(
     request: Request,
     scenario: dict[str, Any] = Body(
@@ -124,7 +135,7 @@ def _saved(x: Any, *, document: bool = True) -> dict[str, Any]:
     return out
 
 
-@scenarios_router.get("", summary="Saved costing scenarios")
+@scenarios_router.get("", response_model=SavedScenariosOut, summary="Saved costing scenarios")
 async def list_saved(
     session: ReadSession,
     country: str = Query("", max_length=3, description="Only this country (ISO3)."),
@@ -141,7 +152,9 @@ async def list_saved(
     return {"items": await run_in_threadpool(_do)}
 
 
-@scenarios_router.post("", status_code=201, summary="Save a costing scenario")
+@scenarios_router.post(
+    "", response_model=SavedScenarioOut, status_code=201, summary="Save a costing scenario"
+)
 async def save_saved(
     body: ScenarioSave, session: WriteSession, user: Principal = Depends(Need("scenario.draft"))
 ) -> JSONResponse:
@@ -189,7 +202,7 @@ async def compare_saved(
     return table_response(rows, "json", "costing-comparison", meta)
 
 
-@scenarios_router.get("/{sid}", summary="One saved scenario")
+@scenarios_router.get("/{sid}", response_model=SavedScenarioOut, summary="One saved scenario")
 async def get_saved(
     sid: RecordId,
     session: ReadSession,

@@ -34,12 +34,33 @@ from socialcover.countries import (
     RecommendationInput,
     StrategyInput,
 )
+from socialcover.store.fields import JsonBool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.errors import WebError
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.params import MAX_ID, RecordId, Version
+from socialcover.web.schemas import Created
+from socialcover.web.schemas.advocacy import EventOut
+from socialcover.web.schemas.countries import (
+    AgreedOut,
+    CellItemsOut,
+    CodiComparisonOut,
+    CodiRoundsOut,
+    EndorsementsOut,
+    EngagementEventsOut,
+    EngagementOut,
+    FinancingOut,
+    MatrixOut,
+    PositionHistoryOut,
+    PositionOut,
+    ProgressOut,
+    RecommendationOut,
+    SetCostOut,
+    StrategyOut,
+    TeamParticipantOut,
+)
 
 router = APIRouter(prefix="/api/v1/engagements", tags=["engagements"])
 
@@ -70,7 +91,7 @@ class Agreement(BaseModel):
     """What the dialogue agreed on a recommendation (``agreed`` false takes it out of the set)."""
 
     agreement: str = Field(max_length=20_000)
-    agreed: bool = True
+    agreed: JsonBool = True
 
 
 def _one(s: Session, user: Any, eid: int) -> dict[str, Any]:
@@ -110,7 +131,7 @@ async def list_engagements(
     return table_response(jsonable(rows), format, "engagements")
 
 
-@router.post("", status_code=201, summary="Open an engagement")
+@router.post("", response_model=EngagementOut, status_code=201, summary="Open an engagement")
 async def create_engagement(
     body: EngagementInput,
     session: WriteSession,
@@ -130,7 +151,7 @@ async def create_engagement(
     )
 
 
-@router.get("/{eid}", summary="One engagement")
+@router.get("/{eid}", response_model=EngagementOut, summary="One engagement")
 async def get_engagement(
     eid: RecordId,
     session: ReadSession,
@@ -140,7 +161,7 @@ async def get_engagement(
     return await run_in_threadpool(_one, session, user, eid)
 
 
-@router.patch("/{eid}", summary="Edit an engagement")
+@router.patch("/{eid}", response_model=EngagementOut, summary="Edit an engagement")
 async def update_engagement(
     eid: RecordId,
     body: EngagementChanges,
@@ -160,7 +181,7 @@ async def update_engagement(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/publish", summary="Make an engagement public")
+@router.post("/{eid}/publish", response_model=EngagementOut, summary="Make an engagement public")
 async def publish_engagement(
     eid: RecordId, session: WriteSession, user: Principal = Depends(Need("engagement.draft"))
 ) -> dict[str, Any]:
@@ -174,7 +195,11 @@ async def publish_engagement(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/withdraw", summary="Take an engagement off the public site")
+@router.post(
+    "/{eid}/withdraw",
+    response_model=EngagementOut,
+    summary="Take an engagement off the public site",
+)
 async def withdraw_engagement(
     eid: RecordId, session: WriteSession, user: Principal = Depends(Need("engagement.draft"))
 ) -> dict[str, Any]:
@@ -188,7 +213,9 @@ async def withdraw_engagement(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/members", summary="Give a person a role in the engagement")
+@router.post(
+    "/{eid}/members", response_model=EngagementOut, summary="Give a person a role in the engagement"
+)
 async def add_member(
     eid: RecordId,
     body: MemberInput,
@@ -205,7 +232,11 @@ async def add_member(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/partners", summary="Add a counterpart or partner organisation")
+@router.post(
+    "/{eid}/partners",
+    response_model=EngagementOut,
+    summary="Add a counterpart or partner organisation",
+)
 async def add_partner(
     eid: RecordId,
     body: PartnerInput,
@@ -222,7 +253,7 @@ async def add_partner(
     return await run_in_threadpool(_do)
 
 
-@router.patch("/{eid}/stages/{stage}", summary="Update a stage")
+@router.patch("/{eid}/stages/{stage}", response_model=EngagementOut, summary="Update a stage")
 async def update_stage(
     eid: RecordId,
     stage: StageName,
@@ -240,7 +271,9 @@ async def update_stage(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/stages/{stage}/milestones", summary="Add a milestone")
+@router.post(
+    "/{eid}/stages/{stage}/milestones", response_model=EngagementOut, summary="Add a milestone"
+)
 async def add_milestone(
     eid: RecordId,
     stage: StageName,
@@ -258,7 +291,7 @@ async def add_milestone(
     return await run_in_threadpool(_do)
 
 
-@router.get("/{eid}/matrix", summary="The assessment matrix")
+@router.get("/{eid}/matrix", response_model=MatrixOut, summary="The assessment matrix")
 async def get_matrix(
     eid: RecordId,
     session: ReadSession,
@@ -271,7 +304,7 @@ async def get_matrix(
     return {"items": jsonable(rows)}
 
 
-@router.put("/{eid}/matrix", summary="Write a cell of the matrix")
+@router.put("/{eid}/matrix", response_model=CellItemsOut, summary="Write a cell of the matrix")
 async def set_cell(
     eid: RecordId,
     body: CellInput,
@@ -289,7 +322,12 @@ async def set_cell(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/recommendations", status_code=201, summary="Add a recommendation")
+@router.post(
+    "/{eid}/recommendations",
+    response_model=RecommendationOut,
+    status_code=201,
+    summary="Add a recommendation",
+)
 async def add_recommendation(
     eid: RecordId,
     body: RecommendationInput,
@@ -307,7 +345,11 @@ async def add_recommendation(
     return await run_in_threadpool(_do)
 
 
-@router.patch("/{eid}/recommendations/{rid}", summary="Edit a recommendation")
+@router.patch(
+    "/{eid}/recommendations/{rid}",
+    response_model=RecommendationOut,
+    summary="Edit a recommendation",
+)
 async def update_recommendation(
     eid: RecordId,
     rid: RecordId,
@@ -326,7 +368,11 @@ async def update_recommendation(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/recommendations/{rid}/positions", summary="Record a position")
+@router.post(
+    "/{eid}/recommendations/{rid}/positions",
+    response_model=PositionOut,
+    summary="Record a position",
+)
 async def record_position(
     eid: RecordId,
     rid: RecordId,
@@ -346,7 +392,11 @@ async def record_position(
     return await run_in_threadpool(_do)
 
 
-@router.get("/{eid}/positions/{pid}/history", summary="How a position moved")
+@router.get(
+    "/{eid}/positions/{pid}/history",
+    response_model=PositionHistoryOut,
+    summary="How a position moved",
+)
 async def position_history(
     eid: RecordId,
     pid: RecordId,
@@ -360,7 +410,9 @@ async def position_history(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/recommendations/{rid}/agree", summary="Record what was agreed")
+@router.post(
+    "/{eid}/recommendations/{rid}/agree", response_model=AgreedOut, summary="Record what was agreed"
+)
 async def agree(
     eid: RecordId,
     rid: RecordId,
@@ -379,7 +431,7 @@ async def agree(
     return await run_in_threadpool(_do)
 
 
-@router.get("/{eid}/costs", summary="Cost of a set of recommendations")
+@router.get("/{eid}/costs", response_model=SetCostOut, summary="Cost of a set of recommendations")
 async def set_cost(
     eid: RecordId,
     session: ReadSession,
@@ -396,7 +448,11 @@ async def set_cost(
     return dict(jsonable(out))
 
 
-@router.get("/{eid}/events", summary="Consultations, workshops and training sessions")
+@router.get(
+    "/{eid}/events",
+    response_model=EngagementEventsOut,
+    summary="Consultations, workshops and training sessions",
+)
 async def list_events(
     eid: RecordId,
     session: ReadSession,
@@ -409,7 +465,12 @@ async def list_events(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/events", status_code=201, summary="Record a consultation or workshop")
+@router.post(
+    "/{eid}/events",
+    response_model=EventOut,
+    status_code=201,
+    summary="Record a consultation or workshop",
+)
 async def record_event(
     eid: RecordId,
     body: EventInput,
@@ -427,7 +488,12 @@ async def record_event(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/events/{event_id}/participants", status_code=201, summary="Add a participant")
+@router.post(
+    "/{eid}/events/{event_id}/participants",
+    response_model=TeamParticipantOut,
+    status_code=201,
+    summary="Add a participant",
+)
 async def add_participant(
     eid: RecordId,
     event_id: RecordId,
@@ -461,7 +527,9 @@ async def list_participants(
     return table_response(jsonable(rows), format, "participants")
 
 
-@router.get("/{eid}/endorsements", summary="Endorsements of the final set")
+@router.get(
+    "/{eid}/endorsements", response_model=EndorsementsOut, summary="Endorsements of the final set"
+)
 async def list_endorsements(
     eid: RecordId,
     session: ReadSession,
@@ -474,7 +542,12 @@ async def list_endorsements(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/endorsements", status_code=201, summary="Record an endorsement")
+@router.post(
+    "/{eid}/endorsements",
+    response_model=EndorsementsOut,
+    status_code=201,
+    summary="Record an endorsement",
+)
 async def endorse(
     eid: RecordId,
     body: EndorsementInput,
@@ -491,7 +564,7 @@ async def endorse(
     return await run_in_threadpool(_do)
 
 
-@router.get("/{eid}/codi", summary="Rounds of the CODI diagnostic")
+@router.get("/{eid}/codi", response_model=CodiRoundsOut, summary="Rounds of the CODI diagnostic")
 async def codi(
     eid: RecordId,
     session: ReadSession,
@@ -504,7 +577,7 @@ async def codi(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/codi", status_code=201, summary="Record a CODI round")
+@router.post("/{eid}/codi", response_model=Created, status_code=201, summary="Record a CODI round")
 async def record_codi(
     eid: RecordId,
     body: CodiInput,
@@ -522,7 +595,11 @@ async def record_codi(
     return await run_in_threadpool(_do)
 
 
-@router.get("/{eid}/codi/compare", summary="What moved between two CODI rounds")
+@router.get(
+    "/{eid}/codi/compare",
+    response_model=CodiComparisonOut,
+    summary="What moved between two CODI rounds",
+)
 async def compare_codi(
     eid: RecordId,
     session: ReadSession,
@@ -546,7 +623,7 @@ def _strategy(s: Session, user: Any, eid: int) -> dict[str, Any]:
     return dict(jsonable(countries.strategy_as_dict(s, user, eid)))
 
 
-@router.get("/{eid}/strategy", summary="The national strategy")
+@router.get("/{eid}/strategy", response_model=StrategyOut, summary="The national strategy")
 async def get_strategy(
     eid: RecordId,
     session: ReadSession,
@@ -557,7 +634,11 @@ async def get_strategy(
     return await run_in_threadpool(_strategy, session, user, eid)
 
 
-@router.put("/{eid}/strategy", summary="Write the strategy's title, vision and years")
+@router.put(
+    "/{eid}/strategy",
+    response_model=StrategyOut,
+    summary="Write the strategy's title, vision and years",
+)
 async def set_strategy(
     eid: RecordId,
     body: StrategyInput,
@@ -574,7 +655,9 @@ async def set_strategy(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/strategy/publish", summary="Make the strategy public")
+@router.post(
+    "/{eid}/strategy/publish", response_model=StrategyOut, summary="Make the strategy public"
+)
 async def publish_strategy(
     eid: RecordId,
     session: WriteSession,
@@ -590,7 +673,11 @@ async def publish_strategy(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/strategy/withdraw", summary="Take the strategy back to a draft")
+@router.post(
+    "/{eid}/strategy/withdraw",
+    response_model=StrategyOut,
+    summary="Take the strategy back to a draft",
+)
 async def withdraw_strategy(
     eid: RecordId,
     session: WriteSession,
@@ -606,7 +693,12 @@ async def withdraw_strategy(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/strategy/objectives", status_code=201, summary="Add an objective")
+@router.post(
+    "/{eid}/strategy/objectives",
+    response_model=Created,
+    status_code=201,
+    summary="Add an objective",
+)
 async def add_objective(
     eid: RecordId,
     body: ObjectiveInput,
@@ -622,7 +714,9 @@ async def add_objective(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/strategy/measures", status_code=201, summary="Add a measure")
+@router.post(
+    "/{eid}/strategy/measures", response_model=Created, status_code=201, summary="Add a measure"
+)
 async def add_measure(
     eid: RecordId,
     body: MeasureInput,
@@ -638,7 +732,12 @@ async def add_measure(
     return await run_in_threadpool(_do)
 
 
-@router.post("/{eid}/strategy/logframe", status_code=201, summary="Add a logframe indicator")
+@router.post(
+    "/{eid}/strategy/logframe",
+    response_model=Created,
+    status_code=201,
+    summary="Add a logframe indicator",
+)
 async def add_logframe_indicator(
     eid: RecordId,
     body: LogframeInput,
@@ -670,7 +769,11 @@ async def remove_strategy_item(
     return Response(status_code=204)
 
 
-@router.get("/{eid}/strategy/financing", summary="The strategy's costs against fiscal space")
+@router.get(
+    "/{eid}/strategy/financing",
+    response_model=FinancingOut,
+    summary="The strategy's costs against fiscal space",
+)
 async def strategy_financing(
     eid: RecordId,
     session: ReadSession,
@@ -683,7 +786,11 @@ async def strategy_financing(
     return dict(jsonable(out))
 
 
-@router.get("/{eid}/strategy/progress", summary="Progress report on the logframe")
+@router.get(
+    "/{eid}/strategy/progress",
+    response_model=ProgressOut,
+    summary="Progress report on the logframe",
+)
 async def strategy_progress(
     eid: RecordId,
     session: ReadSession,

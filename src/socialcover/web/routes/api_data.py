@@ -13,6 +13,7 @@ from socialcover.web.access import Need
 from socialcover.web.exports import frame_rows, table_response
 from socialcover.web.facts import country_list, global_series
 from socialcover.web.paging import Page, paging
+from socialcover.web.schemas.data import CountryOut
 
 router = APIRouter(prefix="/api/v1", tags=["data"], dependencies=[Depends(Need(None))])
 
@@ -48,7 +49,7 @@ async def list_countries(
     return _list(request, rows, page, format, "countries")
 
 
-@router.get("/countries/{code}", summary="One country")
+@router.get("/countries/{code}", response_model=CountryOut, summary="One country")
 async def get_country(code: str) -> dict[str, Any]:
     """A country's codes and groups (ISO3, ISO2, M49, name, regions, income group)."""
     from dataclasses import asdict

@@ -9,7 +9,7 @@ the routes parse, call and shape. Lists come as JSON, CSV or Excel.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.monitor import EvaluationInput, RecommendationInput, ScheduleInput
+from socialcover.store.fields import IsoDate
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import frame_rows, jsonable, table_response
-from socialcover.web.params import RecordId, Version
+from socialcover.web.params import QueryBool, RecordId, Version
+from socialcover.web.schemas.monitor import EvaluationOut, RecommendationRow, ScheduleRow
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["evaluations"])
 
@@ -61,8 +63,10 @@ def _evaluation(session: Session, user: Principal | None, eid: int) -> dict[str,
 @router.get("/evaluations/schedule", summary="The schedule of regular evaluations")
 async def list_schedule(
     session: ReadSession,
-    overdue: bool = Query(False, description="Only the planned evaluations that are overdue."),
-    today: dt.date | None = Query(None, description="The date to judge by (default: today)."),
+    overdue: Annotated[
+        QueryBool, Query(description="Only the planned evaluations that are overdue.")
+    ] = False,
+    today: IsoDate | None = Query(None, description="The date to judge by (default: today)."),
     format: Format = Query("json"),
     user: Principal | None = Depends(Need("evaluation.read_published")),
 ) -> Response:
@@ -76,7 +80,12 @@ async def list_schedule(
     return table_response(await run_in_threadpool(_do), format, "evaluation-schedule")
 
 
-@router.post("/evaluations/schedule", status_code=201, summary="Plan an evaluation")
+@router.post(
+    "/evaluations/schedule",
+    response_model=ScheduleRow,
+    status_code=201,
+    summary="Plan an evaluation",
+)
 async def plan_evaluation(
     body: ScheduleInput,
     session: WriteSession,
@@ -127,7 +136,11 @@ async def list_evaluations(
     return table_response(await run_in_threadpool(_do), format, "evaluations")
 
 
-@router.get("/evaluations/{eid}", summary="One evaluation and its recommendations")
+@router.get(
+    "/evaluations/{eid}",
+    response_model=EvaluationOut,
+    summary="One evaluation and its recommendations",
+)
 async def get_evaluation(
     eid: RecordId,
     session: ReadSession,
@@ -137,7 +150,9 @@ async def get_evaluation(
     return await run_in_threadpool(_evaluation, session, user, eid)
 
 
-@router.post("/evaluations", status_code=201, summary="Draft an evaluation")
+@router.post(
+    "/evaluations", response_model=EvaluationOut, status_code=201, summary="Draft an evaluation"
+)
 async def create_evaluation(
     body: EvaluationInput,
     session: WriteSession,
@@ -157,7 +172,7 @@ async def create_evaluation(
     )
 
 
-@router.patch("/evaluations/{eid}", summary="Edit an evaluation")
+@router.patch("/evaluations/{eid}", response_model=EvaluationOut, summary="Edit an evaluation")
 async def update_evaluation(
     eid: RecordId,
     body: Changes,
@@ -177,7 +192,12 @@ async def update_evaluation(
     return await run_in_threadpool(_do)
 
 
-@router.post("/evaluations/{eid}/recommendations", status_code=201, summary="Add a recommendation")
+@router.post(
+    "/evaluations/{eid}/recommendations",
+    response_model=EvaluationOut,
+    status_code=201,
+    summary="Add a recommendation",
+)
 async def add_recommendation(
     eid: RecordId,
     body: RecommendationInput,
@@ -195,7 +215,11 @@ async def add_recommendation(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/evaluations/{eid}/{step}", summary="Submit, publish or return an evaluation")
+@router.post(
+    "/evaluations/{eid}/{step}",
+    response_model=EvaluationOut,
+    summary="Submit, publish or return an evaluation",
+)
 async def move_evaluation(
     eid: RecordId,
     step: Literal["submit", "publish", "return"],
@@ -224,7 +248,7 @@ async def move_evaluation(
 @router.get("/recommendations", summary="Recommendations due")
 async def list_recommendations_due(
     session: ReadSession,
-    before: dt.date | None = Query(
+    before: IsoDate | None = Query(
         None, description="Due strictly before this date (default: today, i.e. late ones)."
     ),
     format: Format = Query("json"),
@@ -240,7 +264,9 @@ async def list_recommendations_due(
     return table_response(rows, format, "recommendations-due")
 
 
-@router.patch("/recommendations/{rid}", summary="Follow a recommendation up")
+@router.patch(
+    "/recommendations/{rid}", response_model=RecommendationRow, summary="Follow a recommendation up"
+)
 async def follow_up(
     rid: RecordId,
     body: FollowUp,

@@ -18,6 +18,7 @@ from socialcover.web.paging import Page, paging
 from socialcover.web.params import RecordId
 from socialcover.web.routes import actors as actor_pages
 from socialcover.web.routes import publications as pub_pages
+from socialcover.web.schemas.knowledge import OrganisationOut, PublicationOut, PublicationViewOut
 
 router = APIRouter(prefix="/api/v1")
 Format = Literal["json", "csv", "xlsx"]
@@ -46,7 +47,12 @@ async def list_publications(
     return _list(request, rows, page, format, "publications")
 
 
-@router.get("/publications/{pid}", tags=["publications"], summary="One publication")
+@router.get(
+    "/publications/{pid}",
+    response_model=PublicationViewOut,
+    tags=["publications"],
+    summary="One publication",
+)
 async def get_publication(
     pid: RecordId,
     session: ReadSession,
@@ -69,7 +75,11 @@ async def get_publication_file(
 
 
 @router.post(
-    "/publications", status_code=201, tags=["publications"], summary="Record a publication"
+    "/publications",
+    response_model=PublicationOut,
+    status_code=201,
+    tags=["publications"],
+    summary="Record a publication",
 )
 async def create_publication(
     body: PublicationInput,
@@ -88,7 +98,12 @@ async def create_publication(
     return JSONResponse(out, status_code=201)
 
 
-@router.post("/publications/{pid}/file", tags=["publications"], summary="Attach a PDF")
+@router.post(
+    "/publications/{pid}/file",
+    response_model=PublicationOut,
+    tags=["publications"],
+    summary="Attach a PDF",
+)
 async def attach_file(
     request: Request,
     pid: RecordId,
@@ -112,7 +127,12 @@ async def attach_file(
         return await run_in_threadpool(_do)
 
 
-@router.post("/publications/{pid}/publish", tags=["publications"], summary="Publish a publication")
+@router.post(
+    "/publications/{pid}/publish",
+    response_model=PublicationOut,
+    tags=["publications"],
+    summary="Publish a publication",
+)
 async def publish_publication(
     pid: RecordId, session: WriteSession, user: Principal = Depends(Need("publication.publish"))
 ) -> dict[str, Any]:
@@ -142,7 +162,9 @@ async def list_actors(
     return _list(request, rows, page, format, "actors")
 
 
-@router.get("/actors/{oid}", tags=["actors"], summary="One organisation")
+@router.get(
+    "/actors/{oid}", response_model=OrganisationOut, tags=["actors"], summary="One organisation"
+)
 async def get_actor(
     oid: RecordId, session: ReadSession, user: Principal | None = Depends(Need("actor.read"))
 ) -> dict[str, Any]:
@@ -150,7 +172,13 @@ async def get_actor(
     return await run_in_threadpool(actor_pages.one_row, session, user, oid)
 
 
-@router.post("/actors", status_code=201, tags=["actors"], summary="Register an organisation")
+@router.post(
+    "/actors",
+    response_model=OrganisationOut,
+    status_code=201,
+    tags=["actors"],
+    summary="Register an organisation",
+)
 async def create_actor(
     body: OrganisationInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> JSONResponse:

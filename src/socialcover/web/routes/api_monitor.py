@@ -29,6 +29,8 @@ from socialcover.web.errors import WebError
 from socialcover.web.exports import MEDIA, frame_rows, table_response
 from socialcover.web.limits import save_upload
 from socialcover.web.paging import Page, paging
+from socialcover.web.params import QueryBool
+from socialcover.web.schemas.monitor import VegaLiteOut
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
 
@@ -361,11 +363,13 @@ async def list_observations(
     year_from: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     year_to: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR),
     sex: Literal["both", "female", "male"] | None = None,
-    unapproved: bool = Query(
-        False,
-        description="Also the unapproved values the caller may see (their own data sets; "
-        "every one for reviewers). Needs a signed-in contributor or reviewer.",
-    ),
+    unapproved: Annotated[
+        QueryBool,
+        Query(
+            description="Also the unapproved values the caller may see (their own data sets; "
+            "every one for reviewers). Needs a signed-in contributor or reviewer.",
+        ),
+    ] = False,
     page: Page = Depends(paging),
     format: Literal["json", "csv", "xlsx", "sdmx"] = Query(
         "json", description="json (paginated), csv, xlsx or sdmx (SDMX-CSV; all rows)."
@@ -630,7 +634,7 @@ async def get_progress(
 @router.get(
     "/progress/chart",
     summary="Progress chart (Vega-Lite)",
-    response_model=dict[str, Any],
+    response_model=VegaLiteOut,
     responses=_errors(404),
 )
 async def get_progress_chart(
@@ -658,6 +662,7 @@ async def get_progress_chart(
     summary="The explorer's chart as SVG, PNG or Vega-Lite",
     responses=_errors(404)
     | {200: {"content": {"image/svg+xml": {}, "image/png": {}, "application/json": {}}}},
+    response_model=VegaLiteOut,
 )
 async def get_chart(
     request: Request,

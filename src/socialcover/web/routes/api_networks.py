@@ -18,11 +18,12 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId, Version
+from socialcover.web.schemas.knowledge import ExpertsOut, OrganisationOut, PartnershipOut
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
 
-@router.get("/networks/experts", summary="Who knows what")
+@router.get("/networks/experts", response_model=ExpertsOut, summary="Who knows what")
 async def experts(
     session: ReadSession,
     expertise: str = Query("", max_length=100),
@@ -45,7 +46,12 @@ async def experts(
     return await run_in_threadpool(_do)
 
 
-@router.post("/actors/{oid}/contacts", status_code=201, summary="Add a contact person")
+@router.post(
+    "/actors/{oid}/contacts",
+    response_model=OrganisationOut,
+    status_code=201,
+    summary="Add a contact person",
+)
 async def add_contact(
     oid: RecordId,
     body: ContactInput,
@@ -63,7 +69,9 @@ async def add_contact(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.post("/partnerships", status_code=201, summary="Record a partnership")
+@router.post(
+    "/partnerships", response_model=PartnershipOut, status_code=201, summary="Record a partnership"
+)
 async def add_partnership(
     body: PartnershipInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> JSONResponse:

@@ -17,6 +17,7 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, search_paging
 from socialcover.web.params import RecordId, Version
+from socialcover.web.schemas.knowledge import HistoryOut, PracticeOut
 from socialcover.web.search_view import search_rows
 
 router = APIRouter(prefix="/api/v1", tags=["practices"])
@@ -88,7 +89,7 @@ def _full_rows(s: Session, user: Any, ids: list[int]) -> list[dict[str, Any]]:
     return [_dict(knowledge.get_practice(s, user, pid)) for pid in ids]
 
 
-@router.get("/practices/{pid}", summary="One practice")
+@router.get("/practices/{pid}", response_model=PracticeOut, summary="One practice")
 async def get_practice(
     pid: RecordId,
     session: ReadSession,
@@ -103,7 +104,7 @@ async def get_practice(
     return await run_in_threadpool(_do)
 
 
-@router.post("/practices", status_code=201, summary="Draft a practice")
+@router.post("/practices", response_model=PracticeOut, status_code=201, summary="Draft a practice")
 async def create_practice(
     body: PracticeInput, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> JSONResponse:
@@ -121,7 +122,7 @@ async def create_practice(
     )
 
 
-@router.patch("/practices/{pid}", summary="Edit a practice")
+@router.patch("/practices/{pid}", response_model=PracticeOut, summary="Edit a practice")
 async def update_practice(
     pid: RecordId,
     body: PracticeChanges,
@@ -141,7 +142,7 @@ async def update_practice(
     return await run_in_threadpool(_do)
 
 
-@router.post("/practices/{pid}/submit", summary="Submit for review")
+@router.post("/practices/{pid}/submit", response_model=PracticeOut, summary="Submit for review")
 async def submit_practice(
     pid: RecordId, session: WriteSession, user: Principal = Depends(Need("practice.draft"))
 ) -> dict[str, Any]:
@@ -154,7 +155,7 @@ async def submit_practice(
     return await run_in_threadpool(_do)
 
 
-@router.post("/practices/{pid}/publish", summary="Publish")
+@router.post("/practices/{pid}/publish", response_model=PracticeOut, summary="Publish")
 async def publish_practice(
     pid: RecordId,
     session: WriteSession,
@@ -170,7 +171,7 @@ async def publish_practice(
     return await run_in_threadpool(_do)
 
 
-@router.post("/practices/{pid}/return", summary="Return to the author")
+@router.post("/practices/{pid}/return", response_model=PracticeOut, summary="Return to the author")
 async def return_practice(
     pid: RecordId,
     body: ReviewComment,
@@ -186,7 +187,7 @@ async def return_practice(
     return await run_in_threadpool(_do)
 
 
-@router.get("/practices/{pid}/history", summary="Versions of a practice")
+@router.get("/practices/{pid}/history", response_model=HistoryOut, summary="Versions of a practice")
 async def practice_history(
     pid: RecordId, session: ReadSession, user: Principal = Depends(Need("record.history"))
 ) -> dict[str, Any]:
@@ -202,7 +203,7 @@ async def practice_history(
     return await run_in_threadpool(_do)
 
 
-@router.post("/practices/{pid}/revert", summary="Revert to a version")
+@router.post("/practices/{pid}/revert", response_model=PracticeOut, summary="Revert to a version")
 async def revert_practice(
     pid: RecordId,
     body: RevertTo,

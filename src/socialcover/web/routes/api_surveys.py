@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.routes.surveys import LonelyPsu, registry, result_response, start_job
+from socialcover.web.schemas.surveys import JobOut, JobsOut
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["surveys"])
 
@@ -23,7 +24,7 @@ def _status(s: Any) -> dict[str, Any]:
     return out
 
 
-@router.post("/jobs", status_code=202, summary="Start an indicator job")
+@router.post("/jobs", response_model=JobOut, status_code=202, summary="Start an indicator job")
 async def create_job(
     request: Request,
     file: UploadFile = File(..., description="Survey file: .csv, .dta, .sav or .parquet."),
@@ -45,7 +46,7 @@ async def create_job(
     )
 
 
-@router.get("/jobs", summary="One's jobs")
+@router.get("/jobs", response_model=JobsOut, summary="One's jobs")
 async def list_jobs(
     request: Request, user: Principal = Depends(Need("survey.upload"))
 ) -> dict[str, Any]:
@@ -54,7 +55,7 @@ async def list_jobs(
     return {"items": [_status(j) for j in jobs]}
 
 
-@router.get("/jobs/{job_id}", summary="A job's status")
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status")
 async def get_job(
     request: Request, job_id: str, user: Principal = Depends(Need("survey.upload"))
 ) -> dict[str, Any]:

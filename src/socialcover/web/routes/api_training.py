@@ -23,6 +23,7 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.limits import save_upload
 from socialcover.web.params import RecordId, Version
+from socialcover.web.schemas.advocacy import CourseOut, CourseResultsOut, ScoresOut
 
 router = APIRouter(prefix="/api/v1/training", tags=["training"])
 
@@ -63,7 +64,9 @@ async def list_courses(
     return await run_in_threadpool(_do)
 
 
-@router.post("/courses", status_code=201, summary="Create a training course")
+@router.post(
+    "/courses", response_model=CourseOut, status_code=201, summary="Create a training course"
+)
 async def create_course(
     body: CourseInput, session: WriteSession, user: Principal = Depends(Need("training.edit"))
 ) -> JSONResponse:
@@ -77,7 +80,7 @@ async def create_course(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.get("/courses/{cid}", summary="One training course")
+@router.get("/courses/{cid}", response_model=CourseOut, summary="One training course")
 async def get_course(
     cid: RecordId,
     session: ReadSession,
@@ -87,7 +90,7 @@ async def get_course(
     return await run_in_threadpool(_course, session, cid)
 
 
-@router.put("/courses/{cid}", summary="Change a training course")
+@router.put("/courses/{cid}", response_model=CourseOut, summary="Change a training course")
 async def update_course(
     cid: RecordId,
     body: CourseUpdate,
@@ -105,7 +108,12 @@ async def update_course(
     return await run_in_threadpool(_do)
 
 
-@router.post("/courses/{cid}/sessions", status_code=201, summary="Link a training session")
+@router.post(
+    "/courses/{cid}/sessions",
+    response_model=CourseOut,
+    status_code=201,
+    summary="Link a training session",
+)
 async def add_session(
     cid: RecordId,
     body: SessionBody,
@@ -122,7 +130,11 @@ async def add_session(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.delete("/courses/{cid}/sessions/{event_id}", summary="Unlink a training session")
+@router.delete(
+    "/courses/{cid}/sessions/{event_id}",
+    response_model=CourseOut,
+    summary="Unlink a training session",
+)
 async def remove_session(
     cid: RecordId,
     event_id: RecordId,
@@ -139,7 +151,7 @@ async def remove_session(
     return await run_in_threadpool(_do)
 
 
-@router.get("/courses/{cid}/results", summary="A course's gains")
+@router.get("/courses/{cid}/results", response_model=CourseResultsOut, summary="A course's gains")
 async def results(
     cid: RecordId,
     session: ReadSession,
@@ -169,7 +181,11 @@ async def scores(
     return await run_in_threadpool(_do)
 
 
-@router.put("/courses/{cid}/scores/{participant_id}", summary="Record a participant's scores")
+@router.put(
+    "/courses/{cid}/scores/{participant_id}",
+    response_model=ScoresOut,
+    summary="Record a participant's scores",
+)
 async def record_scores(
     cid: RecordId,
     participant_id: RecordId,

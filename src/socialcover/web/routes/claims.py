@@ -17,6 +17,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId
+from socialcover.web.schemas.knowledge import ClaimOut, ClaimsOut
 
 router = APIRouter()
 
@@ -131,7 +132,12 @@ async def verify_claim_form(
     return RedirectResponse(f"/practices/{pid}#claim-{cid}", status_code=303)
 
 
-@router.get("/api/v1/practices/{pid}/claims", tags=["practices"], summary="A practice's claims")
+@router.get(
+    "/api/v1/practices/{pid}/claims",
+    response_model=ClaimsOut,
+    tags=["practices"],
+    summary="A practice's claims",
+)
 async def api_claims(
     pid: RecordId,
     session: ReadSession,
@@ -153,6 +159,7 @@ async def api_claims(
 
 @router.post(
     "/api/v1/practices/{pid}/claims",
+    response_model=ClaimOut,
     status_code=201,
     tags=["practices"],
     summary="Add a claim to a practice",
@@ -172,7 +179,12 @@ async def api_add_claim(
     return jsonable(await run_in_threadpool(_do))  # type: ignore[no-any-return]
 
 
-@router.post("/api/v1/claims/{cid}/verify", tags=["practices"], summary="Verify a claim")
+@router.post(
+    "/api/v1/claims/{cid}/verify",
+    response_model=ClaimOut,
+    tags=["practices"],
+    summary="Verify a claim",
+)
 async def api_verify_claim(
     cid: RecordId,
     body: Verify,
@@ -189,7 +201,12 @@ async def api_verify_claim(
     return jsonable(await run_in_threadpool(_do))  # type: ignore[no-any-return]
 
 
-@router.post("/api/v1/claims/{cid}/dispute", tags=["practices"], summary="Dispute a claim")
+@router.post(
+    "/api/v1/claims/{cid}/dispute",
+    response_model=ClaimOut,
+    tags=["practices"],
+    summary="Dispute a claim",
+)
 async def api_dispute_claim(
     cid: RecordId,
     body: Dispute,

@@ -24,7 +24,7 @@ from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(include_in_schema=False)  # pages, not the API
 
 PARTNERSHIP_KINDS = (
     "research",

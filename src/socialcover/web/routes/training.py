@@ -23,7 +23,7 @@ from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(include_in_schema=False)  # pages, not the API
 
 
 def course_rows(session: Session) -> list[dict[str, Any]]:
