@@ -18,7 +18,13 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId, Version
-from socialcover.web.schemas.knowledge import ExpertsOut, OrganisationOut, PartnershipOut
+from socialcover.web.schemas.knowledge import (
+    DeletedOut,
+    ExpertsOut,
+    OrganisationOut,
+    PartnershipOut,
+    PersonOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
@@ -99,7 +105,7 @@ def _person(session: Any, user: Any, pid: int) -> dict[str, Any]:
     return dict(jsonable(actors.person_as_dict(actors.get_person(session, user, pid))))
 
 
-@router.post("/people", status_code=201, summary="Record a person")
+@router.post("/people", status_code=201, response_model=PersonOut, summary="Record a person")
 async def add_person(
     body: PersonInput, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> JSONResponse:
@@ -114,7 +120,7 @@ async def add_person(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.get("/people/{pid}", summary="One person")
+@router.get("/people/{pid}", response_model=PersonOut, summary="One person")
 async def get_person(
     pid: RecordId, session: ReadSession, user: Principal = Depends(Need("actor.edit"))
 ) -> dict[str, Any]:
@@ -122,7 +128,7 @@ async def get_person(
     return await run_in_threadpool(_person, session, user, pid)
 
 
-@router.put("/people/{pid}", summary="Change a person")
+@router.put("/people/{pid}", response_model=PersonOut, summary="Change a person")
 async def update_person(
     pid: RecordId,
     body: PersonUpdate,
@@ -140,7 +146,12 @@ async def update_person(
     return await run_in_threadpool(_do)
 
 
-@router.post("/people/{pid}/memberships", status_code=201, summary="Add a membership")
+@router.post(
+    "/people/{pid}/memberships",
+    status_code=201,
+    response_model=PersonOut,
+    summary="Add a membership",
+)
 async def add_membership(
     pid: RecordId,
     body: MembershipInput,
@@ -157,7 +168,7 @@ async def add_membership(
     return JSONResponse(await run_in_threadpool(_do), status_code=201)
 
 
-@router.delete("/memberships/{mid}", summary="Remove a membership")
+@router.delete("/memberships/{mid}", response_model=DeletedOut, summary="Remove a membership")
 async def remove_membership(
     mid: RecordId, session: WriteSession, user: Principal = Depends(Need("actor.edit"))
 ) -> dict[str, Any]:

@@ -20,11 +20,16 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.params import RecordId
+from socialcover.web.schemas.countries import ProgressReportOut, ProgressReportsOut
 
 router = APIRouter(prefix="/api/v1/engagements", tags=["engagements"])
 
 
-@router.get("/{eid}/progress-reports", summary="Progress reports issued on the strategy")
+@router.get(
+    "/{eid}/progress-reports",
+    response_model=ProgressReportsOut,
+    summary="Progress reports issued on the strategy",
+)
 async def list_reports(
     eid: RecordId,
     session: ReadSession,
@@ -37,7 +42,12 @@ async def list_reports(
     return {"items": jsonable(rows)}
 
 
-@router.post("/{eid}/progress-reports", status_code=201, summary="Issue a progress report")
+@router.post(
+    "/{eid}/progress-reports",
+    status_code=201,
+    response_model=ProgressReportOut,
+    summary="Issue a progress report",
+)
 async def issue_report(
     eid: RecordId,
     body: ProgressReportInput,

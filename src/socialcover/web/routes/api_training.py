@@ -23,7 +23,12 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.limits import save_upload
 from socialcover.web.params import RecordId, Version
-from socialcover.web.schemas.advocacy import CourseOut, CourseResultsOut, ScoresOut
+from socialcover.web.schemas.advocacy import (
+    CourseOut,
+    CourseResultsOut,
+    ScoresOut,
+    ScoresRecordedOut,
+)
 
 router = APIRouter(prefix="/api/v1/training", tags=["training"])
 
@@ -206,7 +211,11 @@ async def record_scores(
     return await run_in_threadpool(_do)
 
 
-@router.post("/courses/{cid}/scores/file", summary="Record scores from a CSV file")
+@router.post(
+    "/courses/{cid}/scores/file",
+    response_model=ScoresRecordedOut,
+    summary="Record scores from a CSV file",
+)
 async def upload_scores(
     request: Request,
     cid: RecordId,

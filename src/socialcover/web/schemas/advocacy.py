@@ -25,6 +25,7 @@ __all__ = [
     "PressOut",
     "RegisteredOut",
     "ScoresOut",
+    "ScoresRecordedOut",
     "SessionOut",
     "SharedOut",
     "StatementOut",
@@ -199,3 +200,10 @@ class ScoresOut(Out):
     pre_score: float | None = None
     post_score: float | None = None
     gain: float | None = None
+
+
+class ScoresRecordedOut(Out):
+    """A score sheet taken: the course and how many participants' scores were recorded."""
+
+    course_id: int
+    recorded: int

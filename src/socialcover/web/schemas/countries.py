@@ -32,6 +32,9 @@ __all__ = [
     "PositionHistoryOut",
     "PositionOut",
     "ProgressOut",
+    "ProgressReportOut",
+    "ProgressReportSummary",
+    "ProgressReportsOut",
     "RecommendationOut",
     "SetCostOut",
     "StrategyOut",
@@ -294,3 +297,30 @@ class ProgressOut(Out):
     """Progress report on the logframe."""
 
     items: list[ProgressRow]
+
+
+class ProgressReportSummary(Out):
+    """An issued progress report: its period, when, and how many indicators in each status."""
+
+    id: int
+    period: str
+    issued_at: str
+    strategy_title: str | None = None
+    note: str | None = None
+    indicators: int
+    statuses: dict[str, int]
+    issued_by: int | str | None = None
+
+
+class ProgressReportsOut(Out):
+    """The progress reports issued on a strategy, newest first."""
+
+    items: list[ProgressReportSummary]
+
+
+class ProgressReportOut(ProgressReportSummary):
+    """One issued progress report with its rows as the indicator store read them then."""
+
+    engagement_id: int
+    country_iso3: str
+    rows: list[dict[str, Any]]

@@ -20,10 +20,13 @@ __all__ = [
     "ClaimOut",
     "ClaimsOut",
     "CslItem",
+    "DeletedOut",
     "ExpertsOut",
     "HistoryOut",
+    "MembershipOut",
     "OrganisationOut",
     "PartnershipOut",
+    "PersonOut",
     "PracticeOut",
     "PublicationOut",
     "PublicationViewOut",
@@ -174,11 +177,36 @@ class PartnershipOut(Out):
 
 
 class ExpertOut(ContactOut):
-    """A contact person who knows a subject, with their organisation."""
+    """A person who knows a subject, with their organisation (none for a person on their own)."""
 
+    organisation_id: int | None = None
+    organisation: str | None = None
+    country_iso3: str | None = None
+
+
+class MembershipOut(Out):
+    """A person's place in an organisation or network: role and dates."""
+
+    id: int
     organisation_id: int
     organisation: str
-    country_iso3: str | None = None
+    actor_type: str
+    role: str | None = None
+    starts_on: str | None = None
+    ends_on: str | None = None
+
+
+class PersonOut(ExpertOut):
+    """A person with contact details and memberships (for ``actor.edit`` roles)."""
+
+    memberships: list[MembershipOut] = Field(default_factory=list)
+    version: int
+
+
+class DeletedOut(Out):
+    """The id of the record deleted."""
+
+    deleted: int
 
 
 class ExpertsOut(Out):
