@@ -278,7 +278,13 @@ def indicators(
             hint="socialcover survey indicators survey.parquet --mapping map.yaml",
         )
     the_mapping = Mapping.from_yaml(mapping) if mapping else None
-    frame = load_survey(data, the_mapping) if the_mapping else read_survey(data)
+    # A Parquet file in the standard concepts is read by DuckDB, never loaded whole.
+    parquet = the_mapping is None and data.suffix.lower() == ".parquet" and data.is_file()
+    source: pl.DataFrame | Path
+    if parquet:
+        source = data
+    else:
+        source = load_survey(data, the_mapping) if the_mapping else read_survey(data)
     with Progress(
         TextColumn("[bold]indicators[/]"),
         BarColumn(),
@@ -295,7 +301,7 @@ def indicators(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SocialcoverWarning)
             table = compute_indicators(
-                frame,
+                source,
                 codes=_split(code) or None,
                 by=_split(by),
                 disaggregations=_split(breakdowns) or None,

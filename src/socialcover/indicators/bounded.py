@@ -1,0 +1,388 @@
+"""The indicator table on DuckDB, in memory bounded by sampling units, not persons.
+
+The Polars path (:mod:`.table`) builds every analysis variable of every person in memory,
+about 2 GB per million persons. Here DuckDB computes them (:mod:`.variables_sql`) over a
+Parquet file or a frame and keeps them in a table on disk (DuckDB spills what does not fit
+in its memory limit); Python only ever holds, per breakdown, the weighted sums of the
+variables per (group, sampling unit), and the estimators are those of the survey engine on
+those sums (:func:`socialcover.survey.ratios`, :meth:`socialcover.survey.RowDesign.variance`
+and ``df``). Memory is bounded by PSUs x groups x indicators.
+
+- The design is checked and bound (:func:`socialcover.survey.bind_rows`) on one row per
+  sampling unit (strata, PSU, fpc, the smallest weight, and every row without a weight), so
+  the checks and their messages are those of the survey engine; each person gets its unit's
+  index by a join.
+- The Gini reduction's linearised variable z (:mod:`socialcover.survey.gini`) is linear in
+  four running sums per row, so its total per (group, unit) comes from one window query:
+  sum w z = [2 S(w y N_k) + 2 T S(w) - 2 S(w T_k) - (G + 1)(T S(w) + N S(w y))] / (N T).
+
+An element design (no ``psu``: every person is a sampling unit) has as many units as
+persons; :func:`~socialcover.indicators.compute_indicators` uses the Polars path for it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from socialcover.indicators.definitions import Indicator
+from socialcover.indicators.estimation import GiniReduction
+from socialcover.indicators.variables import Prepared, _weighted_cutoffs
+from socialcover.indicators.variables_sql import q, quintile_sql, sql_variables
+from socialcover.survey import (
+    Design,
+    LonelyPsuRule,
+    Ratios,
+    RowDesign,
+    UnitSums,
+    bind_rows,
+    ratios,
+)
+from socialcover.survey.io import SurveyParameters
+
+__all__ = ["MEMORY_LIMIT", "DuckWorkspace"]
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+MEMORY_LIMIT = "1GB"  # DuckDB's own buffers; it spills to a temporary directory beyond
+PAIRS_PER_CALL = 8  # ratios per call of the survey engine: bounds its score arrays
+
+
+def _literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+@dataclass
+class DuckWorkspace:
+    """The persons' analysis variables in DuckDB, and the design bound on sampling units.
+
+    Gives :mod:`.table` what its Polars workspace gives: ``pairs`` and ``notes`` of the
+    ratios, :meth:`ratios` and :meth:`gini` per breakdown.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    prepared: Prepared
+    bound: RowDesign
+    pairs: dict[tuple[str, str | None], tuple[str, str]] = field(default_factory=dict)
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    exprs: dict[str, str] = field(default_factory=dict)  # variable of a pair -> SQL
+    donor: UnitSums | None = None
+    _tmp: Any = None
+
+    def close(self) -> None:
+        """Close DuckDB and remove its files."""
+        self.con.close()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def ratio_pairs(self, members: list[Indicator]) -> list[tuple[Indicator, str | None]]:
+        return [
+            (ind, cat)
+            for ind in members
+            if ind.kind == "ratio"
+            for cat in (ind.categories or (None,))
+        ]
+
+    # -- ratios -----------------------------------------------------------------------
+    def set_pairs(self, indicators: list[Indicator]) -> None:
+        """Name the (numerator, denominator) of every ratio; persons with a missing
+        numerator or denominator leave both (complete cases), as in the Polars path."""
+        raw: list[tuple[tuple[str, str | None], str, str]] = []
+        for ind in indicators:
+            if ind.kind != "ratio":
+                continue
+            for cat in ind.categories or (None,):
+                y = ind.numerator_var if cat is None else f"{ind.numerator_var}__{cat}"
+                if cat is not None:
+                    self.exprs[y] = (
+                        f"COALESCE({q(ind.numerator_var)} * CAST(quintile = '{cat}' AS DOUBLE), "
+                        "0::DOUBLE)"
+                    )
+                else:
+                    self.exprs.setdefault(y, q(y))
+                self.exprs.setdefault(ind.denominator_var, q(ind.denominator_var))
+                raw.append(((ind.code, cat), y, ind.denominator_var))
+        names = list(dict.fromkeys(n for _, y, x in raw for n in (y, x)))
+        nulls = self._one(
+            [f"COUNT(*) - COUNT({self.exprs[n]})" for n in names]
+            + [
+                f"SUM(CASE WHEN ({self.exprs[y]} IS NULL OR {self.exprs[x]} IS NULL) AND "
+                f"COALESCE({self.exprs[x]}, 0) != 0 THEN 1 ELSE 0 END)"
+                for _, y, x in raw
+            ]
+        )
+        missing = dict(zip(names, nulls[: len(names)], strict=True))
+        for k, (key, y, x) in enumerate(raw):
+            if not missing[y] and not missing[x]:
+                self.pairs[key] = (y, x)
+                continue
+            yn, xn = f"{y}__cc", f"{x}__cc_{y}"
+            ye, xe = self.exprs[y], self.exprs[x]
+            self.exprs[yn] = f"COALESCE({ye}, 0::DOUBLE)"
+            self.exprs[xn] = (
+                f"CASE WHEN {ye} IS NOT NULL AND {xe} IS NOT NULL THEN {xe} ELSE 0::DOUBLE END"
+            )
+            self.pairs[key] = (yn, xn)
+            gone = int(nulls[len(names) + k] or 0)
+            if gone:
+                self.notes[(yn, xn)] = f"{gone:,} persons without a numerator value were left out."
+
+    def _one(self, selects: list[str]) -> list[Any]:
+        if not selects:
+            return []
+        row = self.con.sql(f"SELECT {', '.join(selects)} FROM persons").fetchall()[0]
+        assert row is not None
+        return list(row)
+
+    def ratios(
+        self, breakdown: str, pairs: list[tuple[str, str]], total_pairs: list[tuple[str, str]]
+    ) -> Ratios:
+        """Every ratio of ``pairs`` per group of ``breakdown``, from unit sums in SQL."""
+        if breakdown == "total" and self.donor is not None:
+            sums = self.donor.collapse(self.bound.n_units)
+        else:
+            by = None if breakdown == "total" else breakdown
+            wanted = list(pairs)
+            donor = by is not None and self.donor is None and not self._has_nulls(by)
+            if donor:
+                wanted = list(dict.fromkeys([*pairs, *total_pairs]))
+            sums = self._unit_sums(by, wanted)
+            if donor:
+                self.donor = sums
+        unique = list(dict.fromkeys(pairs))
+        parts = [
+            ratios(self.bound, sums, unique[i : i + PAIRS_PER_CALL])
+            for i in range(0, len(unique), PAIRS_PER_CALL)
+        ]
+        return Ratios(
+            parts[0].levels,
+            np.concatenate([r.numerator for r in parts]),
+            np.concatenate([r.denominator for r in parts]),
+            np.concatenate([r.variance for r in parts]),
+            np.concatenate([r.n for r in parts]),
+            parts[0].df,
+        )
+
+    def _has_nulls(self, by: str) -> bool:
+        return bool(self._one([f"COUNT(*) - COUNT({q(by)})"])[0])
+
+    def _grouped(self, by: str | None) -> tuple[list[str], str]:
+        """The sorted levels of ``by`` (as :func:`~socialcover.survey.groups_of`: as text, in
+        the order of the values) and the persons in a group, with its index ``_g``."""
+        if by is None:
+            return ["all"], "SELECT *, 0::BIGINT AS _g FROM persons"
+        values = self.con.sql(f"SELECT DISTINCT {q(by)} AS v FROM persons").pl()["v"]
+        levels = values.drop_nulls().sort().to_list()
+        self.con.register(
+            "_levels",
+            pl.DataFrame({"v": pl.Series(levels, dtype=values.dtype), "k": range(len(levels))}),
+        )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _lv AS SELECT v, k::BIGINT AS k FROM _levels"
+        )
+        self.con.unregister("_levels")
+        sql = f"SELECT persons.*, _lv.k AS _g FROM persons JOIN _lv ON persons.{q(by)} = _lv.v"
+        return [str(v) for v in levels], sql
+
+    def _unit_sums(self, by: str | None, pairs: list[tuple[str, str]]) -> UnitSums:
+        levels, grouped = self._grouped(by)
+        cols = list(dict.fromkeys([*(y for y, _ in pairs), *(x for _, x in pairs)]))
+        xs = list(dict.fromkeys(x for _, x in pairs))
+        selects = [f"SUM(weight * ({self.exprs[c]})) AS s{i}" for i, c in enumerate(cols)]
+        selects += [
+            f"CAST(SUM(CASE WHEN ({self.exprs[x]}) != 0 THEN 1 ELSE 0 END) AS DOUBLE) AS c{i}"
+            for i, x in enumerate(xs)
+        ]
+        arrow = self.con.sql(
+            f"SELECT _g, _u, {', '.join(selects)} FROM ({grouped}) GROUP BY _g, _u ORDER BY _g, _u"
+        ).to_arrow_table()
+
+        def column(name: str) -> F64:
+            return np.asarray(arrow.column(name).to_numpy(), dtype=np.float64)
+
+        return UnitSums(
+            levels,
+            np.asarray(arrow.column("_g").to_numpy(), dtype=np.int64),
+            np.asarray(arrow.column("_u").to_numpy(), dtype=np.int64),
+            {c: column(f"s{i}") for i, c in enumerate(cols)},
+            {x: column(f"c{i}") for i, x in enumerate(xs)},
+        )
+
+    # -- Gini reduction -------------------------------------------------------------------
+    def gini(self, breakdown: str) -> GiniReduction:
+        """(G_pre - G_post) / G_pre per group with its linearised variance."""
+        by = None if breakdown == "total" else breakdown
+        levels, grouped = self._grouped(by)
+        n_dom = len(levels)
+        win = "PARTITION BY _g ORDER BY {y} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+        parts = []
+        for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
+            w = win.format(y=q(y))
+            parts.append(
+                f"SUM(weight) OVER ({w}) AS n_{tag}, SUM(weight * {q(y)}) OVER ({w}) AS t_{tag}"
+            )
+        rows = (
+            f"SELECT _g, _u, weight, welfare_pre AS y_pre, welfare AS y_post, {', '.join(parts)} "
+            f"FROM ({grouped}) WHERE welfare_pre IS NOT NULL AND welfare IS NOT NULL"
+        )
+        aggs = ["COUNT(*) AS n"]
+        for tag in ("pre", "post"):
+            y = f"y_{tag}"
+            aggs += [
+                f"SUM(weight * {y} * n_{tag}) AS s1_{tag}",
+                f"SUM(weight * t_{tag}) AS s3_{tag}",
+                f"SUM(weight * {y}) AS s4_{tag}",
+                f"SUM(weight * weight * {y}) AS b_{tag}",
+            ]
+        sums = self.con.sql(
+            f"SELECT _g, _u, SUM(weight) AS s2, {', '.join(aggs)} FROM ({rows}) "
+            "GROUP BY _g, _u ORDER BY _g, _u"
+        ).pl()
+        dom = sums["_g"].to_numpy().astype(np.int64)
+        unit = sums["_u"].to_numpy().astype(np.int64)
+        s2 = sums["s2"].to_numpy()
+        est: dict[str, F64] = {}
+        t: dict[str, F64] = {}
+        for tag in ("pre", "post"):
+            s1, s3, s4, b = (sums[f"{c}_{tag}"].to_numpy() for c in ("s1", "s3", "s4", "b"))
+            big_n = np.bincount(dom, weights=s2, minlength=n_dom)
+            big_t = np.bincount(dom, weights=s4, minlength=n_dom)
+            a = np.bincount(dom, weights=s1, minlength=n_dom)
+            bb = np.bincount(dom, weights=b, minlength=n_dom)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                g = (2 * a - bb) / (big_n * big_t) - 1
+                nt = (big_n * big_t)[dom]
+                tt = (
+                    2 * s1
+                    + 2 * big_t[dom] * s2
+                    - 2 * s3
+                    - (g[dom] + 1) * (big_t[dom] * s2 + big_n[dom] * s4)
+                ) / nt
+            none = big_n * big_t == 0
+            est[tag] = np.where(none, np.nan, g)
+            t[tag] = np.where(none[dom], 0.0, tt)
+        pre, post = est["pre"], est["post"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = (post[dom] * t["pre"] / pre[dom] - t["post"]) / pre[dom]
+        score = np.where(np.isfinite(score), score, 0.0)
+        counts = sums["n"].to_numpy().astype(np.float64)
+        n = np.asarray(np.bincount(dom, weights=counts, minlength=n_dom), dtype=np.float64)
+        variance = self.bound.variance(dom, unit, score, n_dom)
+        df = self.bound.df(dom, unit, n_dom)
+        return GiniReduction(levels, pre, post, variance, n, df)
+
+
+def open_workspace(
+    source: pl.DataFrame | Path,
+    columns: Sequence[str],
+    *,
+    parameters: SurveyParameters | None,
+    contributory: set[str],
+    quintiles_of: str,
+    lonely_psu: LonelyPsuRule,
+) -> DuckWorkspace:
+    """Compute the analysis variables in DuckDB and bind the design on sampling units."""
+    tmp = tempfile.TemporaryDirectory(prefix="socialcover-indicators-")
+    con = duckdb.connect(str(Path(tmp.name) / "persons.duckdb"))
+    try:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = {_literal(Path(tmp.name) / 'spill')}")
+        con.execute("SET preserve_insertion_order = false")
+        if isinstance(source, pl.DataFrame):
+            con.register("_source", source)
+            src = "_source"
+        else:
+            src = f"read_parquet({_literal(source)})"
+        cols = list(columns)
+        amount_cols = [c for c in cols if c.startswith("amount_")]
+        counts = (
+            con.sql(
+                f"SELECT {', '.join(f'COUNT({q(c)})' for c in amount_cols)} FROM {src}"
+            ).fetchall()[0]
+            if amount_cols
+            else ()
+        )
+        assert counts is not None
+        with_amounts = [c[len("amount_") :] for c, n in zip(amount_cols, counts, strict=True) if n]
+        variables = sql_variables(
+            cols,
+            with_amounts,
+            parameters,
+            contributory=contributory,
+            quintiles_of=quintiles_of,
+        )
+        bound, units = _bind_units(con, src, cols, lonely_psu)
+        con.register("_units", units)
+        keys = [c for c in ("strata", "psu") if c in cols]
+        on = " AND ".join(f"_v.{q(k)} = _units.{q(k)}" for k in keys)
+        con.execute(
+            "CREATE TABLE persons AS SELECT _v.*, _units._u AS _u "
+            f"FROM ({variables.query(src, cols)}) AS _v JOIN _units ON {on}"
+        )
+        con.unregister("_units")
+        if isinstance(source, pl.DataFrame):
+            con.unregister("_source")
+        if variables.basis is not None:
+            con.execute("ALTER TABLE persons RENAME TO persons_base")
+            cuts = _cuts(con, variables.basis)
+            con.execute(
+                "CREATE VIEW persons AS SELECT *, "
+                f"{quintile_sql(variables.basis, cuts)} AS quintile FROM persons_base"
+            )
+        names = list(dict.fromkeys([*cols, *variables.names]))
+        prepared = Prepared(
+            pl.DataFrame(schema=dict.fromkeys(names, pl.Float64)),
+            frozenset(variables.available),
+            variables.benefits,
+            variables.notes,
+        )
+        return DuckWorkspace(con, prepared, bound, _tmp=tmp)
+    except BaseException:
+        con.close()
+        tmp.cleanup()
+        raise
+
+
+def _bind_units(
+    con: duckdb.DuckDBPyConnection, src: str, cols: list[str], lonely_psu: LonelyPsuRule
+) -> tuple[RowDesign, pl.DataFrame]:
+    """The design bound on one row per sampling unit, and each unit's index ``_u``."""
+    keys = [c for c in ("strata", "psu", "fpc") if c in cols]
+    k = ", ".join(q(c) for c in keys)
+    units = con.sql(
+        f"SELECT {k}, MIN(weight) AS weight FROM {src} WHERE weight IS NOT NULL GROUP BY {k} "
+        f"UNION ALL SELECT {k}, weight FROM {src} WHERE weight IS NULL"
+    ).pl()
+    design = Design(
+        weights="weight",
+        strata="strata" if "strata" in cols else None,
+        psu="psu",
+        fpc="fpc" if "fpc" in cols else None,
+        lonely_psu=lonely_psu,
+    )
+    bound = bind_rows(units, design)
+    ids = [c for c in ("strata", "psu") if c in cols]
+    table = units.select(ids).with_columns(pl.Series("_u", bound.unit)).unique(ids)
+    return bound, table
+
+
+def _cuts(con: duckdb.DuckDBPyConnection, basis: str) -> list[float]:
+    """Weighted quintile cut-offs of ``basis`` (as the Polars path: ties grouped)."""
+    b = q(basis)
+    grouped = con.sql(
+        f"SELECT {b} AS v, SUM(weight) AS w FROM persons_base WHERE {b} IS NOT NULL "
+        f"GROUP BY {b} ORDER BY {b}"
+    ).pl()
+    return _weighted_cutoffs(
+        grouped["v"].to_numpy().astype(np.float64),
+        grouped["w"].to_numpy().astype(np.float64),
+        (0.2, 0.4, 0.6, 0.8),
+    )
