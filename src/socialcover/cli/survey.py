@@ -257,6 +257,12 @@ def indicators(
     fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
     out: Path | None = typer.Option(None, "--out", help="Write the table to this file."),
     list_codes: bool = typer.Option(False, "--list", help="List the indicator registry and exit."),
+    engine: str = typer.Option(
+        "auto",
+        "--engine",
+        help="duckdb (memory bounded by sampling units), polars (in memory) or auto "
+        "(duckdb when the data have a psu column).",
+    ),
 ) -> None:
     """The full indicator table (every indicator by every breakdown) with design-based SEs."""
     from socialcover.indicators import compute_indicators, list_indicators
@@ -308,6 +314,7 @@ def indicators(
                 mapping=the_mapping,
                 lonely_psu=lonely_psu,  # type: ignore[arg-type]
                 progress=step,
+                engine=engine,  # type: ignore[arg-type]
             )
     for w in caught:
         if isinstance(w.message, SocialcoverWarning):

@@ -53,7 +53,8 @@ __all__ = ["MEMORY_LIMIT", "DuckWorkspace"]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 MEMORY_LIMIT = "1GB"  # DuckDB's own buffers; it spills to a temporary directory beyond
-PAIRS_PER_CALL = 8  # ratios per call of the survey engine: bounds its score arrays
+PAIRS_PER_CALL = 8
+FETCH_ROWS = 100_000  # ratios per call of the survey engine: bounds its score arrays
 
 
 def _literal(path: Path) -> str:
@@ -75,6 +76,8 @@ class DuckWorkspace:
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
     exprs: dict[str, str] = field(default_factory=dict)  # variable of a pair -> SQL
     donor: UnitSums | None = None
+    _query: str = ""  # the persons with every variable and their unit, not yet stored
+    _basis: str | None = None  # the welfare column the quintiles cut
     _tmp: Any = None
 
     def close(self) -> None:
@@ -91,10 +94,33 @@ class DuckWorkspace:
             for cat in (ind.categories or (None,))
         ]
 
+    def _store(self, indicators: list[Indicator], breakdowns: list[str]) -> None:
+        """Store the variables the indicators and breakdowns need (DuckDB compresses and
+        spills them to disk), and the quintile once its cut-offs are known."""
+        keep = ["_u", "weight", *(b for b in breakdowns if b not in ("total", "quintile"))]
+        for ind in indicators:
+            if ind.kind == "gini_reduction":
+                keep += ["welfare_pre", "welfare"]
+            else:
+                keep += [ind.numerator_var, ind.denominator_var]
+        if self._basis is not None:
+            keep.append(self._basis)
+        cols = ", ".join(q(c) for c in dict.fromkeys(keep))
+        self.con.execute(f"CREATE TABLE persons_base AS SELECT {cols} FROM ({self._query})")
+        for name in ("_units", "_source"):
+            if name in {t[0] for t in self.con.sql("SHOW TABLES").fetchall()}:
+                self.con.unregister(name)
+        quintile = ""
+        if self._basis is not None:
+            quintile = f", {quintile_sql(self._basis, _cuts(self.con, self._basis))} AS quintile"
+        self.con.execute(f"CREATE VIEW persons AS SELECT *{quintile} FROM persons_base")
+
     # -- ratios -----------------------------------------------------------------------
-    def set_pairs(self, indicators: list[Indicator]) -> None:
-        """Name the (numerator, denominator) of every ratio; persons with a missing
-        numerator or denominator leave both (complete cases), as in the Polars path."""
+    def set_pairs(self, indicators: list[Indicator], breakdowns: list[str]) -> None:
+        """Store the variables, and name the (numerator, denominator) of every ratio;
+        persons with a missing numerator or denominator leave both (complete cases), as in
+        the Polars path."""
+        self._store(indicators, breakdowns)
         raw: list[tuple[tuple[str, str | None], str, str]] = []
         for ind in indicators:
             if ind.kind != "ratio":
@@ -147,7 +173,7 @@ class DuckWorkspace:
     ) -> Ratios:
         """Every ratio of ``pairs`` per group of ``breakdown``, from unit sums in SQL."""
         if breakdown == "total" and self.donor is not None:
-            sums = self.donor.collapse(self.bound.n_units)
+            sums = self.donor
         else:
             by = None if breakdown == "total" else breakdown
             wanted = list(pairs)
@@ -155,8 +181,8 @@ class DuckWorkspace:
             if donor:
                 wanted = list(dict.fromkeys([*pairs, *total_pairs]))
             sums = self._unit_sums(by, wanted)
-            if donor:
-                self.donor = sums
+            if donor:  # keep only the small per-unit totals for the "total" breakdown
+                self.donor = sums.collapse(self.bound.n_units)
         unique = list(dict.fromkeys(pairs))
         parts = [
             ratios(self.bound, sums, unique[i : i + PAIRS_PER_CALL])
@@ -183,7 +209,9 @@ class DuckWorkspace:
         levels = values.drop_nulls().sort().to_list()
         self.con.register(
             "_levels",
-            pl.DataFrame({"v": pl.Series(levels, dtype=values.dtype), "k": range(len(levels))}),
+            pl.DataFrame(
+                {"v": pl.Series(levels, dtype=values.dtype), "k": range(len(levels))}
+            ).to_arrow(),
         )
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE _lv AS SELECT v, k::BIGINT AS k FROM _levels"
@@ -201,20 +229,29 @@ class DuckWorkspace:
             f"CAST(SUM(CASE WHEN ({self.exprs[x]}) != 0 THEN 1 ELSE 0 END) AS DOUBLE) AS c{i}"
             for i, x in enumerate(xs)
         ]
-        arrow = self.con.sql(
+        got = self._fetch(
             f"SELECT _g, _u, {', '.join(selects)} FROM ({grouped}) GROUP BY _g, _u ORDER BY _g, _u"
-        ).to_arrow_table()
-
-        def column(name: str) -> F64:
-            return np.asarray(arrow.column(name).to_numpy(), dtype=np.float64)
-
+        )
         return UnitSums(
             levels,
-            np.asarray(arrow.column("_g").to_numpy(), dtype=np.int64),
-            np.asarray(arrow.column("_u").to_numpy(), dtype=np.int64),
-            {c: column(f"s{i}") for i, c in enumerate(cols)},
-            {x: column(f"c{i}") for i, x in enumerate(xs)},
+            got.pop("_g").astype(np.int64),
+            got.pop("_u").astype(np.int64),
+            {c: got.pop(f"s{i}") for i, c in enumerate(cols)},
+            {x: got.pop(f"c{i}") for i, x in enumerate(xs)},
         )
+
+    def _fetch(self, sql: str) -> dict[str, npt.NDArray[Any]]:
+        """The result's columns as NumPy arrays, read in batches (never two copies of all)."""
+        parts: dict[str, list[npt.NDArray[Any]]] = {}
+        reader = self.con.sql(sql).to_arrow_reader(FETCH_ROWS)
+        for batch in reader:
+            for name, col in zip(batch.schema.names, batch.columns, strict=True):
+                parts.setdefault(name, []).append(col.to_numpy(zero_copy_only=False))
+        out: dict[str, npt.NDArray[Any]] = {}
+        for name in list(parts):
+            chunks = parts.pop(name)
+            out[name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        return out
 
     # -- Gini reduction -------------------------------------------------------------------
     def gini(self, breakdown: str) -> GiniReduction:
@@ -296,8 +333,9 @@ def open_workspace(
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = {_literal(Path(tmp.name) / 'spill')}")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         if isinstance(source, pl.DataFrame):
-            con.register("_source", source)
+            con.register("_source", source.to_arrow())
             src = "_source"
         else:
             src = f"read_parquet({_literal(source)})"
@@ -320,23 +358,13 @@ def open_workspace(
             quintiles_of=quintiles_of,
         )
         bound, units = _bind_units(con, src, cols, lonely_psu)
-        con.register("_units", units)
+        con.register("_units", units.to_arrow())
         keys = [c for c in ("strata", "psu") if c in cols]
         on = " AND ".join(f"_v.{q(k)} = _units.{q(k)}" for k in keys)
-        con.execute(
-            "CREATE TABLE persons AS SELECT _v.*, _units._u AS _u "
-            f"FROM ({variables.query(src, cols)}) AS _v JOIN _units ON {on}"
+        query = (
+            f"SELECT _v.*, _units._u AS _u FROM ({variables.query(src, cols)}) AS _v "
+            f"JOIN _units ON {on}"
         )
-        con.unregister("_units")
-        if isinstance(source, pl.DataFrame):
-            con.unregister("_source")
-        if variables.basis is not None:
-            con.execute("ALTER TABLE persons RENAME TO persons_base")
-            cuts = _cuts(con, variables.basis)
-            con.execute(
-                "CREATE VIEW persons AS SELECT *, "
-                f"{quintile_sql(variables.basis, cuts)} AS quintile FROM persons_base"
-            )
         names = list(dict.fromkeys([*cols, *variables.names]))
         prepared = Prepared(
             pl.DataFrame(schema=dict.fromkeys(names, pl.Float64)),
@@ -344,7 +372,7 @@ def open_workspace(
             variables.benefits,
             variables.notes,
         )
-        return DuckWorkspace(con, prepared, bound, _tmp=tmp)
+        return DuckWorkspace(con, prepared, bound, _query=query, _basis=variables.basis, _tmp=tmp)
     except BaseException:
         con.close()
         tmp.cleanup()

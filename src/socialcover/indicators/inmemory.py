@@ -96,7 +96,7 @@ class Workspace:
             for cat in (ind.categories or (None,))
         ]
 
-    def set_pairs(self, indicators: list[Indicator]) -> None:
+    def set_pairs(self, indicators: list[Indicator], breakdowns: list[str]) -> None:
         """Add the category and complete-case columns of the ratios, once for all breakdowns."""
         ratio_inds = [i for i in indicators if i.kind == "ratio"]
         frame = _category_columns(ratio_inds, self.frame)

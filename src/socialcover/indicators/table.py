@@ -275,7 +275,7 @@ def compute_indicators(
         work = Workspace(bind_design(prepared.frame, lonely_psu=rule), prepared.frame, {}, {}, {})
     try:
         plan = _plan(indicators, prepared, list(by), disaggregations)
-        work.set_pairs(plan.get("total", []))
+        work.set_pairs(plan.get("total", []), list(plan))
         cells: list[_Cell] = []
         # The total comes last: it is summed from the bins of a breakdown covering everyone.
         order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
