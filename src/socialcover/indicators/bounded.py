@@ -200,28 +200,35 @@ class DuckWorkspace:
     def _has_nulls(self, by: str) -> bool:
         return bool(self._one([f"COUNT(*) - COUNT({q(by)})"])[0])
 
-    def _grouped(self, by: str | None) -> tuple[list[str], str]:
-        """The sorted levels of ``by`` (as :func:`~socialcover.survey.groups_of`: as text, in
-        the order of the values) and the persons in a group, with its index ``_g``."""
+    def _grouped(self, by: str | None, selects: list[str], where: str = "TRUE") -> str:
+        """Sums per (value of ``by``, unit) of the persons in a group (``by`` not missing)."""
+        value = "0" if by is None else q(by)
+        cond = where if by is None else f"{q(by)} IS NOT NULL AND ({where})"
+        return (
+            f"SELECT {value} AS _v, _u, {', '.join(selects)} FROM persons WHERE {cond} GROUP BY ALL"
+        )
+
+    def _bins(
+        self, by: str | None, got: dict[str, Any], found: pl.Series | None = None
+    ) -> tuple[list[str], I64, I64]:
+        """Levels (as :func:`~socialcover.survey.groups_of`: sorted values, as text), and each
+        bin's group and unit; sorts every column of ``got`` by (group, unit). ``found``: the
+        values of ``by`` when some have no bin."""
+        values = got.pop("_v")
+        unit = got.pop("_u").astype(np.int64)
         if by is None:
-            return ["all"], "SELECT *, 0::BIGINT AS _g FROM persons"
-        values = self.con.sql(f"SELECT DISTINCT {q(by)} AS v FROM persons").pl()["v"]
-        levels = values.drop_nulls().sort().to_list()
-        self.con.register(
-            "_levels",
-            pl.DataFrame(
-                {"v": pl.Series(levels, dtype=values.dtype), "k": range(len(levels))}
-            ).to_arrow(),
-        )
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _lv AS SELECT v, k::BIGINT AS k FROM _levels"
-        )
-        self.con.unregister("_levels")
-        sql = f"SELECT persons.*, _lv.k AS _g FROM persons JOIN _lv ON persons.{q(by)} = _lv.v"
-        return [str(v) for v in levels], sql
+            levels, dom = ["all"], np.zeros(unit.size, dtype=np.int64)
+        else:
+            found = (values if found is None else found).unique().sort()
+            levels = [str(v) for v in found.to_list()]
+            dom = values.replace_strict(found, range(found.len()), return_dtype=pl.Int64)
+            dom = dom.to_numpy().astype(np.int64)
+        order = np.argsort(dom * self.bound.n_units + unit, kind="stable")
+        for name in got:
+            got[name] = got[name][order]
+        return levels, dom[order], unit[order]
 
     def _unit_sums(self, by: str | None, pairs: list[tuple[str, str]]) -> UnitSums:
-        levels, grouped = self._grouped(by)
         cols = list(dict.fromkeys([*(y for y, _ in pairs), *(x for _, x in pairs)]))
         xs = list(dict.fromkeys(x for _, x in pairs))
         selects = [f"SUM(weight * ({self.exprs[c]})) AS s{i}" for i, c in enumerate(cols)]
@@ -229,46 +236,57 @@ class DuckWorkspace:
             f"CAST(SUM(CASE WHEN ({self.exprs[x]}) != 0 THEN 1 ELSE 0 END) AS DOUBLE) AS c{i}"
             for i, x in enumerate(xs)
         ]
-        got = self._fetch(
-            f"SELECT _g, _u, {', '.join(selects)} FROM ({grouped}) GROUP BY _g, _u ORDER BY _g, _u"
-        )
+        got = self._fetch(self._grouped(by, selects))
+        levels, dom, unit = self._bins(by, got)
         return UnitSums(
             levels,
-            got.pop("_g").astype(np.int64),
-            got.pop("_u").astype(np.int64),
+            dom,
+            unit,
             {c: got.pop(f"s{i}") for i, c in enumerate(cols)},
             {x: got.pop(f"c{i}") for i, x in enumerate(xs)},
         )
 
-    def _fetch(self, sql: str) -> dict[str, npt.NDArray[Any]]:
-        """The result's columns as NumPy arrays, read in batches (never two copies of all)."""
-        parts: dict[str, list[npt.NDArray[Any]]] = {}
+    def _fetch(self, sql: str) -> dict[str, Any]:
+        """The result's columns as NumPy arrays (``_v``, the group's value: a Polars series),
+        read in batches (never two copies of the whole result)."""
+        parts: dict[str, list[Any]] = {}
         reader = self.con.sql(sql).to_arrow_reader(FETCH_ROWS)
         for batch in reader:
             for name, col in zip(batch.schema.names, batch.columns, strict=True):
-                parts.setdefault(name, []).append(col.to_numpy(zero_copy_only=False))
-        out: dict[str, npt.NDArray[Any]] = {}
+                part = pl.from_arrow(col) if name == "_v" else col.to_numpy(zero_copy_only=False)
+                parts.setdefault(name, []).append(part)
+        out: dict[str, Any] = {}
         for name in list(parts):
             chunks = parts.pop(name)
-            out[name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+            if name == "_v":
+                out[name] = pl.concat(chunks)
+            else:
+                out[name] = chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
         return out
 
     # -- Gini reduction -------------------------------------------------------------------
     def gini(self, breakdown: str) -> GiniReduction:
         """(G_pre - G_post) / G_pre per group with its linearised variance."""
         by = None if breakdown == "total" else breakdown
-        levels, grouped = self._grouped(by)
-        n_dom = len(levels)
-        win = "PARTITION BY _g ORDER BY {y} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+        found = None
+        if by is not None:
+            found = self.con.sql(
+                f"SELECT DISTINCT {q(by)} AS v FROM persons WHERE {q(by)} IS NOT NULL"
+            ).pl()["v"]
+        part = "" if by is None else f"PARTITION BY {q(by)} "
+        win = part + "ORDER BY {y} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
         parts = []
         for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
             w = win.format(y=q(y))
             parts.append(
                 f"SUM(weight) OVER ({w}) AS n_{tag}, SUM(weight * {q(y)}) OVER ({w}) AS t_{tag}"
             )
+        value = "0" if by is None else q(by)
+        cond = "welfare_pre IS NOT NULL AND welfare IS NOT NULL"
         rows = (
-            f"SELECT _g, _u, weight, welfare_pre AS y_pre, welfare AS y_post, {', '.join(parts)} "
-            f"FROM ({grouped}) WHERE welfare_pre IS NOT NULL AND welfare IS NOT NULL"
+            f"SELECT {value} AS _v, _u, weight, welfare_pre AS y_pre, welfare AS y_post, "
+            f"{', '.join(parts)} FROM persons WHERE {cond}"
+            + ("" if by is None else f" AND {q(by)} IS NOT NULL")
         )
         aggs = ["COUNT(*) AS n"]
         for tag in ("pre", "post"):
@@ -279,17 +297,16 @@ class DuckWorkspace:
                 f"SUM(weight * {y}) AS s4_{tag}",
                 f"SUM(weight * weight * {y}) AS b_{tag}",
             ]
-        sums = self.con.sql(
-            f"SELECT _g, _u, SUM(weight) AS s2, {', '.join(aggs)} FROM ({rows}) "
-            "GROUP BY _g, _u ORDER BY _g, _u"
-        ).pl()
-        dom = sums["_g"].to_numpy().astype(np.int64)
-        unit = sums["_u"].to_numpy().astype(np.int64)
-        s2 = sums["s2"].to_numpy()
+        sums = self._fetch(
+            f"SELECT _v, _u, SUM(weight) AS s2, {', '.join(aggs)} FROM ({rows}) GROUP BY ALL"
+        )
+        levels, dom, unit = self._bins(by, sums, found)
+        n_dom = len(levels)
+        s2 = sums["s2"]
         est: dict[str, F64] = {}
         t: dict[str, F64] = {}
         for tag in ("pre", "post"):
-            s1, s3, s4, b = (sums[f"{c}_{tag}"].to_numpy() for c in ("s1", "s3", "s4", "b"))
+            s1, s3, s4, b = (sums[f"{c}_{tag}"] for c in ("s1", "s3", "s4", "b"))
             big_n = np.bincount(dom, weights=s2, minlength=n_dom)
             big_t = np.bincount(dom, weights=s4, minlength=n_dom)
             a = np.bincount(dom, weights=s1, minlength=n_dom)
@@ -310,7 +327,7 @@ class DuckWorkspace:
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (post[dom] * t["pre"] / pre[dom] - t["post"]) / pre[dom]
         score = np.where(np.isfinite(score), score, 0.0)
-        counts = sums["n"].to_numpy().astype(np.float64)
+        counts = sums["n"].astype(np.float64)
         n = np.asarray(np.bincount(dom, weights=counts, minlength=n_dom), dtype=np.float64)
         variance = self.bound.variance(dom, unit, score, n_dom)
         df = self.bound.df(dom, unit, n_dom)
