@@ -12,9 +12,9 @@ and ``df``). Memory is bounded by PSUs x groups x indicators.
   sampling unit (strata, PSU, fpc, the smallest weight, and every row without a weight), so
   the checks and their messages are those of the survey engine; each person gets its unit's
   index by a join.
-- The Gini reduction's linearised variable z (:mod:`socialcover.survey.gini`) is linear in
-  four running sums per row, so its total per (group, unit) comes from one window query:
-  sum w z = [2 S(w y N_k) + 2 T S(w) - 2 S(w T_k) - (G + 1)(T S(w) + N S(w y))] / (N T).
+- The Gini reduction: the Gini's linearised variable z is linear in running sums per row, so
+  one window query gives five sums per (group, unit) and
+  :func:`socialcover.survey.gini_unit_totals` the Ginis and their score totals per unit.
 
 An element design (no ``psu``: every person is a sampling unit) has as many units as
 persons; :func:`~socialcover.indicators.compute_indicators` uses the Polars path for it.
@@ -44,6 +44,7 @@ from socialcover.survey import (
     RowDesign,
     UnitSums,
     bind_rows,
+    gini_unit_totals,
     ratios,
 )
 from socialcover.survey.io import SurveyParameters
@@ -66,7 +67,7 @@ class DuckWorkspace:
     """The persons' analysis variables in DuckDB, and the design bound on sampling units.
 
     Gives :mod:`.table` what its Polars workspace gives: ``pairs`` and ``notes`` of the
-    ratios, :meth:`ratios` and :meth:`gini` per breakdown.
+    ratios, :meth:`ratios` and :meth:`reduction` (the Gini reduction) per breakdown.
     """
 
     con: duckdb.DuckDBPyConnection
@@ -265,7 +266,7 @@ class DuckWorkspace:
         return out
 
     # -- Gini reduction -------------------------------------------------------------------
-    def gini(self, breakdown: str) -> GiniReduction:
+    def reduction(self, breakdown: str) -> GiniReduction:
         """(G_pre - G_post) / G_pre per group with its linearised variance."""
         by = None if breakdown == "total" else breakdown
         found = None
@@ -302,27 +303,19 @@ class DuckWorkspace:
         )
         levels, dom, unit = self._bins(by, sums, found)
         n_dom = len(levels)
-        s2 = sums["s2"]
         est: dict[str, F64] = {}
         t: dict[str, F64] = {}
         for tag in ("pre", "post"):
-            s1, s3, s4, b = (sums[f"{c}_{tag}"] for c in ("s1", "s3", "s4", "b"))
-            big_n = np.bincount(dom, weights=s2, minlength=n_dom)
-            big_t = np.bincount(dom, weights=s4, minlength=n_dom)
-            a = np.bincount(dom, weights=s1, minlength=n_dom)
-            bb = np.bincount(dom, weights=b, minlength=n_dom)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                g = (2 * a - bb) / (big_n * big_t) - 1
-                nt = (big_n * big_t)[dom]
-                tt = (
-                    2 * s1
-                    + 2 * big_t[dom] * s2
-                    - 2 * s3
-                    - (g[dom] + 1) * (big_t[dom] * s2 + big_n[dom] * s4)
-                ) / nt
-            none = big_n * big_t == 0
-            est[tag] = np.where(none, np.nan, g)
-            t[tag] = np.where(none[dom], 0.0, tt)
+            g = gini_unit_totals(
+                dom,
+                n_dom,
+                sums["s2"],
+                sums[f"s4_{tag}"],
+                sums[f"s1_{tag}"],
+                sums[f"s3_{tag}"],
+                sums[f"b_{tag}"],
+            )
+            est[tag], t[tag] = g.estimate, g.total
         pre, post = est["pre"], est["post"]
         with np.errstate(divide="ignore", invalid="ignore"):
             score = (post[dom] * t["pre"] / pre[dom] - t["post"]) / pre[dom]

@@ -114,7 +114,7 @@ class Workspace:
     ) -> Ratios:
         return _ratios(self.bound, self, breakdown, pairs, total_pairs)
 
-    def gini(self, breakdown: str) -> GiniReduction:
+    def reduction(self, breakdown: str) -> GiniReduction:
         by = None if breakdown == "total" else breakdown
         return estimate_gini_reduction(
             self.bound, self.frame, self.groups_of(by), "welfare_pre", "welfare", self.orders

@@ -385,7 +385,7 @@ def _breakdown_cells(
                     )
                 )
     for ind in (i for i in members if i.kind == "gini_reduction"):
-        gres = work.gini(breakdown)
+        gres = work.reduction(breakdown)
         for g, level in enumerate(gres.groups):
             pre, post = float(gres.gini_pre[g]), float(gres.gini_post[g])
             ok = np.isfinite(pre) and pre != 0

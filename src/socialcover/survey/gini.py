@@ -11,9 +11,16 @@ each row's weight (Binder and Kovacevic 1995, *Survey Methodology* 21(2)), is
 
 with T_k the cumulated w y (the tests check it against numerical derivatives). A group whose
 N T is 0 has no Gini (NaN) and z = 0.
+
+The variance needs only the totals of w z per (group, sampling unit), and z is linear in
+y_k N_k, T_k and y_k: :func:`gini_unit_totals` forms them from five sums per (group, unit),
+which a database computes with running sums (a window ordered by y) without bringing rows
+into memory.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +28,7 @@ import numpy.typing as npt
 from socialcover.survey.linearised import Linearised
 from socialcover.survey.rows import Groups
 
-__all__ = ["gini_linearised"]
+__all__ = ["GiniUnitTotals", "gini_linearised", "gini_unit_totals"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -111,3 +118,79 @@ def gini_linearised(
     if not keep.all():
         z[keep] = z_kept
     return Linearised(np.asarray(gini, dtype=np.float64), z, code)
+
+
+@dataclass(frozen=True)
+class GiniUnitTotals:
+    """The Gini per group, and the totals of its scores w z per (group, sampling unit).
+
+    Attributes
+    ----------
+    estimate
+        The Gini of each group (NaN for a group whose N T is 0).
+    total
+        Per (group, unit) bin, the sum of w_k z_k over its rows (0 in a group with no Gini).
+    """
+
+    estimate: F64
+    total: F64
+
+
+def gini_unit_totals(
+    dom: I64,
+    n_dom: int,
+    w: F64,
+    wy: F64,
+    wyn: F64,
+    wt: F64,
+    wwy: F64,
+) -> GiniUnitTotals:
+    """The weighted Gini per group and its score totals per bin, from sums over the bin's rows.
+
+    With rows sorted by y within each group, N_k and T_k the cumulated w and w y up to row k
+    (in its group; ties in any order), the inputs are, per (group, unit) bin: ``w`` = sum w,
+    ``wy`` = sum w y, ``wyn`` = sum w y N_k, ``wt`` = sum w T_k and ``wwy`` = sum w^2 y. Then
+    G = (2 sum wyn - sum wwy) / (N T) - 1 and the bin's sum of w z is
+    [2 wyn + 2 T w - 2 wt - (G + 1)(T w + N wy)] / (N T), the sum of the scores of
+    :func:`gini_linearised` over the bin's rows.
+
+    Parameters
+    ----------
+    dom
+        Each bin's group index.
+    n_dom
+        Number of groups.
+    w, wy, wyn, wt, wwy
+        The sums per bin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, w = np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4)
+    >>> n_k, t_k = np.cumsum(w), np.cumsum(w * y)
+    >>> bins = np.array([0, 0, 1, 1])            # two sampling units of one group
+    >>> def per_bin(v):
+    ...     return np.bincount(bins, weights=v)
+    >>> g = gini_unit_totals(np.zeros(2, dtype=np.int64), 1, per_bin(w), per_bin(w * y),
+    ...                      per_bin(w * y * n_k), per_bin(w * t_k), per_bin(w * w * y))
+    >>> z = gini_linearised(y, w).z
+    >>> round(float(g.estimate[0]), 4), bool(np.allclose(g.total, per_bin(w * z)))
+    (0.25, True)
+    """
+    big_n = np.bincount(dom, weights=w, minlength=n_dom)
+    big_t = np.bincount(dom, weights=wy, minlength=n_dom)
+    a = np.bincount(dom, weights=wyn, minlength=n_dom)
+    b = np.bincount(dom, weights=wwy, minlength=n_dom)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gini = (2 * a - b) / (big_n * big_t) - 1
+        total = (
+            2 * wyn
+            + 2 * big_t[dom] * w
+            - 2 * wt
+            - (gini[dom] + 1) * (big_t[dom] * w + big_n[dom] * wy)
+        ) / (big_n * big_t)[dom]
+    none = big_n * big_t == 0
+    return GiniUnitTotals(
+        np.asarray(np.where(none, np.nan, gini), dtype=np.float64),
+        np.asarray(np.where(none[dom], 0.0, total), dtype=np.float64),
+    )
