@@ -53,9 +53,9 @@ __all__ = ["MEMORY_LIMIT", "DuckWorkspace"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-MEMORY_LIMIT = "1GB"  # DuckDB's own buffers; it spills to a temporary directory beyond
-PAIRS_PER_CALL = 8
-FETCH_ROWS = 100_000  # ratios per call of the survey engine: bounds its score arrays
+MEMORY_LIMIT = "512MB"  # DuckDB's own buffers; it spills to a temporary directory beyond
+PAIRS_PER_CALL = 4  # ratios per call of the survey engine: bounds its score arrays
+FETCH_ROWS = 100_000  # rows per batch when reading sums from DuckDB
 
 
 def _literal(path: Path) -> str:
