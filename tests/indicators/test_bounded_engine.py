@@ -95,9 +95,10 @@ def test_a_design_with_fpc_and_lonely_psus(survey: pl.DataFrame) -> None:
     # one PSU alone in its stratum, and a finite population correction per stratum
     first = survey["psu"].min()
     data = survey.with_columns(
-        pl.when(pl.col("psu") == first).then(pl.lit("alone")).otherwise(pl.col("strata")).alias(
-            "strata"
-        ),
+        pl.when(pl.col("psu") == first)
+        .then(pl.lit("alone"))
+        .otherwise(pl.col("strata"))
+        .alias("strata"),
         (pl.col("weight").sum().over("strata") / 5).alias("fpc"),
     )
     for rule in ("adjust", "certainty", "average"):
