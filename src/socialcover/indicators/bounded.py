@@ -274,47 +274,17 @@ class DuckWorkspace:
             found = self.con.sql(
                 f"SELECT DISTINCT {q(by)} AS v FROM persons WHERE {q(by)} IS NOT NULL"
             ).pl()["v"]
-        part = "" if by is None else f"PARTITION BY {q(by)} "
-        win = part + "ORDER BY {y} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
-        parts = []
-        for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
-            w = win.format(y=q(y))
-            parts.append(
-                f"SUM(weight) OVER ({w}) AS n_{tag}, SUM(weight * {q(y)}) OVER ({w}) AS t_{tag}"
-            )
         value = "0" if by is None else q(by)
-        cond = "welfare_pre IS NOT NULL AND welfare IS NOT NULL"
-        rows = (
-            f"SELECT {value} AS _v, _u, weight, welfare_pre AS y_pre, welfare AS y_post, "
-            f"{', '.join(parts)} FROM persons WHERE {cond}"
-            + ("" if by is None else f" AND {q(by)} IS NOT NULL")
+        cond = "welfare_pre IS NOT NULL AND welfare IS NOT NULL" + (
+            "" if by is None else f" AND {q(by)} IS NOT NULL"
         )
-        aggs = ["COUNT(*) AS n"]
-        for tag in ("pre", "post"):
-            y = f"y_{tag}"
-            aggs += [
-                f"SUM(weight * {y} * n_{tag}) AS s1_{tag}",
-                f"SUM(weight * t_{tag}) AS s3_{tag}",
-                f"SUM(weight * {y}) AS s4_{tag}",
-                f"SUM(weight * weight * {y}) AS b_{tag}",
-            ]
-        sums = self._fetch(
-            f"SELECT _v, _u, SUM(weight) AS s2, {', '.join(aggs)} FROM ({rows}) GROUP BY ALL"
-        )
-        levels, dom, unit = self._bins(by, sums, found)
-        n_dom = len(levels)
         est: dict[str, F64] = {}
         t: dict[str, F64] = {}
-        for tag in ("pre", "post"):
-            g = gini_unit_totals(
-                dom,
-                n_dom,
-                sums["s2"],
-                sums[f"s4_{tag}"],
-                sums[f"s1_{tag}"],
-                sums[f"s3_{tag}"],
-                sums[f"b_{tag}"],
-            )
+        for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
+            sums = self._fetch(_gini_sums(value, q(y), cond, partition=by is not None))
+            levels, dom, unit = self._bins(by, sums, found)
+            n_dom = len(levels)
+            g = gini_unit_totals(dom, n_dom, sums["w"], sums["wy"], sums["wa"], sums["wd"])
             est[tag], t[tag] = g.estimate, g.total
         pre, post = est["pre"], est["post"]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -325,6 +295,29 @@ class DuckWorkspace:
         variance = self.bound.variance(dom, unit, score, n_dom)
         df = self.bound.df(dom, unit, n_dom)
         return GiniReduction(levels, pre, post, variance, n, df)
+
+
+def _gini_sums(value: str, y: str, cond: str, *, partition: bool) -> str:
+    """Sums per (group, unit) for :func:`socialcover.survey.gini_unit_totals`.
+
+    Persons are first summed per (group, value, unit), then per (group, value): the running
+    sums over values (N_<, T_<: weight and weight x value of smaller values in the group)
+    sort only the distinct values, not the persons.
+    """
+    win = ("PARTITION BY _v " if partition else "") + (
+        "ORDER BY y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    )
+    return (
+        f"WITH a AS (SELECT {value} AS _v, {y} AS y, _u, SUM(weight) AS sw, "
+        f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM persons WHERE {cond} GROUP BY ALL), "
+        "b AS (SELECT _v, y, SUM(sw) AS bw, SUM(swy) AS bwy FROM a GROUP BY ALL), "
+        f"c AS (SELECT _v, y, bw, COALESCE(SUM(bw) OVER ({win}), 0) AS n_lt, "
+        f"COALESCE(SUM(bwy) OVER ({win}), 0) AS t_lt FROM b) "
+        "SELECT a._v AS _v, a._u AS _u, SUM(a.sw) AS w, SUM(a.swy) AS wy, "
+        "SUM(a.swy * (2 * c.n_lt + c.bw)) AS wa, "
+        "SUM(2 * (a.swy * c.n_lt - a.sw * c.t_lt)) AS wd, SUM(a.n) AS n "
+        "FROM a JOIN c ON a._v = c._v AND a.y = c.y GROUP BY ALL"
+    )
 
 
 def open_workspace(

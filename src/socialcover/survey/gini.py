@@ -13,8 +13,8 @@ with T_k the cumulated w y (the tests check it against numerical derivatives). A
 N T is 0 has no Gini (NaN) and z = 0.
 
 The variance needs only the totals of w z per (group, sampling unit), and z is linear in
-y_k N_k, T_k and y_k: :func:`gini_unit_totals` forms them from five sums per (group, unit),
-which a database computes with running sums (a window ordered by y) without bringing rows
+y_k N_k - T_k and y_k: :func:`gini_unit_totals` forms them from four sums per (group, unit),
+which a database computes with running sums over the distinct values, without bringing rows
 into memory.
 """
 
@@ -141,18 +141,20 @@ def gini_unit_totals(
     n_dom: int,
     w: F64,
     wy: F64,
-    wyn: F64,
-    wt: F64,
-    wwy: F64,
+    wa: F64,
+    wd: F64,
 ) -> GiniUnitTotals:
     """The weighted Gini per group and its score totals per bin, from sums over the bin's rows.
 
-    With rows sorted by y within each group, N_k and T_k the cumulated w and w y up to row k
-    (in its group; ties in any order), the inputs are, per (group, unit) bin: ``w`` = sum w,
-    ``wy`` = sum w y, ``wyn`` = sum w y N_k, ``wt`` = sum w T_k and ``wwy`` = sum w^2 y. Then
-    G = (2 sum wyn - sum wwy) / (N T) - 1 and the bin's sum of w z is
-    [2 wyn + 2 T w - 2 wt - (G + 1)(T w + N wy)] / (N T), the sum of the scores of
-    :func:`gini_linearised` over the bin's rows.
+    For a row of value y in its group, let N_< and T_< be the totals of w and w y over the
+    group's rows with a smaller value, and W_= the total weight of its rows with value y.
+    Per (group, unit) bin the inputs are ``w`` = sum w, ``wy`` = sum w y,
+    ``wa`` = sum w y (2 N_< + W_=) and ``wd`` = sum 2 w (y N_< - T_<). Then
+    G = sum wa / (N T) - 1 (Langel and Tillé's 2 sum w y N_k - sum w^2 y, with ties summed)
+    and the bin's sum of w z is [wd + 2 T w - (G + 1)(T w + N wy)] / (N T), since
+    y N_k - T_k = y N_< - T_< for every row: the sum over the bin's rows of the scores of
+    :func:`gini_linearised`. A database computes the inputs from the distinct values, with
+    running sums, without the rows in memory.
 
     Parameters
     ----------
@@ -160,35 +162,35 @@ def gini_unit_totals(
         Each bin's group index.
     n_dom
         Number of groups.
-    w, wy, wyn, wt, wwy
+    w, wy, wa, wd
         The sums per bin.
 
     Examples
     --------
     >>> import numpy as np
-    >>> y, w = np.array([1.0, 2.0, 3.0, 4.0]), np.ones(4)
-    >>> n_k, t_k = np.cumsum(w), np.cumsum(w * y)
+    >>> y, w = np.array([1.0, 2.0, 2.0, 4.0]), np.ones(4)
+    >>> n_lt, t_lt = np.array([0.0, 1, 1, 3]), np.array([0.0, 1, 1, 5])  # smaller values
+    >>> w_eq = np.array([1.0, 2, 2, 1])                                    # tied values
     >>> bins = np.array([0, 0, 1, 1])            # two sampling units of one group
     >>> def per_bin(v):
     ...     return np.bincount(bins, weights=v)
     >>> g = gini_unit_totals(np.zeros(2, dtype=np.int64), 1, per_bin(w), per_bin(w * y),
-    ...                      per_bin(w * y * n_k), per_bin(w * t_k), per_bin(w * w * y))
-    >>> z = gini_linearised(y, w).z
-    >>> round(float(g.estimate[0]), 4), bool(np.allclose(g.total, per_bin(w * z)))
-    (0.25, True)
+    ...                      per_bin(w * y * (2 * n_lt + w_eq)),
+    ...                      per_bin(2 * w * (y * n_lt - t_lt)))
+    >>> rows = gini_linearised(y, w)
+    >>> same_gini = bool(np.isclose(g.estimate[0], rows.estimate[0]))
+    >>> same_totals = bool(np.allclose(g.total, per_bin(w * rows.z)))
+    >>> same_gini, same_totals
+    (True, True)
     """
     big_n = np.bincount(dom, weights=w, minlength=n_dom)
     big_t = np.bincount(dom, weights=wy, minlength=n_dom)
-    a = np.bincount(dom, weights=wyn, minlength=n_dom)
-    b = np.bincount(dom, weights=wwy, minlength=n_dom)
+    a = np.bincount(dom, weights=wa, minlength=n_dom)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gini = (2 * a - b) / (big_n * big_t) - 1
-        total = (
-            2 * wyn
-            + 2 * big_t[dom] * w
-            - 2 * wt
-            - (gini[dom] + 1) * (big_t[dom] * w + big_n[dom] * wy)
-        ) / (big_n * big_t)[dom]
+        gini = a / (big_n * big_t) - 1
+        total = (wd + 2 * big_t[dom] * w - (gini[dom] + 1) * (big_t[dom] * w + big_n[dom] * wy)) / (
+            big_n * big_t
+        )[dom]
     none = big_n * big_t == 0
     return GiniUnitTotals(
         np.asarray(np.where(none, np.nan, gini), dtype=np.float64),
