@@ -222,4 +222,4 @@ def _r_version() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -49,7 +49,7 @@ from socialcover.survey import (
 )
 from socialcover.survey.io import SurveyParameters
 
-__all__ = ["MEMORY_LIMIT", "DuckWorkspace"]
+__all__ = ["MEMORY_LIMIT", "DuckWorkspace", "open_workspace"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
