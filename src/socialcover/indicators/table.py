@@ -1,8 +1,11 @@
 """The indicator table: every indicator, by every breakdown, with design-based SEs.
 
 :func:`compute_indicators` takes persons in the standard concepts (a mapped survey, or a
-synthetic one), derives the analysis variables, binds the survey design through the survey
-engine, and estimates each registered indicator overall and by each of its breakdowns.
+synthetic one; a frame or a Parquet file), derives the analysis variables, binds the survey
+design through the survey engine, and estimates each registered indicator overall and by each
+of its breakdowns. Where the per-person work is done is a workspace: in DuckDB, in memory
+bounded by sampling units (:mod:`.bounded`), or in one Polars frame (:mod:`.inmemory`); this
+module plans the breakdowns and turns either's estimates into the table.
 
 Arithmetic (DHIS2, METHODS.md B5): value = numerator / denominator x factor (100 for
 percentages). A zero denominator, or a concept the indicator needs but the data lack, gives no
