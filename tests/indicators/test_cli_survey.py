@@ -210,3 +210,21 @@ def test_estimate_json_reports_an_infinite_df_as_inf(parquet: Path) -> None:
 
     rows = json.loads(result.stdout[result.stdout.index("[") :], parse_constant=strict)
     assert rows[0]["df"] == "inf" and rows[0]["se"] > 0
+
+
+def test_indicators_engines_give_the_same_csv(parquet: Path, tmp_path: Path) -> None:
+    tables = {}
+    for engine in ("duckdb", "polars"):
+        out = tmp_path / f"{engine}.csv"
+        args = ["--format", "csv", "--out", str(out), "--engine", engine]
+        codes = ["--code", "coverage.,aspire.gini_reduction"]
+        result = runner.invoke(app, ["survey", "indicators", str(parquet), *args, *codes])
+        assert result.exit_code == 0, result.output
+        tables[engine] = pl.read_csv(out)
+    a, b = tables["polars"], tables["duckdb"]
+    assert a.select("code", "group", "n", "flag").equals(b.select("code", "group", "n", "flag"))
+    diff = (a["value"] - b["value"]).abs().max()
+    assert diff is not None and diff < 1e-9  # type: ignore[operator]
+    result = runner.invoke(app, ["survey", "indicators", str(parquet), "--engine", "spark"])
+    assert isinstance(result.exception, InputError)
+    assert result.exception.code == "indicators.unknown-engine"

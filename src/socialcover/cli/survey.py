@@ -257,6 +257,12 @@ def indicators(
     fmt: str = typer.Option("table", "--format", help="table, json, csv or xlsx."),
     out: Path | None = typer.Option(None, "--out", help="Write the table to this file."),
     list_codes: bool = typer.Option(False, "--list", help="List the indicator registry and exit."),
+    engine: str = typer.Option(
+        "auto",
+        "--engine",
+        help="duckdb (memory bounded by sampling units), polars (in memory) or auto "
+        "(duckdb when the data have a psu column).",
+    ),
 ) -> None:
     """The full indicator table (every indicator by every breakdown) with design-based SEs."""
     from socialcover.indicators import compute_indicators, list_indicators
@@ -278,7 +284,13 @@ def indicators(
             hint="socialcover survey indicators survey.parquet --mapping map.yaml",
         )
     the_mapping = Mapping.from_yaml(mapping) if mapping else None
-    frame = load_survey(data, the_mapping) if the_mapping else read_survey(data)
+    # A Parquet file in the standard concepts is read by DuckDB, never loaded whole.
+    parquet = the_mapping is None and data.suffix.lower() == ".parquet" and data.is_file()
+    source: pl.DataFrame | Path
+    if parquet:
+        source = data
+    else:
+        source = load_survey(data, the_mapping) if the_mapping else read_survey(data)
     with Progress(
         TextColumn("[bold]indicators[/]"),
         BarColumn(),
@@ -295,13 +307,14 @@ def indicators(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SocialcoverWarning)
             table = compute_indicators(
-                frame,
+                source,
                 codes=_split(code) or None,
                 by=_split(by),
                 disaggregations=_split(breakdowns) or None,
                 mapping=the_mapping,
                 lonely_psu=lonely_psu,  # type: ignore[arg-type]
                 progress=step,
+                engine=engine,  # type: ignore[arg-type]
             )
     for w in caught:
         if isinstance(w.message, SocialcoverWarning):

@@ -4,7 +4,8 @@
   ``coverage.older_persons`` or ``aspire.adequacy``), each with numerator, denominator, unit,
   source and breakdowns;
 - :func:`list_indicators`, :func:`get_indicator`: the registry built from that list;
-- :func:`compute_indicators`: the indicator table from persons in the standard concepts, with
+- :func:`compute_indicators`: the indicator table from persons in the standard concepts (a
+  frame, or a Parquet file read in place by DuckDB in bounded memory), with
   Taylor-linearised standard errors from the survey engine; a value from fewer than
   :data:`SMALL_CELL_N` observations or with a coefficient of variation above
   :data:`SMALL_CELL_CV` is flagged fragile;

@@ -1,8 +1,11 @@
 """The indicator table: every indicator, by every breakdown, with design-based SEs.
 
 :func:`compute_indicators` takes persons in the standard concepts (a mapped survey, or a
-synthetic one), derives the analysis variables, binds the survey design through the survey
-engine, and estimates each registered indicator overall and by each of its breakdowns.
+synthetic one; a frame or a Parquet file), derives the analysis variables, binds the survey
+design through the survey engine, and estimates each registered indicator overall and by each
+of its breakdowns. Where the per-person work is done is a workspace: in DuckDB, in memory
+bounded by sampling units (:mod:`.bounded`), or in one Polars frame (:mod:`.inmemory`); this
+module plans the breakdowns and turns either's estimates into the table.
 
 Arithmetic (DHIS2, METHODS.md B5): value = numerator / denominator x factor (100 for
 percentages). A zero denominator, or a concept the indicator needs but the data lack, gives no
@@ -16,33 +19,32 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import polars as pl
 
 from socialcover.errors import InputError, SocialcoverWarning
 from socialcover.indicators.definitions import DISAGGREGATIONS, Indicator
-from socialcover.indicators.estimation import bind_design, estimate_gini_reduction
+from socialcover.indicators.estimation import bind_design
+from socialcover.indicators.inmemory import Workspace
 from socialcover.indicators.registry import get_indicator, list_indicators
 from socialcover.indicators.variables import Prepared, prepare_variables
 from socialcover.survey import (
-    Groups,
     LonelyPsuRule,
-    Ratios,
-    RowDesign,
-    UnitSums,
-    groups_of,
     proportion_interval,
-    ratios,
     t_quantile,
-    unit_sums,
 )
 from socialcover.survey.io import CONTRIBUTORY_BY_DEFAULT, Mapping, SurveyParameters
 
+if TYPE_CHECKING:
+    from socialcover.indicators.bounded import DuckWorkspace
+
 __all__ = ["SMALL_CELL_CV", "SMALL_CELL_N", "IndicatorTable", "compute_indicators"]
 
+Engine = Literal["auto", "duckdb", "polars"]
 SMALL_CELL_N = 30
 SMALL_CELL_CV = 0.30
 TAYLOR_RATIO = "Taylor linearisation, ratio of totals (survey engine)"
@@ -143,7 +145,7 @@ def _selected(codes: Iterable[str] | None) -> list[Indicator]:
 
 
 def compute_indicators(
-    data: pl.DataFrame,
+    data: pl.DataFrame | str | Path,
     *,
     codes: Iterable[str] | None = None,
     by: Sequence[str] = (),
@@ -154,6 +156,7 @@ def compute_indicators(
     quintiles_of: str = "post",
     level: float = 0.95,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine = "auto",
 ) -> IndicatorTable:
     """Compute the indicator table from persons in the standard concepts.
 
@@ -161,7 +164,8 @@ def compute_indicators(
     ----------
     data
         One row per person with ``weight`` (and ``strata``, ``psu``, ``fpc`` when the design
-        has them) and the standard concepts.
+        has them) and the standard concepts: a Polars frame, or the path of a Parquet file
+        (or a glob of files), read by DuckDB without loading the persons into memory.
     codes
         Indicator codes (a code ending in ``.`` or ``*`` selects a family); all by default.
     by
@@ -181,6 +185,12 @@ def compute_indicators(
         Confidence level of the intervals.
     progress
         Called with (step, steps, label) as each breakdown is done.
+    engine
+        ``"duckdb"``: the analysis variables are computed and summed per sampling unit in
+        DuckDB (memory bounded by PSUs x groups x indicators, not by persons); ``"polars"``:
+        in memory, person by person (about 2 GB per million persons). ``"auto"`` (default):
+        DuckDB when the design has a ``psu`` column, else Polars (every person of an element
+        design is a sampling unit). Both give the same table.
 
     Returns
     -------
@@ -203,11 +213,18 @@ def compute_indicators(
         raise InputError(
             "The indicator table cannot be computed on a Spark DataFrame yet.",
             code="indicators.spark-not-supported",
-            hint="Write the persons to Parquet (df.write.parquet(path)) and pass "
-            "pl.read_parquet(path), or estimate single indicators with "
-            "socialcover.survey.Sample on the Spark frame. See docs/spark.md.",
+            hint="Write the persons to Parquet (df.write.parquet(path)) and pass the path, or "
+            "estimate single indicators with socialcover.survey.Sample on the Spark frame. "
+            "See docs/spark.md.",
         )
-    if "weight" not in data.columns:
+    if engine not in ("auto", "duckdb", "polars"):
+        raise InputError(
+            f"Unknown engine {engine!r}.",
+            code="indicators.unknown-engine",
+            hint="engine='auto', 'duckdb' or 'polars'.",
+        )
+    columns = _columns_of(data)
+    if "weight" not in columns:
         raise InputError(
             "The data have no 'weight' column.",
             code="indicators.no-weight",
@@ -215,11 +232,11 @@ def compute_indicators(
             "columns have their standard names.",
         )
     for b in by:
-        if b not in data.columns:
+        if b not in columns:
             raise InputError(
                 f"Breakdown {b!r} is not a column of the data.",
                 code="indicators.unknown-breakdown",
-                hint="Columns: " + ", ".join(data.columns[:30]),
+                hint="Columns: " + ", ".join(columns[:30]),
             )
     unknown = set(disaggregations or ()) - set(DISAGGREGATIONS)
     if unknown:
@@ -236,24 +253,79 @@ def compute_indicators(
     )
     rule: LonelyPsuRule = lonely_psu or (mapping.lonely_psu if mapping else "fail")  # type: ignore[assignment]
     indicators = _selected(codes)
-    prepared = prepare_variables(data, params, contributory=contributory, quintiles_of=quintiles_of)
-    bound = bind_design(prepared.frame, lonely_psu=rule)
-    plan = _plan(indicators, prepared, list(by), disaggregations)
-    work = _workspace(prepared, plan.get("total", []))
-    cells: list[_Cell] = []
-    # The total comes last: it is summed from the bins of a breakdown that covers everyone.
-    order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
-    for step, breakdown in enumerate(order, start=1):
-        cells += _breakdown_cells(bound, prepared, work, breakdown, plan[breakdown], plan)
-        if progress is not None:
-            progress(step, len(plan), breakdown)
+    work: Workspace | DuckWorkspace
+    if engine == "duckdb" or (engine == "auto" and "psu" in columns):
+        if "psu" not in columns:
+            raise InputError(
+                "The DuckDB engine needs sampling units (a 'psu' column).",
+                code="indicators.duckdb-needs-psu",
+                hint="Use engine='polars' for an element design (no clusters).",
+            )
+        from socialcover.indicators.bounded import open_workspace
+
+        source = data if isinstance(data, pl.DataFrame) else Path(data)
+        work = open_workspace(
+            source,
+            columns,
+            parameters=params,
+            contributory=contributory,
+            quintiles_of=quintiles_of,
+            lonely_psu=rule,
+        )
+        prepared = work.prepared
+    else:
+        frame = data if isinstance(data, pl.DataFrame) else pl.read_parquet(data)
+        prepared = prepare_variables(
+            frame, params, contributory=contributory, quintiles_of=quintiles_of
+        )
+        work = Workspace(bind_design(prepared.frame, lonely_psu=rule), prepared.frame, {}, {}, {})
+    try:
+        plan = _plan(indicators, prepared, list(by), disaggregations)
+        work.set_pairs(plan.get("total", []), list(plan))
+        cells: list[_Cell] = []
+        # The total comes last: it is summed from the bins of a breakdown covering everyone.
+        order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
+        for step, breakdown in enumerate(order, start=1):
+            cells += _breakdown_cells(prepared, work, breakdown, plan[breakdown], plan)
+            if progress is not None:
+                progress(step, len(plan), breakdown)
+    finally:
+        work.close()
     cells += _unavailable_cells(indicators, prepared)
-    frame = _frame(cells, level, [i.code for i in indicators])
-    _warn_fragile(frame)
-    design = f"weights=weight, strata={'strata' if 'strata' in data.columns else 'none'}, " + (
-        f"psu={'psu' if 'psu' in data.columns else 'rows'}, lonely_psu={rule}"
+    table = _frame(cells, level, [i.code for i in indicators])
+    _warn_fragile(table)
+    design = f"weights=weight, strata={'strata' if 'strata' in columns else 'none'}, " + (
+        f"psu={'psu' if 'psu' in columns else 'rows'}, lonely_psu={rule}"
     )
-    return IndicatorTable(frame, level, design)
+    return IndicatorTable(table, level, design)
+
+
+def _columns_of(data: pl.DataFrame | str | Path) -> list[str]:
+    """Column names of a frame, or of a Parquet file (its schema only)."""
+    if isinstance(data, pl.DataFrame):
+        return list(data.columns)
+    if not isinstance(data, str | Path):
+        raise InputError(
+            f"The indicator table takes a Polars frame or a Parquet path, not "
+            f"{type(data).__name__}.",
+            code="indicators.bad-data",
+            hint="Pass pl.DataFrame persons, or the path of a Parquet file.",
+        )
+    path = Path(data)
+    if not any(c in str(path) for c in "*?[") and not path.is_file():
+        raise InputError(
+            f"No file {str(path)!r}.",
+            code="indicators.no-file",
+            hint="Give the path of a Parquet file of persons in the standard concepts.",
+        )
+    try:
+        return list(pl.scan_parquet(path).collect_schema().names())
+    except Exception as exc:  # polars raises several types for unreadable files
+        raise InputError(
+            f"Cannot read {str(path)!r} as Parquet: {exc}",
+            code="indicators.unreadable",
+            hint="Write the persons to Parquet, or read the file and pass a Polars frame.",
+        ) from exc
 
 
 def _missing(ind: Indicator, prepared: Prepared) -> list[str]:
@@ -277,137 +349,19 @@ def _plan(
     return {k: v for k, v in plan.items() if v}
 
 
-def _pairs(ind: Indicator, frame: pl.DataFrame) -> list[tuple[str | None, str, str]]:
-    """(category, numerator column, denominator column) of a ratio indicator."""
-    if not ind.categories:
-        return [(None, ind.numerator_var, ind.denominator_var)]
-    out: list[tuple[str | None, str, str]] = []
-    for cat in ind.categories:
-        out.append((cat, f"{ind.numerator_var}__{cat}", ind.denominator_var))
-    return out
-
-
-def _category_columns(indicators: list[Indicator], frame: pl.DataFrame) -> pl.DataFrame:
-    ex = []
-    for ind in indicators:
-        for cat in ind.categories:
-            name = f"{ind.numerator_var}__{cat}"
-            if name not in frame.columns:
-                ex.append(
-                    (pl.col(ind.numerator_var) * (pl.col("quintile") == cat).cast(pl.Float64))
-                    .fill_null(0.0)
-                    .alias(name)
-                )
-    return frame.with_columns(ex) if ex else frame
-
-
-def _complete_cases(
-    frame: pl.DataFrame, pairs: list[tuple[str, str]]
-) -> tuple[pl.DataFrame, list[tuple[str, str]], dict[tuple[str, str], str]]:
-    """Persons with a missing numerator leave the denominator too (complete cases)."""
-    out: list[tuple[str, str]] = []
-    notes: dict[tuple[str, str], str] = {}
-    extra: list[pl.Expr] = []
-    nulls = {c: frame[c].null_count() for c in {p for pair in pairs for p in pair}}
-    for y, x in pairs:
-        if nulls[y] == 0 and nulls[x] == 0:
-            out.append((y, x))
-            continue
-        ok = pl.col(y).is_not_null() & pl.col(x).is_not_null()
-        gone = frame.select((~ok & (pl.col(x).fill_null(0) != 0)).sum()).item()
-        xn, yn = f"{x}__cc_{y}", f"{y}__cc"
-        extra += [
-            pl.when(ok).then(pl.col(x)).otherwise(0.0).alias(xn),
-            pl.col(y).fill_null(0.0).alias(yn),
-        ]
-        out.append((yn, xn))
-        if gone:
-            notes[(yn, xn)] = f"{gone:,} persons without a numerator value were left out."
-    frame = frame.with_columns(extra) if extra else frame
-    return frame, out, notes
-
-
-@dataclass
-class _Workspace:
-    """The frame with every column the ratios need, built once for all breakdowns."""
-
-    frame: pl.DataFrame
-    pairs: dict[tuple[str, str | None], tuple[str, str]]
-    notes: dict[tuple[str, str], str]
-    orders: dict[str, Any]
-    groups: dict[str, Groups] = field(default_factory=dict)
-    donor: UnitSums | None = None
-
-    def groups_of(self, by: str | None) -> Groups:
-        key = by or ""
-        if key not in self.groups:
-            self.groups[key] = groups_of(self.frame, by)
-        return self.groups[key]
-
-    def ratio_pairs(self, members: list[Indicator]) -> list[tuple[Indicator, str | None]]:
-        return [
-            (ind, cat)
-            for ind in members
-            if ind.kind == "ratio"
-            for cat in (ind.categories or (None,))
-        ]
-
-
-def _columns(pairs: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    xs = list(dict.fromkeys(x for _, x in pairs))
-    return list(dict.fromkeys([*(y for y, _ in pairs), *xs])), xs
-
-
-def _ratios(
-    bound: RowDesign,
-    work: _Workspace,
-    breakdown: str,
-    pairs: list[tuple[str, str]],
-    total_pairs: list[tuple[str, str]],
-) -> Ratios:
-    if breakdown == "total" and work.donor is not None:
-        return ratios(bound, work.donor.collapse(bound.n_units), pairs)
-    groups = work.groups_of(None if breakdown == "total" else breakdown)
-    wanted = pairs
-    donor = breakdown != "total" and work.donor is None and bool((groups.code >= 0).all())
-    if donor:
-        wanted = list(dict.fromkeys([*pairs, *total_pairs]))
-    cols, xs = _columns(wanted)
-    sums = unit_sums(bound, work.frame, groups, cols, xs)
-    if donor:
-        work.donor = sums
-    return ratios(bound, sums, list(dict.fromkeys(pairs)))
-
-
-def _workspace(prepared: Prepared, indicators: list[Indicator]) -> _Workspace:
-    ratio_inds = [i for i in indicators if i.kind == "ratio"]
-    frame = _category_columns(ratio_inds, prepared.frame)
-    keys: list[tuple[str, str | None]] = []
-    raw: list[tuple[str, str]] = []
-    for ind in ratio_inds:
-        for cat, y, x in _pairs(ind, frame):
-            keys.append((ind.code, cat))
-            raw.append((y, x))
-    frame, pairs, notes = _complete_cases(frame, raw)
-    return _Workspace(frame, dict(zip(keys, pairs, strict=True)), notes, {})
-
-
 def _breakdown_cells(
-    bound: RowDesign,
     prepared: Prepared,
-    work: _Workspace,
+    work: Workspace | DuckWorkspace,
     breakdown: str,
     members: list[Indicator],
     plan: dict[str, list[Indicator]],
 ) -> list[_Cell]:
-    by = None if breakdown == "total" else breakdown
-    frame = work.frame
     cells: list[_Cell] = []
     spec = work.ratio_pairs(members)
     pairs = [work.pairs[(ind.code, cat)] for ind, cat in spec]
     total_pairs = [work.pairs[(i.code, c)] for i, c in work.ratio_pairs(plan.get("total", []))]
     if pairs:
-        res = _ratios(bound, work, breakdown, pairs, total_pairs)
+        res = work.ratios(breakdown, pairs, total_pairs)
         index = {p: j for j, p in enumerate(dict.fromkeys(pairs))}
         for (ind, cat), pair in zip(spec, pairs, strict=True):
             j = index[pair]
@@ -437,9 +391,7 @@ def _breakdown_cells(
                     )
                 )
     for ind in (i for i in members if i.kind == "gini_reduction"):
-        gres = estimate_gini_reduction(
-            bound, frame, work.groups_of(by), "welfare_pre", "welfare", work.orders
-        )
+        gres = work.reduction(breakdown)
         for g, level in enumerate(gres.groups):
             pre, post = float(gres.gini_pre[g]), float(gres.gini_post[g])
             ok = np.isfinite(pre) and pre != 0

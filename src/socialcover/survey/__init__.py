@@ -13,7 +13,8 @@ replicate designs (JK1, JKn, BRR, Fay, bootstrap, user-supplied) follow ``svrepd
 Estimators written in NumPy over an in-memory frame (many ratios at once, the Gini) bind the
 design row by row with :func:`bind_rows` and send their linearised scores through the same
 variance: :func:`unit_sums` with :func:`ratios` and :func:`totals`, :func:`gini_linearised` and
-:class:`Linearised`.
+:class:`Linearised`; :func:`gini_unit_totals` gives the Gini's score totals per sampling unit
+from sums a database computes, without rows in memory.
 
 On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spark's failures
 become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
@@ -32,7 +33,7 @@ from socialcover.survey._errors import (
 from socialcover.survey.backend.spark import spark_error
 from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
-from socialcover.survey.gini import gini_linearised
+from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
 from socialcover.survey.linearised import Linearised
 from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
@@ -47,6 +48,7 @@ __all__ = [
     "DesignError",
     "Estimate",
     "EstimateError",
+    "GiniUnitTotals",
     "Groups",
     "Linearised",
     "LonelyPsuError",
@@ -62,6 +64,7 @@ __all__ = [
     "WeightError",
     "bind_rows",
     "gini_linearised",
+    "gini_unit_totals",
     "groups_of",
     "proportion_interval",
     "ratios",

@@ -11,9 +11,16 @@ each row's weight (Binder and Kovacevic 1995, *Survey Methodology* 21(2)), is
 
 with T_k the cumulated w y (the tests check it against numerical derivatives). A group whose
 N T is 0 has no Gini (NaN) and z = 0.
+
+The variance needs only the totals of w z per (group, sampling unit), and z is linear in
+y_k N_k - T_k and y_k: :func:`gini_unit_totals` forms them from four sums per (group, unit),
+which a database computes with running sums over the distinct values, without bringing rows
+into memory.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +28,7 @@ import numpy.typing as npt
 from socialcover.survey.linearised import Linearised
 from socialcover.survey.rows import Groups
 
-__all__ = ["gini_linearised"]
+__all__ = ["GiniUnitTotals", "gini_linearised", "gini_unit_totals"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -111,3 +118,81 @@ def gini_linearised(
     if not keep.all():
         z[keep] = z_kept
     return Linearised(np.asarray(gini, dtype=np.float64), z, code)
+
+
+@dataclass(frozen=True)
+class GiniUnitTotals:
+    """The Gini per group, and the totals of its scores w z per (group, sampling unit).
+
+    Attributes
+    ----------
+    estimate
+        The Gini of each group (NaN for a group whose N T is 0).
+    total
+        Per (group, unit) bin, the sum of w_k z_k over its rows (0 in a group with no Gini).
+    """
+
+    estimate: F64
+    total: F64
+
+
+def gini_unit_totals(
+    dom: I64,
+    n_dom: int,
+    w: F64,
+    wy: F64,
+    wa: F64,
+    wd: F64,
+) -> GiniUnitTotals:
+    """The weighted Gini per group and its score totals per bin, from sums over the bin's rows.
+
+    For a row of value y in its group, let N_< and T_< be the totals of w and w y over the
+    group's rows with a smaller value, and W_= the total weight of its rows with value y.
+    Per (group, unit) bin the inputs are ``w`` = sum w, ``wy`` = sum w y,
+    ``wa`` = sum w y (2 N_< + W_=) and ``wd`` = sum 2 w (y N_< - T_<). Then
+    G = sum wa / (N T) - 1 (Langel and Tillé's 2 sum w y N_k - sum w^2 y, with ties summed)
+    and the bin's sum of w z is [wd + 2 T w - (G + 1)(T w + N wy)] / (N T), since
+    y N_k - T_k = y N_< - T_< for every row: the sum over the bin's rows of the scores of
+    :func:`gini_linearised`. A database computes the inputs from the distinct values, with
+    running sums, without the rows in memory.
+
+    Parameters
+    ----------
+    dom
+        Each bin's group index.
+    n_dom
+        Number of groups.
+    w, wy, wa, wd
+        The sums per bin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y, w = np.array([1.0, 2.0, 2.0, 4.0]), np.ones(4)
+    >>> n_lt, t_lt = np.array([0.0, 1, 1, 3]), np.array([0.0, 1, 1, 5])  # smaller values
+    >>> w_eq = np.array([1.0, 2, 2, 1])                                    # tied values
+    >>> bins = np.array([0, 0, 1, 1])            # two sampling units of one group
+    >>> def per_bin(v):
+    ...     return np.bincount(bins, weights=v)
+    >>> g = gini_unit_totals(np.zeros(2, dtype=np.int64), 1, per_bin(w), per_bin(w * y),
+    ...                      per_bin(w * y * (2 * n_lt + w_eq)),
+    ...                      per_bin(2 * w * (y * n_lt - t_lt)))
+    >>> rows = gini_linearised(y, w)
+    >>> same_gini = bool(np.isclose(g.estimate[0], rows.estimate[0]))
+    >>> same_totals = bool(np.allclose(g.total, per_bin(w * rows.z)))
+    >>> same_gini, same_totals
+    (True, True)
+    """
+    big_n = np.bincount(dom, weights=w, minlength=n_dom)
+    big_t = np.bincount(dom, weights=wy, minlength=n_dom)
+    a = np.bincount(dom, weights=wa, minlength=n_dom)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gini = a / (big_n * big_t) - 1
+        total = (wd + 2 * big_t[dom] * w - (gini[dom] + 1) * (big_t[dom] * w + big_n[dom] * wy)) / (
+            big_n * big_t
+        )[dom]
+    none = big_n * big_t == 0
+    return GiniUnitTotals(
+        np.asarray(np.where(none, np.nan, gini), dtype=np.float64),
+        np.asarray(np.where(none[dom], 0.0, total), dtype=np.float64),
+    )
