@@ -104,18 +104,23 @@ def test_duckdb_backend_returns_the_same_frames() -> None:
     assert a.households.columns == b.households.columns
 
 
-def test_parquet_runs_on_duckdb(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_parquet_runs_in_memory_when_it_fits_and_on_duckdb_otherwise(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     df = random_population(30, 2)
     path = tmp_path / "people.parquet"
     df.write_parquet(path)
     rules = _rules(300.0, 18, 0.5, 2500.0)
-    on_disk = run_rules(rules, str(path), 2025)
     in_memory = run_rules(rules, df, 2025)
-    assert (on_disk.backend, in_memory.backend) == ("duckdb", "arrays")
-    for name in on_disk.households.columns:
-        np.testing.assert_allclose(on_disk.households[name], in_memory.households[name])
-    for name in on_disk.persons.columns:
-        np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
+    fits = run_rules(rules, str(path), 2025)
+    # a machine with no memory to spare: the same file runs on DuckDB, out of core
+    monkeypatch.setattr("socialcover.microsim.arrow_io._available_bytes", lambda: 0)
+    too_big = run_rules(rules, str(path), 2025)
+    assert (fits.backend, too_big.backend, in_memory.backend) == ("arrays", "duckdb", "arrays")
+    for on_disk in (fits, too_big):
+        assert on_disk.persons.columns == in_memory.persons.columns
+        for name in on_disk.households.columns:
+            np.testing.assert_allclose(on_disk.households[name], in_memory.households[name])
+        for name in on_disk.persons.columns:
+            np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
 
 
 def test_duckdb_relation_runs_on_either_backend() -> None:
