@@ -203,7 +203,10 @@ def write_results(
 
     def write(path: Path, columns: Mapping[str, pa.Array]) -> None:
         table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
-        pq.write_table(table, str(path))
+        # Dictionary pages pay off for amounts and categories (few distinct values), not for
+        # identifiers (hh_id, kept integer ids), where trying them costs half the writing time.
+        coded = [k for k, v in columns.items() if k != "hh_id" and not pa.types.is_integer(v.type)]
+        pq.write_table(table, str(path), use_dictionary=coded)
 
     p_part, h_part = parts(folder)
     written = False

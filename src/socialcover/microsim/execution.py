@@ -27,6 +27,7 @@ frames (tests/microsim/test_array_program_agrees.py).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +38,7 @@ import pyarrow as pa
 
 from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.array_program import (
-    HOUSEHOLD,
-    Codes,
-    Households,
-    compile_arrays,
-    evaluate_arrays,
-)
+from socialcover.microsim.array_program import Codes, compile_arrays, run_program
 from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
@@ -250,19 +245,10 @@ def _run_arrays(
         table = frame.select(list(read)).to_arrow()
     hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
-    households = Households(hh_id)
-    values = evaluate_arrays(program, columns, households)
     entity = {s.name: s.entity for s in steps}
-    persons: dict[str, Any] = {}
-    homes: dict[str, Any] = {"hh_id": households.ids}
-    for name in outputs:
-        value, level = values[name]
-        if entity[name] == "person":
-            persons[name] = value
-            continue
-        homes[name] = value if level == HOUSEHOLD else households.first(value)
-        if spread:
-            persons[name] = households.spread(value) if level == HOUSEHOLD else value
+    persons, homes = run_program(
+        program, columns, hh_id, outputs, entity, spread, cores=os.cpu_count() or 1
+    )
     if out is not None:
         kept = {k: _column(frame, k) for k in keep}
         paths = arrow_io.write_results(
