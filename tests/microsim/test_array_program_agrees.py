@@ -104,18 +104,23 @@ def test_duckdb_backend_returns_the_same_frames() -> None:
     assert a.households.columns == b.households.columns
 
 
-def test_parquet_runs_on_duckdb(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_parquet_runs_in_memory_when_it_fits_and_on_duckdb_otherwise(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     df = random_population(30, 2)
     path = tmp_path / "people.parquet"
     df.write_parquet(path)
     rules = _rules(300.0, 18, 0.5, 2500.0)
-    on_disk = run_rules(rules, str(path), 2025)
     in_memory = run_rules(rules, df, 2025)
-    assert (on_disk.backend, in_memory.backend) == ("duckdb", "arrays")
-    for name in on_disk.households.columns:
-        np.testing.assert_allclose(on_disk.households[name], in_memory.households[name])
-    for name in on_disk.persons.columns:
-        np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
+    fits = run_rules(rules, str(path), 2025)
+    # a machine with no memory to spare: the same file runs on DuckDB, out of core
+    monkeypatch.setattr("socialcover.microsim.arrow_io._available_bytes", lambda: 0)
+    too_big = run_rules(rules, str(path), 2025)
+    assert (fits.backend, too_big.backend, in_memory.backend) == ("arrays", "duckdb", "arrays")
+    for on_disk in (fits, too_big):
+        assert on_disk.persons.columns == in_memory.persons.columns
+        for name in on_disk.households.columns:
+            np.testing.assert_allclose(on_disk.households[name], in_memory.households[name])
+        for name in on_disk.persons.columns:
+            np.testing.assert_allclose(on_disk.persons[name], in_memory.persons[name])
 
 
 def test_duckdb_relation_runs_on_either_backend() -> None:
@@ -166,3 +171,37 @@ programmes:
         _check(rules, df, 2025, backend=backend)
     z = run_rules(rules, df, 2025, outputs=["z"]).persons["z"].to_numpy()
     assert np.isneginf(z).all()
+
+
+@pytest.mark.parametrize("spread", [False, True])
+def test_households_cut_into_pieces_give_the_same_values(
+    monkeypatch: pytest.MonkeyPatch, spread: bool
+) -> None:
+    """Large sorted populations are evaluated in runs of whole households, one per core: the
+    values and their order are those of one run over everyone."""
+    from socialcover.microsim import array_program
+    from socialcover.microsim.execution import prepare_columns
+
+    df = random_population(60, 9).with_columns(pl.col("labour_status").cast(pl.Categorical))
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    names = [s.name for s in rules.steps]
+    entity = {s.name: s.entity for s in rules.steps}
+    program = array_program.compile_arrays(rules, 2025)
+    table = df.to_arrow()
+    columns = prepare_columns(rules, table, program.inputs, df.height)
+    hh_id = df["hh_id"].to_numpy()
+    whole = array_program.run_program(program, columns, hh_id, names, entity, spread)
+    monkeypatch.setattr(array_program, "PIECE_PERSONS", 7)
+    assert len(array_program._pieces(hh_id, 4)) == 4
+    cut = array_program.run_program(program, columns, hh_id, names, entity, spread, cores=4)
+    for a, b in zip(whole, cut, strict=True):
+        assert list(a) == list(b)
+        for name in a:
+            x = a[name].decode() if isinstance(a[name], array_program.Codes) else a[name]
+            y = b[name].decode() if isinstance(b[name], array_program.Codes) else b[name]
+            np.testing.assert_array_equal(x, y, err_msg=name)
+    # and through run_rules, on whatever cores this machine has
+    one = run_rules(rules, df, 2025, outputs=names, keep=["person_id"], spread=spread)
+    monkeypatch.setattr(array_program, "PIECE_PERSONS", 1)
+    many = run_rules(rules, df, 2025, outputs=names, keep=["person_id"], spread=spread)
+    assert one.persons.equals(many.persons) and one.households.equals(many.households)

@@ -1,6 +1,6 @@
 """simulate(), schemes, calibration and situations run rules through run_rules(), whose back-end
-follows the data: the array program in memory, DuckDB for Parquet files; both give the same
-per-person results."""
+follows the data: the array program in memory and for Parquet files that fit, DuckDB for larger
+ones; all give the same per-person results."""
 
 from __future__ import annotations
 
@@ -50,15 +50,53 @@ def test_simulate_in_memory_runs_the_array_program(backends: list[str]) -> None:
 
 
 def test_population_run_is_the_same_in_memory_and_from_parquet(
-    tmp_path: Path, backends: list[str]
+    tmp_path: Path, backends: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     df = random_population(120, 5)
     path = tmp_path / "people.parquet"
     df.write_parquet(path)
     rules = load_rules(EXAMPLES / "means_tested_transfer.yaml")
     memory = run_population(rules, df, 2025).frame
-    disk = run_population(rules, path, 2025).frame
-    assert backends == ["arrays", "arrays", "duckdb", "duckdb"]
+    fits = run_population(rules, path, 2025).frame
+    # no memory to spare: the same file is run by DuckDB, out of core
+    monkeypatch.setattr("socialcover.microsim.arrow_io._available_bytes", lambda: 0)
+    tight = run_population(rules, path, 2025).frame
+    assert backends == ["arrays"] * 4 + ["duckdb"] * 2  # baseline and reform, each run
+    for disk in (fits, tight):
+        _same(memory, disk)
+
+
+def test_a_parquet_population_is_read_once_for_baseline_and_reform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socialcover.microsim import Reform, arrow_io
+    from socialcover.microsim.simulation import CARRY
+
+    path = tmp_path / "people.parquet"
+    df = random_population(50, 3)
+    df.write_parquet(path)
+    reads: list[list[str]] = []
+    original = arrow_io.parquet_table
+
+    def counting(source: Any, names: Any) -> Any:
+        table = original(source, names)
+        reads.append(table.column_names)
+        return table
+
+    monkeypatch.setattr(arrow_io, "parquet_table", counting)
+    import socialcover.microsim.simulation as simulation_module
+
+    monkeypatch.setattr(simulation_module, "parquet_table", counting, raising=False)
+    rules = load_rules(EXAMPLES / "means_tested_transfer.yaml")
+    reform = Reform.from_dict({"parameters": {"transfer.withdrawal_rate": 0.3}})
+    run = run_population(rules, path, 2025, reform=reform)
+    assert len(reads) == 1  # one read of the file, not one per scenario
+    unused = set(df.columns) - {"hh_id", *rules.used_inputs(), *CARRY}
+    assert unused and not unused & set(reads[0])  # only what the rules or estimates use
+    _same(run_population(rules, df, 2025, reform=reform).frame, run.frame)
+
+
+def _same(memory: pl.DataFrame, disk: pl.DataFrame) -> None:
     assert memory.columns == disk.columns
     for name in memory.columns:
         a, b = memory[name], disk[name]

@@ -49,7 +49,7 @@ from socialcover.microsim.expression import (
 )
 from socialcover.microsim.rules import RuleSet, Step
 
-__all__ = ["Codes", "Households", "compile_arrays", "evaluate_arrays"]
+__all__ = ["Codes", "Households", "compile_arrays", "evaluate_arrays", "run_program"]
 
 Array = npt.NDArray[Any]
 Value = Any  # an array, a Codes or a Python scalar
@@ -429,3 +429,80 @@ def evaluate_arrays(
         env.columns[name] = value
         out[name] = (value, level)
     return out
+
+
+# Below this many persons a second thread costs more than it saves.
+PIECE_PERSONS = 1_000_000
+
+
+def _pieces(hh_id: Array, cores: int) -> list[slice]:
+    """Runs of whole households (persons sorted by ``hh_id``), one per core; one piece when
+    the persons are few or not sorted."""
+    n = len(hh_id)
+    k = min(cores, n // PIECE_PERSONS)
+    if k < 2 or not bool(np.all(hh_id[1:] >= hh_id[:-1])):
+        return [slice(0, n)]
+    cuts = [0]
+    for i in range(1, k):
+        at = int(np.searchsorted(hh_id, hh_id[i * n // k], side="left"))  # a household start
+        if at > cuts[-1]:
+            cuts.append(at)
+    return [slice(a, b) for a, b in zip(cuts, [*cuts[1:], n], strict=True)]
+
+
+def _slice(value: Value, piece: slice) -> Value:
+    return Codes(value.codes[piece], value.labels) if isinstance(value, Codes) else value[piece]
+
+
+def _concat(parts: Sequence[Value]) -> Value:
+    if len(parts) == 1:
+        return parts[0]
+    if all(isinstance(p, Codes) and p.labels is parts[0].labels for p in parts):
+        return Codes(np.concatenate([p.codes for p in parts]), parts[0].labels)
+    return np.concatenate([_plain(p) for p in parts])
+
+
+def run_program(
+    program: ArrayProgram,
+    columns: Mapping[str, Value],
+    hh_id: Array,
+    outputs: Sequence[str],
+    entity: Mapping[str, str],
+    spread: bool,
+    cores: int = 1,
+) -> tuple[dict[str, Value], dict[str, Value]]:
+    """``outputs`` of ``program``: (person outputs, one per person in input order; household
+    outputs with ``hh_id``, one per household in ``hh_id`` order). With ``spread``, household
+    outputs are given to members in the person outputs too.
+
+    Households never span two pieces, and every rule reads only its own person or household,
+    so persons sorted by ``hh_id`` are cut into ``cores`` runs of whole households evaluated in
+    parallel (NumPy releases the GIL) and joined: the same values, in the same order."""
+
+    def one(piece: slice) -> tuple[dict[str, Value], dict[str, Value]]:
+        households = Households(hh_id[piece])
+        values = evaluate_arrays(
+            program, {k: _slice(v, piece) for k, v in columns.items()}, households
+        )
+        persons: dict[str, Value] = {}
+        homes: dict[str, Value] = {"hh_id": households.ids}
+        for name in outputs:
+            value, level = values[name]
+            if entity[name] == "person":
+                persons[name] = value
+                continue
+            homes[name] = value if level == HOUSEHOLD else households.first(value)
+            if spread:
+                persons[name] = households.spread(value) if level == HOUSEHOLD else value
+        return persons, homes
+
+    pieces = _pieces(hh_id, cores)
+    if len(pieces) == 1:
+        return one(pieces[0])
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(pieces)) as pool:
+        done = list(pool.map(one, pieces))
+    persons = {k: _concat([p[k] for p, _ in done]) for k in done[0][0]}
+    homes = {k: _concat([h[k] for _, h in done]) for k in done[0][1]}
+    return persons, homes

@@ -13,34 +13,45 @@ baseline, a reform applied to it, parameter overrides; scenarios are one call ea
   :mod:`socialcover.microsim.sql_compiler` when a person rule reads a household value);
 * **on Spark** (a Spark DataFrame): the same SQL in Spark's dialect, left lazy.
 
+A Parquet file whose columns the rules read fit comfortably in memory is run by the array
+program too (only those columns are read, on all cores), a larger one by DuckDB out of core.
+With ``out=`` a folder, the results are written there as Parquet (``persons.parquet``,
+``households.parquet``) instead of returned: DuckDB copies them from file to file, the array
+program writes them from its arrays, and neither builds a frame in Python. A script that runs
+rules imports neither pandas nor Polars on the way from a Parquet file to Parquet results
+(tests/microsim/test_parquet_to_parquet.py).
+
 ``backend="duckdb"`` forces DuckDB for in-memory data too; the back-ends return the same
 frames (tests/microsim/test_array_program_agrees.py).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.array_program import (
-    HOUSEHOLD,
-    Codes,
-    Households,
-    compile_arrays,
-    evaluate_arrays,
-)
-from socialcover.microsim.connection import connect, is_duckdb_input, relation
+from socialcover.microsim.array_program import Codes, compile_arrays, run_program
+from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.sql_compiler import SparkDialect, _needed, compile_rules
+from socialcover.microsim.sql_compiler import (
+    MISSING_MARK,
+    SparkDialect,
+    _is_nan,
+    _needed,
+    compile_rules,
+)
+
+# Polars and pyarrow.compute load only where they are used (frames held by Polars, unusual
+# column types, returning frames): from a Parquet file to Parquet results, neither is needed.
 
 __all__ = ["BACKENDS", "RuleResult", "run_rules"]
 
@@ -53,7 +64,8 @@ class RuleResult:
 
     ``households`` is sorted by ``hh_id``; ``backend`` says which engine ran ("arrays",
     "duckdb" or "spark"). On Spark both are lazy Spark DataFrames, rows in no set order, and
-    ``persons`` always has the household outputs too; elsewhere they are Polars frames.
+    ``persons`` always has the household outputs too; elsewhere they are Polars frames, or
+    the paths of the Parquet files holding them when ``run_rules`` was given ``out``.
     """
 
     persons: Any
@@ -74,39 +86,89 @@ def _need_hh_id(present: Sequence[str]) -> None:
         )
 
 
+def _is_polars(frame: Any) -> bool:
+    return type(frame).__module__.startswith("polars")
+
+
 def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
     raw = data.column(name) if isinstance(data, pa.Table) else data[name]
     if isinstance(raw, pa.ChunkedArray):
         return raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
     if isinstance(raw, pa.Array):
         return raw
-    if isinstance(raw, pl.Series):
-        return raw.to_arrow()
+    if _is_polars(raw):
+        out: pa.Array = raw.to_arrow()
+        return out
     arr = np.asarray(raw)
     if arr.dtype == object:
         return pa.array(arr.tolist(), from_pandas=True)
     return pa.array(arr)
 
 
-def _numpy(col: pa.Array | pa.ChunkedArray) -> Any:
-    """An Arrow column as a NumPy array, through Polars: zero-copy for numbers without nulls,
-    like pyarrow's ``to_numpy``, which also imports pandas on first use (a second or so)."""
-    return pl.Series(col).to_numpy()
-
-
 def _category(col: pa.Array) -> Codes:
-    if not pa.types.is_dictionary(col.type):
-        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-            col = pc.cast(col, pa.string())
-        col = pc.dictionary_encode(col)
-    labels = col.dictionary
-    if not (pa.types.is_string(labels.type) or pa.types.is_large_string(labels.type)):
-        labels = pc.cast(labels, pa.string())
-    names = np.array([*labels.to_pylist(), ""], dtype=object)
-    codes = col.indices
-    if codes.null_count:  # a missing category is "" (as COALESCE(x, '') in SQL)
-        codes = pc.fill_null(codes, len(names) - 1)
-    return Codes(_numpy(codes), names)
+    if not (
+        pa.types.is_dictionary(col.type)
+        and (
+            pa.types.is_string(col.dictionary.type) or pa.types.is_large_string(col.dictionary.type)
+        )
+    ):
+        import pyarrow.compute as pc
+
+        if not pa.types.is_dictionary(col.type):
+            if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+                col = pc.cast(col, pa.string())
+            col = pc.dictionary_encode(col)
+        else:
+            col = pa.DictionaryArray.from_arrays(col.indices, pc.cast(col.dictionary, pa.string()))
+    names = np.array([*col.dictionary.to_pylist(), ""], dtype=object)
+    codes = arrow_io.numbers(col.indices)
+    valid = arrow_io.validity(col)
+    if valid is not None:  # a missing category is "" (as COALESCE(x, '') in SQL)
+        if len(names) - 1 > np.iinfo(codes.dtype).max:
+            codes = codes.astype(np.int64)
+        codes = np.where(valid, codes, len(names) - 1).astype(codes.dtype, copy=False)
+    return Codes(codes, names)
+
+
+def _flags(col: pa.Array) -> Any:
+    """A bool input: true where set (numbers: non-zero and not NaN); missing is false."""
+    if pa.types.is_dictionary(col.type):
+        col = col.dictionary_decode()
+    kind = col.type
+    if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+        import pyarrow.compute as pc  # decimals, text: Arrow's cast
+
+        col = pc.cast(col, pa.float64())
+    values = arrow_io.numbers(col)
+    if not pa.types.is_boolean(col.type):
+        values = np.logical_and(values != 0, ~np.isnan(values.astype(np.float64, copy=False)))
+    valid = arrow_io.validity(col)
+    return values if valid is None else np.logical_and(values, valid)
+
+
+def _amounts(name: str, col: pa.Array, default: Any) -> Any:
+    """A numeric input in double precision (integers without gaps as they are, exact in double
+    for |x| < 2**53); missing values and NaN are the default, or an error without one."""
+    if pa.types.is_dictionary(col.type):
+        col = col.dictionary_decode()
+    if pa.types.is_integer(col.type) and col.null_count == 0:
+        return arrow_io.numbers(col)
+    if not pa.types.is_floating(col.type):
+        # integers with gaps, decimals, text: Arrow's cast (which refuses inexact values)
+        import pyarrow.compute as pc
+
+        col = pc.cast(col, pa.float64())
+    num = arrow_io.numbers(col).astype(np.float64, copy=False)
+    valid = arrow_io.validity(col)
+    bad = np.isnan(num)
+    if valid is not None:
+        bad |= ~valid
+    gaps = int(np.count_nonzero(bad))
+    if gaps and default is None:
+        raise missing_values_error(name, gaps)
+    if gaps:
+        return np.where(bad, float(default), num)
+    return num
 
 
 def prepare_columns(
@@ -132,30 +194,20 @@ def prepare_columns(
         if spec.unit.kind == "category":
             out[name] = _category(col)
         elif spec.unit.kind == "bool":
-            if not pa.types.is_boolean(col.type):
-                num = pc.cast(col, pa.float64())
-                col = pc.and_(pc.not_equal(num, 0.0), pc.invert(pc.is_nan(num)))
-            out[name] = _numpy(pc.fill_null(col, False))
+            out[name] = _flags(col)
         else:
-            if pa.types.is_dictionary(col.type):
-                col = col.dictionary_decode()
-            if pa.types.is_integer(col.type) and col.null_count == 0:
-                # exact in double for |x| < 2**53; the program computes in float64
-                out[name] = _numpy(col)
-                continue
-            num = pc.cast(col, pa.float64())
-            gaps = num.null_count + int(pc.sum(pc.is_nan(num)).as_py() or 0)
-            if gaps and spec.default is None:
-                raise missing_values_error(name, gaps)
-            if gaps:
-                num = pc.if_else(pc.is_nan(num), spec.default, num)
-                num = pc.fill_null(num, spec.default)
-            out[name] = _numpy(num)
+            out[name] = _amounts(name, col, spec.default)
     return out
 
 
 def _plain(value: Any) -> Any:
     return np.ascontiguousarray(value.decode() if isinstance(value, Codes) else value)
+
+
+def _arrow(value: Any) -> pa.Array:
+    if isinstance(value, Codes):
+        return arrow_io.to_arrow(value.codes, value.labels)
+    return arrow_io.to_arrow(value)
 
 
 def _run_arrays(
@@ -166,52 +218,61 @@ def _run_arrays(
     keep: Sequence[str],
     params: Mapping[str, Any] | None,
     spread: bool,
+    out: Path | None,
 ) -> RuleResult:
-    # An Arrow table or a mapping of arrays is read as it is; any other frame through Polars,
-    # converted to Arrow only for the columns the program reads.
-    frame = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
+    steps = _needed(rules, outputs)
+    program = compile_arrays(rules, period, steps, params=params)
+    # A Parquet file: only the columns read (hh_id, the inputs, keep). An Arrow table or a
+    # mapping of arrays is read as it is; any other frame through Polars, converted to Arrow
+    # only for the columns the program reads.
+    if is_parquet_path(data):
+        data = arrow_io.parquet_table(data, ["hh_id", *program.inputs, *keep])
+    frame: Any = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
     present = (
         frame.column_names
         if isinstance(frame, pa.Table)
         else frame.columns
-        if isinstance(frame, pl.DataFrame)
+        if _is_polars(frame)
         else list(frame)
     )
     _need_hh_id(present)
-    steps = _needed(rules, outputs)
-    program = compile_arrays(rules, period, steps, params=params)
+    absent = [k for k in keep if k not in present]
+    if absent:
+        raise missing_columns_error(absent, list(present))
     table: pa.Table | Mapping[str, Any] = frame
-    if isinstance(frame, pl.DataFrame):
+    if _is_polars(frame):
         read = dict.fromkeys(c for c in ("hh_id", *program.inputs) if c in present)
         table = frame.select(list(read)).to_arrow()
-    hh_id = _numpy(_column(table, "hh_id"))
+    hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
-    households = Households(hh_id)
-    values = evaluate_arrays(program, columns, households)
     entity = {s.name: s.entity for s in steps}
-    persons: list[pl.Series] = []
-    homes: dict[str, Any] = {"hh_id": households.ids}
-    for name in outputs:
-        value, level = values[name]
-        if entity[name] == "person":
-            persons.append(pl.Series(name, _plain(value)))
-            continue
-        homes[name] = _plain(value if level == HOUSEHOLD else households.first(value))
-        if spread:
-            persons.append(
-                pl.Series(name, _plain(households.spread(value) if level == HOUSEHOLD else value))
-            )
+    persons, homes = run_program(
+        program, columns, hh_id, outputs, entity, spread, cores=os.cpu_count() or 1
+    )
+    if out is not None:
+        kept = {k: _column(frame, k) for k in keep}
+        paths = arrow_io.write_results(
+            out,
+            {**kept, **{k: _arrow(v) for k, v in persons.items()}},
+            {k: _arrow(v) for k, v in homes.items()},
+        )
+        return RuleResult(*paths, "arrays")
+    import polars as pl
+
+    series = [pl.Series(k, _plain(v)) for k, v in persons.items()]
     if not keep:
-        out = pl.DataFrame(persons)
-    elif isinstance(frame, pl.DataFrame):
-        out = frame.select(keep).hstack(persons)  # kept columns are not copied
+        frame_out = pl.DataFrame(series)
+    elif _is_polars(frame):
+        frame_out = frame.select(keep).hstack(series)  # kept columns are not copied
     else:
-        out = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(persons)
-    return RuleResult(out, pl.DataFrame(homes), "arrays")
+        frame_out = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(series)
+    homes_out = pl.DataFrame({k: _plain(v) for k, v in homes.items()})
+    return RuleResult(frame_out, homes_out, "arrays")
 
 
-def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:
-    """``sql`` over ``rel`` (named ``table``) on the relation's own connection."""
+def _query(rel: Any, table: str, sql: str, out: Path | None = None) -> Any:
+    """``sql`` over ``rel`` (named ``table``) on the relation's own connection: a Polars frame,
+    or, with ``out``, written to that file by DuckDB (rows streamed, in the query's order)."""
     result = rel.query(table, sql)
     if result is None:  # a SELECT always returns rows; DuckDB's stubs allow None
         raise MicrosimDataError(
@@ -219,8 +280,25 @@ def _query(rel: Any, table: str, sql: str) -> pl.DataFrame:
             code="microsim.data-invalid",
             hint="Check that the population is a table of rows (one per person).",
         )
-    frame: pl.DataFrame = result.pl()
-    return frame
+    import duckdb
+
+    try:
+        if out is None:
+            return result.pl()
+        result.write_parquet(str(out))
+        return out
+    except duckdb.InvalidInputException as exc:
+        text = str(exc)
+        if MISSING_MARK not in text:
+            raise
+        # an input without a default has gaps: count them (missing or not a number)
+        name = text.split(MISSING_MARK, 1)[1].split()[0]
+        col = f'"{name}"'
+        found = rel.query(
+            table, f"SELECT count(*) FROM {table} WHERE {col} IS NULL OR {_is_nan(col)}"
+        )
+        gaps = found.fetchall()[0][0] if found is not None else 0
+        raise missing_values_error(name, int(gaps)) from None
 
 
 def _run_duckdb(
@@ -231,6 +309,7 @@ def _run_duckdb(
     keep: Sequence[str],
     params: Mapping[str, Any] | None,
     spread: bool,
+    out: Path | None,
 ) -> RuleResult:
     from socialcover.microsim.split_query import compile_split
 
@@ -238,6 +317,7 @@ def _run_duckdb(
     rel = relation(con, data)
     _need_hh_id(rel.columns)
     table = "_sc_rules_people"  # the queries run on the relation's own connection
+    p_file, h_file = arrow_io.parts(out) if out is not None else (None, None)
     q = None
     if not spread:
         q = compile_split(
@@ -250,9 +330,18 @@ def _run_duckdb(
             params=params,
         )
     if q is not None:
-        persons = _query(rel, table, q.persons)  # projections only: input order kept
-        households = _query(rel, table, f"{q.households} ORDER BY 1")
-        return RuleResult(persons, households, "duckdb")
+        if out is None:
+            persons = _query(rel, table, q.persons)  # projections only: input order kept
+            households = _query(rel, table, f"{q.households} ORDER BY 1")
+            return RuleResult(persons, households, "duckdb")
+        written = False
+        try:
+            _query(rel, table, q.persons, p_file)
+            _query(rel, table, f"{q.households} ORDER BY 1", h_file)
+            written = True
+        finally:
+            finals = arrow_io.publish(out, written)
+        return RuleResult(*finals, "duckdb")
     numbered = rel.select("*, row_number() OVER () - 1 AS _row")
     general = compile_rules(
         rules,
@@ -263,10 +352,28 @@ def _run_duckdb(
         params=params,
         outputs=outputs,
     )
-    per = _query(numbered, table, f"{general.sql} ORDER BY _row").drop("_row")
     entity = {s.name: s.entity for s in rules.steps}
     shown = [o for o in outputs if spread or entity[o] == "person"]
     h_out = [o for o in outputs if entity[o] == "household"]
+    if out is not None:
+        # computed once, in person order, into a temporary file beside the results (DuckDB
+        # streams it, out of core), then copied from it to the two files
+        whole = out / ".rules.part.parquet"
+        written = False
+        try:
+            _query(numbered, table, f"{general.sql} ORDER BY _row", whole)
+            rel_all = con.read_parquet(str(whole))
+            cols = ", ".join(f'"{c}"' for c in dict.fromkeys([*keep, *shown]))
+            firsts = "".join(f', first("{c}") AS "{c}"' for c in h_out)
+            by_hh = f"SELECT hh_id{firsts} FROM _sc_o GROUP BY 1 ORDER BY 1"
+            _query(rel_all, "_sc_o", f"SELECT {cols} FROM _sc_o", p_file)
+            _query(rel_all, "_sc_o", by_hh, h_file)
+            written = True
+        finally:
+            whole.unlink(missing_ok=True)
+            finals = arrow_io.publish(out, written)
+        return RuleResult(*finals, "duckdb")
+    per = _query(numbered, table, f"{general.sql} ORDER BY _row").drop("_row")
     households = per.select("hh_id", *h_out).unique("hh_id", keep="first").sort("hh_id")
     return RuleResult(per.select(*keep, *shown), households, "duckdb")
 
@@ -315,6 +422,7 @@ def run_rules(
     params: Mapping[str, Any] | None = None,
     spread: bool = False,
     backend: str = "auto",
+    out: str | Path | None = None,
 ) -> RuleResult:
     """Evaluate ``outputs`` of ``rules`` for every person and household of ``data``.
 
@@ -325,8 +433,9 @@ def run_rules(
         :meth:`Reform.apply <socialcover.microsim.Reform.apply>`).
     data
         One row per person with ``hh_id`` and the inputs: an Arrow table, a Polars/pandas
-        frame or a mapping of arrays (run as NumPy arrays), a Parquet path or DuckDB relation
-        (run by DuckDB), or a Spark DataFrame (run by Spark SQL).
+        frame or a mapping of arrays (run as NumPy arrays), a Parquet path (run as NumPy
+        arrays when the columns read fit in memory, by DuckDB out of core otherwise), a DuckDB
+        relation (run by DuckDB), or a Spark DataFrame (run by Spark SQL).
     period
         The period whose parameter values apply.
     outputs
@@ -339,19 +448,25 @@ def run_rules(
     spread
         Also give every person its household's household outputs, in ``persons``.
     backend
-        "auto" (by where the data are), "arrays", "duckdb" or "spark".
+        "auto" (by where the data are and their size), "arrays", "duckdb" or "spark".
+    out
+        A folder (created if needed): write ``persons.parquet`` and ``households.parquet``
+        there instead of returning frames (not on Spark). Each file appears whole or not at
+        all; existing files of those names are replaced.
 
     Returns
     -------
     RuleResult
         ``persons`` (``keep`` and the person outputs, in the input's row order) and
-        ``households`` (``hh_id`` and the household outputs, sorted by ``hh_id``).
+        ``households`` (``hh_id`` and the household outputs, sorted by ``hh_id``); with
+        ``out``, the paths of the two files holding them.
 
     Raises
     ------
     MicrosimDataError
         A column the rules read (or ``hh_id``) is missing, a numeric input without a default
-        has missing values, or ``backend`` is unknown.
+        has missing values, ``backend`` is unknown, the Parquet file cannot be read, or
+        ``out`` is a file or cannot be created (checked before anything is computed).
 
     Examples
     --------
@@ -375,9 +490,23 @@ def run_rules(
         )
     names = list(outputs) if outputs is not None else list(rules.programmes)
     if backend == "spark" or (backend == "auto" and _is_spark(data)):
+        if out is not None:
+            raise MicrosimDataError(
+                "out= writes files from DuckDB or the array program, not from Spark",
+                code="microsim.bad-output",
+                hint="On Spark, write the lazy frames yourself: "
+                "result.persons.write.parquet(path).",
+            )
         return _run_spark(rules, data, period, names, keep, params)
+    if is_parquet_path(data) and not Path(data).exists():
+        as_frame(data)  # raises the missing-file error
+    folder = arrow_io.prepare_out(out) if out is not None else None
+    if backend == "auto" and is_parquet_path(data):
+        # in memory when the columns read fit comfortably: no hashing of households
+        read = {"hh_id", *rules.used_inputs(_needed(rules, names)), *keep}
+        backend = "arrays" if arrow_io.fits_in_memory(data, len(read)) else "duckdb"
     if backend == "duckdb" or (backend == "auto" and is_duckdb_input(data)):
-        return _run_duckdb(rules, data, period, names, keep, params, spread)
-    if is_duckdb_input(data):  # arrays forced on data from disk: read it into memory first
-        data = pl.read_parquet(data) if isinstance(data, (str, Path)) else data.to_arrow_table()
-    return _run_arrays(rules, data, period, names, keep, params, spread)
+        return _run_duckdb(rules, data, period, names, keep, params, spread, folder)
+    if is_duckdb_input(data) and not is_parquet_path(data):  # arrays forced on a relation
+        data = data.to_arrow_table()
+    return _run_arrays(rules, data, period, names, keep, params, spread, folder)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from socialcover.microsim._errors import MicrosimDataError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["as_frame", "missing_columns_error", "missing_values_error"]
 
@@ -49,6 +50,8 @@ def missing_columns_error(missing: Sequence[str], present: Sequence[str]) -> Mic
 
 def as_frame(data: Any) -> pl.DataFrame:
     """The population as a Polars frame (Parquet/CSV paths are read; pandas/Arrow converted)."""
+    import polars as pl  # here: the errors above are used where Polars is not
+
     if isinstance(data, pl.DataFrame):
         return data
     if isinstance(data, pl.LazyFrame):

@@ -13,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
 from socialcover.microsim.array_program import Households
-from socialcover.microsim.connection import connect, is_duckdb_input, relation
+from socialcover.microsim.arrow_io import fits_in_memory, parquet_table
+from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.reform import Reform
@@ -98,8 +101,15 @@ def run_population(
         else Reform.from_dict({}).apply(rules)
     )
     say("reading the population")
+    if is_parquet_path(data) and Path(data).exists():
+        wanted = ["hh_id", *rules.used_inputs(), *reform_rules.used_inputs(), *carry]
+        if fits_in_memory(data, len(set(wanted))):
+            # read once for the baseline and the reform: only the columns either uses
+            data = parquet_table(data, wanted)
     if is_duckdb_input(data):
         present = relation(connect(), data).columns
+    elif isinstance(data, pa.Table):
+        present = data.column_names
     else:
         data = as_frame(data)
         present = data.columns

@@ -46,8 +46,16 @@ __all__ = [
 ]
 
 
+# The start of the query error raised when a numeric input without a default has a gap.
+MISSING_MARK = "socialcover: missing values in input "
+
+
 class Dialect:
     """SQL spellings; the defaults are ANSI and DuckDB."""
+
+    def required(self, value: str, name: str) -> str:
+        """``value`` of an input that has no default (gaps are not checked here)."""
+        return value
 
     name = "duckdb"
     hh = "hh_id"
@@ -81,6 +89,12 @@ class Dialect:
 
 class DuckDBDialect(Dialect):
     name = "duckdb"
+
+    def required(self, value: str, name: str) -> str:
+        """``value``, or a query error naming the input when it is missing (the caller counts
+        the gaps and says so: :data:`MISSING_MARK`)."""
+        stop = f"error({self.string(MISSING_MARK + name)})"
+        return f"(CASE WHEN {value} IS NULL THEN {stop} ELSE {value} END)"
 
 
 class SparkDialect(Dialect):
@@ -235,6 +249,14 @@ class _Compiler:
         raise RuleError(f"unknown function {f}()", where=e.where)  # pragma: no cover
 
 
+def _is_nan(col: str) -> str:
+    """SQL: whether ``col`` is not a number. The CASE hides the column's statistics: DuckDB
+    otherwise folds isnan() to false on a Parquet column whose min/max leave NaN out and that
+    has no NULL (DuckDB 2.0.1)."""
+    dbl = f"CAST({col} AS DOUBLE)"
+    return f"isnan(CASE WHEN {dbl} IS NULL THEN NULL ELSE {dbl} END)"
+
+
 def input_select(
     rules: RuleSet,
     present: Sequence[str],
@@ -259,15 +281,17 @@ def input_select(
             items.append(f"{d.number(spec.default)} AS {d.ident(name)}")
             continue
         col = d.ident(name)
+        # not-a-number is missing, as in the array program and the reference evaluator
+        num = f"(CASE WHEN {_is_nan(col)} THEN NULL ELSE CAST({col} AS DOUBLE) END)"
         if spec.unit.kind == "category":
             text = "VARCHAR" if d.name == "duckdb" else "STRING"
             items.append(f"COALESCE(CAST({col} AS {text}), '') AS {col}")
         elif spec.unit.kind == "bool":
-            items.append(f"COALESCE(CAST({col} AS DOUBLE) <> 0, FALSE) AS {col}")
+            items.append(f"COALESCE({num} <> 0, FALSE) AS {col}")
         elif spec.default is not None:
-            items.append(f"COALESCE(CAST({col} AS DOUBLE), {d.number(spec.default)}) AS {col}")
+            items.append(f"COALESCE({num}, {d.number(spec.default)}) AS {col}")
         else:
-            items.append(f"CAST({col} AS DOUBLE) AS {col}")
+            items.append(f"{d.required(num, name)} AS {col}")
     if missing:
         raise missing_columns_error(missing, list(present))
     return items
