@@ -199,7 +199,7 @@ def test_only_the_owner_links_sessions_and_only_training_sessions_they_organise(
         assert course.title == "Renamed" and second != cid
     with session_scope(p["owner"]) as s, pytest.raises(ConflictError) as cerr:
         update_course(s, p["owner"], cid, COURSE, version=1)
-    assert cerr.value.code == "store.version-conflict"
+    assert cerr.value.code == "store.stale"
 
 
 def test_bad_scores_are_refused_and_change_nothing(db_url: str) -> None:

@@ -81,8 +81,11 @@ def test_values_ses_and_intervals_are_the_tables(table: IndicatorTable) -> None:
         cells.sort("indicator", "sex"),
         check_exact=True,
     )
+    # shares carry logit intervals (inside their bounds), so nothing here needs clipping
     clipped = frame.filter(pl.col("footnotes").str.contains("of the interval raised to 0"))
-    assert clipped.height > 0 and (clipped["lower"] == 0).all()
+    assert (clipped["lower"] == 0).all()
+    share = frame.filter(pl.col("indicator") == "coverage.at_least_one")["footnotes"]
+    assert share.str.contains("interval on the logit scale").all()
     assert set(frame["nature"]) == {"survey_estimate"}
     assert set(frame["area"]) == {"XDM"} and set(frame["year"]) == {2024}
     assert set(frame["source"]) == {LABELS["source"]} and set(frame["vintage"]) == {"2024 round"}
@@ -185,3 +188,17 @@ def test_the_command_enters_a_jobs_result_file(
     bad = CliRunner().invoke(app, [*args[:2], str(tmp_path / "none.parquet"), *args[3:]])
     assert bad.exit_code != 0
     assert getattr(bad.exception, "code", None) == "monitor.bad-results-file"
+
+
+def test_an_interval_end_outside_the_bounds_is_clipped_with_a_footnote(
+    table: IndicatorTable,
+) -> None:
+    """A Wald interval (non-share indicators) can cross a bound: it is clipped and said so."""
+    row = (pl.col("code") == "coverage.at_least_one") & (pl.col("disaggregation") == "total")
+    crossed = table.frame.with_columns(
+        ci_low=pl.when(row).then(pl.lit(-3.0)).otherwise(pl.col("ci_low"))
+    )
+    frame = _publish(crossed)
+    clipped = frame.filter(pl.col("footnotes").str.contains("of the interval raised to 0"))
+    assert clipped.height == 1 and clipped["lower"][0] == 0
+    assert clipped["indicator"][0] == "coverage.at_least_one" and clipped["sex"][0] == "both"

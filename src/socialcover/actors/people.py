@@ -165,14 +165,14 @@ def update_person(
     Raises
     ------
     socialcover.store.ConflictError
-        The person changed since it was read (``store.version-conflict``); nothing is written.
+        The person changed since it was read (``store.stale``); nothing is written.
     """
     person = get_person(session, actor, person_id)
     clean = validate_input(PersonInput, data, "person")
     if expected_version is not None and person.version != expected_version:
         raise ConflictError(
             f"Person {person_id} is at version {person.version}, not {expected_version}.",
-            code="store.version-conflict",
+            code="store.stale",
             hint="Reload the person, then make your change again; nothing was saved.",
         )
     _check_organisation(session, clean.organisation_id)

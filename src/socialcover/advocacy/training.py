@@ -232,14 +232,14 @@ def update_course(
     Raises
     ------
     socialcover.store.ConflictError
-        The course changed since it was read (``store.version-conflict``); nothing is written.
+        The course changed since it was read (``store.stale``); nothing is written.
     """
     course = _owned(session, actor, course_id)
     course_in = validate_input(CourseInput, data, "training course")
     if course.version != version:
         raise ConflictError(
             f"Training course {course_id} is at version {course.version}, not {version}.",
-            code="store.version-conflict",
+            code="store.stale",
             hint="Reload the course, then make your change again.",
         )
     for key, value in _values(course_in).items():

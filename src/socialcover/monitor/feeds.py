@@ -62,7 +62,8 @@ def _survey_notes(row: dict[str, Any], level: float | None, moved: list[str]) ->
     """The footnotes of one cell: sample size, fragility flags, the table's own note."""
     notes = [f"unweighted n = {row['n']}"]
     if row["df"] is not None and level is not None:
-        notes.append(f"{level:.0%} interval, Student t with {row['df']:g} df")
+        scale = " on the logit scale" if "logit" in (row.get("method") or "") else ""
+        notes.append(f"{level:.0%} interval{scale}, Student t with {row['df']:g} df")
     flags = (row["flag"] or "").split(",")
     if "small_cell" in flags:
         notes.append(f"small cell: fewer than {SMALL_CELL_N} persons in the sample")
