@@ -49,7 +49,7 @@ def test_explorer_in_french_names_countries_and_groups_in_french(
     assert ">Germany<" not in html
     options = re.findall(r'<option value="[A-Z]{3}" (?:selected)?>([^<]+)</option>', html)
     assert options.index("Égypte") < options.index("Équateur") < options.index("Zambie")
-    chart = {r["area"] for r in _spec(html, "monitor-chart")["data"]["values"]}
+    chart = {r["label"] for r in _spec(html, "monitor-chart")["data"]["values"]}
     assert "Allemagne" in chart
     ranking = html.split('id="ranking-title"')[1]
     # by name as a French reader sorts: Allemagne, Égypte, Équateur
