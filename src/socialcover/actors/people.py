@@ -14,7 +14,6 @@ institutions only, never a name, an e-mail or a telephone number.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +36,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
+from socialcover.store.fields import IsoDate
 
 __all__ = [
     "MembershipInput",
@@ -56,6 +56,10 @@ class PersonInput(ContactInput):
 
     organisation_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     country_iso3: str | None = Field(default=None, pattern=r"^([A-Z]{3})?$")
+    # a blank e-mail means none (forms send one): the pattern says so to API clients too
+    email: str | None = Field(
+        default=None, max_length=320, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"
+    )
 
     @field_validator("email", "phone", "position", mode="before")
     @classmethod
@@ -82,13 +86,8 @@ class MembershipInput(BaseModel):
 
     organisation_id: int = Field(ge=1, le=2**63 - 1)
     role: str = Field(default="member", min_length=1, max_length=200)
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-
-    @field_validator("starts_on", "ends_on", mode="before")
-    @classmethod
-    def _blank(cls, v: Any) -> Any:
-        return (v.strip() or None) if isinstance(v, str) else v
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
 
     @model_validator(mode="after")
     def _order(self) -> MembershipInput:

@@ -71,7 +71,8 @@ class Edition(BaseModel):
     year: int | None = Field(default=None, ge=1900, le=2100)
     url: str | None = Field(default=None, max_length=500)
     isbn: str | None = Field(default=None, max_length=20)
-    doi: str | None = Field(default=None, pattern=r"^10\.\d{4,9}/\S+$", max_length=200)
+    # a blank DOI means none (forms send one): the pattern says so to API clients too
+    doi: str | None = Field(default=None, pattern=r"^(10\.\d{4,9}/\S+)?$", max_length=200)
 
     @field_validator("url")
     @classmethod

@@ -11,7 +11,6 @@ sent to the sign-in page (and back after it).
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -80,15 +79,20 @@ def _respond(
     return resp
 
 
-def _route_table(app: Any) -> list[tuple[Any, bool, frozenset[str]]]:
-    """Each route's compiled path, whether it is literal (no ``{param}``), and its methods."""
+def _route_table(app: Any) -> list[tuple[Any, int, frozenset[str]]]:
+    """Each route's compiled path, how many of its segments are literal (not ``{param}``), and
+    its methods."""
     from fastapi.routing import iter_route_contexts
     from starlette.routing import compile_path
 
     table = getattr(app.state, "route_patterns", None)
     if table is None:
         table = [
-            (compile_path(str(ctx.path))[0], "{" not in str(ctx.path), frozenset(ctx.methods or ()))
+            (
+                compile_path(str(ctx.path))[0],
+                sum("{" not in part for part in str(ctx.path).split("/")),
+                frozenset(ctx.methods or ()),
+            )
             for ctx in iter_route_contexts(app.routes)
             if ctx.methods
         ]
@@ -96,17 +100,27 @@ def _route_table(app: Any) -> list[tuple[Any, bool, frozenset[str]]]:
     return table
 
 
+def _most_literal(app: Any, path: str) -> tuple[list[frozenset[str]], bool]:
+    """The method sets of the routes matching ``path`` that name most of it literally, and
+    whether a less literal route matches it too (``/evaluations/schedule`` and
+    ``/evaluations/{eid}``; ``/courses/{cid}/scores/file`` and ``/courses/{cid}/scores/{pid}``)."""
+    matches = [(lit, ms) for regex, lit, ms in _route_table(app) if regex.match(path)]
+    if not matches:
+        return [], False
+    best = max(lit for lit, _ms in matches)
+    return [ms for lit, ms in matches if lit == best], any(lit < best for lit, _ms in matches)
+
+
 def allowed_methods(app: Any, path: str) -> list[str]:
     """Every method some route of ``app`` answers at ``path`` (with HEAD for GET, and OPTIONS).
 
     Starlette's own 405 names only the methods of the first route that matched the path; a
-    path served by several routes (``GET`` and ``POST /api/v1/practices``) needs them all.
+    path served by several routes (``GET`` and ``POST /api/v1/practices``) needs them all. Where
+    routes of different templates match, the path belongs to the one that names most of it
+    literally (``/evaluations/schedule``, not ``/evaluations/{eid}``).
     """
-    matches = [(literal, ms) for regex, literal, ms in _route_table(app) if regex.match(path)]
-    if any(literal for literal, _ms in matches):  # /evaluations/schedule, not /evaluations/{eid}
-        matches = [(literal, ms) for literal, ms in matches if literal]
     methods: set[str] = set()
-    for _literal, ms in matches:
+    for ms in _most_literal(app, path)[0]:
         methods |= ms
     if "GET" in methods:
         methods.add("HEAD")
@@ -116,12 +130,13 @@ def allowed_methods(app: Any, path: str) -> list[str]:
 
 
 class LiteralPathsFirst:
-    """A path some route names literally is that route's, whatever the method.
+    """A path is the route's that names most of it literally, whatever the method.
 
     The router takes the first route that matches both path and method, so ``PATCH
     /api/v1/monitor/evaluations/schedule`` (a literal path that answers GET and POST) would
     reach ``PATCH /api/v1/monitor/evaluations/{eid}`` with ``eid="schedule"`` (a 422 on a
-    parameter the caller never meant). The methods a literal path answers are the ones its
+    parameter the caller never meant), and ``PUT .../courses/1/scores/file`` would reach
+    ``PUT .../courses/{cid}/scores/{pid}``. The methods such a path answers are the ones its
     ``Allow`` header names (:func:`allowed_methods`); any other answers 405, as for every path.
     """
 
@@ -132,13 +147,8 @@ class LiteralPathsFirst:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] != "OPTIONS":
             path = scope["path"]
-            literal = getattr(self.web.state, "literal_paths", None)
-            if literal is None:
-                literal = frozenset(rx.pattern for rx, lit, _ms in _route_table(self.web) if lit)
-                self.web.state.literal_paths = literal
-            if f"^{re.escape(path)}$" in literal and scope["method"] not in allowed_methods(
-                self.web, path
-            ):
+            _owners, shadowed = _most_literal(self.web, path)
+            if shadowed and scope["method"] not in allowed_methods(self.web, path):
                 request = Request(scope)
                 code, message, hint = _HTTP_CODES[405]
                 allow = ", ".join(allowed_methods(self.web, path))

@@ -270,8 +270,8 @@ async def add_membership(
             {
                 "organisation_id": int(org) if org.isdigit() else org or None,
                 "role": f.get("role", "").strip() or "member",
-                "starts_on": f.get("starts_on", ""),
-                "ends_on": f.get("ends_on", ""),
+                "starts_on": f.get("starts_on", "").strip() or None,
+                "ends_on": f.get("ends_on", "").strip() or None,
             },
         )
 
