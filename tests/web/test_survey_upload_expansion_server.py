@@ -181,7 +181,7 @@ def test_an_expensive_survey_within_the_declared_limits_fails_in_its_worker_not_
         )
         st = status.json()
         assert st["state"] == "failed", st
-        assert st["error"]["code"] == "survey.job-memory"
+        assert st["error"]["code"] == "survey.job-memory", st["error"]
         assert "700 MB" in st["error"]["message"]
         assert (
             "sample" in st["error"]["hint"]

@@ -23,7 +23,8 @@ persons; :func:`~socialcover.indicators.compute_indicators` uses the Polars path
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ from socialcover.survey import (
 )
 from socialcover.survey.io import SurveyParameters
 
-__all__ = ["MEMORY_LIMIT", "DuckWorkspace", "open_workspace"]
+__all__ = ["MEMORY_LIMIT", "DuckWorkspace", "memory_errors", "open_workspace"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -337,6 +338,10 @@ def open_workspace(
         con.execute(f"SET temp_directory = {_literal(Path(tmp.name) / 'spill')}")
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET enable_progress_bar = false")
+        # One thread: sums over threads are added in whatever order the threads finish, so
+        # the last bits of a table would differ from one run to the next. The same survey
+        # must give the same table, to the bit (the web job's test compares them exactly).
+        con.execute("SET threads = 1")
         if isinstance(source, pl.DataFrame):
             con.register("_source", source.to_arrow())
             src = "_source"
@@ -417,3 +422,12 @@ def _cuts(con: duckdb.DuckDBPyConnection, basis: str) -> list[float]:
         grouped["w"].to_numpy().astype(np.float64),
         (0.2, 0.4, 0.6, 0.8),
     )
+
+
+@contextmanager
+def memory_errors() -> Iterator[None]:
+    """DuckDB's out-of-memory error raised as ``MemoryError``."""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as exc:
+        raise MemoryError(f"DuckDB ran out of memory: {str(exc).splitlines()[0]}") from exc

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -253,44 +254,18 @@ def compute_indicators(
     )
     rule: LonelyPsuRule = lonely_psu or (mapping.lonely_psu if mapping else "fail")  # type: ignore[assignment]
     indicators = _selected(codes)
-    work: Workspace | DuckWorkspace
-    if engine == "duckdb" or (engine == "auto" and "psu" in columns):
-        if "psu" not in columns:
-            raise InputError(
-                "The DuckDB engine needs sampling units (a 'psu' column).",
-                code="indicators.duckdb-needs-psu",
-                hint="Use engine='polars' for an element design (no clusters).",
-            )
-        from socialcover.indicators.bounded import open_workspace
-
-        source = data if isinstance(data, pl.DataFrame) else Path(data)
-        work = open_workspace(
-            source,
-            columns,
-            parameters=params,
-            contributory=contributory,
-            quintiles_of=quintiles_of,
-            lonely_psu=rule,
+    duck = engine == "duckdb" or (engine == "auto" and "psu" in columns)
+    if duck and "psu" not in columns:
+        raise InputError(
+            "The DuckDB engine needs sampling units (a 'psu' column).",
+            code="indicators.duckdb-needs-psu",
+            hint="Use engine='polars' for an element design (no clusters).",
         )
-        prepared = work.prepared
-    else:
-        frame = data if isinstance(data, pl.DataFrame) else pl.read_parquet(data)
-        prepared = prepare_variables(
-            frame, params, contributory=contributory, quintiles_of=quintiles_of
-        )
-        work = Workspace(bind_design(prepared.frame, lonely_psu=rule), prepared.frame, {}, {}, {})
-    try:
-        plan = _plan(indicators, prepared, list(by), disaggregations)
-        work.set_pairs(plan.get("total", []), list(plan))
-        cells: list[_Cell] = []
-        # The total comes last: it is summed from the bins of a breakdown covering everyone.
-        order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
-        for step, breakdown in enumerate(order, start=1):
-            cells += _breakdown_cells(prepared, work, breakdown, plan[breakdown], plan)
-            if progress is not None:
-                progress(step, len(plan), breakdown)
-    finally:
-        work.close()
+    with _memory_errors(duck):
+        cells, prepared = _cells(
+            data, columns, indicators, params, contributory, quintiles_of, rule, duck,
+            list(by), disaggregations, progress,
+        )  # fmt: skip
     cells += _unavailable_cells(indicators, prepared)
     table = _frame(cells, level, [i.code for i in indicators])
     _warn_fragile(table)
@@ -527,3 +502,62 @@ def _warn_fragile(frame: pl.DataFrame) -> None:
             ),
             stacklevel=3,
         )
+
+
+def _memory_errors(duck: bool) -> AbstractContextManager[None]:
+    """DuckDB running out of memory as Python's ``MemoryError`` (as the survey engine's DuckDB
+    back-end raises it), so that a caller under a memory limit can name the limit."""
+    if not duck:
+        return nullcontext()
+    from socialcover.indicators.bounded import memory_errors
+
+    return memory_errors()
+
+
+def _cells(
+    data: Any,
+    columns: Sequence[str],
+    indicators: list[Indicator],
+    params: SurveyParameters | None,
+    contributory: Any,
+    quintiles_of: str,
+    rule: LonelyPsuRule,
+    duck: bool,
+    by: list[str],
+    disaggregations: Any,
+    progress: Any,
+) -> tuple[list[_Cell], Prepared]:
+    """Every cell of the table, on DuckDB (bounded memory) or in one Polars frame."""
+    work: Workspace | DuckWorkspace
+    if duck:
+        from socialcover.indicators.bounded import open_workspace
+
+        source = data if isinstance(data, pl.DataFrame) else Path(data)
+        work = open_workspace(
+            source,
+            columns,
+            parameters=params,
+            contributory=contributory,
+            quintiles_of=quintiles_of,
+            lonely_psu=rule,
+        )
+        prepared = work.prepared
+    else:
+        frame = data if isinstance(data, pl.DataFrame) else pl.read_parquet(data)
+        prepared = prepare_variables(
+            frame, params, contributory=contributory, quintiles_of=quintiles_of
+        )
+        work = Workspace(bind_design(prepared.frame, lonely_psu=rule), prepared.frame, {}, {}, {})
+    try:
+        plan = _plan(indicators, prepared, by, disaggregations)
+        work.set_pairs(plan.get("total", []), list(plan))
+        cells: list[_Cell] = []
+        # The total comes last: it is summed from the bins of a breakdown covering everyone.
+        order = [b for b in plan if b != "total"] + (["total"] if "total" in plan else [])
+        for step, breakdown in enumerate(order, start=1):
+            cells += _breakdown_cells(prepared, work, breakdown, plan[breakdown], plan)
+            if progress is not None:
+                progress(step, len(plan), breakdown)
+    finally:
+        work.close()
+    return cells, prepared

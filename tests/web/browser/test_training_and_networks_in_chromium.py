@@ -6,6 +6,7 @@ tests: every name here carries this run's own suffix."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -89,7 +90,9 @@ def test_a_course_with_scores_and_a_person_without_an_organisation(
     page.get_by_label("Expertise", exact=True).fill(f"zakat pensions {tag}")
     page.get_by_label("Language (two letters)").fill("wo")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"/networks\?.*expertise="))  # the results, not the form left
     link = page.locator("ul.people a", has_text=f"Fatou Ndiaye {tag}")
+    link.first.wait_for(timeout=15_000)
     assert link.count() == 1
     assert "no organisation" in page.locator("ul.people li").first.inner_text()
     page.screenshot(path=str(SHOTS / "networks-who-knows-what.png"), full_page=True)
