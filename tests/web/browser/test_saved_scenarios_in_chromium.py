@@ -28,6 +28,8 @@ def test_save_list_and_compare_in_the_browser(server: dict[str, Any], page: Any)
         page.goto(f"{base}/costing?country=KEN&package=campaign-basic&end_year=2028")
         page.get_by_label("Take-up, % of the eligible").fill(takeup)
         page.get_by_role("button", name="Compute the cost").click()
+        # the page shows a result for the URL's scenario already: wait for this take-up's
+        page.wait_for_selector(f"#save-scenario[action*='takeup_pct={takeup}']", timeout=30_000)
         page.wait_for_selector("#cost-chart[data-rendered='1'] svg", timeout=30_000)
         page.get_by_label("Save this scenario as").fill("Kenya basic, browser")
         page.get_by_role("button", name="Save", exact=True).click()
