@@ -137,3 +137,23 @@ def test_every_report_figure_has_a_media_kit(
     bad = client.get("/api/v1/media/report/world-2023/coverage-trnd")
     assert bad.status_code == 404 and "coverage-trend" in bad.text
     assert client.get("/api/v1/media/report/atlantis-2023/headlines").status_code in (400, 422)
+
+
+def test_a_report_built_from_the_pack_links_to_kits_built_from_the_pack(
+    installed_pack: Path, client: TestClient, tmp_path: Path
+) -> None:
+    """With nothing approved in the store, a report built with ``--source pack`` still links to
+    working kits: its links carry ``source=pack``, and the store's edition is refused plainly."""
+    site = "http://testserver"
+    data = build_edition(Edition(2023, draws=5, site=site, source="pack"))
+    html = write_report(data, "en", tmp_path / "report.html").report.read_text("utf-8")
+    kits = re.findall(
+        r'href="http://testserver(/media/report/world-2023/[a-z-]+\?source=pack)"', html
+    )
+    assert len(kits) == len(FIGURE_IDS)
+    page = client.get(kits[0])
+    assert page.status_code == 200 and "source=pack&amp;lang=en" in page.text
+    card = client.get("/api/v1/media/report/world-2023/coverage-trend?source=pack&format=svg")
+    assert card.status_code == 200 and card.text.startswith("<svg")
+    refused = client.get("/api/v1/media/report/world-2023/coverage-trend?format=svg")
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "report.no-data"

@@ -320,7 +320,8 @@ def edition_figures(data: EditionData, lang: str) -> dict[str, Figure]:
             spec={**figure.spec, "description": figure.alt},
             source=sources.get(key, source),
             indicator="costing.cost_pct_gdp" if key == "cost-band" else HEADLINE,
-            kit_url=f"{e.site.rstrip('/')}/media/report/{e.slug}/{key}",
+            kit_url=f"{e.site.rstrip('/')}/media/report/{e.slug}/{key}"
+            + ("?source=pack" if e.source == "pack" else ""),
         )
     return out
 

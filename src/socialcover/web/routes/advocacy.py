@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -115,13 +115,16 @@ def media_file(s: Session, indicator: str, area: str, sex: str, fmt: str) -> Res
 _EDITIONS: Lru[Any] = Lru(8)  # editions' numbers, by slug and the data's version
 
 
-def report_kit(s: Session, slug: str, figure: str, lang: str, site: str) -> Any:
+def report_kit(
+    s: Session, slug: str, figure: str, lang: str, site: str, source: str = "store"
+) -> Any:
     """The media kit of a report figure: the edition (``world-2023``...) built from the store's
-    approved observations as they are now (kept while the data do not change)."""
+    approved observations as they are now, or from the data pack's series (``source="pack"``,
+    as a report built with ``--source pack`` links to it); kept while the data do not change."""
     from socialcover.report import Edition, build_edition, figure_kit
 
-    edition = Edition.from_slug(slug, site=site)
-    key = (edition.slug, site, public_version(s))
+    edition = Edition.from_slug(slug, site=site, source=source)
+    key = (edition.slug, site, source, public_version(s))
     data = _EDITIONS.get(key)
     if data is None:
         data = build_edition(edition, session=s)
@@ -376,12 +379,16 @@ async def report_media_page(
     edition: str,
     figure: str,
     session: ReadSession,
+    source: Literal["store", "pack"] = Query("store"),
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> HTMLResponse:
     """A report figure's media kit (``/media/report/world-2023/coverage-trend``): the card,
-    its downloads, its data in the explorer and its share link."""
+    its downloads, its data in the explorer and its share link (``source=pack``: the figure of
+    a report built from the data pack)."""
     lang = request.state.lang
-    kit = await run_in_threadpool(report_kit, session, edition, figure, lang, _base_url(request))
-    share = f"{_base_url(request)}/media/report/{kit.figure}"
-    files = f"/api/v1/media/report/{kit.figure}?lang={lang}&format="
+    site = _base_url(request)
+    kit = await run_in_threadpool(report_kit, session, edition, figure, lang, site, source)
+    pack = "source=pack&" if source == "pack" else ""
+    share = f"{site}/media/report/{kit.figure}" + ("?source=pack" if pack else "")
+    files = f"/api/v1/media/report/{kit.figure}?{pack}lang={lang}&format="
     return render(request, "advocacy/media.html", {"kit": kit, "share": share, "files": files})

@@ -488,14 +488,16 @@ async def report_media(
     session: ReadSession,
     format: Literal["json", "csv", "svg", "png"] = "json",
     lang: Literal["en", "fr", "es"] = "en",
+    source: Literal["store", "pack"] = "store",
     user: Principal | None = Depends(Need("monitor.read_approved")),
 ) -> Response:
     """The card of a figure of the report (``world-2023``, ``africa-2023``...; figure ids:
-    ``socialcover.report.FIGURE_IDS``) as SVG or PNG, or its data as JSON or CSV."""
+    ``socialcover.report.FIGURE_IDS``) as SVG or PNG, or its data as JSON or CSV; ``source``:
+    the store's approved observations, or the data pack's series."""
     site = str(request.base_url).rstrip("/")
 
     def _do() -> Response:
-        kit = pages.report_kit(session, edition, figure, lang, site)
+        kit = pages.report_kit(session, edition, figure, lang, site, source)
         return pages.kit_response(kit, format)
 
     return await run_in_threadpool(_do)
