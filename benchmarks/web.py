@@ -1,8 +1,10 @@
 """Latency of the web app under load: the country page and search, 50 concurrent clients.
 
 Starts ``socialcover serve`` (uvicorn, one process) on 127.0.0.1 with the embedded SQLite
-database, then runs N concurrent httpx async clients against each endpoint for a fixed
-duration and prints p50/p95/p99 latency and throughput. Target: p95 under 150 ms on 2 cores.
+database, then runs N concurrent clients (kept-alive HTTP/1.1 connections on one asyncio loop,
+lean enough to leave the server most of the two cores) against each endpoint for a fixed
+duration and prints p50/p95/p99 latency, throughput, and the CPU per request of the server and
+of the load generator. Target: p95 under 150 ms on 2 cores.
 
 Then the first requests after a write: a contributor drafts a practice through the API (every
 write changes the version anonymous pages and search results are cached under), and at once all
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -65,22 +68,62 @@ def _home(arg: str | None) -> Path:
     return home
 
 
-async def _client(base: str, path: str, until: float, out: list[float], errors: list[int]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+class _Connection:
+    """One kept-alive HTTP/1.1 connection that sends a GET and reads the whole response.
+
+    The load generator shares the two cores with the server, so it must cost little: httpx
+    spends about as much CPU per request as the server does, which doubled the latencies this
+    benchmark reported. Responses carry Content-Length or are chunked; either is read whole.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+        if "content-length" in headers:
+            await self.reader.readexactly(int(headers["content-length"]))
+        elif headers.get("transfer-encoding") == "chunked":
+            while size := int((await self.reader.readuntil(b"\r\n")).strip(), 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        if headers.get("connection") == "close":
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def _client(port: int, path: str, until: float, out: list[float], errors: list[int]) -> None:
+    conn = _Connection("127.0.0.1", port)
+    try:
         while time.perf_counter() < until:
             t0 = time.perf_counter()
-            r = await c.get(path)
-            dt = time.perf_counter() - t0
-            if r.status_code != 200:
-                errors.append(r.status_code)
-            out.append(dt)
+            status = await conn.get(path)
+            out.append(time.perf_counter() - t0)
+            if status != 200:
+                errors.append(status)
+    finally:
+        conn.close()
 
 
-async def _run(base: str, path: str, clients: int, seconds: float) -> tuple[list[float], list[int]]:
+async def _run(port: int, path: str, clients: int, seconds: float) -> tuple[list[float], list[int]]:
     latencies: list[float] = []
     errors: list[int] = []
     until = time.perf_counter() + seconds
-    await asyncio.gather(*(_client(base, path, until, latencies, errors) for _ in range(clients)))
+    await asyncio.gather(*(_client(port, path, until, latencies, errors) for _ in range(clients)))
     return latencies, errors
 
 
@@ -103,21 +146,19 @@ def _token(db: Path) -> str:
 
 
 async def _after_writes(
-    base: str, path: str, clients: int, rounds: int, token: str, write: bool
+    port: int, path: str, clients: int, rounds: int, token: str, write: bool
 ) -> tuple[list[float], list[int]]:
     """Latency of ``clients`` requests sent together, ``rounds`` times, each right after a write
     (or, with ``write`` false, after nothing: the same burst with the caches warm)."""
     latencies: list[float] = []
     errors: list[int] = []
-    limits = httpx.Limits(max_connections=clients + 1)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as c:
+    conns = [_Connection("127.0.0.1", port) for _ in range(clients)]
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as writer:
         # open the connections (one burst, counted in the server's CPU per request)
-        await asyncio.gather(*(c.get(path) for _ in range(clients)))
+        await asyncio.gather(*(c.get(path) for c in conns))
         for i in range(rounds):
-            if not write:
-                w = httpx.Response(201)
-            else:
-                w = await c.post(
+            if write:
+                w = await writer.post(
                     "/api/v1/practices",
                     headers={"Authorization": f"Bearer {token}"},
                     json={
@@ -129,22 +170,25 @@ async def _after_writes(
                         "assessment": "good",
                     },
                 )
-            if w.status_code != 201:
-                errors.append(w.status_code)
+                if w.status_code != 201:
+                    errors.append(w.status_code)
 
-            async def one() -> None:
+            async def one(conn: _Connection) -> None:
                 t0 = time.perf_counter()
                 try:
-                    r = await c.get(path)
-                except httpx.TransportError:  # a kept-alive connection closed by the server
+                    status = await conn.get(path)
+                except (OSError, asyncio.IncompleteReadError):  # closed by the server
+                    conn.close()
                     errors.append(0)
                     return
                 latencies.append(time.perf_counter() - t0)
-                if r.status_code != 200:
-                    errors.append(r.status_code)
+                if status != 200:
+                    errors.append(status)
 
-            await asyncio.gather(*(one() for _ in range(clients)))
+            await asyncio.gather(*(one(c) for c in conns))
             await asyncio.sleep(0.2)
+    for c in conns:
+        c.close()
     return latencies, errors
 
 
@@ -158,6 +202,11 @@ def _tree(pid: int) -> list[int]:
     """The server process and its worker processes."""
     kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return [pid, *(int(k) for k in kids)]
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -207,19 +256,21 @@ def main() -> None:
         )
         print(
             f"{'endpoint':40} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17}"
+            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17} {'client':>6}"
         )
         for name, path in ENDPOINTS.items():
             for _ in range(5):  # warm caches (data frames, templates, SQLite pages)
                 httpx.get(base + path, timeout=30)
             pids = _tree(server.pid)
-            cpu0 = sum(_cpu_seconds(p) for p in pids)
-            lat, errors = asyncio.run(_run(base, path, args.clients, args.seconds))
+            cpu0, own0 = sum(_cpu_seconds(p) for p in pids), _own_cpu()
+            lat, errors = asyncio.run(_run(port, path, args.clients, args.seconds))
             cpu = (sum(_cpu_seconds(p) for p in pids) - cpu0) / max(1, len(lat))
+            own = (_own_cpu() - own0) / max(1, len(lat))
             print(
                 f"{name:40} {len(lat):8d} {len(lat) / args.seconds:7.1f} "
                 f"{1000 * statistics.median(lat):7.1f} {1000 * _pct(lat, 0.95):7.1f} "
-                f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f}"
+                f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f} "
+                f"{1000 * own:6.2f}"
             )
         token = _token(db)
         print(
@@ -228,20 +279,22 @@ def main() -> None:
         )
         print(
             f"{'endpoint':40} {'case':>11} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17}"
+            f"{'p99 ms':>7} {'errors':>6} {'server CPU ms/req':>17} {'client':>6}"
         )
         for name, path in ENDPOINTS.items():
             for write in (False, True):
                 pids = _tree(server.pid)
-                cpu0 = sum(_cpu_seconds(p) for p in pids)
+                cpu0, own0 = sum(_cpu_seconds(p) for p in pids), _own_cpu()
                 lat, errors = asyncio.run(
-                    _after_writes(base, path, args.clients, args.rounds, token, write)
+                    _after_writes(port, path, args.clients, args.rounds, token, write)
                 )
                 cpu = (sum(_cpu_seconds(p) for p in pids) - cpu0) / (len(lat) + args.clients)
+                own = (_own_cpu() - own0) / (len(lat) + args.clients)
                 print(
                     f"{name:40} {'after write' if write else 'no write':>11} {len(lat):8d} "
                     f"{1000 * statistics.median(lat):7.1f} {1000 * _pct(lat, 0.95):7.1f} "
-                    f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f}"
+                    f"{1000 * _pct(lat, 0.99):7.1f} {len(errors):6d} {1000 * cpu:17.2f} "
+                    f"{1000 * own:6.2f}"
                 )
         print(
             f"load average now: {os.getloadavg()[0]:.1f} (other work on the machine inflates "

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from socialcover.errors import SocialcoverError
+from socialcover.web.cache import Lru
 from socialcover.web.errors import error_body, status_for
 from socialcover.web.render import render
 
@@ -103,12 +104,24 @@ def _route_table(app: Any) -> list[tuple[Any, int, frozenset[str]]]:
 def _most_literal(app: Any, path: str) -> tuple[list[frozenset[str]], bool]:
     """The method sets of the routes matching ``path`` that name most of it literally, and
     whether a less literal route matches it too (``/evaluations/schedule`` and
-    ``/evaluations/{eid}``; ``/courses/{cid}/scores/file`` and ``/courses/{cid}/scores/{pid}``)."""
-    matches = [(lit, ms) for regex, lit, ms in _route_table(app) if regex.match(path)]
-    if not matches:
-        return [], False
-    best = max(lit for lit, _ms in matches)
-    return [ms for lit, ms in matches if lit == best], any(lit < best for lit, _ms in matches)
+    ``/evaluations/{eid}``; ``/courses/{cid}/scores/file`` and ``/courses/{cid}/scores/{pid}``).
+
+    Matching a path against every route costs more than the rest of a cached page, so the
+    answer is kept per path (a bounded cache: paths are chosen by whoever sends them).
+    """
+    cache = getattr(app.state, "literal_owners", None)
+    if cache is None:
+        cache = app.state.literal_owners = Lru(4096)
+    found = cache.get((path,))
+    if found is None:
+        matches = [(lit, ms) for regex, lit, ms in _route_table(app) if regex.match(path)]
+        best = max((lit for lit, _ms in matches), default=0)
+        found = (
+            [ms for lit, ms in matches if lit == best],
+            any(lit < best for lit, _ms in matches),
+        )
+        cache.put((path,), found)
+    return found
 
 
 def allowed_methods(app: Any, path: str) -> list[str]:

@@ -38,8 +38,13 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
+_PLAIN = frozenset({str, int, bool})
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values (no NaN, dates as ISO text)."""
+    if value is None or type(value) in _PLAIN:  # most cells: nothing to convert
+        return value
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     if isinstance(value, (datetime, date)):
