@@ -21,6 +21,10 @@ Examples
 >>> exc = ValidationError("The note is not valid.", fields=["title"])
 >>> field_errors(exc, Note, {"title": "x"})["title"]
 'String should have at least 3 characters'
+>>> form_int(" 12 "), form_int(""), form_int("12b")
+(12, None, '12b')
+>>> form_float("2,5"), form_float("  "), form_float("n/a")
+(2.5, None, 'n/a')
 """
 
 from __future__ import annotations
