@@ -27,9 +27,9 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.errors import WebError
 from socialcover.web.exports import MEDIA, frame_rows, table_response
 from socialcover.web.limits import save_upload
-from socialcover.web.openapi import ErrorBody
 from socialcover.web.paging import Page, paging
 from socialcover.web.params import QueryBool
+from socialcover.web.schemas import ErrorBody
 from socialcover.web.schemas.monitor import (
     FIRST_YEAR,
     LAST_YEAR,
