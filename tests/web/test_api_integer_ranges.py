@@ -1,9 +1,10 @@
 """Integers no database row can hold: 404 for an id in a path, 422 in a body or a form.
 
 Walks the app's route table: every route with an integer path parameter is called, with
-every method it accepts, with numbers beyond a signed 64-bit integer (they used to overflow
-the database driver, a 500). A record id answers 404; the one other integer in a path, a
-bounded year, 422. Answers keep the app's one error shape.
+every method it accepts, with numbers beyond the store's one cap, ``store.fields.MAX_ID``
+(2**31 - 1: the id columns are 32-bit on PostgreSQL), and beyond a signed 64-bit integer
+(they used to overflow the database driver, a 500). A record id answers 404; the one other
+integer in a path, a bounded year, 422. Answers keep the app's one error shape.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from fastapi.testclient import TestClient
 from pydantic import BeforeValidator
 
 from socialcover import store
+from socialcover.store.fields import MAX_ID
 
 from .conftest import csrf_of, sign_in
 
-HUGE = (2**63, 2**64, 99999999999999999999, 10**30, 0, -1)
+HUGE = (MAX_ID + 1, 2**63, 2**64, 99999999999999999999, 10**30, 0, -1)
 PRACTICE = {
     "title": "Range practice",
     "country_iso3": "KEN",
@@ -75,7 +77,7 @@ def _call(c: TestClient, token: str, method: str, path: str, **form: Any) -> Any
     return c.request(method, path, headers=headers, follow_redirects=False, **kwargs)
 
 
-def test_every_integer_path_parameter_answers_404_beyond_64_bits(
+def test_every_integer_path_parameter_answers_404_beyond_the_cap(
     app: FastAPI, admin: tuple[TestClient, str]
 ) -> None:
     c, token = admin
@@ -141,3 +143,57 @@ def test_versions_beyond_64_bits_in_a_body_or_a_form_are_invalid_fields(
         )
         assert resp.status_code == 422, resp.text
         assert resp.json()["error"]["code"] == "input.invalid"
+
+
+def test_one_cap_for_ids_what_a_postgresql_integer_column_holds() -> None:
+    from socialcover.web import params
+
+    assert MAX_ID == params.MAX_ID == 2**31 - 1
+
+
+def _id_maxima(schema: dict[str, Any]) -> list[Any]:
+    """The ``maximum`` of an integer property, found in its ``anyOf`` or ``items`` too."""
+    found = [schema.get("maximum")] if schema.get("type") == "integer" else []
+    for part in (*schema.get("anyOf", ()), *([schema["items"]] if "items" in schema else [])):
+        found += _id_maxima(part)
+    return found
+
+
+def test_every_record_id_a_domain_input_takes_has_the_one_cap() -> None:
+    import pydantic
+
+    import socialcover.actors as actors
+    import socialcover.advocacy as advocacy
+    import socialcover.countries as countries
+    import socialcover.knowledge as knowledge
+    import socialcover.monitor as monitor
+
+    checked = []
+    for module in (countries, actors, advocacy, knowledge, monitor):
+        for name in dir(module):
+            model = getattr(module, name)
+            if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
+                continue
+            for field, prop in model.model_json_schema().get("properties", {}).items():
+                if field.endswith(("_id", "_ids")) and _id_maxima(prop):
+                    assert _id_maxima(prop) == [MAX_ID], (name, field, prop)
+                    checked.append((name, field))
+    assert ("MemberInput", "organisation_id") in checked  # countries
+    assert ("MeasureInput", "recommendation_ids") in checked
+    assert ("PersonInput", "organisation_id") in checked  # actors
+    assert len(checked) > 10, checked
+
+
+def test_ids_beyond_the_cap_in_a_body_are_invalid_fields_not_overflows(
+    admin: tuple[TestClient, str],
+) -> None:
+    c, token = admin
+    auth = {"Authorization": f"Bearer {token}"}
+    person = {"name": "An expert", "country_iso3": "KEN", "organisation_id": MAX_ID + 1}
+    resp = c.post("/api/v1/people", headers=auth, json=person)
+    assert resp.status_code == 422, resp.text
+    error = resp.json()["error"]
+    assert "organisation_id" in error["message"], error
+    resp = c.post("/api/v1/people", headers=auth, json=person | {"organisation_id": MAX_ID})
+    assert resp.status_code == 422, resp.text  # in range: refused as unknown, not as too large
+    assert resp.json()["error"]["code"] == "actors.unknown-organisation"

@@ -36,7 +36,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
-from socialcover.store.fields import IsoDate
+from socialcover.store.fields import IsoDate, RecordRef
 
 __all__ = [
     "MembershipInput",
@@ -54,7 +54,7 @@ __all__ = [
 class PersonInput(ContactInput):
     """A person, at an organisation of the registry or at none, validated whole."""
 
-    organisation_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    organisation_id: RecordRef | None = None
     country_iso3: str | None = Field(default=None, pattern=r"^([A-Z]{3})?$")
     # a blank e-mail means none (forms send one): the pattern says so to API clients too
     email: str | None = Field(
@@ -84,7 +84,7 @@ class MembershipInput(BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    organisation_id: int = Field(ge=1, le=2**63 - 1)
+    organisation_id: RecordRef
     role: str = Field(default="member", min_length=1, max_length=200)
     starts_on: IsoDate | None = None
     ends_on: IsoDate | None = None

@@ -303,7 +303,7 @@ def read_figures(session: Session, figures: list[dict[str, Any]]) -> dict[str, d
             table = table.filter(table["group"] == spec.area)
             if table.height and table.row(0, named=True)[spec.field] is not None:
                 row["value"] = float(table.row(0, named=True)[spec.field])
-                row["source"] = "aggregate of the store's approved observations"
+                row["source"] = monitor.AGGREGATE_SOURCE
             else:
                 row["reason"] = f"no aggregate for {spec.area!r}"
         out[spec.name] = row

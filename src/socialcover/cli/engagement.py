@@ -4,13 +4,16 @@ the Demoland demo), run as the local operator."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from socialcover.store import SystemActor
 
 app = typer.Typer(
@@ -20,6 +23,12 @@ console = Console()
 
 URL_HELP = "Database URL (default: $SOCIALCOVER_DATABASE_URL, else socialcover.db in the home)."
 FORMAT_HELP = "table or json."
+
+EngagementId = Annotated[int, typer.Argument(help="The engagement's id.")]
+Format = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
+Url = Annotated[str | None, typer.Option("--url", help=URL_HELP)]
+
+T = TypeVar("T")
 
 
 def register(root: typer.Typer) -> None:
@@ -37,67 +46,90 @@ def _json(value: Any) -> None:
     typer.echo(json.dumps(value, default=str, indent=2, ensure_ascii=False))
 
 
+def _read(url: str | None, fetch: Callable[[Session, SystemActor], T]) -> T:
+    """What ``fetch`` reads in one read-only session, as the operator."""
+    from socialcover.store import open_database, session_scope
+
+    actor = _operator()
+    with session_scope(actor, engine=open_database(url), write=False) as s:
+        return fetch(s, actor)
+
+
+def _as_json(value: Any, format: str) -> bool:
+    """Print ``value`` as JSON when ``--format json`` asked for it (then there is no table)."""
+    if format == "json":
+        _json(value)
+    return format == "json"
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 @app.command("list")
 def list_cmd(
     region: str = typer.Option(None, "--region", help="ILO region, e.g. Africa."),
     stage: str = typer.Option(None, "--stage", help="Current stage, e.g. dialogue."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """Every engagement with where it stands."""
     from socialcover.countries import list_engagements
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        rows = list_engagements(s, actor, region=region, stage=stage)
-    if format == "json":
-        _json(rows)
+    rows = _read(url, lambda s, a: list_engagements(s, a, region=region, stage=stage))
+    if _as_json(rows, format):
         return
-    table = Table("id", "country", "region", "period", "stage", "status", "title")
-    for r in rows:
-        table.add_row(
-            str(r["id"]),
-            r["country_iso3"],
-            r["region"],
-            f"{r['period_start']}-{r['period_end']}",
-            r["current_stage"],
-            r["status"],
-            r["title"],
-        )
-    console.print(table)
+    _table(
+        ("id", "country", "region", "period", "stage", "status", "title"),
+        (
+            (
+                str(r["id"]),
+                r["country_iso3"],
+                r["region"],
+                f"{r['period_start']}-{r['period_end']}",
+                r["current_stage"],
+                r["status"],
+                r["title"],
+            )
+            for r in rows
+        ),
+    )
 
 
 @app.command("show")
 def show_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """One engagement: its stages, the assessment matrix with positions, the endorsements."""
     from socialcover import countries
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
+    def fetch(s: Session, actor: SystemActor) -> dict[str, Any]:
         e = countries.engagement_as_dict(
             s, actor, countries.get_engagement(s, actor, engagement_id)
         )
         e["matrix"] = countries.assessment_matrix(s, actor, engagement_id)
         e["endorsements"] = countries.endorsements_of(s, actor, engagement_id)
-    if format == "json":
-        _json(e)
+        return e
+
+    e = _read(url, fetch)
+    if _as_json(e, format):
         return
     console.print(
         f"[bold]{e['title']}[/] ({e['country_iso3']}, {e['period_start']}-"
         f"{e['period_end']}, {e['status']}); stage: {e['current_stage']}"
     )
-    stages = Table("stage", "status", "from", "to")
-    for st in e["stages"]:
-        stages.add_row(
-            st["stage"], st["status"], str(st["starts_on"] or ""), str(st["ends_on"] or "")
-        )
-    console.print(stages)
+    _table(
+        ("stage", "status", "from", "to"),
+        (
+            (st["stage"], st["status"], str(st["starts_on"] or ""), str(st["ends_on"] or ""))
+            for st in e["stages"]
+        ),
+    )
     for row in e["matrix"]:
         obs = row["observation"]
         cited = (
@@ -121,51 +153,47 @@ def show_cmd(
 
 @app.command("costs")
 def costs_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     recommendation: list[int] = typer.Option(
         None, "--recommendation", "-r", help="A recommendation id (repeat); none: the agreed set."
     ),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """The cost of a set of recommendations, year by year, with the financing gap."""
     from socialcover.countries import set_cost
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        out = set_cost(s, actor, engagement_id, recommendation or None)
-    if format == "json":
-        _json(out)
+    out = _read(url, lambda s, a: set_cost(s, a, engagement_id, recommendation or None))
+    if _as_json(out, format):
         return
-    table = Table("year", "% of GDP", "% of gov. spending", "financing gap, % of GDP")
-    for y in out["years"]:
-        table.add_row(
-            str(y["year"]),
-            f"{y['cost_pct_gdp']:.3f}",
-            f"{y['cost_pct_gov_expenditure']:.3f}",
-            f"{y['financing_gap_pct_gdp']:.3f}",
-        )
     console.print(f"Recommendations: {', '.join(map(str, out['recommendation_ids']))}")
-    console.print(table)
+    _table(
+        ("year", "% of GDP", "% of gov. spending", "financing gap, % of GDP"),
+        (
+            (
+                str(y["year"]),
+                f"{y['cost_pct_gdp']:.3f}",
+                f"{y['cost_pct_gov_expenditure']:.3f}",
+                f"{y['financing_gap_pct_gdp']:.3f}",
+            )
+            for y in out["years"]
+        ),
+    )
 
 
 @app.command("participants")
 def participants_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    url: Url = None,
 ) -> None:
     """Export the participants of the engagement's events with their personal data (JSON)."""
     from socialcover.countries import engagement_participants
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        _json(engagement_participants(s, actor, engagement_id))
+    _json(_read(url, lambda s, a: engagement_participants(s, a, engagement_id)))
 
 
 @app.command("demo")
-def demo_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
+def demo_cmd(url: Url = None) -> None:
     """Write the fictional Demoland engagement (needs the demo pack: socialcover data demo)."""
     from socialcover.countries import install_demo_engagement
     from socialcover.store import open_database, session_scope
@@ -179,20 +207,17 @@ def demo_cmd(url: str = typer.Option(None, "--url", help=URL_HELP)) -> None:
 
 @app.command("brief")
 def brief_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     out: str = typer.Option(..., "--out", help="The file to write: brief.pdf or brief.html."),
     lang: str = typer.Option("en", "--lang", help="en, fr or es."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Write the engagement's country brief (HTML or PDF) in English, French or Spanish."""
     from pathlib import Path
 
     from socialcover.report import write_brief
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        path = write_brief(s, actor, engagement_id, Path(out), lang)
+    path = _read(url, lambda s, a: write_brief(s, a, engagement_id, Path(out), lang))
     console.print(f"Wrote {path}")
 
 
@@ -220,124 +245,117 @@ def _write(engagement_id: int, url: str | None, do: Any) -> None:
 
 @strategy_app.command("show")
 def strategy_show_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """The strategy: objectives, measures with the recommendations and scenarios they carry
     out, the logframe."""
     from socialcover.countries import strategy_as_dict
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        out = strategy_as_dict(s, actor, engagement_id)
-    if format == "json":
-        _json(out)
+    out = _read(url, lambda s, a: strategy_as_dict(s, a, engagement_id))
+    if _as_json(out, format):
         return
     console.print(
         f"[bold]{out['title']}[/] ({out['start_year']}-{out['end_year']}, {out['status']})"
     )
     for o in out["objectives"]:
         console.print(f"Objective {o['id']}. {o['text']}")
-    measures = Table("id", "years", "measure", "responsible", "recommendations", "scenarios")
-    for m in out["measures"]:
-        measures.add_row(
-            str(m["id"]),
-            f"{m['start_year']}-{m['end_year']}",
-            m["text"],
-            m["responsible"],
-            ", ".join(map(str, m["recommendation_ids"])),
-            ", ".join(sc["label"] for sc in m["scenarios"]),
-        )
-    console.print(measures)
-    logframe = Table("level", "indicator", "baseline", "target", "means of verification")
-    for r in out["logframe"]:
-        base = r["baseline"]
-        logframe.add_row(
-            r["level"],
-            r["indicator"],
-            f"{base['value']} ({base['year']})" if base else "",
-            f"{r['target_value']} ({r['target_year']})",
-            r["means_of_verification"],
-        )
-    console.print(logframe)
+    _table(
+        ("id", "years", "measure", "responsible", "recommendations", "scenarios"),
+        (
+            (
+                str(m["id"]),
+                f"{m['start_year']}-{m['end_year']}",
+                m["text"],
+                m["responsible"],
+                ", ".join(map(str, m["recommendation_ids"])),
+                ", ".join(sc["label"] for sc in m["scenarios"]),
+            )
+            for m in out["measures"]
+        ),
+    )
+    _table(
+        ("level", "indicator", "baseline", "target", "means of verification"),
+        (
+            (
+                r["level"],
+                r["indicator"],
+                f"{r['baseline']['value']} ({r['baseline']['year']})" if r["baseline"] else "",
+                f"{r['target_value']} ({r['target_year']})",
+                r["means_of_verification"],
+            )
+            for r in out["logframe"]
+        ),
+    )
 
 
 @strategy_app.command("financing")
 def strategy_financing_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """The measures' costs year by year against government revenue and expenditure."""
     from socialcover.countries import strategy_financing
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        out = strategy_financing(s, actor, engagement_id)
-    if format == "json":
-        _json(out)
+    out = _read(url, lambda s, a: strategy_financing(s, a, engagement_id))
+    if _as_json(out, format):
         return
 
     def pct(value: float | None) -> str:
         return "" if value is None else f"{value:.3f}"
 
-    table = Table(
-        "year", "cost, % of GDP", "% of revenue", "% of spending", "revenue, % GDP", "balance"
+    keys = (
+        "cost_pct_gdp",
+        "cost_pct_gov_revenue",
+        "cost_pct_gov_expenditure",
+        "gov_revenue_pct_gdp",
+        "fiscal_balance_pct_gdp",
     )
-    for y in out["years"]:
-        table.add_row(
-            str(y["year"]),
-            pct(y["cost_pct_gdp"]),
-            pct(y["cost_pct_gov_revenue"]),
-            pct(y["cost_pct_gov_expenditure"]),
-            pct(y["gov_revenue_pct_gdp"]),
-            pct(y["fiscal_balance_pct_gdp"]),
-        )
     console.print(f"Scenarios: {', '.join(out['scenarios'])}")
-    console.print(table)
+    _table(
+        ("year", "cost, % of GDP", "% of revenue", "% of spending", "revenue, % GDP", "balance"),
+        ((str(y["year"]), *(pct(y[k]) for k in keys)) for y in out["years"]),
+    )
 
 
 @strategy_app.command("progress")
 def strategy_progress_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """The progress report: each logframe indicator's latest approved value and its status."""
     from socialcover.countries import progress_report
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        rows = progress_report(s, actor, engagement_id)
-    if format == "json":
-        _json(rows)
+    rows = _read(url, lambda s, a: progress_report(s, a, engagement_id))
+    if _as_json(rows, format):
         return
-    table = Table("indicator", "sex", "latest", "target", "status", "reason")
-    for r in rows:
-        latest = "" if r["latest_value"] is None else f"{r['latest_value']} ({r['latest_year']})"
-        table.add_row(
-            r["indicator"],
-            r["sex"],
-            latest,
-            f"{r['target_value']} ({r['target_year']})",
-            r["status"],
-            r["reason"] or "",
-        )
-    console.print(table)
+    _table(
+        ("indicator", "sex", "latest", "target", "status", "reason"),
+        (
+            (
+                r["indicator"],
+                r["sex"],
+                "" if r["latest_value"] is None else f"{r['latest_value']} ({r['latest_year']})",
+                f"{r['target_value']} ({r['target_year']})",
+                r["status"],
+                r["reason"] or "",
+            )
+            for r in rows
+        ),
+    )
 
 
 @strategy_app.command("set")
 def strategy_set_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     title: str = typer.Option(..., "--title", help="The strategy's title."),
     start_year: int = typer.Option(..., "--start", help="First year."),
     end_year: int = typer.Option(..., "--end", help="Last year."),
     vision: str = typer.Option("", "--vision", help="What the strategy aims at."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Write the strategy's title, vision and years (created as a draft)."""
     from socialcover.countries import set_strategy
@@ -348,9 +366,9 @@ def strategy_set_cmd(
 
 @strategy_app.command("objective")
 def strategy_objective_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     text: str = typer.Argument(..., help="The objective."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Add an objective."""
     from socialcover.countries import add_objective
@@ -360,7 +378,7 @@ def strategy_objective_cmd(
 
 @strategy_app.command("measure")
 def strategy_measure_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     text: str = typer.Option(..., "--text", help="What is done."),
     start_year: int = typer.Option(..., "--start", help="First year."),
     end_year: int = typer.Option(..., "--end", help="Last year."),
@@ -370,7 +388,7 @@ def strategy_measure_cmd(
     recommendation: list[int] = typer.Option(
         None, "--recommendation", "-r", help="A recommendation it carries out (repeat)."
     ),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Add a measure citing the recommendations it carries out."""
     from socialcover.countries import add_measure
@@ -389,7 +407,7 @@ def strategy_measure_cmd(
 
 @strategy_app.command("logframe")
 def strategy_logframe_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     indicator: str = typer.Option(..., "--indicator", help="A code of the monitor registry."),
     level: str = typer.Option("outcome", "--level", help="impact, outcome or output."),
     target: float = typer.Option(..., "--target", help="The target value."),
@@ -398,7 +416,7 @@ def strategy_logframe_cmd(
     sex: str = typer.Option("both", "--sex", help="both, female or male."),
     means: str = typer.Option("", "--means", help="Means of verification."),
     objective: int = typer.Option(None, "--objective", help="The objective's id."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Add a logframe indicator with its baseline, target and means of verification."""
     from socialcover.countries import add_logframe_indicator
@@ -418,9 +436,9 @@ def strategy_logframe_cmd(
 
 @strategy_app.command("publish")
 def strategy_publish_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     withdraw: bool = typer.Option(False, "--withdraw", help="Take it back to a draft instead."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Make the strategy public (or, with --withdraw, a draft again)."""
     from socialcover.countries import publish_strategy, withdraw_strategy
@@ -431,12 +449,12 @@ def strategy_publish_cmd(
 
 @strategy_app.command("issue-report")
 def strategy_issue_report_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     period: str = typer.Option(
         ..., "--period", help="The period: 2025, 2025-H1, 2025-Q3, 2025-06 or 2025-06-30."
     ),
     note: str = typer.Option("", "--note", help="The team's note on the period."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """Issue a progress report for a period: the logframe as the indicator store reads now
     (observations up to the period's year), kept as read. Prints it as JSON."""
@@ -453,48 +471,46 @@ def strategy_issue_report_cmd(
 
 @strategy_app.command("reports")
 def strategy_reports_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
-    format: str = typer.Option("table", "--format", help=FORMAT_HELP),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    engagement_id: EngagementId,
+    format: Format = "table",
+    url: Url = None,
 ) -> None:
     """The progress reports issued on the strategy, newest first."""
     from socialcover.countries import progress_reports
-    from socialcover.store import open_database, session_scope
 
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        rows = progress_reports(s, actor, engagement_id)
-    if format == "json":
-        _json(rows)
+    rows = _read(url, lambda s, a: progress_reports(s, a, engagement_id))
+    if _as_json(rows, format):
         return
-    table = Table("id", "period", "issued", "indicators", "statuses")
-    for r in rows:
-        counts = ", ".join(f"{k}: {n}" for k, n in r["statuses"].items() if n)
-        table.add_row(
-            str(r["id"]), r["period"], f"{r['issued_at']:%Y-%m-%d}", str(r["indicators"]), counts
-        )
-    console.print(table)
+    _table(
+        ("id", "period", "issued", "indicators", "statuses"),
+        (
+            (
+                str(r["id"]),
+                r["period"],
+                f"{r['issued_at']:%Y-%m-%d}",
+                str(r["indicators"]),
+                ", ".join(f"{k}: {n}" for k, n in r["statuses"].items() if n),
+            )
+            for r in rows
+        ),
+    )
 
 
 @strategy_app.command("report")
 def strategy_report_cmd(
-    engagement_id: int = typer.Argument(..., help="The engagement's id."),
+    engagement_id: EngagementId,
     report_id: int = typer.Argument(..., help="The issued report's id (see `reports`)."),
     format: str = typer.Option("json", "--format", help="json (as kept) or csv (one row each)."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
+    url: Url = None,
 ) -> None:
     """One issued progress report, as it was kept: JSON, or CSV with each value beside its
     observation's id and revision (cells that a spreadsheet would read as formulas are text)."""
     from socialcover.countries import get_progress_report, progress_report_table
-    from socialcover.store import open_database, session_scope
 
     if format not in ("json", "csv"):
         raise typer.BadParameter(f"{format!r}: give json or csv.", param_hint="--format")
-    actor = _operator()
-    with session_scope(actor, engine=open_database(url), write=False) as s:
-        report = get_progress_report(s, actor, engagement_id, report_id)
-    if format == "json":
-        _json(report)
+    report = _read(url, lambda s, a: get_progress_report(s, a, engagement_id, report_id))
+    if _as_json(report, format):
         return
     from socialcover.monitor.csvfile import write_table
 

@@ -38,7 +38,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
-from socialcover.store.fields import IsoDate
+from socialcover.store.fields import IsoDate, RecordRef
 from socialcover.store.models import (
     Endorsement,
     Engagement,
@@ -63,17 +63,17 @@ class PositionInput(BaseModel):
     """A constituent's position on a recommendation."""
 
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int = Field(ge=1, le=2**31 - 1)
+    organisation_id: RecordRef
     stance: str = Field(pattern="^(" + "|".join(STANCES) + ")$")
     text: str = Field(default="", max_length=20_000)
-    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    event_id: RecordRef | None = None
 
 
 class EndorsementInput(BaseModel):
     """A constituent's endorsement of the agreed recommendations."""
 
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int = Field(ge=1, le=2**31 - 1)
+    organisation_id: RecordRef
     signed_by: str = Field(min_length=2, max_length=200)
     endorsed_on: IsoDate
     document: str = Field(min_length=3, max_length=500)

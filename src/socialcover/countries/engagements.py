@@ -46,7 +46,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
-from socialcover.store.fields import IsoDate
+from socialcover.store.fields import IsoDate, RecordRef
 from socialcover.store.models import (
     Engagement,
     EngagementMember,
@@ -115,7 +115,7 @@ class MemberInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(min_length=3, max_length=320)
     role: str = Field(pattern="^(" + "|".join(MEMBER_ROLES) + ")$")
-    organisation_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    organisation_id: RecordRef | None = None
     constituent: str | None = Field(default=None, pattern="^(" + "|".join(CONSTITUENTS) + ")$")
 
 
@@ -124,7 +124,7 @@ class PartnerInput(BaseModel):
     partner."""
 
     model_config = ConfigDict(extra="forbid")
-    organisation_id: int = Field(ge=1, le=2**31 - 1)
+    organisation_id: RecordRef
     kind: str = Field(pattern="^(" + "|".join(PARTNER_KINDS) + ")$")
     constituent: str | None = Field(default=None, pattern="^(" + "|".join(CONSTITUENTS) + ")$")
 

@@ -29,6 +29,7 @@ from socialcover.store import (
     flush_audited,
     validate_input,
 )
+from socialcover.store.fields import RecordRef
 from socialcover.store.models import (
     AssessmentCell,
     DataSet,
@@ -47,7 +48,6 @@ __all__ = [
     "update_recommendation",
 ]
 
-_ID = Field(default=None, ge=1, le=2**31 - 1)
 _TEXT = Field(default="", max_length=20_000)
 
 
@@ -59,7 +59,7 @@ class CellInput(BaseModel):
     population_group: str = Field(min_length=2, max_length=100)
     existing_schemes: str = _TEXT
     legal_coverage: str = _TEXT
-    coverage_observation_id: int | None = _ID
+    coverage_observation_id: RecordRef | None = None
     effective_coverage: str = _TEXT
     policy_gaps: str = _TEXT
     implementation_issues: str = _TEXT
@@ -70,8 +70,8 @@ class RecommendationInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=3, max_length=20_000)
-    cell_id: int | None = _ID
-    scenario_id: int | None = _ID
+    cell_id: RecordRef | None = None
+    scenario_id: RecordRef | None = None
 
 
 def cited_observation(session: Session, engagement: Engagement, observation_id: int) -> Observation:

@@ -72,7 +72,6 @@ LOGFRAME_LEVELS = ("impact", "outcome", "output")
 """The levels of a logframe row, from the widest change to what the measures deliver."""
 
 _YEAR = Field(ge=1990, le=2100)
-_ID = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class StrategyInput(BaseModel):
@@ -97,11 +96,11 @@ class MeasureInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=3, max_length=20_000)
-    objective_id: int | None = _ID
+    objective_id: RecordRef | None = None
     start_year: int = _YEAR
     end_year: int = _YEAR
     responsible: str = Field(default="", max_length=300)
-    responsible_organisation_id: int | None = _ID
+    responsible_organisation_id: RecordRef | None = None
     recommendation_ids: list[RecordRef] = Field(default_factory=list, max_length=100)
 
 
@@ -112,8 +111,8 @@ class LogframeInput(BaseModel):
     level: str = Field(pattern="^(" + "|".join(LOGFRAME_LEVELS) + ")$")
     indicator: str = Field(min_length=3, max_length=100)
     sex: str = Field(default="both", pattern="^(both|female|male)$")
-    objective_id: int | None = _ID
-    baseline_observation_id: int | None = _ID
+    objective_id: RecordRef | None = None
+    baseline_observation_id: RecordRef | None = None
     target_value: float = Field(allow_inf_nan=False)
     target_year: int = _YEAR
     means_of_verification: str = Field(default="", max_length=20_000)

@@ -34,7 +34,7 @@ from socialcover.store import (
     require,
     validate_input,
 )
-from socialcover.store.fields import IsoDate
+from socialcover.store.fields import MAX_ID, IsoDate
 from socialcover.store.models import Evaluation, Practice, Recommendation, ScheduledEvaluation
 
 __all__ = [
@@ -198,7 +198,7 @@ def _check_subject(session: Session, values: dict[str, Any]) -> Practice | None:
         return None
     ref = str(values["subject_ref"]).strip()
     # a practice id is a whole number a database column holds (1 to 2^63-1)
-    practice = session.get(Practice, int(ref)) if ref.isdigit() and 0 < int(ref) < 2**63 else None
+    practice = session.get(Practice, int(ref)) if ref.isdigit() and 0 < int(ref) <= MAX_ID else None
     if practice is None:
         raise _invalid(
             f"No practice {values['subject_ref']} to evaluate.",

@@ -37,6 +37,7 @@ from socialcover.costing.aggregate import aggregate as aggregate_costs
 from socialcover.data import ILO_REGIONS, countries, pack_status
 from socialcover.errors import InputError
 from socialcover.monitor import (
+    AGGREGATE_SOURCE,
     OBSERVATION_SCHEMA,
     WORLD,
     Target,
@@ -425,7 +426,7 @@ def _progress(edition: Edition, aggregates: pl.DataFrame) -> tuple[pl.DataFrame,
         pl.lit(None, pl.Float64).alias("lower"),
         pl.lit(None, pl.Float64).alias("upper"),
         pl.lit("modelled").alias("nature"),
-        pl.lit("socialcover: weighted aggregate of approved country observations").alias("source"),
+        pl.lit(AGGREGATE_SOURCE).alias("source"),
         pl.lit("").alias("vintage"),
         pl.lit("").alias("footnotes"),
     )

@@ -83,8 +83,9 @@ IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 JsonBool = Annotated[bool, BeforeValidator(_json_bool)]
 """``True`` or ``False`` only: ``0``, ``1``, ``"yes"`` or ``"on"`` are refused."""
 
-MAX_ID = 2**63 - 1
-"""The largest id a database column holds (signed 64 bits)."""
+MAX_ID = 2**31 - 1
+"""The largest id or version a table holds: the columns are ``Integer``, 32 bits on PostgreSQL
+(a larger number is read as no row, but written it overflows: a driver error, not a refusal)."""
 
 RecordRef = Annotated[int, Field(ge=1, le=MAX_ID)]
 """The id of another record, from 1 to :data:`MAX_ID` (422 beyond, never an overflow)."""

@@ -21,10 +21,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict
 
 from socialcover.web.access import Need, allowed, needs_of
 from socialcover.web.heavy import heavy_work
+from socialcover.web.schemas import ErrorBody
 from socialcover.web.schemas.knowledge import CslItem
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
@@ -79,21 +79,6 @@ CSL_SCHEMA: dict[str, Any] = {
     "items": CslItem.model_json_schema(),
 }
 """A CSL-JSON document (Citation Style Language): a list of items, here of one."""
-
-
-class ErrorDetail(BaseModel):
-    """What went wrong (``message``, with the bad value), and how to put it right (``hint``)."""
-
-    code: str
-    message: str
-    hint: str
-    model_config = ConfigDict(extra="allow")
-
-
-class ErrorBody(BaseModel):
-    """The one error document of the API."""
-
-    error: ErrorDetail
 
 
 def install(app: FastAPI) -> None:

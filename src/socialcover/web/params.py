@@ -1,9 +1,10 @@
 """The parameters of the routes: record ids and versions bounded to what a database holds, yes/no.
 
-A number beyond a signed 64-bit integer cannot be a row of any table; left unchecked it
-overflows the database driver (a 500). An id out of range in a path names nothing, so it
-answers 404 like any unknown id; a number out of range in a body, a form or a query is an
-invalid field, 422. Both come in the app's one error shape.
+A number beyond :data:`~socialcover.store.fields.MAX_ID` (the id columns are 32-bit integers on
+PostgreSQL) cannot be a row of any table; left unchecked, written it overflows the database (a
+500). An id out of range in a path names nothing, so it answers 404 like any unknown id; a
+number out of range in a body, a form or a query is an invalid field, 422. Both come in the
+app's one error shape.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from socialcover.store import fields
 from socialcover.web.errors import WebError
 
 MAX_ID = fields.MAX_ID
-"""The largest id or version a database column holds (signed 64 bits)."""
+"""The largest id or version a database column holds (the store's one rule)."""
 
 
 def _existing_id(value: Any) -> Any:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.advocacy import EventInput, PressReleaseInput, StatementInput
+from socialcover.store.fields import RecordRef
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -61,7 +62,7 @@ class PersonBody(BaseModel):
 class ShareBody(BaseModel):
     """A partner organisation to share a statement with."""
 
-    organisation_id: int = Field(ge=1, le=2**63 - 1)
+    organisation_id: RecordRef
 
 
 class SignBody(BaseModel):
@@ -69,7 +70,7 @@ class SignBody(BaseModel):
 
     signed_by: str = Field(min_length=1, max_length=200)
     signed_by_title: str = Field(default="", max_length=200)
-    organisation_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    organisation_id: RecordRef | None = None
 
 
 # --- events ----------------------------------------------------------------------------------

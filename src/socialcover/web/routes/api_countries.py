@@ -1,6 +1,8 @@
 """REST API over country engagements: the engagement, its team and partners, stages, the
-assessment matrix, positions and endorsements, the CODI diagnostic, the national strategy
-(its measures, financing, logframe and progress report).
+assessment matrix with its recommendations, positions and agreements, and the cost of a set
+of recommendations. The engagement's dialogue (events, endorsements, CODI) is in
+:mod:`.api_dialogue`, its national strategy in :mod:`.api_strategy`: the same router prefix and
+tag, included right after this one so that the schema lists them in the same order.
 
 Thin adapters over :mod:`socialcover.countries`: the domain decides who may see and change
 what (the engagement's team edits; a constituent's representative records only their own
@@ -18,21 +20,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.advocacy import EventInput, ParticipantInput
 from socialcover.countries import (
     CellInput,
-    CodiInput,
-    EndorsementInput,
     EngagementInput,
-    LogframeInput,
-    MeasureInput,
     MemberInput,
     MilestoneInput,
-    ObjectiveInput,
     PartnerInput,
     PositionInput,
     RecommendationInput,
-    StrategyInput,
 )
 from socialcover.store.fields import JsonBool
 from socialcover.web.access import Need
@@ -40,26 +35,16 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.errors import WebError
 from socialcover.web.exports import jsonable, table_response
-from socialcover.web.params import MAX_ID, RecordId, Version
-from socialcover.web.schemas import Created
-from socialcover.web.schemas.advocacy import EventOut
+from socialcover.web.params import RecordId, Version
 from socialcover.web.schemas.countries import (
     AgreedOut,
     CellItemsOut,
-    CodiComparisonOut,
-    CodiRoundsOut,
-    EndorsementsOut,
-    EngagementEventsOut,
     EngagementOut,
-    FinancingOut,
     MatrixOut,
     PositionHistoryOut,
     PositionOut,
-    ProgressOut,
     RecommendationOut,
     SetCostOut,
-    StrategyOut,
-    TeamParticipantOut,
 )
 
 router = APIRouter(prefix="/api/v1/engagements", tags=["engagements"])
@@ -446,358 +431,3 @@ async def set_cost(
 
     out = await run_in_threadpool(countries.set_cost, session, user, eid, recommendation)
     return dict(jsonable(out))
-
-
-@router.get(
-    "/{eid}/events",
-    response_model=EngagementEventsOut,
-    summary="Consultations, workshops and training sessions",
-)
-async def list_events(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """The engagement's events with participant counts (the team also sees the participants)."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.engagement_events, session, user, eid)
-    return {"items": jsonable(rows)}
-
-
-@router.post(
-    "/{eid}/events",
-    response_model=EventOut,
-    status_code=201,
-    summary="Record a consultation or workshop",
-)
-async def record_event(
-    eid: RecordId,
-    body: EventInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """A consultation, validation workshop or training session, organised by the team."""
-    from socialcover import advocacy, countries
-
-    def _do() -> dict[str, Any]:
-        event = countries.record_event(session, user, eid, body)
-        session.flush()
-        return dict(jsonable(advocacy.event_as_dict(event)))
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/events/{event_id}/participants",
-    response_model=TeamParticipantOut,
-    status_code=201,
-    summary="Add a participant",
-)
-async def add_participant(
-    eid: RecordId,
-    event_id: RecordId,
-    body: ParticipantInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.participants")),
-) -> dict[str, Any]:
-    """A participant of one of the engagement's events (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        p = countries.add_engagement_participant(session, user, eid, event_id, body.model_dump())
-        session.flush()
-        return {"id": p.id, "event_id": p.event_id}
-
-    return await run_in_threadpool(_do)
-
-
-@router.get("/{eid}/participants", summary="Participants with their personal data")
-async def list_participants(
-    eid: RecordId,
-    session: ReadSession,
-    format: Format = Query("json"),
-    user: Principal = Depends(Need("engagement.participants")),
-) -> Response:
-    """Every participant of the engagement's events, for export (its team only). One person's
-    data are erased with ``socialcover admin``/advocacy's erase (the person or an administrator)."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.engagement_participants, session, user, eid)
-    return table_response(jsonable(rows), format, "participants")
-
-
-@router.get(
-    "/{eid}/endorsements", response_model=EndorsementsOut, summary="Endorsements of the final set"
-)
-async def list_endorsements(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Who endorsed the agreed recommendations, when, with which document."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.endorsements_of, session, user, eid)
-    return {"items": jsonable(rows)}
-
-
-@router.post(
-    "/{eid}/endorsements",
-    response_model=EndorsementsOut,
-    status_code=201,
-    summary="Record an endorsement",
-)
-async def endorse(
-    eid: RecordId,
-    body: EndorsementInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """A constituent's endorsement of the agreed recommendations (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        countries.endorse(session, user, eid, body)
-        return {"items": jsonable(countries.endorsements_of(session, user, eid))}
-
-    return await run_in_threadpool(_do)
-
-
-@router.get("/{eid}/codi", response_model=CodiRoundsOut, summary="Rounds of the CODI diagnostic")
-async def codi(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Every round, oldest first, with its scores, evidence and sources."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.codi_assessments, session, user, eid)
-    return {"items": jsonable(rows)}
-
-
-@router.post("/{eid}/codi", response_model=Created, status_code=201, summary="Record a CODI round")
-async def record_codi(
-    eid: RecordId,
-    body: CodiInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """One round, whole (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        row = countries.record_codi(session, user, eid, body)
-        session.flush()
-        return {"id": row.id}
-
-    return await run_in_threadpool(_do)
-
-
-@router.get(
-    "/{eid}/codi/compare",
-    response_model=CodiComparisonOut,
-    summary="What moved between two CODI rounds",
-)
-async def compare_codi(
-    eid: RecordId,
-    session: ReadSession,
-    before: int = Query(ge=1, le=MAX_ID, description="The earlier round's id."),
-    after: int = Query(ge=1, le=MAX_ID, description="The later round's id."),
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Each key area and criterion with both scores and the change."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.compare_codi, session, user, eid, before, after)
-    return {"items": jsonable(rows)}
-
-
-StrategyItem = Literal["objective", "measure", "logframe"]
-
-
-def _strategy(s: Session, user: Any, eid: int) -> dict[str, Any]:
-    from socialcover import countries
-
-    return dict(jsonable(countries.strategy_as_dict(s, user, eid)))
-
-
-@router.get("/{eid}/strategy", response_model=StrategyOut, summary="The national strategy")
-async def get_strategy(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Objectives, measures (with the recommendations and scenarios they carry out), timeline,
-    logframe; a draft strategy only for the team and the representatives."""
-    return await run_in_threadpool(_strategy, session, user, eid)
-
-
-@router.put(
-    "/{eid}/strategy",
-    response_model=StrategyOut,
-    summary="Write the strategy's title, vision and years",
-)
-async def set_strategy(
-    eid: RecordId,
-    body: StrategyInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """Created as a draft, or changed (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        countries.set_strategy(session, user, eid, body)
-        return _strategy(session, user, eid)
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/strategy/publish", response_model=StrategyOut, summary="Make the strategy public"
-)
-async def publish_strategy(
-    eid: RecordId,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """Readers see it while the engagement is public (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        countries.publish_strategy(session, user, eid)
-        return _strategy(session, user, eid)
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/strategy/withdraw",
-    response_model=StrategyOut,
-    summary="Take the strategy back to a draft",
-)
-async def withdraw_strategy(
-    eid: RecordId,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """Only the team and the representatives see it again (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        countries.withdraw_strategy(session, user, eid)
-        return _strategy(session, user, eid)
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/strategy/objectives",
-    response_model=Created,
-    status_code=201,
-    summary="Add an objective",
-)
-async def add_objective(
-    eid: RecordId,
-    body: ObjectiveInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """An objective of the strategy (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        return {"id": countries.add_objective(session, user, eid, body).id}
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/strategy/measures", response_model=Created, status_code=201, summary="Add a measure"
-)
-async def add_measure(
-    eid: RecordId,
-    body: MeasureInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """A measure citing recommendations of the matrix, with its years and who is responsible."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        return {"id": countries.add_measure(session, user, eid, body).id}
-
-    return await run_in_threadpool(_do)
-
-
-@router.post(
-    "/{eid}/strategy/logframe",
-    response_model=Created,
-    status_code=201,
-    summary="Add a logframe indicator",
-)
-async def add_logframe_indicator(
-    eid: RecordId,
-    body: LogframeInput,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> dict[str, Any]:
-    """An indicator of the monitor registry with its baseline observation, target and means of
-    verification (its team)."""
-    from socialcover import countries
-
-    def _do() -> dict[str, Any]:
-        return {"id": countries.add_logframe_indicator(session, user, eid, body).id}
-
-    return await run_in_threadpool(_do)
-
-
-@router.delete("/{eid}/strategy/{kind}/{item_id}", status_code=204, summary="Remove an item")
-async def remove_strategy_item(
-    eid: RecordId,
-    kind: StrategyItem,
-    item_id: RecordId,
-    session: WriteSession,
-    user: Principal = Depends(Need("engagement.draft")),
-) -> Response:
-    """Remove an objective, a measure or a logframe row (its team)."""
-    from socialcover import countries
-
-    await run_in_threadpool(countries.remove_strategy_item, session, user, eid, kind, item_id)
-    return Response(status_code=204)
-
-
-@router.get(
-    "/{eid}/strategy/financing",
-    response_model=FinancingOut,
-    summary="The strategy's costs against fiscal space",
-)
-async def strategy_financing(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Per year: the measures' scenario costs and government revenue and expenditure."""
-    from socialcover import countries
-
-    out = await run_in_threadpool(countries.strategy_financing, session, user, eid)
-    return dict(jsonable(out))
-
-
-@router.get(
-    "/{eid}/strategy/progress",
-    response_model=ProgressOut,
-    summary="Progress report on the logframe",
-)
-async def strategy_progress(
-    eid: RecordId,
-    session: ReadSession,
-    user: Principal | None = Depends(Need("engagement.read_published")),
-) -> dict[str, Any]:
-    """Each logframe indicator with the latest approved observations and on/off track."""
-    from socialcover import countries
-
-    rows = await run_in_threadpool(countries.progress_report, session, user, eid)
-    return {"items": jsonable(rows)}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,7 +17,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -30,27 +29,25 @@ from socialcover.web.exports import MEDIA, frame_rows, table_response
 from socialcover.web.limits import save_upload
 from socialcover.web.paging import Page, paging
 from socialcover.web.params import QueryBool
-from socialcover.web.schemas.monitor import VegaLiteOut
+from socialcover.web.schemas import ErrorBody
+from socialcover.web.schemas.monitor import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    AggregateList,
+    DataSetOut,
+    DataSetPage,
+    IndicatorList,
+    IndicatorOut,
+    ObservationPage,
+    ObservationRows,
+    RecordOut,
+    StepIn,
+    VegaLiteOut,
+)
 
 router = APIRouter(prefix="/api/v1/monitor", tags=["monitor"])
 
 SDMX_MEDIA = "application/vnd.sdmx.data+csv; charset=utf-8"
-FIRST_YEAR, LAST_YEAR = 1900, 2100  # the years an observation may have (monitor.frame)
-
-
-class ErrorDetail(BaseModel):
-    """What went wrong, and how to put it right."""
-
-    code: str
-    message: str
-    hint: str
-    model_config = ConfigDict(extra="allow")
-
-
-class ErrorBody(BaseModel):
-    """The one error document of the API."""
-
-    error: ErrorDetail
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -63,91 +60,8 @@ def _tables(*formats: str) -> dict[int | str, dict[str, Any]]:
 
 
 # -- response models ----------------------------------------------------------------------
-
-
-class WeightOut(BaseModel):
-    """The population that weights an indicator in aggregates."""
-
-    series: str
-    age_band: str | None
-    note: str
-
-
-class IndicatorOut(BaseModel):
-    """An indicator's metadata, as the registry defines it."""
-
-    code: str
-    name: str
-    definition: str
-    numerator: str
-    denominator: str
-    weight: WeightOut | None
-    unit: str
-    bounds: list[float | None]
-    disaggregations: list[str]
-    methodology: str
-    origin: str
-    metadata: dict[str, str]
-    sex: str
-
-
-class IndicatorList(BaseModel):
-    """Every monitored indicator."""
-
-    items: list[IndicatorOut]
-
-
-class Listing(BaseModel):
-    """One page of a list, with the total and the next page's address."""
-
-    page: int
-    per_page: int
-    total: int
-    next: str | None
-
-
-class ObservationOut(BaseModel):
-    """The current value of one observation (indicator, area, year, sex)."""
-
-    indicator: str
-    area: str
-    year: int
-    sex: str
-    value: float | None
-    se: float | None
-    lower: float | None
-    upper: float | None
-    nature: str
-    source: str
-    vintage: str
-    footnotes: str
-
-
-class ObservationPage(Listing):
-    """Observations, sorted by indicator, area, year and sex."""
-
-    items: list[ObservationOut]
-
-
-class AggregateOut(BaseModel):
-    """An indicator's value for a group, weighted by its denominator population."""
-
-    group_type: str
-    group: str
-    year: int
-    value: float | None
-    population: float | None
-    not_covered: float | None
-    population_share_observed: float | None
-    population_share_imputed: float | None
-    n_countries_observed: int
-    n_countries_imputed: int
-
-
-class AggregateList(BaseModel):
-    """One row per group."""
-
-    items: list[AggregateOut]
+# The others are in socialcover.web.schemas.monitor; these two stay here because the schema
+# names ProgressOut after its module (the engagements' strategy has a ProgressOut too).
 
 
 class ProgressOut(BaseModel):
@@ -179,86 +93,6 @@ class ProgressList(BaseModel):
     """One row per indicator, area and sex."""
 
     items: list[ProgressOut]
-
-
-class DataSetOut(BaseModel):
-    """The values of one area and year, and where they stand in approval."""
-
-    id: int
-    area: str
-    year: int
-    status: str
-    version: int
-    created_by_id: int | None
-    reviewed_by_id: int | None
-    review_comment: str | None
-    approved_at: datetime | None
-
-
-class DataSetPage(Listing):
-    """Data sets, sorted by area and year."""
-
-    items: list[DataSetOut]
-
-
-class ProblemOut(BaseModel):
-    """A validation rule's finding about one row: where, what, why and how to fix it."""
-
-    row: int
-    column: str
-    value: str
-    code: str
-    why: str
-    fix: str
-    level: str
-
-
-class RecordOut(BaseModel):
-    """What was written: new values, revisions, unchanged rows, the data sets written to, and
-    the warnings (values that jump from the previous period: written, but worth a look)."""
-
-    new: int
-    revised: int
-    unchanged: int
-    data_sets: list[int]
-    warnings: list[ProblemOut]
-
-
-# -- request bodies -----------------------------------------------------------------------
-
-
-class ObservationIn(BaseModel):
-    """One value to enter; the registry and the validation rules check it."""
-
-    indicator: str = Field(max_length=80)
-    area: str = Field(max_length=60)
-    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR)
-    sex: Literal["both", "female", "male"] = "both"
-    value: float = Field(allow_inf_nan=False)
-    se: float | None = Field(None, allow_inf_nan=False)
-    lower: float | None = Field(None, allow_inf_nan=False)
-    upper: float | None = Field(None, allow_inf_nan=False)
-    nature: Literal["observed", "survey_estimate", "administrative", "modelled", "imputed"] = (
-        "observed"
-    )
-    source: str = Field(min_length=1, max_length=500)
-    vintage: str = Field(min_length=1, max_length=40)
-    footnotes: str = Field("", max_length=4000)
-
-
-class ObservationRows(BaseModel):
-    """Values to enter, all or nothing; problems name the row (1 = the first)."""
-
-    rows: list[ObservationIn] = Field(min_length=1, max_length=10_000)
-
-
-class StepIn(BaseModel):
-    """A reviewer's comment (required to un-approve)."""
-
-    comment: str = Field(default="", max_length=2000)
-    back_to: Literal["submitted", "entered"] = Field(
-        default="submitted", description="unapprove only: submitted, or entered for corrections."
-    )
 
 
 # -- helpers ------------------------------------------------------------------------------

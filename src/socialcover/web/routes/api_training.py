@@ -13,10 +13,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from socialcover.advocacy import CourseInput, ScoresInput
+from socialcover.store.fields import RecordRef
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -36,7 +37,7 @@ router = APIRouter(prefix="/api/v1/training", tags=["training"])
 class SessionBody(BaseModel):
     """The training session (an event's id) to link to a course."""
 
-    event_id: int = Field(ge=1, le=2**63 - 1)
+    event_id: RecordRef
 
 
 class CourseUpdate(CourseInput):

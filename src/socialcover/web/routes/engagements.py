@@ -13,16 +13,17 @@ from contextlib import suppress
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import InputError, NotFoundError, SocialcoverError
+from socialcover.errors import NotFoundError, SocialcoverError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
+from socialcover.web.routes.form_fields import form_int, posted_form, run_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -123,17 +124,15 @@ async def create_engagement(
         session.flush()
         return int(e.id)
 
-    try:
-        eid = await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         return render(
             request,
             "engagement_form.html",
             {"e": form, "flash": exc.message + " " + exc.hint, "flash_error": True},
             status_code=422,
         )
-    return RedirectResponse(f"/engagements/{eid}", status_code=303)
+
+    return await run_form(session, _do, lambda eid: f"/engagements/{eid}", refused)
 
 
 @router.get("/engagements/{eid}/brief", response_model=None)
@@ -185,12 +184,9 @@ async def _form_step(
     step: Callable[[dict[str, str]], object],
 ) -> Response:
     """Run one domain call with the posted form; on bad input show the page again."""
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    try:
-        await run_in_threadpool(step, form)
-        await run_in_threadpool(session.flush)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    form = await posted_form(request)
+
+    async def refused(exc: SocialcoverError) -> Response:
         data = await run_in_threadpool(page_data, session, user, eid)
         return render(
             request,
@@ -198,14 +194,8 @@ async def _form_step(
             {"e": data, "flash": exc.message + " " + exc.hint, "flash_error": True, **_choices()},
             status_code=422,
         )
-    return RedirectResponse(f"/engagements/{eid}#{anchor}", status_code=303)
 
-
-def _int_or_none(text: str) -> int | str | None:
-    text = text.strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text  # anything else: refused by validation
+    return await run_form(session, lambda: step(form), f"/engagements/{eid}#{anchor}", refused)
 
 
 @router.post("/engagements/{eid}/publish", response_model=None)
@@ -260,7 +250,7 @@ async def set_cell(
 
     def step(f: dict[str, str]) -> object:
         data: dict[str, Any] = {k: f.get(k, "") for k in countries.CellInput.model_fields}
-        data["coverage_observation_id"] = _int_or_none(f.get("coverage_observation_id", ""))
+        data["coverage_observation_id"] = form_int(f.get("coverage_observation_id", ""))
         return countries.set_cell(session, user, eid, data)
 
     return await _form_step(request, session, user, eid, "matrix", step)
@@ -283,8 +273,8 @@ async def add_recommendation(
             eid,
             {
                 "text": f.get("text", ""),
-                "cell_id": _int_or_none(f.get("cell_id", "")),
-                "scenario_id": _int_or_none(f.get("scenario_id", "")),
+                "cell_id": form_int(f.get("cell_id", "")),
+                "scenario_id": form_int(f.get("scenario_id", "")),
             },
         )
 
@@ -305,7 +295,7 @@ async def link_scenario(
     def step(f: dict[str, str]) -> object:
         _check_rec(session, user, eid, rid)
         return countries.update_recommendation(
-            session, user, rid, {"scenario_id": _int_or_none(f.get("scenario_id", ""))}
+            session, user, rid, {"scenario_id": form_int(f.get("scenario_id", ""))}
         )
 
     return await _form_step(request, session, user, eid, f"rec-{rid}", step)
@@ -341,10 +331,10 @@ async def record_position(
             user,
             rid,
             {
-                "organisation_id": _int_or_none(f.get("organisation_id", "")),
+                "organisation_id": form_int(f.get("organisation_id", "")),
                 "stance": f.get("stance", ""),
                 "text": f.get("text", ""),
-                "event_id": _int_or_none(f.get("event_id", "")),
+                "event_id": form_int(f.get("event_id", "")),
             },
         )
 
@@ -385,7 +375,7 @@ async def endorse(
             user,
             eid,
             {
-                "organisation_id": _int_or_none(f.get("organisation_id", "")),
+                "organisation_id": form_int(f.get("organisation_id", "")),
                 "signed_by": f.get("signed_by", ""),
                 "endorsed_on": f.get("endorsed_on", ""),
                 "document": f.get("document", ""),
@@ -427,7 +417,7 @@ async def add_participant(
         data: dict[str, Any] = {
             k: f.get(k, "") for k in ("name", "sex", "constituent", "organisation_name")
         }
-        data["organisation_id"] = _int_or_none(f.get("organisation_id", ""))
+        data["organisation_id"] = form_int(f.get("organisation_id", ""))
         data["email"] = f.get("email") or None
         data["country_iso3"] = f.get("country_iso3") or None
         return countries.add_engagement_participant(session, user, eid, event_id, data)

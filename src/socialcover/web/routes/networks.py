@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import InputError
+from socialcover.errors import SocialcoverError
 from socialcover.store import RecordNotFoundError, can
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
@@ -23,6 +23,7 @@ from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
+from socialcover.web.routes.form_fields import form_int, posted_form, problem, run_form
 
 router = APIRouter(include_in_schema=False)  # pages, not the API
 
@@ -52,11 +53,6 @@ def _organisations(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def _problem(exc: InputError, form: str) -> dict[str, Any]:
-    fields = [str(f).split(".")[0] for f in exc.context.get("fields", []) or []]
-    return {"form": form, "message": f"{exc.message} {exc.hint}".strip(), "fields": fields}
-
-
 def _terms(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
@@ -64,7 +60,6 @@ def _terms(text: str) -> list[str]:
 def person_data(form: dict[str, str]) -> dict[str, Any]:
     """A person's fields from the form: expertise and languages comma-separated; no
     organisation when none is chosen."""
-    org = form.get("organisation_id", "").strip()
     return {
         "name": form.get("name", "").strip(),
         "position": form.get("position", ""),
@@ -73,7 +68,7 @@ def person_data(form: dict[str, str]) -> dict[str, Any]:
         "notes": form.get("notes", ""),
         "expertise": _terms(form.get("expertise", "")),
         "languages": _terms(form.get("languages", "")),
-        "organisation_id": (int(org) if org.isdigit() else org) or None,
+        "organisation_id": form_int(form.get("organisation_id")) or None,
         "country_iso3": form.get("country_iso3", ""),
     }
 
@@ -127,25 +122,23 @@ async def create_person(
     """Record a person; then show the person's page."""
     from socialcover import actors
 
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await posted_form(request)
 
     def _do() -> int:
         person = actors.add_person(session, user, person_data(form))
         session.flush()
         return int(person.id)
 
-    try:
-        pid = await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         orgs = await run_in_threadpool(_organisations, session)
         return render(
             request,
             "networks/person_form.html",
-            {"f": form, "orgs": orgs, "mode": "new", "problem": _problem(exc, "person")},
+            {"f": form, "orgs": orgs, "mode": "new", "problem": problem(exc, "person")},
             status_code=422,
         )
-    return RedirectResponse(f"/networks/people/{pid}", status_code=303)
+
+    return await run_form(session, _do, lambda pid: f"/networks/people/{pid}", refused)
 
 
 def _person_page(session: Session, user: Any, pid: int) -> dict[str, Any]:
@@ -201,17 +194,13 @@ async def update_person(
     """Save a person's fields, checking the version they were read at."""
     from socialcover import actors
 
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await posted_form(request)
     version = int(form["version"]) if form.get("version", "").isdigit() else -1
 
     def _do() -> None:
         actors.update_person(session, user, pid, person_data(form), expected_version=version)
-        session.flush()
 
-    try:
-        await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         orgs = await run_in_threadpool(_organisations, session)
         return render(
             request,
@@ -221,11 +210,12 @@ async def update_person(
                 "orgs": orgs,
                 "mode": "edit",
                 "pid": pid,
-                "problem": _problem(exc, "person"),
+                "problem": problem(exc, "person"),
             },
             status_code=422,
         )
-    return RedirectResponse(f"/networks/people/{pid}", status_code=303)
+
+    return await run_form(session, _do, f"/networks/people/{pid}", refused)
 
 
 async def _person_step(
@@ -235,20 +225,20 @@ async def _person_step(
     pid: int,
     step: Callable[[dict[str, str]], object],
 ) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    try:
-        await run_in_threadpool(step, form)
-        await run_in_threadpool(session.flush)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    form = await posted_form(request)
+
+    async def refused(exc: SocialcoverError) -> Response:
         found = await run_in_threadpool(_person_page, session, user, pid)
         return render(
             request,
             "networks/person.html",
-            found | {"f": form, "problem": _problem(exc, "membership")},
+            found | {"f": form, "problem": problem(exc, "membership")},
             status_code=422,
         )
-    return RedirectResponse(f"/networks/people/{pid}#memberships", status_code=303)
+
+    return await run_form(
+        session, lambda: step(form), f"/networks/people/{pid}#memberships", refused
+    )
 
 
 @router.post("/networks/people/{pid}/memberships", response_model=None)
@@ -262,13 +252,12 @@ async def add_membership(
     from socialcover import actors
 
     def step(f: dict[str, str]) -> object:
-        org = f.get("organisation_id", "").strip()
         return actors.add_membership(
             session,
             user,
             pid,
             {
-                "organisation_id": int(org) if org.isdigit() else org or None,
+                "organisation_id": form_int(f.get("organisation_id")),
                 "role": f.get("role", "").strip() or "member",
                 "starts_on": f.get("starts_on", "").strip() or None,
                 "ends_on": f.get("ends_on", "").strip() or None,
@@ -323,32 +312,25 @@ async def create_partnership(
     """Record a partnership (a research partnership with a university, a network...)."""
     from socialcover import actors
 
-    form = {k: str(v) for k, v in (await request.form()).items()}
-
-    def number(key: str) -> int | str | None:
-        text = form.get(key, "").strip()
-        return int(text) if text.isdigit() else text or None
+    form = await posted_form(request)
 
     def _do() -> int:
         p = actors.add_partnership(
             session,
             user,
             {
-                "organisation_a_id": number("organisation_a_id"),
-                "organisation_b_id": number("organisation_b_id"),
+                "organisation_a_id": form_int(form.get("organisation_a_id")),
+                "organisation_b_id": form_int(form.get("organisation_b_id")),
                 "kind": form.get("kind", "").strip(),
                 "description": form.get("description", ""),
-                "start_year": number("start_year"),
-                "end_year": number("end_year"),
+                "start_year": form_int(form.get("start_year")),
+                "end_year": form_int(form.get("end_year")),
             },
         )
         session.flush()
         return int(p.organisation_a_id)
 
-    try:
-        oid = await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         orgs = await run_in_threadpool(_organisations, session)
         return render(
             request,
@@ -357,8 +339,9 @@ async def create_partnership(
                 "f": form,
                 "orgs": orgs,
                 "partnership_kinds": PARTNERSHIP_KINDS,
-                "problem": _problem(exc, "partnership"),
+                "problem": problem(exc, "partnership"),
             },
             status_code=422,
         )
-    return RedirectResponse(f"/actors/{oid}", status_code=303)
+
+    return await run_form(session, _do, lambda oid: f"/actors/{oid}", refused)

@@ -10,11 +10,10 @@ error page. Readers see a published strategy of a published engagement, without 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -24,6 +23,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
+from socialcover.web.routes.form_fields import form_float, form_int, posted_form, run_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,6 +124,11 @@ async def strategy_page(
     return await _show(request, session, user, eid)
 
 
+def _refusable(exc: SocialcoverError) -> bool:
+    # an unknown indicator code is typed in the logframe form: shown beside its field
+    return isinstance(exc, InputError) or exc.code == "monitor.unknown-indicator"
+
+
 async def _step(
     request: Request,
     session: Session,
@@ -132,19 +137,13 @@ async def _step(
     form_name: str,
     step: Callable[[dict[str, str]], object],
     anchor: str | None = None,
+    done: Callable[[Any], str] | None = None,
 ) -> Response:
     """Run one domain call with the posted form; on bad input show the page again with the
     problem beside the form's fields."""
-    form = {k: str(v) for k, v in (await request.form()).multi_items() if k != "csrf_token"}
-    multi = await request.form()
-    form["recommendation_ids"] = ",".join(str(v) for v in multi.getlist("recommendation_ids"))
-    try:
-        await run_in_threadpool(step, form)
-        await run_in_threadpool(session.flush)
-    except (InputError, NotFoundError) as exc:
-        if isinstance(exc, NotFoundError) and exc.code != "monitor.unknown-indicator":
-            raise
-        await run_in_threadpool(session.rollback)
+    form = await posted_form(request, lists=("recommendation_ids",))
+
+    async def refused(exc: SocialcoverError) -> Response:
         errors = field_errors(exc) if isinstance(exc, InputError) else {"indicator": exc.message}
         return await _show(
             request,
@@ -161,23 +160,14 @@ async def _step(
             },
             status_code=422,
         )
-    return RedirectResponse(f"/engagements/{eid}/strategy#{anchor or form_name}", status_code=303)
 
-
-def _int_or_none(text: str | None) -> int | str | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    return int(text) if text.isdigit() else text  # anything else: refused by validation
-
-
-def _number(text: str | None) -> float | str | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    with suppress(ValueError):
-        return float(text.replace(",", "."))
-    return text  # refused by validation, named beside its field
+    return await run_form(
+        session,
+        lambda: step(form),
+        done or f"/engagements/{eid}/strategy#{anchor or form_name}",
+        refused,
+        refusable=_refusable,
+    )
 
 
 @router.post("/engagements/{eid}/strategy", response_model=None)
@@ -194,8 +184,8 @@ async def set_strategy(
         data = {
             "title": f.get("title", "").strip(),
             "vision": f.get("vision", ""),
-            "start_year": _int_or_none(f.get("start_year")),
-            "end_year": _int_or_none(f.get("end_year")),
+            "start_year": form_int(f.get("start_year")),
+            "end_year": form_int(f.get("end_year")),
         }
         return countries.set_strategy(session, user, eid, data)
 
@@ -275,14 +265,14 @@ async def add_measure(
     from socialcover import countries
 
     def step(f: dict[str, str]) -> object:
-        recs = [_int_or_none(r) for r in f.get("recommendation_ids", "").split(",") if r]
+        recs = [form_int(r) for r in f.get("recommendation_ids", "").split(",") if r]
         data = {
             "text": f.get("text", "").strip(),
-            "objective_id": _int_or_none(f.get("objective_id")),
-            "start_year": _int_or_none(f.get("start_year")),
-            "end_year": _int_or_none(f.get("end_year")),
+            "objective_id": form_int(f.get("objective_id")),
+            "start_year": form_int(f.get("start_year")),
+            "end_year": form_int(f.get("end_year")),
             "responsible": f.get("responsible", "").strip(),
-            "responsible_organisation_id": _int_or_none(f.get("responsible_organisation_id")),
+            "responsible_organisation_id": form_int(f.get("responsible_organisation_id")),
             "recommendation_ids": recs,
         }
         return countries.add_measure(session, user, eid, data)
@@ -305,10 +295,10 @@ async def add_logframe_indicator(
             "level": f.get("level", ""),
             "indicator": f.get("indicator", ""),
             "sex": f.get("sex", "both") or "both",
-            "objective_id": _int_or_none(f.get("objective_id")),
-            "baseline_observation_id": _int_or_none(f.get("baseline_observation_id")),
-            "target_value": _number(f.get("target_value")),
-            "target_year": _int_or_none(f.get("target_year")),
+            "objective_id": form_int(f.get("objective_id")),
+            "baseline_observation_id": form_int(f.get("baseline_observation_id")),
+            "target_value": form_float(f.get("target_value")),
+            "target_year": form_int(f.get("target_year")),
             "means_of_verification": f.get("means_of_verification", ""),
         }
         return countries.add_logframe_indicator(session, user, eid, data)
@@ -348,20 +338,22 @@ async def issue_report(
     """Issue a progress report for a period (its team): kept as the store reads now."""
     from socialcover import countries
 
-    made: list[int] = []
-
-    def step(f: dict[str, str]) -> object:
+    def step(f: dict[str, str]) -> int:
         report = countries.issue_progress_report(
             session, user, eid, {"period": f.get("period", "").strip(), "note": f.get("note", "")}
         )
         session.flush()
-        made.append(int(report.id))
-        return report
+        return int(report.id)
 
-    response = await _step(request, session, user, eid, "report", step)
-    if made:
-        return RedirectResponse(f"/engagements/{eid}/strategy/reports/{made[0]}", status_code=303)
-    return response
+    return await _step(
+        request,
+        session,
+        user,
+        eid,
+        "report",
+        step,
+        done=lambda rid: f"/engagements/{eid}/strategy/reports/{rid}",
+    )
 
 
 @router.get("/engagements/{eid}/strategy/reports/{rid}", response_class=HTMLResponse)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from socialcover.errors import InputError
+from socialcover.errors import InputError, SocialcoverError
 from socialcover.web.access import Need
 from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
@@ -29,6 +29,7 @@ from socialcover.web.limits import save_upload
 from socialcover.web.params import RecordId
 from socialcover.web.render import render
 from socialcover.web.routes import publications as pub_pages
+from socialcover.web.routes.form_fields import posted_form, problem, run_form
 from socialcover.web.routes.training import course_detail
 
 router = APIRouter(include_in_schema=False)
@@ -76,11 +77,6 @@ def _form_values(course: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _problem(exc: InputError, form: str) -> dict[str, Any]:
-    fields = [str(f).split(".")[0] for f in exc.context.get("fields", []) or []]
-    return {"form": form, "message": f"{exc.message} {exc.hint}".strip(), "fields": fields}
-
-
 @router.get("/training/new", response_class=HTMLResponse)
 async def new_course_page(
     request: Request, user: Principal = Depends(Need("training.edit"))
@@ -96,24 +92,22 @@ async def create_course(
     """Create a course owned by the signed-in person."""
     from socialcover import advocacy
 
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await posted_form(request)
 
     def _do() -> int:
         course = advocacy.create_course(session, user, course_data(form))
         session.flush()
         return int(course.id)
 
-    try:
-        cid = await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         return render(
             request,
             "training/course_form.html",
-            {"f": form, "mode": "new", "problem": _problem(exc, "course")},
+            {"f": form, "mode": "new", "problem": problem(exc, "course")},
             status_code=422,
         )
-    return RedirectResponse(f"/training/{cid}", status_code=303)
+
+    return await run_form(session, _do, lambda cid: f"/training/{cid}", refused)
 
 
 @router.get("/training/{cid}/edit", response_class=HTMLResponse)
@@ -142,24 +136,21 @@ async def update_course(
     """Save the course's fields, checking the version it was read at."""
     from socialcover import advocacy
 
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = await posted_form(request)
     version = int(form["version"]) if form.get("version", "").isdigit() else -1
 
     def _do() -> None:
         advocacy.update_course(session, user, cid, course_data(form), version=version)
-        session.flush()
 
-    try:
-        await run_in_threadpool(_do)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    async def refused(exc: SocialcoverError) -> Response:
         return render(
             request,
             "training/course_form.html",
-            {"f": form, "mode": "edit", "cid": cid, "problem": _problem(exc, "course")},
+            {"f": form, "mode": "edit", "cid": cid, "problem": problem(exc, "course")},
             status_code=422,
         )
-    return RedirectResponse(f"/training/{cid}", status_code=303)
+
+    return await run_form(session, _do, f"/training/{cid}", refused)
 
 
 async def _step(
@@ -174,21 +165,18 @@ async def _step(
 ) -> Response:
     """Run one domain call with the posted form; on bad input show the course page again with
     the problem next to the form ``name`` (nothing saved)."""
-    if form is None:
-        form = {k: str(v) for k, v in (await request.form()).items() if isinstance(v, str)}
-    try:
-        await run_in_threadpool(step, form)
-        await run_in_threadpool(session.flush)
-    except InputError as exc:
-        await run_in_threadpool(session.rollback)
+    shown = await posted_form(request) if form is None else form
+
+    async def refused(exc: SocialcoverError) -> Response:
         found = await run_in_threadpool(course_detail, session, cid, user)
         return render(
             request,
             "training/course.html",
-            found | {"problem": _problem(exc, name) | {"row": row}, "f": form},
+            found | {"problem": problem(exc, name) | {"row": row}, "f": shown},
             status_code=422,
         )
-    return RedirectResponse(f"/training/{cid}#{name}", status_code=303)
+
+    return await run_form(session, lambda: step(shown), f"/training/{cid}#{name}", refused)
 
 
 def _append(session: Session, user: Any, cid: int, key: str, item: dict[str, str]) -> None:

@@ -25,7 +25,31 @@ from pydantic import (
     model_serializer,
 )
 
-__all__ = ["Created", "Out", "Paged", "StatusOut", "frame_model", "record_model"]
+__all__ = [
+    "Created",
+    "ErrorBody",
+    "ErrorDetail",
+    "Out",
+    "Paged",
+    "StatusOut",
+    "frame_model",
+    "record_model",
+]
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong (``message``, with the bad value), and how to put it right (``hint``)."""
+
+    code: str
+    message: str
+    hint: str
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorBody(BaseModel):
+    """The one error document of the API."""
+
+    error: ErrorDetail
 
 
 class Out(BaseModel):
