@@ -142,7 +142,7 @@ def test_the_user_session_keeps_its_views_and_no_cache_is_left(
 def test_what_cannot_run_on_spark_says_so(
     spark: Any, persons: tuple[pl.DataFrame, Path], tmp_path: Path
 ) -> None:
-    data, path = persons
+    _, path = persons
     sdf = spark.read.parquet(str(path))
     with pytest.raises(InputError) as err:
         compute_indicators(sdf.drop("psu"))
