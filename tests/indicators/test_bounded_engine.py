@@ -151,7 +151,7 @@ def test_auto_engine_and_its_errors(survey: pl.DataFrame, tmp_path: Path) -> Non
         compute_indicators(element, engine="duckdb")
     assert err.value.code == "indicators.duckdb-needs-psu"
     with pytest.raises(InputError) as err:
-        compute_indicators(survey, engine="spark")  # type: ignore[arg-type]
+        compute_indicators(survey, engine="sparks")  # type: ignore[arg-type]
     assert err.value.code == "indicators.unknown-engine"
     with pytest.raises(InputError) as err:
         compute_indicators(tmp_path / "none.parquet")

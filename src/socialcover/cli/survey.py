@@ -269,6 +269,14 @@ def indicators(
     from socialcover.survey.io import Mapping, load_survey, read_survey
 
     _check_format(fmt, out)
+    if engine not in ("auto", "duckdb", "polars"):
+        # Spark runs in the user's session: a spark-submit job calls compute_indicators
+        raise InputError(
+            f"Unknown engine {engine!r} for this command.",
+            code="indicators.unknown-engine",
+            hint="--engine auto, duckdb or polars. On a Spark cluster, call "
+            "compute_indicators(path, engine='spark') in a spark-submit job (docs/spark.md).",
+        )
     if list_codes:
         rows = [
             {k: (", ".join(v) if isinstance(v, list) else v) for k, v in i.to_dict().items()}

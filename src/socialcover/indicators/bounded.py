@@ -1,17 +1,22 @@
-"""The indicator table on DuckDB, in memory bounded by sampling units, not persons.
+"""The indicator table in memory bounded by sampling units, not persons: DuckDB or Spark.
 
 The Polars path (:mod:`.table`) builds every analysis variable of every person in memory,
-about 2 GB per million persons. Here DuckDB computes them (:mod:`.variables_sql`) over a
-Parquet file or a frame and keeps them in a table on disk (DuckDB spills what does not fit
-in its memory limit); Python only ever holds, per breakdown, the weighted sums of the
-variables per (group, sampling unit), and the estimators are those of the survey engine on
-those sums (:func:`socialcover.survey.ratios`, :meth:`socialcover.survey.RowDesign.variance`
-and ``df``). Memory is bounded by PSUs x groups x indicators.
+about 2 GB per million persons. Here an SQL engine (a store, :mod:`.stores`: DuckDB in
+process, or the user's Spark cluster) computes them (:mod:`.variables_sql`, one dialect for
+both) over a Parquet file, a frame or a Spark DataFrame and keeps them where it keeps data
+(DuckDB spills to disk beyond its memory limit; Spark persists them on its executors); Python
+only ever holds, per breakdown, the weighted sums of the variables per (group, sampling unit),
+and the estimators are those of the survey engine on those sums
+(:func:`socialcover.survey.ratios`, :meth:`socialcover.survey.RowDesign.variance` and ``df``).
+Memory is bounded by PSUs x groups x indicators, on either engine.
 
 - The design is checked and bound (:func:`socialcover.survey.bind_rows`) on one row per
   sampling unit (strata, PSU, fpc, the smallest weight, and every row without a weight), so
   the checks and their messages are those of the survey engine; each person gets its unit's
   index by a join.
+- The welfare quintiles' cut-offs are found by the survey engine's quantile search
+  (:func:`socialcover.survey.quantile_search.locate_windows`): a few scans of bin sums, then
+  the values of a narrow window; no list of persons' welfare comes back.
 - The Gini reduction: the Gini's linearised variable z is linear in running sums per row, so
   one window query gives five sums per (group, unit) and
   :func:`socialcover.survey.gini_unit_totals` the Ginis and their score totals per unit.
@@ -22,21 +27,19 @@ persons; :func:`~socialcover.indicators.compute_indicators` uses the Polars path
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from socialcover.indicators.definitions import Indicator
 from socialcover.indicators.estimation import GiniReduction
-from socialcover.indicators.variables import Prepared, _weighted_cutoffs
+from socialcover.indicators.stores import DuckStore, SparkStore, Store
+from socialcover.indicators.variables import Prepared
 from socialcover.indicators.variables_sql import q, quintile_sql, sql_variables
 from socialcover.survey import (
     Design,
@@ -49,29 +52,26 @@ from socialcover.survey import (
     ratios,
 )
 from socialcover.survey.io import SurveyParameters
+from socialcover.survey.quantile_search import locate_windows
 
-__all__ = ["MEMORY_LIMIT", "DuckWorkspace", "memory_errors", "open_workspace"]
+__all__ = ["SqlWorkspace", "open_workspace"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
-MEMORY_LIMIT = "512MB"  # DuckDB's own buffers; it spills to a temporary directory beyond
 PAIRS_PER_CALL = 4  # ratios per call of the survey engine: bounds its score arrays
-FETCH_ROWS = 100_000  # rows per batch when reading sums from DuckDB
-
-
-def _literal(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+QUINTILES = (0.2, 0.4, 0.6, 0.8)
+ZERO = "CAST(0 AS DOUBLE)"
 
 
 @dataclass
-class DuckWorkspace:
-    """The persons' analysis variables in DuckDB, and the design bound on sampling units.
+class SqlWorkspace:
+    """The persons' analysis variables in a store, and the design bound on sampling units.
 
     Gives :mod:`.table` what its Polars workspace gives: ``pairs`` and ``notes`` of the
     ratios, :meth:`ratios` and :meth:`reduction` (the Gini reduction) per breakdown.
     """
 
-    con: duckdb.DuckDBPyConnection
+    store: Store
     prepared: Prepared
     bound: RowDesign
     pairs: dict[tuple[str, str | None], tuple[str, str]] = field(default_factory=dict)
@@ -80,13 +80,15 @@ class DuckWorkspace:
     donor: UnitSums | None = None
     _query: str = ""  # the persons with every variable and their unit, not yet stored
     _basis: str | None = None  # the welfare column the quintiles cut
-    _tmp: Any = None
+
+    @property
+    def persons(self) -> str:
+        """The stored persons with their quintile."""
+        return self.store.prefix + "persons"
 
     def close(self) -> None:
-        """Close DuckDB and remove its files."""
-        self.con.close()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+        """Free the store (DuckDB's files, Spark's cached persons and views)."""
+        self.store.close()
 
     def ratio_pairs(self, members: list[Indicator]) -> list[tuple[Indicator, str | None]]:
         return [
@@ -98,7 +100,8 @@ class DuckWorkspace:
 
     def _store(self, indicators: list[Indicator], breakdowns: list[str]) -> None:
         """Store the variables the indicators and breakdowns need (DuckDB compresses and
-        spills them to disk), and the quintile once its cut-offs are known."""
+        spills them to disk, Spark persists them), and the quintile once its cut-offs are
+        known."""
         keep = ["_u", "weight", *(b for b in breakdowns if b not in ("total", "quintile"))]
         for ind in indicators:
             if ind.kind == "gini_reduction":
@@ -108,14 +111,16 @@ class DuckWorkspace:
         if self._basis is not None:
             keep.append(self._basis)
         cols = ", ".join(q(c) for c in dict.fromkeys(keep))
-        self.con.execute(f"CREATE TABLE persons_base AS SELECT {cols} FROM ({self._query})")
-        for name in ("_units", "_source"):
-            if name in {t[0] for t in self.con.sql("SHOW TABLES").fetchall()}:
-                self.con.unregister(name)
+        base = self.store.prefix + "persons_base"
+        self.store.keep(base, f"SELECT {cols} FROM ({self._query}) AS _q")
+        self.store.forget(self.store.prefix + "_units")
+        if isinstance(self.store, DuckStore):  # Spark's cache still reads its source
+            self.store.forget(self.store.source)
         quintile = ""
         if self._basis is not None:
-            quintile = f", {quintile_sql(self._basis, _cuts(self.con, self._basis))} AS quintile"
-        self.con.execute(f"CREATE VIEW persons AS SELECT *{quintile} FROM persons_base")
+            cuts = _cuts(self.store, base, self._basis)
+            quintile = f", {quintile_sql(self._basis, cuts)} AS quintile"
+        self.store.view(self.persons, f"SELECT *{quintile} FROM {base}")
 
     # -- ratios -----------------------------------------------------------------------
     def set_pairs(self, indicators: list[Indicator], breakdowns: list[str]) -> None:
@@ -132,7 +137,7 @@ class DuckWorkspace:
                 if cat is not None:
                     self.exprs[y] = (
                         f"COALESCE({q(ind.numerator_var)} * CAST(quintile = '{cat}' AS DOUBLE), "
-                        "0::DOUBLE)"
+                        f"{ZERO})"
                     )
                 else:
                     self.exprs.setdefault(y, q(y))
@@ -154,9 +159,9 @@ class DuckWorkspace:
                 continue
             yn, xn = f"{y}__cc", f"{x}__cc_{y}"
             ye, xe = self.exprs[y], self.exprs[x]
-            self.exprs[yn] = f"COALESCE({ye}, 0::DOUBLE)"
+            self.exprs[yn] = f"COALESCE({ye}, {ZERO})"
             self.exprs[xn] = (
-                f"CASE WHEN {ye} IS NOT NULL AND {xe} IS NOT NULL THEN {xe} ELSE 0::DOUBLE END"
+                f"CASE WHEN {ye} IS NOT NULL AND {xe} IS NOT NULL THEN {xe} ELSE {ZERO} END"
             )
             self.pairs[key] = (yn, xn)
             gone = int(nulls[len(names) + k] or 0)
@@ -166,9 +171,8 @@ class DuckWorkspace:
     def _one(self, selects: list[str]) -> list[Any]:
         if not selects:
             return []
-        row = self.con.sql(f"SELECT {', '.join(selects)} FROM persons").fetchall()[0]
-        assert row is not None
-        return list(row)
+        named = ", ".join(f"{e} AS c{i}" for i, e in enumerate(selects))
+        return list(self.store.frame(f"SELECT {named} FROM {self.persons}").row(0))
 
     def ratios(
         self, breakdown: str, pairs: list[tuple[str, str]], total_pairs: list[tuple[str, str]]
@@ -207,7 +211,8 @@ class DuckWorkspace:
         value = "0" if by is None else q(by)
         cond = where if by is None else f"{q(by)} IS NOT NULL AND ({where})"
         return (
-            f"SELECT {value} AS _v, _u, {', '.join(selects)} FROM persons WHERE {cond} GROUP BY ALL"
+            f"SELECT {value} AS _v, _u, {', '.join(selects)} FROM {self.persons} "
+            f"WHERE {cond} GROUP BY ALL"
         )
 
     def _bins(
@@ -252,8 +257,7 @@ class DuckWorkspace:
         """The result's columns as NumPy arrays (``_v``, the group's value: a Polars series),
         read in batches (never two copies of the whole result)."""
         parts: dict[str, list[Any]] = {}
-        reader = self.con.sql(sql).to_arrow_reader(FETCH_ROWS)
-        for batch in reader:
+        for batch in self.store.batches(sql):
             for name, col in zip(batch.schema.names, batch.columns, strict=True):
                 part = pl.from_arrow(col) if name == "_v" else col.to_numpy(zero_copy_only=False)
                 parts.setdefault(name, []).append(part)
@@ -272,9 +276,9 @@ class DuckWorkspace:
         by = None if breakdown == "total" else breakdown
         found = None
         if by is not None:
-            found = self.con.sql(
-                f"SELECT DISTINCT {q(by)} AS v FROM persons WHERE {q(by)} IS NOT NULL"
-            ).pl()["v"]
+            found = self.store.frame(
+                f"SELECT DISTINCT {q(by)} AS v FROM {self.persons} WHERE {q(by)} IS NOT NULL"
+            )["v"]
         value = "0" if by is None else q(by)
         cond = "welfare_pre IS NOT NULL AND welfare IS NOT NULL" + (
             "" if by is None else f" AND {q(by)} IS NOT NULL"
@@ -282,7 +286,9 @@ class DuckWorkspace:
         est: dict[str, F64] = {}
         t: dict[str, F64] = {}
         for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
-            sums = self._fetch(_gini_sums(value, q(y), cond, partition=by is not None))
+            sums = self._fetch(
+                _gini_sums(self.persons, value, q(y), cond, partition=by is not None)
+            )
             levels, dom, unit = self._bins(by, sums, found)
             n_dom = len(levels)
             g = gini_unit_totals(dom, n_dom, sums["w"], sums["wy"], sums["wa"], sums["wd"])
@@ -298,7 +304,7 @@ class DuckWorkspace:
         return GiniReduction(levels, pre, post, variance, n, df)
 
 
-def _gini_sums(value: str, y: str, cond: str, *, partition: bool) -> str:
+def _gini_sums(persons: str, value: str, y: str, cond: str, *, partition: bool) -> str:
     """Sums per (group, unit) for :func:`socialcover.survey.gini_unit_totals`.
 
     Persons are first summed per (group, value, unit), then per (group, value): the running
@@ -310,7 +316,7 @@ def _gini_sums(value: str, y: str, cond: str, *, partition: bool) -> str:
     )
     return (
         f"WITH a AS (SELECT {value} AS _v, {y} AS y, _u, SUM(weight) AS sw, "
-        f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM persons WHERE {cond} GROUP BY ALL), "
+        f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM {persons} WHERE {cond} GROUP BY ALL), "
         "b AS (SELECT _v, y, SUM(sw) AS bw, SUM(swy) AS bwy FROM a GROUP BY ALL), "
         f"c AS (SELECT _v, y, bw, COALESCE(SUM(bw) OVER ({win}), 0) AS n_lt, "
         f"COALESCE(SUM(bwy) OVER ({win}), 0) AS t_lt FROM b) "
@@ -322,41 +328,38 @@ def _gini_sums(value: str, y: str, cond: str, *, partition: bool) -> str:
 
 
 def open_workspace(
-    source: pl.DataFrame | Path,
+    source: Any,
     columns: Sequence[str],
     *,
     parameters: SurveyParameters | None,
     contributory: set[str],
     quintiles_of: str,
     lonely_psu: LonelyPsuRule,
-) -> DuckWorkspace:
-    """Compute the analysis variables in DuckDB and bind the design on sampling units."""
-    tmp = tempfile.TemporaryDirectory(prefix="socialcover-indicators-")
-    con = duckdb.connect(str(Path(tmp.name) / "persons.duckdb"))
+    engine: str = "duckdb",
+    spark: Any = None,
+) -> SqlWorkspace:
+    """Compute the analysis variables in the engine and bind the design on sampling units.
+
+    ``source``: a Polars frame or a Parquet path (DuckDB), or a Spark DataFrame or a path
+    Spark reads (``engine="spark"``, with the session ``spark`` or the active one).
+    """
+    store: Store = (
+        SparkStore(source, spark)
+        if engine == "spark"
+        else DuckStore(source if isinstance(source, pl.DataFrame) else Path(source))
+    )
     try:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET temp_directory = {_literal(Path(tmp.name) / 'spill')}")
-        con.execute("SET preserve_insertion_order = false")
-        con.execute("SET enable_progress_bar = false")
-        # One thread: sums over threads are added in whatever order the threads finish, so
-        # the last bits of a table would differ from one run to the next. The same survey
-        # must give the same table, to the bit (the web job's test compares them exactly).
-        con.execute("SET threads = 1")
-        if isinstance(source, pl.DataFrame):
-            con.register("_source", source.to_arrow())
-            src = "_source"
-        else:
-            src = f"read_parquet({_literal(source)})"
+        src = store.source
         cols = list(columns)
         amount_cols = [c for c in cols if c.startswith("amount_")]
         counts = (
-            con.sql(
-                f"SELECT {', '.join(f'COUNT({q(c)})' for c in amount_cols)} FROM {src}"
-            ).fetchall()[0]
+            store.frame(
+                f"SELECT {', '.join(f'COUNT({q(c)}) AS n{i}' for i, c in enumerate(amount_cols))} "
+                f"FROM {src}"
+            ).row(0)
             if amount_cols
             else ()
         )
-        assert counts is not None
         with_amounts = [c[len("amount_") :] for c, n in zip(amount_cols, counts, strict=True) if n]
         variables = sql_variables(
             cols,
@@ -365,13 +368,14 @@ def open_workspace(
             contributory=contributory,
             quintiles_of=quintiles_of,
         )
-        bound, units = _bind_units(con, src, cols, lonely_psu)
-        con.register("_units", units.to_arrow())
+        bound, units = _bind_units(store, cols, lonely_psu)
+        unit_table = store.prefix + "_units"
+        store.register(unit_table, units)
         keys = [c for c in ("strata", "psu") if c in cols]
-        on = " AND ".join(f"_v.{q(k)} = _units.{q(k)}" for k in keys)
+        on = " AND ".join(f"_v.{q(k)} = _un.{q(k)}" for k in keys)
         query = (
-            f"SELECT _v.*, _units._u AS _u FROM ({variables.query(src, cols)}) AS _v "
-            f"JOIN _units ON {on}"
+            f"SELECT _v.*, _un._u AS _u FROM ({variables.query(src, cols)}) AS _v "
+            f"JOIN {unit_table} AS _un ON {on}"
         )
         names = list(dict.fromkeys([*cols, *variables.names]))
         prepared = Prepared(
@@ -380,23 +384,23 @@ def open_workspace(
             variables.benefits,
             variables.notes,
         )
-        return DuckWorkspace(con, prepared, bound, _query=query, _basis=variables.basis, _tmp=tmp)
+        return SqlWorkspace(store, prepared, bound, _query=query, _basis=variables.basis)
     except BaseException:
-        con.close()
-        tmp.cleanup()
+        store.close()
         raise
 
 
 def _bind_units(
-    con: duckdb.DuckDBPyConnection, src: str, cols: list[str], lonely_psu: LonelyPsuRule
+    store: Store, cols: list[str], lonely_psu: LonelyPsuRule
 ) -> tuple[RowDesign, pl.DataFrame]:
     """The design bound on one row per sampling unit, and each unit's index ``_u``."""
     keys = [c for c in ("strata", "psu", "fpc") if c in cols]
     k = ", ".join(q(c) for c in keys)
-    units = con.sql(
+    src = store.source
+    units = store.frame(
         f"SELECT {k}, MIN(weight) AS weight FROM {src} WHERE weight IS NOT NULL GROUP BY {k} "
         f"UNION ALL SELECT {k}, weight FROM {src} WHERE weight IS NULL"
-    ).pl()
+    )
     design = Design(
         weights="weight",
         strata="strata" if "strata" in cols else None,
@@ -410,24 +414,38 @@ def _bind_units(
     return bound, table
 
 
-def _cuts(con: duckdb.DuckDBPyConnection, basis: str) -> list[float]:
-    """Weighted quintile cut-offs of ``basis`` (as the Polars path: ties grouped)."""
-    b = q(basis)
-    grouped = con.sql(
-        f"SELECT {b} AS v, SUM(weight) AS w FROM persons_base WHERE {b} IS NOT NULL "
-        f"GROUP BY {b} ORDER BY {b}"
-    ).pl()
-    return _weighted_cutoffs(
-        grouped["v"].to_numpy().astype(np.float64),
-        grouped["w"].to_numpy().astype(np.float64),
-        (0.2, 0.4, 0.6, 0.8),
-    )
+@dataclass(frozen=True)
+class _Scanned:
+    """A stored table as the survey engine's quantile search reads it (its back-end and
+    the weight as SQL)."""
+
+    store: Store
+    table: str
+    weight_sql: str = "weight"
+
+    @property
+    def backend(self) -> _Scanned:
+        return self
+
+    def quote(self, name: str) -> str:
+        return q(name)
+
+    def query(self, sql: str) -> pl.DataFrame:
+        return self.store.frame(sql)
 
 
-@contextmanager
-def memory_errors() -> Iterator[None]:
-    """DuckDB's out-of-memory error raised as ``MemoryError``."""
-    try:
-        yield
-    except duckdb.OutOfMemoryException as exc:
-        raise MemoryError(f"DuckDB ran out of memory: {str(exc).splitlines()[0]}") from exc
+def _cuts(store: Store, table: str, basis: str) -> list[float]:
+    """Weighted quintile cut-offs of ``basis``: the smallest value whose cumulative weight
+    reaches p x the total (as :func:`~socialcover.indicators.variables._weighted_cutoffs`),
+    located by the survey engine's quantile search, which brings back bin sums and the
+    distinct values of a narrow window, not the persons."""
+    requests = [((), p) for p in QUINTILES]
+    windows = locate_windows(_Scanned(store, table), q(basis), (), None, requests, "math")
+    cuts = []
+    for window, p in zip(windows, QUINTILES, strict=True):
+        if window is None:  # no person has a value: every quintile is missing anyway
+            cuts.append(float("nan"))
+            continue
+        j = int(np.searchsorted(window.cumw, p * window.total, side="left"))
+        cuts.append(float(window.x[min(j, window.x.size - 1)]))
+    return cuts

@@ -3,9 +3,10 @@
 :func:`compute_indicators` takes persons in the standard concepts (a mapped survey, or a
 synthetic one; a frame or a Parquet file), derives the analysis variables, binds the survey
 design through the survey engine, and estimates each registered indicator overall and by each
-of its breakdowns. Where the per-person work is done is a workspace: in DuckDB, in memory
-bounded by sampling units (:mod:`.bounded`), or in one Polars frame (:mod:`.inmemory`); this
-module plans the breakdowns and turns either's estimates into the table.
+of its breakdowns. Where the per-person work is done is a workspace: in DuckDB or on the
+user's Spark cluster, in memory bounded by sampling units (:mod:`.bounded`), or in one Polars
+frame (:mod:`.inmemory`); this module plans the breakdowns and turns their estimates into the
+table.
 
 Arithmetic (DHIS2, METHODS.md B5): value = numerator / denominator x factor (100 for
 percentages). A zero denominator, or a concept the indicator needs but the data lack, gives no
@@ -38,14 +39,15 @@ from socialcover.survey import (
     proportion_interval,
     t_quantile,
 )
+from socialcover.survey.backend.spark import is_spark_frame
 from socialcover.survey.io import CONTRIBUTORY_BY_DEFAULT, Mapping, SurveyParameters
 
 if TYPE_CHECKING:
-    from socialcover.indicators.bounded import DuckWorkspace
+    from socialcover.indicators.bounded import SqlWorkspace
 
 __all__ = ["SMALL_CELL_CV", "SMALL_CELL_N", "IndicatorTable", "compute_indicators"]
 
-Engine = Literal["auto", "duckdb", "polars"]
+Engine = Literal["auto", "duckdb", "polars", "spark"]
 SMALL_CELL_N = 30
 SMALL_CELL_CV = 0.30
 TAYLOR_RATIO = "Taylor linearisation, ratio of totals (survey engine)"
@@ -146,7 +148,7 @@ def _selected(codes: Iterable[str] | None) -> list[Indicator]:
 
 
 def compute_indicators(
-    data: pl.DataFrame | str | Path,
+    data: Any,
     *,
     codes: Iterable[str] | None = None,
     by: Sequence[str] = (),
@@ -158,6 +160,7 @@ def compute_indicators(
     level: float = 0.95,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine = "auto",
+    spark: Any = None,
 ) -> IndicatorTable:
     """Compute the indicator table from persons in the standard concepts.
 
@@ -166,7 +169,10 @@ def compute_indicators(
     data
         One row per person with ``weight`` (and ``strata``, ``psu``, ``fpc`` when the design
         has them) and the standard concepts: a Polars frame, or the path of a Parquet file
-        (or a glob of files), read by DuckDB without loading the persons into memory.
+        (or a glob of files), read by DuckDB without loading the persons into memory; or a
+        Spark DataFrame, or a path Spark reads (``engine="spark"``: local, folder, glob,
+        ``hdfs://``, ``s3a://``), computed on the Spark cluster (a Polars frame with
+        ``engine="spark"`` is sent to Spark through Arrow).
     codes
         Indicator codes (a code ending in ``.`` or ``*`` selects a family); all by default.
     by
@@ -191,7 +197,12 @@ def compute_indicators(
         DuckDB (memory bounded by PSUs x groups x indicators, not by persons); ``"polars"``:
         in memory, person by person (about 2 GB per million persons). ``"auto"`` (default):
         DuckDB when the design has a ``psu`` column, else Polars (every person of an element
-        design is a sampling unit). Both give the same table.
+        design is a sampling unit), Spark for a Spark DataFrame or when ``spark`` is given.
+        ``"spark"``: as DuckDB, on Spark SQL (the persons stay on the executors; only sums
+        per group and sampling unit come to the driver). All give the same table.
+    spark
+        The SparkSession that reads a path (default: the active one, else Spark's default);
+        a Spark DataFrame brings its own. Nothing is set on the session.
 
     Returns
     -------
@@ -201,6 +212,8 @@ def compute_indicators(
     ------
     InputError
         No weight column, or an unknown breakdown.
+    socialcover.survey.BackendError
+        Spark failed (out of memory, lost driver...): the hint names the setting to raise.
 
     Examples
     --------
@@ -210,21 +223,27 @@ def compute_indicators(
     >>> 0 < t.value("coverage.older_persons") < 100
     True
     """
-    if type(data).__module__.startswith("pyspark.sql"):
-        raise InputError(
-            "The indicator table cannot be computed on a Spark DataFrame yet.",
-            code="indicators.spark-not-supported",
-            hint="Write the persons to Parquet (df.write.parquet(path)) and pass the path, or "
-            "estimate single indicators with socialcover.survey.Sample on the Spark frame. "
-            "See docs/spark.md.",
-        )
-    if engine not in ("auto", "duckdb", "polars"):
+    if engine not in ("auto", "duckdb", "polars", "spark"):
         raise InputError(
             f"Unknown engine {engine!r}.",
             code="indicators.unknown-engine",
-            hint="engine='auto', 'duckdb' or 'polars'.",
+            hint="engine='auto', 'duckdb', 'polars' or 'spark'.",
         )
-    columns = _columns_of(data)
+    on_spark = engine == "spark" or (
+        engine == "auto" and (is_spark_frame(data) or spark is not None)
+    )
+    if is_spark_frame(data) and not on_spark:
+        raise InputError(
+            f"A Spark DataFrame is computed on Spark, not with engine={engine!r}.",
+            code="indicators.engine-mismatch",
+            hint="Pass engine='spark' (or 'auto'), or write the persons to Parquet "
+            "(df.write.parquet(path)) and pass the path.",
+        )
+    if on_spark:  # a path read by Spark itself; a Polars frame sent through Arrow
+        from socialcover.survey.backend.spark import read_spark
+
+        data = read_spark(data, spark)
+    columns = list(data.columns) if on_spark else _columns_of(data)
     if "weight" not in columns:
         raise InputError(
             "The data have no 'weight' column.",
@@ -254,16 +273,25 @@ def compute_indicators(
     )
     rule: LonelyPsuRule = lonely_psu or (mapping.lonely_psu if mapping else "fail")  # type: ignore[assignment]
     indicators = _selected(codes)
-    duck = engine == "duckdb" or (engine == "auto" and "psu" in columns)
-    if duck and "psu" not in columns:
+    if on_spark:
+        chosen = "spark"
+    elif engine == "duckdb" or (engine == "auto" and "psu" in columns):
+        chosen = "duckdb"
+    else:
+        chosen = "polars"
+    if chosen != "polars" and "psu" not in columns:
         raise InputError(
-            "The DuckDB engine needs sampling units (a 'psu' column).",
-            code="indicators.duckdb-needs-psu",
-            hint="Use engine='polars' for an element design (no clusters).",
+            f"The {'Spark' if on_spark else 'DuckDB'} engine needs sampling units (a 'psu' "
+            "column): an element design has a sampling unit per person.",
+            code=f"indicators.{chosen}-needs-psu",
+            hint="Spark: compute the table of an element design from a sample of it on one "
+            "machine (engine='polars')."
+            if on_spark
+            else "Use engine='polars' for an element design (no clusters).",
         )
-    with _memory_errors(duck):
+    with _memory_errors(chosen == "duckdb"):
         cells, prepared = _cells(
-            data, columns, indicators, params, contributory, quintiles_of, rule, duck,
+            data, columns, indicators, params, contributory, quintiles_of, rule, chosen,
             list(by), disaggregations, progress,
         )  # fmt: skip
     cells += _unavailable_cells(indicators, prepared)
@@ -326,7 +354,7 @@ def _plan(
 
 def _breakdown_cells(
     prepared: Prepared,
-    work: Workspace | DuckWorkspace,
+    work: Workspace | SqlWorkspace,
     breakdown: str,
     members: list[Indicator],
     plan: dict[str, list[Indicator]],
@@ -509,7 +537,7 @@ def _memory_errors(duck: bool) -> AbstractContextManager[None]:
     back-end raises it), so that a caller under a memory limit can name the limit."""
     if not duck:
         return nullcontext()
-    from socialcover.indicators.bounded import memory_errors
+    from socialcover.indicators.stores import memory_errors
 
     return memory_errors()
 
@@ -522,24 +550,24 @@ def _cells(
     contributory: Any,
     quintiles_of: str,
     rule: LonelyPsuRule,
-    duck: bool,
+    engine: str,
     by: list[str],
     disaggregations: Any,
     progress: Any,
 ) -> tuple[list[_Cell], Prepared]:
-    """Every cell of the table, on DuckDB (bounded memory) or in one Polars frame."""
-    work: Workspace | DuckWorkspace
-    if duck:
+    """Every cell of the table, on DuckDB or Spark (bounded memory) or in one Polars frame."""
+    work: Workspace | SqlWorkspace
+    if engine != "polars":
         from socialcover.indicators.bounded import open_workspace
 
-        source = data if isinstance(data, pl.DataFrame) else Path(data)
         work = open_workspace(
-            source,
+            data,
             columns,
             parameters=params,
             contributory=contributory,
             quintiles_of=quintiles_of,
             lonely_psu=rule,
+            engine=engine,
         )
         prepared = work.prepared
     else:

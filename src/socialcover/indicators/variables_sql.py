@@ -1,4 +1,4 @@
-"""The analysis variables of :mod:`.variables`, written as one SQL query for DuckDB.
+"""The analysis variables of :mod:`.variables`, written as one SQL query for DuckDB and Spark.
 
 Same definitions, same conventions and the same missing-value rules as the Polars version
 (:func:`~socialcover.indicators.prepare_variables`; the tests check that both give the same
@@ -6,7 +6,10 @@ indicator table): a flag of a missing value is missing, ``GREATEST`` ignores mis
 Polars' ``max_horizontal`` does, and household variables are aggregates per ``hh_id`` joined
 back to the persons (a missing ``hh_id`` is one household, as Polars' ``over`` has it). The
 welfare quintiles need their cut-offs first: :func:`quintile_sql` writes them into the query
-once :func:`~socialcover.indicators.variables._weighted_cutoffs` has them.
+once the survey engine's quantile search has found them.
+
+One dialect for both engines: identifiers in backticks, ``CAST(x AS DOUBLE)``, no
+engine-specific clauses, so DuckDB and Spark SQL run the very same text.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from socialcover.survey.io import BENEFIT_TYPES, CONTRIBUTORY_BY_DEFAULT, Survey
 
 __all__ = ["SqlVariables", "quintile_sql", "sql_variables"]
 
-ZERO = "0::DOUBLE"
-ONE = "1::DOUBLE"
+ZERO = "CAST(0 AS DOUBLE)"
+ONE = "CAST(1 AS DOUBLE)"
 
 
 def q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+    """A quoted SQL identifier (backticks: DuckDB and Spark SQL both read them)."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _flag(cond: str) -> str:
@@ -61,9 +64,10 @@ class SqlVariables:
         sql = f"SELECT *, {_list(first)} FROM ({sql}) AS _s0" if first else sql
         if self.household:
             aggs = ", ".join(f"{e} AS {q(n)}" for n, e in self.household)
+            picked = ", ".join(f"_h.{q(n)}" for n, _ in self.household)
             sql = (
                 f"WITH _p AS ({sql}), _h AS (SELECT hh_id AS _hh, {aggs} FROM _p GROUP BY hh_id) "
-                "SELECT _p.*, _h.* EXCLUDE (_hh) FROM _p LEFT JOIN _h "
+                f"SELECT _p.*, {picked} FROM _p LEFT JOIN _h "
                 "ON _p.hh_id IS NOT DISTINCT FROM _h._hh"
             )
         for k, stage in enumerate(rest, start=1):
@@ -79,7 +83,9 @@ def _list(stage: list[tuple[str, str]]) -> str:
 def quintile_sql(basis: str, cuts: list[float]) -> str:
     """The quintile of each person from the weighted cut-offs of ``basis``."""
     b = q(basis)
-    whens = " ".join(f"WHEN {b} <= '{c!r}'::DOUBLE THEN 'Q{k + 1}'" for k, c in enumerate(cuts[:4]))
+    whens = " ".join(
+        f"WHEN {b} <= CAST('{c!r}' AS DOUBLE) THEN 'Q{k + 1}'" for k, c in enumerate(cuts[:4])
+    )
     return f"CASE WHEN {b} IS NULL THEN NULL {whens} ELSE 'Q5' END"
 
 

@@ -32,20 +32,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+import polars as pl
 
 from socialcover.survey.backend.base import sql_literal
-from socialcover.survey.bound import BoundDesign
 
-__all__ = ["STEP_RULES", "Window", "locate_windows"]
+__all__ = ["STEP_RULES", "Scanned", "Window", "locate_windows"]
 
 STEP_RULES = ("math", "school", "hf1", "hf2", "hf3")
 BINS = 4096
 #: A window with at most this many rows is fetched (as distinct values with summed weights).
 FETCH_ROWS = 50_000
 MAX_PASSES = 12
+
+
+class _Engine(Protocol):
+    @property
+    def table(self) -> str: ...
+
+    def quote(self, identifier: str) -> str: ...
+
+    def query(self, sql: str) -> pl.DataFrame: ...
+
+
+class Scanned(Protocol):
+    """What the search reads: a table on a back-end, and the weight as SQL (a bound design,
+    or the indicator table's stored persons)."""
+
+    @property
+    def backend(self) -> _Engine: ...
+
+    @property
+    def weight_sql(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -90,7 +110,7 @@ class _Request:
 
 
 def locate_windows(
-    bound: BoundDesign,
+    bound: Scanned,
     xexpr: str,
     by: Sequence[str],
     where: str | None,
@@ -104,7 +124,7 @@ def locate_windows(
     Parameters
     ----------
     bound
-        The bound design (its back-end runs the statements).
+        The bound design, or any table with a weight (its back-end runs the statements).
     xexpr
         The variable as SQL, cast to DOUBLE.
     by
@@ -190,7 +210,7 @@ def _doubles(values: Sequence[Decimal]) -> np.ndarray:
     return np.array([float(v) for v in values], dtype=float)
 
 
-def _requests_sql(bound: BoundDesign, by: Sequence[str], reqs: dict[int, _Request]) -> str:
+def _requests_sql(bound: Scanned, by: Sequence[str], reqs: dict[int, _Request]) -> str:
     """The requests as an inline table ``_r(_id, _k0.., _lo, _hi)``."""
     rows = []
     for i, r in reqs.items():
@@ -200,13 +220,13 @@ def _requests_sql(bound: BoundDesign, by: Sequence[str], reqs: dict[int, _Reques
     return f"(VALUES {', '.join(rows)}) AS _r({', '.join(names)})"
 
 
-def _join(bound: BoundDesign, by: Sequence[str]) -> str:
+def _join(bound: Scanned, by: Sequence[str]) -> str:
     q = bound.backend.quote
     tests = [f"_d.{q(b)} IS NOT DISTINCT FROM _r._k{j}" for j, b in enumerate(by)]
     return " AND ".join(tests) if tests else "TRUE"
 
 
-def _rows(bound: BoundDesign, xexpr: str, cond: str) -> str:
+def _rows(bound: Scanned, xexpr: str, cond: str) -> str:
     """The rows in scope with the variable ``_x`` and the exact weight ``_w``."""
     return (
         f"(SELECT *, {xexpr} AS _x, {_exact(bound.weight_sql)} AS _w "
@@ -215,7 +235,7 @@ def _rows(bound: BoundDesign, xexpr: str, cond: str) -> str:
 
 
 def _bin_sums(
-    bound: BoundDesign,
+    bound: Scanned,
     xexpr: str,
     by: Sequence[str],
     cond: str,
@@ -240,7 +260,7 @@ def _bin_sums(
 
 
 def _window_values(
-    bound: BoundDesign, xexpr: str, by: Sequence[str], cond: str, reqs: dict[int, _Request]
+    bound: Scanned, xexpr: str, by: Sequence[str], cond: str, reqs: dict[int, _Request]
 ) -> dict[int, tuple[list[float], list[Any], list[int]]]:
     """Per request: the distinct values of its window and the next value above, with their
     summed weights and row counts."""
