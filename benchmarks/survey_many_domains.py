@@ -60,8 +60,11 @@ SOCIALCOVER = textwrap.dedent(
     t1 = time.perf_counter()
     est = s.mean("y", by=["a", "b", "c"]).to_polars().sort(["a", "b", "c"])
     t2 = time.perf_counter()
+    with open("/proc/self/status") as fh:  # VmHWM: this process's own peak memory
+        peak = [int(x.split()[1]) / 1024 for x in fh if x.startswith("VmHWM:")]
     print(json.dumps({"design_s": t1 - t0, "estimate_s": t2 - t1, "domains": est.height,
-                      "estimates": est["estimate"].to_list(), "se": est["se"].to_list()}))
+                      "estimates": est["estimate"].to_list(), "se": est["se"].to_list(),
+                      "peak_rss_mb": peak[0] if peak else None}))
     """
 )
 
@@ -105,6 +108,18 @@ def run(cmd: list[str]) -> dict[str, Any]:
     return res
 
 
+def run_r(cmd: list[str]) -> dict[str, Any]:
+    """Run R under GNU time to read its peak memory (when /usr/bin/time is there)."""
+    if not Path("/usr/bin/time").exists():
+        return run(cmd)
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as tf:
+        res = run(["/usr/bin/time", "-f", "%M", "-o", tf.name, *cmd])
+        lines = Path(tf.name).read_text().strip().splitlines()
+        if lines and lines[-1].isdigit():
+            res["peak_rss_mb"] = int(lines[-1]) / 1024
+        return res
+
+
 def rel_diff(a: list[float], b: list[float], floor: Any = 0.0) -> float:
     """Largest relative difference, on a scale of at least ``floor``.
 
@@ -134,7 +149,7 @@ def main() -> None:
         rfile = Path(tmp) / "bench.R"
         rfile.write_text(R_SCRIPT)
         sc = run([sys.executable, "-c", SOCIALCOVER, str(pq)])
-        r = run(["Rscript", str(rfile), str(csv)])
+        r = run_r(["Rscript", str(rfile), str(csv)])
     print(f"== {args.rows:,} rows, {args.domains:,} domains (mean by a x b x c, weights only)")
     for name, res in (("socialcover", sc), ("R survey svyby", r)):
         if "error" in res:
@@ -142,7 +157,7 @@ def main() -> None:
         print(
             f"  {name:<16} design {res['design_s']:8.3f} s   estimate {res['estimate_s']:8.3f} s"
             f"   process {res['process_wall_s']:7.2f} s wall, {res['process_cpu_s']:7.2f} s CPU"
-            f"   domains {res['domains']}"
+            f"   domains {res['domains']}   peak {res.get('peak_rss_mb') or 0:.0f} MB"
         )
     de = rel_diff(r["estimates"], sc["estimates"])
     ds = rel_diff(r["se"], sc["se"], floor=np.abs(np.array(sc["estimates"])))

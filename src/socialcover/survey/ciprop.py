@@ -20,7 +20,8 @@ Methods (Lumley 2010, sec. 2.4.1; ``survey::svyciprop``):
   interpolates a spline through a 10-point profile grid instead, so the two agree to about 1e-4
   (relative), not to 1e-9.
 
-``df`` is the design's degrees of freedom (R's ``degf``); ``n`` the unweighted rows.
+``df`` is the design's degrees of freedom (R's ``degf``); ``n`` the unweighted rows. Student t
+quantiles come from :mod:`.student`, without importing SciPy.
 """
 
 from __future__ import annotations
@@ -31,22 +32,12 @@ import numpy as np
 import numpy.typing as npt
 
 from socialcover.survey._errors import EstimateError
+from socialcover.survey.student import t_quantile
 
-__all__ = ["CI_METHODS", "proportion_interval"]
+__all__ = ["CI_METHODS", "proportion_interval", "t_quantile"]
 
 CI_METHODS = ("logit", "xlogit", "mean", "asin", "beta", "likelihood")
 FloatArray = npt.NDArray[np.float64]
-
-
-def t_quantile(q: Any, df: Any) -> Any:
-    """Student's t quantile (``scipy.stats.t.ppf``); ``df=inf`` gives the normal quantile.
-
-    Read from ``scipy.special`` when first needed: ``scipy.stats`` takes seconds to import,
-    most of a short survey run.
-    """
-    from scipy.special import stdtrit
-
-    return stdtrit(np.asarray(df, dtype=float), np.asarray(q, dtype=float))
 
 
 def beta_quantile(q: Any, a: Any, b: Any) -> Any:
