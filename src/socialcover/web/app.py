@@ -70,7 +70,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs,
         Limits(memory_mb=settings.survey_job_memory_mb, seconds=settings.survey_job_seconds),
     )
-    app.state.report_jobs = ReportJobs(settings.resolved_upload_dir() / "reports", app.state.jobs)
+    app.state.report_jobs = ReportJobs(
+        settings.resolved_upload_dir() / "reports",
+        app.state.jobs,
+        Limits(memory_mb=settings.report_job_memory_mb, seconds=settings.report_job_seconds),
+    )
     app.state.heavy = HeavyWorkLimiter(settings.anonymous_heavy_per_minute)
     error_shape.install(app)
 
