@@ -138,3 +138,16 @@ def test_observations_follow_their_data_sets_state(db_url: str) -> None:
     with session_scope(ADMIN) as s:
         s.add(observation(ds_id, 2))
     assert _version() == start + 2
+
+
+def test_a_restore_moves_it_and_keeps_it_growing(db_url: str, tmp_path: Any) -> None:
+    from socialcover.store import backup, restore
+
+    with session_scope(ADMIN) as s:
+        p = PRACTICES.create(s, ADMIN, PRACTICE)
+        p.status = "published"
+    path = tmp_path / "backup.json.gz"
+    backup(path, db_url)
+    before = _version()
+    restore(path, db_url, force=True)  # the public state is the database's, not the backup's
+    assert _version() == before + 1

@@ -25,12 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Connection, event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from socialcover.store.models import Audited, PublicState
 
-__all__ = ["note_writes", "public_version", "shows_publicly"]
+__all__ = ["bump", "note_writes", "public_version", "shows_publicly"]
 
 _FLAG = "_public_change"
 
@@ -85,9 +85,13 @@ def _bump(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the outer commit bumps, once
     session.flush()  # the commit's own flush comes after this hook: its writes count too
-    if not session.info.pop(_FLAG, False):
-        return
-    conn = session.connection()
+    if session.info.pop(_FLAG, False):
+        bump(session.connection())
+
+
+def bump(conn: Connection) -> None:
+    """Add one to the public version, in ``conn``'s transaction (commits do it themselves; a
+    restore, which writes without the ORM, calls it)."""
     done = conn.execute(
         update(PublicState).where(PublicState.id == 1).values(version=PublicState.version + 1)
     )
