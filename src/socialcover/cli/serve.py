@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -51,7 +53,7 @@ def serve(
     from socialcover.web import serve as run_server
 
     mb = 1024 * 1024
-    limits = {
+    limits: dict[str, Any] = {
         "max_upload_bytes": None if max_upload_mb is None else max_upload_mb * mb,
         "max_survey_rows": max_survey_rows,
         "max_survey_decoded_bytes": (

@@ -97,9 +97,7 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
-def _child(
-    target: Callable[..., None], folder: str, memory_mb: int, args: tuple[str, ...]
-) -> None:
+def _child(target: Callable[..., None], folder: str, memory_mb: int, args: tuple[str, ...]) -> None:
     """The worker process: limits first, then the job; a memory error ends it with its status."""
     log = os.open(Path(folder) / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 2)  # allocation failures in Rust/C++ code are printed there before an abort
