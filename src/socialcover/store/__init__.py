@@ -65,6 +65,7 @@ from socialcover.store.audit import (
 )
 from socialcover.store.backup import BackupReport, backup, restore
 from socialcover.store.database import (
+    MAX_CONNECTIONS,
     SystemActor,
     database_url,
     dispose_engines,
@@ -117,6 +118,7 @@ __all__ = [
     "ACTIONS",
     "INVITE_TTL",
     "LANGUAGES",
+    "MAX_CONNECTIONS",
     "PERMISSIONS",
     "REVIEW_STEPS",
     "SCENARIOS",

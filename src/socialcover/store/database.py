@@ -31,6 +31,7 @@ from socialcover.store._errors import ConflictError
 
 __all__ = [
     "ENV_URL",
+    "MAX_CONNECTIONS",
     "Actor",
     "SystemActor",
     "database_url",
@@ -89,6 +90,15 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# Connections one process keeps open, and how many more it may open under load. The web app
+# lets fewer requests than this hold a session at once (socialcover.web.database), so a request
+# that waits for a connection never waits on one held by a request that is itself waiting.
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
+MAX_CONNECTIONS = POOL_SIZE + POOL_OVERFLOW
+_POOL: dict[str, Any] = {"pool_size": POOL_SIZE, "max_overflow": POOL_OVERFLOW}
+
+
 def get_engine(url: str | None = None) -> Engine:
     """The (cached) SQLAlchemy engine for ``url`` (default: :func:`database_url`).
 
@@ -114,13 +124,15 @@ def get_engine(url: str | None = None) -> Engine:
             path = resolved.split("///", 1)[-1]
             if path and path != ":memory:":
                 os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            pool = {} if path in ("", ":memory:") else _POOL  # in memory: one connection
             engine = create_engine(
                 resolved,
                 connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+                **pool,
             )
             _configure_sqlite(engine)
         else:
-            engine = create_engine(resolved, pool_pre_ping=True)
+            engine = create_engine(resolved, pool_pre_ping=True, **_POOL)
         _engines[resolved] = engine
     return engine
 

@@ -9,6 +9,7 @@ error into a page of its own (a form shown again with the problem) rolls back it
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from socialcover.store import MAX_CONNECTIONS
 from socialcover.web.settings import Settings
 
 log = logging.getLogger("socialcover.web")
@@ -36,8 +38,33 @@ def prepare_database(settings: Settings) -> None:
         log.info("Seeded starter content: %s", report)
 
 
+# Requests that may hold a session (and so a connection) at once: fewer than the pool's
+# connections, so that the short lookups made outside a request's session (who is signed in,
+# jobs) always find one. Without the bound, under a burst of readers every worker thread could
+# wait for a connection held by a request that needs a worker thread to give it back: the
+# server stalled for the pool's 30 s timeout and answered 500s (120 clients on one page).
+SESSION_SLOTS = MAX_CONNECTIONS - 4
+
+
+def _slots(request: Request) -> asyncio.Semaphore:
+    """The app's session slots on the running event loop (tests may run one app on several)."""
+    loop = asyncio.get_running_loop()
+    held = getattr(request.app.state, "session_slots", None)
+    if held is None or held[0] is not loop:
+        held = request.app.state.session_slots = (loop, asyncio.Semaphore(SESSION_SLOTS))
+    slots: asyncio.Semaphore = held[1]
+    return slots
+
+
 @asynccontextmanager
 async def _transaction(request: Request, *, write: bool) -> AsyncIterator[Session]:
+    # the slot is waited for here, on the event loop, not in a worker thread
+    async with _slots(request), _session(request, write=write) as session:
+        yield session
+
+
+@asynccontextmanager
+async def _session(request: Request, *, write: bool) -> AsyncIterator[Session]:
     from socialcover.store import session_scope
 
     actor = getattr(request.state, "user", None)
