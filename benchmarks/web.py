@@ -6,9 +6,10 @@ lean enough to leave the server most of the two cores) against each endpoint for
 duration and prints p50/p95/p99 latency, throughput, and the CPU per request of the server and
 of the load generator. Target: p95 under 150 ms on 2 cores.
 
-Then the first requests after a write: a contributor drafts a practice through the API (every
-write changes the version anonymous pages and search results are cached under), and at once all
-N clients ask for the endpoint together; repeated ``--rounds`` times, the p95 of those first
+Then the first requests after a public write: a reviewer drafts and publishes a practice
+through the API (a publication changes the public version anonymous pages and search results
+are cached under; a private draft alone would not), and at once all N clients ask for the
+endpoint together; repeated ``--rounds`` times, the p95 of those first
 requests is printed. Same target.
 
 Usage::
@@ -128,7 +129,8 @@ async def _run(port: int, path: str, clients: int, seconds: float) -> tuple[list
 
 
 def _token(db: Path) -> str:
-    """An API token of a contributor, created in the benchmark's database."""
+    """An API token of a reviewer (who drafts and publishes), created in the benchmark's
+    database."""
     from socialcover import store
 
     url = f"sqlite:///{db}"
@@ -138,7 +140,7 @@ def _token(db: Path) -> str:
             store.SystemActor(),
             "bench@example.org",
             "a long enough passphrase 42",
-            "contributor",
+            "reviewer",
         )
         _row, token = store.create_api_token(s, user, "benchmark")
     store.dispose_engines()
@@ -166,12 +168,20 @@ async def _after_writes(
                         "country_iso3": "KEN",
                         "guarantee": "old_age",
                         "mechanism": "social pension",
-                        "summary": "A draft that changes the data version.",
+                        "summary": "A practice published between two bursts of readers.",
                         "assessment": "good",
                     },
                 )
                 if w.status_code != 201:
                     errors.append(w.status_code)
+                else:  # published: a change the public sees
+                    auth = {"Authorization": f"Bearer {token}"}
+                    for step in ("submit", "publish"):
+                        done = await writer.post(
+                            f"/api/v1/practices/{w.json()['id']}/{step}", headers=auth, json={}
+                        )
+                        if done.status_code != 200:
+                            errors.append(done.status_code)
 
             async def one(conn: _Connection) -> None:
                 t0 = time.perf_counter()
@@ -274,7 +284,7 @@ def main() -> None:
             )
         token = _token(db)
         print(
-            f"\nfirst requests after a write: {args.rounds} writes (a draft practice), each "
+            f"\nfirst requests after a write: {args.rounds} writes (a practice published), each "
             f"followed at once by {args.clients} requests sent together"
         )
         print(

@@ -69,7 +69,7 @@ def test_readers_arriving_together_after_a_write_build_the_page_and_the_search_o
     client: TestClient, users: dict[str, str], monkeypatch
 ) -> None:
     from socialcover import store
-    from socialcover.knowledge import create_practice
+    from socialcover.knowledge import create_practice, publish_practice, submit_practice
 
     built: list[str] = []
     searched: list[str] = []
@@ -95,12 +95,13 @@ def test_readers_arriving_together_after_a_write_build_the_page_and_the_search_o
         return [a.status_code for a in answers]
 
     for path in ("/practices?q=pension", "/api/v1/search?q=pension"):
-        with store.session_scope(store.SystemActor(), url=url) as s:  # a write: a new version
-            create_practice(
+        with store.session_scope(store.SystemActor(), url=url) as s:  # a public write
+            reviewer = store.get_user(s, users["reviewer"])
+            made = create_practice(
                 s,
-                store.get_user(s, users["contributor"]),
+                reviewer,
                 {
-                    "title": "A draft that changes the version",
+                    "title": "A practice that changes the public version",
                     "country_iso3": "KEN",
                     "guarantee": "old_age",
                     "mechanism": "social pension",
@@ -108,6 +109,8 @@ def test_readers_arriving_together_after_a_write_build_the_page_and_the_search_o
                     "assessment": "good",
                 },
             )
+            submit_practice(s, reviewer, made.id)
+            publish_practice(s, reviewer, made.id)
         built.clear()
         searched.clear()
         assert asyncio.run(together(path, 20)) == [200] * 20

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from socialcover.store._errors import RecordNotFoundError, ValidationError
 from socialcover.store.models import Audited, AuditEntry, Base, UTCDateTime, utcnow
 from socialcover.store.permissions import require
+from socialcover.store.public_version import note_writes
 
 __all__ = [
     "AuditRecord",
@@ -181,9 +182,10 @@ def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
     user_id, label = session.info.get("actor", (None, "anonymous"))
     named = session.info.get("audit_action")
     comment = session.info.get("audit_comment", "")
-    rows = []
+    rows, writes = [], []
     for obj, kind, before in pending:
         after = None if kind == "delete" else snapshot(obj)
+        writes.append((obj, before, after))
         entity_id = (after or before or {}).get("id")
         rows.append(
             {
@@ -200,6 +202,7 @@ def _after_flush(session: Session, _ctx: UOWTransaction) -> None:
             }
         )
     session.connection().execute(insert(AuditEntry), rows)
+    note_writes(session, writes)
     from socialcover.store.search_index import sync_documents
 
     sync_documents(session, [(obj, kind) for obj, kind, _ in pending])

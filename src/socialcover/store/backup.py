@@ -35,13 +35,15 @@ from socialcover.store._errors import BackupError, ConflictError
 from socialcover.store.database import get_engine
 from socialcover.store.migrate import current_revision, head_revision, open_database, upgrade
 from socialcover.store.models import AuditEntry, Base, UTCDateTime, utcnow
+from socialcover.store.public_version import bump
 from socialcover.store.search_index import rebuild_documents
 
 __all__ = ["BACKUP_FORMAT", "BackupReport", "backup", "restore"]
 
 BACKUP_FORMAT = "socialcover-backup"
 FORMAT_VERSION = 1
-_DERIVED = {"search_documents", "search_state"}  # rebuilt on restore
+# rebuilt on restore; the public version is the database's own and only grows (caches key on it)
+_DERIVED = {"search_documents", "search_state", "public_state"}
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,7 @@ def restore(path: str | Path, url: str | None = None, *, force: bool = False) ->
                 "(back it up first).",
             )
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "search_state":  # kept: readers' caches key on its token
+            if table.name not in ("search_state", "public_state"):  # readers' caches key on them
                 conn.execute(delete(table))
         for table in _tables():
             data = tables.get(table.name)
@@ -238,6 +240,7 @@ def restore(path: str | Path, url: str | None = None, *, force: bool = False) ->
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)
         rebuild_documents(session)
+        bump(conn)  # everything the public sees may have changed
         restored = {
             t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
             for t in _tables()

@@ -70,16 +70,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.jobs,
         Limits(memory_mb=settings.survey_job_memory_mb, seconds=settings.survey_job_seconds),
     )
-    app.state.report_jobs = ReportJobs(settings.resolved_upload_dir() / "reports", app.state.jobs)
+    app.state.report_jobs = ReportJobs(
+        settings.resolved_upload_dir() / "reports",
+        app.state.jobs,
+        Limits(memory_mb=settings.report_job_memory_mb, seconds=settings.report_job_seconds),
+    )
     app.state.heavy = HeavyWorkLimiter(settings.anonymous_heavy_per_minute)
     error_shape.install(app)
 
-    # Outermost last: the context, then the security headers (also on a 413), then the limit,
-    # then literal paths before the routes' parameters (a 405 before any body is read).
+    # Outermost last: HEAD as GET, the context, then the security headers (also on a 413), then
+    # the limit, then literal paths before the routes' parameters (a 405 before any body is read).
     app.add_middleware(error_shape.LiteralPathsFirst, web=app)
     app.add_middleware(BodyLimitMiddleware, web=app)
     app.add_middleware(SecurityHeadersMiddleware, web=app)  # inside the context: sees the principal
     app.add_middleware(ContextMiddleware, web=app)
+    app.add_middleware(error_shape.HeadAsGet)  # HEAD is a GET, all the way in
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 

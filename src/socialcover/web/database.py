@@ -16,7 +16,6 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -100,16 +99,14 @@ ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 
 
-def audit_head(session: Session) -> int | None:
-    """The newest audit row's id: it changes with every write to the platform's database."""
-    head: int | None = session.execute(text("SELECT max(id) FROM audit_log")).scalar()
-    return head
-
-
 def public_version(session: Session) -> tuple[Any, ...]:
-    """The version of what anonymous readers can see: the database and its newest audit row.
+    """The version of what anonymous readers can see: the database and its public version.
 
-    Every write adds an audit row, so a cache key that includes this version never serves a
-    page or a result older than the last write.
+    The public version (:func:`socialcover.store.public_version.public_version`) grows with
+    every committed write the public can see (a publication, a withdrawal, an edit of a public
+    record) and only with those, so a cache key that includes it never serves a page or a
+    result older than the last public change, and survives private drafts.
     """
-    return (str(session.get_bind().engine.url), audit_head(session))
+    from socialcover.store.public_version import public_version as version
+
+    return (str(session.get_bind().engine.url), version(session))

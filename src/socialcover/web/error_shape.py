@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socialcover.errors import SocialcoverError
 from socialcover.web.cache import Lru
@@ -169,6 +169,33 @@ class LiteralPathsFirst:
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class HeadAsGet:
+    """HEAD is answered as GET is, without the body (RFC 9110, 9.3.2).
+
+    FastAPI's routes answer only the methods they declare, and they declare GET, so HEAD met
+    405 although every ``Allow`` header names it (:func:`allowed_methods`). Here a HEAD request
+    goes through the app as a GET (so it gets the GET's status and headers, ``Content-Length``
+    included), and the body is dropped on its way out. The server's own scope (and its access
+    log) keeps HEAD.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] != "http.response.body":
+                await send(message)
+            elif not message.get("more_body", False):
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+        await self.app(dict(scope, method="GET"), receive, headers_only)
 
 
 def install(app: FastAPI) -> None:

@@ -6,10 +6,11 @@ rename) and, once done, its result (``result.parquet``; the report and its chart
 the job's owner can see it (others get 404, so its existence is not revealed). The page polls
 the status with HTMX; the API returns the same status as JSON.
 
-:class:`JobRegistry` runs survey jobs, each in a worker process with a memory and a time
-limit (:mod:`socialcover.web.worker`), :class:`ReportJobs` report builds in the thread pool
-(:func:`socialcover.report.build_edition` then :func:`socialcover.report.write_report`); both
-keep their status the same way.
+:class:`JobRegistry` runs survey jobs and :class:`ReportJobs` report builds
+(:func:`socialcover.report.build_edition` then :func:`socialcover.report.write_report`) the
+same way: each in a worker process with a memory and a time limit
+(:mod:`socialcover.web.worker`), supervised from a thread of the app's job pool, its status
+kept on disk.
 """
 
 from __future__ import annotations
@@ -80,6 +81,14 @@ class JobRegistry:
     kind = "survey"
     home = "/surveys"
     again = "Upload the survey again to start a new job."
+    # What one can do about a job past its limits, and the variables that set them.
+    ways = (
+        "Upload a smaller file (only the variables you map) or a sample of the survey, ask for "
+        "fewer indicators, or run the whole survey with the command line (socialcover survey "
+        "indicators), on Spark for the largest files."
+    )
+    variables = ("SOCIALCOVER_SURVEY_JOB_MEMORY_MB", "SOCIALCOVER_SURVEY_JOB_SECONDS")
+    failed = "The worker process computing the table stopped unexpectedly"
 
     def __init__(self, root: Path, pool: ThreadPoolExecutor, limits: Limits | None = None) -> None:
         self.root = root
@@ -198,15 +207,16 @@ class JobRegistry:
         (folder / "job.json").write_text(
             json.dumps({"codes": codes, "lonely_psu": lonely_psu}), encoding="utf-8"
         )
-        self.pool.submit(self._supervise, status)
+        self.pool.submit(self._supervise, status, run_survey_job)
 
-    def _supervise(self, status: JobStatus) -> None:
-        """Wait for the job's worker process; a process that ended without a result fails it."""
+    def _supervise(self, status: JobStatus, target: Any, *args: str) -> None:
+        """Run ``target`` for the job in its worker process and wait; a process that ended
+        without a result fails the job, saying why."""
         from socialcover.web.worker import run_limited
 
         folder = self._dir(status.owner_id, status.id)
         try:
-            ending = run_limited(run_survey_job, folder, self.limits)
+            ending = run_limited(target, folder, self.limits, args)
         except Exception as exc:  # the process could not start: say so, keep the server up
             ending = None
             reason = f"{type(exc).__name__}: {exc}"
@@ -216,50 +226,43 @@ class JobRegistry:
         final.state, final.finished = "failed", time.time()
         if ending is None:
             final.error = {
-                "code": "survey.job-failed",
+                "code": f"{self.kind}.job-failed",
                 "message": f"The worker process for this job could not start ({reason}).",
                 "hint": "Try again; if it fails again, report the job id.",
             }
         else:
-            final.error = ending_error(ending, self.limits)
+            final.error = self.ending_error(ending)
         self._write(final)
 
-
-def ending_error(ending: Ending, limits: Limits) -> dict[str, Any]:
-    """The failure a job shows when its worker process ended without a result."""
-    ways = (
-        "Upload a smaller file (only the variables you map) or a sample of the survey, ask for "
-        "fewer indicators, or run the whole survey with the command line (socialcover survey "
-        "indicators), on Spark for the largest files."
-    )
-    if ending.reason == "memory":
+    def ending_error(self, ending: Ending) -> dict[str, Any]:
+        """The failure a job shows when its worker process ended without a result."""
+        limits, kind = self.limits, self.kind
+        memory_var, time_var = self.variables
+        if ending.reason == "memory":
+            return {
+                "code": f"{kind}.job-memory",
+                "message": (
+                    f"The job needed more memory than the {limits.memory_mb:,} MB a {kind} job "
+                    "may use on this server, and was stopped."
+                ),
+                "hint": f"{self.ways} The server's administrator sets the limit ({memory_var}).",
+            }
+        if ending.reason == "time":
+            return {
+                "code": f"{kind}.job-time",
+                "message": (
+                    f"The job ran longer than the {_duration(limits.seconds)} a {kind} job may "
+                    "take on this server, and was stopped."
+                ),
+                "hint": f"{self.ways} The server's administrator sets the limit ({time_var}).",
+            }
         return {
-            "code": "survey.job-memory",
-            "message": (
-                f"The job needed more memory than the {limits.memory_mb:,} MB a survey job may "
-                "use on this server, and was stopped."
-            ),
-            "hint": f"{ways} The server's administrator sets the limit "
-            "(SOCIALCOVER_SURVEY_JOB_MEMORY_MB).",
+            "code": f"{kind}.job-failed",
+            "message": f"{self.failed} (exit status {ending.exitcode}).",
+            "hint": "Check the file and the mapping; if they are right, report the job id."
+            if kind == "survey"
+            else "Try again; if it fails again, report the job id.",
         }
-    if ending.reason == "time":
-        return {
-            "code": "survey.job-time",
-            "message": (
-                f"The job ran longer than the {_duration(limits.seconds)} a survey job may take "
-                "on this server, and was stopped."
-            ),
-            "hint": f"{ways} The server's administrator sets the limit "
-            "(SOCIALCOVER_SURVEY_JOB_SECONDS).",
-        }
-    return {
-        "code": "survey.job-failed",
-        "message": (
-            f"The worker process computing the table stopped unexpectedly (exit status "
-            f"{ending.exitcode})."
-        ),
-        "hint": "Check the file and the mapping; if they are right, report the job id.",
-    }
 
 
 def _duration(seconds: float) -> str:
@@ -345,7 +348,7 @@ REPORT_STEPS = 6  # the five steps of build_edition, then writing the file
 
 
 class ReportJobs(JobRegistry):
-    """Report builds: an edition computed and written in the background, with progress.
+    """Report builds: an edition computed and written in a worker process, with progress.
 
     The job's folder holds ``edition.json`` (what was asked), then the report
     (``report.pdf`` or ``report.html``) and its ``report-charts/`` folder.
@@ -354,6 +357,9 @@ class ReportJobs(JobRegistry):
     kind = "report"
     home = "/report"
     again = "Start the report again."
+    ways = "Build a regional edition, or HTML rather than PDF, or ask for a larger limit."
+    variables = ("SOCIALCOVER_REPORT_JOB_MEMORY_MB", "SOCIALCOVER_REPORT_JOB_SECONDS")
+    failed = "The worker process building the report stopped unexpectedly"
 
     def create(self, owner_id: int, filename: str) -> tuple[JobStatus, Path]:
         """A new report job for ``owner_id``, writing ``filename`` (report.pdf or .html)."""
@@ -381,40 +387,56 @@ class ReportJobs(JobRegistry):
             )
         return path
 
-    def submit_report(self, status: JobStatus, edition: Any, lang: str, database_url: str) -> None:
-        """Build ``edition`` in ``lang`` in the thread pool."""
+    def submit_report(
+        self, status: JobStatus, edition: Any, lang: str, database_url: str | None
+    ) -> None:
+        """Build ``edition`` in ``lang`` in a worker process (supervised from the pool)."""
         folder = self._dir(status.owner_id, status.id)
         (folder / "edition.json").write_text(
             json.dumps({**asdict(edition), "lang": lang}, indent=1), encoding="utf-8"
         )
-        self.pool.submit(self._run_report, status, edition, lang, database_url)
+        self.pool.submit(self._supervise, status, run_report_job, database_url or "")
 
-    def _run_report(self, status: JobStatus, edition: Any, lang: str, database_url: str) -> None:
-        from socialcover.report import build_edition, write_report
-        from socialcover.store import session_scope
 
-        folder = self._dir(status.owner_id, status.id)
-        status.state, status.label = "running", "Reading the approved observations"
-        self._write(status)
+def run_report_job(folder_name: str, database_url: str) -> None:
+    """Build a report job's edition and write the report (in its worker process).
 
-        def progress(step: str, done: int, total: int) -> None:
-            status.step, status.label = done, step
-            self._write(status)
+    Reads ``edition.json`` and ``status.json`` from the job's folder, the approved observations
+    from ``database_url`` (the store's default when empty); writes progress to ``status.json``
+    and the report with its chart files beside it. A ``MemoryError`` is let through, as in
+    :func:`run_survey_job`.
+    """
+    from socialcover.report import Edition, build_edition, write_report
+    from socialcover.store import session_scope
 
-        try:
-            with session_scope(url=database_url, write=False) as session:
-                data = build_edition(edition, session=session, progress_to=progress)
-            progress(f"Writing {status.filename}", REPORT_STEPS - 1, REPORT_STEPS)
-            write_report(data, lang, folder / status.filename)
-            status.state, status.label, status.step = "done", "done", REPORT_STEPS
-        except SocialcoverError as exc:
-            status.state, status.error = "failed", exc.to_dict()
-        except Exception as exc:  # a job must always end with a status the user can read
-            status.state = "failed"
-            status.error = {
-                "code": "report.job-failed",
-                "message": f"The report could not be built: {type(exc).__name__}.",
-                "hint": "Try again; if it fails again, report the job id.",
-            }
-        status.finished = time.time()
-        self._write(status)
+    folder = Path(folder_name)
+    status = read_status(folder)
+    asked = json.loads((folder / "edition.json").read_text(encoding="utf-8"))
+    lang = asked.pop("lang")
+    status.state, status.label = "running", "Reading the approved observations"
+    write_status(folder, status)
+
+    def progress(step: str, done: int, total: int) -> None:
+        status.step, status.label = done, step
+        write_status(folder, status)
+
+    try:
+        edition = Edition(**asked)
+        with session_scope(url=database_url or None, write=False) as session:
+            data = build_edition(edition, session=session, progress_to=progress)
+        progress(f"Writing {status.filename}", REPORT_STEPS - 1, REPORT_STEPS)
+        write_report(data, lang, folder / status.filename)
+        status.state, status.label, status.step = "done", "done", REPORT_STEPS
+    except SocialcoverError as exc:
+        status.state, status.error = "failed", exc.to_dict()
+    except MemoryError:
+        raise  # the worker ends; the server names the memory limit
+    except Exception as exc:  # a job must always end with a status the user can read
+        status.state = "failed"
+        status.error = {
+            "code": "report.job-failed",
+            "message": f"The report could not be built: {type(exc).__name__}.",
+            "hint": "Try again; if it fails again, report the job id.",
+        }
+    status.finished = time.time()
+    write_status(folder, status)

@@ -74,6 +74,8 @@ def _search(
         row["title_html"] = Markup(h.title_html)
         row["snippet_html"] = Markup(h.snippet_html)
         row["url"] = _url(h.kind, h.record_id)
+        # the language of the original when the title and snippet are its translation
+        row["translated_from"] = h.language if h.original_title is not None else None
         hits.append(row)
     facets = {
         name: [(fc.value, fc.count) for fc in counts]
@@ -103,13 +105,15 @@ def search_rows(
     page: int,
     per_page: int,
     everything: bool = False,
+    lang: str | None = None,
 ) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
-    """JSON-ready hits for the API: one page, or every hit (for CSV/Excel exports)."""
+    """JSON-ready hits for the API: one page, or every hit (for CSV/Excel exports); practices
+    translated into ``lang`` by their translated title and summary."""
     rows: list[dict[str, Any]] = []
     offset = 0 if everything else (page - 1) * per_page
     step = SEARCH_LIMIT if everything else per_page
     while True:
-        res = run_search(session, user, q, filters, kind, step, offset)
+        res = run_search(session, user, q, filters, kind, step, offset, lang)
         for h in res["hits"]:
             rows.append({k: str(v) if isinstance(v, Markup) else v for k, v in h.items()})
         offset += step

@@ -52,6 +52,7 @@ def serve(
             create_app(settings), host=host, port=port, proxy_headers=True, log_level=log_level
         )
         return
+    os.environ.update(settings.environment())  # the limits, for the workers' own settings
     if settings.database_url:
         os.environ["SOCIALCOVER_DATABASE_URL"] = settings.database_url
     if settings.secure_cookies is not None:

@@ -1,9 +1,11 @@
 """Heavy jobs in a worker process with a memory limit and a time limit.
 
 A survey job reads an uploaded file whose cost the server cannot know in advance: a file within
-the declared limits (rows, decoded bytes) can still need gigabytes once estimation starts. So
-the job runs in a fresh process (``multiprocessing``'s ``spawn`` context: the server has
-threads, and a forked copy of it would carry the server's memory and locks), which
+the declared limits (rows, decoded bytes) can still need gigabytes once estimation starts; a
+report build computes an edition and typesets a PDF, seconds of CPU that would hold the
+server's interpreter lock. So each job runs in a fresh process (``multiprocessing``'s
+``spawn`` context: the server has threads, and a forked copy of it would carry the server's
+memory and locks), which
 
 - limits its data memory with ``RLIMIT_DATA`` (private writable memory: heap and anonymous
   mappings, what the job's frames live in; ``RLIMIT_AS`` would also count the address space
@@ -95,7 +97,7 @@ def limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
-def _child(target: Callable[[str], None], folder: str, memory_mb: int) -> None:
+def _child(target: Callable[..., None], folder: str, memory_mb: int, args: tuple[str, ...]) -> None:
     """The worker process: limits first, then the job; a memory error ends it with its status."""
     log = os.open(Path(folder) / LOG_NAME, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 2)  # allocation failures in Rust/C++ code are printed there before an abort
@@ -108,14 +110,16 @@ def _child(target: Callable[[str], None], folder: str, memory_mb: int) -> None:
     pa.set_memory_pool(pa.system_memory_pool())
     limit_memory(memory_mb)
     try:
-        target(folder)
+        target(folder, *args)
     except MemoryError as exc:
         print(f"MemoryError: {exc}", file=sys.stderr, flush=True)
         os._exit(EXIT_OUT_OF_MEMORY)
 
 
-def run_limited(target: Callable[[str], None], folder: Path, limits: Limits) -> Ending:
-    """Run ``target(str(folder))`` in a new process within ``limits``; wait for its end.
+def run_limited(
+    target: Callable[..., None], folder: Path, limits: Limits, args: tuple[str, ...] = ()
+) -> Ending:
+    """Run ``target(str(folder), *args)`` in a new process within ``limits``; wait for its end.
 
     Parameters
     ----------
@@ -127,6 +131,9 @@ def run_limited(target: Callable[[str], None], folder: Path, limits: Limits) -> 
         The job's folder; ``worker.log`` there receives the process's stderr.
     limits
         Memory and time limits.
+    args
+        More strings for ``target`` (a database URL: passed to the process, never written to
+        the job's folder).
 
     Returns
     -------
@@ -137,7 +144,7 @@ def run_limited(target: Callable[[str], None], folder: Path, limits: Limits) -> 
     # daemon: a server that stops takes its workers with it (their jobs are marked
     # interrupted at the next start).
     process = context.Process(
-        target=_child, args=(target, str(folder), limits.memory_mb), daemon=True
+        target=_child, args=(target, str(folder), limits.memory_mb, args), daemon=True
     )
     process.start()
     process.join(limits.seconds if limits.seconds > 0 else None)

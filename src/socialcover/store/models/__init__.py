@@ -14,7 +14,7 @@ from socialcover.store.models.advocacy import (
     StatementPartner,
     StatementSignature,
 )
-from socialcover.store.models.audit import AuditEntry
+from socialcover.store.models.audit import AuditEntry, PublicState
 from socialcover.store.models.base import Audited, Base, Reviewed, UTCDateTime, utcnow
 from socialcover.store.models.costing import CostingScenario
 from socialcover.store.models.countries import (
@@ -88,6 +88,7 @@ __all__ = [
     "PracticeClaim",
     "PracticeOrganisation",
     "PressRelease",
+    "PublicState",
     "Publication",
     "PublicationDownload",
     "PublicationOrganisation",

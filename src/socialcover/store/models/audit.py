@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from socialcover.store.models.base import Base, utcnow
 
-__all__ = ["AuditEntry"]
+__all__ = ["AuditEntry", "PublicState"]
 
 
 class AuditEntry(Base):
@@ -38,3 +38,17 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class PublicState(Base):
+    """One row: the version of what anonymous readers can see.
+
+    It grows by one with each committed transaction that wrote a record the public can see
+    (before or after the write), and only then (:mod:`socialcover.store.public_version`), so
+    caches of public pages keyed on it survive private drafts.
+    """
+
+    __tablename__ = "public_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

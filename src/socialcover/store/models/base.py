@@ -82,7 +82,13 @@ class Reviewed:
     these columns are what it reads and writes: the state, who drafted it (its owner), the
     reviewer who last published or returned it, the reviewer's comment and when it was
     published. Use it with :class:`Audited`: ``class Statement(Reviewed, Audited, Base)``.
+
+    ``__public_status__`` is the state in which anyone may see the record (its workflow's
+    ``public``): a write that leaves a record out of it before and after changes nothing the
+    public sees (:mod:`socialcover.store.public_version`).
     """
+
+    __public_status__: ClassVar[str] = "published"
 
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     review_comment: Mapped[str] = mapped_column(Text, default="")

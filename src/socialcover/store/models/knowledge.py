@@ -127,6 +127,7 @@ class Publication(Audited, Base):
     """
 
     __tablename__ = "publications"
+    __public_status__ = "published"  # see Reviewed
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(400))

@@ -22,6 +22,7 @@ class DataSet(Reviewed, Audited, Base):
 
     __tablename__ = "monitor_data_sets"
     __table_args__ = (UniqueConstraint("area", "year"),)
+    __public_status__ = "approved"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area: Mapped[str] = mapped_column(String(60))
@@ -32,6 +33,8 @@ class Observation(Audited, Base):
     """One revision of an indicator's value for an area, a year and a sex."""
 
     __tablename__ = "monitor_observations"
+    # seen by the public only through an approved data set
+    __public_through__ = ("data_set_id", DataSet)
     __table_args__ = (
         UniqueConstraint("indicator", "area", "year", "sex", "revision"),
         Index("ix_monitor_observations_area_year", "area", "year"),

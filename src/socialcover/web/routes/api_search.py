@@ -31,9 +31,19 @@ async def search(
     language: Literal["", "en", "fr", "es"] = "",
     page: Page = Depends(search_paging),
     format: Literal["json", "csv", "xlsx"] = "json",
+    lang: Literal["en", "fr", "es"] | None = Query(
+        None,
+        description="The reader's language (else the `sc_lang` cookie, else Accept-Language, "
+        "else English): practices translated into it are shown by their translated title and "
+        "summary, with `translated_from` naming the original's language.",
+    ),
     user: Principal | None = Depends(Need("search.read")),
 ) -> Response:
-    """Ranked hits with highlighted snippets (escaped HTML with ``<mark>``) and facet counts."""
+    """Ranked hits with highlighted snippets (escaped HTML with ``<mark>``) and facet counts.
+
+    The reader's language is chosen as for pages (``lang``, the cookie, Accept-Language); the
+    middleware has already read ``lang`` into ``request.state.lang``.
+    """
     filters = {
         "branch": branch,
         "assessment": assessment,
@@ -42,7 +52,16 @@ async def search(
         "language": language,
     }
     rows, total, facets = await run_in_threadpool(
-        search_rows, session, user, q, filters, kind, page.page, page.per_page, format != "json"
+        search_rows,
+        session,
+        user,
+        q,
+        filters,
+        kind,
+        page.page,
+        page.per_page,
+        format != "json",
+        request.state.lang,
     )
     if format != "json":
         return table_response(rows, format, "search")
