@@ -16,6 +16,18 @@ def serve(
     ),
     workers: int = typer.Option(1, min=1, max=64, help="Worker processes (one per core)."),
     no_seed: bool = typer.Option(False, "--no-seed", help="Do not add starter content."),
+    spark_master: str = typer.Option(
+        "",
+        envvar="SOCIALCOVER_SPARK_MASTER",
+        help="Spark master URL for the largest survey jobs (the upload folder must be shared "
+        "with the cluster); empty: every job runs on this server.",
+    ),
+    spark_min_rows: int = typer.Option(
+        1_000_000,
+        min=0,
+        envvar="SOCIALCOVER_SPARK_MIN_ROWS",
+        help="Survey jobs of at least this many rows go to --spark-master.",
+    ),
 ) -> None:
     """Run the web app: pages at http://HOST:PORT/, the REST API at /api/v1 (docs at /api/v1/docs).
 
@@ -25,7 +37,12 @@ def serve(
     from socialcover.web import Settings
     from socialcover.web import serve as run_server
 
-    settings = Settings(database_url=database_url or None, seed=not no_seed)
+    settings = Settings(
+        database_url=database_url or None,
+        seed=not no_seed,
+        spark_master=spark_master,
+        spark_min_rows=spark_min_rows,
+    )
     console.print(
         f"socialcover is starting on [bold]http://{host}:{port}/[/] "
         "(database migrated, starter content on first start; Ctrl+C stops it)"

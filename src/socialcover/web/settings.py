@@ -61,6 +61,14 @@ class Settings:
         Wall-clock time a survey job may run before its worker process is stopped
         (``survey.job-time``). Default 1800, or ``SOCIALCOVER_SURVEY_JOB_SECONDS``; 0 for no
         limit.
+    spark_master
+        A Spark master URL (``spark://head-node:7077``, ``yarn``, ``k8s://...``) to run the
+        largest survey jobs on; empty (the default, or ``SOCIALCOVER_SPARK_MASTER``) runs every
+        job on this server. The upload folder must then be storage every executor reads (a
+        shared mount): Spark reads the uploaded file and writes the mapped persons there.
+    spark_min_rows
+        Survey jobs whose file declares at least this many rows go to ``spark_master``.
+        Default 1,000,000, or ``SOCIALCOVER_SPARK_MIN_ROWS``.
     seed
         Seed starter content on first start (when the database is empty).
     anonymous_heavy_per_minute
@@ -89,6 +97,12 @@ class Settings:
     )
     survey_job_seconds: float = field(
         default_factory=lambda: float(os.environ.get("SOCIALCOVER_SURVEY_JOB_SECONDS", "1800"))
+    )
+    spark_master: str = field(
+        default_factory=lambda: os.environ.get("SOCIALCOVER_SPARK_MASTER", "")
+    )
+    spark_min_rows: int = field(
+        default_factory=lambda: int(os.environ.get("SOCIALCOVER_SPARK_MIN_ROWS", "1000000"))
     )
     seed: bool = True
     anonymous_heavy_per_minute: int = field(
