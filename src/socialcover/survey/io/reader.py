@@ -160,9 +160,7 @@ def survey_to_parquet(
         ``survey.file-not-found``, ``survey.unknown-format`` (not Stata or SPSS) or
         ``survey.unreadable-file``.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import pyreadstat
+    from socialcover.survey.backend.stream import stream_to_parquet
 
     path, target = Path(source), Path(target)
     suffix = _check_path(path)
@@ -173,27 +171,10 @@ def survey_to_parquet(
             hint="Pass CSV and Parquet files as they are; convert .dta, .sav and .zsav files.",
             path=str(path),
         )
-    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-    writer: Any = None
     try:
-        chunks = pyreadstat.read_file_in_chunks(
-            reader, str(path), chunksize=chunk_rows, apply_value_formats=False
-        )
-        for chunk, _meta in chunks:
-            table = pa.Table.from_pandas(chunk, preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table.cast(writer.schema))
-        if writer is None:  # no rows: the columns alone
-            empty, _meta = reader(str(path), metadataonly=True)
-            writer = pq.ParquetWriter(target, pa.Table.from_pandas(empty).schema)
-    except InputError:
-        raise
+        stream_to_parquet(path, target, chunk_rows)
     except Exception as exc:  # any reader failure becomes one coded, explained error
         raise _unreadable(path, SURVEY_FORMATS[suffix], exc) from exc
-    finally:
-        if writer is not None:
-            writer.close()
     return target
 
 
