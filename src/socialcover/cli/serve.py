@@ -42,6 +42,16 @@ def serve(
     report_job_seconds: float | None = typer.Option(
         None, min=0, help="Time a report build may run, in seconds (default 1800; 0: no limit)."
     ),
+    spark_master: str | None = typer.Option(
+        None,
+        help="Spark master URL for the largest survey jobs (the upload folder must be shared "
+        "with the cluster); empty: every job runs on this server.",
+    ),
+    spark_min_rows: int | None = typer.Option(
+        None,
+        min=0,
+        help="Survey jobs of at least this many rows go to --spark-master (default 1,000,000).",
+    ),
 ) -> None:
     """Run the web app: pages at http://HOST:PORT/, the REST API at /api/v1 (docs at /api/v1/docs).
 
@@ -64,6 +74,8 @@ def serve(
         "survey_job_seconds": survey_job_seconds,
         "report_job_memory_mb": report_job_memory_mb,
         "report_job_seconds": report_job_seconds,
+        "spark_master": spark_master,
+        "spark_min_rows": spark_min_rows,
     }
     settings = Settings(
         database_url=database_url or None,

@@ -21,6 +21,7 @@ from socialcover.web.middleware import ContextMiddleware
 from socialcover.web.routes import include_all
 from socialcover.web.security import SecurityHeadersMiddleware, csrf_protect
 from socialcover.web.settings import Settings
+from socialcover.web.spark_jobs import SparkTarget
 from socialcover.web.worker import Limits
 
 log = logging.getLogger("socialcover.web")
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.resolved_upload_dir() / "surveys",
         app.state.jobs,
         Limits(memory_mb=settings.survey_job_memory_mb, seconds=settings.survey_job_seconds),
+        spark=SparkTarget(settings.spark_master, settings.spark_min_rows),
     )
     app.state.report_jobs = ReportJobs(
         settings.resolved_upload_dir() / "reports",

@@ -30,6 +30,7 @@ import polars as pl
 
 from socialcover.errors import InputError, NotFoundError, SocialcoverError
 from socialcover.web.errors import WebError
+from socialcover.web.spark_jobs import SparkTarget
 from socialcover.web.worker import Ending, Limits
 
 SURVEY_SUFFIXES = (".csv", ".dta", ".sav", ".parquet")
@@ -90,10 +91,17 @@ class JobRegistry:
     variables = ("SOCIALCOVER_SURVEY_JOB_MEMORY_MB", "SOCIALCOVER_SURVEY_JOB_SECONDS")
     failed = "The worker process computing the table stopped unexpectedly"
 
-    def __init__(self, root: Path, pool: ThreadPoolExecutor, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        pool: ThreadPoolExecutor,
+        limits: Limits | None = None,
+        spark: SparkTarget | None = None,
+    ) -> None:
         self.root = root
         self.pool = pool
         self.limits = limits or Limits(memory_mb=0, seconds=0)
+        self.spark = spark or SparkTarget()
         self._lock = threading.Lock()
 
     def _dir(self, owner_id: int, job_id: str) -> Path:
@@ -205,7 +213,15 @@ class JobRegistry:
         folder = self._dir(status.owner_id, status.id)
         (folder / "mapping.yaml").write_text(mapping_text, encoding="utf-8")
         (folder / "job.json").write_text(
-            json.dumps({"codes": codes, "lonely_psu": lonely_psu}), encoding="utf-8"
+            json.dumps(
+                {
+                    "codes": codes,
+                    "lonely_psu": lonely_psu,
+                    "spark_master": self.spark.master,
+                    "spark_min_rows": self.spark.min_rows,
+                }
+            ),
+            encoding="utf-8",
         )
         self.pool.submit(self._supervise, status, run_survey_job)
 
@@ -280,7 +296,14 @@ def run_survey_job(folder_name: str) -> None:
     limit was passed.
     """
     from socialcover.indicators import compute_indicators
-    from socialcover.survey.io import Mapping, apply_mapping, read_survey, read_value_labels
+    from socialcover.survey.io import (
+        Mapping,
+        apply_mapping,
+        read_survey,
+        read_value_labels,
+        survey_size,
+    )
+    from socialcover.web.spark_jobs import run_on_spark
 
     folder = Path(folder_name)
     status = read_status(folder)
@@ -300,25 +323,36 @@ def run_survey_job(folder_name: str) -> None:
         # The form's rule, else the mapping's, else "adjust": a survey with a stratum of one
         # PSU (common in small domains) still gets its table, as R's users usually choose.
         rule = asked["lonely_psu"] or declared or DEFAULT_LONELY_PSU
-        frame = read_survey(source)
-        if mapping is not None:
-            frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
-        status.rows = frame.height
 
         def progress(step: int, steps: int, label: str) -> None:
             status.step, status.steps, status.label = step, steps, label
             write_status(folder, status)
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # fragile cells are flagged in the table
-            table = compute_indicators(
-                frame,
-                codes=asked["codes"],
-                mapping=mapping,
-                progress=progress,
-                lonely_psu=rule,  # type: ignore[arg-type]  # checked by the form and mapping
+        def compute(frame: Any) -> Any:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # fragile cells are flagged in the table
+                return compute_indicators(
+                    frame,
+                    codes=asked["codes"],
+                    mapping=mapping,
+                    progress=progress,
+                    lonely_psu=rule,  # type: ignore[arg-type]  # checked by the form and mapping
+                )
+
+        spark = SparkTarget(asked.get("spark_master") or "", asked.get("spark_min_rows") or 0)
+        rows = survey_size(source).rows if spark.master else 0
+        if spark.takes(rows):
+            status.rows = rows
+            table = run_on_spark(
+                folder, source, spark.master, mapping, compute, lambda text: progress(0, 0, text)
             )
-        del frame
+        else:
+            frame = read_survey(source)
+            if mapping is not None:
+                frame = apply_mapping(frame, mapping, value_labels=read_value_labels(source))
+            status.rows = frame.height
+            table = compute(frame)
+            del frame
         tmp = folder / "result.tmp.parquet"
         table.to_polars().write_parquet(tmp)
         os.replace(tmp, folder / "result.parquet")

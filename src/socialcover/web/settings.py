@@ -34,6 +34,7 @@ ENVIRONMENT: dict[str, tuple[str, int | float]] = {
     "report_job_seconds": ("SOCIALCOVER_REPORT_JOB_SECONDS", 1800.0),
     "anonymous_heavy_per_minute": ("SOCIALCOVER_ANONYMOUS_HEAVY_PER_MINUTE", 10),
     "hsts_seconds": ("SOCIALCOVER_HSTS_SECONDS", 0),
+    "spark_min_rows": ("SOCIALCOVER_SPARK_MIN_ROWS", 1_000_000),
 }
 
 
@@ -108,6 +109,14 @@ class Settings:
         The same limits for a report build's worker process (``report.job-memory``,
         ``report.job-time``): default 2048 MiB and 1800 s, or
         ``SOCIALCOVER_REPORT_JOB_MEMORY_MB`` and ``SOCIALCOVER_REPORT_JOB_SECONDS``.
+    spark_master
+        A Spark master URL (``spark://head-node:7077``, ``yarn``, ``k8s://...``) to run the
+        largest survey jobs on; empty (the default, or ``SOCIALCOVER_SPARK_MASTER``) runs every
+        job on this server. The upload folder must then be storage every executor reads (a
+        shared mount): Spark reads the uploaded file and writes the mapped persons there.
+    spark_min_rows
+        Survey jobs whose file declares at least this many rows go to ``spark_master``.
+        Default 1,000,000, or ``SOCIALCOVER_SPARK_MIN_ROWS``.
     seed
         Seed starter content on first start (when the database is empty).
     anonymous_heavy_per_minute
@@ -135,6 +144,10 @@ class Settings:
     survey_job_seconds: float = field(default_factory=lambda: _env("survey_job_seconds"))
     report_job_memory_mb: int = field(default_factory=lambda: _env("report_job_memory_mb"))
     report_job_seconds: float = field(default_factory=lambda: _env("report_job_seconds"))
+    spark_master: str = field(
+        default_factory=lambda: os.environ.get("SOCIALCOVER_SPARK_MASTER", "")
+    )
+    spark_min_rows: int = field(default_factory=lambda: _env("spark_min_rows"))
     seed: bool = True
     anonymous_heavy_per_minute: int = field(
         default_factory=lambda: _env("anonymous_heavy_per_minute")
@@ -147,7 +160,8 @@ class Settings:
         ``socialcover serve --workers N`` sets them before starting the workers, which build
         their app from the environment (:func:`socialcover.web.app.app_from_env`).
         """
-        return {var: str(getattr(self, name)) for name, (var, _default) in ENVIRONMENT.items()}
+        env = {var: str(getattr(self, name)) for name, (var, _default) in ENVIRONMENT.items()}
+        return env | {"SOCIALCOVER_SPARK_MASTER": self.spark_master}
 
     def resolved_secret(self) -> str:
         """The signing key (from the settings, the environment or the home)."""

@@ -13,8 +13,10 @@ master configured runs Spark's own default (``local[*]``).
 
 Paths (a string, a ``pathlib.Path``, or a list of them) are read by Spark itself, so local
 files, globs, partitioned folders (``year=2024/``), ``hdfs://`` and ``s3a://`` URIs work as in
-``spark.read.parquet``; names ending in ``.csv`` are read as CSV with a header. Polars frames
-and Arrow tables go to Spark through Arrow (no pandas on the way).
+``spark.read.parquet``; names ending in ``.csv`` are read as CSV with a header. Stata and
+SPSS files are streamed to Parquet in a temporary folder first (in chunks, by the driver)
+where the executors see the driver's disk; elsewhere they are refused with the way to convert
+them. Polars frames and Arrow tables go to Spark through Arrow (no pandas on the way).
 
 Spark's own failures are translated at the boundary (:func:`spark_error`): an analysis error
 becomes an :class:`~socialcover.survey.UnknownColumnError` or an
@@ -34,10 +36,12 @@ import pyarrow as pa
 from socialcover.errors import SocialcoverError
 from socialcover.survey._errors import BackendError, EstimateError, UnknownColumnError
 from socialcover.survey.backend.base import is_path_like
+from socialcover.survey.backend.stream import STATS_SUFFIXES, stream_to_parquet
 
 __all__ = ["SparkBackend", "is_spark_frame", "read_spark", "spark_error", "spark_session"]
 
 _counter = itertools.count()
+CHUNK_ROWS = 200_000  # rows of a Stata or SPSS file converted at a time
 
 
 def is_spark_frame(data: Any) -> bool:
@@ -92,6 +96,7 @@ def read_spark(data: Any, spark: Any = None) -> Any:
     session = spark_session(spark)
     if is_path_like(data):
         paths = [str(p) for p in data] if isinstance(data, (list, tuple)) else [str(data)]
+        paths = [_as_parquet(p, session) for p in paths]
         try:
             if all(p.lower().endswith(".csv") for p in paths):
                 return session.read.csv(paths, header=True, inferSchema=True)
@@ -127,6 +132,49 @@ def read_spark(data: Any, spark: Any = None) -> Any:
         hint="Pass a Spark DataFrame, a Parquet path (local, glob, folder, hdfs://, s3a://), "
         "or a Polars/pandas frame or Arrow table.",
     )
+
+
+def _as_parquet(path: str, session: Any) -> str:
+    """A Stata or SPSS file streamed to Parquet in a temporary folder (other paths as given).
+
+    Spark has no reader for them: the driver converts the file in chunks (bounded memory),
+    which works only where the executors see the driver's disk (a local master, or a
+    standalone master on this machine).
+    """
+    if not path.lower().endswith(STATS_SUFFIXES):
+        return path
+    import tempfile
+    from pathlib import Path
+
+    name = Path(path).name
+    kind = "Stata" if name.lower().endswith(".dta") else "SPSS"
+    master = str(session.sparkContext.master)
+    host = master.split("://", 1)[-1].split(":")[0]
+    if not (master.startswith("local") or host in ("127.0.0.1", "localhost")):
+        raise BackendError(
+            f"{name!r} is a {kind} file on the driver; Spark has no reader for it, and the "
+            f"executors of {master} cannot read a copy on the driver's disk.",
+            code="survey.spark-driver-file",
+            hint="Convert it once to Parquet (socialcover.survey.io.survey_to_parquet(path, "
+            "'persons.parquet'), in bounded memory), put the Parquet where the cluster reads "
+            "(hdfs dfs -put persons.parquet /surveys/, or an s3a:// bucket) and pass that URI.",
+        )
+    if not Path(path).is_file():
+        raise UnknownColumnError(
+            f"No file {path!r}.",
+            code="survey.file-not-found",
+            hint="Check the path; relative paths are read from the current directory.",
+        )
+    target = Path(tempfile.mkdtemp(prefix="socialcover-spark-")) / (Path(path).stem + ".parquet")
+    try:
+        return str(stream_to_parquet(Path(path), target, CHUNK_ROWS))
+    except Exception as exc:  # the reader's failure, explained once
+        raise EstimateError(
+            f"Cannot read {name!r} as a {kind} file: {exc}",
+            code="survey.unreadable-file",
+            hint=f"The file may be corrupt, truncated or not really {kind}: save it again from "
+            "the software that wrote it, or export it to Parquet.",
+        ) from exc
 
 
 def _small_types(table: pa.Table) -> pa.Table:

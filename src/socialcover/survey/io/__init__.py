@@ -1,8 +1,10 @@
 """Reading surveys and mapping their variables to standard concepts.
 
 - :func:`read_survey`, :func:`read_value_labels`: Stata, SPSS, CSV, Parquet and frames;
+  :func:`survey_to_parquet`: a Stata or SPSS file streamed to Parquet in chunks (for Spark);
 - :class:`Mapping` (``Mapping.from_yaml``): which variables and codes carry each concept;
-- :func:`apply_mapping`, :func:`load_survey`: the survey in standard concept columns;
+- :func:`apply_mapping`, :func:`load_survey`: the survey in standard concept columns (a
+  DuckDB relation or a Spark DataFrame is mapped in SQL, where it lies);
 - :func:`survey_size`, :func:`check_survey_size`: what a file expands to, from its metadata,
   refused beyond limits before any of it is read.
 """
@@ -17,7 +19,12 @@ from socialcover.survey.io.concepts import (
     Concept,
 )
 from socialcover.survey.io.mapping import BenefitSpec, Mapping, SurveyParameters, VariableSpec
-from socialcover.survey.io.reader import SURVEY_FORMATS, read_survey, read_value_labels
+from socialcover.survey.io.reader import (
+    SURVEY_FORMATS,
+    read_survey,
+    read_value_labels,
+    survey_to_parquet,
+)
 from socialcover.survey.io.recoding import apply_mapping, load_survey
 from socialcover.survey.io.size import (
     SurveySize,
@@ -45,4 +52,5 @@ __all__ = [
     "read_survey",
     "read_value_labels",
     "survey_size",
+    "survey_to_parquet",
 ]

@@ -19,7 +19,16 @@ import polars as pl
 
 from socialcover.errors import InputError
 
-__all__ = ["SURVEY_FORMATS", "SurveySource", "read_survey", "read_value_labels"]
+__all__ = [
+    "SURVEY_FORMATS",
+    "SurveySource",
+    "read_survey",
+    "read_value_labels",
+    "survey_to_parquet",
+]
+
+#: Rows per chunk when a Stata or SPSS file is streamed to Parquet.
+CHUNK_ROWS = 200_000
 
 SURVEY_FORMATS = {
     ".dta": "Stata",
@@ -120,6 +129,53 @@ def read_survey(source: SurveySource, *, columns: list[str] | None = None) -> pl
         raise
     except Exception as exc:  # any reader failure becomes one coded, explained error
         raise _unreadable(path, kind, exc) from exc
+
+
+def survey_to_parquet(
+    source: str | Path, target: str | Path, *, chunk_rows: int = CHUNK_ROWS
+) -> Path:
+    """Stream a Stata or SPSS file to one Parquet file, ``chunk_rows`` rows at a time.
+
+    Memory holds one chunk whatever the file's size, so a census file can be handed to Spark
+    (or DuckDB) as Parquet. Codes stay codes; the value labels stay in the source file
+    (:func:`read_value_labels`). CSV and Parquet files need no conversion.
+
+    Parameters
+    ----------
+    source
+        A ``.dta``, ``.sav`` or ``.zsav`` file.
+    target
+        The Parquet file to write (its folder must exist); replaced if it exists.
+    chunk_rows
+        Rows read and written at a time.
+
+    Returns
+    -------
+    pathlib.Path
+        ``target``.
+
+    Raises
+    ------
+    InputError
+        ``survey.file-not-found``, ``survey.unknown-format`` (not Stata or SPSS) or
+        ``survey.unreadable-file``.
+    """
+    from socialcover.survey.backend.stream import stream_to_parquet
+
+    path, target = Path(source), Path(target)
+    suffix = _check_path(path)
+    if suffix not in (".dta", ".sav", ".zsav"):
+        raise InputError(
+            f"{path.name!r} is not a Stata or SPSS file; it needs no conversion to Parquet.",
+            code="survey.unknown-format",
+            hint="Pass CSV and Parquet files as they are; convert .dta, .sav and .zsav files.",
+            path=str(path),
+        )
+    try:
+        stream_to_parquet(path, target, chunk_rows)
+    except Exception as exc:  # any reader failure becomes one coded, explained error
+        raise _unreadable(path, SURVEY_FORMATS[suffix], exc) from exc
+    return target
 
 
 def read_value_labels(source: SurveySource) -> ValueLabels:

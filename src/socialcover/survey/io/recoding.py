@@ -31,14 +31,19 @@ class _Context:
 
     def __init__(self, df: pl.DataFrame, labels: dict[str, dict[Any, str]]):
         self.df = df
+        self.columns = list(df.columns)
         self.labels = labels
         self.problems: list[str] = []
 
+    def numeric(self, variable: str) -> bool:
+        """Whether the column holds numbers (or booleans), so codes compare as numbers."""
+        return _is_numeric(self.df.schema[variable])
+
     def has(self, variable: str, concept: str) -> bool:
-        if variable in self.df.columns:
+        if variable in self.columns:
             return True
-        near = difflib.get_close_matches(variable, self.df.columns, n=3, cutoff=0.6)
-        near += [c for c in self.df.columns if c.lower() == variable.lower() and c not in near]
+        near = difflib.get_close_matches(variable, self.columns, n=3, cutoff=0.6)
+        near += [c for c in self.columns if c.lower() == variable.lower() and c not in near]
         also = f"; columns like it: {', '.join(near)}" if near else ""
         self.problems.append(f'variable "{variable}" named for {concept} is not in the data{also}')
         return False
@@ -63,14 +68,14 @@ def _is_numeric(dtype: pl.DataType) -> bool:
 
 def _resolve_codes(ctx: _Context, variable: str, concept: str, codes: tuple[Any, ...]) -> list[Any]:
     """Codes as stored in the column: labels become codes, numbers and strings match dtype."""
-    dtype = ctx.df.schema[variable]
+    numeric = ctx.numeric(variable)
     out: list[Any] = []
     labels = ctx.labels.get(variable, {})
     by_label = {str(label).lower(): code for code, label in labels.items()}
     for code in codes:
         if code is None:
             continue
-        if _is_numeric(dtype):
+        if numeric:
             if isinstance(code, str):
                 if code.lower() in by_label:
                     out.append(float(by_label[code.lower()]))
@@ -94,7 +99,7 @@ def _recode(ctx: _Context, spec: VariableSpec, concept: str, out_dtype: pl.DataT
     """A recode of ``spec.variable`` through ``spec.values``; unmapped values are problems."""
     variable = spec.variable
     assert variable is not None and spec.values is not None  # internal: guarded by callers
-    numeric = _is_numeric(ctx.df.schema[variable])
+    numeric = ctx.numeric(variable)
     old: list[Any] = []
     new: list[Any] = []
     for std, codes in spec.values.items():
@@ -227,7 +232,9 @@ def apply_mapping(
     ----------
     data
         The survey as read by :func:`~socialcover.survey.io.read_survey` (or any source it
-        reads), one row per person.
+        reads), one row per person. A DuckDB relation or a Spark DataFrame is mapped where it
+        lies, in SQL (:func:`~socialcover.survey.io.mapping_sql.apply_mapping_sql`): the same
+        checks, and a lazy result of the same kind.
     mapping
         A validated :class:`~socialcover.survey.io.Mapping`.
     value_labels
@@ -235,7 +242,7 @@ def apply_mapping(
 
     Returns
     -------
-    polars.DataFrame
+    polars.DataFrame (a DuckDB relation or a Spark DataFrame for those inputs)
         Design columns (weight, strata, psu, fpc), the mapped concepts, ``receives_<b>`` (0/1)
         and ``amount_<b>`` (per person per year; household benefits shared equally among
         members) for each mapped benefit, and the ``keep`` variables.
@@ -245,6 +252,11 @@ def apply_mapping(
     InputError
         ``survey.mapping-mismatch`` listing every problem found.
     """
+    from socialcover.survey.io.mapping_sql import apply_mapping_sql, is_sql_frame
+
+    if is_sql_frame(data):
+        mapped: pl.DataFrame = apply_mapping_sql(data, mapping, value_labels=value_labels)
+        return mapped  # typed as Polars for the callers that pass Polars; see Returns
     df = read_survey(data)
     ctx = _Context(df, value_labels or {})
     exprs: dict[str, pl.Expr] = {}
