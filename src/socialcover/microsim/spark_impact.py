@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from socialcover.microsim._errors import MicrosimDataError
@@ -283,17 +284,131 @@ def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
 _SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "se": pl.Float64}
 
 
-def _estimate(sample: Any, kind: str, name: str, by: str | None) -> pl.DataFrame:
-    est = (sample.total if kind == "total" else sample.mean)(name, by=by).to_polars()
-    if by is not None:
-        est = est.filter(pl.col(by).is_not_null())
-    levels = [str(v) for v in est[by].to_list()] if by else [None]
+class _PerVariable:
+    """Replicate and element designs: each total and mean is one estimate of
+    :class:`socialcover.survey.Sample` on Spark (one aggregate statement each)."""
+
+    def __init__(self, frame: Any, design: Any) -> None:
+        from socialcover.survey import Sample
+
+        self.sample = Sample(frame, design, spark=frame.sparkSession)
+
+    def _one(self, kind: str, name: str, by: str | None) -> pl.DataFrame:
+        call = self.sample.total if kind == "total" else self.sample.mean
+        est = call(name, by=by).to_polars()
+        if by is not None:
+            est = est.filter(pl.col(by).is_not_null())
+        levels = [str(v) for v in est[by].to_list()] if by else ["all"]
+        return _frame(name, levels, by, est["estimate"], est["se"])
+
+    def totals(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
+        return pl.concat([self._one("total", n, by) for n in names])
+
+    def means(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
+        return pl.concat([self._one("mean", n, by) for n in names])
+
+
+class _UnitSums:
+    """Totals and means of many per-person columns over a Taylor design, on Spark.
+
+    One aggregate statement per breakdown sums ``w * v`` of every column per (group,
+    sampling unit), as :func:`socialcover.survey.unit_sums` does in memory; the variance
+    algebra is then the survey package's own (:meth:`socialcover.survey.RowDesign.variance`,
+    :func:`socialcover.survey.ratios`), on those sums. The design is bound on Spark
+    (its sampling structure: one row per stratum and unit comes back).
+    """
+
+    def __init__(self, frame: Any, design: Any) -> None:
+        import numpy as np
+
+        from socialcover.survey import RowDesign
+        from socialcover.survey.bound import bind
+
+        self.frame = frame
+        self.bound = bind(frame, design, backend="spark", spark=frame.sparkSession)
+        self.rows = RowDesign(design, np.zeros(0, np.int64), np.zeros(0), self.bound)
+        self.weight = _d(design.weights) if design.weights else "1.0D"
+
+    def sums(self, names: Sequence[str], by: str | None, counts: Sequence[str]) -> Any:
+        import numpy as np
+
+        from socialcover.survey import UnitSums
+
+        st = self.bound.structure
+        keys = [a for _, a in st.key_sql]
+        group = _q(by) if by else "'all'"
+        inner = [f"{e} AS {a}" for e, a in st.key_sql]
+        inner += [f"{group} AS _g", f"{self.weight} AS _w"]
+        inner += [f"CAST({_q(n)} AS DOUBLE) AS _v{i}" for i, n in enumerate(names)]
+        outer = [*keys, "_g"]
+        outer += [f"SUM(_w * _v{i}) AS _s{i}" for i in range(len(names))]
+        outer += [
+            f"SUM(CASE WHEN _v{names.index(c)} <> 0 THEN 1.0D ELSE 0.0D END) AS _n{j}"
+            for j, c in enumerate(counts)
+        ]
+        view = f"_sc_impact_{id(self):x}"
+        self.frame.createOrReplaceTempView(view)
+        sql = (
+            f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {view}) AS _sc_in "
+            f"WHERE _g IS NOT NULL GROUP BY {', '.join([*keys, '_g'])}"
+        )
+        agg = pl.from_arrow(self.frame.sparkSession.sql(sql).toArrow())
+        assert isinstance(agg, pl.DataFrame)
+        levels = sorted(agg["_g"].unique().to_list())
+        agg = agg.join(
+            pl.DataFrame(
+                {"_g": levels, "_dom": list(range(len(levels)))},
+                schema_overrides={"_g": agg.schema["_g"]},
+            ),
+            on="_g",
+        )
+        if keys:
+            agg = agg.join(st.units.cast({k: agg.schema[k] for k in keys}), on=keys, how="left")
+        else:
+            agg = agg.with_columns(_u=pl.lit(0, pl.Int64))
+        return UnitSums(
+            [str(v) for v in levels],
+            agg["_dom"].to_numpy().astype(np.int64),
+            agg["_u"].to_numpy().astype(np.int64),
+            {n: agg[f"_s{i}"].to_numpy().astype(np.float64) for i, n in enumerate(names)},
+            {c: agg[f"_n{j}"].to_numpy().astype(np.float64) for j, c in enumerate(counts)},
+        )
+
+    def totals(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
+        import numpy as np
+
+        sums = self.sums(names, by, ())
+        n_dom = len(sums.levels)
+        out = []
+        for name in names:
+            t = sums.sums[name]
+            est = np.bincount(sums.dom, weights=t, minlength=n_dom)
+            var = self.rows.variance(sums.dom, sums.unit, t, n_dom)
+            out.append(_frame(name, sums.levels, by, est, np.sqrt(var)))
+        return pl.concat(out)
+
+    def means(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
+        import numpy as np
+
+        from socialcover.survey import ratios
+
+        sums = self.sums([*names, "_sc_one"], by, ["_sc_one"])
+        r = ratios(self.rows, sums, [(name, "_sc_one") for name in names])
+        out = []
+        for j, name in enumerate(names):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                est = np.where(r.denominator[j] != 0, r.numerator[j] / r.denominator[j], np.nan)
+            out.append(_frame(name, r.levels, by, est, np.sqrt(r.variance[j])))
+        return pl.concat(out)
+
+
+def _frame(name: str, levels: list[str], by: str | None, est: Any, se: Any) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "variable": [name] * len(levels),
-            "group": levels,
-            "estimate": est["estimate"].cast(pl.Float64),
-            "se": est["se"].cast(pl.Float64),
+            "group": levels if by is not None else [None] * len(levels),
+            "estimate": np.asarray(est, np.float64),
+            "se": np.asarray(se, np.float64),
         },
         schema=_SCHEMA,
     )
@@ -312,7 +427,7 @@ def impact_parts(
 ) -> tuple[list[pl.DataFrame], int]:
     """The estimate frames of :func:`~socialcover.microsim.impact.measure_impact` (variable,
     group, estimate, se; a ``by`` column for breakdowns), and the number of persons."""
-    from socialcover.survey import Sample
+    from socialcover.survey import Design
 
     cols = frame.columns
     if design.weights is not None and design.weights not in cols:
@@ -338,23 +453,27 @@ def impact_parts(
         **_changes([k for k in means if "__change__" not in k]),
         **_changes(list(linearised)),
     }
-    per_person = per_person.selectExpr("*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()])
+    per_person = per_person.selectExpr(
+        "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
+    )
     per_person = per_person.persist()  # scanned once per estimate: computed once
     try:
         n = per_person.count()
-        sample = Sample(per_person, design, spark=per_person.sparkSession)
+        batched = isinstance(design, Design) and bool(design.psu)
+        est: Any = _UnitSums(per_person, design) if batched else _PerVariable(per_person, design)
         say("estimating costs, beneficiaries, poverty and inequality")
         t_names = [*totals, *_changes(list(totals))]
         m_names = [*means, *_changes([k for k in means if "__change__" not in k])]
         g_names = [*linearised, *_changes(list(linearised))]
-        parts = [_estimate(sample, "total", k, None) for k in t_names]
-        parts += [_estimate(sample, "mean", k, None) for k in m_names]
+        parts = [est.totals(t_names), est.means(m_names)]
         point = {f"gini__{sc}__all": g for sc, g in gini.items()}
         point["gini__change__all"] = gini["reform"] - gini["base"]
-        for k in g_names:  # the SE of a Gini is that of the total of its linearised variable
-            parts.append(
-                _estimate(sample, "total", k, None).with_columns(estimate=pl.lit(point[k]))
+        # the SE of a Gini is that of the total of its linearised variable
+        parts.append(
+            est.totals(g_names).with_columns(
+                estimate=pl.col("variable").replace_strict(point, return_dtype=pl.Float64)
             )
+        )
         first = next(iter(lines), None)
         by_totals = ["cost__base__all", "cost__reform__all", "cost__change__all"]
         by_means = ["gain__change__all", "winners__change__all", "losers__change__all"]
@@ -363,10 +482,10 @@ def impact_parts(
         if breakdowns:
             for by in splits:
                 say(f"estimating by {by}")
-                for kind, names in (("total", by_totals), ("mean", by_means)):
-                    parts += [
-                        _estimate(sample, kind, k, by).with_columns(by=pl.lit(by)) for k in names
-                    ]
+                parts += [
+                    est.totals(by_totals, by).with_columns(by=pl.lit(by)),
+                    est.means(by_means, by).with_columns(by=pl.lit(by)),
+                ]
     except MicrosimDataError:
         raise
     except Exception as exc:
