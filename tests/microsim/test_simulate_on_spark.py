@@ -64,9 +64,7 @@ def _same(spark_table: pl.DataFrame, duck_table: pl.DataFrame) -> None:
 @pytest.mark.parametrize("rules_text", [None, FAMILY], ids=["social-pension", "household"])
 def test_simulate_on_spark_equals_duckdb(spark: Any, persons: Path, rules_text: str | None) -> None:
     rules = load_rules(RULES) if rules_text is None else load_rules(text=rules_text)
-    reform = (
-        {"parameters": {"social_pension.age": 60}} if rules_text is None else REFORM
-    )
+    reform = {"parameters": {"social_pension.age": 60}} if rules_text is None else REFORM
     duck = simulate(rules, str(persons), period=2025, reform=reform)
     sdf = spark.read.parquet(str(persons))
     on_spark = simulate(rules, sdf, period=2025, reform=reform)
