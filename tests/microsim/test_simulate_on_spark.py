@@ -24,18 +24,11 @@ pytestmark = [
 
 REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "docs" / "examples" / "microsim" / "social_pension.yaml"
-FAMILY = """
-name: pension and family
-parameters:
-  pension: {unit: LCU/month, values: {2020-01-01: 500}}
-programmes:
-  old_age: {eligibility: age >= 65, amount: annual(p.pension)}
-  family:
-    entity: household
-    eligibility: hh_any(age < 5) and hh_sum(income_labour) < 40000
-    amount: 2400
-"""
-REFORM = {"parameters": {"pension": 650}}
+HOUSEHOLD = REPO / "docs" / "examples" / "microsim" / "means_tested_transfer.yaml"
+CASES = {
+    "social-pension": (RULES, {"parameters": {"social_pension.age": 60}}),
+    "household": (HOUSEHOLD, {"parameters": {"transfer.base": 4000, "child_grant.amount": 80}}),
+}
 KEY = ["section", "scenario", "programme", "indicator", "line", "by", "group"]
 
 
@@ -61,10 +54,10 @@ def _same(spark_table: pl.DataFrame, duck_table: pl.DataFrame) -> None:
         assert bad.height == 0, bad.select([*KEY, col, f"{col}_s"])
 
 
-@pytest.mark.parametrize("rules_text", [None, FAMILY], ids=["social-pension", "household"])
-def test_simulate_on_spark_equals_duckdb(spark: Any, persons: Path, rules_text: str | None) -> None:
-    rules = load_rules(RULES) if rules_text is None else load_rules(text=rules_text)
-    reform = {"parameters": {"social_pension.age": 60}} if rules_text is None else REFORM
+@pytest.mark.parametrize("case", list(CASES))
+def test_simulate_on_spark_equals_duckdb(spark: Any, persons: Path, case: str) -> None:
+    path, reform = CASES[case]
+    rules = load_rules(path)
     duck = simulate(rules, str(persons), period=2025, reform=reform)
     sdf = spark.read.parquet(str(persons))
     on_spark = simulate(rules, sdf, period=2025, reform=reform)

@@ -64,7 +64,7 @@ class PopulationRun:
 
     @property
     def columns(self) -> list[str]:
-        return self.frame.columns
+        return list(self.frame.columns)
 
 
 def run_population(
