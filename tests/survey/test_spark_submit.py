@@ -1,4 +1,4 @@
-"""``spark-submit --master spark://...`` runs a survey estimate and a simulation on that master.
+"""``spark-submit --master spark://...`` runs survey estimates and a simulation on that master.
 
 Needs the standalone master and worker that ``scripts/test`` starts (``scripts/spark-cluster``):
 ``SOCIALCOVER_TEST_SPARK_MASTER=spark://127.0.0.1:PORT`` and
@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from socialcover.microsim import simulate
 from socialcover.survey import Design, Sample
 from socialcover.testing import synthetic_survey
 
@@ -95,3 +96,13 @@ def test_spark_submit_runs_on_the_submitted_master(tmp_path: Path) -> None:
     people = pl.read_parquet(persons)
     cost = float((people["weight"] * (people["age"] >= 65).cast(pl.Float64) * 1200).sum())
     assert got["old_age_cost"] == pytest.approx(cost, rel=1e-12)
+    # the simulation ran on the master too: its impact equals DuckDB's on the same file
+    pension = REPO / "docs" / "examples" / "microsim" / "social_pension.yaml"
+    reform = {"parameters": {"social_pension.age": 60}}
+    sim = simulate(pension, str(persons), period=2025, reform=reform, breakdowns=False).impact
+    assert len(got["impact"]) == 9
+    for key, (estimate, se) in got["impact"].items():
+        ind, sc = key.split("/")
+        want = sim.get(ind, sc, line="national" if ind == "fgt0" else None)
+        assert [estimate, se] == pytest.approx(list(want), rel=1e-9, abs=1e-12), key
+    assert got["impact"]["cost/change"][0] > 0

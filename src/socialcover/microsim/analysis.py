@@ -2,7 +2,7 @@
 
 :func:`simulate` reads the population (applying a survey mapping when given), runs the rules
 and the reform through :func:`~socialcover.microsim.execution.run_rules` (the array program
-for frames in memory, DuckDB for Parquet files; see
+for frames in memory, DuckDB for Parquet files, Spark SQL for Spark DataFrames; see
 :func:`~socialcover.microsim.simulation.run_population`) and estimates the impact with
 design-based SEs (:func:`~socialcover.microsim.impact.measure_impact`).
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.impact import Impact, measure_impact
 from socialcover.microsim.reform import Reform
@@ -53,6 +54,8 @@ def simulate(
     lines: Mapping[str, str | float] | None = None,
     breakdowns: bool = True,
     progress: Callable[[str], None] | None = None,
+    engine: str = "auto",
+    spark: Any = None,
 ) -> SimulationResult:
     """Simulate ``rules`` (and a ``reform``) on a survey and measure the impact.
 
@@ -72,6 +75,20 @@ def simulate(
         then read and mapped to the standard concepts first.
     design, lines, breakdowns
         See :func:`~socialcover.microsim.impact.measure_impact`.
+    engine
+        "auto" (Spark for a Spark DataFrame; otherwise the array program in memory or DuckDB
+        for Parquet files) or "spark": a path (Parquet, a folder, ``hdfs://``, ``s3a://``) is
+        then read by Spark, and the rules, the variables and every estimate run on the
+        cluster; only the estimates come back to the driver.
+    spark
+        The SparkSession for ``engine="spark"``; by default the active one (or Spark's own
+        default: the product never builds or changes a session of its own choosing).
+
+    Raises
+    ------
+    MicrosimDataError
+        ``engine`` is unknown (``microsim.bad-backend``), or a ``mapping`` is given with Spark
+        data (``microsim.spark-not-supported``: mappings read surveys in memory).
 
     Examples
     --------
@@ -92,8 +109,27 @@ def simulate(
         ref = reform
     # Validate the reform before reading any data: a bad reform costs nothing.
     reform_rules = ref.apply(rs) if isinstance(ref, Reform) else ref
+    if engine not in ("auto", "spark"):
+        raise MicrosimDataError(
+            f"unknown engine {engine!r}",
+            code="microsim.bad-backend",
+            hint='Use "auto" (where the data are decide) or "spark".',
+        )
     frame: Any
-    if mapping is not None:
+    on_spark = engine == "spark" or type(data).__module__.startswith("pyspark.sql")
+    if on_spark and mapping is not None:
+        raise MicrosimDataError(
+            "a survey mapping reads the survey in memory and cannot run on Spark",
+            code="microsim.spark-not-supported",
+            hint="Map the survey once (socialcover.survey.io.load_survey), write it as "
+            "Parquet, and simulate that file with engine='spark'.",
+        )
+    if on_spark:
+        from socialcover.survey.backend.spark import read_spark
+
+        say("reading the population with Spark")
+        frame = read_spark(data, spark)
+    elif mapping is not None:
         from socialcover.survey.io import load_survey
 
         say("reading and mapping the survey")

@@ -28,6 +28,7 @@ frames (tests/microsim/test_array_program_agrees.py).
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -387,7 +388,9 @@ def _run_spark(
     params: Mapping[str, Any] | None,
 ) -> RuleResult:
     _need_hh_id(data.columns)
-    table = "_sc_rules_people"
+    # a view of its own per call: a reform run over a baseline's output must not replace the
+    # view the baseline's (lazy) plan reads
+    table = f"_sc_rules_people_{uuid.uuid4().hex[:12]}"
     data.createOrReplaceTempView(table)
     q = compile_rules(
         rules,

@@ -88,8 +88,8 @@ def as_frame(data: Any) -> pl.DataFrame:
         raise MicrosimDataError(
             "this step needs the persons in memory and cannot take a Spark DataFrame",
             code="microsim.spark-not-supported",
-            hint="run_rules() runs rules on a Spark DataFrame (lazily, on the cluster); for "
-            "simulate(), reforms' impacts, calibration and schemes pass a Parquet extract "
+            hint="run_rules() and simulate() (reforms and their impacts) run on a Spark "
+            "DataFrame; for calibration and informal-economy schemes pass a Parquet extract "
             "(DuckDB reads it out of core). See docs/spark.md.",
         )
     if mod.startswith("pandas"):

@@ -306,6 +306,21 @@ def measure_impact(
         )
     if lines is None:
         lines = {"national": "poverty_line"} if "poverty_line" in cols else {}
+    if _is_spark(frame):
+        from socialcover.microsim.spark_impact import impact_parts
+
+        parts, n = impact_parts(
+            frame,
+            run.programmes,
+            run.household_programmes,
+            design,
+            lines,
+            groups,
+            threshold,
+            breakdowns,
+            say,
+        )
+        return _impact(parts, run, lines, n)
     if design.weights is not None and design.weights not in cols:
         frame = frame.with_columns(pl.lit(1.0).alias(design.weights))
     say("preparing incomes, lines and groups")
@@ -350,6 +365,17 @@ def measure_impact(
             t = est.totals({k: totals[k] for k in by_totals}, by, _changes(by_totals))
             m = est.means({k: means[k] for k in by_means}, by, _changes(by_means))
             parts += [t.with_columns(by=pl.lit(by)), m.with_columns(by=pl.lit(by))]
+    return _impact(parts, run, lines, frame.height)
+
+
+def _is_spark(frame: Any) -> bool:
+    return type(frame).__module__.startswith("pyspark.sql")
+
+
+def _impact(
+    parts: list[pl.DataFrame], run: PopulationRun, lines: Mapping[str, Any], n: int
+) -> Impact:
+    """The tidy table of the estimate frames (variable, group, estimate, se[, by])."""
     rows = pl.concat(
         [p if "by" in p.columns else p.with_columns(by=pl.lit(None, pl.String)) for p in parts]
     )
@@ -371,4 +397,4 @@ def measure_impact(
         estimate="estimate",
         se="se",
     )
-    return Impact(table, tuple(run.programmes), tuple(lines), frame.height)
+    return Impact(table, tuple(run.programmes), tuple(lines), n)

@@ -52,9 +52,10 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class PopulationRun:
-    """Per-person results of a baseline and a reform."""
+    """Per-person results of a baseline and a reform (a Polars frame; a lazy Spark DataFrame
+    when the population was one)."""
 
-    frame: pl.DataFrame
+    frame: Any
     rules: RuleSet
     reform_rules: RuleSet
     period: str
@@ -63,7 +64,7 @@ class PopulationRun:
 
     @property
     def columns(self) -> list[str]:
-        return self.frame.columns
+        return list(self.frame.columns)
 
 
 def run_population(
@@ -82,8 +83,10 @@ def run_population(
     rules
         The baseline rules.
     data
-        The population: a Polars/pandas frame, an Arrow table, a Parquet path or a DuckDB
-        relation, one row per person with ``hh_id`` and the inputs (standard concepts).
+        The population: a Polars/pandas frame, an Arrow table, a Parquet path, a DuckDB
+        relation or a Spark DataFrame, one row per person with ``hh_id`` and the inputs
+        (standard concepts). On Spark, :attr:`PopulationRun.frame` is a lazy Spark DataFrame
+        (rows in no set order; column ``_sc_row`` numbers the input's rows).
     period
         Period whose parameter values apply.
     reform
@@ -100,6 +103,12 @@ def run_population(
         if isinstance(reform, RuleSet)
         else Reform.from_dict({}).apply(rules)
     )
+    if type(data).__module__.startswith("pyspark.sql"):
+        from socialcover.microsim.spark_impact import population_frame
+
+        say("compiling the rules to Spark SQL")
+        frame, programmes, hh_progs = population_frame(rules, reform_rules, data, period, carry)
+        return PopulationRun(frame, rules, reform_rules, str(period), programmes, hh_progs)
     say("reading the population")
     if is_parquet_path(data) and Path(data).exists():
         wanted = ["hh_id", *rules.used_inputs(), *reform_rules.used_inputs(), *carry]

@@ -82,6 +82,10 @@ class Dialect:
     def bool_all(self, arg: str) -> str:
         return self.aggregate("BOOL_AND", arg)
 
+    def join_hint(self, table: str) -> str:
+        """A hint on how to join the household table ``table`` back to the persons."""
+        return ""
+
     def materialized(self) -> str:
         """Keyword that makes a CTE computed once (DuckDB); empty where unsupported."""
         return "MATERIALIZED "
@@ -99,6 +103,11 @@ class DuckDBDialect(Dialect):
 
 class SparkDialect(Dialect):
     name = "spark"
+
+    def join_hint(self, table: str) -> str:
+        # a shuffled join: Spark would otherwise broadcast a small-looking household table,
+        # built on the driver (millions of households exhaust its default 1 GB)
+        return f"/*+ MERGE({table}) */ "
 
     def materialized(self) -> str:
         return ""
@@ -340,7 +349,7 @@ def _ctes(d: Dialect, base: str, cols: Sequence[_Col], prefix: str = "l") -> lis
         if households:
             aggs = ", ".join(f"{c.sql} AS {d.ident(c.name)}" for c in households)
             ctes.append(f"{g} AS (SELECT {hh}, {aggs} FROM {prev} GROUP BY {hh})")
-            body = f"SELECT {items} FROM {prev} AS p JOIN {g} ON p.{hh} = {g}.{hh}"
+            body = f"SELECT {d.join_hint(g)}{items} FROM {prev} AS p JOIN {g} ON p.{hh} = {g}.{hh}"
         else:
             body = f"SELECT {items} FROM {prev} AS p"
         ctes.append(f"{prefix}{level} AS {mat}({body})")

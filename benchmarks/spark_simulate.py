@@ -1,0 +1,139 @@
+"""Benchmark: a reform simulated and its impact estimated, with SEs, at census scale.
+
+Runs, on the same synthetic survey (``socialcover.testing.synthetic_survey``, streamed to
+Parquet in chunks), the social pension example (``docs/examples/microsim/social_pension.yaml``)
+with a reform lowering the pensionable age to 60, and its impact (cost, beneficiaries, FGT
+indices, Gini, winners and losers, with design-based SEs; ``--breakdowns`` adds the deciles,
+quintiles and groups):
+
+- on this machine, the default engine (the array program reads the columns, DuckDB binds the
+  design): ``simulate(rules, path, ...)``;
+- through ``spark-submit --master MASTER`` with Spark's default driver memory (1 GB):
+  ``simulate(rules, path, ..., engine="spark")``, the product using the submitted session.
+
+Each run is its own process; the peak memory printed is the largest resident set among the
+run's processes (for Spark: the driver JVM or the driver's Python, whichever is larger; the
+executors are the worker's). The two runs' estimates and SEs must agree to 1e-9.
+
+Usage::
+
+    scripts/spark-cluster start            # prints spark://127.0.0.1:7077
+    nice -n 10 .venv/bin/python benchmarks/spark_simulate.py --sizes 10000000 \\
+        --master spark://127.0.0.1:7077 --data /tmp/sc-bench
+    scripts/spark-cluster stop
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from spark_median import REPO, _run  # the same process runner
+
+JOB = """
+import json, sys, time
+from socialcover.microsim import simulate
+rules, path, engine, out, breakdowns = sys.argv[1:6]
+t = time.perf_counter()
+r = simulate(rules, path, period=2025, reform={"parameters": {"social_pension.age": 60}},
+             engine=engine, breakdowns=breakdowns == "1")
+seconds = time.perf_counter() - t
+rows = r.impact.table.to_dicts()
+json.dump({"seconds": seconds, "persons": r.impact.n_persons, "rows": rows}, open(out, "w"))
+"""
+KEY = ("section", "scenario", "programme", "indicator", "line", "by", "group")
+
+
+def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
+    left = {tuple(r[k] for k in KEY): r for r in a}
+    right = {tuple(r[k] for k in KEY): r for r in b}
+    assert left.keys() == right.keys(), set(left) ^ set(right)
+    for key, r in left.items():
+        for col in ("estimate", "se"):
+            x, y = r[col], right[key][col]
+            if x is None or y is None:
+                assert x is None and y is None, (key, col)
+                continue
+            if math.isnan(x) or math.isnan(y):
+                assert math.isnan(x) and math.isnan(y), (key, col)
+                continue
+            assert abs(x - y) <= 1e-9 * (1 + abs(x)), (key, col, x, y)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000_000])
+    ap.add_argument("--master", default=os.environ.get("SPARK_MASTER_URL", ""))
+    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "sc-bench")
+    ap.add_argument("--breakdowns", action="store_true")
+    ap.add_argument("--skip-duckdb", action="store_true")
+    args = ap.parse_args()
+    import pyspark
+
+    from socialcover.testing import synthetic_survey
+
+    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+        "PYSPARK_PYTHON": sys.executable,
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+    }
+    rules = str(REPO / "docs" / "examples" / "microsim" / "social_pension.yaml")
+    job = args.data / "simulate_job.py"
+    args.data.mkdir(parents=True, exist_ok=True)
+    job.write_text(JOB)
+    flag = "1" if args.breakdowns else "0"
+    for n in args.sizes:
+        path = args.data / f"persons_{n}.parquet"
+        if not path.exists():
+            t = time.perf_counter()
+            synthetic_survey(n, seed=1, path=path, chunk_persons=500_000)
+            print(f"generated {n:,} persons in {time.perf_counter() - t:.0f} s -> {path}")
+        row: dict[str, Any] = {}
+        if not args.skip_duckdb:
+            out = args.data / "simulate_duckdb.json"
+            cmd = [sys.executable, str(job), rules, str(path), "auto", str(out), flag]
+            wall, peak = _run(cmd, env)
+            row["local"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
+            _show(n, "local", row["local"])
+        if args.master:
+            out = args.data / "simulate_spark.json"
+            cmd = [str(submit), "--master", args.master, "--name", f"simulate-{n}"]
+            cmd += [str(job), rules, str(path), "spark", str(out), flag]
+            wall, peak = _run(cmd, env)
+            row["spark"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
+            _show(n, "spark", row["spark"])
+        if "local" in row and "spark" in row:
+            _same(row["local"]["rows"], row["spark"]["rows"])
+            print("the two runs' estimates and SEs agree to 1e-9")
+
+
+def _show(n: int, name: str, r: dict[str, Any]) -> None:
+    """One run's figures, printed as soon as it ends (a later run may fail)."""
+    cost = next(
+        x
+        for x in r["rows"]
+        if x["indicator"] == "cost"
+        and x["scenario"] == "change"
+        and x["programme"] == "all"
+        and x["by"] is None
+    )
+    print(
+        f"{n:>12,} {name:<6} {len(r['rows'])} estimates; cost change "
+        f"{cost['estimate']:,.0f} (SE {cost['se']:,.0f})  {r['seconds']:.1f} s in the "
+        f"call, {r['wall']:.1f} s whole process, peak {r['peak_mb']:.0f} MB",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
