@@ -49,10 +49,10 @@ from socialcover.survey import (
     UnitSums,
     bind_rows,
     gini_unit_totals,
+    locate_windows,
     ratios,
 )
 from socialcover.survey.io import SurveyParameters
-from socialcover.survey.quantile_search import locate_windows
 
 __all__ = ["SqlWorkspace", "open_workspace"]
 

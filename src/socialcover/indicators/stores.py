@@ -155,7 +155,7 @@ class SparkStore:
     """
 
     def __init__(self, data: Any, spark: Any = None) -> None:
-        from socialcover.survey.backend.spark import read_spark
+        from socialcover.survey import read_spark
 
         df = read_spark(data, spark)
         self.session = df.sparkSession
@@ -195,7 +195,7 @@ class SparkStore:
         self._name(name, self._sql(sql))
 
     def register(self, name: str, table: pl.DataFrame) -> None:
-        from socialcover.survey.backend.spark import read_spark
+        from socialcover.survey import read_spark
 
         with spark_errors("sending the sampling units to Spark"):
             self._name(name, read_spark(table.to_arrow(), self.session))
@@ -233,6 +233,6 @@ def spark_errors(doing: str) -> Iterator[None]:
                 hint="A person has welfare_scale or poverty_line equal to 0: fix or drop "
                 "those rows (both must be positive).",
             ) from exc
-        from socialcover.survey.backend.spark import spark_error
+        from socialcover.survey import spark_error
 
         raise spark_error(exc, doing) from exc

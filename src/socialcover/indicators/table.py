@@ -36,10 +36,10 @@ from socialcover.indicators.registry import get_indicator, list_indicators
 from socialcover.indicators.variables import Prepared, prepare_variables
 from socialcover.survey import (
     LonelyPsuRule,
+    is_spark_frame,
     proportion_interval,
     t_quantile,
 )
-from socialcover.survey.backend.spark import is_spark_frame
 from socialcover.survey.io import CONTRIBUTORY_BY_DEFAULT, Mapping, SurveyParameters
 
 if TYPE_CHECKING:
@@ -240,7 +240,7 @@ def compute_indicators(
             "(df.write.parquet(path)) and pass the path.",
         )
     if on_spark:  # a path read by Spark itself; a Polars frame sent through Arrow
-        from socialcover.survey.backend.spark import read_spark
+        from socialcover.survey import read_spark
 
         data = read_spark(data, spark)
     columns = list(data.columns) if on_spark else _columns_of(data)

@@ -125,7 +125,7 @@ def simulate(
             "Parquet, and simulate that file with engine='spark'.",
         )
     if on_spark:
-        from socialcover.survey.backend.spark import read_spark
+        from socialcover.survey import read_spark
 
         say("reading the population with Spark")
         frame = read_spark(data, spark)

@@ -321,8 +321,7 @@ class _UnitSums:
     def __init__(self, frame: Any, design: Any) -> None:
         import numpy as np
 
-        from socialcover.survey import RowDesign
-        from socialcover.survey.bound import bind
+        from socialcover.survey import RowDesign, bind
 
         self.frame = frame
         self.bound = bind(frame, design, backend="spark", spark=frame.sparkSession)

@@ -18,6 +18,9 @@ from sums a database computes, without rows in memory.
 
 On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spark's failures
 become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
+Engines that compute their own sums where the data lie (the indicator table, the rule engine's
+impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sampling
+structure) and find quantiles with :func:`locate_windows`.
 """
 
 from socialcover.survey._errors import (
@@ -30,11 +33,14 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
-from socialcover.survey.backend.spark import spark_error
+from socialcover.survey.backend.spark import _need_pyspark as need_pyspark
+from socialcover.survey.backend.spark import is_spark_frame, read_spark, spark_error
+from socialcover.survey.bound import bind
 from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
 from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
 from socialcover.survey.linearised import Linearised
+from socialcover.survey.quantile_search import locate_windows
 from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
@@ -62,12 +68,17 @@ __all__ = [
     "UnitSums",
     "UnknownColumnError",
     "WeightError",
+    "bind",
     "bind_rows",
     "gini_linearised",
     "gini_unit_totals",
     "groups_of",
+    "is_spark_frame",
+    "locate_windows",
+    "need_pyspark",
     "proportion_interval",
     "ratios",
+    "read_spark",
     "spark_error",
     "t_quantile",
     "totals",

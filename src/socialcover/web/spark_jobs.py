@@ -40,9 +40,9 @@ class SparkTarget:
 
 def _session(master: str, name: str) -> Any:
     """A session on ``master`` (the server's setting); the rest from Spark's own configuration."""
-    from socialcover.survey.backend.spark import _need_pyspark, spark_error
+    from socialcover.survey import need_pyspark, spark_error
 
-    _need_pyspark()
+    need_pyspark()
     from pyspark.sql import SparkSession
 
     try:
@@ -64,7 +64,7 @@ def run_on_spark(
     ``compute`` is the indicator table's call (a frame or a Parquet path in, the table out);
     ``label`` says what the job is doing.
     """
-    from socialcover.survey.backend.spark import read_spark, spark_error
+    from socialcover.survey import read_spark, spark_error
     from socialcover.survey.io import apply_mapping, read_value_labels, survey_to_parquet
 
     label(f"starting on Spark ({master})")

@@ -51,6 +51,7 @@ def is_spark_frame(data: Any) -> bool:
 
 
 def _need_pyspark() -> None:
+    """Refuse with ``survey.spark-missing`` (and how to install it) when pyspark is missing."""
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the install

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from socialcover.survey.io.apply import apply_mapping
 from socialcover.survey.io.concepts import (
     BENEFIT_TYPES,
     CONCEPTS,
@@ -25,7 +26,7 @@ from socialcover.survey.io.reader import (
     read_value_labels,
     survey_to_parquet,
 )
-from socialcover.survey.io.recoding import apply_mapping, load_survey
+from socialcover.survey.io.recoding import load_survey
 from socialcover.survey.io.size import (
     SurveySize,
     SurveyTooLargeError,

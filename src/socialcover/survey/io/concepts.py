@@ -1,7 +1,7 @@
 """The standard concepts every mapped survey is expressed in.
 
 A mapping (:mod:`.mapping`) says which of a survey's own variables and codes carry each concept;
-:func:`~socialcover.survey.io.recoding.apply_mapping` then produces a frame with one column per
+:func:`~socialcover.survey.io.apply_mapping` then produces a frame with one column per
 concept, in the types and categories below, so that indicators are written once for all surveys.
 
 Informal employment follows the ILO operational rules of the 17th ICLS guidelines (2003) as

@@ -2,7 +2,7 @@
 
 A mapping is YAML written by an analyst. It is validated completely when read (every problem
 is listed at once, nothing is half-applied), then applied to data by
-:func:`~socialcover.survey.io.recoding.apply_mapping`. The shape::
+:func:`~socialcover.survey.io.apply_mapping`. The shape::
 
     name: Synthetic EU-SILC Austria 2006
     period: year                 # amounts, welfare and line are per year (or: month)

@@ -20,7 +20,7 @@ from socialcover.survey.io.concepts import BY_NAME, CONCEPTS, DESIGN_CONCEPTS
 from socialcover.survey.io.mapping import Mapping, VariableSpec
 from socialcover.survey.io.reader import SurveySource, read_survey, read_value_labels
 
-__all__ = ["apply_mapping", "load_survey"]
+__all__ = ["load_survey", "map_frame"]
 
 MONEY = ("welfare", "poverty_line")
 SHOWN_VALUES = 12
@@ -220,7 +220,7 @@ def _ilo_informal(ctx: _Context, spec: VariableSpec) -> pl.Expr | None:
     )
 
 
-def apply_mapping(
+def map_frame(
     data: SurveySource,
     mapping: Mapping,
     *,
@@ -252,11 +252,6 @@ def apply_mapping(
     InputError
         ``survey.mapping-mismatch`` listing every problem found.
     """
-    from socialcover.survey.io.mapping_sql import apply_mapping_sql, is_sql_frame
-
-    if is_sql_frame(data):
-        mapped: pl.DataFrame = apply_mapping_sql(data, mapping, value_labels=value_labels)
-        return mapped  # typed as Polars for the callers that pass Polars; see Returns
     df = read_survey(data)
     ctx = _Context(df, value_labels or {})
     exprs: dict[str, pl.Expr] = {}
@@ -398,4 +393,4 @@ def load_survey(source: SurveySource, mapping: Mapping | str) -> pl.DataFrame:
     missing = [c for c in mapping.variables() if c not in df.columns]
     # Missing variables are kept out of the selection and reported by apply_mapping.
     df = df.select(wanted) if not missing else df
-    return apply_mapping(df, mapping, value_labels=labels)
+    return map_frame(df, mapping, value_labels=labels)
