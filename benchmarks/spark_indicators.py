@@ -24,18 +24,14 @@ Results go to ``benchmarks/baselines/spark_indicators.json`` with ``--save``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from spark_common import REPO, persons, run, spark_options, spark_submit
 
 JOB = """
 import json, sys, time, warnings
@@ -48,25 +44,6 @@ seconds = time.perf_counter() - t
 table.frame.write_parquet(out + ".parquet")
 json.dump({"seconds": seconds, "cells": table.frame.height}, open(out, "w"))
 """
-
-
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run ``cmd`` under a fresh wrapper: wall time, CPU time (s) and peak RSS (MB) of its
-    processes (the largest resident set among them)."""
-    wrapper = (
-        "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-        "print(u.ru_utime + u.ru_stime, u.ru_maxrss); sys.exit(r.returncode)"
-    )
-    t = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", wrapper, *cmd], env=env, capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - t
-    if proc.returncode != 0:
-        sys.exit(f"{cmd[0]} failed:\n{proc.stderr[-4000:]}")
-    cpu, peak = proc.stdout.strip().splitlines()[-1].split()
-    return wall, float(cpu), int(peak) / 1024
 
 
 def _same(a_path: Path, b_path: Path) -> float:
@@ -91,34 +68,16 @@ def _same(a_path: Path, b_path: Path) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000_000])
-    ap.add_argument("--master", default=os.environ.get("SPARK_MASTER_URL", ""))
-    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "sc-bench")
-    ap.add_argument("--skip-duckdb", action="store_true")
+    ap = spark_options(__doc__.splitlines()[0])
     ap.add_argument("--save", action="store_true")
     args = ap.parse_args()
-    import pyspark
-
-    from socialcover.testing import synthetic_survey
-
-    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
-        "PYSPARK_PYTHON": sys.executable,
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }
+    submit, env = spark_submit()
     job = args.data / "indicators_job.py"
     args.data.mkdir(parents=True, exist_ok=True)
     job.write_text(JOB)
     results: list[dict[str, Any]] = []
     for n in args.sizes:
-        path = args.data / f"persons_{n}.parquet"
-        if not path.exists():
-            t = time.perf_counter()
-            synthetic_survey(n, seed=1, path=path, chunk_persons=500_000)
-            print(f"generated {n:,} persons in {time.perf_counter() - t:.0f} s -> {path}")
+        path = persons(args.data, n)
         row: dict[str, Any] = {"persons": n}
         runs = {"duckdb": [sys.executable, str(job)]} if not args.skip_duckdb else {}
         if args.master:
@@ -126,7 +85,7 @@ def main() -> None:
             runs["spark"].append(str(job))
         for name, cmd in runs.items():
             out = args.data / f"indicators_{name}_{n}.json"
-            wall, cpu, peak = _run([*cmd, str(path), name, str(out)], env)
+            wall, cpu, peak = run([*cmd, str(path), name, str(out)], env)
             row[name] = {**json.loads(out.read_text()), "wall": wall, "cpu": cpu, "peak_mb": peak}
             r = row[name]
             print(

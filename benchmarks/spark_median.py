@@ -23,18 +23,13 @@ Results go to ``benchmarks/baselines/spark_median.json`` with ``--save``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
-import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from spark_common import REPO, persons, run, spark_options, spark_submit
 
 JOB = """
 import json, sys, time
@@ -49,61 +44,27 @@ json.dump({"seconds": seconds, "rows": s.n_rows, **row}, open(out, "w"))
 """
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run ``cmd`` under a fresh wrapper; its wall time and its processes' peak RSS (MB)."""
-    wrapper = (
-        "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
-    )
-    t = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", wrapper, *cmd], env=env, capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - t
-    if proc.returncode != 0:
-        sys.exit(f"{cmd[0]} failed:\n{proc.stderr[-4000:]}")
-    return wall, int(proc.stdout.strip().splitlines()[-1]) / 1024
-
-
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000_000])
-    ap.add_argument("--master", default=os.environ.get("SPARK_MASTER_URL", ""))
-    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "sc-bench")
-    ap.add_argument("--skip-duckdb", action="store_true")
+    ap = spark_options(__doc__.splitlines()[0])
     ap.add_argument("--save", action="store_true")
     args = ap.parse_args()
-    import pyspark
-
-    from socialcover.testing import synthetic_survey
-
-    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
-        "PYSPARK_PYTHON": sys.executable,
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }
+    submit, env = spark_submit()
     job = args.data / "median_job.py"
     args.data.mkdir(parents=True, exist_ok=True)
     job.write_text(JOB)
     results: list[dict[str, Any]] = []
     for n in args.sizes:
-        path = args.data / f"persons_{n}.parquet"
-        if not path.exists():
-            t = time.perf_counter()
-            synthetic_survey(n, seed=1, path=path, chunk_persons=500_000)
-            print(f"generated {n:,} persons in {time.perf_counter() - t:.0f} s -> {path}")
+        path = persons(args.data, n)
         row: dict[str, Any] = {"persons": n}
         if not args.skip_duckdb:
             out = args.data / "duckdb.json"
-            wall, peak = _run([sys.executable, str(job), str(path), "duckdb", str(out)], env)
+            wall, _cpu, peak = run([sys.executable, str(job), str(path), "duckdb", str(out)], env)
             row["duckdb"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
         if args.master:
             out = args.data / "spark.json"
             cmd = [str(submit), "--master", args.master, "--name", f"median-{n}"]
             cmd += [str(job), str(path), "spark", str(out)]
-            wall, peak = _run(cmd, env)
+            wall, _cpu, peak = run(cmd, env)
             row["spark"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
         if "duckdb" in row and "spark" in row:
             for k in ("estimate", "ci_low", "ci_high"):

@@ -25,18 +25,14 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_median import REPO, _run  # the same process runner
+from spark_common import REPO, persons, run, spark_options, spark_submit
 
 JOB = """
 import json, sys, time
@@ -69,47 +65,29 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000_000])
-    ap.add_argument("--master", default=os.environ.get("SPARK_MASTER_URL", ""))
-    ap.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "sc-bench")
+    ap = spark_options(__doc__.splitlines()[0])
     ap.add_argument("--breakdowns", action="store_true")
-    ap.add_argument("--skip-duckdb", action="store_true")
     args = ap.parse_args()
-    import pyspark
-
-    from socialcover.testing import synthetic_survey
-
-    submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
-        "PYSPARK_PYTHON": sys.executable,
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-    }
+    submit, env = spark_submit()
     rules = str(REPO / "docs" / "examples" / "microsim" / "social_pension.yaml")
     job = args.data / "simulate_job.py"
     args.data.mkdir(parents=True, exist_ok=True)
     job.write_text(JOB)
     flag = "1" if args.breakdowns else "0"
     for n in args.sizes:
-        path = args.data / f"persons_{n}.parquet"
-        if not path.exists():
-            t = time.perf_counter()
-            synthetic_survey(n, seed=1, path=path, chunk_persons=500_000)
-            print(f"generated {n:,} persons in {time.perf_counter() - t:.0f} s -> {path}")
+        path = persons(args.data, n)
         row: dict[str, Any] = {}
         if not args.skip_duckdb:
             out = args.data / "simulate_duckdb.json"
             cmd = [sys.executable, str(job), rules, str(path), "auto", str(out), flag]
-            wall, peak = _run(cmd, env)
+            wall, _cpu, peak = run(cmd, env)
             row["local"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
             _show(n, "local", row["local"])
         if args.master:
             out = args.data / "simulate_spark.json"
             cmd = [str(submit), "--master", args.master, "--name", f"simulate-{n}"]
             cmd += [str(job), rules, str(path), "spark", str(out), flag]
-            wall, peak = _run(cmd, env)
+            wall, _cpu, peak = run(cmd, env)
             row["spark"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
             _show(n, "spark", row["spark"])
         if "local" in row and "spark" in row:
