@@ -42,7 +42,9 @@ def test_statements_do_not_grow_with_the_number_of_domains(
         monkeypatch.setattr(DuckDBBackend, "query", spy)
         Sample(_data(domains, 4_000), Design(weights="w")).mean("y", by=["a", "b"])
         sizes[domains] = max(seen)
-    assert sizes[2_000] == sizes[20]
+    # the same statement but for the digits of generated table names (a CASE branch per
+    # domain would add thousands of characters)
+    assert abs(sizes[2_000] - sizes[20]) < 20
 
 
 def test_many_domain_ses_equal_svyby_formula() -> None:
@@ -82,7 +84,9 @@ def test_quantile_statements_do_not_grow_with_the_number_of_domains(
         design = Design(weights="w")
         Sample(_data(domains, 4_000), design).quantile("y", [0.5, 0.9], by=["a", "b"])
         sizes[domains] = max(seen)
-    assert sizes[2_000] == sizes[20]
+    # the same statement but for the digits of generated table names (a CASE branch per
+    # domain would add thousands of characters)
+    assert abs(sizes[2_000] - sizes[20]) < 20
 
 
 def test_quantile_by_domain_equals_quantile_within_the_domain() -> None:

@@ -38,6 +38,7 @@ def test_a_regional_report_is_built_and_read_in_the_browser(
     page.screenshot(path=str(SHOTS / "report-job.png"), full_page=True)
     page.locator("#report-file").click()
     page.wait_for_selector("h1")
+    page.wait_for_load_state("load")  # the charts' images are loaded by then, not at the h1
     assert page.locator("h1").inner_text() == "Informe sobre la seguridad social 2023: África"
     images = page.locator("figure img")
     assert images.count() == 6
