@@ -70,3 +70,16 @@ def test_the_answer_names_its_language_and_exports_keep_the_fields(client: TestC
 def test_a_language_the_site_does_not_have_is_refused(client: TestClient) -> None:
     resp = client.get("/api/v1/search", params={"q": "pension", "lang": "de"})
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "input.invalid"
+
+
+def test_the_practice_list_answers_in_the_readers_language_too(client: TestClient) -> None:
+    resp = client.get("/api/v1/practices", params={"q": "Lesotho", "lang": "fr"})
+    assert resp.status_code == 200, resp.text
+    hits = [h for h in resp.json()["items"] if h["title"].startswith("Lesotho")]
+    assert [h["title"] for h in hits] == [LSO_FR] and hits[0]["translated_from"] == "en"
+    assert hits[0]["original_title"] == LSO_EN
+    client.cookies.clear()  # ?lang= set the reader's cookie, as on pages
+    plain = client.get("/api/v1/practices", params={"q": "Renta Dignidad"})
+    bol = [h for h in plain.json()["items"] if h["title"].startswith("Bolivia")]
+    assert bol[0]["title"] == BOL_EN and bol[0]["original_title"] == BOL_ES
+    assert client.get("/api/v1/practices", params={"lang": "de"}).status_code == 422

@@ -9,7 +9,7 @@ app's one error shape.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Form, Path, Query
 from pydantic import BeforeValidator, Field
@@ -60,3 +60,15 @@ def _query_bool(value: Any) -> Any:
 
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 """A yes/no query parameter: ``true`` or ``false`` only (422 otherwise)."""
+
+
+ReaderLang = Annotated[
+    Literal["en", "fr", "es"] | None,
+    Query(
+        description="The reader's language (else the `sc_lang` cookie, else Accept-Language, "
+        "else English): practices translated into it are shown by their translated title and "
+        "summary, with `translated_from` naming the original's language.",
+    ),
+]
+"""The ``lang`` query of the API routes that list practices. The language middleware has
+already read it into ``request.state.lang``; declaring it documents it and refuses others."""

@@ -16,7 +16,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession, WriteSession
 from socialcover.web.exports import jsonable, table_response
 from socialcover.web.paging import Page, search_paging
-from socialcover.web.params import RecordId, Version
+from socialcover.web.params import ReaderLang, RecordId, Version
 from socialcover.web.schemas.knowledge import HistoryOut, PracticeOut
 from socialcover.web.search_view import search_rows
 
@@ -61,9 +61,11 @@ async def list_practices(
     country: str = Query("", max_length=3, description="Facet: ISO3 code."),
     page: Page = Depends(search_paging),
     format: Format = Query("json"),
+    lang: ReaderLang = None,
     user: Principal | None = Depends(Need("practice.read_published")),
 ) -> Response:
-    """Published practices (plus one's drafts) ranked by relevance, with facets and snippets."""
+    """Published practices (plus one's drafts) ranked by relevance, with facets and snippets,
+    in the reader's language as the search API answers (exports keep every field as written)."""
     filters = {"branch": branch, "assessment": assessment, "region": region, "country": country}
     rows, total, facets = await run_in_threadpool(
         search_rows,
@@ -75,6 +77,7 @@ async def list_practices(
         page.page,
         page.per_page,
         format != "json",
+        request.state.lang,
     )
     if format != "json":
         full = await run_in_threadpool(_full_rows, session, user, [r["record_id"] for r in rows])

@@ -13,6 +13,7 @@ from socialcover.web.accounts import Principal
 from socialcover.web.database import ReadSession
 from socialcover.web.exports import table_response
 from socialcover.web.paging import Page, search_paging
+from socialcover.web.params import ReaderLang
 from socialcover.web.search_view import search_rows
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
@@ -31,12 +32,7 @@ async def search(
     language: Literal["", "en", "fr", "es"] = "",
     page: Page = Depends(search_paging),
     format: Literal["json", "csv", "xlsx"] = "json",
-    lang: Literal["en", "fr", "es"] | None = Query(
-        None,
-        description="The reader's language (else the `sc_lang` cookie, else Accept-Language, "
-        "else English): practices translated into it are shown by their translated title and "
-        "summary, with `translated_from` naming the original's language.",
-    ),
+    lang: ReaderLang = None,
     user: Principal | None = Depends(Need("search.read")),
 ) -> Response:
     """Ranked hits with highlighted snippets (escaped HTML with ``<mark>``) and facet counts.
