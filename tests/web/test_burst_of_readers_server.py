@@ -10,9 +10,6 @@ then answered 500s. Now every request is answered 200, each within a few seconds
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,7 @@ import pytest
 
 from socialcover.store import MAX_CONNECTIONS
 
-from .browser.conftest import free_port
+from .real_server import serving
 
 pytestmark = pytest.mark.slow
 READERS = 150
@@ -30,34 +27,8 @@ READERS = 150
 
 @pytest.fixture
 def base(tmp_path: Path) -> Iterator[str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    port = free_port()
-    log = tmp_path / "server.log"
-    url = f"sqlite:///{tmp_path / 'burst.db'}"
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
-                *("--host", "127.0.0.1", "--port", str(port), "--database-url", url),
-            ],
-            env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.time() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with serving(tmp_path) as server:
+        yield server.base
 
 
 async def _readers(base: str) -> list[tuple[int, float]]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,42 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from .browser.conftest import free_port
+from .real_server import start
 
 pytestmark = pytest.mark.slow
 ROUNDS = 4
 WRITERS = 4
-
-
-def _start(url: str, home: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    with log.open("ab") as out:  # the server writes through its own copy of the descriptor
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "socialcover"),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--database-url",
-                url,
-                "--no-seed",
-            ],
-            env=dict(os.environ, SOCIALCOVER_HOME=str(home)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/login", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError(log.read_text())
 
 
 def _body(tag: str) -> dict[str, Any]:
@@ -81,13 +48,8 @@ def test_no_committed_write_is_lost_or_half_written(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     log = tmp_path / "server.log"
-    proc, base = _start(url, home, log)
-    with store.session_scope(store.SystemActor(), url=url) as s:
-        user = store.create_user(
-            s, store.SystemActor(), "w@example.org", "a long enough passphrase 42", "contributor"
-        )
-        _row, token = store.create_api_token(s, user, "kill")
-    store.dispose_engines()
+    server = start(url, home, log, "--no-seed")
+    token = server.token("w@example.org", "contributor", "kill")
 
     committed: dict[int, str] = {}
     attempted: set[str] = set()
@@ -95,7 +57,8 @@ def test_no_committed_write_is_lost_or_half_written(tmp_path: Path) -> None:
     rng = random.Random(42)
     for rnd in range(ROUNDS):
         if rnd:
-            proc, base = _start(url, home, log)
+            server = start(url, home, log, "--no-seed")
+        proc, base = server.proc, server.base
         stop = threading.Event()
 
         def writer(w: int, base: str = base, rnd: int = rnd, stop: threading.Event = stop) -> None:

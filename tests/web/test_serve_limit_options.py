@@ -9,9 +9,6 @@ fast below.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +19,7 @@ from socialcover.errors import InputError
 from socialcover.testing import synthetic_survey
 from socialcover.web import Settings
 
-from .browser.conftest import free_port
+from .real_server import serving
 
 
 def test_settings_travel_to_another_process_through_the_environment(
@@ -67,47 +64,13 @@ def test_a_bad_limit_in_the_environment_says_which_variable(
 
 
 @pytest.mark.slow
-def test_serve_options_reach_the_workers(tmp_path: Path) -> None:
-    from socialcover import store
-
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    home = tmp_path / "home"
-    home.mkdir()
-    port = free_port()
-    env = dict(os.environ, SOCIALCOVER_HOME=str(home))
+def test_serve_options_reach_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("SOCIALCOVER_MAX_SURVEY_ROWS", "SOCIALCOVER_SURVEY_JOB_SECONDS"):
-        env.pop(var, None)
-    log = tmp_path / "server.log"
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
-                *("--port", str(port), "--database-url", url, "--no-seed", "--workers", "2"),
-                *("--max-survey-rows", "1000", "--survey-job-seconds", "0.3"),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 90
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.time() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.3)
-        with store.session_scope(store.SystemActor(), url=url) as s:
-            user = store.create_user(
-                s,
-                store.SystemActor(),
-                "c@example.org",
-                "a long enough passphrase 42",
-                "contributor",
-            )
-            _row, token = store.create_api_token(s, user, "options")
-        store.dispose_engines()
+        monkeypatch.delenv(var, raising=False)  # only the options may set them
+    options = ("--no-seed", "--workers", "2", "--max-survey-rows", "1000")
+    with serving(tmp_path, *options, "--survey-job-seconds", "0.3", timeout=90) as server:
+        port = server.port
+        token = server.token("c@example.org", "contributor", "options")
         auth = {"Authorization": f"Bearer {token}"}
         big, small = tmp_path / "big.csv", tmp_path / "small.csv"
         synthetic_survey(2_000, seed=3).write_csv(big)
@@ -137,6 +100,3 @@ def test_serve_options_reach_the_workers(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert st["state"] == "failed" and st["error"]["code"] == "survey.job-time", st
         assert "0.3 seconds" in st["error"]["message"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 import urllib.request
@@ -30,7 +29,7 @@ from polars.testing import assert_frame_equal
 
 from socialcover.testing import synthetic_survey
 
-from .browser.conftest import free_port
+from .real_server import serving
 
 pytestmark = [
     pytest.mark.spark,
@@ -95,56 +94,17 @@ def _own_variables(n: int, seed: int) -> pl.DataFrame:
 def server(tmp_path: Path) -> Iterator[tuple[int, str, Path, str]]:
     """(port, API token, home, master) of a server handing jobs of 2,000+ rows to Spark."""
     pytest.importorskip("pyspark")
-    from socialcover import store
-
     master = os.environ.get("SOCIALCOVER_TEST_SPARK_MASTER", "local[1]")
-    url = f"sqlite:///{tmp_path / 'spark-jobs.db'}"
-    home = tmp_path / "home"
-    home.mkdir()
-    port = free_port()
-    log = tmp_path / "server.log"
-    env = dict(
-        os.environ,
-        SOCIALCOVER_HOME=str(home),
+    env = {
         # the cluster's settings for the job's application, as an administrator gives them
-        PYSPARK_SUBMIT_ARGS="--conf spark.cores.max=1 --conf spark.executor.memory=768m "
+        "PYSPARK_SUBMIT_ARGS": "--conf spark.cores.max=1 --conf spark.executor.memory=768m "
         "--conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 pyspark-shell",
-        PYSPARK_PYTHON=sys.executable,
-    )
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
-                *("--host", "127.0.0.1", "--port", str(port), "--database-url", url, "--no-seed"),
-                *("--spark-master", master, "--spark-min-rows", "2000"),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.time() < deadline, log.read_text()
-                time.sleep(0.2)
-        with store.session_scope(store.SystemActor(), url=url) as s:
-            user = store.create_user(
-                s,
-                store.SystemActor(),
-                "c@example.org",
-                "a long enough passphrase 42",
-                "contributor",
-            )
-            _row, token = store.create_api_token(s, user, "spark-jobs")
-        store.dispose_engines()
-        yield port, token, home, master
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        "PYSPARK_PYTHON": sys.executable,
+    }
+    options = ("--no-seed", "--spark-master", master, "--spark-min-rows", "2000")
+    with serving(tmp_path, *options, env=env) as server:
+        token = server.token("c@example.org", "contributor", "spark-jobs")
+        yield server.port, token, server.home, master
 
 
 def _run(client: httpx.Client, token: str, path: Path, mapping: str) -> dict[str, Any]:

@@ -13,9 +13,6 @@ same table as estimation in this process.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from .browser.conftest import free_port
+from .real_server import serving
 
 pytestmark = pytest.mark.slow
 
@@ -41,47 +38,10 @@ def _memory(pid: int, field: str) -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[int, int, str, Path]]:
     """(pid, port, API token, home) of a server with one contributor."""
-    from socialcover import store
-
-    url = f"sqlite:///{tmp_path / 'expansion.db'}"
-    home = tmp_path / "home"
-    home.mkdir()
-    port = free_port()
-    log = tmp_path / "server.log"
-    env = dict(os.environ, SOCIALCOVER_HOME=str(home), SOCIALCOVER_SURVEY_JOB_MEMORY_MB="700")
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
-                *("--host", "127.0.0.1", "--port", str(port), "--database-url", url, "--no-seed"),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.time() < deadline, log.read_text()
-                time.sleep(0.2)
-        with store.session_scope(store.SystemActor(), url=url) as s:
-            user = store.create_user(
-                s,
-                store.SystemActor(),
-                "c@example.org",
-                "a long enough passphrase 42",
-                "contributor",
-            )
-            _row, token = store.create_api_token(s, user, "expansion")
-        store.dispose_engines()
-        yield proc.pid, port, token, home
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    env = {"SOCIALCOVER_SURVEY_JOB_MEMORY_MB": "700"}
+    with serving(tmp_path, "--no-seed", env=env) as server:
+        token = server.token("c@example.org", "contributor", "expansion")
+        yield server.proc.pid, server.port, token, server.home
 
 
 def _bomb(path: Path) -> Path:

@@ -8,11 +8,8 @@ than 50 MB, and nothing of the file is kept.
 
 from __future__ import annotations
 
-import os
 import select
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .browser.conftest import free_port
+from .real_server import serving
 
 pytestmark = pytest.mark.slow
 SIZE = 120 * 2**20
@@ -38,50 +35,16 @@ def _memory(pid: int, field: str) -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[int, int, str, Path]]:
     """(pid, port, token, home) of a server with one publication draft (id 1)."""
-    from socialcover import store
-
-    url = f"sqlite:///{tmp_path / 'limits.db'}"
-    home = tmp_path / "home"
-    home.mkdir()
-    port = free_port()
-    log = tmp_path / "server.log"
-    env = dict(os.environ, SOCIALCOVER_HOME=str(home), TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            [
-                *(str(Path(sys.executable).parent / "socialcover"), "serve"),
-                *("--host", "127.0.0.1", "--port", str(port), "--database-url", url, "--no-seed"),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                assert time.time() < deadline, log.read_text()
-                time.sleep(0.2)
-        with store.session_scope(store.SystemActor(), url=url) as s:
-            user = store.create_user(
-                s, store.SystemActor(), "u@example.org", "a long enough passphrase 42", "reviewer"
-            )
-            _row, token = store.create_api_token(s, user, "limits")
-        store.dispose_engines()
+    with serving(tmp_path, "--no-seed", env={"TMPDIR": str(tmp_path / "tmp")}) as server:
+        token = server.token("u@example.org", "reviewer", "limits")
         made = httpx.post(
-            f"http://127.0.0.1:{port}/api/v1/publications",
+            f"{server.base}/api/v1/publications",
             json={"title": "A large report", "kind": "study"},
             headers={"Authorization": f"Bearer {token}"},
         )
         assert made.status_code == 201 and made.json()["id"] == 1, made.text
-        yield proc.pid, port, token, tmp_path
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        yield server.proc.pid, server.port, token, tmp_path
 
 
 def _upload(port: int, token: str, *, chunked: bool) -> int:
