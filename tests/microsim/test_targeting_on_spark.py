@@ -17,6 +17,7 @@ import pytest
 from socialcover.microsim import MicrosimDataError
 from socialcover.microsim.calibration import calibrate, proxy_means_test
 from socialcover.microsim.scheme import calibrate_take_up, run_scheme
+from socialcover.survey import Design
 
 from .populations import random_population
 
@@ -81,14 +82,20 @@ def test_pmt_on_spark_equals_memory(spark: Any, people: Any) -> None:
     df, _ = people
     formula = "8.0 - 0.2 * hh_size() + 0.3 * (urban == 'urban')"
     mem = proxy_means_test(df, formula, cutoff=7.3, poor="welfare < 1500")
-    on = proxy_means_test(
-        spark.createDataFrame(df.to_arrow()), formula, cutoff=7.3, poor="welfare < 1500"
-    )
+    sdf = spark.createDataFrame(df.to_arrow())
+    on = proxy_means_test(sdf, formula, cutoff=7.3, poor="welfare < 1500")
     assert type(on.scores).__module__.startswith("pyspark.sql")  # left lazy
     for ind in ("exclusion_error", "inclusion_error", "share_selected", "share_poor"):
         (a, sa), (b, sb) = mem.get(ind), on.get(ind)
         assert _close(a, b) and _close(sa, sb), ind
     assert mem.get("exclusion_error")[1] > 0
+    # an element design (no PSUs) goes through the survey engine's Sample on Spark
+    design = Design(weights="weight", strata="strata")
+    mem = proxy_means_test(df, formula, cutoff=7.3, poor="welfare < 1500", design=design)
+    on = proxy_means_test(sdf, formula, cutoff=7.3, poor="welfare < 1500", design=design)
+    for ind in ("exclusion_error", "share_poor"):
+        (a, sa), (b, sb) = mem.get(ind), on.get(ind)
+        assert _close(a, b) and _close(sa, sb), ind
 
 
 def test_scheme_on_spark_equals_memory(spark: Any, people: Any) -> None:
