@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from socialcover.errors import SocialcoverError
 from socialcover.microsim import MicrosimDataError
 from socialcover.microsim.calibration import calibrate, proxy_means_test
 from socialcover.microsim.scheme import calibrate_take_up, run_scheme
@@ -145,3 +146,16 @@ def test_spark_refusals_keep_their_codes(spark: Any, people: Any) -> None:
     with pytest.raises(MicrosimDataError) as info:
         calibrate_take_up(SCHEME, df, enrolment=1.0, engine="hadoop")
     assert info.value.code == "microsim.bad-backend"
+    # Spark's own failure (a weight it cannot cast) comes out as the project's error
+    bad = spark.createDataFrame(df.head(30).with_columns(weight=pl.lit("heavy")).to_arrow())
+    with pytest.raises(SocialcoverError) as failed:
+        calibrate(
+            str(EXAMPLES / "universal_child_benefit.yaml"),
+            bad,
+            period=2025,
+            parameter="child_benefit.amount",
+            budget=1e5,
+            bracket=(0.0, 400.0),
+        )
+    assert failed.value.code == "survey.backend-error"
+    assert "evaluating the rules for calibration" in failed.value.message
