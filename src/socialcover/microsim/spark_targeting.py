@@ -357,8 +357,9 @@ class SchemeFrame:
 
     Columns: the carried design and group columns, ``_sc_income`` (welfare), ``_sc_hh_n``
     (household size), and per variant ``i`` the person's ``_sc_v{i}_eligible`` (0/1),
-    ``_group`` (its first group, "" when not eligible), ``contribution``, ``subsidy`` and
-    ``net_price``; after :meth:`with_take_up`, ``prob`` (0 when not eligible).
+    ``_sc_v{i}__group`` (its first group, "" when not eligible), ``_sc_v{i}_contribution``,
+    ``_sc_v{i}_subsidy`` and ``_sc_v{i}_net_price``; :meth:`with_take_up` adds the take-up
+    probability (``_sc_v{i}_members``, 0 when not eligible) and what follows from it.
     """
 
     def __init__(self, variants: Mapping[str, Scheme], frame: Any, carry: Sequence[str]) -> None:
@@ -391,7 +392,8 @@ class SchemeFrame:
                 f"WHEN COALESCE(CAST({_q(v + 'group_' + g)} AS BOOLEAN), FALSE) THEN '{g}'"
                 for g in s.groups
             )
-            contribution = f"{_num(s.rate)} * {_d(v + 'contribution_base')}"
+            # in parentheses: the subsidy multiplies the contribution, as in memory
+            contribution = f"({_num(s.rate)} * {_d(v + 'contribution_base')})"
             subsidy = _subsidy_sql(s.subsidy, contribution, "_sc_income")
             exprs += [
                 f"CAST({elig} AS DOUBLE) AS {v}eligible",
