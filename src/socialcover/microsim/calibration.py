@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -31,6 +31,9 @@ from socialcover.microsim._errors import RuleError
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from socialcover.microsim.spark_targeting import SparkEvaluator
 
 __all__ = ["Calibration", "PMTResult", "calibrate", "proxy_means_test"]
 
@@ -196,7 +199,7 @@ def calibrate(
 
 def _solve(
     rs: RuleSet,
-    ev: Any,
+    ev: _Evaluator | SparkEvaluator,
     period: int | str,
     parameter: str,
     budget: float | None,
@@ -213,16 +216,16 @@ def _solve(
         target = float(budget)
 
         def f(x: float) -> float:
-            return ev.cost({parameter: x}) - target
+            return float(ev.cost({parameter: x})) - target
 
         label = "cost"
     else:
-        start = ev.poverty({parameter: lo}, line, alpha)
+        start = float(ev.poverty({parameter: lo}, line, alpha))
         target = start - float(poverty_reduction or 0.0)
 
         def f(x: float) -> float:
             # positive while poverty is still above the target
-            return target - ev.poverty({parameter: x}, line, alpha)
+            return target - float(ev.poverty({parameter: x}, line, alpha))
 
         label = measure
     f_lo, f_hi = f(lo), f(hi)

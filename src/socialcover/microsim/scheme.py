@@ -501,8 +501,8 @@ def run_scheme(
             name: _draws(s, n_draws, np.random.default_rng(mc_seed)) for name, s in variants.items()
         }
         found, spark_persons = scheme_on_spark(variants, f, design, draws_of, say)
-        for vname, (parts, mc) in found.items():
-            rows += _variant_rows(vname, parts, mc)
+        for vname, (estimates, mc_sums) in found.items():
+            rows += _variant_rows(vname, estimates, mc_sums)
         return SchemeResult(_scheme_table(rows, variants), spark_persons, calibration)
     w = _weights(f, design)
     size = f.select(pl.len().over("hh_id")).to_series().to_numpy().astype(np.float64)

@@ -156,14 +156,15 @@ class SparkEstimates:
                     out.append(_frame(label, r.levels, by, est, np.sqrt(r.variance[j])))
             return pl.concat(out)
         assert self.sample is not None
-        calls = [(label, self.sample.total, (col,)) for label, col in totals.items()]
-        calls += [(label, self.sample.ratio, pair) for label, pair in ratios_of.items()]
-        for label, call, args in calls:
-            est = call(*args, by=by).to_polars()
+        sample = self.sample
+        found = [(label, sample.total(col, by=by)) for label, col in totals.items()]
+        found += [(label, sample.ratio(n, d, by=by)) for label, (n, d) in ratios_of.items()]
+        for label, estimate in found:
+            got = estimate.to_polars()
             if by is not None:
-                est = est.filter(pl.col(by).is_not_null())
-            levels = [str(v) for v in est[by].to_list()] if by else ["all"]
-            out.append(_frame(label, levels, by, est["estimate"], est["se"]))
+                got = got.filter(pl.col(by).is_not_null())
+            levels = [str(v) for v in got[by].to_list()] if by else ["all"]
+            out.append(_frame(label, levels, by, got["estimate"], got["se"]))
         return pl.concat(out)
 
 
