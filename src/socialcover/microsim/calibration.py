@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
@@ -31,6 +31,9 @@ from socialcover.microsim._errors import RuleError
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.rules import RuleSet, load_rules
+
+if TYPE_CHECKING:
+    from socialcover.microsim.spark_targeting import SparkEvaluator
 
 __all__ = ["Calibration", "PMTResult", "calibrate", "proxy_means_test"]
 
@@ -77,6 +80,9 @@ class _Evaluator:
         self.weight = weight
         self.programmes = programmes or list(rules.programmes)
         self.calls = 0
+
+    def close(self) -> None:
+        """Nothing to release in memory (the Spark evaluator unpersists its columns)."""
 
     def run(self, params: dict[str, float]) -> pl.DataFrame:
         self.calls += 1
@@ -128,6 +134,8 @@ def calibrate(
     bracket: tuple[float, float] | None = None,
     weight: str | None = "weight",
     xtol: float = 1e-3,
+    engine: str = "auto",
+    spark: Any = None,
 ) -> Calibration:
     """Find the value of ``parameter`` that spends ``budget`` or cuts poverty by a target.
 
@@ -145,6 +153,10 @@ def calibrate(
         ``(0, current value)`` doubled upwards until it does.
     xtol
         Absolute tolerance of the answer (in the parameter's unit).
+    engine, spark
+        A Spark DataFrame (or a path with ``engine="spark"``, read by Spark; ``spark=`` names
+        the session) is calibrated on Spark: the search runs on the driver, each evaluation is
+        the rules as Spark SQL and one aggregate statement (only sums come back).
     """
     rs = rules if isinstance(rules, RuleSet) else load_rules(rules)
     if (budget is None) == (poverty_reduction is None):
@@ -169,7 +181,34 @@ def calibrate(
             code="microsim.bad-calibration",
             hint="Use fgt0 (headcount), fgt1 (gap) or fgt2 (severity).",
         )
-    ev = _Evaluator(rs, data, period, weight, programmes)
+    from socialcover.microsim.spark_targeting import SparkEvaluator, on_spark
+
+    sdf = on_spark(data, engine, spark)
+    ev: _Evaluator | SparkEvaluator
+    if sdf is not None:
+        ev = SparkEvaluator(rs, sdf, period, weight, programmes, line)
+    else:
+        ev = _Evaluator(rs, data, period, weight, programmes)
+    try:
+        return _solve(
+            rs, ev, period, parameter, budget, poverty_reduction, line, measure, bracket, xtol
+        )
+    finally:
+        ev.close()
+
+
+def _solve(
+    rs: RuleSet,
+    ev: _Evaluator | SparkEvaluator,
+    period: int | str,
+    parameter: str,
+    budget: float | None,
+    poverty_reduction: float | None,
+    line: str | float,
+    measure: str,
+    bracket: tuple[float, float] | None,
+    xtol: float,
+) -> Calibration:
     current = float(rs.parameters[parameter].at(period))
     lo, hi = bracket if bracket is not None else (0.0, max(current, 1.0))
     alpha = int(measure[-1])
@@ -177,16 +216,16 @@ def calibrate(
         target = float(budget)
 
         def f(x: float) -> float:
-            return ev.cost({parameter: x}) - target
+            return float(ev.cost({parameter: x})) - target
 
         label = "cost"
     else:
-        start = ev.poverty({parameter: lo}, line, alpha)
+        start = float(ev.poverty({parameter: lo}, line, alpha))
         target = start - float(poverty_reduction or 0.0)
 
         def f(x: float) -> float:
             # positive while poverty is still above the target
-            return target - ev.poverty({parameter: x}, line, alpha)
+            return target - float(ev.poverty({parameter: x}, line, alpha))
 
         label = measure
     f_lo, f_hi = f(lo), f(hi)
@@ -211,7 +250,7 @@ def calibrate(
 class PMTResult:
     """Scores per person and the targeting errors with SEs."""
 
-    scores: pl.DataFrame  # hh_id, score, selected, poor
+    scores: Any  # hh_id, score, selected, poor (on Spark, a lazy Spark DataFrame)
     errors: pl.DataFrame  # indicator, estimate, se
 
     def get(self, indicator: str) -> tuple[float, float]:
@@ -229,6 +268,8 @@ def proxy_means_test(
     rules_text: str = "",
     design: Any = None,
     progress: Callable[[str], None] | None = None,
+    engine: str = "auto",
+    spark: Any = None,
 ) -> PMTResult:
     """Score households with a PMT ``formula`` (rule language) and measure targeting errors.
 
@@ -243,6 +284,10 @@ def proxy_means_test(
         Condition marking the truly poor (rule language).
     rules_text
         Extra YAML (``inputs:``, ``parameters:``) the formula needs.
+    engine, spark
+        A Spark DataFrame (or a path with ``engine="spark"``, read by Spark; ``spark=`` names
+        the session) is scored on Spark: ``scores`` is then a lazy Spark DataFrame (rows in no
+        set order) and the errors come from sums per (group, sampling unit).
     """
     import yaml as _yaml
 
@@ -259,6 +304,12 @@ def proxy_means_test(
         },
     }
     rules = load_rules(text=_yaml.safe_dump(spec), name="<pmt>")
+    from socialcover.microsim.spark_targeting import on_spark, pmt_on_spark
+
+    sdf = on_spark(data, engine, spark)
+    if sdf is not None:
+        scores, errors = pmt_on_spark(rules, sdf, period, design, say)
+        return PMTResult(scores, errors)
     frame = as_frame(data)
     say("scoring households")
     out = run_rules(

@@ -88,9 +88,10 @@ def as_frame(data: Any) -> pl.DataFrame:
         raise MicrosimDataError(
             "this step needs the persons in memory and cannot take a Spark DataFrame",
             code="microsim.spark-not-supported",
-            hint="run_rules() and simulate() (reforms and their impacts) run on a Spark "
-            "DataFrame; for calibration and informal-economy schemes pass a Parquet extract "
-            "(DuckDB reads it out of core). See docs/spark.md.",
+            hint="run_rules() (backend 'auto' or 'spark'), simulate(), calibrate(), "
+            "proxy_means_test(), run_scheme() and calibrate_take_up() run on a Spark "
+            "DataFrame; the array program and DuckDB back-ends need the persons in memory "
+            "(pass a Parquet extract for DuckDB). See docs/spark.md.",
         )
     if mod.startswith("pandas"):
         converted: pl.DataFrame = pl.from_pandas(data)

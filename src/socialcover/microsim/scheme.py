@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from socialcover.microsim._errors import RuleError
+from socialcover.microsim._errors import MicrosimDataError, RuleError
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.source import Node, load_yaml
 
@@ -362,7 +362,8 @@ class SchemeResult:
     """Variants side by side: ``table`` has variant, indicator, group, estimate, se, p5, p95."""
 
     table: pl.DataFrame
-    persons: pl.DataFrame  # per person: variant columns of probability, net price, subsidy
+    # per person: take_up__<variant> probabilities (on Spark a lazy Spark DataFrame with hh_id)
+    persons: Any
     calibration: TakeUpCalibration | None = None  # when run with an observed enrolment
 
     def get(self, variant: str, indicator: str, group: str = "all") -> dict[str, float]:
@@ -435,15 +436,23 @@ def run_scheme(
     intercept: float | None = None,
     enrolment: float | None = None,
     mapping: Any = None,
+    engine: str = "auto",
+    spark: Any = None,
 ) -> SchemeResult:
     """Simulate a scheme and its variants on a survey (see the module docstring).
 
     ``intercept`` replaces the take-up intercept of the scheme as written (for example the value
     :func:`calibrate_take_up` fitted); each variant's intercept and its Monte Carlo range move
     by the same amount, so variants keep their differences.
+
+    A Spark DataFrame (or a path with ``engine="spark"``, read by Spark; ``spark=`` names the
+    session) is simulated on Spark (:mod:`~socialcover.microsim.spark_targeting`): the same
+    table, with only sums back to the driver; ``persons`` is then a lazy Spark DataFrame
+    (``hh_id`` and the probabilities, rows in no set order).
     """
     from socialcover.microsim.estimation import PopulationEstimates
     from socialcover.microsim.frames import as_frame
+    from socialcover.microsim.spark_targeting import on_spark
     from socialcover.survey import Design
 
     say = progress or (lambda _m: None)
@@ -451,7 +460,18 @@ def run_scheme(
     n_draws, mc_seed = _monte_carlo_spec(path, text)
     n_draws = n_draws if draws is None else draws
     mc_seed = mc_seed if seed is None else seed
-    if mapping is not None:
+    sdf = on_spark(data, engine, spark)
+    if sdf is not None and mapping is not None:
+        raise MicrosimDataError(
+            "a survey mapping reads the survey in memory and cannot run on Spark",
+            code="microsim.spark-not-supported",
+            hint="Map the survey once (socialcover.survey.io.apply_mapping takes a Spark "
+            "DataFrame), and run the scheme on the mapped frame.",
+        )
+    f: Any
+    if sdf is not None:
+        f = sdf
+    elif mapping is not None:
         from socialcover.survey.io import load_survey
 
         say("reading and mapping the survey")
@@ -473,10 +493,20 @@ def run_scheme(
             psu="psu" if "psu" in cols else None,
             lonely_psu="adjust",
         )
+    rows: list[dict[str, Any]] = []
+    if sdf is not None:
+        from socialcover.microsim.spark_targeting import scheme_on_spark
+
+        draws_of = {
+            name: _draws(s, n_draws, np.random.default_rng(mc_seed)) for name, s in variants.items()
+        }
+        found, spark_persons = scheme_on_spark(variants, f, design, draws_of, say)
+        for vname, (estimates, mc_sums) in found.items():
+            rows += _variant_rows(vname, estimates, mc_sums)
+        return SchemeResult(_scheme_table(rows, variants), spark_persons, calibration)
     w = _weights(f, design)
     size = f.select(pl.len().over("hh_id")).to_series().to_numpy().astype(np.float64)
     line = f["poverty_line"].to_numpy().astype(np.float64) if "poverty_line" in cols else None
-    rows: list[dict[str, Any]] = []
     persons: dict[str, Any] = {}
     for vname, s in variants.items():
         say(f"variant {vname}")
@@ -497,58 +527,66 @@ def run_scheme(
         est = PopulationEstimates(
             f.with_columns(pl.Series("_group", pp["group"].astype(str))), design
         )
-        parts = [est.totals(v)]
+        overall = [est.totals(v)]
         if line is not None:
             y = pp["income"]
             y_join = y + (pp["cash"] - pp["net_price"]) / size
             poor_after = prob * (y_join < line) + (1 - prob) * (y < line)
-            parts.append(est.means({"poverty_headcount_change": poor_after - (y < line)}))
-        for r in pl.concat(parts).iter_rows(named=True):
+            overall.append(est.means({"poverty_headcount_change": poor_after - (y < line)}))
+        parts: list[tuple[str | None, pl.DataFrame]] = [(None, pl.concat(overall))]
+        # coverage gained: members over the eligible, and over everyone, overall and by group
+        for by in (None, "_group", *[c for c in ("sex", "urban") if c in cols]):
+            of_elig = est.means({"members": prob}, by, denominator=pp["eligible"])
+            parts.append((by, of_elig.with_columns(variable=pl.lit("coverage_gained_of_eligible"))))
+            if by != "_group":  # groups hold only eligible persons: the same as of the eligible
+                of_pop = est.means({"members": prob}, by)
+                parts.append(
+                    (by, of_pop.with_columns(variable=pl.lit("coverage_gained_of_population")))
+                )
+        # Monte Carlo over the take-up parameters (seeded; same draws for every variant)
+        # the same draws for every variant (common random numbers), so variants compare fairly
+        mc = _monte_carlo(s, pp, w, median, n_draws, np.random.default_rng(mc_seed), size, line)
+        rows += _variant_rows(vname, parts, mc)
+    return SchemeResult(_scheme_table(rows, variants), pl.DataFrame(persons), calibration)
+
+
+def _variant_rows(
+    vname: str,
+    parts: list[tuple[str | None, pl.DataFrame]],
+    mc: dict[str, np.ndarray[Any, Any]],
+) -> list[dict[str, Any]]:
+    """The table rows of one variant: its estimates ((breakdown, frame of variable, group,
+    estimate, se) pairs; ``None`` overall, ``"_group"`` by eligible group) and the Monte Carlo
+    bands of its overall estimates."""
+    rows: list[dict[str, Any]] = []
+    for by, table in parts:
+        for r in table.iter_rows(named=True):
+            if by is not None and r["group"] in (None, ""):
+                continue
+            label = "all" if by is None else f"{'group' if by == '_group' else by}={r['group']}"
             rows.append(
                 {
                     "variant": vname,
                     "indicator": r["variable"],
-                    "group": "all",
+                    "group": label,
                     "estimate": r["estimate"],
                     "se": r["se"],
                 }
             )
-        # coverage gained: members over the eligible, and over everyone, overall and by group
-        for by in (None, "_group", *[c for c in ("sex", "urban") if c in cols]):
-            of_elig = est.means({"members": prob}, by, denominator=pp["eligible"])
-            of_pop = est.means({"members": prob}, by)
-            for ind, table in (
-                ("coverage_gained_of_eligible", of_elig),
-                ("coverage_gained_of_population", of_pop),
-            ):
-                for r in table.iter_rows(named=True):
-                    if by is not None and r["group"] in (None, ""):
-                        continue
-                    if by == "_group" and ind == "coverage_gained_of_population":
-                        continue  # groups hold only eligible persons: the same as above
-                    label = (
-                        "all" if by is None else f"{'group' if by == '_group' else by}={r['group']}"
-                    )
-                    rows.append(
-                        {
-                            "variant": vname,
-                            "indicator": ind,
-                            "group": label,
-                            "estimate": r["estimate"],
-                            "se": r["se"],
-                        }
-                    )
-        # Monte Carlo over the take-up parameters (seeded; same draws for every variant)
-        # the same draws for every variant (common random numbers), so variants compare fairly
-        mc = _monte_carlo(s, pp, w, median, n_draws, np.random.default_rng(mc_seed), size, line)
-        mc["coverage_gained_of_eligible"] = mc["members"] / max(
-            float((w * pp["eligible"]).sum()), 1e-300
-        )
-        for ind, vals in mc.items():
-            p5, p95 = np.percentile(vals, [5, 95]) if len(vals) else (np.nan, np.nan)
-            for row in rows:
-                if row["variant"] == vname and row["indicator"] == ind and row["group"] == "all":
-                    row["p5"], row["p95"] = float(p5), float(p95)
+    eligible = next(
+        (r["estimate"] for r in rows if r["indicator"] == "eligible" and r["group"] == "all"), 0.0
+    )
+    mc = dict(mc)
+    mc["coverage_gained_of_eligible"] = mc["members"] / max(float(eligible), 1e-300)
+    for ind, vals in mc.items():
+        p5, p95 = np.percentile(vals, [5, 95]) if len(vals) else (np.nan, np.nan)
+        for row in rows:
+            if row["indicator"] == ind and row["group"] == "all":
+                row["p5"], row["p95"] = float(p5), float(p95)
+    return rows
+
+
+def _scheme_table(rows: list[dict[str, Any]], variants: Mapping[str, Any]) -> pl.DataFrame:
     table = pl.DataFrame(
         rows,
         schema={
@@ -562,12 +600,29 @@ def run_scheme(
         },
     )
     order = {name: i for i, name in enumerate(variants)}
-    table = (
+    return (
         table.with_columns(pl.col("variant").replace_strict(order).alias("_v"))
         .sort("_v", "indicator", "group")
         .drop("_v")
     )
-    return SchemeResult(table, pl.DataFrame(persons), calibration)
+
+
+def _draws(s: Scheme, n: int, rng: np.random.Generator) -> list[TakeUp]:
+    """The Monte Carlo's take-up parameters: ``n`` uniform draws within the scheme's ranges."""
+    ranges = dict(s.take_up.ranges or {})
+    out = []
+    for _ in range(n):
+        t = s.take_up
+        draws = {k: rng.uniform(lo, hi) for k, (lo, hi) in sorted(ranges.items())}
+        out.append(
+            TakeUp(
+                draws.get("intercept", t.intercept),
+                draws.get("price_elasticity", t.price_elasticity),
+                draws.get("income_effect", t.income_effect),
+                t.transaction_cost,
+            )
+        )
+    return out
 
 
 def _monte_carlo(
@@ -580,7 +635,6 @@ def _monte_carlo(
     size: np.ndarray[Any, Any],
     line: np.ndarray[Any, Any] | None,
 ) -> dict[str, np.ndarray[Any, Any]]:
-    ranges = dict(s.take_up.ranges or {})
     elig = pp["eligible"] > 0
     out: dict[str, list[float]] = {
         k: []
@@ -601,15 +655,7 @@ def _monte_carlo(
         poor_now = (y < line[idx]).astype(np.float64)
         poor_join = ((y + (pp["cash"][idx] - price) / size[idx]) < line[idx]).astype(np.float64)
     w_all = float(w.sum())
-    for _ in range(n):
-        t = s.take_up
-        draws = {k: rng.uniform(lo, hi) for k, (lo, hi) in sorted(ranges.items())}
-        t = TakeUp(
-            draws.get("intercept", t.intercept),
-            draws.get("price_elasticity", t.price_elasticity),
-            draws.get("income_effect", t.income_effect),
-            t.transaction_cost,
-        )
+    for t in _draws(s, n, rng):
         p = take_up_probability(price, y, median, t)
         out["members"].append(float((we * p).sum()))
         out["contributions"].append(float((we * p * pp["contribution"][idx]).sum()))
@@ -685,6 +731,8 @@ def calibrate_take_up(
     enrolment: float,
     text: str | None = None,
     design: Any = None,
+    engine: str = "auto",
+    spark: Any = None,
 ) -> TakeUpCalibration:
     """Fit the take-up intercept so that expected members equal an observed enrolment.
 
@@ -704,22 +752,57 @@ def calibrate_take_up(
     enrolment
         The observed number of members (persons), strictly between 0 and the eligible total.
 
+    engine, spark
+        As for :func:`run_scheme`: a Spark DataFrame (or a path with ``engine="spark"``) is
+        fitted on Spark, each step of the search one sum over the eligible.
+
     Raises
     ------
     RuleError
         ``microsim.bad-enrolment`` when the figure is not positive or not below the number of
         eligible persons (no intercept reaches it).
     """
-    from scipy.optimize import brentq
 
     from socialcover.microsim.frames import as_frame
+    from socialcover.microsim.spark_targeting import on_spark, take_up_on_spark
 
     s = load_scheme(path, text=text)["as written"]
-    f = as_frame(data)
-    w = _weights(f, design)
-    pp = _per_person(s, f, s.period)
-    elig = pp["eligible"] > 0
-    eligible_total = float(w[elig].sum())
+    sdf = on_spark(data, engine, spark)
+    release: Callable[[], Any] = lambda: None  # noqa: E731
+    calls = [0]
+    if sdf is not None:
+        eligible_total, median, spark_members, release = take_up_on_spark(s, sdf, design)
+
+        def summed(a: float) -> float:
+            return spark_members(a)
+    else:
+        f = as_frame(data)
+        w = _weights(f, design)
+        pp = _per_person(s, f, s.period)
+        elig = pp["eligible"] > 0
+        eligible_total = float(w[elig].sum())
+        median = _weighted_median(pp["income"][elig], w[elig])
+        we, price, y = w[elig], pp["net_price"][elig], pp["income"][elig]
+
+        def summed(a: float) -> float:
+            t = replace(s.take_up, intercept=a)
+            return float((we * take_up_probability(price, y, median, t)).sum())
+
+    try:
+        return _fit_intercept(s, enrolment, eligible_total, summed, calls)
+    finally:
+        release()
+
+
+def _fit_intercept(
+    s: Scheme,
+    enrolment: float,
+    eligible_total: float,
+    summed: Callable[[float], float],
+    calls: list[int],
+) -> TakeUpCalibration:
+    from scipy.optimize import brentq
+
     where = s.source.where
     if not (enrolment > 0 and enrolment < eligible_total):
         raise RuleError(
@@ -730,15 +813,10 @@ def calibrate_take_up(
             hint="Give the number of members in the units of the survey weights (persons the "
             "weights represent), for the scheme as written, above 0 and below the eligible.",
         )
-    median = _weighted_median(pp["income"][elig], w[elig])
-    we, price, y = w[elig], pp["net_price"][elig], pp["income"][elig]
-    calls = [0]
 
     def members(a: float) -> float:
         calls[0] += 1
-        return float(
-            (we * take_up_probability(price, y, median, replace(s.take_up, intercept=a))).sum()
-        )
+        return summed(a)
 
     lo, hi = s.take_up.intercept - 5.0, s.take_up.intercept + 5.0
     while members(lo) > enrolment:
