@@ -50,7 +50,14 @@ from socialcover.microsim.expression import (
 )
 from socialcover.microsim.rules import RuleSet, Step
 
-__all__ = ["Codes", "Households", "compile_arrays", "evaluate_arrays", "run_program"]
+__all__ = [
+    "Codes",
+    "Households",
+    "compile_arrays",
+    "concat_pieces",
+    "evaluate_arrays",
+    "run_program",
+]
 
 Array = npt.NDArray[Any]
 Value = Any  # an array, a Codes or a Python scalar
@@ -479,22 +486,24 @@ def evaluate_arrays(
     return out
 
 
-# Below this many persons a second thread costs more than it saves.
-PIECE_PERSONS = 1_000_000
+# Persons per piece: runs of whole households of about this size are evaluated one after the
+# other (on every core), so that each step's temporaries are a few MB, stay in the processor's
+# cache and are reused by the allocator, instead of tens of MB of fresh memory per step at
+# 10M persons (the kernel's time to hand out fresh pages exceeded the arithmetic).
+PIECE_PERSONS = 1 << 18
 
 
 def _pieces(hh_id: Array, cores: int, is_sorted: bool | None = None) -> list[slice]:
-    """Runs of whole households (persons sorted by ``hh_id``), one per core; one piece when
-    the persons are few or not sorted."""
+    """Runs of whole households (persons sorted by ``hh_id``) of about ``PIECE_PERSONS``
+    persons each, at least one per core when there are enough persons; one piece when the
+    persons are few or not sorted."""
     n = len(hh_id)
-    k = min(cores, n // PIECE_PERSONS)
+    k = max(n // PIECE_PERSONS, min(cores, n // max(PIECE_PERSONS // 4, 1)))
     if k < 2 or not (_is_sorted(hh_id) if is_sorted is None else is_sorted):
         return [slice(0, n)]
-    cuts = [0]
-    for i in range(1, k):
-        at = int(np.searchsorted(hh_id, hh_id[i * n // k], side="left"))  # a household start
-        if at > cuts[-1]:
-            cuts.append(at)
+    # each cut moved back to the start of the household it falls in
+    at = np.searchsorted(hh_id, hh_id[np.arange(1, k) * n // k], side="left")
+    cuts = [0, *sorted(set(int(x) for x in at if x > 0))]
     return [slice(a, b) for a, b in zip(cuts, [*cuts[1:], n], strict=True)]
 
 
@@ -502,7 +511,7 @@ def _slice(value: Value, piece: slice) -> Value:
     return Codes(value.codes[piece], value.labels) if isinstance(value, Codes) else value[piece]
 
 
-def _concat(parts: Sequence[Value]) -> Value:
+def concat_pieces(parts: Sequence[Value]) -> Value:
     if len(parts) == 1:
         return parts[0]
     if all(isinstance(p, Codes) and p.labels is parts[0].labels for p in parts):
@@ -554,11 +563,14 @@ def run_program(
         if join:
             return persons1, homes1
         return {k: [v] for k, v in persons1.items()}, {k: [v] for k, v in homes1.items()}
-    from concurrent.futures import ThreadPoolExecutor
+    if cores < 2:
+        done = [one(piece) for piece in pieces]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(len(pieces)) as pool:
-        done = list(pool.map(one, pieces))
-    glue = _concat if join else list
+        with ThreadPoolExecutor(min(cores, len(pieces))) as pool:
+            done = list(pool.map(one, pieces))
+    glue = concat_pieces if join else list
     persons = {k: glue([p[k] for p, _ in done]) for k in done[0][0]}
     homes = {k: glue([h[k] for _, h in done]) for k in done[0][1]}
     return persons, homes

@@ -198,13 +198,15 @@ def publish(folder: Path, written: bool) -> tuple[Path, Path]:
 
 
 def write_results(
-    folder: Path, persons: Mapping[str, pa.Array], households: Mapping[str, pa.Array]
+    folder: Path,
+    persons: Mapping[str, pa.Array | pa.ChunkedArray],
+    households: Mapping[str, pa.Array | pa.ChunkedArray],
 ) -> tuple[Path, Path]:
     """Write the persons and households tables to ``folder`` (both at once: PyArrow writes
     without the GIL), named only when both are whole; their paths."""
     import pyarrow.parquet as pq
 
-    def write(path: Path, columns: Mapping[str, pa.Array]) -> None:
+    def write(path: Path, columns: Mapping[str, pa.Array | pa.ChunkedArray]) -> None:
         table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
         # Dictionary pages pay off for amounts and categories (few distinct values), not for
         # identifiers (hh_id, kept integer ids), where trying them costs half the writing time.
