@@ -239,6 +239,14 @@ def _run_arrays(
     # A Parquet file: only the columns read (hh_id, the inputs, keep). An Arrow table or a
     # mapping of arrays is read as it is; any other frame through Polars, converted to Arrow
     # only for the columns the program reads.
+    entity = {s.name: s.entity for s in steps}
+    if is_parquet_path(data) and out is not None:
+        # persons sorted by household: read, computed and written a run of row groups at a time
+        from socialcover.microsim.stream import run_streamed
+
+        paths = run_streamed(rules, program, data, outputs, entity, keep, spread, out)
+        if paths is not None:
+            return RuleResult(*paths, "arrays")
     if is_parquet_path(data):
         data = arrow_io.parquet_table(data, ["hh_id", *program.inputs, *keep])
     frame: Any = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
@@ -259,7 +267,6 @@ def _run_arrays(
         table = frame.select(list(read)).to_arrow()
     hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
-    entity = {s.name: s.entity for s in steps}
     cores = os.cpu_count() or 1
     if out is not None:
         # each piece's results go to the files as they are, as chunks: not joined first
