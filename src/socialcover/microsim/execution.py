@@ -14,7 +14,9 @@ baseline, a reform applied to it, parameter overrides; scenarios are one call ea
 * **on Spark** (a Spark DataFrame): the same SQL in Spark's dialect, left lazy.
 
 A Parquet file whose columns the rules read fit comfortably in memory is run by the array
-program too (only those columns are read, on all cores), a larger one by DuckDB out of core.
+program too (only those columns are read, on all cores), a larger one by DuckDB out of core;
+with ``out=``, a file sorted by ``hh_id`` is streamed a run of row groups at a time
+(:mod:`socialcover.microsim.stream`).
 With ``out=`` a folder, the results are written there as Parquet (``persons.parquet``,
 ``households.parquet``) instead of returned: DuckDB copies them from file to file, the array
 program writes them from its arrays, and neither builds a frame in Python. A script that runs

@@ -18,7 +18,6 @@ instead, with the same results.
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -58,13 +57,13 @@ def _batches(pf: Any, rows: int) -> list[list[int]]:
 
 
 class _Writer:
-    """One result file written run by run, in order, on a thread of its own (PyArrow writes
+    """One result file written run by run, in order, on the writing thread (PyArrow writes
     without the GIL); at most one run waits to be written."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, pool: ThreadPoolExecutor) -> None:
         self.path = path
         self.writer: Any = None
-        self.pool = ThreadPoolExecutor(1)
+        self.pool = pool
         self.pending: Future[None] | None = None
 
     def _write(self, table: pa.Table) -> None:
@@ -93,7 +92,6 @@ class _Writer:
         try:
             self.wait()
         finally:
-            self.pool.shutdown()
             if self.writer is not None:
                 self.writer.close()
 
@@ -133,9 +131,9 @@ def run_streamed(
     if len(batches) < 2 or "hh_id" not in present or any(k not in present for k in keep):
         return None  # one run (or an error the whole-file path reports)
     names = [c for c in dict.fromkeys(["hh_id", *program.inputs, *keep]) if c in present]
-    cores = os.cpu_count() or 1
     p_part, h_part = arrow_io.parts(folder)
-    persons, homes = _Writer(p_part), _Writer(h_part)
+    writing = ThreadPoolExecutor(1)  # both files, a run at a time, beside the computing
+    persons, homes = _Writer(p_part, writing), _Writer(h_part, writing)
 
     def compute(tables: list[pa.Table]) -> None:
         """Evaluate runs of whole households; their results appended as one row group."""
@@ -146,7 +144,7 @@ def run_streamed(
             hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
             columns = prepare_columns(rules, table, program.inputs, len(hh_id))
             p_out, h_out = run_program(
-                program, columns, hh_id, outputs, entity, spread, cores, join=False
+                program, columns, hh_id, outputs, entity, spread, cores=1, join=False
             )
             kept = {k: _column(table, k) for k in keep}
             p_tabs.append(_table({**kept, **{k: _chunks(v) for k, v in p_out.items()}}))
@@ -197,6 +195,7 @@ def run_streamed(
         return None
     finally:
         reader.shutdown(cancel_futures=True)
+        writing.shutdown()
         if not written:
             for w in (persons, homes):
                 with contextlib.suppress(Exception):  # the stream is abandoned: its files go
