@@ -177,8 +177,9 @@ programmes:
 def test_households_cut_into_pieces_give_the_same_values(
     monkeypatch: pytest.MonkeyPatch, spread: bool
 ) -> None:
-    """Large sorted populations are evaluated in runs of whole households, one per core: the
-    values and their order are those of one run over everyone."""
+    """Large sorted populations are evaluated in runs of whole households (many, on every
+    core): the values and their order are those of one run over everyone, joined or as
+    pieces."""
     from socialcover.microsim import array_program
     from socialcover.microsim.execution import prepare_columns
 
@@ -192,8 +193,23 @@ def test_households_cut_into_pieces_give_the_same_values(
     hh_id = df["hh_id"].to_numpy()
     whole = array_program.run_program(program, columns, hh_id, names, entity, spread)
     monkeypatch.setattr(array_program, "PIECE_PERSONS", 7)
-    assert len(array_program._pieces(hh_id, 4)) == 4
+    pieces = array_program._pieces(hh_id, 4)
+    assert len(pieces) >= 4
+    assert [p.start for p in pieces[1:]] == [p.stop for p in pieces[:-1]]
+    assert all(hh_id[p.start - 1] != hh_id[p.start] for p in pieces[1:])  # whole households
     cut = array_program.run_program(program, columns, hh_id, names, entity, spread, cores=4)
+    one_core = array_program.run_program(program, columns, hh_id, names, entity, spread, cores=1)
+    parts = array_program.run_program(
+        program, columns, hh_id, names, entity, spread, cores=2, join=False
+    )
+    joined = tuple({k: array_program.concat_pieces(v) for k, v in side.items()} for side in parts)
+    for other in (one_core, joined):
+        for a, b in zip(cut, other, strict=True):
+            assert list(a) == list(b)
+            for name in a:
+                x = a[name].decode() if isinstance(a[name], array_program.Codes) else a[name]
+                y = b[name].decode() if isinstance(b[name], array_program.Codes) else b[name]
+                assert np.array_equal(x, y), name
     for a, b in zip(whole, cut, strict=True):
         assert list(a) == list(b)
         for name in a:

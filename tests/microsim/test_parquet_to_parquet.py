@@ -205,6 +205,41 @@ def test_spread_and_categories_written_as_the_frames_hold_them(tmp_path: Path) -
                     assert a.cast(pl.String).to_list() == b.cast(pl.String).to_list(), name
 
 
+def test_files_written_piece_by_piece_equal_the_frames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted persons are evaluated in runs of whole households whose results go to the files
+    as chunks: the same rows, in the same order, as the frames of one run over everyone."""
+    from socialcover.microsim import array_program
+
+    df = _population(40, 11, shuffle=False)
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    path = tmp_path / "people.parquet"
+    df.write_parquet(path)
+    names = [s.name for s in rules.steps]
+    frames = run_rules(rules, df, 2025, outputs=names, keep=["person_id"], spread=True)
+    monkeypatch.setattr(array_program, "PIECE_PERSONS", 5)
+    assert len(array_program._pieces(df["hh_id"].to_numpy(), 2)) > 5
+    _, persons, households = _run(
+        rules,
+        path,
+        tmp_path / "out",
+        "arrays",
+        "2025",
+        outputs=names,
+        keep=["person_id"],
+        spread=True,
+    )
+    for got, want in ((persons, frames.persons), (households, frames.households)):
+        assert got.columns == want.columns
+        for name in want.columns:
+            a, b = got[name], want[name]
+            if a.dtype.is_numeric():
+                np.testing.assert_array_equal(a.to_numpy(), b.to_numpy(), err_msg=name)
+            else:
+                assert a.cast(pl.String).to_list() == b.cast(pl.String).to_list(), name
+
+
 def test_parquet_to_parquet_imports_neither_pandas_nor_polars(tmp_path: Path) -> None:
     path = tmp_path / "people.parquet"
     EDGES.write_parquet(path)
@@ -252,3 +287,87 @@ def test_a_failed_run_leaves_no_file_and_a_new_run_replaces_the_old(tmp_path: Pa
     run_rules(template, path, "2024-01", out=folder)
     assert pl.read_parquet(folder / "persons.parquet")["basic_income"].max() == 7200.0
     assert sorted(p.name for p in folder.iterdir()) == ["households.parquet", "persons.parquet"]
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_a_file_of_many_row_groups_streams_to_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shuffle: bool
+) -> None:
+    """A file whose persons are sorted by hh_id is read, computed and written a run of row
+    groups at a time, households cut by a run's end carried to the next (row groups of 7
+    persons cut most households; runs of 20 persons hold whole row groups, and a household
+    larger than a run spans several): the files hold what one run over everyone gives. Not
+    sorted, the whole file is run instead, with the same result."""
+    import pyarrow.parquet as pq
+
+    from socialcover.microsim import stream
+
+    df = _population(30, 5, shuffle=shuffle)
+    big = pl.DataFrame(  # one household of 45 persons, more than two runs
+        {c: [df[c][0]] * 45 for c in df.columns}, schema=df.schema
+    ).with_columns(pl.lit(10_000, dtype=df["hh_id"].dtype).alias("hh_id"))
+    df = pl.concat([df, big])
+    rules = _rules(300.0, 18, 0.5, 2500.0)
+    path = tmp_path / "people.parquet"
+    pq.write_table(df.to_arrow(), path, row_group_size=7)
+    assert pq.ParquetFile(path).metadata.num_row_groups > 10
+    names = [s.name for s in rules.steps]
+    frames = run_rules(rules, df, 2025, outputs=names, keep=["person_id"], spread=True)
+    monkeypatch.setattr(stream, "BATCH_ROWS", 20)
+    streamed = []
+    real = stream.run_streamed
+
+    def spy(*args: object, **kw: object) -> object:
+        result = real(*args, **kw)  # type: ignore[arg-type]
+        streamed.append(result is not None)
+        return result
+
+    monkeypatch.setattr(stream, "run_streamed", spy)
+    _, persons, households = _run(
+        rules,
+        path,
+        tmp_path / "out",
+        "arrays",
+        "2025",
+        outputs=names,
+        keep=["person_id"],
+        spread=True,
+    )
+    assert streamed == [not shuffle]
+    if not shuffle:
+        assert pq.ParquetFile(tmp_path / "out" / "persons.parquet").metadata.num_row_groups > 3
+    for got, want in ((persons, frames.persons), (households, frames.households)):
+        assert got.columns == want.columns
+        for name in want.columns:
+            a, b = got[name], want[name]
+            if a.dtype.is_numeric():
+                np.testing.assert_array_equal(a.to_numpy(), b.to_numpy(), err_msg=name)
+            else:
+                assert a.cast(pl.String).to_list() == b.cast(pl.String).to_list(), name
+
+
+def test_missing_values_in_a_streamed_file_are_counted_over_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first and the last person, in different runs, lack a value: the error counts both,
+    and neither file is left."""
+    import pyarrow.parquet as pq
+
+    from socialcover.microsim import stream
+
+    rules = load_rules(
+        text="""
+inputs:
+  earnings: {unit: LCU/year}
+programmes:
+  pay: {eligibility: earnings < 100, amount: 10}
+"""
+    )
+    df = pl.DataFrame({"hh_id": list(range(40)), "earnings": [None, *range(38), None]})
+    path = tmp_path / "people.parquet"
+    pq.write_table(df.to_arrow(), path, row_group_size=5)
+    monkeypatch.setattr(stream, "BATCH_ROWS", 10)
+    with pytest.raises(MicrosimDataError, match="has 2 missing value") as err:
+        run_rules(rules, path, 2025, out=tmp_path / "out", backend="arrays")
+    assert err.value.code == "microsim.missing-values"
+    assert not list((tmp_path / "out").iterdir())

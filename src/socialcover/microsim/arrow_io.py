@@ -28,11 +28,13 @@ __all__ = [
     "PERSONS_FILE",
     "fits_in_memory",
     "numbers",
+    "parquet_file",
     "parquet_table",
     "prepare_out",
     "to_arrow",
     "to_numpy",
     "validity",
+    "write_options",
     "write_results",
 ]
 
@@ -115,7 +117,7 @@ def to_arrow(values: Any, labels: Array | None = None) -> pa.Array:
     return pa.Array.from_buffers(pa.from_numpy_dtype(arr.dtype), n, [None, pa.py_buffer(arr)])
 
 
-def _parquet_file(path: str | Path) -> Any:
+def parquet_file(path: str | Path) -> Any:
     import pyarrow.parquet as pq
 
     try:
@@ -134,7 +136,7 @@ def _parquet_file(path: str | Path) -> Any:
 
 def parquet_table(path: str | Path, names: Sequence[str]) -> pa.Table:
     """Only the columns ``names`` (those present) of a Parquet file, read on all cores."""
-    pf = _parquet_file(path)
+    pf = parquet_file(path)
     present = set(pf.schema_arrow.names)
     return pf.read(columns=[n for n in dict.fromkeys(names) if n in present], use_threads=True)
 
@@ -157,7 +159,7 @@ def fits_in_memory(path: str | Path, columns: int) -> bool:
     """Whether the array program can hold ``columns`` columns of the file in memory: each is at
     most 8 bytes a person, and the program's temporaries and results take about eight more;
     half the available memory at most, so that other work keeps its share."""
-    rows = int(_parquet_file(path).metadata.num_rows)
+    rows = int(parquet_file(path).metadata.num_rows)
     return rows * 8 * (columns + 8) <= _available_bytes() // 2
 
 
@@ -197,23 +199,31 @@ def publish(folder: Path, written: bool) -> tuple[Path, Path]:
     return finals
 
 
+def write_options(schema: pa.Schema) -> dict[str, Any]:
+    """How result columns are encoded in Parquet (for ``pq.write_table`` and ``ParquetWriter``).
+
+    Dictionary pages pay off for amounts and categories (few distinct values), not for
+    identifiers (hh_id, kept integer ids), where trying them costs half the writing time.
+    Integers are delta-coded instead: sorted household ids shrink to bits (2.9M take 0.4 MB
+    instead of 12 MB), written faster than plain values compressed."""
+    coded = [f.name for f in schema if f.name != "hh_id" and not pa.types.is_integer(f.type)]
+    ints = [f.name for f in schema if pa.types.is_integer(f.type)]
+    delta = dict.fromkeys(ints, "DELTA_BINARY_PACKED")
+    return {"use_dictionary": coded, "column_encoding": delta or None}
+
+
 def write_results(
-    folder: Path, persons: Mapping[str, pa.Array], households: Mapping[str, pa.Array]
+    folder: Path,
+    persons: Mapping[str, pa.Array | pa.ChunkedArray],
+    households: Mapping[str, pa.Array | pa.ChunkedArray],
 ) -> tuple[Path, Path]:
     """Write the persons and households tables to ``folder`` (both at once: PyArrow writes
     without the GIL), named only when both are whole; their paths."""
     import pyarrow.parquet as pq
 
-    def write(path: Path, columns: Mapping[str, pa.Array]) -> None:
+    def write(path: Path, columns: Mapping[str, pa.Array | pa.ChunkedArray]) -> None:
         table = pa.Table.from_arrays(list(columns.values()), names=list(columns))
-        # Dictionary pages pay off for amounts and categories (few distinct values), not for
-        # identifiers (hh_id, kept integer ids), where trying them costs half the writing time.
-        # Integers are delta-coded instead: sorted household ids shrink to bits (2.9M take
-        # 0.4 MB instead of 12 MB), written faster than plain values compressed.
-        coded = [k for k, v in columns.items() if k != "hh_id" and not pa.types.is_integer(v.type)]
-        ints = [k for k, v in columns.items() if pa.types.is_integer(v.type)]
-        delta = dict.fromkeys(ints, "DELTA_BINARY_PACKED")
-        pq.write_table(table, str(path), use_dictionary=coded, column_encoding=delta or None)
+        pq.write_table(table, str(path), **write_options(table.schema))
 
     p_part, h_part = parts(folder)
     written = False

@@ -14,7 +14,9 @@ baseline, a reform applied to it, parameter overrides; scenarios are one call ea
 * **on Spark** (a Spark DataFrame): the same SQL in Spark's dialect, left lazy.
 
 A Parquet file whose columns the rules read fit comfortably in memory is run by the array
-program too (only those columns are read, on all cores), a larger one by DuckDB out of core.
+program too (only those columns are read, on all cores), a larger one by DuckDB out of core;
+with ``out=``, a file sorted by ``hh_id`` is streamed a run of row groups at a time
+(:mod:`socialcover.microsim.stream`).
 With ``out=`` a folder, the results are written there as Parquet (``persons.parquet``,
 ``households.parquet``) instead of returned: DuckDB copies them from file to file, the array
 program writes them from its arrays, and neither builds a frame in Python. A script that runs
@@ -39,7 +41,12 @@ import pyarrow as pa
 
 from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.array_program import Codes, compile_arrays, run_program
+from socialcover.microsim.array_program import (
+    Codes,
+    compile_arrays,
+    concat_pieces,
+    run_program,
+)
 from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
@@ -211,6 +218,14 @@ def _arrow(value: Any) -> pa.Array:
     return arrow_io.to_arrow(value)
 
 
+def _chunks(parts: Sequence[Any]) -> pa.Array | pa.ChunkedArray:
+    """One column from its pieces' values: numbers as chunks (no copy), categories joined (each
+    piece's dictionary is the same)."""
+    if len(parts) == 1 or isinstance(parts[0], Codes):
+        return _arrow(concat_pieces(parts))
+    return pa.chunked_array([_arrow(v) for v in parts])
+
+
 def _run_arrays(
     rules: RuleSet,
     data: Any,
@@ -226,6 +241,14 @@ def _run_arrays(
     # A Parquet file: only the columns read (hh_id, the inputs, keep). An Arrow table or a
     # mapping of arrays is read as it is; any other frame through Polars, converted to Arrow
     # only for the columns the program reads.
+    entity = {s.name: s.entity for s in steps}
+    if is_parquet_path(data) and out is not None:
+        # persons sorted by household: read, computed and written a run of row groups at a time
+        from socialcover.microsim.stream import run_streamed
+
+        paths = run_streamed(rules, program, data, outputs, entity, keep, spread, out)
+        if paths is not None:
+            return RuleResult(*paths, "arrays")
     if is_parquet_path(data):
         data = arrow_io.parquet_table(data, ["hh_id", *program.inputs, *keep])
     frame: Any = data if isinstance(data, (pa.Table, Mapping)) else as_frame(data)
@@ -246,18 +269,15 @@ def _run_arrays(
         table = frame.select(list(read)).to_arrow()
     hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
-    entity = {s.name: s.entity for s in steps}
-    persons, homes = run_program(
-        program, columns, hh_id, outputs, entity, spread, cores=os.cpu_count() or 1
-    )
+    cores = os.cpu_count() or 1
     if out is not None:
+        # each piece's results go to the files as they are, as chunks: not joined first
+        pieces = run_program(program, columns, hh_id, outputs, entity, spread, cores, join=False)
         kept = {k: _column(frame, k) for k in keep}
-        paths = arrow_io.write_results(
-            out,
-            {**kept, **{k: _arrow(v) for k, v in persons.items()}},
-            {k: _arrow(v) for k, v in homes.items()},
-        )
+        p_cols, h_cols = ({k: _chunks(v) for k, v in part.items()} for part in pieces)
+        paths = arrow_io.write_results(out, {**kept, **p_cols}, h_cols)
         return RuleResult(*paths, "arrays")
+    persons, homes = run_program(program, columns, hh_id, outputs, entity, spread, cores)
     import polars as pl
 
     series = [pl.Series(k, _plain(v)) for k, v in persons.items()]
