@@ -117,16 +117,22 @@ class Replicates:
         return out
 
     # ------------------------------------------------------------ rank of the columns
-    def _factor_sql(self, ok: str | None) -> list[str]:
-        """Each replicate's factor (its weight over the full-sample weight), as SQL."""
+    def _factor_sql(self, ok: str | None, *, as_key: bool = False) -> list[str]:
+        """Each replicate's factor (its weight over the full-sample weight), as SQL.
+
+        Rows of one PSU share their factors up to rounding: they are rounded to 1e-9. With
+        ``as_key``, the factor in units of 1e-9 as an integer, to find distinct rows: the
+        same rounding at about 60 % of ``ROUND``'s cost, and integers hash faster (a zero
+        full-sample weight or an absurd factor gives NULL, a zero row).
+        """
         out = []
         for r, col in enumerate(self.columns):
             e = f"CAST({self.quote(col)} AS DOUBLE)"
             if self.combined:
-                e = f"{e} / {self.weight_sql}"
-            e = f"ROUND({e}, 9)"  # rows of one PSU share their factors up to rounding
+                e = f"{e} / NULLIF({self.weight_sql}, 0)" if as_key else f"{e} / {self.weight_sql}"
+            e = f"TRY_CAST({e} * 1e9 AS BIGINT)" if as_key else f"ROUND({e}, 9)"
             if ok is not None:
-                e = f"CASE WHEN {ok} THEN {e} ELSE 0.0 END"
+                e = f"CASE WHEN {ok} THEN {e} ELSE 0 END"
             out.append(f"{e} AS _f{r}")
         return out
 
@@ -140,23 +146,30 @@ class Replicates:
         usual case: factors are constant within a PSU), else its Gram matrix F'F summed in
         chunks of at most ``GRAM_CHUNK`` sums per statement (one statement with R^2 / 2
         sums crashes DuckDB for a few hundred replicates). Either has the rank of the
-        group's replicate weights (weights are positive).
+        group's replicate weights (weights are positive; a row without a finite factor,
+        e.g. of full-sample weight 0, is a zero row, as its replicate weights in R).
         """
         back = self.backend
         aliases = [k.rsplit(" AS ", 1)[1] for k in keys]
         cond = f" WHERE ({where})" if where else ""
-        fac = self._factor_sql(ok)
-        sel = ", ".join([*keys, *fac])
+        sel = ", ".join([*keys, *self._factor_sql(ok, as_key=True)])
         rows = back.query(f"SELECT DISTINCT {sel} FROM {back.table}{cond} LIMIT {DISTINCT_CAP + 1}")
         fcols = [f"_f{r}" for r in range(self.n_rep)]
         if rows.height <= DISTINCT_CAP:
+
+            def factors(frame: pl.DataFrame) -> FloatArray:
+                m = frame.select(fcols).to_numpy().astype(float) / 1e9
+                m[~np.all(np.isfinite(m), axis=1)] = 0.0
+                return m
+
             if not aliases:
-                return pl.DataFrame({"_g": [0]}), [rows.select(fcols).to_numpy().astype(float)]
+                return pl.DataFrame({"_g": [0]}), [factors(rows)]
             parts = rows.partition_by(aliases, as_dict=True, maintain_order=True)
             groups = pl.DataFrame([list(k) for k in parts], schema=aliases, orient="row").cast(
                 rows.select(aliases).schema
             )  # type: ignore[arg-type]
-            return groups, [g.select(fcols).to_numpy().astype(float) for g in parts.values()]
+            return groups, [factors(g) for g in parts.values()]
+        sel = ", ".join([*keys, *self._factor_sql(ok)])
         inner = f"SELECT {sel} FROM {back.table}{cond}"
         pairs = [(a, b) for a in range(self.n_rep) for b in range(a, self.n_rep)]
         grams: dict[tuple[object, ...], FloatArray] = {}
