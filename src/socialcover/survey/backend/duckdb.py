@@ -56,6 +56,9 @@ class DuckDBBackend:
 
     def __init__(self, data: Any, *, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
+        # a query over a few seconds (hundreds of replicate columns) would draw DuckDB's
+        # progress bar on standard output, into a caller's JSON or CSV
+        self.con.execute("SET enable_progress_bar = false")
         memory = os.environ.get("SOCIALCOVER_DUCKDB_MEMORY_LIMIT")
         if memory:
             self.con.execute("SET memory_limit = '" + memory.replace("'", "") + "'")
