@@ -40,35 +40,28 @@ from socialcover.survey.backend.spark import is_spark_frame, read_spark, spark_e
 from socialcover.survey.bound import bind
 from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
+from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
+from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
 
 if TYPE_CHECKING:
     from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
     from socialcover.survey.linearised import Linearised
     from socialcover.survey.quantile_search import locate_windows
-    from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
-    from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 
 #: Public names whose modules load on first use (PEP 562): a process that only takes means
-#: or proportions does not import the NumPy estimators, the Gini or the quantile search.
+#: or proportions does not import the Gini or the quantile search. No module here shares
+#: its name with a public name: ``ratios`` names a module and its function, and importing
+#: the module (lazily, or by another engine's ``from socialcover.survey.ratios import``)
+#: would rebind the package's ``ratios`` to the module, so it loads above, eagerly.
 _LAZY = {
     "GiniUnitTotals": "gini",
     "gini_linearised": "gini",
     "gini_unit_totals": "gini",
     "Linearised": "linearised",
     "locate_windows": "quantile_search",
-    "Ratios": "ratios",
-    "Totals": "ratios",
-    "UnitSums": "ratios",
-    "ratios": "ratios",
-    "totals": "ratios",
-    "unit_sums": "ratios",
-    "Groups": "rows",
-    "RowDesign": "rows",
-    "bind_rows": "rows",
-    "groups_of": "rows",
 }
 
 
