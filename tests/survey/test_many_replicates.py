@@ -76,3 +76,12 @@ def test_gram_path_gives_the_same_df(
     s2 = Sample(df, ReplicateDesign.from_columns("w", cols, type="JK1"))
     np.testing.assert_array_equal(s2.proportion("y > 0", by="g").df, want)
     assert s2.df == 39
+
+
+def test_no_progress_bar_on_standard_output() -> None:
+    # queries over hundreds of replicate columns run for seconds: DuckDB's progress bar
+    # would be drawn into a caller's standard output (JSON, CSV)
+    from socialcover.survey.backend.duckdb import DuckDBBackend
+
+    con = DuckDBBackend(pl.DataFrame({"x": [1]})).con
+    assert con.sql("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]

@@ -44,6 +44,7 @@ SPARK_CASES = [
     "srs_fpc-quantile-ci-xlogit",
     "nhanes-quantile-where",
     "clus1_jk1-quantile-reps-by",
+    "jk1_cols-quantile-by",  # each domain's df: rank of its replicate-weight columns
 ]
 
 

@@ -23,6 +23,8 @@ impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sa
 structure) and find quantiles with :func:`locate_windows`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from socialcover.survey._errors import (
     BackendError,
     ColumnCaseError,
@@ -38,14 +40,41 @@ from socialcover.survey.backend.spark import is_spark_frame, read_spark, spark_e
 from socialcover.survey.bound import bind
 from socialcover.survey.ciprop import proportion_interval, t_quantile
 from socialcover.survey.design import Design, LonelyPsuRule
-from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
-from socialcover.survey.linearised import Linearised
-from socialcover.survey.quantile_search import locate_windows
 from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, unit_sums
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
+
+if TYPE_CHECKING:
+    from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
+    from socialcover.survey.linearised import Linearised
+    from socialcover.survey.quantile_search import locate_windows
+
+#: Public names whose modules load on first use (PEP 562): a process that only takes means
+#: or proportions does not import the Gini or the quantile search. No module here shares
+#: its name with a public name: ``ratios`` names a module and its function, and importing
+#: the module (lazily, or by another engine's ``from socialcover.survey.ratios import``)
+#: would rebind the package's ``ratios`` to the module, so it loads above, eagerly.
+_LAZY = {
+    "GiniUnitTotals": "gini",
+    "gini_linearised": "gini",
+    "gini_unit_totals": "gini",
+    "Linearised": "linearised",
+    "locate_windows": "quantile_search",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BackendError",

@@ -27,16 +27,18 @@ Estimation*, ch. 6; R package ``survey`` 4.x (``svymean``, ``svytotal``, ``svyra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from socialcover.survey import calibrate
 from socialcover.survey.bound import BoundDesign, bind
-from socialcover.survey.contrast import difference
-from socialcover.survey.design import Design
 from socialcover.survey.linear import estimate_linear, shares
-from socialcover.survey.quantile import quantile
-from socialcover.survey.replicate import ReplicateDesign
-from socialcover.survey.result import Estimate
+
+if TYPE_CHECKING:
+    from socialcover.survey.design import Design
+    from socialcover.survey.replicate import ReplicateDesign
+    from socialcover.survey.result import Estimate
+
+# Calibration, quantiles and differences load when first asked for: a process that only
+# takes means does not import them (whole-process start-up counts, see docs/survey.md).
 
 __all__ = ["Sample"]
 
@@ -110,6 +112,8 @@ class Sample:
             A new sample; this one is unchanged.
         """
         cols = list(by) if not isinstance(by, str) else by
+        from socialcover.survey import calibrate
+
         return Sample._of(calibrate.poststratify(self._bound, cols, totals))
 
     def rake(self, margins: dict[str, Any], *, maxit: int = 10, epsilon: float = 1.0) -> Sample:
@@ -124,6 +128,8 @@ class Sample:
             Stop after ``maxit`` sweeps or when the joint weighted table moves by less than
             ``epsilon`` (a share of the total when < 1), as R.
         """
+        from socialcover.survey import calibrate
+
         return Sample._of(calibrate.rake(self._bound, margins, maxit=maxit, epsilon=epsilon))
 
     # ---------------------------------------------------------------- properties
@@ -332,6 +338,8 @@ class Sample:
         row per domain and probability (column ``quantile``). See
         :mod:`socialcover.survey.quantile`.
         """
+        from socialcover.survey.quantile import quantile
+
         return quantile(
             self._bound,
             variable,
@@ -365,6 +373,8 @@ class Sample:
         ``"mean"`` (also for proportions) or ``"total"``. See
         :mod:`socialcover.survey.contrast`.
         """
+        from socialcover.survey.contrast import difference
+
         return difference(
             self._bound,
             variable,

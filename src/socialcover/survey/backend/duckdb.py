@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
-import pyarrow as pa
 
 from socialcover.survey._errors import EstimateError, UnknownColumnError
 from socialcover.survey.backend.base import is_path_like
@@ -26,6 +26,26 @@ from socialcover.survey.backend.base import is_path_like
 __all__ = ["DuckDBBackend"]
 
 _counter = itertools.count()
+
+
+class _ArrowStream:
+    """A Polars frame seen only through the Arrow C stream interface.
+
+    DuckDB scans such an object (each scan asks for a new stream) without converting the
+    frame to a PyArrow table, so registering a small table does not import PyArrow.
+    """
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
+
+
+def _is_arrow(data: Any) -> bool:
+    """Whether ``data`` is a PyArrow table or stream (PyArrow is loaded if it can be)."""
+    pa = sys.modules.get("pyarrow")
+    return pa is not None and isinstance(data, (pa.Table, pa.RecordBatchReader))
 
 
 class DuckDBBackend:
@@ -36,6 +56,9 @@ class DuckDBBackend:
 
     def __init__(self, data: Any, *, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
+        # a query over a few seconds (hundreds of replicate columns) would draw DuckDB's
+        # progress bar on standard output, into a caller's JSON or CSV
+        self.con.execute("SET enable_progress_bar = false")
         memory = os.environ.get("SOCIALCOVER_DUCKDB_MEMORY_LIMIT")
         if memory:
             self.con.execute("SET memory_limit = '" + memory.replace("'", "") + "'")
@@ -56,10 +79,8 @@ class DuckDBBackend:
                     )
             import glob
 
-            import pyarrow.parquet as pq
-
             first = sorted(glob.glob(paths[0]))[0] if "*" in paths[0] else paths[0]
-            self._names = list(pq.read_schema(first).names)
+            self._names = self._parquet_names(first)
             lst = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
             self.con.execute(f"CREATE VIEW {self.table} AS SELECT * FROM read_parquet([{lst}])")
             self._map_names()
@@ -70,10 +91,11 @@ class DuckDBBackend:
             arrow = data.collect().to_arrow()
         elif isinstance(data, pl.DataFrame):
             arrow = data.to_arrow()
-        elif isinstance(data, (pa.Table, pa.RecordBatchReader)):
+        elif _is_arrow(data):
             arrow = data
         else:
             import pandas as pd
+            import pyarrow as pa
 
             if isinstance(data, pd.DataFrame):
                 arrow = pa.Table.from_pandas(data, preserve_index=False)
@@ -88,6 +110,27 @@ class DuckDBBackend:
         self._names = list(arrow.schema.names)
         self.con.register(self.table, arrow)
         self._map_names()
+
+    def _parquet_names(self, path: str) -> list[str]:
+        """The top-level column names a Parquet file's schema spells (before DuckDB's folding).
+
+        ``parquet_schema`` lists the schema tree depth first (the root, then each column and
+        its children): the root's children, skipping each one's subtree, are the columns.
+        """
+        lit = "'" + path.replace("'", "''") + "'"
+        rows = self.con.execute(
+            f"SELECT name, COALESCE(num_children, 0) FROM parquet_schema({lit})"
+        ).fetchall()
+        names: list[str] = []
+        i, n_top = 1, int(rows[0][1]) if rows else 0
+        while len(names) < n_top and i < len(rows):
+            names.append(str(rows[i][0]))
+            pending = int(rows[i][1])  # descendants still to skip
+            i += 1
+            while pending:
+                pending += int(rows[i][1]) - 1
+                i += 1
+        return names
 
     def _map_names(self) -> None:
         """Map each source name to DuckDB's name for it, by position.
@@ -116,8 +159,12 @@ class DuckDBBackend:
     def declared_levels(self, column: str) -> list[Any] | None:
         """Levels of a dictionary-encoded (Polars Enum/Categorical, pandas Categorical) column."""
         arrow = self._keep
-        if not isinstance(arrow, pa.Table) or column not in arrow.schema.names:
+        if not _is_arrow(arrow) or not hasattr(arrow, "column"):
             return None
+        if column not in arrow.schema.names:
+            return None
+        import pyarrow as pa
+
         col = arrow.column(column)
         if not pa.types.is_dictionary(col.type):
             return None
@@ -129,14 +176,14 @@ class DuckDBBackend:
 
     def register(self, name: str, table: pl.DataFrame) -> str:
         """Register a small table (e.g. per-domain coefficients) under ``name``."""
-        self.con.register(name, table.to_arrow())
+        self.con.register(name, _ArrowStream(table))
         return name
 
     def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
         """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
         lk = f"{self.table}_lookup"
         new = f"{self.table}_w"
-        self.con.register(lk, table.to_arrow())
+        self.con.register(lk, _ArrowStream(table))
         on = " AND ".join(f"d.{e} IS NOT DISTINCT FROM lk.{a}" for e, a in keys) or "TRUE"
         sql = (
             f"SELECT d.*, lk.{self.quote(name)} FROM {self.table} AS d LEFT JOIN {lk} AS lk ON {on}"
@@ -153,7 +200,8 @@ class DuckDBBackend:
 
     def query(self, sql: str) -> pl.DataFrame:
         try:
-            table = self.con.sql(sql).to_arrow_table()
+            # through the Arrow C stream: no PyArrow table in between (nor its import)
+            return pl.DataFrame(self.con.sql(sql))
         except duckdb.OutOfMemoryException as exc:
             raise MemoryError(f"DuckDB ran out of memory: {str(exc).splitlines()[0]}") from exc
         except duckdb.BinderException as exc:
@@ -168,6 +216,3 @@ class DuckDBBackend:
                 code="survey.bad-expression",
                 hint='Variables and where= take SQL expressions, e.g. "age >= 65".',
             ) from exc
-        out = pl.from_arrow(table)
-        assert isinstance(out, pl.DataFrame)
-        return out

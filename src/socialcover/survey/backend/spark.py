@@ -28,15 +28,17 @@ whose hint names the setting to raise.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import pyarrow as pa
 
 from socialcover.errors import SocialcoverError
 from socialcover.survey._errors import BackendError, EstimateError, UnknownColumnError
 from socialcover.survey.backend.base import is_path_like
 from socialcover.survey.backend.stream import STATS_SUFFIXES, stream_to_parquet
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["SparkBackend", "is_spark_frame", "read_spark", "spark_error", "spark_session"]
 
@@ -112,6 +114,8 @@ def read_spark(data: Any, spark: Any = None) -> Any:
                     "glob, or an hdfs:// or s3a:// URI the cluster can read.",
                 ) from exc
             raise err from exc
+    import pyarrow as pa  # here: a mean over a Parquet file on DuckDB never needs it
+
     if isinstance(data, pl.LazyFrame):
         data = data.collect()
     if isinstance(data, pl.DataFrame):
@@ -179,6 +183,8 @@ def _as_parquet(path: str, session: Any) -> str:
 
 
 def _small_types(table: pa.Table) -> pa.Table:
+    import pyarrow as pa
+
     fields = []
     for f in table.schema:
         t = f.type
