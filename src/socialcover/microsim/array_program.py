@@ -217,7 +217,7 @@ def _is_bool(x: Value) -> bool:
 def _scales(cond: Value, x: Value, y: Value) -> bool:
     """Whether ``where(cond, x, 0)`` is ``cond * x``: flags per person or household, ``x`` a
     finite number of at least 0 (else 0 * x would be NaN or -0.0), ``y`` exactly +0."""
-    return (
+    return bool(
         isinstance(cond, np.ndarray)
         and cond.dtype == bool
         and isinstance(x, (int, float, np.integer, np.floating))

@@ -36,16 +36,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
-from socialcover.microsim.array_program import (
-    Codes,
-    compile_arrays,
-    concat_pieces,
-    run_program,
+from socialcover.microsim.array_program import compile_arrays, run_program
+from socialcover.microsim.columns import (
+    arrow_chunks,
+    arrow_column,
+    is_polars,
+    plain_array,
+    prepare_columns,
 )
 from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
@@ -94,138 +95,6 @@ def _need_hh_id(present: Sequence[str]) -> None:
         )
 
 
-def _is_polars(frame: Any) -> bool:
-    return type(frame).__module__.startswith("polars")
-
-
-def _column(data: pa.Table | Mapping[str, Any], name: str) -> pa.Array:
-    raw = data.column(name) if isinstance(data, pa.Table) else data[name]
-    if isinstance(raw, pa.ChunkedArray):
-        return raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
-    if isinstance(raw, pa.Array):
-        return raw
-    if _is_polars(raw):
-        out: pa.Array = raw.to_arrow()
-        return out
-    arr = np.asarray(raw)
-    if arr.dtype == object:
-        return pa.array(arr.tolist(), from_pandas=True)
-    return pa.array(arr)
-
-
-def _category(col: pa.Array) -> Codes:
-    if not (
-        pa.types.is_dictionary(col.type)
-        and (
-            pa.types.is_string(col.dictionary.type) or pa.types.is_large_string(col.dictionary.type)
-        )
-    ):
-        import pyarrow.compute as pc
-
-        if not pa.types.is_dictionary(col.type):
-            if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-                col = pc.cast(col, pa.string())
-            col = pc.dictionary_encode(col)
-        else:
-            col = pa.DictionaryArray.from_arrays(col.indices, pc.cast(col.dictionary, pa.string()))
-    names = np.array([*col.dictionary.to_pylist(), ""], dtype=object)
-    codes = arrow_io.numbers(col.indices)
-    valid = arrow_io.validity(col)
-    if valid is not None:  # a missing category is "" (as COALESCE(x, '') in SQL)
-        if len(names) - 1 > np.iinfo(codes.dtype).max:
-            codes = codes.astype(np.int64)
-        codes = np.where(valid, codes, len(names) - 1).astype(codes.dtype, copy=False)
-    return Codes(codes, names)
-
-
-def _flags(col: pa.Array) -> Any:
-    """A bool input: true where set (numbers: non-zero and not NaN); missing is false."""
-    if pa.types.is_dictionary(col.type):
-        col = col.dictionary_decode()
-    kind = col.type
-    if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind)):
-        import pyarrow.compute as pc  # decimals, text: Arrow's cast
-
-        col = pc.cast(col, pa.float64())
-    values = arrow_io.numbers(col)
-    if not pa.types.is_boolean(col.type):
-        values = np.logical_and(values != 0, ~np.isnan(values.astype(np.float64, copy=False)))
-    valid = arrow_io.validity(col)
-    return values if valid is None else np.logical_and(values, valid)
-
-
-def _amounts(name: str, col: pa.Array, default: Any) -> Any:
-    """A numeric input in double precision (integers without gaps as they are, exact in double
-    for |x| < 2**53); missing values and NaN are the default, or an error without one."""
-    if pa.types.is_dictionary(col.type):
-        col = col.dictionary_decode()
-    if pa.types.is_integer(col.type) and col.null_count == 0:
-        return arrow_io.numbers(col)
-    if not pa.types.is_floating(col.type):
-        # integers with gaps, decimals, text: Arrow's cast (which refuses inexact values)
-        import pyarrow.compute as pc
-
-        col = pc.cast(col, pa.float64())
-    num = arrow_io.numbers(col).astype(np.float64, copy=False)
-    valid = arrow_io.validity(col)
-    bad = np.isnan(num)
-    if valid is not None:
-        bad |= ~valid
-    gaps = int(np.count_nonzero(bad))
-    if gaps and default is None:
-        raise missing_values_error(name, gaps)
-    if gaps:
-        return np.where(bad, float(default), num)
-    return num
-
-
-def prepare_columns(
-    rules: RuleSet, data: pa.Table | Mapping[str, Any], names: Sequence[str], n: int
-) -> dict[str, Any]:
-    """The inputs ``names`` as arrays typed as the rules expect (defaults filled)."""
-    present = data.column_names if isinstance(data, pa.Table) else list(data)
-    missing = [m for m in names if m not in present and rules.inputs[m].default is None]
-    if missing:
-        raise missing_columns_error(missing, list(present))
-    out: dict[str, Any] = {}
-    for name in names:
-        spec = rules.inputs[name]
-        if name not in present:
-            default: Any = spec.default  # not None: checked above
-            if spec.unit.kind == "bool":
-                default = bool(default)
-            elif spec.unit.kind == "number":
-                default = float(default)
-            out[name] = np.full(n, default)
-            continue
-        col = _column(data, name)
-        if spec.unit.kind == "category":
-            out[name] = _category(col)
-        elif spec.unit.kind == "bool":
-            out[name] = _flags(col)
-        else:
-            out[name] = _amounts(name, col, spec.default)
-    return out
-
-
-def _plain(value: Any) -> Any:
-    return np.ascontiguousarray(value.decode() if isinstance(value, Codes) else value)
-
-
-def _arrow(value: Any) -> pa.Array:
-    if isinstance(value, Codes):
-        return arrow_io.to_arrow(value.codes, value.labels)
-    return arrow_io.to_arrow(value)
-
-
-def _chunks(parts: Sequence[Any]) -> pa.Array | pa.ChunkedArray:
-    """One column from its pieces' values: numbers as chunks (no copy), categories joined (each
-    piece's dictionary is the same)."""
-    if len(parts) == 1 or isinstance(parts[0], Codes):
-        return _arrow(concat_pieces(parts))
-    return pa.chunked_array([_arrow(v) for v in parts])
-
-
 def _run_arrays(
     rules: RuleSet,
     data: Any,
@@ -256,7 +125,7 @@ def _run_arrays(
         frame.column_names
         if isinstance(frame, pa.Table)
         else frame.columns
-        if _is_polars(frame)
+        if is_polars(frame)
         else list(frame)
     )
     _need_hh_id(present)
@@ -264,30 +133,30 @@ def _run_arrays(
     if absent:
         raise missing_columns_error(absent, list(present))
     table: pa.Table | Mapping[str, Any] = frame
-    if _is_polars(frame):
+    if is_polars(frame):
         read = dict.fromkeys(c for c in ("hh_id", *program.inputs) if c in present)
         table = frame.select(list(read)).to_arrow()
-    hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
+    hh_id = arrow_io.to_numpy(arrow_column(table, "hh_id"))
     columns = prepare_columns(rules, table, program.inputs, len(hh_id))
     cores = os.cpu_count() or 1
     if out is not None:
         # each piece's results go to the files as they are, as chunks: not joined first
         pieces = run_program(program, columns, hh_id, outputs, entity, spread, cores, join=False)
-        kept = {k: _column(frame, k) for k in keep}
-        p_cols, h_cols = ({k: _chunks(v) for k, v in part.items()} for part in pieces)
+        kept = {k: arrow_column(frame, k) for k in keep}
+        p_cols, h_cols = ({k: arrow_chunks(v) for k, v in part.items()} for part in pieces)
         paths = arrow_io.write_results(out, {**kept, **p_cols}, h_cols)
         return RuleResult(*paths, "arrays")
     persons, homes = run_program(program, columns, hh_id, outputs, entity, spread, cores)
     import polars as pl
 
-    series = [pl.Series(k, _plain(v)) for k, v in persons.items()]
+    series = [pl.Series(k, plain_array(v)) for k, v in persons.items()]
     if not keep:
         frame_out = pl.DataFrame(series)
-    elif _is_polars(frame):
+    elif is_polars(frame):
         frame_out = frame.select(keep).hstack(series)  # kept columns are not copied
     else:
-        frame_out = pl.DataFrame({k: _column(frame, k) for k in keep}).hstack(series)
-    homes_out = pl.DataFrame({k: _plain(v) for k, v in homes.items()})
+        frame_out = pl.DataFrame({k: arrow_column(frame, k) for k in keep}).hstack(series)
+    homes_out = pl.DataFrame({k: plain_array(v) for k, v in homes.items()})
     return RuleResult(frame_out, homes_out, "arrays")
 
 

@@ -40,7 +40,7 @@ from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.spark_impact import _d, _frame, _num, _q, _UnitSums
 
 if TYPE_CHECKING:
-    from socialcover.microsim.scheme import Scheme, TakeUp
+    from socialcover.microsim.scheme_model import Scheme, TakeUp
 
 __all__ = [
     "SparkEstimates",

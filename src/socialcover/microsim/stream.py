@@ -28,6 +28,7 @@ import pyarrow as pa
 from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.array_program import ArrayProgram, _is_sorted, run_program
+from socialcover.microsim.columns import arrow_chunks, arrow_column, prepare_columns
 from socialcover.microsim.rules import RuleSet
 
 __all__ = ["BATCH_ROWS", "run_streamed"]
@@ -122,9 +123,6 @@ def run_streamed(
 ) -> tuple[Path, Path] | None:
     """Run ``program`` over the Parquet file ``path`` run by run into ``folder``'s two files;
     their paths, or ``None`` (nothing written) when the whole file must be run instead."""
-    # imported here: execution imports this module only when it streams
-    from socialcover.microsim.execution import _chunks, _column, prepare_columns
-
     pf = arrow_io.parquet_file(path)
     batches = _batches(pf, BATCH_ROWS)
     present = set(pf.schema_arrow.names)
@@ -141,14 +139,14 @@ def run_streamed(
         for table in tables:
             if table.num_rows == 0:
                 continue
-            hh_id = arrow_io.to_numpy(_column(table, "hh_id"))
+            hh_id = arrow_io.to_numpy(arrow_column(table, "hh_id"))
             columns = prepare_columns(rules, table, program.inputs, len(hh_id))
             p_out, h_out = run_program(
                 program, columns, hh_id, outputs, entity, spread, cores=1, join=False
             )
-            kept = {k: _column(table, k) for k in keep}
-            p_tabs.append(_table({**kept, **{k: _chunks(v) for k, v in p_out.items()}}))
-            h_tabs.append(_table({k: _chunks(v) for k, v in h_out.items()}))
+            kept = {k: arrow_column(table, k) for k in keep}
+            p_tabs.append(_table({**kept, **{k: arrow_chunks(v) for k, v in p_out.items()}}))
+            h_tabs.append(_table({k: arrow_chunks(v) for k, v in h_out.items()}))
         if p_tabs:
             persons.add(_joined(p_tabs))
             homes.add(_joined(h_tabs))
@@ -161,12 +159,12 @@ def run_streamed(
     try:
         ahead = reader.submit(read, batches[0])
         carry: pa.Table | None = None  # the last household so far, perhaps not whole
-        last = None
+        last: Any = None  # the last hh_id of the run before (a NumPy integer)
         for b in range(len(batches)):
             table = ahead.result()
             if b + 1 < len(batches):
                 ahead = reader.submit(read, batches[b + 1])
-            hh = arrow_io.to_numpy(_column(table, "hh_id"))
+            hh = arrow_io.to_numpy(arrow_column(table, "hh_id"))
             if len(hh) == 0:
                 continue
             if not _is_sorted(hh) or (last is not None and hh[0] < last):

@@ -23,7 +23,8 @@ impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sa
 structure) and find quantiles with :func:`locate_windows`.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from socialcover.survey._errors import (
     BackendError,
@@ -46,7 +47,7 @@ from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.sample import Sample
 
-if TYPE_CHECKING:
+if _TYPE_CHECKING:
     from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
     from socialcover.survey.linearised import Linearised
     from socialcover.survey.quantile_search import locate_windows
@@ -65,7 +66,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
