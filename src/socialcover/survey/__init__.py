@@ -20,7 +20,11 @@ On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spar
 become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
 Engines that compute their own sums where the data lie (the indicator table, the rule engine's
 impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sampling
-structure) and find quantiles with :func:`locate_windows`.
+structure), find quantiles with :func:`locate_windows`, ask the back-end for sums per
+sampling unit with :func:`sum_units` (or :func:`sum_units_by`, several breakdowns in one
+statement) and estimate from them with :func:`unit_design`; :func:`running_sums` gives
+running sums in a sort order on Spark (a weighted rank, the Gini's N_k) divided across
+executors.
 """
 
 from socialcover.survey._errors import (
@@ -45,7 +49,9 @@ from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, 
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
+from socialcover.survey.running import RunningSums, running_sums
 from socialcover.survey.sample import Sample
+from socialcover.survey.unit_query import sum_units, sum_units_by, unit_design
 
 __all__ = [
     "BackendError",
@@ -63,6 +69,7 @@ __all__ = [
     "Ratios",
     "ReplicateDesign",
     "RowDesign",
+    "RunningSums",
     "Sample",
     "Totals",
     "UnitSums",
@@ -79,8 +86,12 @@ __all__ = [
     "proportion_interval",
     "ratios",
     "read_spark",
+    "running_sums",
     "spark_error",
+    "sum_units",
+    "sum_units_by",
     "t_quantile",
     "totals",
+    "unit_design",
     "unit_sums",
 ]
