@@ -297,7 +297,7 @@ _SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "s
 
 
 class _PerVariable:
-    """Replicate and element designs: each total and mean is one estimate of
+    """Replicate designs: each total and mean is one estimate of
     :class:`socialcover.survey.Sample` on Spark (one aggregate statement each)."""
 
     def __init__(self, frame: Any, design: Any) -> None:
@@ -326,44 +326,39 @@ class _PerVariable:
 
 
 class _UnitSums:
-    """Totals and means of many per-person columns over a Taylor design with PSUs, on Spark.
+    """Totals and means of many per-person columns over a Taylor design, on Spark.
 
     The survey package sums ``w * v`` of every column per (group, sampling unit) where the
-    rows are (:func:`socialcover.survey.sum_units_by`: one statement for all the columns and
-    breakdowns asked at once), and its variance algebra runs on those sums
-    (:func:`socialcover.survey.totals`, :func:`socialcover.survey.ratios` over
-    :func:`socialcover.survey.unit_design`), as :func:`socialcover.survey.unit_sums` in memory.
+    rows are, for all the columns and breakdowns asked at once, and runs its variance
+    algebra on those sums (:func:`socialcover.survey.estimate_units`: one statement for a
+    design with PSUs; two for an element design, whose second sums the means' exact squared
+    scores per (group, stratum)), as :func:`socialcover.survey.unit_sums` in memory.
     """
 
     def __init__(self, frame: Any, design: Any) -> None:
-        from socialcover.survey import bind, unit_design
+        from socialcover.survey import bind
 
         self.bound = bind(frame, design, backend="spark", spark=frame.sparkSession)
-        self.rows = unit_design(self.bound)
 
     def run(
         self, totals: Sequence[str], means: Sequence[str], breakdowns: Sequence[str | None]
     ) -> dict[str | None, tuple[pl.DataFrame, pl.DataFrame]]:
-        from socialcover.survey import ratios, sum_units_by
-        from socialcover.survey import totals as unit_totals
+        from socialcover.survey import estimate_units
 
-        names = list(dict.fromkeys([*totals, *means, "_sc_one"]))
-        got = sum_units_by(self.bound, {n: _q(n) for n in names}, breakdowns, counts=["_sc_one"])
+        got = estimate_units(
+            self.bound, {n: _q(n) for n in totals}, {n: _q(n) for n in means}, breakdowns
+        )
         out = {}
-        for by, sums in got.items():
-            t = unit_totals(self.rows, sums, list(totals))
-            r = ratios(self.rows, sums, [(name, "_sc_one") for name in means])
-            frames_t = [
-                _frame(name, t.levels, by, t.total[j], np.sqrt(t.variance[j]))
-                for j, name in enumerate(totals)
-            ]
-            frames_m = []
-            for j, name in enumerate(means):
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    est = np.where(r.denominator[j] != 0, r.numerator[j] / r.denominator[j], np.nan)
-                frames_m.append(_frame(name, r.levels, by, est, np.sqrt(r.variance[j])))
-            out[by] = (pl.concat(frames_t), pl.concat(frames_m))
+        for by, u in got.items():
+            t = [_frame(n, u.levels, by, *_se(u.totals[n])) for n in totals]
+            m = [_frame(n, u.levels, by, *_se(u.means[n])) for n in means]
+            out[by] = (pl.concat(t), pl.concat(m))
         return out
+
+
+def _se(pair: tuple[Any, Any]) -> tuple[Any, Any]:
+    est, var = pair
+    return est, np.sqrt(var)  # as in memory
 
 
 def _frame(name: str, levels: list[str], by: str | None, est: Any, se: Any) -> pl.DataFrame:
@@ -423,7 +418,7 @@ def impact_parts(
         per_person = per_person.selectExpr(
             "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
         )
-        batched = isinstance(design, Design) and bool(design.psu)
+        batched = isinstance(design, Design)
         est: Any = _UnitSums(per_person, design) if batched else _PerVariable(per_person, design)
         say("estimating costs, beneficiaries, poverty and inequality")
         t_names = [*totals, *_changes(list(totals))]

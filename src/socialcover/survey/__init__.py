@@ -22,9 +22,10 @@ Engines that compute their own sums where the data lie (the indicator table, the
 impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sampling
 structure), find quantiles with :func:`locate_windows`, ask the back-end for sums per
 sampling unit with :func:`sum_units` (or :func:`sum_units_by`, several breakdowns in one
-statement) and estimate from them with :func:`unit_design`; :func:`running_sums` gives
-running sums in a sort order on Spark (a weighted rank, the Gini's N_k) divided across
-executors.
+statement) and estimate from them with :func:`unit_design`, or get many totals and means
+with their variances at once with :func:`estimate_units` (element designs too);
+:func:`running_sums` gives running sums in a sort order on Spark (a weighted rank, the
+Gini's N_k) divided across executors.
 """
 
 from socialcover.survey._errors import (
@@ -51,7 +52,13 @@ from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
 from socialcover.survey.running import RunningSums, running_sums
 from socialcover.survey.sample import Sample
-from socialcover.survey.unit_query import sum_units, sum_units_by, unit_design
+from socialcover.survey.unit_query import (
+    UnitEstimates,
+    estimate_units,
+    sum_units,
+    sum_units_by,
+    unit_design,
+)
 
 __all__ = [
     "BackendError",
@@ -72,11 +79,13 @@ __all__ = [
     "RunningSums",
     "Sample",
     "Totals",
+    "UnitEstimates",
     "UnitSums",
     "UnknownColumnError",
     "WeightError",
     "bind",
     "bind_rows",
+    "estimate_units",
     "gini_linearised",
     "gini_unit_totals",
     "groups_of",

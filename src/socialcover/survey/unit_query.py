@@ -9,25 +9,161 @@ indicator table) ask the bound design's back-end for the same sums instead:
 the in-memory ones. Several breakdowns share one statement (SQL ``GROUPING SETS``), so a
 Spark job's fixed cost is paid once for all of them.
 
-Only the sums come back (at most groups x sampling units rows). Designs with cluster ids
-only: an element design has one unit per row, and a replicate design's variance comes from
-replicate weights (estimate those with :class:`~socialcover.survey.Sample`).
+Only the sums come back (at most groups x sampling units rows). An element design (no
+``psu``) is summed per (group, stratum), with squares for its variance
+(:func:`estimate_units` finishes it). A replicate design's variance comes from replicate
+weights: estimate those with :class:`~socialcover.survey.Sample`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from socialcover.survey._errors import DesignError
+from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.design import Design
-from socialcover.survey.ratios import UnitSums
+from socialcover.survey.ratios import UnitSums, ratios, totals
 from socialcover.survey.rows import RowDesign
 
-__all__ = ["sum_units", "sum_units_by", "unit_design"]
+__all__ = ["UnitEstimates", "estimate_units", "sum_units", "sum_units_by", "unit_design"]
+
+F64 = np.ndarray
+_ONE = "\x00one"
+
+
+@dataclass(frozen=True)
+class UnitEstimates:
+    """Weighted totals and means of one breakdown, from sums where the data lie.
+
+    Attributes
+    ----------
+    levels
+        The groups' levels (sorted values, as text).
+    totals, means
+        Per name: the estimate per group and its variance per group (a mean whose group has
+        no weight is NaN).
+    """
+
+    levels: list[str]
+    totals: dict[str, tuple[F64, F64]]
+    means: dict[str, tuple[F64, F64]]
+
+
+def estimate_units(
+    bound: BoundDesign,
+    totals_of: Mapping[str, str],
+    means_of: Mapping[str, str],
+    breakdowns: Sequence[str | None],
+    *,
+    where: str | None = None,
+) -> dict[str | None, UnitEstimates]:
+    """Weighted totals and means of many SQL expressions for several breakdowns, with their
+    Taylor variances, from sums the back-end computes (one statement for all of them).
+
+    A design with cluster ids needs one statement (:func:`sum_units_by`, then
+    :func:`~socialcover.survey.totals` and :func:`~socialcover.survey.ratios`). An element
+    design (no ``psu``: every row a unit) is summed per (group, stratum) with the squares of
+    the weighted values, and a second statement sums the exact squared scores of the means
+    (``w (v - mean)``, centred at each group's mean, as :class:`~socialcover.survey.Sample`
+    does), so no row comes back. Replicate designs are refused (``survey.design-invalid``).
+
+    Parameters
+    ----------
+    bound
+        The design bound to the data (:func:`~socialcover.survey.bind`).
+    totals_of, means_of
+        Name -> SQL expression of the totals and of the means wanted.
+    breakdowns
+        Columns whose values are the groups; ``None`` for the whole data.
+    where
+        An SQL condition keeping rows, or ``None``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from socialcover.survey import Design, bind
+    >>> df = pl.DataFrame({"w": [1.0, 2.0, 1.0, 2.0], "h": [1, 1, 2, 2],
+    ...                    "y": [1.0, 0.0, 1.0, 1.0]})
+    >>> got = estimate_units(bind(df, Design(weights="w", strata="h")), {"y": "y"},
+    ...                      {"y": "y"}, [None])[None]
+    >>> got.totals["y"][0].tolist(), [round(float(v), 4) for v in got.means["y"][0]]
+    ([4.0], [0.6667])
+    """
+    rows = unit_design(bound)
+    names = {**totals_of, **means_of, _ONE: "1"}
+    element = bound.structure.element
+    squares = list(totals_of) if element else []
+    got = _sum_units_by(bound, names, breakdowns, [_ONE], where, squares)
+    out: dict[str | None, UnitEstimates] = {}
+    ratio: dict[str | None, dict[str, tuple[F64, F64]]] = {}
+    for by, (sums, _) in got.items():
+        n_dom = len(sums.levels)
+        y = {m: np.bincount(sums.dom, weights=sums.sums[m], minlength=n_dom) for m in means_of}
+        x = np.bincount(sums.dom, weights=sums.sums[_ONE], minlength=n_dom)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio[by] = {m: (np.where(x != 0, y[m] / x, np.nan), x) for m in means_of}
+        if not element:
+            t = totals(rows, sums, list(totals_of))
+            r = ratios(rows, sums, [(m, _ONE) for m in means_of])
+            out[by] = UnitEstimates(
+                sums.levels,
+                {n: (t.total[j], t.variance[j]) for j, n in enumerate(totals_of)},
+                {m: (ratio[by][m][0], r.variance[j]) for j, m in enumerate(means_of)},
+            )
+            continue
+        tot = {
+            n: (
+                np.bincount(sums.dom, weights=sums.sums[n], minlength=n_dom),
+                rows.variance(sums.dom, sums.unit, sums.sums[n], n_dom, sums.squares[n]),
+            )
+            for n in totals_of
+        }
+        out[by] = UnitEstimates(sums.levels, tot, {})
+    if not element or not means_of:
+        return out
+    # element designs: the exact squared scores of the means, centred at each group's mean
+    cols = [b for b in dict.fromkeys(breakdowns) if b is not None]
+    extra, where_e = [], {}
+    for by, (_, part) in got.items():
+        values = None if by is None else part[f"_g{cols.index(by)}"].unique().sort().to_list()
+        for j, m in enumerate(means_of):
+            r = np.nan_to_num(ratio[by][m][0])
+            if by is None:
+                centre = sql_literal(float(r[0]))
+            else:
+                arms = " ".join(
+                    f"WHEN {sql_literal(v)} THEN {sql_literal(float(c))}"
+                    for v, c in zip(values or [], r, strict=True)
+                )
+                centre = f"CASE _g{cols.index(by)} {arms} END"
+            where_e[(by, m)] = len(extra)
+            extra.append(f"SUM(POWER(_w * (_v{j} - {centre}), 2))")
+    second = _sum_units_by(bound, dict(means_of), breakdowns, [], where, extra=extra)
+    for by, (sums, part) in second.items():
+        n_dom = len(sums.levels)
+        first = got[by][0]
+        n_u = int(max(first.unit.max(initial=0), sums.unit.max(initial=0))) + 1
+        at = {int(k): i for i, k in enumerate(sums.dom * n_u + sums.unit)}
+        pick = np.array([at[int(k)] for k in first.dom * n_u + first.unit], dtype=np.int64)
+        for m in means_of:
+            est, x = ratio[by][m]
+            xd = x[first.dom]
+            e = part[f"_e{where_e[(by, m)]}"].fill_null(0.0).to_numpy().astype(np.float64)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = np.where(
+                    xd != 0,
+                    (first.sums[m] - np.nan_to_num(est)[first.dom] * first.sums[_ONE]) / xd,
+                    0.0,
+                )
+                t2 = np.where(xd != 0, e[pick] / (xd * xd), 0.0)
+            var = rows.variance(first.dom, first.unit, score, n_dom, t2)
+            out[by].means[m] = (est, var)
+    return out
 
 
 def unit_design(bound: BoundDesign) -> RowDesign:
@@ -35,12 +171,14 @@ def unit_design(bound: BoundDesign) -> RowDesign:
 
     Its :meth:`~socialcover.survey.RowDesign.variance` and
     :meth:`~socialcover.survey.RowDesign.df` take the (group, unit) bins of
-    :func:`sum_units`; ``unit`` and ``weights`` are empty.
+    :func:`sum_units`; ``unit`` and ``weights`` are empty. An element design's bins are
+    (group, stratum): its variance needs the squared scores too (``t2``), and ``df`` does
+    not apply (use :func:`estimate_units`).
 
     Raises
     ------
     socialcover.survey.DesignError
-        An element or a replicate design (code ``survey.design-invalid``).
+        A replicate design (code ``survey.design-invalid``).
     """
     _check(bound)
     assert isinstance(bound.design, Design)
@@ -80,7 +218,7 @@ def sum_units(
     Raises
     ------
     socialcover.survey.DesignError
-        An element or a replicate design (code ``survey.design-invalid``).
+        A replicate design (code ``survey.design-invalid``).
 
     Examples
     --------
@@ -104,12 +242,31 @@ def sum_units_by(
     *,
     counts: Sequence[str] = (),
     where: str | None = None,
+    squares: Sequence[str] = (),
 ) -> dict[str | None, UnitSums]:
     """:func:`sum_units` for several breakdowns at once, in one SQL statement.
 
     ``None`` among ``breakdowns`` is the whole data (group ``"all"``). Returns the sums of
-    each breakdown, keyed as given.
+    each breakdown, keyed as given. ``squares``: names of ``sums`` whose sum of
+    ``(weight * expression)^2`` per bin is wanted too (``UnitSums.squares``; element designs,
+    whose bins are (group, stratum), need it for a total's variance).
     """
+    return {
+        b: u for b, (u, _) in _sum_units_by(bound, sums, breakdowns, counts, where, squares).items()
+    }
+
+
+def _sum_units_by(
+    bound: BoundDesign,
+    sums: Mapping[str, str],
+    breakdowns: Sequence[str | None],
+    counts: Sequence[str],
+    where: str | None,
+    squares: Sequence[str] = (),
+    extra: Sequence[str] = (),
+) -> dict[str | None, tuple[UnitSums, pl.DataFrame]]:
+    """The sums of each breakdown, with its part of the aggregate (``extra`` aggregates of
+    ``_w``, ``_v{i}`` and ``_g{j}`` included as columns ``_e{k}``)."""
     _check(bound)
     eng = bound.backend
     q = eng.quote
@@ -131,6 +288,8 @@ def sum_units_by(
         f"SUM(CASE WHEN _v{names.index(c)} <> 0 THEN 1.0 ELSE 0.0 END) AS _n{j}"
         for j, c in enumerate(counts)
     ]
+    outer += [f"SUM(POWER(_w * _v{names.index(c)}, 2)) AS _q{j}" for j, c in enumerate(squares)]
+    outer += [f"{e} AS _e{k}" for k, e in enumerate(extra)]
     sets = [[*keys, *([f"_g{cols.index(b)}"] if b is not None else [])] for b in wanted]
     body = f"SELECT {', '.join(inner)} FROM {eng.table}" + (f" WHERE ({where})" if where else "")
     sql = f"SELECT {', '.join(outer)} FROM ({body}) AS _sc_in"
@@ -143,7 +302,7 @@ def sum_units_by(
         agg = agg.join(st.units.cast({k: agg.schema[k] for k in keys}), on=keys, how="left")
     else:
         agg = agg.with_columns(_u=pl.lit(0, pl.Int64))
-    out: dict[str | None, UnitSums] = {}
+    out: dict[str | None, tuple[UnitSums, pl.DataFrame]] = {}
     for b in wanted:
         part = agg
         if several:  # the rows of this grouping set: its column grouped, the others not
@@ -151,12 +310,19 @@ def sum_units_by(
                 pl.lit(True)
             ]
             part = agg.filter(pl.all_horizontal(cond))
-        out[b] = _unit_sums(part, names, counts, None if b is None else f"_g{cols.index(b)}")
+        group = None if b is None else f"_g{cols.index(b)}"
+        if group is not None:
+            part = part.filter(pl.col(group).is_not_null())
+        out[b] = (_unit_sums(part, names, counts, squares, group), part)
     return out
 
 
 def _unit_sums(
-    agg: pl.DataFrame, names: Sequence[str], counts: Sequence[str], group: str | None
+    agg: pl.DataFrame,
+    names: Sequence[str],
+    counts: Sequence[str],
+    squares: Sequence[str],
+    group: str | None,
 ) -> UnitSums:
     if group is None:
         levels: list[str] = ["all"]
@@ -171,18 +337,17 @@ def _unit_sums(
             .to_numpy()
             .astype(np.int64)
         )
+
+    def column(name: str) -> np.ndarray:
+        return agg[name].fill_null(0.0).to_numpy().astype(np.float64)
+
     return UnitSums(
         levels,
         dom,
         agg["_u"].to_numpy().astype(np.int64),
-        {
-            n: agg[f"_s{i}"].fill_null(0.0).to_numpy().astype(np.float64)
-            for i, n in enumerate(names)
-        },
-        {
-            c: agg[f"_n{j}"].fill_null(0.0).to_numpy().astype(np.float64)
-            for j, c in enumerate(counts)
-        },
+        {n: column(f"_s{i}") for i, n in enumerate(names)},
+        {c: column(f"_n{j}") for j, c in enumerate(counts)},
+        {c: column(f"_q{j}") for j, c in enumerate(squares)},
     )
 
 
@@ -192,11 +357,4 @@ def _check(bound: BoundDesign) -> None:
             "Sums per sampling unit need a Taylor design; this one has replicate weights.",
             code="survey.design-invalid",
             hint="Estimate replicate designs with Sample (each estimate from its replicates).",
-        )
-    if bound.structure.element:
-        raise DesignError(
-            "Sums per sampling unit need cluster ids; an element design (no psu=) has one "
-            "unit per row.",
-            code="survey.design-invalid",
-            hint="Estimate element designs with Sample, or bind_rows() an in-memory frame.",
         )
