@@ -1,8 +1,9 @@
 """Sums per sampling unit asked of the back-end, and running sums by ranges on Spark.
 
 ``sum_units`` / ``sum_units_by`` (one statement, grouping sets for several breakdowns) with
-``unit_design`` give ``Sample``'s means and totals; element and replicate designs are refused
-with a code. ``running_sums`` on Spark gives NumPy's sequential running sums in a stable
+``unit_design``, and ``estimate_units`` (element designs too), give ``Sample``'s means and
+totals; replicate designs are refused with a code. ``running_sums`` on Spark gives NumPy's
+sequential running sums in a stable
 sort order, ties included, with ranges cut inside a run of tied values.
 """
 
@@ -20,6 +21,7 @@ from socialcover.survey import (
     ReplicateDesign,
     Sample,
     bind,
+    estimate_units,
     ratios,
     running_sums,
     sum_units,
@@ -36,7 +38,7 @@ def _persons(n: int = 240, seed: int = 2) -> pl.DataFrame:
             "w": rng.uniform(1, 4, n),
             "h": rng.integers(0, 4, n),
             "ea": np.arange(n) // 6,
-            "sex": rng.choice(["f", "m", None], n),
+            "sex": pl.Series(rng.choice(["f", "m", "x"], n)).replace("x", None),
             "band": rng.integers(0, 3, n),
             "y": rng.normal(10, 3, n),
         }
@@ -66,14 +68,41 @@ def test_unit_sums_in_sql_give_sample_means_and_totals(by: str | None) -> None:
     np.testing.assert_allclose(np.sqrt(t.variance[0]), total["se"], rtol=1e-12)
 
 
-def test_unit_sums_refuse_element_and_replicate_designs() -> None:
+@pytest.mark.parametrize(
+    "design",
+    [
+        Design(weights="w"),
+        Design(weights="w", strata="h", lonely_psu="adjust"),
+        DESIGN,
+    ],
+    ids=["element", "stratified-element", "clusters"],
+)
+def test_estimate_units_give_sample_means_and_totals(design: Design) -> None:
+    """Element designs too: sums per (group, stratum), then the exact squared scores."""
+    df = _persons().with_columns(one=pl.lit(1.0), big=pl.col("w") * 1e4)
+    bound = bind(df, design)
+    got = estimate_units(bound, {"y": "y"}, {"y": "y", "one": "one"}, [None, "sex", "band"])
+    sample = Sample(df, design)
+    for by, u in got.items():
+        for kind, name in (("mean", "y"), ("mean", "one"), ("total", "y")):
+            ref = (sample.mean if kind == "mean" else sample.total)(name, by=by).to_polars()
+            if by is not None:
+                ref = ref.filter(pl.col(by).is_not_null())
+            est, var = (u.means if kind == "mean" else u.totals)[name]
+            np.testing.assert_allclose(est, ref["estimate"], rtol=1e-12)
+            # a constant's mean has SE 0, not the rounding of an expanded square
+            np.testing.assert_allclose(np.sqrt(var), ref["se"], rtol=1e-10, atol=1e-15)
+
+
+def test_unit_sums_refuse_replicate_designs() -> None:
     df = _persons().with_columns(r1=pl.col("w"), r2=pl.col("w") * 2)
-    for design in (
-        Design(weights="w", strata="h"),
-        ReplicateDesign(weights="w", replicate_weights=("r1", "r2"), type="bootstrap"),
+    design = ReplicateDesign(weights="w", replicate_weights=("r1", "r2"), type="bootstrap")
+    for call in (
+        lambda b: sum_units(b, {"y": "y"}),
+        lambda b: estimate_units(b, {"y": "y"}, {}, [None]),
     ):
         with pytest.raises(DesignError) as err:
-            sum_units(bind(df, design), {"y": "y"})
+            call(bind(df, design))
         assert err.value.code == "survey.design-invalid"
 
 
