@@ -3,9 +3,8 @@
 The Taylor designs with PSUs are checked in ``test_simulate_on_spark.py``; here the same
 population is simulated on Spark (the test process's session) and in memory with an element
 design (weights only), a stratified element design, user-supplied bootstrap replicate weights
-and JKn replicates made from the PSUs. Every estimate and SE (overall and, for the Taylor
-designs, by decile, quintile and group: replicate designs go through one Spark statement per
-estimate) must agree to 1e-9: the Gini's running sums and the deciles are computed by ranges
+and JKn replicates made from the PSUs. Every estimate and SE, overall and by decile, quintile
+and group, must agree to 1e-9: the Gini's running sums and the deciles are computed by ranges
 of income on Spark and in one sorted array in memory, with the same rule for tied incomes.
 """
 
@@ -92,14 +91,12 @@ def test_impact_on_spark_equals_memory_without_psus_and_with_replicates(
     on_spark = run_population(
         rules, spark.read.parquet(str(persons)), 2025, reform=reform, carry=carry
     )
-    # replicate designs estimate one variable per Spark statement: overall estimates only
-    breakdowns = isinstance(design, Design)
-    expected = measure_impact(memory, design, breakdowns=breakdowns)
-    got = measure_impact(on_spark, design, breakdowns=breakdowns)
+    expected = measure_impact(memory, design)
+    got = measure_impact(on_spark, design)
     _same(_table(got), _table(expected))
     assert got.n_persons == expected.n_persons == 300
     change, se = got.get("cost", "change")
     assert change > 0 and se > 0
-    if breakdowns:  # ten deciles of baseline income, each with an SE
-        deciles = got.table.filter(pl.col("by") == "decile")
-        assert deciles["group"].n_unique() == 10 and deciles["se"].is_not_nan().all()
+    # the breakdowns are there: ten deciles of baseline income, each with an SE
+    deciles = got.table.filter(pl.col("by") == "decile")
+    assert deciles["group"].n_unique() == 10 and deciles["se"].is_not_nan().all()

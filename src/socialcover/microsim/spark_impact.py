@@ -6,17 +6,19 @@ The same numbers as :func:`~socialcover.microsim.simulation.run_population` and
 * the rules run as Spark SQL (:func:`~socialcover.microsim.execution.run_rules`), the reform
   over the baseline's output (so both scenarios sit on one row per person, with no join);
 * the per-person variables (costs, beneficiaries, FGT indices, gains) are SQL expressions;
-* the Gini's linearised variable and the income deciles need the persons ordered by income:
-  running sums over a window ordered by (income, input row), the stable order NumPy sorts
-  by, so the deciles are the in-memory ones to the person. Spark runs a window without a
-  partition in one task (the rows move to one executor, never to the driver);
-* every total and mean, with its SE, is an estimate of the survey package on Spark
-  (:class:`socialcover.survey.Sample`): only (domain, sampling unit) sums come back. A
-  change (reform - baseline) is the estimate of the difference variable: the same paired
-  difference as in memory, since sums are linear.
+* the Gini's linearised variable and the income deciles need running sums in income order
+  (income, then input row: the stable order NumPy sorts by, so the deciles are the
+  in-memory ones to the person), computed by ranges of income on the executors
+  (:func:`socialcover.survey.running_sums`), never in one task;
+* every total and mean, with its SE, comes from the survey package on Spark
+  (:func:`socialcover.survey.estimate_units`): only (group, sampling unit) sums come back,
+  in one statement for every overall estimate and one for every breakdown (an element
+  design's means add one of exact squared scores each; replicate designs sum every
+  replicate per group). A change (reform - baseline) is the estimate of the difference
+  variable: the same paired difference as in memory, since sums are linear.
 
-The frame of per-person variables is persisted (memory, spilling to disk) while the estimates
-run, and released afterwards; nothing is set on the session.
+The ranked persons are cached on the executors (memory, spilling to disk) while the
+estimates run, and released afterwards; nothing is set on the session.
 """
 
 from __future__ import annotations
@@ -296,43 +298,15 @@ def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
 _SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "se": pl.Float64}
 
 
-class _PerVariable:
-    """Replicate designs: each total and mean is one estimate of
-    :class:`socialcover.survey.Sample` on Spark (one aggregate statement each)."""
-
-    def __init__(self, frame: Any, design: Any) -> None:
-        from socialcover.survey import Sample
-
-        self.sample = Sample(frame, design, spark=frame.sparkSession)
-
-    def _one(self, kind: str, name: str, by: str | None) -> pl.DataFrame:
-        call = self.sample.total if kind == "total" else self.sample.mean
-        est = call(name, by=by).to_polars()
-        if by is not None:
-            est = est.filter(pl.col(by).is_not_null())
-        levels = [str(v) for v in est[by].to_list()] if by else ["all"]
-        return _frame(name, levels, by, est["estimate"], est["se"])
-
-    def run(
-        self, totals: Sequence[str], means: Sequence[str], breakdowns: Sequence[str | None]
-    ) -> dict[str | None, tuple[pl.DataFrame, pl.DataFrame]]:
-        return {
-            by: (
-                pl.concat([self._one("total", n, by) for n in totals]),
-                pl.concat([self._one("mean", n, by) for n in means]),
-            )
-            for by in breakdowns
-        }
-
-
 class _UnitSums:
-    """Totals and means of many per-person columns over a Taylor design, on Spark.
+    """Totals and means of many per-person columns over the design, on Spark.
 
     The survey package sums ``w * v`` of every column per (group, sampling unit) where the
     rows are, for all the columns and breakdowns asked at once, and runs its variance
     algebra on those sums (:func:`socialcover.survey.estimate_units`: one statement for a
     design with PSUs; two for an element design, whose second sums the means' exact squared
-    scores per (group, stratum)), as :func:`socialcover.survey.unit_sums` in memory.
+    scores per (group, stratum); replicate designs from the replicates' sums per group), as
+    :func:`socialcover.survey.unit_sums` and ``Sample`` in memory.
     """
 
     def __init__(self, frame: Any, design: Any) -> None:
@@ -386,8 +360,6 @@ def impact_parts(
 ) -> tuple[list[pl.DataFrame], int]:
     """The estimate frames of :func:`~socialcover.microsim.impact.measure_impact` (variable,
     group, estimate, se; a ``by`` column for breakdowns), and the number of persons."""
-    from socialcover.survey import Design
-
     cols = frame.columns
     if design.weights is not None and design.weights not in cols:
         frame = frame.selectExpr("*", f"1.0D AS {_q(design.weights)}")
@@ -418,8 +390,7 @@ def impact_parts(
         per_person = per_person.selectExpr(
             "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
         )
-        batched = isinstance(design, Design)
-        est: Any = _UnitSums(per_person, design) if batched else _PerVariable(per_person, design)
+        est = _UnitSums(per_person, design)
         say("estimating costs, beneficiaries, poverty and inequality")
         t_names = [*totals, *_changes(list(totals))]
         m_names = [*means, *_changes([k for k in means if "__change__" not in k])]

@@ -70,7 +70,10 @@ def estimate_units(
     design (no ``psu``: every row a unit) is summed per (group, stratum) with the squares of
     the weighted values, and a second statement sums the exact squared scores of the means
     (``w (v - mean)``, centred at each group's mean, as :class:`~socialcover.survey.Sample`
-    does), so no row comes back. Replicate designs are refused (``survey.design-invalid``).
+    does), so no row comes back. A replicate design sums the full sample and every
+    replicate per group (replicates made from PSUs: per (group, PSU), times their factors;
+    replicate-weight columns: per group) and takes the variance of the replicates'
+    statistics, as R's ``svrVar`` (calibrated designs are not taken).
 
     Parameters
     ----------
@@ -94,6 +97,8 @@ def estimate_units(
     >>> got.totals["y"][0].tolist(), [round(float(v), 4) for v in got.means["y"][0]]
     ([4.0], [0.6667])
     """
+    if bound.replicates is not None:
+        return _replicate_estimates(bound, totals_of, means_of, breakdowns, where)
     rows = unit_design(bound)
     names = {**totals_of, **means_of, _ONE: "1"}
     element = bound.structure.element
@@ -264,10 +269,13 @@ def _sum_units_by(
     where: str | None,
     squares: Sequence[str] = (),
     extra: Sequence[str] = (),
+    inner_extra: Sequence[str] = (),
+    replicates: bool = False,
 ) -> dict[str | None, tuple[UnitSums, pl.DataFrame]]:
     """The sums of each breakdown, with its part of the aggregate (``extra`` aggregates of
-    ``_w``, ``_v{i}`` and ``_g{j}`` included as columns ``_e{k}``)."""
-    _check(bound)
+    ``_w``, ``_v{i}``, ``_g{j}`` and the ``inner_extra`` columns, as columns ``_e{k}``)."""
+    if not replicates:
+        _check(bound)
     eng = bound.backend
     q = eng.quote
     st = bound.structure
@@ -275,6 +283,7 @@ def _sum_units_by(
     keys = [a for _, a in st.key_sql]
     inner = [f"{e} AS {a}" for e, a in st.key_sql]
     inner.append(f"{bound.weight_sql} AS _w")
+    inner += list(inner_extra)
     wanted = list(dict.fromkeys(breakdowns))
     cols = [b for b in wanted if b is not None]
     inner += [f"{q(b)} AS _g{i}" for i, b in enumerate(cols)]
@@ -349,6 +358,93 @@ def _unit_sums(
         {c: column(f"_n{j}") for j, c in enumerate(counts)},
         {c: column(f"_q{j}") for j, c in enumerate(squares)},
     )
+
+
+#: replicate sums per statement (R x variables columns): a long list of variables is split
+REPLICATE_SUMS = 2000
+
+
+def _replicate_estimates(
+    bound: BoundDesign,
+    totals_of: Mapping[str, str],
+    means_of: Mapping[str, str],
+    breakdowns: Sequence[str | None],
+    where: str | None,
+) -> dict[str | None, UnitEstimates]:
+    """Totals and means of a replicate design: the full-sample and every replicate's
+    totals per group, and the variance of the replicates' statistics (R's ``svrVar``).
+
+    Replicates made from PSUs multiply the sums per (group, PSU) by their factors; replicate
+    weight columns are summed per group (one statement per block of variables)."""
+    rep = bound.replicates
+    assert rep is not None
+    names = {**totals_of, **means_of, _ONE: "1"}
+    order = list(names)
+    n_rep = rep.n_rep
+    full: dict[str | None, tuple[list[str], np.ndarray, np.ndarray]] = {}
+    if rep.factors is not None:
+        got = _sum_units_by(bound, names, breakdowns, [], where, replicates=True)
+        for by, (sums, _) in got.items():
+            n_dom = len(sums.levels)
+            s = np.column_stack([sums.sums[n] for n in order])  # (bins, k)
+            f = rep.factors[bound.structure.unit_maps[0][sums.unit]]  # (bins, R)
+            y = np.zeros((n_dom, len(order)))
+            np.add.at(y, sums.dom, s)
+            yr = np.zeros((n_dom, n_rep, len(order)))
+            np.add.at(yr, sums.dom, f[:, :, None] * s[:, None, :])
+            full[by] = (sums.levels, y, yr)
+    else:
+        step = max(1, REPLICATE_SUMS // max(n_rep, 1))
+        inner = rep.inner_sql()
+        parts: dict[str | None, list[tuple[np.ndarray, np.ndarray]]] = {}
+        levels: dict[str | None, list[str]] = {}
+        for at in range(0, len(order), step):
+            block = order[at : at + step]
+            extra = [f"SUM(_r{r} * _v{j})" for j in range(len(block)) for r in range(n_rep)]
+            got = _sum_units_by(
+                bound,
+                {n: names[n] for n in block},
+                breakdowns,
+                [],
+                where,
+                extra=extra,
+                inner_extra=inner,
+                replicates=True,
+            )
+            for by, (sums, part) in got.items():
+                n_dom = len(sums.levels)
+                levels[by] = sums.levels
+                y = np.zeros((n_dom, len(block)))
+                np.add.at(y, sums.dom, np.column_stack([sums.sums[n] for n in block]))
+                e = np.column_stack(
+                    [
+                        part[f"_e{k}"].fill_null(0.0).to_numpy().astype(np.float64)
+                        for k in range(len(extra))
+                    ]
+                ).reshape(part.height, len(block), n_rep)
+                yr = np.zeros((n_dom, n_rep, len(block)))
+                np.add.at(yr, sums.dom, np.transpose(e, (0, 2, 1)))
+                parts.setdefault(by, []).append((y, yr))
+        for by, blocks in parts.items():
+            full[by] = (
+                levels[by],
+                np.concatenate([b[0] for b in blocks], axis=1),
+                np.concatenate([b[1] for b in blocks], axis=2),
+            )
+    out: dict[str | None, UnitEstimates] = {}
+    one = order.index(_ONE)
+    for by, (lv, y, yr) in full.items():
+        tot, mean = {}, {}
+        for n in totals_of:
+            j = order.index(n)
+            tot[n] = (y[:, j], rep.svrvar(yr[:, :, j], y[:, j]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for n in means_of:
+                j = order.index(n)
+                theta = y[:, j] / y[:, one]
+                mean[n] = (theta, rep.svrvar(yr[:, :, j] / yr[:, :, one], theta))
+        out[by] = UnitEstimates(lv, tot, mean)
+    return out
 
 
 def _check(bound: BoundDesign) -> None:
