@@ -97,6 +97,7 @@ def estimate_units(
     >>> got.totals["y"][0].tolist(), [round(float(v), 4) for v in got.means["y"][0]]
     ([4.0], [0.6667])
     """
+    _uncalibrated(bound)
     if bound.replicates is not None:
         return _replicate_estimates(bound, totals_of, means_of, breakdowns, where)
     rows = unit_design(bound)
@@ -447,7 +448,17 @@ def _replicate_estimates(
     return out
 
 
+def _uncalibrated(bound: BoundDesign) -> None:
+    if bound.calibration is not None:
+        raise DesignError(
+            "Sums per sampling unit take the design's sampling weights; this design is calibrated.",
+            code="survey.design-invalid",
+            hint="Estimate calibrated designs with Sample (poststratify, rake).",
+        )
+
+
 def _check(bound: BoundDesign) -> None:
+    _uncalibrated(bound)
     if bound.replicates is not None or not isinstance(bound.design, Design):
         raise DesignError(
             "Sums per sampling unit need a Taylor design; this one has replicate weights.",
