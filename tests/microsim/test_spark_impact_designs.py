@@ -3,8 +3,8 @@
 The Taylor designs with PSUs are checked in ``test_simulate_on_spark.py``; here the same
 population is simulated on Spark (the test process's session) and in memory with an element
 design (weights only), a stratified element design, user-supplied bootstrap replicate weights
-and JKn replicates made from the PSUs. Every estimate and SE, overall and by decile, quintile
-and group, must agree to 1e-9: the Gini's running sums and the deciles are computed by ranges
+and JK1 replicates made from the households (the PSUs). Every estimate and SE, overall and by
+decile, quintile and group, must agree to 1e-9: the Gini's running sums and the deciles are computed by ranges
 of income on Spark and in one sorted array in memory, with the same rule for tied incomes.
 """
 
@@ -40,8 +40,8 @@ DESIGNS: dict[str, Any] = {
     "bootstrap-columns": ReplicateDesign(
         weights="weight", replicate_weights=REPLICATES, type="bootstrap"
     ),
-    "jkn-from-psus": ReplicateDesign.from_design(
-        Design(weights="weight", strata="strata", psu="psu", nest=True), type="JKn"
+    "jk1-from-households": ReplicateDesign.from_design(
+        Design(weights="weight", psu="hh_id"), type="JK1"
     ),
 }
 
