@@ -4,8 +4,9 @@ The Taylor designs with PSUs are checked in ``test_simulate_on_spark.py``; here 
 population is simulated on Spark (the test process's session) and in memory with an element
 design (weights only), a stratified element design, user-supplied bootstrap replicate weights
 and JK1 replicates made from the households (the PSUs). Every estimate and SE, overall and by
-decile, quintile and group, must agree to 1e-9: the Gini's running sums and the deciles are computed by ranges
-of income on Spark and in one sorted array in memory, with the same rule for tied incomes.
+decile, quintile and group, must agree to 1e-9: the Gini's running sums and the deciles are
+computed by ranges of income on Spark and in one sorted array in memory, with the same rule
+for tied incomes.
 """
 
 from __future__ import annotations
