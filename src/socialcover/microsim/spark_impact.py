@@ -366,10 +366,14 @@ def impact_parts(
     w = _d(design.weights) if design.weights else "1.0D"
     say("preparing incomes, lines and groups")
     runs: list[Any] = []
+    # The rules run once: the lines' check, the ranges' sample and the ranked rows read the
+    # persons Spark caches here (each pass over the lazy frame would run them again).
+    frame = frame.persist()
     try:
         z, n = _check_lines(frame, lines)
         totals, means = _variables(programmes, household, z, threshold)
         runs, gini, linearised, big_n = _ranked(frame, w, n)
+        frame.unpersist()  # the ranked rows are cached
         ordered = runs[-1].frame
         group_sql = _groups(cols, big_n) if breakdowns else {}
         splits = ("decile", "quintile", *[g for g in groups if g in group_sql or g in cols])
@@ -428,6 +432,7 @@ def impact_parts(
             raise
         raise spark_error(exc, "estimating the impact on Spark") from exc
     finally:
+        frame.unpersist()
         for run in runs:
             run.release()
     return parts, n
