@@ -50,6 +50,10 @@ F64 = npt.NDArray[np.float64]
 
 DEFAULT_GROUPS = ("sex", "age_band", "urban", "informal_work")
 AGE_BANDS = ((0, 14, "0-14"), (15, 24, "15-24"), (25, 64, "25-64"), (65, 200, "65+"))
+#: A person whose cumulative weight share (in income order) is within this of a decile or
+#: quintile boundary is on it (the lower group): sums added in another order (by ranges of
+#: income on Spark) cannot move a person across a boundary they fall on exactly.
+BOUNDARY = 1e-9
 Progress = Callable[[str], None]
 
 
@@ -156,8 +160,8 @@ def _groups(f: pl.DataFrame, order: npt.NDArray[np.intp], w: F64) -> pl.DataFram
     share = np.empty(len(order))
     share[order] = cum / cum[-1] if len(cum) else cum
     extra: list[pl.Expr | pl.Series] = [
-        pl.Series("decile", np.clip(np.ceil(share * 10), 1, 10).astype(np.int8)),
-        pl.Series("quintile", np.clip(np.ceil(share * 5), 1, 5).astype(np.int8)),
+        pl.Series("decile", np.clip(np.ceil(share * 10 - BOUNDARY), 1, 10).astype(np.int8)),
+        pl.Series("quintile", np.clip(np.ceil(share * 5 - BOUNDARY), 1, 5).astype(np.int8)),
     ]
     if "age" in f.columns:
         age = pl.col("age")

@@ -6,17 +6,19 @@ The same numbers as :func:`~socialcover.microsim.simulation.run_population` and
 * the rules run as Spark SQL (:func:`~socialcover.microsim.execution.run_rules`), the reform
   over the baseline's output (so both scenarios sit on one row per person, with no join);
 * the per-person variables (costs, beneficiaries, FGT indices, gains) are SQL expressions;
-* the Gini's linearised variable and the income deciles need the persons ordered by income:
-  running sums over a window ordered by (income, input row), the stable order NumPy sorts
-  by, so the deciles are the in-memory ones to the person. Spark runs a window without a
-  partition in one task (the rows move to one executor, never to the driver);
-* every total and mean, with its SE, is an estimate of the survey package on Spark
-  (:class:`socialcover.survey.Sample`): only (domain, sampling unit) sums come back. A
-  change (reform - baseline) is the estimate of the difference variable: the same paired
-  difference as in memory, since sums are linear.
+* the Gini's linearised variable and the income deciles need running sums in income order
+  (income, then input row: the stable order NumPy sorts by, so the deciles are the
+  in-memory ones to the person), computed by ranges of income on the executors
+  (:func:`socialcover.survey.running_sums`), never in one task;
+* every total and mean, with its SE, comes from the survey package on Spark
+  (:func:`socialcover.survey.estimate_units`): only (group, sampling unit) sums come back,
+  in one statement for every overall estimate and one for every breakdown (an element
+  design's means add one of exact squared scores each; replicate designs sum every
+  replicate per group). A change (reform - baseline) is the estimate of the difference
+  variable: the same paired difference as in memory, since sums are linear.
 
-The frame of per-person variables is persisted (memory, spilling to disk) while the estimates
-run, and released afterwards; nothing is set on the session.
+The ranked persons are cached on the executors (memory, spilling to disk) while the
+estimates run, and released afterwards; nothing is set on the session.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ __all__ = ["ROW", "impact_parts", "population_frame"]
 ROW = "_sc_row"  # the input's row order: ties in income are ordered as NumPy's stable sort
 SCENARIOS = ("base", "reform")
 AGE_BANDS = ((0, 14, "0-14"), (15, 24, "15-24"), (25, 64, "25-64"), (65, 200, "65+"))
+#: A cumulative share within this of a decile (quintile) boundary is on it, as in memory
+#: (:data:`socialcover.microsim.impact.BOUNDARY`): sums added in another order stay put.
+BOUNDARY = 1e-9
 
 
 def _q(name: str) -> str:
@@ -138,8 +143,9 @@ def population_frame(
     return both.selectExpr(*cols), programmes, hh_progs
 
 
-def _check_lines(frame: Any, lines: Mapping[str, str | float]) -> dict[str, str]:
-    """Each poverty line as an SQL expression, checked as in memory (one Spark job)."""
+def _check_lines(frame: Any, lines: Mapping[str, str | float]) -> tuple[dict[str, str], int]:
+    """Each poverty line as an SQL expression, checked as in memory, and the number of
+    persons (one Spark job)."""
     out: dict[str, str] = {}
     counts = []
     for name, line in lines.items():
@@ -156,10 +162,10 @@ def _check_lines(frame: Any, lines: Mapping[str, str | float]) -> dict[str, str]
         else:
             out[name] = _num(float(line))
             counts.append("0" if float(line) > 0 else "COUNT(*)")
-    bad = (
-        frame.selectExpr(*[f"{c} AS _b{i}" for i, c in enumerate(counts)]).first() if counts else []
-    )
-    for (name, _), n in zip(lines.items(), bad or [], strict=True):
+    row = frame.selectExpr("COUNT(*) AS _n", *[f"{c} AS _b{i}" for i, c in enumerate(counts)])
+    got = row.first()
+    for i, name in enumerate(lines):
+        n = got[f"_b{i}"]
         if n:
             raise MicrosimDataError(
                 f"poverty line {name!r} is missing or not positive for {int(n)} person(s)",
@@ -167,7 +173,7 @@ def _check_lines(frame: Any, lines: Mapping[str, str | float]) -> dict[str, str]
                 hint="Give a positive line (LCU per person per year) for everyone, e.g. "
                 "--line national=7200.",
             )
-    return out
+    return out, int(got["_n"])
 
 
 def _variables(
@@ -218,53 +224,61 @@ def _changes(names: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _gini_inputs(frame: Any, w: str) -> Any:
-    """Running weight and weighted-income sums in income order (the stable order), per
-    scenario: N_k and T_k of :func:`socialcover.survey.gini_linearised`."""
-    cols = ["*"]
-    for sc in SCENARIOS:
-        y = _d(f"disposable_income__{sc}")
-        win = f"(ORDER BY {y}, {ROW} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-        cols += [f"SUM({w}) OVER {win} AS _nk_{sc}", f"SUM({w} * {y}) OVER {win} AS _tk_{sc}"]
-    return frame.selectExpr(*cols)
+def _ranked(
+    frame: Any, w: str, n: int
+) -> tuple[list[Any], dict[str, float], dict[str, str], float]:
+    """Running weight and weighted-income sums in income order (the stable order: income,
+    then input row), per scenario: N_k and T_k of :func:`socialcover.survey.gini_linearised`,
+    by ranges of income on the executors (:func:`socialcover.survey.running_sums`, two
+    jobs per scenario). Returns the running sums (to release), each scenario's Gini, its
+    linearised variable as SQL, and the total weight."""
+    from socialcover.survey import running_sums
 
-
-def _ginis(frame: Any, w: str) -> tuple[dict[str, float], dict[str, str], float]:
-    """Each scenario's Gini, its linearised variable as SQL, and the total weight (one job)."""
-    sums = []
-    for sc in SCENARIOS:
-        y = _d(f"disposable_income__{sc}")
-        sums += [
-            f"SUM(({w} * {y}) * _nk_{sc}) AS a_{sc}",
-            f"SUM({w} * ({w} * {y})) AS b_{sc}",
-            f"SUM({w} * {y}) AS t_{sc}",
-        ]
-    row = frame.selectExpr(f"SUM({w}) AS n", *sums).first()
-    big_n = float(row["n"] or 0.0)
+    runs: list[Any] = []
     gini: dict[str, float] = {}
     z: dict[str, str] = {}
-    for sc in SCENARIOS:
-        a, b, t = (float(row[f"{k}_{sc}"] or 0.0) for k in ("a", "b", "t"))
-        nt = big_n * t
-        if nt == 0:
-            gini[sc], z[f"gini__{sc}__all"] = float("nan"), "CAST(0.0 AS DOUBLE)"
-            continue
-        g = (2 * a - b) / nt - 1
-        gini[sc] = g
-        y = _d(f"disposable_income__{sc}")
-        z[f"gini__{sc}__all"] = (
-            f"(2.0D * {y} * _nk_{sc} + 2.0D * ({_num(t)} - _tk_{sc}) "
-            f"- {_num(g + 1)} * ({_num(t)} + {_num(big_n)} * {y})) / {_num(nt)}"
-        )
-    return gini, z, big_n
+    big_n = 0.0
+    current = frame
+    try:
+        for sc in SCENARIOS:
+            y = _d(f"disposable_income__{sc}")
+            run = running_sums(
+                current,
+                [y, ROW],
+                {f"_nk_{sc}": w, f"_tk_{sc}": f"{w} * {y}"},
+                products={"a": (f"{w} * {y}", f"_nk_{sc}")},
+                also={"b": f"{w} * ({w} * {y})"},
+                rows=n,
+            )
+            runs.append(run)
+            if len(runs) > 1:  # the reform's ranges are cached: the baseline's are not read
+                runs[-2].release()
+            current = run.frame
+            big_n, t = run.totals[f"_nk_{sc}"], run.totals[f"_tk_{sc}"]
+            nt = big_n * t
+            if nt == 0:
+                gini[sc], z[f"gini__{sc}__all"] = float("nan"), "CAST(0.0 AS DOUBLE)"
+                continue
+            g = (2 * run.products["a"] - run.totals["b"]) / nt - 1
+            gini[sc] = g
+            z[f"gini__{sc}__all"] = (
+                f"(2.0D * {y} * _nk_{sc} + 2.0D * ({_num(t)} - _tk_{sc}) "
+                f"- {_num(g + 1)} * ({_num(t)} + {_num(big_n)} * {y})) / {_num(nt)}"
+            )
+    except BaseException:
+        for run in runs:
+            run.release()
+        raise
+    return runs, gini, z, big_n
 
 
 def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
     """The breakdown columns of :func:`socialcover.microsim.impact._groups`, as SQL."""
     share = f"_nk_base / {_num(big_n)}"
+    tie = _num(BOUNDARY)
     out = {
-        "decile": f"CAST(LEAST(GREATEST(CEIL({share} * 10), 1), 10) AS TINYINT)",
-        "quintile": f"CAST(LEAST(GREATEST(CEIL({share} * 5), 1), 5) AS TINYINT)",
+        "decile": f"CAST(LEAST(GREATEST(CEIL({share} * 10 - {tie}), 1), 10) AS TINYINT)",
+        "quintile": f"CAST(LEAST(GREATEST(CEIL({share} * 5 - {tie}), 1), 5) AS TINYINT)",
     }
     if "age" in columns:
         bands = " ".join(
@@ -284,121 +298,41 @@ def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
 _SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "se": pl.Float64}
 
 
-class _PerVariable:
-    """Replicate and element designs: each total and mean is one estimate of
-    :class:`socialcover.survey.Sample` on Spark (one aggregate statement each)."""
-
-    def __init__(self, frame: Any, design: Any) -> None:
-        from socialcover.survey import Sample
-
-        self.sample = Sample(frame, design, spark=frame.sparkSession)
-
-    def _one(self, kind: str, name: str, by: str | None) -> pl.DataFrame:
-        call = self.sample.total if kind == "total" else self.sample.mean
-        est = call(name, by=by).to_polars()
-        if by is not None:
-            est = est.filter(pl.col(by).is_not_null())
-        levels = [str(v) for v in est[by].to_list()] if by else ["all"]
-        return _frame(name, levels, by, est["estimate"], est["se"])
-
-    def totals(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
-        return pl.concat([self._one("total", n, by) for n in names])
-
-    def means(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
-        return pl.concat([self._one("mean", n, by) for n in names])
-
-
 class _UnitSums:
-    """Totals and means of many per-person columns over a Taylor design, on Spark.
+    """Totals and means of many per-person columns over the design, on Spark.
 
-    One aggregate statement per breakdown sums ``w * v`` of every column per (group,
-    sampling unit), as :func:`socialcover.survey.unit_sums` does in memory; the variance
-    algebra is then the survey package's own (:meth:`socialcover.survey.RowDesign.variance`,
-    :func:`socialcover.survey.ratios`), on those sums. The design is bound on Spark
-    (its sampling structure: one row per stratum and unit comes back).
+    The survey package sums ``w * v`` of every column per (group, sampling unit) where the
+    rows are, for all the columns and breakdowns asked at once, and runs its variance
+    algebra on those sums (:func:`socialcover.survey.estimate_units`: one statement for a
+    design with PSUs; two for an element design, whose second sums the means' exact squared
+    scores per (group, stratum); replicate designs from the replicates' sums per group), as
+    :func:`socialcover.survey.unit_sums` and ``Sample`` in memory.
     """
 
     def __init__(self, frame: Any, design: Any) -> None:
-        import numpy as np
+        from socialcover.survey import bind
 
-        from socialcover.survey import RowDesign, bind
-
-        self.frame = frame
         self.bound = bind(frame, design, backend="spark", spark=frame.sparkSession)
-        self.rows = RowDesign(design, np.zeros(0, np.int64), np.zeros(0), self.bound)
-        self.weight = _d(design.weights) if design.weights else "1.0D"
 
-    def sums(self, names: Sequence[str], by: str | None, counts: Sequence[str]) -> Any:
-        import numpy as np
+    def run(
+        self, totals: Sequence[str], means: Sequence[str], breakdowns: Sequence[str | None]
+    ) -> dict[str | None, tuple[pl.DataFrame, pl.DataFrame]]:
+        from socialcover.survey import estimate_units
 
-        from socialcover.survey import UnitSums
-
-        st = self.bound.structure
-        keys = [a for _, a in st.key_sql]
-        group = _q(by) if by else "'all'"
-        inner = [f"{e} AS {a}" for e, a in st.key_sql]
-        inner += [f"{group} AS _g", f"{self.weight} AS _w"]
-        inner += [f"CAST({_q(n)} AS DOUBLE) AS _v{i}" for i, n in enumerate(names)]
-        outer = [*keys, "_g"]
-        outer += [f"SUM(_w * _v{i}) AS _s{i}" for i in range(len(names))]
-        outer += [
-            f"SUM(CASE WHEN _v{names.index(c)} <> 0 THEN 1.0D ELSE 0.0D END) AS _n{j}"
-            for j, c in enumerate(counts)
-        ]
-        view = f"_sc_impact_{id(self):x}"
-        self.frame.createOrReplaceTempView(view)
-        sql = (
-            f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {view}) AS _sc_in "
-            f"WHERE _g IS NOT NULL GROUP BY {', '.join([*keys, '_g'])}"
+        got = estimate_units(
+            self.bound, {n: _q(n) for n in totals}, {n: _q(n) for n in means}, breakdowns
         )
-        agg = pl.from_arrow(self.frame.sparkSession.sql(sql).toArrow())
-        assert isinstance(agg, pl.DataFrame)
-        levels = sorted(agg["_g"].unique().to_list())
-        agg = agg.join(
-            pl.DataFrame(
-                {"_g": levels, "_dom": list(range(len(levels)))},
-                schema_overrides={"_g": agg.schema["_g"]},
-            ),
-            on="_g",
-        )
-        if keys:
-            agg = agg.join(st.units.cast({k: agg.schema[k] for k in keys}), on=keys, how="left")
-        else:
-            agg = agg.with_columns(_u=pl.lit(0, pl.Int64))
-        return UnitSums(
-            [str(v) for v in levels],
-            agg["_dom"].to_numpy().astype(np.int64),
-            agg["_u"].to_numpy().astype(np.int64),
-            {n: agg[f"_s{i}"].to_numpy().astype(np.float64) for i, n in enumerate(names)},
-            {c: agg[f"_n{j}"].to_numpy().astype(np.float64) for j, c in enumerate(counts)},
-        )
+        out = {}
+        for by, u in got.items():
+            t = [_frame(n, u.levels, by, *_se(u.totals[n])) for n in totals]
+            m = [_frame(n, u.levels, by, *_se(u.means[n])) for n in means]
+            out[by] = (pl.concat(t), pl.concat(m))
+        return out
 
-    def totals(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
-        import numpy as np
 
-        sums = self.sums(names, by, ())
-        n_dom = len(sums.levels)
-        out = []
-        for name in names:
-            t = sums.sums[name]
-            est = np.bincount(sums.dom, weights=t, minlength=n_dom)
-            var = self.rows.variance(sums.dom, sums.unit, t, n_dom)
-            out.append(_frame(name, sums.levels, by, est, np.sqrt(var)))
-        return pl.concat(out)
-
-    def means(self, names: Sequence[str], by: str | None = None) -> pl.DataFrame:
-        import numpy as np
-
-        from socialcover.survey import ratios
-
-        sums = self.sums([*names, "_sc_one"], by, ["_sc_one"])
-        r = ratios(self.rows, sums, [(name, "_sc_one") for name in names])
-        out = []
-        for j, name in enumerate(names):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                est = np.where(r.denominator[j] != 0, r.numerator[j] / r.denominator[j], np.nan)
-            out.append(_frame(name, r.levels, by, est, np.sqrt(r.variance[j])))
-        return pl.concat(out)
+def _se(pair: tuple[Any, Any]) -> tuple[Any, Any]:
+    est, var = pair
+    return est, np.sqrt(var)  # as in memory
 
 
 def _frame(name: str, levels: list[str], by: str | None, est: Any, se: Any) -> pl.DataFrame:
@@ -426,65 +360,68 @@ def impact_parts(
 ) -> tuple[list[pl.DataFrame], int]:
     """The estimate frames of :func:`~socialcover.microsim.impact.measure_impact` (variable,
     group, estimate, se; a ``by`` column for breakdowns), and the number of persons."""
-    from socialcover.survey import Design
-
     cols = frame.columns
     if design.weights is not None and design.weights not in cols:
         frame = frame.selectExpr("*", f"1.0D AS {_q(design.weights)}")
     w = _d(design.weights) if design.weights else "1.0D"
     say("preparing incomes, lines and groups")
-    z = _check_lines(frame, lines)
-    totals, means = _variables(programmes, household, z, threshold)
-    ordered = _gini_inputs(frame, w)
-    gini, linearised, big_n = _ginis(ordered, w)
-    group_sql = _groups(cols, big_n) if breakdowns else {}
-    splits = ("decile", "quintile", *[g for g in groups if g in group_sql or g in cols])
-    design_cols = [c for c in design.columns() if c in ordered.columns]
-    kept = dict.fromkeys(
-        [*design_cols, *[g for g in splits if g in cols and g not in group_sql and breakdowns]]
-    )
-    exprs = [_q(c) for c in kept]
-    exprs += [f"{sql} AS {_q(k)}" for k, sql in group_sql.items() if k not in kept]
-    exprs += [f"{sql} AS {_q(k)}" for k, sql in {**totals, **means, **linearised}.items()]
-    per_person = ordered.selectExpr(*exprs)
-    changes = {
-        **_changes(list(totals)),
-        **_changes([k for k in means if "__change__" not in k]),
-        **_changes(list(linearised)),
-    }
-    per_person = per_person.selectExpr(
-        "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
-    )
-    per_person = per_person.persist()  # scanned once per estimate: computed once
+    runs: list[Any] = []
+    # The rules run once: the lines' check, the ranges' sample and the ranked rows read the
+    # persons Spark caches here (each pass over the lazy frame would run them again).
+    frame = frame.persist()
     try:
-        n = per_person.count()
-        batched = isinstance(design, Design) and bool(design.psu)
-        est: Any = _UnitSums(per_person, design) if batched else _PerVariable(per_person, design)
+        z, n = _check_lines(frame, lines)
+        totals, means = _variables(programmes, household, z, threshold)
+        runs, gini, linearised, big_n = _ranked(frame, w, n)
+        frame.unpersist()  # the ranked rows are cached
+        ordered = runs[-1].frame
+        group_sql = _groups(cols, big_n) if breakdowns else {}
+        splits = ("decile", "quintile", *[g for g in groups if g in group_sql or g in cols])
+        design_cols = [c for c in design.columns() if c in ordered.columns]
+        kept = dict.fromkeys(
+            [*design_cols, *[g for g in splits if g in cols and g not in group_sql and breakdowns]]
+        )
+        exprs = [_q(c) for c in kept]
+        exprs += [f"{sql} AS {_q(k)}" for k, sql in group_sql.items() if k not in kept]
+        exprs += [f"{sql} AS {_q(k)}" for k, sql in {**totals, **means, **linearised}.items()]
+        per_person = ordered.selectExpr(*exprs)
+        changes = {
+            **_changes(list(totals)),
+            **_changes([k for k in means if "__change__" not in k]),
+            **_changes(list(linearised)),
+        }
+        # read from the ranked rows Spark caches: the rules do not run again
+        per_person = per_person.selectExpr(
+            "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
+        )
+        est = _UnitSums(per_person, design)
         say("estimating costs, beneficiaries, poverty and inequality")
         t_names = [*totals, *_changes(list(totals))]
         m_names = [*means, *_changes([k for k in means if "__change__" not in k])]
         g_names = [*linearised, *_changes(list(linearised))]
-        parts = [est.totals(t_names), est.means(m_names)]
+        t_all, m_all = est.run([*t_names, *g_names], m_names, [None])[None]
         point = {f"gini__{sc}__all": g for sc, g in gini.items()}
         point["gini__change__all"] = gini["reform"] - gini["base"]
+        is_gini = pl.col("variable").is_in(g_names)
         # the SE of a Gini is that of the total of its linearised variable
-        parts.append(
-            est.totals(g_names).with_columns(
+        parts = [
+            t_all.filter(~is_gini),
+            m_all,
+            t_all.filter(is_gini).with_columns(
                 estimate=pl.col("variable").replace_strict(point, return_dtype=pl.Float64)
-            )
-        )
+            ),
+        ]
         first = next(iter(lines), None)
         by_totals = ["cost__base__all", "cost__reform__all", "cost__change__all"]
         by_means = ["gain__change__all", "winners__change__all", "losers__change__all"]
         if first is not None:
             by_means += [f"fgt0__{sc}__{first}" for sc in (*SCENARIOS, "change")]
         if breakdowns:
+            say(f"estimating by {', '.join(splits)}")
+            got = est.run(by_totals, by_means, list(splits))
             for by in splits:
-                say(f"estimating by {by}")
-                parts += [
-                    est.totals(by_totals, by).with_columns(by=pl.lit(by)),
-                    est.means(by_means, by).with_columns(by=pl.lit(by)),
-                ]
+                t, m = got[by]
+                parts += [t.with_columns(by=pl.lit(by)), m.with_columns(by=pl.lit(by))]
     except MicrosimDataError:
         raise
     except Exception as exc:
@@ -495,5 +432,7 @@ def impact_parts(
             raise
         raise spark_error(exc, "estimating the impact on Spark") from exc
     finally:
-        per_person.unpersist()
+        frame.unpersist()
+        for run in runs:
+            run.release()
     return parts, n

@@ -20,7 +20,12 @@ On Spark (a Spark DataFrame, a ``spark=`` session, or ``backend="spark"``), Spar
 become the package's errors (:func:`spark_error`, also used by the rule engine's Spark path).
 Engines that compute their own sums where the data lie (the indicator table, the rule engine's
 impacts) read with :func:`read_spark`, bind the design with :func:`bind` (its sampling
-structure) and find quantiles with :func:`locate_windows`.
+structure), find quantiles with :func:`locate_windows`, ask the back-end for sums per
+sampling unit with :func:`sum_units` (or :func:`sum_units_by`, several breakdowns in one
+statement) and estimate from them with :func:`unit_design`, or get many totals and means
+with their variances at once with :func:`estimate_units` (element designs too);
+:func:`running_sums` gives running sums in a sort order on Spark (a weighted rank, the
+Gini's N_k) divided across executors.
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -45,7 +50,15 @@ from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, 
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
+from socialcover.survey.running import RunningSums, running_sums
 from socialcover.survey.sample import Sample
+from socialcover.survey.unit_query import (
+    UnitEstimates,
+    estimate_units,
+    sum_units,
+    sum_units_by,
+    unit_design,
+)
 
 if _TYPE_CHECKING:
     from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
@@ -93,13 +106,16 @@ __all__ = [
     "Ratios",
     "ReplicateDesign",
     "RowDesign",
+    "RunningSums",
     "Sample",
     "Totals",
+    "UnitEstimates",
     "UnitSums",
     "UnknownColumnError",
     "WeightError",
     "bind",
     "bind_rows",
+    "estimate_units",
     "gini_linearised",
     "gini_unit_totals",
     "groups_of",
@@ -109,8 +125,12 @@ __all__ = [
     "proportion_interval",
     "ratios",
     "read_spark",
+    "running_sums",
     "spark_error",
+    "sum_units",
+    "sum_units_by",
     "t_quantile",
     "totals",
+    "unit_design",
     "unit_sums",
 ]

@@ -18,7 +18,7 @@ The tests check equality with :meth:`~socialcover.survey.Sample.ratio` and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,9 @@ class UnitSums:
         Per variable, the sum of w * v in each bin.
     counts
         Per count variable, the rows with v != 0 in each bin.
+    squares
+        Per variable asked for, the sum of (w * v)^2 in each bin (element designs bound where
+        the data lie, whose bins are strata: :func:`~socialcover.survey.sum_units_by`).
     """
 
     levels: list[str]
@@ -53,6 +56,7 @@ class UnitSums:
     unit: I64
     sums: dict[str, F64]
     counts: dict[str, F64]
+    squares: dict[str, F64] = field(default_factory=dict)
 
     def collapse(self, n_units: int) -> UnitSums:
         """The same sums over all groups together (valid when no row lacks a group).

@@ -103,7 +103,7 @@ class RowDesign:
         """Number of finest sampling units (at least 1)."""
         return max(int(self.unit.max()) + 1, 1) if self.unit.size else 1
 
-    def variance(self, dom: I64, unit: I64, t: F64, n_dom: int) -> F64:
+    def variance(self, dom: I64, unit: I64, t: F64, n_dom: int, t2: F64 | None = None) -> F64:
         """Variance per domain of score totals per (domain, finest unit), as R's ``svyrecvar``.
 
         Parameters
@@ -113,6 +113,9 @@ class RowDesign:
             unit. Entries may repeat a (domain, unit) pair; they add.
         n_dom
             Number of domains.
+        t2
+            An element design bound where the data lie (:func:`~socialcover.survey.unit_design`:
+            its units are the strata): per entry, the sum of the squared row scores.
 
         Returns
         -------
@@ -120,7 +123,7 @@ class RowDesign:
             One variance per domain.
         """
         structure = self._bound.structure
-        return linear_variance(structure, dom, unit, t, n_dom, self.design.lonely_psu)
+        return linear_variance(structure, dom, unit, t, n_dom, self.design.lonely_psu, t2)
 
     def df(self, dom: I64, unit: I64, n_dom: int) -> F64:
         """Degrees of freedom per domain: first-stage units minus strata present in it.

@@ -1,0 +1,238 @@
+"""Running sums in a sort order over a Spark DataFrame, divided across executors.
+
+A weighted rank (the share of the weight at or below each row), the Gini's N_k and T_k and
+any cumulative weight in sort order need, per row, the sum of a column over every row before
+it. A window ordered over the whole frame (``SUM(w) OVER (ORDER BY y)``) gives that, but
+Spark runs a window without a partition in one task: every row moves to one executor. Here
+the rows are split into ordered ranges and summed by range, as a distributed sort does:
+
+1. a sample of the sort keys (a few dozen rows per range, never the rows themselves) comes
+   to the driver, which picks the range bounds; each row's range is a binary search over
+   the bounds written in SQL (no sampling is repeated, so every later pass agrees);
+2. a window per range sums each column in order (the ranges are sorted in parallel);
+3. one aggregate per range brings the ranges' totals back, and each row's running sum is
+   its range's local sum plus the totals of the ranges before it.
+
+The sort order must be total (add a unique row number as the last key): rows then have one
+place, and running sums are those of a sequential pass, up to the rounding of the sums
+(added by range, then across ranges).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from socialcover.survey.backend.base import sql_literal
+
+__all__ = ["RunningSums", "running_sums"]
+
+#: Sampled sort keys per range (the bounds are the sample's quantiles).
+SAMPLE_PER_RANGE = 40
+_RANGE = "_sc_range"
+
+
+@dataclass
+class RunningSums:
+    """Running sums added to a Spark DataFrame, and their totals.
+
+    Attributes
+    ----------
+    frame
+        The input's columns, plus one column per running sum (lazy; it reads a cached copy
+        of the ranged rows until :meth:`release`).
+    totals
+        Per running sum, its total over all rows; per entry of ``also``, its total.
+    products
+        Per entry of ``products``, the total over rows of the expression times the running
+        sum it names.
+    rows
+        Number of rows.
+    ranges
+        Number of ranges the rows were split into.
+    """
+
+    frame: Any
+    totals: dict[str, float]
+    products: dict[str, float]
+    rows: int
+    ranges: int
+    _cached: list[Any] = field(default_factory=list, repr=False)
+
+    def release(self) -> None:
+        """Drop the cached copy of the ranged rows from the executors."""
+        for df in self._cached:
+            df.unpersist()
+        self._cached.clear()
+
+
+def running_sums(
+    frame: Any,
+    order: Sequence[str],
+    sums: Mapping[str, str],
+    *,
+    products: Mapping[str, tuple[str, str]] | None = None,
+    also: Mapping[str, str] | None = None,
+    ranges: int | None = None,
+    rows: int | None = None,
+    seed: int = 0,
+) -> RunningSums:
+    """Add, per row, the sum of each expression over the rows up to it in ``order``.
+
+    Parameters
+    ----------
+    frame
+        A Spark DataFrame.
+    order
+        SQL expressions sorted ascending, with no missing values; the last should be a
+        unique row number, so the order is total.
+    sums
+        Name -> SQL expression (DOUBLE): column ``name`` gets the expression's running sum,
+        the current row included.
+    products
+        Name -> (SQL expression f, name of a running sum S): the total of f * S over the
+        rows, computed in the same pass (a weighted Gini's sum of w y N_k).
+    also
+        Name -> SQL expression: its total over the rows, in the same pass.
+    ranges
+        Number of ranges (by default four per shuffle partition, at least 2).
+    rows
+        The frame's number of rows, when known (saves a count).
+    seed
+        Seed of the sample the range bounds come from.
+
+    Returns
+    -------
+    RunningSums
+        The frame with the running sums (call :meth:`RunningSums.release` when done), their
+        totals, and the totals of ``products`` and ``also``; three Spark jobs at most (a
+        count when ``rows`` is not given, the sample, the ranges' totals).
+
+    Examples
+    --------
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> spark = SparkSession.builder.master("local[1]").getOrCreate()  # doctest: +SKIP
+    >>> df = spark.createDataFrame([(3.0, 0, 1.0), (1.0, 1, 2.0), (2.0, 2, 1.0)],
+    ...                            "y double, row long, w double")  # doctest: +SKIP
+    >>> r = running_sums(df, ["y", "row"], {"n_k": "w"})  # doctest: +SKIP
+    >>> sorted(tuple(x) for x in r.frame.select("y", "n_k").collect())  # doctest: +SKIP
+    [(1.0, 2.0), (2.0, 3.0), (3.0, 4.0)]
+    """
+    products = dict(products or {})
+    also = dict(also or {})
+    session = frame.sparkSession
+    if ranges is None:
+        parts = int(session.conf.get("spark.sql.shuffle.partitions", "200") or 200)
+        ranges = max(2, 4 * parts)
+    if rows is None:
+        rows = int(frame.count())
+    bounds = _bounds(frame, order, ranges, rows, seed)
+    rng = _range_sql(order, bounds)
+    names = list(sums)
+    win = (
+        f"(PARTITION BY {_RANGE} ORDER BY {', '.join(order)} "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    )
+    local = {n: f"_sc_local_{i}" for i, n in enumerate(names)}
+    ranged = frame.selectExpr("*", f"{rng} AS {_RANGE}")
+    ranged = ranged.selectExpr(
+        "*", *[f"SUM({sums[n]}) OVER {win} AS {local[n]}" for n in names]
+    ).persist()
+    try:
+        aggs = ["COUNT(*) AS _n"]
+        aggs += [f"SUM({sums[n]}) AS _t{i}" for i, n in enumerate(names)]
+        for j, (expr, of) in enumerate(products.values()):
+            aggs += [f"SUM(({expr}) * {local[of]}) AS _p{j}", f"SUM({expr}) AS _f{j}"]
+        aggs += [f"SUM({expr}) AS _a{k}" for k, expr in enumerate(also.values())]
+        got = pl.from_arrow(_per_range(ranged, aggs).toArrow())
+        assert isinstance(got, pl.DataFrame)
+        got = got.sort("_r")
+        size = len(bounds) + 1
+        per: dict[str, np.ndarray] = {}
+        for i, n in enumerate(names):
+            per[n] = _dense(got, f"_t{i}", size)
+        offsets = {n: np.concatenate([[0.0], np.cumsum(per[n])[:-1]]) for n in names}
+        totals = {n: float(per[n].sum()) for n in names}
+        totals |= {a: float(got[f"_a{k}"].fill_null(0.0).sum()) for k, a in enumerate(also)}
+        prods = {}
+        for j, (name, (_, of)) in enumerate(products.items()):
+            p, f = _dense(got, f"_p{j}", size), _dense(got, f"_f{j}", size)
+            prods[name] = float(np.sum(p + offsets[of] * f))
+        count = int(got["_n"].sum())
+        out = ranged.selectExpr(
+            *[f"`{c}`" for c in frame.columns],
+            *[
+                f"{local[n]} + element_at(array({_doubles(offsets[n])}), "
+                f"CAST({_RANGE} AS INT) + 1) AS `{n}`"
+                for n in names
+            ],
+        )
+    except BaseException:
+        ranged.unpersist()
+        raise
+    return RunningSums(out, totals, prods, count, size, [ranged])
+
+
+def _per_range(ranged: Any, aggs: list[str]) -> Any:
+    """One row per range (``_r``) with the aggregates."""
+    from pyspark.sql import functions as F
+
+    return ranged.groupBy(F.col(_RANGE).alias("_r")).agg(*[F.expr(a) for a in aggs])
+
+
+def _dense(got: pl.DataFrame, col: str, size: int) -> np.ndarray:
+    """A per-range column as an array over every range (0 for a range without rows)."""
+    out = np.zeros(size)
+    idx = got["_r"].to_numpy().astype(np.int64)
+    out[idx] = got[col].fill_null(0.0).to_numpy().astype(np.float64)
+    return out
+
+
+def _doubles(values: np.ndarray) -> str:
+    return ", ".join(sql_literal(float(v)) for v in values)
+
+
+def _bounds(
+    frame: Any, order: Sequence[str], ranges: int, rows: int, seed: int
+) -> list[tuple[Any, ...]]:
+    """Range bounds: the sort keys at evenly spaced positions of a sample (distinct)."""
+    if rows <= 1 or ranges <= 1:
+        return []
+    fraction = min(1.0, SAMPLE_PER_RANGE * ranges / rows)
+    keys = frame.selectExpr(*[f"{o} AS _k{i}" for i, o in enumerate(order)])
+    picked = keys if fraction >= 1.0 else keys.sample(False, fraction, seed)
+    sample = pl.from_arrow(picked.toArrow())
+    assert isinstance(sample, pl.DataFrame)
+    cols = [f"_k{i}" for i in range(len(order))]
+    sample = sample.drop_nulls().unique().sort(cols)
+    if sample.height < 2:
+        return []
+    n_cut = min(ranges - 1, sample.height - 1)
+    at = np.unique(((np.arange(1, n_cut + 1) * sample.height) // (n_cut + 1)).astype(np.int64))
+    return [tuple(sample.row(int(i))) for i in at]
+
+
+def _less(order: Sequence[str], bound: tuple[Any, ...]) -> str:
+    """The sort key is lexicographically below ``bound``."""
+    lit = [sql_literal(v) for v in bound]
+    expr = f"{order[-1]} < {lit[-1]}"
+    for o, v in zip(reversed(order[:-1]), reversed(lit[:-1]), strict=True):
+        expr = f"({o} < {v} OR ({o} = {v} AND {expr}))"
+    return expr
+
+
+def _range_sql(order: Sequence[str], bounds: list[tuple[Any, ...]]) -> str:
+    """The range of a row: the number of bounds at or below its key (a binary search)."""
+
+    def node(lo: int, hi: int) -> str:
+        if lo == hi:
+            return str(lo)
+        mid = (lo + hi) // 2
+        below = _less(order, bounds[mid])
+        return f"CASE WHEN {below} THEN {node(lo, mid)} ELSE {node(mid + 1, hi)} END"
+
+    return node(0, len(bounds))
