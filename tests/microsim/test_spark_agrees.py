@@ -41,22 +41,6 @@ def test_spark_matches_numpy_on_every_construct(spark: Any, seed: int) -> None:
             )
 
 
-def test_steps_that_need_persons_in_memory_refuse_a_spark_frame(spark: Any) -> None:
-    """Calibration on a Spark frame says what takes one, instead of a raw TypeError."""
-    from socialcover.microsim import MicrosimDataError, calibrate, load_rules
-
-    rules = load_rules(
-        text="parameters:\n  amount: {unit: LCU/year, values: {2020-01-01: 100}}\n"
-        "programmes:\n  old_age: {eligibility: age >= 65, amount: p.amount}\n"
-    )
-    df = random_population(10, 3)
-    sdf = spark.createDataFrame(df.to_arrow())
-    with pytest.raises(MicrosimDataError) as err:
-        calibrate(rules, sdf, period=2025, parameter="amount", budget=1000.0)
-    assert err.value.code == "microsim.spark-not-supported"
-    assert "run_rules" in err.value.hint and "simulate" in err.value.hint
-
-
 def test_run_rules_on_spark_names_a_missing_column(spark: Any) -> None:
     from socialcover.microsim import MicrosimDataError, load_rules
 

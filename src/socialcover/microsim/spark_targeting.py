@@ -37,7 +37,7 @@ from socialcover.errors import InputError
 from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.spark_impact import _d, _frame, _num, _q, _UnitSums
+from socialcover.microsim.spark_impact import _d, _frame, _num, _q
 
 if TYPE_CHECKING:
     from socialcover.microsim.scheme_model import Scheme, TakeUp
@@ -106,20 +106,25 @@ class SparkEstimates:
     """Totals and ratios of per-person columns of a Spark frame, with design-based SEs.
 
     A Taylor design with PSUs is summed per (group, sampling unit) in one statement per call
-    (:class:`~socialcover.microsim.spark_impact._UnitSums`) and the variance algebra is the
-    survey engine's; other designs go through :class:`~socialcover.survey.Sample` on Spark,
-    one statement per estimate. Frames have columns variable, group, estimate and se, as
+    (:func:`socialcover.survey.sum_units`) and the variance algebra is the survey engine's;
+    other designs go through :class:`~socialcover.survey.Sample` on Spark, one statement per
+    estimate. Frames have columns variable, group, estimate and se, as
     :class:`~socialcover.microsim.estimation.PopulationEstimates` gives them.
     """
 
     def __init__(self, frame: Any, design: Any) -> None:
-        from socialcover.survey import Design, Sample
+        from socialcover.survey import Design, Sample, bind, unit_design
 
         if ONE not in frame.columns:
             frame = frame.selectExpr("*", f"1.0D AS {ONE}")
         self.frame = frame
         self.batched = isinstance(design, Design) and bool(design.psu)
-        self.units = _UnitSums(frame, design) if self.batched else None
+        # a design with PSUs is bound once (its sampling structure comes back); others are
+        # estimated by the Sample below
+        self.bound = (
+            bind(frame, design, backend="spark", spark=frame.sparkSession) if self.batched else None
+        )
+        self.rows = unit_design(self.bound) if self.bound is not None else None
         self.sample = None if self.batched else Sample(frame, design, spark=frame.sparkSession)
 
     def estimate(
@@ -132,22 +137,22 @@ class SparkEstimates:
         all persons when ``None``)), overall or by the column ``by``."""
         ratios_of = {k: (n, d or ONE) for k, (n, d) in means.items()}
         out: list[pl.DataFrame] = []
-        if self.units is not None:
-            from socialcover.survey import ratios
+        if self.bound is not None and self.rows is not None:
+            from socialcover.survey import ratios, sum_units
 
             dens = list(dict.fromkeys(d for _, d in ratios_of.values()))
             names = list(
                 dict.fromkeys([*totals.values(), *[n for n, _ in ratios_of.values()], *dens])
             )
-            sums = self.units.sums(names, by, dens)
+            sums = sum_units(self.bound, {n: _q(n) for n in names}, by=by, counts=dens)
             n_dom = len(sums.levels)
             for label, col in totals.items():
                 t = sums.sums[col]
                 est = np.bincount(sums.dom, weights=t, minlength=n_dom)
-                var = self.units.rows.variance(sums.dom, sums.unit, t, n_dom)
+                var = self.rows.variance(sums.dom, sums.unit, t, n_dom)
                 out.append(_frame(label, sums.levels, by, est, np.sqrt(var)))
             if ratios_of:
-                r = ratios(self.units.rows, sums, list(ratios_of.values()))
+                r = ratios(self.rows, sums, list(ratios_of.values()))
                 for j, label in enumerate(ratios_of):
                     with np.errstate(divide="ignore", invalid="ignore"):
                         est = np.where(

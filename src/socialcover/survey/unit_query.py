@@ -134,7 +134,8 @@ def estimate_units(
         return out
     # element designs: the exact squared scores of the means, centred at each group's mean
     cols = [b for b in dict.fromkeys(breakdowns) if b is not None]
-    extra, where_e = [], {}
+    extra: list[str] = []
+    where_e: dict[tuple[str | None, str], int] = {}
     for by, (_, part) in got.items():
         values = None if by is None else part[f"_g{cols.index(by)}"].unique().sort().to_list()
         for j, m in enumerate(means_of):
