@@ -32,6 +32,12 @@ import polars as pl
 from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.rules import RuleSet
+from socialcover.microsim.spark_sql import (
+    double,
+    estimates_frame,
+    number,
+    quote,
+)
 
 __all__ = ["ROW", "impact_parts", "population_frame"]
 
@@ -41,19 +47,6 @@ AGE_BANDS = ((0, 14, "0-14"), (15, 24, "15-24"), (25, 64, "25-64"), (65, 200, "6
 #: A cumulative share within this of a decile (quintile) boundary is on it, as in memory
 #: (:data:`socialcover.microsim.impact.BOUNDARY`): sums added in another order stay put.
 BOUNDARY = 1e-9
-
-
-def _q(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _num(value: float) -> str:
-    """A double literal (a bare 1.5 is a decimal in Spark SQL)."""
-    return f"CAST('{float(value)!r}' AS DOUBLE)"
-
-
-def _d(name: str) -> str:
-    return f"CAST({_q(name)} AS DOUBLE)"
 
 
 def population_frame(
@@ -84,8 +77,8 @@ def population_frame(
     alias = {c: f"_sc_k_{c}" for c in dict.fromkeys([*keep, *reads])}
     used = dict.fromkeys(["hh_id", *rules.used_inputs(), *reads, *keep])
     numbered = data.select(
-        *[_q(c) for c in used if c in present],
-        *[F.col(_q(c)).alias(a) for c, a in alias.items()],
+        *[quote(c) for c in used if c in present],
+        *[F.col(quote(c)).alias(a) for c, a in alias.items()],
         F.monotonically_increasing_id().alias(ROW),
     )
     # Spark numbers rows with a non-deterministic expression, which its planner cannot carry
@@ -98,22 +91,22 @@ def population_frame(
     passed = [ROW, *alias.values()]
     base = run_rules(rules, numbered, period, outputs=base_out, keep=passed, spread=True).persons
     base = base.select(
-        *[_q(c) for c in passed],
-        *[F.col(_q(alias[c])).alias(c) for c in ("hh_id", *reads)],
-        *[F.col(_q(o)).alias(n) for o, n in named.items()],
+        *[quote(c) for c in passed],
+        *[F.col(quote(alias[c])).alias(c) for c in ("hh_id", *reads)],
+        *[F.col(quote(o)).alias(n) for o, n in named.items()],
     )
     # the reform runs over the baseline's output: both scenarios on one row, no join
     alt_out = [*reform_rules.programmes, *totals]
     passed = [*passed, *named.values()]
     both = run_rules(reform_rules, base, period, outputs=alt_out, keep=passed, spread=True).persons
     both = both.select(
-        *[F.col(_q(a)).alias(c) for c, a in alias.items() if c in keep],
-        _q(ROW),
+        *[F.col(quote(a)).alias(c) for c, a in alias.items() if c in keep],
+        quote(ROW),
         *[
-            F.col(_q(n)).alias("income_before" if o == "income_before" else n)
+            F.col(quote(n)).alias("income_before" if o == "income_before" else n)
             for o, n in named.items()
         ],
-        *[F.col(_q(o)).alias(f"{o}__reform") for o in alt_out],
+        *[F.col(quote(o)).alias(f"{o}__reform") for o in alt_out],
     )
     hh_progs = tuple(
         sorted(
@@ -129,16 +122,16 @@ def population_frame(
     cols = ["*", "CAST(COUNT(*) OVER (PARTITION BY hh_id) AS DOUBLE) AS _hh_n"]
     for scenario, rs in (("base", rules), ("reform", reform_rules)):
         for name, prog in rs.programmes.items():
-            col = _q(f"{name}__{scenario}")
+            col = quote(f"{name}__{scenario}")
             share = f"{col} / _hh_n" if prog.entity == "household" else col
-            cols.append(f"{share} AS {_q(f'{name}__{scenario}__share')}")
+            cols.append(f"{share} AS {quote(f'{name}__{scenario}__share')}")
     # A programme absent from one scenario pays nothing there.
     for scenario, rs in (("base", rules), ("reform", reform_rules)):
         for name in programmes:
             if name not in rs.programmes:
                 cols += [
-                    f"CAST(0.0 AS DOUBLE) AS {_q(f'{name}__{scenario}')}",
-                    f"CAST(0.0 AS DOUBLE) AS {_q(f'{name}__{scenario}__share')}",
+                    f"CAST(0.0 AS DOUBLE) AS {quote(f'{name}__{scenario}')}",
+                    f"CAST(0.0 AS DOUBLE) AS {quote(f'{name}__{scenario}__share')}",
                 ]
     return both.selectExpr(*cols), programmes, hh_progs
 
@@ -157,10 +150,12 @@ def _check_lines(frame: Any, lines: Mapping[str, str | float]) -> tuple[dict[str
                     hint="Map poverty_line, or give the line as a number "
                     "(LCU per person per year).",
                 )
-            out[name] = _d(line)
-            counts.append(f"SUM(CASE WHEN {_d(line)} IS NULL OR {_d(line)} <= 0 THEN 1 ELSE 0 END)")
+            out[name] = double(line)
+            counts.append(
+                f"SUM(CASE WHEN {double(line)} IS NULL OR {double(line)} <= 0 THEN 1 ELSE 0 END)"
+            )
         else:
-            out[name] = _num(float(line))
+            out[name] = number(float(line))
             counts.append("0" if float(line) > 0 else "COUNT(*)")
     row = frame.selectExpr("COUNT(*) AS _n", *[f"{c} AS _b{i}" for i, c in enumerate(counts)])
     got = row.first()
@@ -187,23 +182,23 @@ def _variables(
     means: dict[str, str] = {}
     for sc in SCENARIOS:
         for p in programmes:
-            paid = f"CAST({_d(f'{p}__{sc}')} > 0 AS DOUBLE)"
-            totals[f"cost__{sc}__{p}"] = _d(f"{p}__{sc}__share")
+            paid = f"CAST({double(f'{p}__{sc}')} > 0 AS DOUBLE)"
+            totals[f"cost__{sc}__{p}"] = double(f"{p}__{sc}__share")
             totals[f"beneficiaries__{sc}__{p}"] = f"{paid} / _hh_n" if p in household else paid
             totals[f"persons_reached__{sc}__{p}"] = paid
-        benefits = _d(f"benefits__{sc}")
+        benefits = double(f"benefits__{sc}")
         totals[f"cost__{sc}__all"] = f"{benefits} / _hh_n"
         totals[f"beneficiaries__{sc}__all"] = f"CAST({benefits} > 0 AS DOUBLE)"
         totals[f"persons_reached__{sc}__all"] = totals[f"beneficiaries__{sc}__all"]
-        y = _d(f"disposable_income__{sc}")
+        y = double(f"disposable_income__{sc}")
         means[f"mean_income__{sc}__all"] = y
         for name, z in lines.items():
             gap = f"GREATEST(({z} - {y}) / {z}, CAST(0.0 AS DOUBLE))"
             means[f"fgt0__{sc}__{name}"] = f"CAST({y} < {z} AS DOUBLE)"
             means[f"fgt1__{sc}__{name}"] = gap
             means[f"fgt2__{sc}__{name}"] = f"{gap} * {gap}"
-    yb, yr = _d("disposable_income__base"), _d("disposable_income__reform")
-    tol = f"{_num(threshold)} * ABS({yb})"
+    yb, yr = double("disposable_income__base"), double("disposable_income__reform")
+    tol = f"{number(threshold)} * ABS({yb})"
     gain = f"({yr} - {yb})"
     means["winners__change__all"] = f"CAST({gain} > {tol} AS DOUBLE)"
     means["losers__change__all"] = f"CAST({gain} < -{tol} AS DOUBLE)"
@@ -220,7 +215,7 @@ def _changes(names: Sequence[str]) -> dict[str, str]:
     for key in names:
         ind, sc, rest = key.split("__")
         if sc == "base":
-            out[f"{ind}__change__{rest}"] = f"{_q(f'{ind}__reform__{rest}')} - {_q(key)}"
+            out[f"{ind}__change__{rest}"] = f"{quote(f'{ind}__reform__{rest}')} - {quote(key)}"
     return out
 
 
@@ -241,7 +236,7 @@ def _ranked(
     current = frame
     try:
         for sc in SCENARIOS:
-            y = _d(f"disposable_income__{sc}")
+            y = double(f"disposable_income__{sc}")
             run = running_sums(
                 current,
                 [y, ROW],
@@ -262,8 +257,8 @@ def _ranked(
             g = (2 * run.products["a"] - run.totals["b"]) / nt - 1
             gini[sc] = g
             z[f"gini__{sc}__all"] = (
-                f"(2.0D * {y} * _nk_{sc} + 2.0D * ({_num(t)} - _tk_{sc}) "
-                f"- {_num(g + 1)} * ({_num(t)} + {_num(big_n)} * {y})) / {_num(nt)}"
+                f"(2.0D * {y} * _nk_{sc} + 2.0D * ({number(t)} - _tk_{sc}) "
+                f"- {number(g + 1)} * ({number(t)} + {number(big_n)} * {y})) / {number(nt)}"
             )
     except BaseException:
         for run in runs:
@@ -274,8 +269,8 @@ def _ranked(
 
 def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
     """The breakdown columns of :func:`socialcover.microsim.impact._groups`, as SQL."""
-    share = f"_nk_base / {_num(big_n)}"
-    tie = _num(BOUNDARY)
+    share = f"_nk_base / {number(big_n)}"
+    tie = number(BOUNDARY)
     out = {
         "decile": f"CAST(LEAST(GREATEST(CEIL({share} * 10 - {tie}), 1), 10) AS TINYINT)",
         "quintile": f"CAST(LEAST(GREATEST(CEIL({share} * 5 - {tie}), 1), 5) AS TINYINT)",
@@ -293,9 +288,6 @@ def _groups(columns: Sequence[str], big_n: float) -> dict[str, str]:
             f"WHEN {lab} = 'employed' THEN 'employed, unknown' ELSE 'not employed' END"
         )
     return out
-
-
-_SCHEMA = {"variable": pl.String, "group": pl.String, "estimate": pl.Float64, "se": pl.Float64}
 
 
 class _UnitSums:
@@ -320,12 +312,12 @@ class _UnitSums:
         from socialcover.survey import estimate_units
 
         got = estimate_units(
-            self.bound, {n: _q(n) for n in totals}, {n: _q(n) for n in means}, breakdowns
+            self.bound, {n: quote(n) for n in totals}, {n: quote(n) for n in means}, breakdowns
         )
         out = {}
         for by, u in got.items():
-            t = [_frame(n, u.levels, by, *_se(u.totals[n])) for n in totals]
-            m = [_frame(n, u.levels, by, *_se(u.means[n])) for n in means]
+            t = [estimates_frame(n, u.levels, by, *_se(u.totals[n])) for n in totals]
+            m = [estimates_frame(n, u.levels, by, *_se(u.means[n])) for n in means]
             out[by] = (pl.concat(t), pl.concat(m))
         return out
 
@@ -333,18 +325,6 @@ class _UnitSums:
 def _se(pair: tuple[Any, Any]) -> tuple[Any, Any]:
     est, var = pair
     return est, np.sqrt(var)  # as in memory
-
-
-def _frame(name: str, levels: list[str], by: str | None, est: Any, se: Any) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "variable": [name] * len(levels),
-            "group": levels if by is not None else [None] * len(levels),
-            "estimate": np.asarray(est, np.float64),
-            "se": np.asarray(se, np.float64),
-        },
-        schema=_SCHEMA,
-    )
 
 
 def impact_parts(
@@ -362,8 +342,8 @@ def impact_parts(
     group, estimate, se; a ``by`` column for breakdowns), and the number of persons."""
     cols = frame.columns
     if design.weights is not None and design.weights not in cols:
-        frame = frame.selectExpr("*", f"1.0D AS {_q(design.weights)}")
-    w = _d(design.weights) if design.weights else "1.0D"
+        frame = frame.selectExpr("*", f"1.0D AS {quote(design.weights)}")
+    w = double(design.weights) if design.weights else "1.0D"
     say("preparing incomes, lines and groups")
     runs: list[Any] = []
     # The rules run once: the lines' check, the ranges' sample and the ranked rows read the
@@ -381,9 +361,9 @@ def impact_parts(
         kept = dict.fromkeys(
             [*design_cols, *[g for g in splits if g in cols and g not in group_sql and breakdowns]]
         )
-        exprs = [_q(c) for c in kept]
-        exprs += [f"{sql} AS {_q(k)}" for k, sql in group_sql.items() if k not in kept]
-        exprs += [f"{sql} AS {_q(k)}" for k, sql in {**totals, **means, **linearised}.items()]
+        exprs = [quote(c) for c in kept]
+        exprs += [f"{sql} AS {quote(k)}" for k, sql in group_sql.items() if k not in kept]
+        exprs += [f"{sql} AS {quote(k)}" for k, sql in {**totals, **means, **linearised}.items()]
         per_person = ordered.selectExpr(*exprs)
         changes = {
             **_changes(list(totals)),
@@ -392,7 +372,7 @@ def impact_parts(
         }
         # read from the ranked rows Spark caches: the rules do not run again
         per_person = per_person.selectExpr(
-            "*", *[f"{sql} AS {_q(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
+            "*", *[f"{sql} AS {quote(k)}" for k, sql in changes.items()], "1.0D AS _sc_one"
         )
         est = _UnitSums(per_person, design)
         say("estimating costs, beneficiaries, poverty and inequality")

@@ -37,7 +37,7 @@ from socialcover.errors import InputError
 from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.spark_impact import _d, _frame, _num, _q
+from socialcover.microsim.spark_sql import double, estimates_frame, number, quote
 
 if TYPE_CHECKING:
     from socialcover.microsim.scheme_model import Scheme, TakeUp
@@ -144,13 +144,13 @@ class SparkEstimates:
             names = list(
                 dict.fromkeys([*totals.values(), *[n for n, _ in ratios_of.values()], *dens])
             )
-            sums = sum_units(self.bound, {n: _q(n) for n in names}, by=by, counts=dens)
+            sums = sum_units(self.bound, {n: quote(n) for n in names}, by=by, counts=dens)
             n_dom = len(sums.levels)
             for label, col in totals.items():
                 t = sums.sums[col]
                 est = np.bincount(sums.dom, weights=t, minlength=n_dom)
                 var = self.rows.variance(sums.dom, sums.unit, t, n_dom)
-                out.append(_frame(label, sums.levels, by, est, np.sqrt(var)))
+                out.append(estimates_frame(label, sums.levels, by, est, np.sqrt(var)))
             if ratios_of:
                 r = ratios(self.rows, sums, list(ratios_of.values()))
                 for j, label in enumerate(ratios_of):
@@ -158,7 +158,7 @@ class SparkEstimates:
                         est = np.where(
                             r.denominator[j] != 0, r.numerator[j] / r.denominator[j], np.nan
                         )
-                    out.append(_frame(label, r.levels, by, est, np.sqrt(r.variance[j])))
+                    out.append(estimates_frame(label, r.levels, by, est, np.sqrt(r.variance[j])))
             return pl.concat(out)
         assert self.sample is not None
         sample = self.sample
@@ -169,7 +169,7 @@ class SparkEstimates:
             if by is not None:
                 got = got.filter(pl.col(by).is_not_null())
             levels = [str(v) for v in got[by].to_list()] if by else ["all"]
-            out.append(_frame(label, levels, by, got["estimate"], got["se"]))
+            out.append(estimates_frame(label, levels, by, got["estimate"], got["se"]))
         return pl.concat(out)
 
 
@@ -182,8 +182,8 @@ def _carried(
     present = frame.columns
     alias = {c: f"_sc_k_{c}" for c in dict.fromkeys(["hh_id", *columns, *reads]) if c in present}
     originals = [c for c in dict.fromkeys(["hh_id", *reads]) if c in present]
-    exprs = [_q(c) for c in originals]
-    exprs += [f"{_q(c)} AS {_q(a)}" for c, a in alias.items()]
+    exprs = [quote(c) for c in originals]
+    exprs += [f"{quote(c)} AS {quote(a)}" for c, a in alias.items()]
     return frame.selectExpr(*exprs), alias
 
 
@@ -220,7 +220,7 @@ class SparkEvaluator:
             self.base = base.selectExpr(
                 "*", "CAST(COUNT(*) OVER (PARTITION BY hh_id) AS DOUBLE) AS _sc_hh_n"
             ).persist()
-        self.weight = _d(self.alias[weight]) if weight else "1.0D"
+        self.weight = double(self.alias[weight]) if weight else "1.0D"
         self.present = frame.columns
         self.calls = 0
 
@@ -245,7 +245,7 @@ class SparkEvaluator:
         w = self.weight
         exprs = []
         for name in self.programmes:
-            x = _d(name)
+            x = double(name)
             if self.rules.programmes[name].entity == "household":
                 x = f"({x} / _sc_hh_n)"
             exprs.append(f"SUM({w} * {x})")
@@ -262,10 +262,10 @@ class SparkEvaluator:
                     code="microsim.missing-column",
                     hint="Map poverty_line, or give line= as a number (LCU per person per year).",
                 )
-            z = _d(self.alias[line])
+            z = double(self.alias[line])
         else:
-            z = _num(float(line))
-        y = _d("disposable_income")
+            z = number(float(line))
+        y = double("disposable_income")
         gap = f"GREATEST(({z} - {y}) / {z}, 0.0D)"
         fgt = (
             f"CAST({y} < {z} AS DOUBLE)" if alpha == 0 else gap if alpha == 1 else f"{gap} * {gap}"
@@ -298,15 +298,15 @@ def pmt_on_spark(
     with spark_errors("scoring households on Spark"):
         per = run_rules(rules, base, period, outputs=outs, keep=list(alias.values()), spread=True)
         per = per.persons.selectExpr(
-            *[f"{_q(a)} AS {_q(c)}" for c, a in alias.items()], *[_q(o) for o in outs]
+            *[f"{quote(a)} AS {quote(c)}" for c, a in alias.items()], *[quote(o) for o in outs]
         )
         scores = per.selectExpr(
             "hh_id", "pmt_score AS score", "pmt_selected_eligible AS selected", "pmt_poor AS poor"
         )
         flags = per.selectExpr(
-            *[_q(c) for c in design.columns()],
-            f"{_d('pmt_selected_eligible')} AS _sc_sel",
-            f"{_d('pmt_poor')} AS _sc_poor",
+            *[quote(c) for c in design.columns()],
+            f"{double('pmt_selected_eligible')} AS _sc_sel",
+            f"{double('pmt_poor')} AS _sc_poor",
         )
         flags = flags.selectExpr(
             "*",
@@ -337,25 +337,25 @@ def _take_up_sql(price: str, income: str, median: float, t: TakeUp, a: str | Non
     """:func:`~socialcover.microsim.scheme.take_up_probability` as SQL (the same operations
     in the same order); ``a``, ``b``, ``g`` may be columns (Monte Carlo draws)."""
     y = f"GREATEST({income}, 1.0D)"
-    p = f"GREATEST({price}, {_num(t.transaction_cost)})"
+    p = f"GREATEST({price}, {number(t.transaction_cost)})"
     return _logit(
-        p, y, median, a or _num(t.intercept), _num(t.price_elasticity), _num(t.income_effect)
+        p, y, median, a or number(t.intercept), number(t.price_elasticity), number(t.income_effect)
     )
 
 
 def _logit(price: str, y: str, median: float, a: str, b: str, g: str) -> str:
-    u = f"({a} + {b} * LN({price} / {y}) + {g} * LN({y} / {_num(max(median, 1.0))}))"
+    u = f"({a} + {b} * LN({price} / {y}) + {g} * LN({y} / {number(max(median, 1.0))}))"
     return f"(1.0D / (1.0D + EXP(-{u})))"
 
 
 def _subsidy_sql(sub: Mapping[str, float | str], contribution: str, income: str) -> str:
     if sub["kind"] == "flat":
-        return f"LEAST({_num(float(sub['flat']))}, {contribution})"
+        return f"LEAST({number(float(sub['flat']))}, {contribution})"
     if sub["kind"] == "share":
-        return f"{_num(float(sub['share']))} * {contribution}"
+        return f"{number(float(sub['share']))} * {contribution}"
     lo, hi = float(sub["from_income"]), float(sub["to_income"])
-    taper = f"LEAST(GREATEST(({_num(hi)} - {income}) / {_num(hi - lo)}, 0.0D), 1.0D)"
-    return f"{_num(float(sub['share']))} * {taper} * {contribution}"
+    taper = f"LEAST(GREATEST(({number(hi)} - {income}) / {number(hi - lo)}, 0.0D), 1.0D)"
+    return f"{number(float(sub['share']))} * {taper} * {contribution}"
 
 
 class SchemeFrame:
@@ -376,7 +376,7 @@ class SchemeFrame:
         originals = [c for c in dict.fromkeys(["hh_id", *reads]) if c in frame.columns]
         cur = cur.selectExpr(
             "*",
-            f"{_d(alias['welfare'])} AS _sc_income",
+            f"{double(alias['welfare'])} AS _sc_income",
             "CAST(COUNT(*) OVER (PARTITION BY hh_id) AS DOUBLE) AS _sc_hh_n",
         )
         passed = [*alias.values(), "_sc_income", "_sc_hh_n"]
@@ -385,21 +385,21 @@ class SchemeFrame:
             named = {o: f"_sc_v{i}_{o}" for o in outs}
             res = run_rules(s.rules, cur, s.period, outputs=outs, keep=passed, spread=True)
             cur = res.persons.selectExpr(
-                *[_q(c) for c in passed],
-                *[f"{_q(alias[c])} AS {_q(c)}" for c in originals],
-                *[f"{_q(o)} AS {_q(n)}" for o, n in named.items()],
+                *[quote(c) for c in passed],
+                *[f"{quote(alias[c])} AS {quote(c)}" for c in originals],
+                *[f"{quote(o)} AS {quote(n)}" for o, n in named.items()],
             )
             passed = [*passed, *named.values()]
-        exprs = [*[f"{_q(a)} AS {_q(c)}" for c, a in alias.items()], "_sc_income", "_sc_hh_n"]
+        exprs = [*[f"{quote(a)} AS {quote(c)}" for c, a in alias.items()], "_sc_income", "_sc_hh_n"]
         for i, s in enumerate(variants.values()):
             v = f"_sc_v{i}_"
             elig = f"COALESCE(CAST({v}scheme_eligible AS BOOLEAN), FALSE)"
             cases = " ".join(
-                f"WHEN COALESCE(CAST({_q(v + 'group_' + g)} AS BOOLEAN), FALSE) THEN '{g}'"
+                f"WHEN COALESCE(CAST({quote(v + 'group_' + g)} AS BOOLEAN), FALSE) THEN '{g}'"
                 for g in s.groups
             )
             # in parentheses: the subsidy multiplies the contribution, as in memory
-            contribution = f"({_num(s.rate)} * {_d(v + 'contribution_base')})"
+            contribution = f"({number(s.rate)} * {double(v + 'contribution_base')})"
             subsidy = _subsidy_sql(s.subsidy, contribution, "_sc_income")
             exprs += [
                 f"CAST({elig} AS DOUBLE) AS {v}eligible",
@@ -428,7 +428,7 @@ class SchemeFrame:
         from socialcover.survey import Design, bind, locate_windows
 
         w = design.weights if design is not None else None
-        wexpr = _d(w) if w else "1.0D"
+        wexpr = double(w) if w else "1.0D"
         parts = ", ".join(
             f"named_struct('v', {i}, 'e', {p}eligible, 'x', _sc_income, 'w', {wexpr})"
             for i, p in enumerate(self.prefix.values())
@@ -468,11 +468,11 @@ class SchemeFrame:
             exprs += [
                 f"{v}members * {v}contribution AS {v}contributions",
                 f"{v}members * {v}subsidy AS {v}subsidy_cost",
-                f"{v}members * {_num(value[name])} AS {v}benefit_value",
+                f"{v}members * {number(value[name])} AS {v}benefit_value",
             ]
             if line is not None:
-                y, z = "_sc_income", _d(line)
-                join = f"{y} + ({_num(cash[name])} - {v}net_price) / _sc_hh_n"
+                y, z = "_sc_income", double(line)
+                join = f"{y} + ({number(cash[name])} - {v}net_price) / _sc_hh_n"
                 now = f"CAST({y} < {z} AS DOUBLE)"
                 exprs.append(
                     f"{v}members * CAST({join} < {z} AS DOUBLE) + (1.0D - {v}members) * {now}"
@@ -506,23 +506,23 @@ class SchemeFrame:
             rows, schema=", ".join([f"{cols[0]} INT", *[f"{c} DOUBLE" for c in cols[1:]]])
         )
         any_elig = " OR ".join(f"{self.prefix[n_]}eligible > 0" for n_ in names)
-        w = _d(weight) if weight else "1.0D"
+        w = double(weight) if weight else "1.0D"
         aggs = []
         for i, name in enumerate(names):
             v, s = self.prefix[name], self.variants[name]
             y = "GREATEST(_sc_income, 1.0D)"
-            price = f"GREATEST({v}net_price, {_num(s.take_up.transaction_cost)})"
+            price = f"GREATEST({v}net_price, {number(s.take_up.transaction_cost)})"
             p = _logit(price, y, medians[name], f"_a{i}", f"_b{i}", f"_g{i}")
             wp = f"(CASE WHEN {v}eligible > 0 THEN {w} * {p} ELSE 0.0D END)"
             aggs += [
                 f"SUM({wp}) AS m{i}",
                 f"SUM({wp} * {v}contribution) AS c{i}",
                 f"SUM({wp} * {v}subsidy) AS s{i}",
-                f"SUM({wp} * {_num(value[name])}) AS b{i}",
+                f"SUM({wp} * {number(value[name])}) AS b{i}",
             ]
             if line is not None:
-                z = _d(line)
-                join = f"_sc_income + ({_num(cash[name])} - {v}net_price) / _sc_hh_n"
+                z = double(line)
+                join = f"_sc_income + ({number(cash[name])} - {v}net_price) / _sc_hh_n"
                 change = f"(CAST({join} < {z} AS DOUBLE) - CAST(_sc_income < {z} AS DOUBLE))"
                 aggs.append(f"SUM({wp} * {change}) AS p{i}")
         with spark_errors("running the Monte Carlo on Spark"):
@@ -625,7 +625,7 @@ def scheme_on_spark(
         say("Monte Carlo over the take-up parameters")
         mc = sf.monte_carlo(per, draws, medians, cash, value, line, design.weights)
         persons = per.selectExpr(
-            "hh_id", *[f"{pre[n]}members AS {_q('take_up__' + n)}" for n in names]
+            "hh_id", *[f"{pre[n]}members AS {quote('take_up__' + n)}" for n in names]
         )
     finally:
         sf.close()
@@ -665,7 +665,7 @@ def take_up_on_spark(
         from socialcover.survey import Design
 
         median = sf.medians(Design(weights=weight))["as written"]
-        w = _d(weight) if weight else "1.0D"
+        w = double(weight) if weight else "1.0D"
         with spark_errors("fitting the take-up intercept on Spark"):
             eligible = (
                 sf.frame.where("_sc_v0_eligible > 0")
@@ -677,7 +677,7 @@ def take_up_on_spark(
         sf.close()
 
     def members(a: float) -> float:
-        p = _take_up_sql("_p", "_y", median, s.take_up, _num(a))
+        p = _take_up_sql("_p", "_y", median, s.take_up, number(a))
         with spark_errors("fitting the take-up intercept on Spark"):
             return _first(eligible, [f"SUM(_w * {p})"])[0]
 
