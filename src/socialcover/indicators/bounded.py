@@ -307,25 +307,23 @@ class SqlWorkspace:
 def _gini_sums(persons: str, value: str, y: str, cond: str, *, partition: bool) -> str:
     """Sums per (group, unit) for :func:`socialcover.survey.gini_unit_totals`.
 
-    Persons are first summed per (group, value, unit); one sort of those sums by (group,
-    value) then gives, by window, the running sums up to and including each value
-    (N_<=, T_<=) and the sums of its ties (W_=, T_=): N_< = N_<= - W_= and T_< = T_<= - T_=.
-    One sort and no join (a join of the sums per value back to the bins shuffled both sides
-    again: on Spark, twice the time).
+    Persons are first summed per (group, value, unit), then per (group, value): the running
+    sums over values (N_<, T_<: weight and weight x value of smaller values in the group)
+    sort only the distinct values, not the persons.
     """
-    part = "PARTITION BY _v " if partition else ""
-    upto = f"({part}ORDER BY y RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    ties = "(PARTITION BY _v, y)"
+    win = ("PARTITION BY _v " if partition else "") + (
+        "ORDER BY y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    )
     return (
         f"WITH a AS (SELECT {value} AS _v, {y} AS y, _u, SUM(weight) AS sw, "
         f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM {persons} WHERE {cond} GROUP BY ALL), "
-        f"c AS (SELECT _v, _u, sw, swy, n, SUM(sw) OVER {ties} AS bw, "
-        f"SUM(sw) OVER {upto} - SUM(sw) OVER {ties} AS n_lt, "
-        f"SUM(swy) OVER {upto} - SUM(swy) OVER {ties} AS t_lt FROM a) "
-        "SELECT _v, _u, SUM(sw) AS w, SUM(swy) AS wy, "
-        "SUM(swy * (2 * n_lt + bw)) AS wa, "
-        "SUM(2 * (swy * n_lt - sw * t_lt)) AS wd, SUM(n) AS n "
-        "FROM c GROUP BY _v, _u"
+        "b AS (SELECT _v, y, SUM(sw) AS bw, SUM(swy) AS bwy FROM a GROUP BY ALL), "
+        f"c AS (SELECT _v, y, bw, COALESCE(SUM(bw) OVER ({win}), 0) AS n_lt, "
+        f"COALESCE(SUM(bwy) OVER ({win}), 0) AS t_lt FROM b) "
+        "SELECT a._v AS _v, a._u AS _u, SUM(a.sw) AS w, SUM(a.swy) AS wy, "
+        "SUM(a.swy * (2 * c.n_lt + c.bw)) AS wa, "
+        "SUM(2 * (a.swy * c.n_lt - a.sw * c.t_lt)) AS wd, SUM(a.n) AS n "
+        "FROM a JOIN c ON a._v = c._v AND a.y = c.y GROUP BY ALL"
     )
 
 
