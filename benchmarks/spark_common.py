@@ -4,12 +4,15 @@ environment, and a runner that measures a whole process (wall time, CPU, peak me
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,6 +51,26 @@ def persons(data: Path, n: int) -> Path:
         synthetic_survey(n, seed=1, path=path, chunk_persons=500_000)
         print(f"generated {n:,} persons in {time.perf_counter() - t:.0f} s -> {path}")
     return path
+
+
+def load() -> float:
+    """The 1-minute load average (``uptime``'s first figure): the machine is shared."""
+    return os.getloadavg()[0]
+
+
+def save(name: str, rows: list[dict[str, Any]]) -> Path:
+    """Merge ``rows`` (one per size, each with a run per engine) into
+    ``benchmarks/baselines/NAME.json``: a run replaces the same size and engine's earlier one,
+    so the engines and sizes can be measured in separate invocations."""
+    out = REPO / "benchmarks" / "baselines" / f"{name}.json"
+    old = json.loads(out.read_text())["results"] if out.exists() else []
+    by_size = {r["persons"]: r for r in old}
+    for row in rows:
+        by_size.setdefault(row["persons"], {}).update(row)
+    machine = {"cpus": os.cpu_count(), "platform": platform.platform()}
+    results = [by_size[n] for n in sorted(by_size)]
+    out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    return out
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:

@@ -25,13 +25,11 @@ Results go to ``benchmarks/baselines/spark_indicators.json`` with ``--save``.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import sys
 from pathlib import Path
 from typing import Any
 
-from spark_common import REPO, persons, run, spark_options, spark_submit
+from spark_common import load, persons, run, save, spark_options, spark_submit
 
 JOB = """
 import json, sys, time, warnings
@@ -75,7 +73,6 @@ def main() -> None:
     job = args.data / "indicators_job.py"
     args.data.mkdir(parents=True, exist_ok=True)
     job.write_text(JOB)
-    results: list[dict[str, Any]] = []
     for n in args.sizes:
         path = persons(args.data, n)
         row: dict[str, Any] = {"persons": n}
@@ -85,31 +82,30 @@ def main() -> None:
             runs["spark"].append(str(job))
         for name, cmd in runs.items():
             out = args.data / f"indicators_{name}_{n}.json"
+            before = load()
             wall, cpu, peak = run([*cmd, str(path), name, str(out)], env)
             row[name] = {**json.loads(out.read_text()), "wall": wall, "cpu": cpu, "peak_mb": peak}
             r = row[name]
+            r["load"] = [before, load()]
             print(
                 f"{n:>12,} {name:<7} {r['cells']} cells  {r['seconds']:.1f} s in the call, "
                 f"{wall:.1f} s whole process ({cpu:.0f} s CPU of the launched processes), "
-                f"peak {peak:.0f} MB",
+                f"peak {peak:.0f} MB, load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}",
                 flush=True,
             )
-        if "duckdb" in row and "spark" in row:
-            d = args.data / f"indicators_duckdb_{n}.json.parquet"
-            s = args.data / f"indicators_spark_{n}.json.parquet"
+        d = args.data / f"indicators_duckdb_{n}.json.parquet"
+        s = args.data / f"indicators_spark_{n}.json.parquet"
+        if runs and d.exists() and s.exists():  # this run's or an earlier one's (same --data)
             row["max_relative_difference"] = _same(d, s)
-            ratio = row["spark"]["wall"] / row["duckdb"]["wall"]
-            row["spark_over_duckdb_wall"] = ratio
             print(
                 f"{n:>12,} same table (estimates and SEs within "
-                f"{row['max_relative_difference']:.1e}); Spark / DuckDB whole-process time "
-                f"{ratio:.2f}, peak memory {row['spark']['peak_mb'] / row['duckdb']['peak_mb']:.2f}"
+                f"{row['max_relative_difference']:.1e})"
             )
-        results.append(row)
-    if args.save:
-        out = REPO / "benchmarks" / "baselines" / "spark_indicators.json"
-        machine = {"cpus": os.cpu_count(), "platform": platform.platform()}
-        out.write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+        if "duckdb" in row and "spark" in row:
+            ratio = row["spark"]["wall"] / row["duckdb"]["wall"]
+            print(f"{n:>12,} Spark / DuckDB whole-process time {ratio:.2f}")
+        if args.save:  # after every size: a later one may not finish
+            save("spark_indicators", [row])
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from spark_common import REPO, persons, run, spark_options, spark_submit
+from spark_common import REPO, load, persons, run, save, spark_options, spark_submit
 
 JOB = """
 import json, sys, time
@@ -67,6 +67,7 @@ def _same(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
 def main() -> None:
     ap = spark_options(__doc__.splitlines()[0])
     ap.add_argument("--breakdowns", action="store_true")
+    ap.add_argument("--save", action="store_true")
     args = ap.parse_args()
     submit, env = spark_submit()
     rules = str(REPO / "docs" / "examples" / "microsim" / "social_pension.yaml")
@@ -77,22 +78,30 @@ def main() -> None:
     for n in args.sizes:
         path = persons(args.data, n)
         row: dict[str, Any] = {}
+        runs: dict[str, list[str]] = {}
         if not args.skip_duckdb:
-            out = args.data / "simulate_duckdb.json"
-            cmd = [sys.executable, str(job), rules, str(path), "auto", str(out), flag]
-            wall, _cpu, peak = run(cmd, env)
-            row["local"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
-            _show(n, "local", row["local"])
+            runs["local"] = [sys.executable, str(job), rules, str(path), "auto"]
         if args.master:
-            out = args.data / "simulate_spark.json"
-            cmd = [str(submit), "--master", args.master, "--name", f"simulate-{n}"]
-            cmd += [str(job), rules, str(path), "spark", str(out), flag]
-            wall, _cpu, peak = run(cmd, env)
-            row["spark"] = {**json.loads(out.read_text()), "wall": wall, "peak_mb": peak}
-            _show(n, "spark", row["spark"])
-        if "local" in row and "spark" in row:
-            _same(row["local"]["rows"], row["spark"]["rows"])
-            print("the two runs' estimates and SEs agree to 1e-9")
+            runs["spark"] = [str(submit), "--master", args.master, "--name", f"simulate-{n}"]
+            runs["spark"] += [str(job), rules, str(path), "spark"]
+        for name, cmd in runs.items():
+            out = args.data / f"simulate_{name}_{n}.json"
+            before = load()
+            wall, cpu, peak = run([*cmd, str(out), flag], env)
+            row[name] = {**json.loads(out.read_text()), "wall": wall, "cpu": cpu, "peak_mb": peak}
+            row[name]["load"] = [before, load()]
+            _show(n, name, row[name])
+            if args.save:  # after every run: a later one may not finish
+                save("spark_simulate", [{"persons": n, name: _summary(row[name])}])
+        local, spark = (args.data / f"simulate_{e}_{n}.json" for e in ("local", "spark"))
+        if runs and local.exists() and spark.exists():  # this run's or an earlier one's
+            _same(json.loads(local.read_text())["rows"], json.loads(spark.read_text())["rows"])
+            print(f"{n:>12,} the two runs' estimates and SEs agree to 1e-9")
+
+
+def _summary(r: dict[str, Any]) -> dict[str, Any]:
+    """A run's figures without its estimates (the baseline keeps times, not tables)."""
+    return {k: v for k, v in r.items() if k != "rows"} | {"estimates": len(r["rows"])}
 
 
 def _show(n: int, name: str, r: dict[str, Any]) -> None:
@@ -108,7 +117,9 @@ def _show(n: int, name: str, r: dict[str, Any]) -> None:
     print(
         f"{n:>12,} {name:<6} {len(r['rows'])} estimates; cost change "
         f"{cost['estimate']:,.0f} (SE {cost['se']:,.0f})  {r['seconds']:.1f} s in the "
-        f"call, {r['wall']:.1f} s whole process, peak {r['peak_mb']:.0f} MB",
+        f"call, {r['wall']:.1f} s whole process ({r['cpu']:.0f} s CPU of the launched "
+        f"processes), peak {r['peak_mb']:.0f} MB, load average {r['load'][0]:.1f} -> "
+        f"{r['load'][1]:.1f}",
         flush=True,
     )
 
