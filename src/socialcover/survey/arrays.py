@@ -80,7 +80,8 @@ def match(left: list[Any], right: list[Any]) -> IntArray:
     n_left = len(left[0]) if left else 0
     if not left:
         return np.zeros(n_left, dtype=np.int64)
-    both = [np.concatenate([np.asarray(a), np.asarray(b)]) for a, b in zip(left, right, strict=True)]
+    pairs = zip(left, right, strict=True)
+    both = [np.concatenate([np.asarray(a), np.asarray(b)]) for a, b in pairs]
     ids = dense(both)
     lid, rid = ids[:n_left], ids[n_left:]
     pos = np.full(int(ids.max()) + 1 if ids.size else 0, -1, dtype=np.int64)
