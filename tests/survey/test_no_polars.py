@@ -10,6 +10,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -18,6 +19,7 @@ from polars.testing import assert_frame_equal
 
 import socialcover.survey.linear as linear
 from socialcover.survey import Design, Sample
+from socialcover.survey.result import RESULT_COLUMNS
 
 
 def _frame(n: int = 400, seed: int = 3) -> pl.DataFrame:
@@ -83,6 +85,19 @@ CALLS = {
 }
 
 
+def _same(a: dict[str, list[Any]], b: dict[str, list[Any]], rtol: float) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        x, y = a[name], b[name]
+        assert [v is None for v in x] == [v is None for v in y], name
+        if name in ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "df"):
+            xs = np.array([np.nan if v is None else v for v in x], dtype=float)
+            ys = np.array([np.nan if v is None else v for v in y], dtype=float)
+            np.testing.assert_allclose(xs, ys, rtol=rtol, atol=0, equal_nan=True, err_msg=name)
+        else:
+            assert x == y, name
+
+
 @pytest.mark.parametrize("design", list(DESIGNS))
 @pytest.mark.parametrize("call", list(CALLS))
 def test_the_lazy_frame_equals_the_polars_one(
@@ -94,15 +109,19 @@ def test_the_lazy_frame_equals_the_polars_one(
     numbers = (est.estimate, est.se, est.ci, est.cv, est.deff, est.n, est.df)
     dicts, cols, length = est.to_dicts(), est.to_dict(), len(est)
     lazy = est.to_polars()
+    # the frame built on first need holds exactly the numbers read before it
+    assert type(est._table).__name__ == "DataFrame"
+    again = (est.estimate, est.se, est.ci, est.cv, est.deff, est.n, est.df)
+    for a, b in zip(numbers, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert dicts == est.to_dicts() and cols == est.to_dict() and length == len(est)
+    # and the Polars path gives the same table (DuckDB's parallel sums may differ in the
+    # last bits from one run to the next, on either path)
     monkeypatch.setattr(linear, "array_path", lambda *a, **k: False)
     ref = CALLS[call](s)
     assert type(ref._table).__name__ == "DataFrame"
-    assert_frame_equal(lazy, ref.to_polars(), check_exact=True)
-    for a, b in zip(numbers, (ref.estimate, ref.se, ref.ci, ref.cv, ref.deff, ref.n, ref.df)):
-        np.testing.assert_array_equal(a, b)
-    assert dicts == ref.to_dicts() and length == len(ref)
-    assert cols == ref.to_dict()
-    assert repr(est) == repr(ref)
+    assert_frame_equal(lazy, ref.to_polars(), check_exact=False, rel_tol=1e-12, abs_tol=0)
+    _same(cols, ref.to_dict(), rtol=1e-12)
 
 
 def test_domains_with_missing_values_take_the_polars_path() -> None:
@@ -117,7 +136,7 @@ def test_domains_with_missing_values_take_the_polars_path() -> None:
 def test_to_dict_gives_plain_values() -> None:
     est = Sample(_frame(), Design(weights="w")).mean("y", by="k", where="k < 3")
     d = est.to_dict()
-    assert list(d) == ["k", *("estimate se ci_low ci_high cv deff n df reason".split())]
+    assert list(d) == ["k", *RESULT_COLUMNS]
     assert d["k"] == [0, 1, 2, 3, 4, 5] and all(type(v) is int for v in d["k"])
     assert d["estimate"][3] is None and d["reason"][3].startswith("empty domain")
     assert d["df"][0] == math.inf
