@@ -10,6 +10,8 @@ R itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 import pytest
@@ -40,7 +42,7 @@ def test_statements_do_not_grow_with_the_number_of_domains(
             _seen.append(len(sql))
             return original(self, sql)
 
-        def spy_arrays(self: DuckDBBackend, sql: str, _seen: list[int] = seen) -> dict:
+        def spy_arrays(self: DuckDBBackend, sql: str, _seen: list[int] = seen) -> Any:
             _seen.append(len(sql))
             return original_arrays(self, sql)
 

@@ -23,7 +23,7 @@ Arrays = dict[str, Any]
 def has_nulls(x: Any) -> bool:
     """Whether a column (NumPy, masked, or of Python objects) holds a missing value."""
     if isinstance(x, np.ma.MaskedArray):
-        return bool(np.ma.count_masked(x))
+        return bool(np.ma.getmaskarray(x).any())
     arr = np.asarray(x)
     if arr.dtype == object:
         return any(v is None for v in arr.tolist())

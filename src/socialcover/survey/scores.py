@@ -118,7 +118,7 @@ def _squared_scores(bound: BoundDesign, a: Aggregate, grad: FloatArray) -> Float
         got_a, keys = aggregate_arrays(
             bound, list(variables), list(by), where, na_rm, score_sql=expr, score_join=join
         )
-        t2 = np.ma.filled(np.ma.asarray(got_a["_t2"], dtype=float), 0.0)
+        t2: FloatArray = np.asarray(np.ma.filled(np.ma.asarray(got_a["_t2"], dtype=float), 0.0))
         if not keys:
             return np.full(a.dom.size, float(t2[0]) if t2.size else 0.0)
         rows = match([a.extra[c] for c in keys], [got_a[c] for c in keys])

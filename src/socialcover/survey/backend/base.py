@@ -35,6 +35,10 @@ class Backend(Protocol):
         """Run one statement; its columns as NumPy arrays (masked where values are missing)."""
         ...
 
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
+        """Register a small table given as NumPy columns (see :meth:`register`)."""
+        ...
+
     def add_row_id(self, name: str) -> str:
         """Add a row-number column (for replicates of element designs); returns its name."""
         ...

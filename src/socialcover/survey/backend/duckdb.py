@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
 
 if TYPE_CHECKING:
     import polars as pl
@@ -206,16 +205,18 @@ class DuckDBBackend:
         import polars as pl
 
         # through the Arrow C stream: no PyArrow table in between (nor its import)
-        return self._run(lambda: pl.DataFrame(self.con.sql(sql)))
+        frame: pl.DataFrame = self._run(lambda: pl.DataFrame(self.con.sql(sql)))
+        return frame
 
     def query_arrays(self, sql: str) -> dict[str, Any]:
         """Run one statement; its columns as NumPy arrays (masked where values are missing).
 
         Neither Polars nor PyArrow is imported (DuckDB's ``fetchnumpy``).
         """
-        return self._run(lambda: dict(self.con.sql(sql).fetchnumpy()))
+        arrays: dict[str, Any] = self._run(lambda: dict(self.con.sql(sql).fetchnumpy()))
+        return arrays
 
-    def register_arrays(self, name: str, columns: dict[str, np.ndarray]) -> str:
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
         """Register a small table of NumPy columns under ``name`` (no Polars, no PyArrow)."""
         self.con.register(name, columns)
         return name

@@ -337,6 +337,12 @@ class SparkBackend:
         self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
         return name
 
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
+        """Register a small table given as NumPy columns under ``name``."""
+        import polars as pl
+
+        return self.register(name, pl.DataFrame(columns))
+
     def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
         """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
         lk = f"{self.table}_lookup"

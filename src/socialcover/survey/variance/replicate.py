@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -356,7 +356,7 @@ class Replicates:
             return out
         dom_of = (
             doms_found.join(
-                a.domains.select(bcols).with_row_index("_dom"),
+                cast("pl.DataFrame", a.domains).select(bcols).with_row_index("_dom"),
                 on=bcols,
                 how="left",
                 nulls_equal=True,
