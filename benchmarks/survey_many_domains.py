@@ -2,7 +2,8 @@
 
 Runs, on the same synthetic data (by default 50,000 rows with weights only, and a mean by
 three variables giving 6,755 domains), ``socialcover.survey`` (``Sample(path, design)`` on the
-Parquet file, as a user would, then ``Sample.mean(by=[...])``) and
+Parquet file, as a user would, then ``Sample.mean(by=[...])`` and the result as plain lists
+with ``Estimate.to_dict()``, as for writing CSV or JSON: Polars is never imported) and
 R's ``survey`` (``svyby(~y, ~a+b+c, design, svymean)``, live through Rscript), each in its own
 process, checks that estimates and SEs agree to 1e-9 (relative), and prints the times and
 the ratios (estimation alone, and the whole process: start-up, reading, design, estimate).
@@ -57,12 +58,16 @@ SOCIALCOVER = textwrap.dedent(
     t0 = time.perf_counter()
     s = Sample(sys.argv[1], Design(weights="w"))  # the Parquet path, read by DuckDB
     t1 = time.perf_counter()
-    est = s.mean("y", by=["a", "b", "c"]).to_polars().sort(["a", "b", "c"])
+    # plain lists, as a user writing the results to CSV or JSON takes them (no Polars)
+    est = s.mean("y", by=["a", "b", "c"]).to_dict()
+    order = sorted(range(len(est["a"])), key=lambda i: (est["a"][i], est["b"][i], est["c"][i]))
     t2 = time.perf_counter()
     with open("/proc/self/status") as fh:  # VmHWM: this process's own peak memory
         peak = [int(x.split()[1]) / 1024 for x in fh if x.startswith("VmHWM:")]
-    print(json.dumps({"design_s": t1 - t0, "estimate_s": t2 - t1, "domains": est.height,
-                      "estimates": est["estimate"].to_list(), "se": est["se"].to_list(),
+    print(json.dumps({"design_s": t1 - t0, "estimate_s": t2 - t1, "domains": len(order),
+                      "estimates": [est["estimate"][i] for i in order],
+                      "se": [est["se"][i] for i in order],
+                      "polars_imported": "polars" in sys.modules,
                       "peak_rss_mb": peak[0] if peak else None}))
     """
 )

@@ -10,6 +10,8 @@ R itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import polars as pl
 import pytest
@@ -31,6 +33,7 @@ def test_statements_do_not_grow_with_the_number_of_domains(
 ) -> None:
     sizes: dict[int, int] = {}
     original = DuckDBBackend.query
+    original_arrays = DuckDBBackend.query_arrays  # means by domain fetch NumPy columns
 
     for domains in (20, 2_000):
         seen: list[int] = []
@@ -39,7 +42,12 @@ def test_statements_do_not_grow_with_the_number_of_domains(
             _seen.append(len(sql))
             return original(self, sql)
 
+        def spy_arrays(self: DuckDBBackend, sql: str, _seen: list[int] = seen) -> Any:
+            _seen.append(len(sql))
+            return original_arrays(self, sql)
+
         monkeypatch.setattr(DuckDBBackend, "query", spy)
+        monkeypatch.setattr(DuckDBBackend, "query_arrays", spy_arrays)
         Sample(_data(domains, 4_000), Design(weights="w")).mean("y", by=["a", "b"])
         sizes[domains] = max(seen)
     # the same statement but for the digits of generated table names (a CASE branch per

@@ -10,10 +10,15 @@ columns. The result is small (at most domains x units rows); the variance algebr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from socialcover.survey.result import Columns
 
 __all__ = ["Aggregate"]
 
@@ -25,7 +30,7 @@ IntArray = npt.NDArray[np.int64]
 class Aggregate:
     """Weighted sums per (domain, unit) row, and the domain table."""
 
-    domains: pl.DataFrame  # by columns (+ "_reason" when empty)
+    domains: pl.DataFrame | Columns  # by columns _b0, _b1, ... (Columns: no Polars)
     dom: IntArray
     unit: IntArray
     n: FloatArray  # rows with values per aggregate row
@@ -33,7 +38,7 @@ class Aggregate:
     s: FloatArray  # (rows, k) sums of w * v_j, v_0 = 1
     q: FloatArray  # (rows, k, k) sums of w * v_i * v_j (for deff)
     m: FloatArray | None  # (rows, k, k) sums of w^2 v_i v_j (element designs)
-    extra: pl.DataFrame  # the raw aggregate, for replicate sums
+    extra: pl.DataFrame | Columns  # the raw aggregate, for replicate sums
     cell: IntArray | None = None  # post-stratum of each row (calibrated samples)
     s_old: FloatArray | None = None  # sums with the weights before calibration
     call: tuple[tuple[str, ...], tuple[str, ...], str | None, bool] | None = None

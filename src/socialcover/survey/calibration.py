@@ -10,10 +10,13 @@ the full sample, replicate by replicate (:meth:`Calibration.replicate_factors`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Calibration", "rake_residuals"]
 

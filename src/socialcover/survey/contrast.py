@@ -9,7 +9,7 @@ svymean, covmat=TRUE), c(1, -1))``; Lumley (2010) sec. 2.3.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -110,7 +110,7 @@ def difference(
         s=a.s[sel],
         q=a.q[sel],
         m=None if a.m is None else a.m[sel],
-        extra=a.extra.filter(pl.Series(sel)),
+        extra=cast(pl.DataFrame, a.extra).filter(pl.Series(sel)),
     )
     # R's confint on svycontrast is normal (df = infinity) unless df= is given
     dfs = (

@@ -19,13 +19,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import polars as pl
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.ciprop import proportion_interval, t_quantile
-from socialcover.survey.query import collect
+from socialcover.survey.query import array_path, collect, collect_arrays
 from socialcover.survey.result import Estimate, domain_estimate
 from socialcover.survey.scores import dom_sum, domain_df, taylor_variance
 from socialcover.survey.statistic import Statistic, design_effect, make_statistic
@@ -83,14 +82,20 @@ def estimate_linear(
     """
     by_l = as_list(by)
     check_df(df)
-    a = collect(bound, variables, by_l, where, na_rm, bounds=proportion is not None)
+    # means, totals, ratios and proportions on DuckDB without replicates or calibration:
+    # NumPy columns end to end, and the estimate builds its Polars frame only when asked
+    a = None
+    if array_path(bound, by_l):
+        a = collect_arrays(bound, variables, by_l, where, na_rm, bounds=proportion is not None)
+    if a is None:
+        a = collect(bound, variables, by_l, where, na_rm, bounds=proportion is not None)
     stat: Statistic = make_statistic(kind)
     s_d = dom_sum(a, a.s)
     q_d = dom_sum(a, a.q)
     n_d = dom_sum(a, a.n)
     if proportion is not None and a.extra.height:
-        lo = float(a.extra["_lo1"].min())  # type: ignore[arg-type]
-        hi = float(a.extra["_hi1"].max())  # type: ignore[arg-type]
+        lo = float(np.nanmin(np.ma.filled(np.ma.asarray(a.extra["_lo1"], dtype=float), np.nan)))
+        hi = float(np.nanmax(np.ma.filled(np.ma.asarray(a.extra["_hi1"], dtype=float), np.nan)))
         if lo < 0 or hi > 1 or not np.allclose(q_d[:, 1, 1], s_d[:, 1], rtol=1e-9):
             raise EstimateError(
                 f"{label!r} is not a 0/1 variable (values from {lo:g} to {hi:g}).",
@@ -128,7 +133,7 @@ def estimate_linear(
         share = None
         if "_sall" in a.extra.columns:
             sall = np.bincount(
-                a.dom, weights=a.extra["_sall"].to_numpy().astype(float), minlength=a.n_dom
+                a.dom, weights=np.asarray(a.extra["_sall"], dtype=float), minlength=a.n_dom
             )
             share = s_d[:, 0] / sall
         lo_ci, hi_ci = proportion_interval(
@@ -195,6 +200,8 @@ def shares(
             code="survey.bad-levels",
             hint="Check the column, or where= (it leaves no rows with a value).",
         )
+    import polars as pl
+
     tables = []
     for value in declared:
         indicator = (

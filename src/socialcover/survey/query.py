@@ -8,15 +8,21 @@ and Spark both run; calibrated weights are applied afterwards, per cell, in NumP
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
-import polars as pl
 
 from socialcover.survey._errors import EstimateError
 from socialcover.survey.aggregate import Aggregate
+from socialcover.survey.arrays import dense, match, plain_keys
 from socialcover.survey.bound import BoundDesign
+from socialcover.survey.result import Columns
 from socialcover.survey.structure import check_columns
 
-__all__ = ["aggregate", "collect", "levels"]
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["aggregate", "aggregate_arrays", "array_path", "collect", "collect_arrays", "levels"]
 
 
 def aggregate(
@@ -37,6 +43,69 @@ def aggregate(
     so ``score_sql`` can read per-domain coefficients from it (one hash join, linear in rows,
     whatever the number of domains).
     """
+    import polars as pl
+
+    sql, group, k = _aggregate_sql(
+        bound, variables, by, where, na_rm, bounds, score_sql, score_join
+    )
+    agg = bound.backend.query(sql)
+    if score_sql is not None:
+        return agg, group
+    if "_n" not in agg.columns:
+        agg = agg.with_columns(pl.col("_nall").alias("_n"))
+    if not na_rm and k > 1 and agg.height:
+        for j, v in enumerate(variables, start=1):
+            _check_missing(v, int((agg["_nall"] - agg[f"_c{j}"]).sum()))
+    return agg, [f"_b{i}" for i in range(len(by))]
+
+
+def aggregate_arrays(
+    bound: BoundDesign,
+    variables: list[str],
+    by: list[str],
+    where: str | None,
+    na_rm: bool,
+    *,
+    bounds: bool = False,
+    score_sql: str | None = None,
+    score_join: tuple[str, list[str]] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """:func:`aggregate` with the result as NumPy columns (no Polars)."""
+    sql, group, k = _aggregate_sql(
+        bound, variables, by, where, na_rm, bounds, score_sql, score_join
+    )
+    agg = bound.backend.query_arrays(sql)
+    if score_sql is not None:
+        return agg, group
+    if "_n" not in agg:
+        agg["_n"] = agg["_nall"]
+    if not na_rm and k > 1 and len(agg["_nall"]):
+        for j, v in enumerate(variables, start=1):
+            _check_missing(v, int((np.asarray(agg["_nall"]) - np.asarray(agg[f"_c{j}"])).sum()))
+    return agg, [f"_b{i}" for i in range(len(by))]
+
+
+def _check_missing(variable: str, miss: int) -> None:
+    if miss:
+        raise EstimateError(
+            f"Variable {variable!r} has {miss} missing values in the rows asked for.",
+            code="survey.missing-values",
+            hint="Pass na_rm=True to leave them out of the domain (as R's na.rm).",
+            variable=variable,
+        )
+
+
+def _aggregate_sql(
+    bound: BoundDesign,
+    variables: list[str],
+    by: list[str],
+    where: str | None,
+    na_rm: bool,
+    bounds: bool = False,
+    score_sql: str | None = None,
+    score_join: tuple[str, list[str]] | None = None,
+) -> tuple[str, list[str], int]:
+    """The aggregate statement, its group columns and the number of sums per variable set."""
     eng = bound.backend
     q = eng.quote
     check_columns(bound.columns, by, "in by=")
@@ -105,24 +174,11 @@ def aggregate(
             table, on = score_join
             cond = " AND ".join(f"_sc_in.{c} IS NOT DISTINCT FROM _sc_co.{c}" for c in on)
             full += f" JOIN {table} AS _sc_co ON {cond}"
-        return eng.query(full + (f" GROUP BY {keys}" if group else "")), group
+        return full + (f" GROUP BY {keys}" if group else ""), group, k
     full = f"SELECT {', '.join(outer)} FROM ({sql}) AS _sc_in"
     if group:
         full += " GROUP BY " + ", ".join(group)
-    agg = eng.query(full)
-    if "_n" not in agg.columns:
-        agg = agg.with_columns(pl.col("_nall").alias("_n"))
-    if not na_rm and k > 1 and agg.height:
-        for j, v in enumerate(variables, start=1):
-            miss = int((agg["_nall"] - agg[f"_c{j}"]).sum())
-            if miss:
-                raise EstimateError(
-                    f"Variable {v!r} has {miss} missing values in the rows asked for.",
-                    code="survey.missing-values",
-                    hint="Pass na_rm=True to leave them out of the domain (as R's na.rm).",
-                    variable=v,
-                )
-    return agg, [f"_b{i}" for i in range(len(by))]
+    return full, group, k
 
 
 def levels(bound: BoundDesign, by: list[str], where: str | None) -> pl.DataFrame | None:
@@ -136,6 +192,8 @@ def levels(bound: BoundDesign, by: list[str], where: str | None) -> pl.DataFrame
     """
     if not by:
         return None
+    import polars as pl
+
     eng = bound.backend
     q = eng.quote
     declared = [eng.declared_levels(b) for b in by]
@@ -164,6 +222,8 @@ def collect(
     bounds: bool = False,
 ) -> Aggregate:
     """The aggregate of ``variables`` per domain of ``by`` within ``where``, as arrays."""
+    import polars as pl
+
     agg, b = aggregate(bound, variables, by, where, na_rm, bounds=bounds)
     st = bound.structure
     k = len(variables) + 1
@@ -219,5 +279,102 @@ def collect(
         extra=agg,
         cell=cell,
         s_old=s_old,
+        call=(tuple(variables), tuple(by), where, na_rm),
+    )
+
+
+def array_path(bound: BoundDesign, by: list[str]) -> bool:
+    """Whether :func:`collect_arrays` serves this call: DuckDB, a design without replicate
+    weights or calibration, and ``by`` columns without declared levels.
+
+    Everything else (replicates, calibrated samples, Spark, Enum/Categorical domains) goes
+    through :func:`collect` and Polars.
+    """
+    if bound.backend.name != "duckdb" or bound.replicates is not None:
+        return False
+    if bound.calibration is not None:
+        return False
+    return all(bound.backend.declared_levels(b) is None for b in by)
+
+
+def _float(x: Any) -> Any:
+    """A fetched column as floats, NaN where missing (as Polars' ``to_numpy``)."""
+    if isinstance(x, np.ma.MaskedArray):
+        return np.ma.filled(x.astype(float), np.nan)
+    return np.asarray(x, dtype=float)
+
+
+def collect_arrays(
+    bound: BoundDesign,
+    variables: list[str],
+    by: list[str],
+    where: str | None,
+    na_rm: bool,
+    *,
+    bounds: bool = False,
+) -> Aggregate | None:
+    """:func:`collect` without Polars (see :func:`array_path` for when it applies).
+
+    The domain table and the raw aggregate are :class:`~socialcover.survey.result.Columns`.
+    Returns ``None`` when a domain value is missing or not a number, boolean or text: the
+    caller then uses :func:`collect`, which orders such values as Polars does.
+    """
+    agg, b = aggregate_arrays(bound, variables, by, where, na_rm, bounds=bounds)
+    st = bound.structure
+    k = len(variables) + 1
+    height = len(agg["_nall"])
+    if b:
+        keys = [agg[c] for c in b]
+        if where:
+            eng = bound.backend
+            cols = ", ".join(f"{eng.quote(x)} AS _b{i}" for i, x in enumerate(by))
+            found = eng.query_arrays(f"SELECT DISTINCT {cols} FROM {eng.table}")
+            more = [found[c] for c in b]
+            if not plain_keys(more):
+                return None
+            pairs = zip(keys, more, strict=True)
+            keys = [np.concatenate([np.asarray(x), np.asarray(y)]) for x, y in pairs]
+        if not plain_keys(keys):
+            return None
+        ids = dense(keys)
+        n_dom = int(ids.max()) + 1 if ids.size else 0
+        first = np.full(n_dom, -1, dtype=np.int64)
+        first[ids[::-1]] = np.arange(ids.size, dtype=np.int64)[::-1]
+        domains = Columns({c: np.asarray(x)[first] for c, x in zip(b, keys, strict=True)}, n_dom)
+        dom = ids[:height].astype(np.int64)
+    else:
+        domains = Columns({}, 1)
+        dom = np.zeros(height, dtype=np.int64)
+    ukeys = [a for _, a in st.key_sql]
+    if ukeys:
+        rows = match([agg[a] for a in ukeys], [st.unit_keys[a] for a in ukeys])
+        unit = np.asarray(st.unit_keys["_u"])[rows].astype(np.int64)
+    else:
+        unit = np.zeros(height, dtype=np.int64)
+    s = np.column_stack([_float(agg[f"_s{j}"]) for j in range(k)]) if height else np.zeros((0, k))
+    qm = np.zeros((height, k, k))
+    qm[:, 0, 0] = s[:, 0]
+    for j in range(1, k):
+        qm[:, 0, j] = qm[:, j, 0] = s[:, j]
+        for i in range(j, k):
+            qm[:, j, i] = qm[:, i, j] = _float(agg[f"_q{j}_{i}"])
+    m = None
+    if st.element:
+        m = np.zeros((height, k, k))
+        for i in range(k):
+            for j in range(i, k):
+                m[:, i, j] = m[:, j, i] = _float(agg[f"_m{i}_{j}"])
+    return Aggregate(
+        domains=domains,
+        dom=dom,
+        unit=unit,
+        n=_float(agg["_n"]),
+        nall=_float(agg["_nall"]),
+        s=s,
+        q=qm,
+        m=m,
+        extra=Columns(agg, height),
+        cell=None,
+        s_old=s,
         call=(tuple(variables), tuple(by), where, na_rm),
     )

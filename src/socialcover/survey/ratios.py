@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from socialcover.survey.rows import Groups, RowDesign
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Ratios", "Totals", "UnitSums", "ratios", "totals", "unit_sums"]
 
@@ -102,6 +105,8 @@ def unit_sums(
     columns, count_columns
         Numeric columns to sum, and columns whose non-zero rows to count.
     """
+    import polars as pl
+
     n_dom = groups.n
     codes = groups.code
     n_units = design.n_units

@@ -17,16 +17,19 @@ minus its strata (R's ``degf`` of the domain design).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from socialcover.survey._errors import DesignError
 from socialcover.survey.bound import BoundDesign, bind
 from socialcover.survey.design import Design
 from socialcover.survey.structure import check_columns
 from socialcover.survey.variance.taylor import linear_variance
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Groups", "RowDesign", "bind_rows", "groups_of"]
 
@@ -68,6 +71,8 @@ def groups_of(frame: pl.DataFrame, by: str | None) -> Groups:
     >>> g.levels, g.code.tolist()
     (['f', 'm'], [1, 0, -1, 0])
     """
+    import polars as pl
+
     if by is None:
         return Groups(["all"], np.zeros(frame.height, dtype=np.int64))
     col = frame[by]
@@ -174,6 +179,8 @@ def bind_rows(frame: pl.DataFrame, design: Design) -> RowDesign:
     >>> rows.unit.tolist(), rows.n_units
     ([0, 1, 2, 3], 4)
     """
+    import polars as pl
+
     if not isinstance(design, Design):
         raise DesignError(
             f"bind_rows takes a Taylor design; got {type(design).__name__}.",

@@ -14,13 +14,14 @@ import itertools
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from socialcover.survey.aggregate import Aggregate
+from socialcover.survey.arrays import match
 from socialcover.survey.backend.base import sql_literal
 from socialcover.survey.bound import BoundDesign
 from socialcover.survey.calibration import rake_residuals
-from socialcover.survey.query import aggregate
+from socialcover.survey.query import aggregate, aggregate_arrays
+from socialcover.survey.result import Columns
 from socialcover.survey.variance.taylor import linear_variance
 
 __all__ = ["dom_sum", "domain_df", "score_rows", "taylor_variance"]
@@ -91,29 +92,46 @@ def _squared_scores(bound: BoundDesign, a: Aggregate, grad: FloatArray) -> Float
         ]
         return " + ".join(terms)
 
+    keys_b = [f"_b{i}" for i in range(len(by))]
+    coefs = {f"_c{j}": np.where(np.isfinite(grad[:, j]), grad[:, j], 0.0) for j in range(k)}
+    arrays = isinstance(a.extra, Columns)
+    join: tuple[str, list[str]] | None = None
     if by:
         # one row of coefficients per domain, joined to the rows on the domain's values: the
         # pass stays linear in rows whatever the number of domains (a CASE with one branch
         # per domain costs rows x domains)
-        coef = a.domains.select([f"_b{i}" for i in range(len(by))]).with_columns(
-            pl.Series(f"_c{j}", np.where(np.isfinite(grad[:, j]), grad[:, j], 0.0))
-            for j in range(k)
-        )
-        table = bound.backend.register(f"_sc_coef_{next(_coef_ids)}", coef)
+        name = f"_sc_coef_{next(_coef_ids)}"
+        if isinstance(a.domains, Columns):
+            table = bound.backend.register_arrays(
+                name, {**{c: a.domains[c] for c in keys_b}, **coefs}
+            )
+        else:
+            import polars as pl
+
+            coef = a.domains.select(keys_b).with_columns(pl.Series(c, v) for c, v in coefs.items())
+            table = bound.backend.register(name, coef)
         expr = " + ".join(["_sc_co._c0", *(f"_sc_co._c{j} * _v{j}" for j in range(1, k))])
-        join: tuple[str, list[str]] | None = (table, [f"_b{i}" for i in range(len(by))])
+        join = (table, keys_b)
     else:
         expr = lin(grad[0])
-        join = None
+    if arrays:
+        got_a, keys = aggregate_arrays(
+            bound, list(variables), list(by), where, na_rm, score_sql=expr, score_join=join
+        )
+        t2: FloatArray = np.asarray(np.ma.filled(np.ma.asarray(got_a["_t2"], dtype=float), 0.0))
+        if not keys:
+            return np.full(a.dom.size, float(t2[0]) if t2.size else 0.0)
+        rows = match([a.extra[c] for c in keys], [got_a[c] for c in keys])
+        return np.where(rows >= 0, t2[np.maximum(rows, 0)] if t2.size else 0.0, 0.0)
     got, keys = aggregate(
         bound, list(variables), list(by), where, na_rm, score_sql=expr, score_join=join
     )
     if not keys:
         return np.full(a.dom.size, float(got["_t2"][0] or 0.0))
-    rows = a.extra.select(keys).join(
+    rows_f = a.extra.select(keys).join(  # type: ignore[union-attr]
         got, on=keys, how="left", nulls_equal=True, maintain_order="left"
     )
-    return np.asarray(rows["_t2"].fill_null(0.0).to_numpy(), dtype=float)
+    return np.asarray(rows_f["_t2"].fill_null(0.0).to_numpy(), dtype=float)
 
 
 def score_rows(
@@ -136,7 +154,7 @@ def score_rows(
     if cal.kind == "rake":
         k = a.s.shape[1]
         u = np.column_stack(
-            [a.n] + [a.extra[f"_u{j}"].to_numpy().astype(float) for j in range(1, k)]
+            [a.n] + [np.asarray(a.extra[f"_u{j}"], dtype=float) for j in range(1, k)]
         )
         z = np.einsum("rk,rk->r", g, u) * sign
         n_dom = int(a.dom.max()) + 1 if a.dom.size else 0

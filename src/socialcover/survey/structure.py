@@ -14,10 +14,11 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from socialcover.survey._errors import (
     ColumnCaseError,
@@ -27,8 +28,12 @@ from socialcover.survey._errors import (
     UnknownColumnError,
     WeightError,
 )
+from socialcover.survey.arrays import dense, first_rows, has_nulls
 from socialcover.survey.backend.base import Backend
 from socialcover.survey.design import Design
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = [
     "StageGroups",
@@ -63,12 +68,19 @@ class Structure:
 
     element: bool  # each row is its own PSU (no psu= declared)
     key_sql: list[tuple[str, str]]  # (SQL expression, alias) identifying the finest unit
-    units: pl.DataFrame  # key aliases + "_u": finest unit index
+    unit_keys: dict[str, Any]  # key aliases + "_u" (finest unit index): one entry per row
     unit_maps: list[IntArray]  # per used stage: finest unit -> stage-k unit
     stages: list[StageGroups]
     n_strata: int
     n_rows: int
     n_psu: int
+
+    @cached_property
+    def units(self) -> pl.DataFrame:
+        """The unit table as a Polars frame: key aliases and ``_u`` (built on first use)."""
+        import polars as pl
+
+        return pl.DataFrame({k: np.asarray(v) for k, v in self.unit_keys.items()})
 
     @property
     def stratum_of_psu(self) -> IntArray:
@@ -134,12 +146,16 @@ def check_case(clashes: dict[str, list[str]], used: Sequence[str], where: str) -
                 )
 
 
-def _dense(df: pl.DataFrame, cols: list[str]) -> IntArray:
+def _dense(df: dict[str, Any], cols: list[str], height: int) -> IntArray:
     """Dense 0-based ids of the distinct value combinations of ``cols`` (sorted order)."""
     if not cols:
-        return np.zeros(df.height, dtype=np.int64)
-    ids = df.select(pl.struct(cols).rank("dense").cast(pl.Int64) - 1).to_series()
-    return ids.to_numpy().astype(np.int64)
+        return np.zeros(height, dtype=np.int64)
+    return dense([df[c] for c in cols])
+
+
+def _take(df: dict[str, Any], rows: IntArray) -> dict[str, Any]:
+    """The rows ``rows`` of a table of columns."""
+    return {k: v[rows] for k, v in df.items()}
 
 
 def build_structure(backend: Backend, design: Design, weight_sql: str) -> Structure:
@@ -164,36 +180,42 @@ def build_structure(backend: Backend, design: Design, weight_sql: str) -> Struct
             f"COUNT({q(col)}) AS _fn{k + 1}",
         ]
     group = (" GROUP BY " + ", ".join(e for e, _ in keys)) if keys else ""
-    units = backend.query(f"SELECT {', '.join(selects)} FROM {backend.table}{group}")
-    if units.height == 0:
+    units = backend.query_arrays(f"SELECT {', '.join(selects)} FROM {backend.table}{group}")
+    height = len(units["_n"])
+    if height == 0:
         raise DesignError("The data have no rows.", code="survey.no-rows", hint="Pass data.")
     real_keys = list(keys)
-    n_rows = int(units["_n"].sum())
+    n_rows = int(np.asarray(units["_n"]).sum())
     _check_weights(units, design)
     aliases = [a for _, a in keys]
     cols_named = ([design.strata] if design.strata else []) + list(design.psu)
     for alias, col in zip(aliases, cols_named, strict=True):
-        if units[alias].null_count() > 0:
+        if has_nulls(units[alias]):
             raise DesignError(
                 f"Column {col!r} has missing values; every row needs its design ids.",
                 code="survey.missing-design-id",
                 hint="Drop or impute the rows with missing strata/cluster ids.",
                 column=col,
             )
+        units[alias] = np.asarray(units[alias])
     has_strata = design.strata is not None
     s_alias = ["_s"] if has_strata else []
-    if not has_strata and "_s" not in units.columns:
-        units = units.with_columns(pl.lit(1).alias("_s"))
+    if not has_strata and "_s" not in units:
+        units["_s"] = np.ones(height, dtype=np.int32)
     psu_unique = False
     if not element and has_strata:
-        per = units.group_by("_p1").agg(pl.col("_s").n_unique().alias("k"), pl.col("_s").first())
-        bad = per.filter(pl.col("k") > 1)
-        psu_unique = bad.height == 0
+        # strata per PSU: PSUs whose rows lie in more than one stratum
+        p_id = dense([units["_p1"]])
+        pairs = np.unique(p_id * np.int64(height) + dense([units["_s"]]))
+        k_per = np.bincount(pairs // np.int64(height), minlength=int(p_id.max()) + 1)
+        split = np.flatnonzero(k_per > 1)
+        psu_unique = split.size == 0
     if not element and not design.nest and has_strata and not psu_unique:
-        psu = bad["_p1"][0]
+        first = first_rows(p_id, k_per.size)[split[0]]
+        psu = units["_p1"][first : first + 1].tolist()[0]
         raise NestingError(
-            f"PSU {psu!r} of {design.psu[0]!r} appears in {bad['k'][0]} strata of "
-            f"{design.strata!r} ({bad.height} PSUs are split across strata).",
+            f"PSU {psu!r} of {design.psu[0]!r} appears in {int(k_per[split[0]])} strata of "
+            f"{design.strata!r} ({split.size} PSUs are split across strata).",
             hint="If PSU ids are reused within each stratum, pass nest=True to Design.",
             psu=str(psu),
         )
@@ -208,30 +230,30 @@ def build_structure(backend: Backend, design: Design, weight_sql: str) -> Struct
     while used < len(stage_cols) and used <= len(design.fpc):
         used += 1
     stage_cols = stage_cols[:used]
-    units = units.with_columns(pl.Series("_u", _dense(units, stage_cols[-1])))
+    units["_u"] = _dense(units, stage_cols[-1], height)
     unit_maps: list[IntArray] = []
     stages: list[StageGroups] = []
     parent_fraction: FloatArray | None = None
     parent_mult: FloatArray | None = None
-    finest = units.unique("_u").sort("_u")
+    n_finest = int(units["_u"].max()) + 1
+    finest = _take(units, first_rows(units["_u"], n_finest))
     for k, cols in enumerate(stage_cols):
-        unit_of_finest = _dense(finest, cols)
+        unit_of_finest = _dense(finest, cols, n_finest)
         unit_maps.append(unit_of_finest)
-        per_unit = finest.with_columns(pl.Series("_uk", unit_of_finest)).unique("_uk").sort("_uk")
+        per_unit = _take(finest, first_rows(unit_of_finest, int(unit_of_finest.max()) + 1))
         group_cols = ["_s"] if k == 0 else stage_cols[k - 1]
-        gid = _dense(per_unit, group_cols)
+        gid = _dense(per_unit, group_cols, len(per_unit["_u"]))
         n_groups = int(gid.max()) + 1
-        counts = per_unit["_n"].to_numpy().astype(float) if element else None
+        counts = np.asarray(per_unit["_n"]).astype(float) if element else None
         n = np.asarray(np.bincount(gid, weights=counts, minlength=n_groups), dtype=np.float64)
         # parent unit of each group (the stage-(k-1) unit), and its multiplier
-        first_row = np.full(n_groups, -1, dtype=np.int64)
-        first_row[gid[::-1]] = np.arange(len(gid))[::-1]
+        first_row = first_rows(gid, n_groups)
         if k == 0:
             parent = np.zeros(n_groups, dtype=np.int64)
             mult = np.ones(n_groups)
         else:
             prev_map = unit_maps[k - 1]
-            finest_of_unit = per_unit["_u"].to_numpy()
+            finest_of_unit = np.asarray(per_unit["_u"])
             parent = prev_map[finest_of_unit[first_row]].astype(np.int64)
             assert parent_fraction is not None and parent_mult is not None
             mult = parent_fraction[parent] * parent_mult[parent]
@@ -256,7 +278,7 @@ def build_structure(backend: Backend, design: Design, weight_sql: str) -> Struct
     return Structure(
         element=element,
         key_sql=real_keys,
-        units=units.select([*aliases, "_u"]),
+        unit_keys={c: units[c] for c in [*aliases, "_u"]},
         unit_maps=unit_maps,
         stages=stages,
         n_strata=int(stages[0].n.shape[0]),
@@ -283,6 +305,8 @@ def implied_weights(structure: Structure, design: Design) -> pl.DataFrame:
             "the weights are the inverse of the product of the sampling fractions (as R's "
             "svydesign).",
         )
+    import polars as pl
+
     units = structure.units
     u = units["_u"].to_numpy().astype(np.int64)
     prob = np.ones(u.shape[0])
@@ -291,16 +315,16 @@ def implied_weights(structure: Structure, design: Design) -> pl.DataFrame:
     return units.drop("_u").with_columns(pl.Series("_sc_fpc_w", 1.0 / prob))
 
 
-def _check_weights(units: pl.DataFrame, design: Design) -> None:
+def _check_weights(units: dict[str, Any], design: Design) -> None:
     name = design.weights or "(none)"
-    missing = int((units["_n"] - units["_wn"]).sum())
+    missing = int((np.asarray(units["_n"]) - np.asarray(units["_wn"])).sum())
     if missing:
         raise WeightError(
             f"Weight column {name!r} has {missing} missing values.",
             hint="Every row needs a positive weight; drop the rows or impute weights.",
             column=name,
         )
-    wmin = float(units["_wmin"].min())  # type: ignore[arg-type]
+    wmin = float(np.ma.min(units["_wmin"]))
     if not wmin > 0:
         raise WeightError(
             f"Weight column {name!r} has non-positive values (minimum {wmin:g}).",
@@ -312,12 +336,12 @@ def _check_weights(units: pl.DataFrame, design: Design) -> None:
 
 
 def _popsize(
-    per_unit: pl.DataFrame, gid: IntArray, n: FloatArray, k: int, design: Design
+    per_unit: dict[str, Any], gid: IntArray, n: FloatArray, k: int, design: Design
 ) -> FloatArray:
     col = design.fpc[k]
-    lo = per_unit[f"_fmin{k + 1}"].to_numpy().astype(float)
-    hi = per_unit[f"_fmax{k + 1}"].to_numpy().astype(float)
-    if per_unit[f"_fmin{k + 1}"].null_count():
+    lo = np.asarray(per_unit[f"_fmin{k + 1}"]).astype(float)
+    hi = np.asarray(per_unit[f"_fmax{k + 1}"]).astype(float)
+    if has_nulls(per_unit[f"_fmin{k + 1}"]):
         raise DesignError(
             f"fpc column {col!r} has missing values.",
             code="survey.bad-fpc",
@@ -352,7 +376,7 @@ def _popsize(
 
 
 def _labels(
-    per_unit: pl.DataFrame,
+    per_unit: dict[str, Any],
     gid: IntArray,
     first_row: IntArray,
     cols: list[str],
@@ -361,7 +385,7 @@ def _labels(
 ) -> list[str]:
     out = []
     for r in first_row:
-        vals = [str(per_unit[c][int(r)]) for c in cols if c in per_unit.columns]
+        vals = [str(per_unit[c][int(r) : int(r) + 1].tolist()[0]) for c in cols if c in per_unit]
         out.append("/".join(vals))
     return out
 

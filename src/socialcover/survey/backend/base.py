@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
-__all__ = ["Backend", "is_path_like", "sql_literal"]
+__all__ = ["Backend", "frame_arrays", "is_path_like", "sql_literal"]
 
 
 class Backend(Protocol):
@@ -28,6 +29,14 @@ class Backend(Protocol):
 
     def query(self, sql: str) -> pl.DataFrame:
         """Run one statement and return its result as a Polars frame."""
+        ...
+
+    def query_arrays(self, sql: str) -> dict[str, Any]:
+        """Run one statement; its columns as NumPy arrays (masked where values are missing)."""
+        ...
+
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
+        """Register a small table given as NumPy columns (see :meth:`register`)."""
         ...
 
     def add_row_id(self, name: str) -> str:
@@ -69,3 +78,19 @@ def sql_literal(value: Any) -> str:
     if isinstance(value, float):
         return f"CAST('{value!r}' AS DOUBLE)"
     return "'" + str(value).replace("'", "''") + "'"
+
+
+def frame_arrays(frame: pl.DataFrame) -> dict[str, Any]:
+    """A Polars frame's columns as NumPy arrays, masked where values are missing."""
+    import numpy as np
+
+    out: dict[str, Any] = {}
+    for name in frame.columns:
+        col = frame[name]
+        if col.null_count():
+            mask = col.is_null().to_numpy()
+            filled = col.to_numpy()
+            out[name] = np.ma.masked_array(filled, mask=mask)
+        else:
+            out[name] = col.to_numpy()
+    return out

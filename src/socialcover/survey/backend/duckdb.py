@@ -15,10 +15,12 @@ import itertools
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from socialcover.survey._errors import EstimateError, UnknownColumnError
 from socialcover.survey.backend.base import is_path_like
@@ -85,11 +87,12 @@ class DuckDBBackend:
             self.con.execute(f"CREATE VIEW {self.table} AS SELECT * FROM read_parquet([{lst}])")
             self._map_names()
             return
+        pl_ = sys.modules.get("polars")  # a Polars frame means Polars is loaded already
         if isinstance(data, duckdb.DuckDBPyRelation):
             arrow: Any = data.to_arrow_table()
-        elif isinstance(data, pl.LazyFrame):
+        elif pl_ is not None and isinstance(data, pl_.LazyFrame):
             arrow = data.collect().to_arrow()
-        elif isinstance(data, pl.DataFrame):
+        elif pl_ is not None and isinstance(data, pl_.DataFrame):
             arrow = data.to_arrow()
         elif _is_arrow(data):
             arrow = data
@@ -199,9 +202,28 @@ class DuckDBBackend:
         return '"' + identifier.replace('"', '""') + '"'
 
     def query(self, sql: str) -> pl.DataFrame:
+        import polars as pl
+
+        # through the Arrow C stream: no PyArrow table in between (nor its import)
+        frame: pl.DataFrame = self._run(lambda: pl.DataFrame(self.con.sql(sql)))
+        return frame
+
+    def query_arrays(self, sql: str) -> dict[str, Any]:
+        """Run one statement; its columns as NumPy arrays (masked where values are missing).
+
+        Neither Polars nor PyArrow is imported (DuckDB's ``fetchnumpy``).
+        """
+        arrays: dict[str, Any] = self._run(lambda: dict(self.con.sql(sql).fetchnumpy()))
+        return arrays
+
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
+        """Register a small table of NumPy columns under ``name`` (no Polars, no PyArrow)."""
+        self.con.register(name, columns)
+        return name
+
+    def _run(self, fetch: Any) -> Any:
         try:
-            # through the Arrow C stream: no PyArrow table in between (nor its import)
-            return pl.DataFrame(self.con.sql(sql))
+            return fetch()
         except duckdb.OutOfMemoryException as exc:
             raise MemoryError(f"DuckDB ran out of memory: {str(exc).splitlines()[0]}") from exc
         except duckdb.BinderException as exc:

@@ -30,14 +30,13 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from socialcover.errors import SocialcoverError
 from socialcover.survey._errors import BackendError, EstimateError, UnknownColumnError
-from socialcover.survey.backend.base import is_path_like
+from socialcover.survey.backend.base import frame_arrays, is_path_like
 from socialcover.survey.backend.stream import STATS_SUFFIXES, stream_to_parquet
 
 if TYPE_CHECKING:
+    import polars as pl
     import pyarrow as pa
 
 __all__ = ["SparkBackend", "is_spark_frame", "read_spark", "spark_error", "spark_session"]
@@ -114,6 +113,7 @@ def read_spark(data: Any, spark: Any = None) -> Any:
                     "glob, or an hdfs:// or s3a:// URI the cluster can read.",
                 ) from exc
             raise err from exc
+    import polars as pl
     import pyarrow as pa  # here: a mean over a Parquet file on DuckDB never needs it
 
     if isinstance(data, pl.LazyFrame):
@@ -337,6 +337,12 @@ class SparkBackend:
         self.spark.createDataFrame(table.to_pandas()).createOrReplaceTempView(name)
         return name
 
+    def register_arrays(self, name: str, columns: dict[str, Any]) -> str:
+        """Register a small table given as NumPy columns under ``name``."""
+        import polars as pl
+
+        return self.register(name, pl.DataFrame(columns))
+
     def add_lookup_column(self, name: str, table: pl.DataFrame, keys: list[tuple[str, str]]) -> str:
         """Copy the table with column ``name`` of ``table`` joined on ``keys``."""
         lk = f"{self.table}_lookup"
@@ -356,4 +362,10 @@ class SparkBackend:
             table = self.spark.sql(sql).toArrow()
         except Exception as exc:
             raise spark_error(exc) from exc
+        import polars as pl
+
         return pl.DataFrame(table)
+
+    def query_arrays(self, sql: str) -> dict[str, Any]:
+        """Run one statement; its columns as NumPy arrays (masked where values are missing)."""
+        return frame_arrays(self.query(sql))

@@ -35,11 +35,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from socialcover.survey._errors import DesignError, LonelyPsuError
 from socialcover.survey.aggregate import Aggregate
@@ -48,6 +47,9 @@ from socialcover.survey.calibration import Calibration
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.statistic import Statistic
 from socialcover.survey.structure import Structure
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["Replicates", "bind_replicates", "sylvester"]
 
@@ -149,6 +151,8 @@ class Replicates:
         group's replicate weights (weights are positive; a row without a finite factor,
         e.g. of full-sample weight 0, is a zero row, as its replicate weights in R).
         """
+        import polars as pl
+
         back = self.backend
         aliases = [k.rsplit(" AS ", 1)[1] for k in keys]
         cond = f" WHERE ({where})" if where else ""
@@ -352,7 +356,7 @@ class Replicates:
             return out
         dom_of = (
             doms_found.join(
-                a.domains.select(bcols).with_row_index("_dom"),
+                cast("pl.DataFrame", a.domains).select(bcols).with_row_index("_dom"),
                 on=bcols,
                 how="left",
                 nulls_equal=True,
@@ -376,6 +380,8 @@ class Replicates:
         gfac: FloatArray | None,
     ) -> tuple[pl.DataFrame, FloatArray]:
         """The domains with rows (their ``by`` columns) and the rank of each one's weights."""
+        import polars as pl
+
         groups, mats = self.factor_ranks(keys, where, ok)
         cells = None
         if kcols and cal is not None and gfac is not None:
