@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
+from socialcover.microsim.connection import is_parquet_path
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.impact import Impact, measure_impact
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet, load_rules
-from socialcover.microsim.simulation import PopulationRun, run_population
+from socialcover.microsim.simulation import PopulationRun, parquet_footprint, run_population
 
 __all__ = ["SimulationResult", "simulate"]
 
@@ -41,6 +43,21 @@ class SimulationResult:
         }
         out.update(self.impact.summary())
         return out
+
+
+def _check_memory(path: str | Path, rules: RuleSet, reform_rules: RuleSet) -> None:
+    """Refuse, before reading it, a Parquet file whose simulation cannot fit in memory (the
+    kernel would otherwise end the process part-way); unknown available memory passes."""
+    need = parquet_footprint(path, rules, reform_rules)
+    have = arrow_io._available_bytes()
+    if have and need > have:
+        raise MicrosimDataError(
+            f"simulating {Path(path).name!r} needs about {need / 2**30:.1f} GB of memory "
+            f"and {have / 2**30:.1f} GB are available",
+            code="microsim.too-large",
+            hint='Run it on Spark (engine="spark"), on a machine with more memory, or on a '
+            "sample of the households.",
+        )
 
 
 def simulate(
@@ -88,7 +105,10 @@ def simulate(
     ------
     MicrosimDataError
         ``engine`` is unknown (``microsim.bad-backend``), or a ``mapping`` is given with Spark
-        data (``microsim.spark-not-supported``: mappings read surveys in memory).
+        data (``microsim.spark-not-supported``: mappings read surveys in memory), or a Parquet
+        file whose simulation is estimated to need more than the available memory
+        (``microsim.too-large``, see :func:`~socialcover.microsim.simulation.simulation_bytes`:
+        the per-person results are held in memory on either back-end).
 
     Examples
     --------
@@ -137,6 +157,8 @@ def simulate(
     else:
         # Parquet files are scanned by DuckDB directly; other inputs run in memory
         frame = data if isinstance(data, (str, Path)) else as_frame(data)
+        if is_parquet_path(frame) and Path(frame).exists():
+            _check_memory(frame, rs, reform_rules or rs)
     run = run_population(rs, frame, period, reform=reform_rules, progress=say)
     impact = measure_impact(run, design, lines=lines, breakdowns=breakdowns, progress=say)
     return SimulationResult(run, impact)

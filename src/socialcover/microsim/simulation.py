@@ -19,15 +19,16 @@ from typing import Any
 import polars as pl
 import pyarrow as pa
 
+from socialcover.microsim import arrow_io
 from socialcover.microsim.array_program import Households
-from socialcover.microsim.arrow_io import fits_in_memory, parquet_table
+from socialcover.microsim.arrow_io import parquet_file, parquet_table
 from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.execution import run_rules
 from socialcover.microsim.frames import as_frame
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet
 
-__all__ = ["SCENARIOS", "PopulationRun", "run_population"]
+__all__ = ["SCENARIOS", "PopulationRun", "parquet_footprint", "run_population", "simulation_bytes"]
 
 SCENARIOS = ("base", "reform")
 #: Columns carried through from the population when present (design, groups, lines).
@@ -49,6 +50,38 @@ CARRY = (
 
 Progress = Callable[[str], None]
 
+#: Safety margin on the measured peak of :func:`simulation_bytes`.
+MARGIN = 1.3
+
+
+def simulation_bytes(rows: int, inputs: int, carried: int, programmes: int) -> int:
+    """Estimated peak memory of a simulation in memory (:func:`run_population` then
+    :func:`~socialcover.microsim.impact.measure_impact`), in bytes, with a 30% margin.
+
+    ``inputs`` columns are read, ``carried`` of them are copied to the result and
+    ``programmes`` programmes (in either scenario) are run. The result frame has
+    ``F = carried + 4 * programmes + 6`` per-person columns: per scenario each programme's
+    amount and share, ``benefits`` and ``disposable_income``; ``income_before`` and the
+    household size once. The peak is counted in per-person float64 columns (8 bytes)::
+
+        2.4 * F + inputs + 16
+
+    that is the stacked frame plus about 1.4 working copies of it while the impact is
+    estimated, the inputs read, and about 16 more (the two scenarios' outputs before they are
+    stacked, the household index, the impact's per-person vectors). The coefficients are
+    fitted to peaks measured (``ru_maxrss`` of a fresh process, minus the process before the
+    call) for ``simulate()`` on a Parquet file of ``synthetic_survey(n, seed=3)``, 1M and 2M
+    persons, two poverty lines, without breakdowns: 755 bytes a person for
+    ``means_tested_transfer.yaml`` (F = 27, 14 inputs), 679 for ``social_pension.yaml``
+    (F = 23); the formula gives 758 and 682. DuckDB running the rules instead of the array
+    program measured as much or more (806 bytes a person for the first): the per-person
+    result is held in memory either way. The estimate is that count times :data:`MARGIN`,
+    plus 100 MB of fixed working memory.
+    """
+    frame = carried + 4 * programmes + 6
+    per_person = 8 * (2.4 * frame + inputs + 16)
+    return int(rows * per_person * MARGIN) + 100 * 2**20
+
 
 @dataclass(frozen=True)
 class PopulationRun:
@@ -65,6 +98,20 @@ class PopulationRun:
     @property
     def columns(self) -> list[str]:
         return list(self.frame.columns)
+
+
+def parquet_footprint(
+    path: str | Path, rules: RuleSet, reform_rules: RuleSet, carry: Sequence[str] = CARRY
+) -> int:
+    """:func:`simulation_bytes` for simulating ``rules`` and ``reform_rules`` on a Parquet
+    file: counts the columns read and carried that the file holds."""
+    pf = parquet_file(path)
+    present = set(pf.schema_arrow.names)
+    wanted = {"hh_id", *rules.used_inputs(), *reform_rules.used_inputs(), *carry}
+    carried = {"hh_id", *carry} & present
+    programmes = len({*rules.programmes, *reform_rules.programmes})
+    rows = int(pf.metadata.num_rows)
+    return simulation_bytes(rows, len(wanted & present), len(carried), programmes)
 
 
 def run_population(
@@ -110,11 +157,17 @@ def run_population(
         frame, programmes, hh_progs = population_frame(rules, reform_rules, data, period, carry)
         return PopulationRun(frame, rules, reform_rules, str(period), programmes, hh_progs)
     say("reading the population")
+    backend = "auto"
     if is_parquet_path(data) and Path(data).exists():
         wanted = ["hh_id", *rules.used_inputs(), *reform_rules.used_inputs(), *carry]
-        if fits_in_memory(data, len(set(wanted))):
-            # read once for the baseline and the reform: only the columns either uses
+        if parquet_footprint(data, rules, reform_rules, carry) <= arrow_io._available_bytes() // 2:
+            # the whole simulation fits in half the available memory: read once for the
+            # baseline and the reform, only the columns either uses
             data = parquet_table(data, wanted)
+        else:
+            # DuckDB scans the file for each scenario (run_rules' own "auto" would count only
+            # one run's columns and could still pick the array program)
+            backend = "duckdb"
     if is_duckdb_input(data):
         present = relation(connect(), data).columns
     elif isinstance(data, pa.Table):
@@ -134,6 +187,7 @@ def run_population(
             period,
             outputs=[*reform_rules.programmes, *totals],
             spread=True,
+            backend=backend,
         )
         base = run_rules(
             rules,
@@ -142,6 +196,7 @@ def run_population(
             outputs=[*rules.programmes, *totals, "income_before"],
             keep=keep,
             spread=True,
+            backend=backend,
         ).persons
         alt = reformed.result().persons
     out = (
