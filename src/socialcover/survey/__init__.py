@@ -50,32 +50,40 @@ from socialcover.survey.ratios import Ratios, Totals, UnitSums, ratios, totals, 
 from socialcover.survey.replicate import ReplicateDesign
 from socialcover.survey.result import Estimate
 from socialcover.survey.rows import Groups, RowDesign, bind_rows, groups_of
-from socialcover.survey.running import RunningSums, running_sums
 from socialcover.survey.sample import Sample
-from socialcover.survey.unit_query import (
-    UnitEstimates,
-    estimate_units,
-    sum_units,
-    sum_units_by,
-    unit_design,
-)
 
 if _TYPE_CHECKING:
     from socialcover.survey.gini import GiniUnitTotals, gini_linearised, gini_unit_totals
     from socialcover.survey.linearised import Linearised
     from socialcover.survey.quantile_search import locate_windows
+    from socialcover.survey.running import RunningSums, running_sums
+    from socialcover.survey.unit_query import (
+        UnitEstimates,
+        estimate_units,
+        sum_units,
+        sum_units_by,
+        unit_design,
+    )
 
 #: Public names whose modules load on first use (PEP 562): a process that only takes means
-#: or proportions does not import the Gini or the quantile search. No module here shares
-#: its name with a public name: ``ratios`` names a module and its function, and importing
-#: the module (lazily, or by another engine's ``from socialcover.survey.ratios import``)
-#: would rebind the package's ``ratios`` to the module, so it loads above, eagerly.
+#: or proportions does not import the Gini, the quantile search or the engines' unit sums
+#: (which need Polars). No module here shares its name with a public name: ``ratios`` names
+#: a module and its function, and importing the module (lazily, or by another engine's
+#: ``from socialcover.survey.ratios import``) would rebind the package's ``ratios`` to the
+#: module, so it loads above, eagerly.
 _LAZY = {
     "GiniUnitTotals": "gini",
     "gini_linearised": "gini",
     "gini_unit_totals": "gini",
     "Linearised": "linearised",
     "locate_windows": "quantile_search",
+    "RunningSums": "running",
+    "running_sums": "running",
+    "UnitEstimates": "unit_query",
+    "estimate_units": "unit_query",
+    "sum_units": "unit_query",
+    "sum_units_by": "unit_query",
+    "unit_design": "unit_query",
 }
 
 
