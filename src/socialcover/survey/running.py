@@ -288,7 +288,9 @@ def _exclusive_by_segment(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
     """Per position, the sum of the values before it in its segment (segments contiguous);
     each segment is summed on its own, so one group's sums never absorb another's."""
     out = np.zeros_like(values)
-    start = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]]) if values.size else []
+    if values.size == 0:
+        return out
+    start = [int(i) for i in np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])]
     for a, b in zip(start, [*start[1:], values.size], strict=True):
         out[a + 1 : b] = np.cumsum(values[a : b - 1])
     return out
