@@ -367,21 +367,28 @@ def _spark_gini_sums(
     from socialcover.survey import running_sums
 
     units = _gini_units(persons, value, y, cond)
-    values = store.dataframe(f"WITH a AS ({units}) {_GINI_VALUES}")
-    with spark_errors("computing the Gini reduction's running sums"):
-        run = running_sums(
-            values, ["y"], {"_n_le": "bw", "_t_le": "bwy"}, partition=["_v"] if partition else ()
-        )
+    # cached while running_sums counts, samples and ranges it (three reads)
+    values = store.dataframe(f"WITH a AS ({units}) {_GINI_VALUES}").persist()
     name = store.prefix + "gini_values"
     try:
-        store.name(name, run.frame)
-        return ws._fetch(
-            f"WITH a AS ({units}), c AS (SELECT _v, y, bw, _n_le - bw AS n_lt, "
-            f"_t_le - bwy AS t_lt FROM {name}) {_GINI_TOTALS}"
-        )
+        with spark_errors("computing the Gini reduction's running sums"):
+            run = running_sums(
+                values,
+                ["y"],
+                {"_n_le": "bw", "_t_le": "bwy"},
+                partition=["_v"] if partition else (),
+            )
+        try:
+            store.name(name, run.frame)
+            return ws._fetch(
+                f"WITH a AS ({units}), c AS (SELECT _v, y, bw, _n_le - bw AS n_lt, "
+                f"_t_le - bwy AS t_lt FROM {name}) {_GINI_TOTALS}"
+            )
+        finally:
+            store.forget(name)
+            run.release()
     finally:
-        store.forget(name)
-        run.release()
+        values.unpersist()
 
 
 def open_workspace(
