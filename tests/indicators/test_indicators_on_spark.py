@@ -108,6 +108,22 @@ def test_a_spark_frame_pre_transfer_quintiles_fpc_and_lonely_psus(
     assert str(spark_error.value) == str(duck_error.value)
 
 
+def test_the_gini_reduction_with_ties_across_ranges_equals_duckdb(
+    spark: Any, persons: tuple[pl.DataFrame, Path]
+) -> None:
+    # Welfare rounded to hundreds: long runs of tied values across households, split by the
+    # ranges Spark's running sums cut (four per shuffle partition), in every group.
+    data, _ = persons
+    data = data.with_columns((pl.col("welfare") / 100).round() * 100)
+    assert data["welfare"].n_unique() < data["hh_id"].n_unique() / 2
+    sdf = spark.createDataFrame(data.to_arrow())
+    kwargs: dict[str, Any] = {"codes": ["aspire.gini_reduction"], "by": ["region"]}
+    duck = compute_indicators(data, **kwargs).frame
+    assert duck.filter(pl.col("disaggregation") == "region").height > 1
+    assert duck["value"].is_not_null().all()
+    _assert_same(duck, compute_indicators(sdf, **kwargs).frame)
+
+
 def test_the_user_session_keeps_its_views_and_no_cache_is_left(
     spark: Any, persons: tuple[pl.DataFrame, Path]
 ) -> None:

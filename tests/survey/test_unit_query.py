@@ -154,3 +154,41 @@ def test_running_sums_on_spark_equal_a_stable_sort(spark: Any) -> None:
         np.testing.assert_allclose(on_spark.sums["y"][key], on_duck.sums["y"][ref], rtol=1e-12)
     finally:
         run.release()
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
+def test_running_sums_by_group_restart_in_every_group(spark: Any) -> None:
+    rng = np.random.default_rng(5)
+    n = 500
+    y = np.round(rng.exponential(2.0, n))
+    w = rng.uniform(0.5, 3.0, n)
+    g = np.where(rng.uniform(size=n) < 0.8, "big", np.where(rng.uniform(size=n) < 0.5, "a", "z"))
+    df = pl.DataFrame({"y": y, "row": np.arange(n, dtype=np.int64), "w": w, "g": g})
+    sdf = spark.createDataFrame(df.to_arrow())
+    run = running_sums(
+        sdf,
+        ["y", "row"],
+        {"n_k": "w", "t_k": "w * y"},
+        products={"a": ("w * y", "n_k")},
+        also={"b": "w"},
+        ranges=9,
+        partition=["g"],
+    )
+    try:
+        got = pl.from_arrow(run.frame.toArrow()).sort("row")
+        assert got.columns == ["y", "row", "w", "g", "n_k", "t_k"]
+        n_k, t_k = np.empty(n), np.empty(n)
+        for level in ("a", "big", "z"):
+            idx = np.flatnonzero(g == level)
+            order = idx[np.argsort(y[idx], kind="stable")]
+            n_k[order], t_k[order] = np.cumsum(w[order]), np.cumsum((w * y)[order])
+        np.testing.assert_allclose(got["n_k"], n_k, rtol=1e-12)
+        np.testing.assert_allclose(got["t_k"], t_k, rtol=1e-12)
+        assert run.rows == n and run.ranges > 2  # the big group is split across ranges
+        assert run.totals["n_k"] == pytest.approx(w.sum(), rel=1e-12)
+        assert run.totals["b"] == pytest.approx(w.sum(), rel=1e-12)
+        assert run.products["a"] == pytest.approx(float(np.sum(w * y * n_k)), rel=1e-12)
+    finally:
+        run.release()

@@ -38,7 +38,7 @@ import polars as pl
 
 from socialcover.indicators.definitions import Indicator
 from socialcover.indicators.estimation import GiniReduction
-from socialcover.indicators.stores import DuckStore, SparkStore, Store
+from socialcover.indicators.stores import DuckStore, SparkStore, Store, spark_errors
 from socialcover.indicators.variables import Prepared
 from socialcover.indicators.variables_sql import q, quintile_sql, sql_variables
 from socialcover.survey import (
@@ -286,9 +286,14 @@ class SqlWorkspace:
         est: dict[str, F64] = {}
         t: dict[str, F64] = {}
         for tag, y in (("pre", "welfare_pre"), ("post", "welfare")):
-            sums = self._fetch(
-                _gini_sums(self.persons, value, q(y), cond, partition=by is not None)
-            )
+            if isinstance(self.store, SparkStore):
+                sums = _spark_gini_sums(
+                    self.store, self, self.persons, value, q(y), cond, partition=by is not None
+                )
+            else:
+                sums = self._fetch(
+                    _gini_sums(self.persons, value, q(y), cond, partition=by is not None)
+                )
             levels, dom, unit = self._bins(by, sums, found)
             n_dom = len(levels)
             g = gini_unit_totals(dom, n_dom, sums["w"], sums["wy"], sums["wa"], sums["wd"])
@@ -309,22 +314,81 @@ def _gini_sums(persons: str, value: str, y: str, cond: str, *, partition: bool) 
 
     Persons are first summed per (group, value, unit), then per (group, value): the running
     sums over values (N_<, T_<: weight and weight x value of smaller values in the group)
-    sort only the distinct values, not the persons.
+    sort only the distinct values, not the persons. Tied persons share their value's N_<
+    and T_< (every tie counts half of the value's weight in ``wa``).
     """
     win = ("PARTITION BY _v " if partition else "") + (
         "ORDER BY y ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
     )
     return (
-        f"WITH a AS (SELECT {value} AS _v, {y} AS y, _u, SUM(weight) AS sw, "
-        f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM {persons} WHERE {cond} GROUP BY ALL), "
-        "b AS (SELECT _v, y, SUM(sw) AS bw, SUM(swy) AS bwy FROM a GROUP BY ALL), "
+        f"WITH a AS ({_gini_units(persons, value, y, cond)}), b AS ({_GINI_VALUES}), "
         f"c AS (SELECT _v, y, bw, COALESCE(SUM(bw) OVER ({win}), 0) AS n_lt, "
-        f"COALESCE(SUM(bwy) OVER ({win}), 0) AS t_lt FROM b) "
-        "SELECT a._v AS _v, a._u AS _u, SUM(a.sw) AS w, SUM(a.swy) AS wy, "
-        "SUM(a.swy * (2 * c.n_lt + c.bw)) AS wa, "
-        "SUM(2 * (a.swy * c.n_lt - a.sw * c.t_lt)) AS wd, SUM(a.n) AS n "
-        "FROM a JOIN c ON a._v = c._v AND a.y = c.y GROUP BY ALL"
+        f"COALESCE(SUM(bwy) OVER ({win}), 0) AS t_lt FROM b) {_GINI_TOTALS}"
     )
+
+
+def _gini_units(persons: str, value: str, y: str, cond: str) -> str:
+    """Weight, weight x value and persons per (group, value, unit)."""
+    return (
+        f"SELECT {value} AS _v, {y} AS y, _u, SUM(weight) AS sw, "
+        f"SUM(weight * {y}) AS swy, COUNT(*) AS n FROM {persons} WHERE {cond} GROUP BY ALL"
+    )
+
+
+#: Weight and weight x value per (group, value), from ``a`` (:func:`_gini_units`).
+_GINI_VALUES = "SELECT _v, y, SUM(sw) AS bw, SUM(swy) AS bwy FROM a GROUP BY ALL"
+#: The sums per (group, unit), from ``a`` and ``c`` (N_< and T_< per (group, value)).
+_GINI_TOTALS = (
+    "SELECT a._v AS _v, a._u AS _u, SUM(a.sw) AS w, SUM(a.swy) AS wy, "
+    "SUM(a.swy * (2 * c.n_lt + c.bw)) AS wa, "
+    "SUM(2 * (a.swy * c.n_lt - a.sw * c.t_lt)) AS wd, SUM(a.n) AS n "
+    "FROM a JOIN c ON a._v = c._v AND a.y = c.y GROUP BY ALL"
+)
+
+
+def _spark_gini_sums(
+    store: SparkStore,
+    ws: SqlWorkspace,
+    persons: str,
+    value: str,
+    y: str,
+    cond: str,
+    *,
+    partition: bool,
+) -> dict[str, Any]:
+    """:func:`_gini_sums` on Spark, without a window holding a whole group in one task.
+
+    The same (group, value) sums, but N_< and T_< come from
+    :func:`socialcover.survey.running_sums`: the distinct (group, value) rows are cut into
+    ranges of (group, value), each range is summed in its own task and offsets per
+    (range, group) are added, so no task holds more than a range whatever the group's size.
+    N_< = N_<= - (the value's weight): the same ties as DuckDB's window, up to rounding.
+    """
+    from socialcover.survey import running_sums
+
+    units = _gini_units(persons, value, y, cond)
+    # cached while running_sums counts, samples and ranges it (three reads)
+    values = store.dataframe(f"WITH a AS ({units}) {_GINI_VALUES}").persist()
+    name = store.prefix + "gini_values"
+    try:
+        with spark_errors("computing the Gini reduction's running sums"):
+            run = running_sums(
+                values,
+                ["y"],
+                {"_n_le": "bw", "_t_le": "bwy"},
+                partition=["_v"] if partition else (),
+            )
+        try:
+            store.name(name, run.frame)
+            return ws._fetch(
+                f"WITH a AS ({units}), c AS (SELECT _v, y, bw, _n_le - bw AS n_lt, "
+                f"_t_le - bwy AS t_lt FROM {name}) {_GINI_TOTALS}"
+            )
+        finally:
+            store.forget(name)
+            run.release()
+    finally:
+        values.unpersist()
 
 
 def open_workspace(

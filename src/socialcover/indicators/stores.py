@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from socialcover.errors import InputError, SocialcoverError
 
-__all__ = ["MEMORY_LIMIT", "DuckStore", "SparkStore", "Store", "memory_errors"]
+__all__ = ["MEMORY_LIMIT", "DuckStore", "SparkStore", "Store", "memory_errors", "spark_errors"]
 
 MEMORY_LIMIT = "512MB"  # DuckDB's own buffers; it spills to a temporary directory beyond
 FETCH_ROWS = 100_000  # rows per batch when reading results from DuckDB
@@ -168,6 +168,14 @@ class SparkStore:
     def _name(self, name: str, df: Any) -> None:
         df.createOrReplaceTempView(name)
         self._views.append(name)
+
+    def name(self, name: str, df: Any) -> None:
+        """Name a Spark DataFrame as a view (dropped by :meth:`forget` or :meth:`close`)."""
+        self._name(name, df)
+
+    def dataframe(self, sql: str) -> Any:
+        """The Spark DataFrame of a query (lazy), for the survey engine's Spark pieces."""
+        return self._sql(sql)
 
     def _sql(self, sql: str) -> Any:
         with spark_errors("planning a query of the indicator table"):

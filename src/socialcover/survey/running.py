@@ -16,6 +16,12 @@ the rows are split into ordered ranges and summed by range, as a distributed sor
 The sort order must be total (add a unique row number as the last key): rows then have one
 place, and running sums are those of a sequential pass, up to the rounding of the sums
 (added by range, then across ranges).
+
+With ``partition`` (group columns), the sums restart in every group, as ``SUM(...) OVER
+(PARTITION BY group ORDER BY ...)`` would, but a large group is still split: the rows are
+sorted by (group, order) and cut into ranges, each range sums each of its groups in order,
+and a row's offset is the total of its group in the ranges before its own (one offset per
+(range, group) pair, sent back as a small broadcast table).
 """
 
 from __future__ import annotations
@@ -80,6 +86,7 @@ def running_sums(
     ranges: int | None = None,
     rows: int | None = None,
     seed: int = 0,
+    partition: Sequence[str] = (),
 ) -> RunningSums:
     """Add, per row, the sum of each expression over the rows up to it in ``order``.
 
@@ -104,6 +111,10 @@ def running_sums(
         The frame's number of rows, when known (saves a count).
     seed
         Seed of the sample the range bounds come from.
+    partition
+        Column names (no missing values): the running sums restart in each group of their
+        values, as a window ``PARTITION BY`` them would; ``order`` then needs to be total
+        within a group only. Totals and ``products`` are still over all rows.
 
     Returns
     -------
@@ -124,6 +135,8 @@ def running_sums(
     """
     products = dict(products or {})
     also = dict(also or {})
+    if partition:
+        return _partitioned(frame, order, sums, products, also, ranges, rows, seed, partition)
     session = frame.sparkSession
     if ranges is None:
         parts = int(session.conf.get("spark.sql.shuffle.partitions", "200") or 200)
@@ -175,6 +188,112 @@ def running_sums(
         ranged.unpersist()
         raise
     return RunningSums(out, totals, prods, count, size, [ranged])
+
+
+def _partitioned(
+    frame: Any,
+    order: Sequence[str],
+    sums: Mapping[str, str],
+    products: dict[str, tuple[str, str]],
+    also: dict[str, str],
+    ranges: int | None,
+    rows: int | None,
+    seed: int,
+    partition: Sequence[str],
+) -> RunningSums:
+    """:func:`running_sums` restarting in every group of ``partition``: ranges of (group,
+    order), a window per (range, group), offsets per (range, group)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import DoubleType, StructField, StructType
+
+    session = frame.sparkSession
+    if ranges is None:
+        parts = int(session.conf.get("spark.sql.shuffle.partitions", "200") or 200)
+        ranges = max(2, 4 * parts)
+    if rows is None:
+        rows = int(frame.count())
+    groups = [f"`{c}`" for c in partition]
+    keys = [*groups, *order]
+    bounds = _bounds(frame, keys, ranges, rows, seed)
+    rng = _range_sql(keys, bounds)
+    names = list(sums)
+    win = (
+        f"(PARTITION BY {_RANGE}, {', '.join(groups)} ORDER BY {', '.join(order)} "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    )
+    local = {n: f"_sc_local_{i}" for i, n in enumerate(names)}
+    gcols = [f"_sc_g{i}" for i in range(len(partition))]
+    ranged = frame.selectExpr("*", f"{rng} AS {_RANGE}")
+    ranged = ranged.selectExpr(
+        "*", *[f"SUM({sums[n]}) OVER {win} AS {local[n]}" for n in names]
+    ).persist()
+    try:
+        aggs = ["COUNT(*) AS _n"]
+        aggs += [f"SUM({sums[n]}) AS _t{i}" for i, n in enumerate(names)]
+        for j, (expr, of) in enumerate(products.values()):
+            aggs += [f"SUM(({expr}) * {local[of]}) AS _p{j}", f"SUM({expr}) AS _f{j}"]
+        aggs += [f"SUM({expr}) AS _a{k}" for k, expr in enumerate(also.values())]
+        per_pair = ranged.groupBy(
+            F.col(_RANGE).alias("_r"),
+            *[F.col(g).alias(a) for g, a in zip(groups, gcols, strict=True)],
+        ).agg(*[F.expr(a) for a in aggs])
+        key_types = [per_pair.schema[a] for a in gcols]
+        got = pl.from_arrow(per_pair.toArrow())
+        assert isinstance(got, pl.DataFrame)
+        # Ranges in order within each group: a group's offset in a range is the total of the
+        # group in the ranges before it.
+        got = got.sort([*gcols, "_r"])
+        first = got.select(pl.struct(gcols).is_first_distinct()).to_series().to_numpy()
+        seg = np.cumsum(first) - 1  # the pair's group, numbered in order
+        offsets: dict[str, np.ndarray] = {}
+        for i, n in enumerate(names):
+            t = got[f"_t{i}"].fill_null(0.0).to_numpy().astype(np.float64)
+            offsets[n] = _exclusive_by_segment(t, seg)
+        totals = {n: float(got[f"_t{i}"].fill_null(0.0).sum()) for i, n in enumerate(names)}
+        totals |= {a: float(got[f"_a{k}"].fill_null(0.0).sum()) for k, a in enumerate(also)}
+        prods = {}
+        for j, (name, (_, of)) in enumerate(products.items()):
+            p = got[f"_p{j}"].fill_null(0.0).to_numpy().astype(np.float64)
+            f = got[f"_f{j}"].fill_null(0.0).to_numpy().astype(np.float64)
+            prods[name] = float(np.sum(p + offsets[of] * f))
+        count = int(got["_n"].sum())
+        offs = [f"_sc_off_{i}" for i in range(len(names))]
+        schema = StructType(
+            [StructField(_RANGE, per_pair.schema["_r"].dataType, False), *key_types]
+            + [StructField(o, DoubleType(), False) for o in offs]
+        )
+        table = [
+            (r, *g, *(float(offsets[n][k]) for n in names))
+            for k, (r, *g) in enumerate(got.select(["_r", *gcols]).iter_rows())
+        ]
+        small = session.createDataFrame(table, schema)
+        cond = F.col(f"_sc_x.{_RANGE}") == F.col(f"_sc_o.{_RANGE}")
+        for g, a in zip(partition, gcols, strict=True):
+            cond = cond & F.col(f"_sc_x.`{g}`").eqNullSafe(F.col(f"_sc_o.{a}"))
+        joined = ranged.alias("_sc_x").join(F.broadcast(small.alias("_sc_o")), cond, "left")
+        out = joined.selectExpr(
+            *[f"_sc_x.`{c}`" for c in frame.columns],
+            *[
+                f"_sc_x.{local[n]} + COALESCE(_sc_o.{o}, 0D) AS `{n}`"
+                for n, o in zip(names, offs, strict=True)
+            ],
+        )
+    except BaseException:
+        ranged.unpersist()
+        raise
+    return RunningSums(out, totals, prods, count, len(bounds) + 1, [ranged])
+
+
+def _exclusive_by_segment(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Per position, the sum of the values before it in its segment (segments contiguous);
+    each segment is summed on its own, so one group's sums never absorb another's."""
+    out = np.zeros_like(values)
+    if values.size == 0:
+        return out
+    start = [int(i) for i in np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])]
+    for a, b in zip(start, [*start[1:], values.size], strict=True):
+        out[a + 1 : b] = np.cumsum(values[a : b - 1])
+    return out
 
 
 def _per_range(ranged: Any, aggs: list[str]) -> Any:
