@@ -21,7 +21,9 @@ LSO_ES = "Lesoto: pensión universal de vejez"
 
 def _pid(client: TestClient, title: str) -> int:
     items = client.get("/api/v1/practices", params={"q": title, "per_page": 50}).json()["items"]
-    return int(next(i["record_id"] for i in items if i["title"] == title))
+    # the list answers in the reader's language (English here): an original in another
+    # language comes back by its English title, with original_title as written
+    return int(next(i["record_id"] for i in items if title in (i["title"], i["original_title"])))
 
 
 def _hit_titles(html: str) -> list[str]:
