@@ -35,8 +35,10 @@ Two parts, run as a script (not a test)::
    ``run_rules(rules, "persons.parquet", period, out=folder)``; OpenFisca: PyArrow reads the
    columns, ``SimulationBuilder``, ``calculate``, PyArrow writes). Each process's wall time, CPU
    time (user + sys, from ``wait4``: the machine may be shared) and peak memory; every round's
-   result files are checked equal. The in-process ratio (from arrays to results, as in part 1)
-   comes from the same run. OpenFisca may live in another virtual environment::
+   result files are checked equal. A first, untimed run of each tool warms the page cache and
+   writes socialcover's bytecode, as installing a package does (OpenFisca's is installed). The
+   in-process ratio (from arrays to results, as in part 1) comes from the same run. OpenFisca
+   may live in another virtual environment::
 
        .venv/bin/python benchmarks/microsim.py --persons --survey 0 --whole-process 10000000 \
            --repeat 5 --openfisca-python /path/to/openfisca-venv/bin/python
@@ -498,14 +500,23 @@ def bench_whole_process(n: int, repeat: int, openfisca_python: str) -> None:
     )
     people["role"] = role
     here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-    sc_env = {**os.environ, "PYTHONPATH": here}
     runs: dict[str, list[dict[str, Any]]] = {"socialcover": [], "openfisca": []}
     in_process: list[float] = []
     run_socialcover(population(1_000, seed=2))  # warm-up for the in-process timing
     with tempfile.TemporaryDirectory() as tmp:
+        # Python compiles a module's source on every import when it may not write bytecode
+        # (PYTHONDONTWRITEBYTECODE, as on the development machine); an installed package has
+        # its bytecode, as OpenFisca's has in its environment (pip compiles at install). An
+        # untimed first run of each tool writes socialcover's to a cache of its own.
+        sc_env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        sc_env.update(PYTHONPATH=here, PYTHONPYCACHEPREFIX=os.path.join(tmp, "pycache"))
         path = os.path.join(tmp, "persons.parquet")
         pq.write_table(pa.table(columns), path)
         del columns
+        for tool in runs:
+            python = sys.executable if tool == "socialcover" else openfisca_python
+            cmd = [python, __file__, "--whole-child", tool, path, os.path.join(tmp, "warm-up")]
+            _timed_child(cmd, sc_env if tool == "socialcover" else None)
         for r in range(repeat):
             order = list(runs) if r % 2 == 0 else list(reversed(runs))
             outs = {t: os.path.join(tmp, f"{t}-{r}") for t in runs}

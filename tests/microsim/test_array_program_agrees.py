@@ -173,6 +173,28 @@ programmes:
     assert np.isneginf(z).all()
 
 
+@pytest.mark.parametrize("k", [18.0, 17.5, -0.0, 2.0**53, 1e300, -1e300])
+def test_integer_columns_compared_with_parameters(k: float) -> None:
+    """Integer ages against whole and fractional thresholds (whole ones are compared as integers
+    to spare the cast): the same flags as the reference and DuckDB, at every comparison."""
+    ops = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}
+    variables = "\n".join(f"  {n}: {{unit: bool, formula: age {op} p.k}}" for n, op in ops.items())
+    rules = load_rules(
+        text=f"""
+parameters:
+  k: {{unit: years, values: {{2020-01-01: {k!r}}}}}
+variables:
+{variables}
+programmes:
+  prog: {{eligibility: lt or eq, amount: "1"}}
+"""
+    )
+    df = random_population(30, 3).with_columns(pl.col("age").cast(pl.Int64))
+    df = df.with_columns(age=pl.when(pl.col("person_id") % 5 == 0).then(18).otherwise("age"))
+    for backend in ("auto", "duckdb"):
+        _check(rules, df, 2025, backend=backend)
+
+
 @pytest.mark.parametrize("spread", [False, True])
 def test_households_cut_into_pieces_give_the_same_values(
     monkeypatch: pytest.MonkeyPatch, spread: bool

@@ -28,6 +28,11 @@ def test_spark_matches_numpy_on_every_construct(spark: Any, seed: int) -> None:
     names = [s.name for s in rules.steps]
     run = run_rules(rules, sdf, 2025, outputs=names, keep=["hh_id", "person_id"])
     assert run.backend == "spark"
+    # the rules' temporary view is gone from the user's session, and the lazy results, computed
+    # only now, still read what it named
+    views = [t.name for t in spark.catalog.listTables() if t.name.startswith("_sc_rules_")]
+    assert views == []
+    assert run.households.count() == df["hh_id"].n_unique()
     out = run.persons.toPandas()
     out = out.sort_values("person_id").reset_index(drop=True)
     npy = evaluate_reference(rules, {c: df[c].to_numpy() for c in df.columns}, 2025)

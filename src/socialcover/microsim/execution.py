@@ -30,7 +30,6 @@ frames (tests/microsim/test_array_program_agrees.py).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,13 +50,6 @@ from socialcover.microsim.columns import (
 from socialcover.microsim.connection import connect, is_duckdb_input, is_parquet_path, relation
 from socialcover.microsim.frames import as_frame, missing_columns_error, missing_values_error
 from socialcover.microsim.rules import RuleSet
-from socialcover.microsim.sql_compiler import (
-    MISSING_MARK,
-    SparkDialect,
-    _is_nan,
-    _needed,
-    compile_rules,
-)
 
 # Polars and pyarrow.compute load only where they are used (frames held by Polars, unusual
 # column types, returning frames): from a Parquet file to Parquet results, neither is needed.
@@ -105,7 +97,7 @@ def _run_arrays(
     spread: bool,
     out: Path | None,
 ) -> RuleResult:
-    steps = _needed(rules, outputs)
+    steps = rules.steps_for(outputs)
     program = compile_arrays(rules, period, steps, params=params)
     # A Parquet file: only the columns read (hh_id, the inputs, keep). An Arrow table or a
     # mapping of arrays is read as it is; any other frame through Polars, converted to Arrow
@@ -172,6 +164,8 @@ def _query(rel: Any, table: str, sql: str, out: Path | None = None) -> Any:
         )
     import duckdb
 
+    from socialcover.microsim.sql_compiler import MISSING_MARK, _is_nan
+
     try:
         if out is None:
             return result.pl()
@@ -202,6 +196,7 @@ def _run_duckdb(
     out: Path | None,
 ) -> RuleResult:
     from socialcover.microsim.split_query import compile_split
+    from socialcover.microsim.sql_compiler import compile_rules
 
     con = connect()
     rel = relation(con, data)
@@ -276,9 +271,14 @@ def _run_spark(
     keep: Sequence[str],
     params: Mapping[str, Any] | None,
 ) -> RuleResult:
+    import uuid
+
+    from socialcover.microsim.sql_compiler import SparkDialect, compile_rules
+
     _need_hh_id(data.columns)
-    # a view of its own per call: a reform run over a baseline's output must not replace the
-    # view the baseline's (lazy) plan reads
+    # a view of its own per call, dropped once Spark has analysed the query (the plan holds
+    # what the view named, so the rows are still computed later): a calibration's or a
+    # reform's many runs leave no views behind in the user's session
     table = f"_sc_rules_people_{uuid.uuid4().hex[:12]}"
     data.createOrReplaceTempView(table)
     q = compile_rules(
@@ -301,6 +301,8 @@ def _run_spark(
         from socialcover.survey import spark_error  # only on Spark: rules alone stay light
 
         raise spark_error(exc, "compiling the rules to Spark SQL") from exc
+    finally:
+        data.sparkSession.catalog.dropTempView(table)
     return RuleResult(persons, households, "spark")
 
 
@@ -395,7 +397,7 @@ def run_rules(
     folder = arrow_io.prepare_out(out) if out is not None else None
     if backend == "auto" and is_parquet_path(data):
         # in memory when the columns read fit comfortably: no hashing of households
-        read = {"hh_id", *rules.used_inputs(_needed(rules, names)), *keep}
+        read = {"hh_id", *rules.used_inputs(rules.steps_for(names)), *keep}
         backend = "arrays" if arrow_io.fits_in_memory(data, len(read)) else "duckdb"
     if backend == "duckdb" or (backend == "auto" and is_duckdb_input(data)):
         return _run_duckdb(rules, data, period, names, keep, params, spread, folder)

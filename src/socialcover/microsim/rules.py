@@ -123,6 +123,23 @@ class RuleSet:
     def programme_names(self) -> list[str]:
         return list(self.programmes)
 
+    def steps_for(self, outputs: Sequence[str]) -> list[Step]:
+        """The steps ``outputs`` depend on, in order (unused steps are not computed)."""
+        by_name = {s.name: s for s in self.steps}
+        unknown = [o for o in outputs if o not in by_name]
+        if unknown:
+            raise RuleError(
+                f"no step named {', '.join(map(repr, unknown))} in the rules",
+                code="microsim.unknown-output",
+                hint=f"Steps: {', '.join(by_name)}.",
+            )
+        need = set(outputs)
+        for step in reversed(self.steps):
+            if step.name in need:
+                read = {n.name for n in walk(step.expr) if isinstance(n, Var)}
+                need |= read & by_name.keys()
+        return [s for s in self.steps if s.name in need]
+
     def used_inputs(self, steps: Sequence[Step] | None = None) -> list[str]:
         """Inputs that the ``steps`` (all by default) actually read."""
         chosen = self.steps if steps is None else steps

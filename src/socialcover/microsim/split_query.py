@@ -22,7 +22,6 @@ from socialcover.microsim.sql_compiler import (
     _Col,
     _Compiler,
     _ctes,
-    _needed,
     input_select,
 )
 
@@ -90,7 +89,7 @@ def compile_split(
 ) -> SplitQuery | None:
     """Two queries for ``outputs``, or ``None`` when a person rule reads a household value."""
     d = dialect or DuckDBDialect()
-    steps = _needed(rules, outputs)
+    steps = rules.steps_for(outputs)
     if not _splittable(steps):
         return None
     values = dict(rules.parameters.values_at(period))

@@ -306,25 +306,6 @@ def input_select(
     return items
 
 
-def _needed(rules: RuleSet, outputs: Sequence[str]) -> list[Step]:
-    """The steps ``outputs`` depend on, in order (unused steps are not computed)."""
-    from socialcover.microsim.expression import Var, walk
-
-    by_name = {s.name: s for s in rules.steps}
-    unknown = [o for o in outputs if o not in by_name]
-    if unknown:
-        raise RuleError(
-            f"no step named {', '.join(map(repr, unknown))} in the rules",
-            code="microsim.unknown-output",
-            hint=f"Steps: {', '.join(by_name)}.",
-        )
-    need = set(outputs)
-    for step in reversed(rules.steps):
-        if step.name in need:
-            need |= {n.name for n in walk(step.expr) if isinstance(n, Var) and n.name in by_name}
-    return [s for s in rules.steps if s.name in need]
-
-
 def _layers(d: Dialect, base: str, cols: Sequence[_Col], prefix: str = "l") -> str:
     """``WITH l0 AS (...), l1 AS (...), ...`` stacking the columns by level."""
     return "WITH " + ", ".join(_ctes(d, base, cols, prefix))
@@ -389,7 +370,7 @@ def compile_rules(
     units.update({s.name: s.unit for s in rules.steps})
     comp = _Compiler(d, values, units)
     names = list(outputs) if outputs is not None else [s.name for s in rules.steps]
-    needed = _needed(rules, names)
+    needed = rules.steps_for(names)
     for step in needed:
         sql, lv, is_bool = comp.c(step.expr)
         if step.unit.kind not in ("bool", "category") and is_bool:

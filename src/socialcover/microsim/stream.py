@@ -141,8 +141,16 @@ def run_streamed(
                 continue
             hh_id = arrow_io.to_numpy(arrow_column(table, "hh_id"))
             columns = prepare_columns(rules, table, program.inputs, len(hh_id))
-            p_out, h_out = run_program(
-                program, columns, hh_id, outputs, entity, spread, cores=1, join=False
+            p_out, h_out = run_program(  # sorted: checked as each run was read
+                program,
+                columns,
+                hh_id,
+                outputs,
+                entity,
+                spread,
+                cores=1,
+                join=False,
+                is_sorted=True,
             )
             kept = {k: arrow_column(table, k) for k in keep}
             p_tabs.append(_table({**kept, **{k: arrow_chunks(v) for k, v in p_out.items()}}))
