@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from socialcover.errors import InputError
 from socialcover.microsim import MicrosimDataError, load_rules, simulate
 from socialcover.testing import synthetic_survey
 
@@ -78,11 +79,13 @@ def test_simulate_reads_a_path_with_spark(spark: Any, persons: Path) -> None:
     _same(_table(on_spark), _table(duck))
 
 
-def test_simulate_on_spark_refuses_a_mapping_and_a_bad_line(spark: Any, persons: Path) -> None:
+def test_simulate_on_spark_refuses_a_missing_mapping_and_a_bad_line(
+    spark: Any, persons: Path
+) -> None:
     rules = load_rules(RULES)
-    with pytest.raises(MicrosimDataError) as err:
+    with pytest.raises(InputError) as missing:
         simulate(rules, str(persons), period=2025, engine="spark", mapping="m.yaml")
-    assert err.value.code == "microsim.spark-not-supported"
+    assert missing.value.code == "survey.mapping-not-found"
     with pytest.raises(MicrosimDataError) as err:
         simulate(rules, str(persons), period=2025, engine="spark", lines={"x": -1.0})
     assert err.value.code == "microsim.bad-line"

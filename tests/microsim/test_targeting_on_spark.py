@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from socialcover.errors import SocialcoverError
+from socialcover.errors import InputError, SocialcoverError
 from socialcover.microsim import MicrosimDataError
 from socialcover.microsim.calibration import calibrate, proxy_means_test
 from socialcover.microsim.scheme import calibrate_take_up, run_scheme
@@ -140,9 +140,9 @@ def test_spark_refusals_keep_their_codes(spark: Any, people: Any) -> None:
     with pytest.raises(MicrosimDataError) as info:
         run_scheme(SCHEME, sdf, draws=0)
     assert info.value.code == "microsim.missing-column"
-    with pytest.raises(MicrosimDataError) as info:
+    with pytest.raises(InputError) as missing:
         run_scheme(SCHEME, df, mapping="map.yaml", engine="spark", spark=spark)
-    assert info.value.code == "microsim.spark-not-supported"
+    assert missing.value.code == "survey.mapping-not-found"
     with pytest.raises(MicrosimDataError) as info:
         calibrate_take_up(SCHEME, df, enrolment=1.0, engine="hadoop")
     assert info.value.code == "microsim.bad-backend"

@@ -17,7 +17,7 @@ from typing import Any
 from socialcover.microsim import arrow_io
 from socialcover.microsim._errors import MicrosimDataError
 from socialcover.microsim.connection import is_parquet_path
-from socialcover.microsim.frames import as_frame
+from socialcover.microsim.frames import as_frame, mapped
 from socialcover.microsim.impact import Impact, measure_impact
 from socialcover.microsim.reform import Reform
 from socialcover.microsim.rules import RuleSet, load_rules
@@ -89,7 +89,7 @@ def simulate(
         A :class:`Reform`, a dict, a reform file, or a second rule set.
     mapping
         A :class:`socialcover.survey.io.Mapping` or the path of a mapping YAML; the survey is
-        then read and mapped to the standard concepts first.
+        then mapped to the standard concepts first (a Spark DataFrame by Spark).
     design, lines, breakdowns
         See :func:`~socialcover.microsim.impact.measure_impact`.
     engine
@@ -104,11 +104,10 @@ def simulate(
     Raises
     ------
     MicrosimDataError
-        ``engine`` is unknown (``microsim.bad-backend``), or a ``mapping`` is given with Spark
-        data (``microsim.spark-not-supported``: mappings read surveys in memory), or a Parquet
-        file whose simulation is estimated to need more than the available memory
-        (``microsim.too-large``, see :func:`~socialcover.microsim.simulation.simulation_bytes`:
-        the per-person results are held in memory on either back-end).
+        ``engine`` is unknown (``microsim.bad-backend``), or a Parquet file whose simulation
+        is estimated to need more than the available memory (``microsim.too-large``, see
+        :func:`~socialcover.microsim.simulation.simulation_bytes`: the per-person results are
+        held in memory on either back-end).
 
     Examples
     --------
@@ -137,23 +136,16 @@ def simulate(
         )
     frame: Any
     on_spark = engine == "spark" or type(data).__module__.startswith("pyspark.sql")
-    if on_spark and mapping is not None:
-        raise MicrosimDataError(
-            "a survey mapping reads the survey in memory and cannot run on Spark",
-            code="microsim.spark-not-supported",
-            hint="Map the survey once (socialcover.survey.io.load_survey), write it as "
-            "Parquet, and simulate that file with engine='spark'.",
-        )
     if on_spark:
         from socialcover.survey import read_spark
 
         say("reading the population with Spark")
         frame = read_spark(data, spark)
+        if mapping is not None:
+            frame = mapped(frame, mapping)  # by Spark, where the rows are
     elif mapping is not None:
-        from socialcover.survey.io import load_survey
-
         say("reading and mapping the survey")
-        frame = load_survey(data, mapping if not isinstance(mapping, Path) else str(mapping))
+        frame = mapped(data, mapping)
     else:
         # Parquet files are scanned by DuckDB directly; other inputs run in memory
         frame = data if isinstance(data, (str, Path)) else as_frame(data)

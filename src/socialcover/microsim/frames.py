@@ -16,7 +16,7 @@ from socialcover.microsim._errors import MicrosimDataError
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["as_frame", "missing_columns_error", "missing_values_error"]
+__all__ = ["as_frame", "mapped", "missing_columns_error", "missing_values_error"]
 
 
 def missing_values_error(name: str, count: int) -> MicrosimDataError:
@@ -103,3 +103,15 @@ def as_frame(data: Any) -> pl.DataFrame:
         code="microsim.bad-data-format",
         hint="Pass a Polars or pandas frame, an Arrow table or a path.",
     )
+
+
+def mapped(data: Any, mapping: Any) -> Any:
+    """``data`` in the standard columns of ``mapping`` (a ``socialcover.survey.io.Mapping`` or
+    the path of a mapping file): a Spark DataFrame is mapped by Spark, lazily, where the rows
+    are; anything else is read and mapped in memory."""
+    from socialcover.survey.io import Mapping, apply_mapping, load_survey
+
+    m = mapping if isinstance(mapping, Mapping) else Mapping.from_yaml(mapping)
+    if type(data).__module__.startswith("pyspark.sql"):
+        return apply_mapping(data, m)
+    return load_survey(data, m)

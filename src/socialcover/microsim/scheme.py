@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from socialcover.microsim._errors import MicrosimDataError, RuleError
+from socialcover.microsim._errors import RuleError
 from socialcover.microsim.rules import RuleSet
 from socialcover.microsim.scheme_model import Scheme, TakeUp, take_up_probability
 from socialcover.microsim.source import Node, load_yaml
@@ -400,10 +400,12 @@ def run_scheme(
     A Spark DataFrame (or a path with ``engine="spark"``, read by Spark; ``spark=`` names the
     session) is simulated on Spark (:mod:`~socialcover.microsim.spark_targeting`): the same
     table, with only sums back to the driver; ``persons`` is then a lazy Spark DataFrame
-    (``hh_id`` and the probabilities, rows in no set order).
+    (``hh_id`` and the probabilities, rows in no set order). A ``mapping`` (a
+    ``socialcover.survey.io.Mapping`` or the path of a mapping file) is applied first: by Spark
+    to a Spark DataFrame, otherwise to the survey read in memory.
     """
     from socialcover.microsim.estimation import PopulationEstimates
-    from socialcover.microsim.frames import as_frame
+    from socialcover.microsim.frames import as_frame, mapped
     from socialcover.microsim.spark_targeting import on_spark
     from socialcover.survey import Design
 
@@ -414,20 +416,13 @@ def run_scheme(
     mc_seed = mc_seed if seed is None else seed
     sdf = on_spark(data, engine, spark)
     if sdf is not None and mapping is not None:
-        raise MicrosimDataError(
-            "a survey mapping reads the survey in memory and cannot run on Spark",
-            code="microsim.spark-not-supported",
-            hint="Map the survey once (socialcover.survey.io.apply_mapping takes a Spark "
-            "DataFrame), and run the scheme on the mapped frame.",
-        )
+        sdf = mapped(sdf, mapping)  # by Spark, where the rows are
     f: Any
     if sdf is not None:
         f = sdf
     elif mapping is not None:
-        from socialcover.survey.io import load_survey
-
         say("reading and mapping the survey")
-        f = load_survey(data, str(mapping) if isinstance(mapping, Path) else mapping)
+        f = mapped(data, mapping)
     else:
         f = as_frame(data)
     calibration = None
