@@ -89,8 +89,8 @@ class Households:
 
     Persons sorted by ``hh_id``: households are contiguous segments. Counts come from running
     counts, sums by ``np.bincount`` over the running household index, extremes by
-    ``ufunc.reduceat``, spread back by ``np.repeat`` (programs run on pieces of a few hundred
-    thousand persons, so these temporaries stay small: at 10M persons every full-length one is
+    ``ufunc.reduceat``, spread back by ``np.repeat`` (programs run on pieces of tens of
+    thousands of persons, so these temporaries stay small: at 10M persons every full-length one is
     tens of MB of fresh memory, which costs more than the arithmetic). Unsorted persons: each
     person's household index from ``np.unique``; sums, counts and "any" are ``np.bincount``
     over it, extremes are reduced after one stable argsort.
