@@ -135,70 +135,48 @@ def running_sums(
     """
     products = dict(products or {})
     also = dict(also or {})
-    if partition:
-        return _partitioned(frame, order, sums, products, also, ranges, rows, seed, partition)
-    session = frame.sparkSession
-    if ranges is None:
-        parts = int(session.conf.get("spark.sql.shuffle.partitions", "200") or 200)
-        ranges = max(2, 4 * parts)
-    if rows is None:
-        rows = int(frame.count())
-    bounds = _bounds(frame, order, ranges, rows, seed)
-    rng = _range_sql(order, bounds)
-    names = list(sums)
-    win = (
-        f"(PARTITION BY {_RANGE} ORDER BY {', '.join(order)} "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
-    )
-    local = {n: f"_sc_local_{i}" for i, n in enumerate(names)}
-    ranged = frame.selectExpr("*", f"{rng} AS {_RANGE}")
-    ranged = ranged.selectExpr(
-        "*", *[f"SUM({sums[n]}) OVER {win} AS {local[n]}" for n in names]
-    ).persist()
+    groups = [f"`{c}`" for c in partition]
+    split = _split(frame, order, groups, sums, products, also, ranges, rows, seed)
     try:
-        aggs = ["COUNT(*) AS _n"]
-        aggs += [f"SUM({sums[n]}) AS _t{i}" for i, n in enumerate(names)]
-        for j, (expr, of) in enumerate(products.values()):
-            aggs += [f"SUM(({expr}) * {local[of]}) AS _p{j}", f"SUM({expr}) AS _f{j}"]
-        aggs += [f"SUM({expr}) AS _a{k}" for k, expr in enumerate(also.values())]
-        got = pl.from_arrow(_per_range(ranged, aggs).toArrow())
-        assert isinstance(got, pl.DataFrame)
-        got = got.sort("_r")
-        size = len(bounds) + 1
-        per: dict[str, np.ndarray] = {}
-        for i, n in enumerate(names):
-            per[n] = _dense(got, f"_t{i}", size)
-        offsets = {n: np.concatenate([[0.0], np.cumsum(per[n])[:-1]]) for n in names}
-        totals = {n: float(per[n].sum()) for n in names}
-        totals |= {a: float(got[f"_a{k}"].fill_null(0.0).sum()) for k, a in enumerate(also)}
-        prods = {}
-        for j, (name, (_, of)) in enumerate(products.items()):
-            p, f = _dense(got, f"_p{j}", size), _dense(got, f"_f{j}", size)
-            prods[name] = float(np.sum(p + offsets[of] * f))
-        count = int(got["_n"].sum())
-        out = ranged.selectExpr(
-            *[f"`{c}`" for c in frame.columns],
-            *[
-                f"{local[n]} + element_at(array({_doubles(offsets[n])}), "
-                f"CAST({_RANGE} AS INT) + 1) AS `{n}`"
-                for n in names
-            ],
-        )
+        if partition:
+            return _partitioned(frame, split, list(sums), products, partition)
+        return _unpartitioned(frame, split, list(sums), products)
     except BaseException:
-        ranged.unpersist()
+        split.frame.unpersist()
         raise
-    return RunningSums(out, totals, prods, count, size, [ranged])
+
+
+def _unpartitioned(
+    frame: Any, split: _Split, names: list[str], products: dict[str, tuple[str, str]]
+) -> RunningSums:
+    """:func:`running_sums` over all rows: a running sum's offset in a range is its total
+    over the ranges before it."""
+    got, size = split.got, split.size
+    per: dict[str, np.ndarray] = {}
+    for i, n in enumerate(names):
+        per[n] = _dense(got, f"_t{i}", size)
+    offsets = {n: np.concatenate([[0.0], np.cumsum(per[n])[:-1]]) for n in names}
+    totals = {n: float(per[n].sum()) for n in names} | split.also
+    prods = {}
+    for j, (name, (_, of)) in enumerate(products.items()):
+        p, f = _dense(got, f"_p{j}", size), _dense(got, f"_f{j}", size)
+        prods[name] = float(np.sum(p + offsets[of] * f))
+    out = split.frame.selectExpr(
+        *[f"`{c}`" for c in frame.columns],
+        *[
+            f"{split.local[n]} + element_at(array({_doubles(offsets[n])}), "
+            f"CAST({_RANGE} AS INT) + 1) AS `{n}`"
+            for n in names
+        ],
+    )
+    return RunningSums(out, totals, prods, split.count, size, [split.frame])
 
 
 def _partitioned(
     frame: Any,
-    order: Sequence[str],
-    sums: Mapping[str, str],
+    split: _Split,
+    names: list[str],
     products: dict[str, tuple[str, str]],
-    also: dict[str, str],
-    ranges: int | None,
-    rows: int | None,
-    seed: int,
     partition: Sequence[str],
 ) -> RunningSums:
     """:func:`running_sums` restarting in every group of ``partition``: ranges of (group,
@@ -206,24 +184,94 @@ def _partitioned(
     from pyspark.sql import functions as F
     from pyspark.sql.types import DoubleType, StructField, StructType
 
-    session = frame.sparkSession
+    got, gcols = split.got, split.gcols
+    # ``got`` has the ranges in order within each group: a group's offset in a range is the
+    # total of the group in the ranges before it.
+    first = got.select(pl.struct(gcols).is_first_distinct()).to_series().to_numpy()
+    seg = np.cumsum(first) - 1  # the pair's group, numbered in order
+    offsets: dict[str, np.ndarray] = {}
+    for i, n in enumerate(names):
+        t = got[f"_t{i}"].fill_null(0.0).to_numpy().astype(np.float64)
+        offsets[n] = _exclusive_by_segment(t, seg)
+    totals = {n: float(got[f"_t{i}"].fill_null(0.0).sum()) for i, n in enumerate(names)}
+    totals |= split.also
+    prods = {}
+    for j, (name, (_, of)) in enumerate(products.items()):
+        p = got[f"_p{j}"].fill_null(0.0).to_numpy().astype(np.float64)
+        f = got[f"_f{j}"].fill_null(0.0).to_numpy().astype(np.float64)
+        prods[name] = float(np.sum(p + offsets[of] * f))
+    offs = [f"_sc_off_{i}" for i in range(len(names))]
+    schema = StructType(
+        [StructField(_RANGE, split.schema["_r"].dataType, False)]
+        + [split.schema[a] for a in gcols]
+        + [StructField(o, DoubleType(), False) for o in offs]
+    )
+    table = [
+        (r, *g, *(float(offsets[n][k]) for n in names))
+        for k, (r, *g) in enumerate(got.select(["_r", *gcols]).iter_rows())
+    ]
+    small = frame.sparkSession.createDataFrame(table, schema)
+    cond = F.col(f"_sc_x.{_RANGE}") == F.col(f"_sc_o.{_RANGE}")
+    for g, a in zip(partition, gcols, strict=True):
+        cond = cond & F.col(f"_sc_x.`{g}`").eqNullSafe(F.col(f"_sc_o.{a}"))
+    joined = split.frame.alias("_sc_x").join(F.broadcast(small.alias("_sc_o")), cond, "left")
+    out = joined.selectExpr(
+        *[f"_sc_x.`{c}`" for c in frame.columns],
+        *[
+            f"_sc_x.{split.local[n]} + COALESCE(_sc_o.{o}, 0D) AS `{n}`"
+            for n, o in zip(names, offs, strict=True)
+        ],
+    )
+    return RunningSums(out, totals, prods, split.count, split.size, [split.frame])
+
+
+@dataclass
+class _Split:
+    """Rows cut into ranges, with their running sums within a range and the totals per
+    range (per (range, group) pair with groups), collected to the driver."""
+
+    frame: Any  # the input's rows, their range and local sums (persisted: the caller releases)
+    local: dict[str, str]  # running sum's name -> column of its sum within the range
+    gcols: list[str]  # the columns of ``got`` that hold the groups
+    got: pl.DataFrame  # per range or pair: _r, groups, _n, _t (sums), _p, _f (products), _a
+    schema: Any  # Spark schema of ``got``
+    size: int  # number of ranges
+    count: int  # number of rows
+    also: dict[str, float]  # total of each entry of ``also``
+
+
+def _split(
+    frame: Any,
+    order: Sequence[str],
+    groups: Sequence[str],
+    sums: Mapping[str, str],
+    products: dict[str, tuple[str, str]],
+    also: dict[str, str],
+    ranges: int | None,
+    rows: int | None,
+    seed: int,
+) -> _Split:
+    """Cut the rows, sorted by (groups, order), into ranges; sum each expression in order
+    within each (range, group); aggregate per (range, group) and collect, sorted by group
+    then range. Two Spark jobs at most (three without ``rows``)."""
+    from pyspark.sql import functions as F
+
     if ranges is None:
-        parts = int(session.conf.get("spark.sql.shuffle.partitions", "200") or 200)
+        conf = frame.sparkSession.conf
+        parts = int(conf.get("spark.sql.shuffle.partitions", "200") or 200)
         ranges = max(2, 4 * parts)
     if rows is None:
         rows = int(frame.count())
-    groups = [f"`{c}`" for c in partition]
     keys = [*groups, *order]
     bounds = _bounds(frame, keys, ranges, rows, seed)
-    rng = _range_sql(keys, bounds)
     names = list(sums)
     win = (
-        f"(PARTITION BY {_RANGE}, {', '.join(groups)} ORDER BY {', '.join(order)} "
+        f"(PARTITION BY {', '.join([_RANGE, *groups])} ORDER BY {', '.join(order)} "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
     )
     local = {n: f"_sc_local_{i}" for i, n in enumerate(names)}
-    gcols = [f"_sc_g{i}" for i in range(len(partition))]
-    ranged = frame.selectExpr("*", f"{rng} AS {_RANGE}")
+    gcols = [f"_sc_g{i}" for i in range(len(groups))]
+    ranged = frame.selectExpr("*", f"{_range_sql(keys, bounds)} AS {_RANGE}")
     ranged = ranged.selectExpr(
         "*", *[f"SUM({sums[n]}) OVER {win} AS {local[n]}" for n in names]
     ).persist()
@@ -237,51 +285,15 @@ def _partitioned(
             F.col(_RANGE).alias("_r"),
             *[F.col(g).alias(a) for g, a in zip(groups, gcols, strict=True)],
         ).agg(*[F.expr(a) for a in aggs])
-        key_types = [per_pair.schema[a] for a in gcols]
         got = pl.from_arrow(per_pair.toArrow())
         assert isinstance(got, pl.DataFrame)
-        # Ranges in order within each group: a group's offset in a range is the total of the
-        # group in the ranges before it.
         got = got.sort([*gcols, "_r"])
-        first = got.select(pl.struct(gcols).is_first_distinct()).to_series().to_numpy()
-        seg = np.cumsum(first) - 1  # the pair's group, numbered in order
-        offsets: dict[str, np.ndarray] = {}
-        for i, n in enumerate(names):
-            t = got[f"_t{i}"].fill_null(0.0).to_numpy().astype(np.float64)
-            offsets[n] = _exclusive_by_segment(t, seg)
-        totals = {n: float(got[f"_t{i}"].fill_null(0.0).sum()) for i, n in enumerate(names)}
-        totals |= {a: float(got[f"_a{k}"].fill_null(0.0).sum()) for k, a in enumerate(also)}
-        prods = {}
-        for j, (name, (_, of)) in enumerate(products.items()):
-            p = got[f"_p{j}"].fill_null(0.0).to_numpy().astype(np.float64)
-            f = got[f"_f{j}"].fill_null(0.0).to_numpy().astype(np.float64)
-            prods[name] = float(np.sum(p + offsets[of] * f))
+        totals = {a: float(got[f"_a{k}"].fill_null(0.0).sum()) for k, a in enumerate(also)}
         count = int(got["_n"].sum())
-        offs = [f"_sc_off_{i}" for i in range(len(names))]
-        schema = StructType(
-            [StructField(_RANGE, per_pair.schema["_r"].dataType, False), *key_types]
-            + [StructField(o, DoubleType(), False) for o in offs]
-        )
-        table = [
-            (r, *g, *(float(offsets[n][k]) for n in names))
-            for k, (r, *g) in enumerate(got.select(["_r", *gcols]).iter_rows())
-        ]
-        small = session.createDataFrame(table, schema)
-        cond = F.col(f"_sc_x.{_RANGE}") == F.col(f"_sc_o.{_RANGE}")
-        for g, a in zip(partition, gcols, strict=True):
-            cond = cond & F.col(f"_sc_x.`{g}`").eqNullSafe(F.col(f"_sc_o.{a}"))
-        joined = ranged.alias("_sc_x").join(F.broadcast(small.alias("_sc_o")), cond, "left")
-        out = joined.selectExpr(
-            *[f"_sc_x.`{c}`" for c in frame.columns],
-            *[
-                f"_sc_x.{local[n]} + COALESCE(_sc_o.{o}, 0D) AS `{n}`"
-                for n, o in zip(names, offs, strict=True)
-            ],
-        )
     except BaseException:
         ranged.unpersist()
         raise
-    return RunningSums(out, totals, prods, count, len(bounds) + 1, [ranged])
+    return _Split(ranged, local, gcols, got, per_pair.schema, len(bounds) + 1, count, totals)
 
 
 def _exclusive_by_segment(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
@@ -294,13 +306,6 @@ def _exclusive_by_segment(values: np.ndarray, seg: np.ndarray) -> np.ndarray:
     for a, b in zip(start, [*start[1:], values.size], strict=True):
         out[a + 1 : b] = np.cumsum(values[a : b - 1])
     return out
-
-
-def _per_range(ranged: Any, aggs: list[str]) -> Any:
-    """One row per range (``_r``) with the aggregates."""
-    from pyspark.sql import functions as F
-
-    return ranged.groupBy(F.col(_RANGE).alias("_r")).agg(*[F.expr(a) for a in aggs])
 
 
 def _dense(got: pl.DataFrame, col: str, size: int) -> np.ndarray:
