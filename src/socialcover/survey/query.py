@@ -8,7 +8,8 @@ and Spark both run; calibrated weights are applied afterwards, per cell, in NumP
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     import polars as pl
 
 __all__ = ["aggregate", "aggregate_arrays", "array_path", "collect", "collect_arrays", "levels"]
+
+# The aggregate's rows: a Polars frame (:func:`aggregate`) or NumPy columns (no Polars).
+_Rows = TypeVar("_Rows", "pl.DataFrame", dict[str, Any])
 
 
 def aggregate(
@@ -45,18 +49,11 @@ def aggregate(
     """
     import polars as pl
 
-    sql, group, k = _aggregate_sql(
-        bound, variables, by, where, na_rm, bounds, score_sql, score_join
-    )
-    agg = bound.backend.query(sql)
-    if score_sql is not None:
-        return agg, group
-    if "_n" not in agg.columns:
-        agg = agg.with_columns(pl.col("_nall").alias("_n"))
-    if not na_rm and k > 1 and agg.height:
-        for j, v in enumerate(variables, start=1):
-            _check_missing(v, int((agg["_nall"] - agg[f"_c{j}"]).sum()))
-    return agg, [f"_b{i}" for i in range(len(by))]
+    def with_n(agg: pl.DataFrame) -> pl.DataFrame:
+        return agg if "_n" in agg.columns else agg.with_columns(pl.col("_nall").alias("_n"))
+
+    fetch = bound.backend.query
+    return _run(fetch, with_n, bound, variables, by, where, na_rm, bounds, score_sql, score_join)
 
 
 def aggregate_arrays(
@@ -71,14 +68,37 @@ def aggregate_arrays(
     score_join: tuple[str, list[str]] | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     """:func:`aggregate` with the result as NumPy columns (no Polars)."""
+
+    def with_n(agg: dict[str, Any]) -> dict[str, Any]:
+        if "_n" not in agg:
+            agg["_n"] = agg["_nall"]
+        return agg
+
+    fetch = bound.backend.query_arrays
+    return _run(fetch, with_n, bound, variables, by, where, na_rm, bounds, score_sql, score_join)
+
+
+def _run(
+    fetch: Callable[[str], _Rows],
+    with_n: Callable[[_Rows], _Rows],
+    bound: BoundDesign,
+    variables: list[str],
+    by: list[str],
+    where: str | None,
+    na_rm: bool,
+    bounds: bool,
+    score_sql: str | None,
+    score_join: tuple[str, list[str]] | None,
+) -> tuple[_Rows, list[str]]:
+    """The aggregate query run by ``fetch``: unless it sums scores, every row gets its count
+    ``_n`` (``with_n``) and missing values are refused when ``na_rm`` is off."""
     sql, group, k = _aggregate_sql(
         bound, variables, by, where, na_rm, bounds, score_sql, score_join
     )
-    agg = bound.backend.query_arrays(sql)
+    agg = fetch(sql)
     if score_sql is not None:
         return agg, group
-    if "_n" not in agg:
-        agg["_n"] = agg["_nall"]
+    agg = with_n(agg)
     if not na_rm and k > 1 and len(agg["_nall"]):
         for j, v in enumerate(variables, start=1):
             _check_missing(v, int((np.asarray(agg["_nall"]) - np.asarray(agg[f"_c{j}"])).sum()))
@@ -208,8 +228,14 @@ def levels(bound: BoundDesign, by: list[str], where: str | None) -> pl.DataFrame
         return product
     if not where:
         return None
-    cols = ", ".join(f"{q(b)} AS _b{i}" for i, b in enumerate(by))
-    return eng.query(f"SELECT DISTINCT {cols} FROM {eng.table}")
+    return eng.query(_found_sql(bound, by))
+
+
+def _found_sql(bound: BoundDesign, by: list[str]) -> str:
+    """The level combinations of ``by`` found in the whole data (``where=`` left out)."""
+    eng = bound.backend
+    cols = ", ".join(f"{eng.quote(b)} AS _b{i}" for i, b in enumerate(by))
+    return f"SELECT DISTINCT {cols} FROM {eng.table}"
 
 
 def collect(
@@ -245,18 +271,7 @@ def collect(
     dom = agg["_dom"].to_numpy().astype(np.int64)
     unit = agg["_u"].to_numpy().astype(np.int64)
     s = np.column_stack([agg[f"_s{j}"].to_numpy().astype(float) for j in range(k)])
-    qm = np.zeros((agg.height, k, k))
-    qm[:, 0, 0] = s[:, 0]
-    for j in range(1, k):
-        qm[:, 0, j] = qm[:, j, 0] = s[:, j]
-        for i in range(j, k):
-            qm[:, j, i] = qm[:, i, j] = agg[f"_q{j}_{i}"].to_numpy().astype(float)
-    m = None
-    if st.element:
-        m = np.zeros((agg.height, k, k))
-        for i in range(k):
-            for j in range(i, k):
-                m[:, i, j] = m[:, j, i] = agg[f"_m{i}_{j}"].to_numpy().astype(float)
+    qm, m = _cross_products(s, lambda c: agg[c].to_numpy().astype(float), st.element)
     cell = None
     s_old = s
     cal = bound.calibration
@@ -281,6 +296,26 @@ def collect(
         s_old=s_old,
         call=(tuple(variables), tuple(by), where, na_rm),
     )
+
+
+def _cross_products(s: Any, column: Callable[[str], Any], element: bool) -> tuple[Any, Any]:
+    """Per aggregate row, the weighted cross-products of (1, v_1, ...) as matrices: ``q``
+    from the sums ``s`` and the ``_q`` columns, and for element designs ``m`` (squared
+    weights) from the ``_m`` columns, each read as floats by ``column``."""
+    height, k = s.shape
+    qm = np.zeros((height, k, k))
+    qm[:, 0, 0] = s[:, 0]
+    for j in range(1, k):
+        qm[:, 0, j] = qm[:, j, 0] = s[:, j]
+        for i in range(j, k):
+            qm[:, j, i] = qm[:, i, j] = column(f"_q{j}_{i}")
+    m = None
+    if element:
+        m = np.zeros((height, k, k))
+        for i in range(k):
+            for j in range(i, k):
+                m[:, i, j] = m[:, j, i] = column(f"_m{i}_{j}")
+    return qm, m
 
 
 def array_path(bound: BoundDesign, by: list[str]) -> bool:
@@ -326,9 +361,7 @@ def collect_arrays(
     if b:
         keys = [agg[c] for c in b]
         if where:
-            eng = bound.backend
-            cols = ", ".join(f"{eng.quote(x)} AS _b{i}" for i, x in enumerate(by))
-            found = eng.query_arrays(f"SELECT DISTINCT {cols} FROM {eng.table}")
+            found = bound.backend.query_arrays(_found_sql(bound, by))
             more = [found[c] for c in b]
             if not plain_keys(more):
                 return None
@@ -352,18 +385,7 @@ def collect_arrays(
     else:
         unit = np.zeros(height, dtype=np.int64)
     s = np.column_stack([_float(agg[f"_s{j}"]) for j in range(k)]) if height else np.zeros((0, k))
-    qm = np.zeros((height, k, k))
-    qm[:, 0, 0] = s[:, 0]
-    for j in range(1, k):
-        qm[:, 0, j] = qm[:, j, 0] = s[:, j]
-        for i in range(j, k):
-            qm[:, j, i] = qm[:, i, j] = _float(agg[f"_q{j}_{i}"])
-    m = None
-    if st.element:
-        m = np.zeros((height, k, k))
-        for i in range(k):
-            for j in range(i, k):
-                m[:, i, j] = m[:, j, i] = _float(agg[f"_m{i}_{j}"])
+    qm, m = _cross_products(s, lambda c: _float(agg[c]), st.element)
     return Aggregate(
         domains=domains,
         dom=dom,
