@@ -13,7 +13,9 @@ quintiles and groups):
 
 Each run is its own process; the peak memory printed is the largest resident set among the
 run's processes (for Spark: the driver JVM or the driver's Python, whichever is larger; the
-executors are the worker's). The two runs' estimates and SEs must agree to 1e-9.
+executors are the worker's). The two runs' estimates and SEs must agree to 1e-9. A file whose
+simulation would not fit in this machine's memory is refused by the default engine before it is
+read (``microsim.too-large``): the refusal is recorded as that run's result.
 
 Usage::
 
@@ -36,11 +38,18 @@ from spark_common import REPO, load, persons, run, save, spark_options, spark_su
 
 JOB = """
 import json, sys, time
-from socialcover.microsim import simulate
+from socialcover.microsim import MicrosimDataError, simulate
 rules, path, engine, out, breakdowns = sys.argv[1:6]
 t = time.perf_counter()
-r = simulate(rules, path, period=2025, reform={"parameters": {"social_pension.age": 60}},
-             engine=engine, breakdowns=breakdowns == "1")
+try:
+    r = simulate(rules, path, period=2025, reform={"parameters": {"social_pension.age": 60}},
+                 engine=engine, breakdowns=breakdowns == "1")
+except MicrosimDataError as exc:  # a file too large for this machine is refused, not run
+    if exc.code != "microsim.too-large":
+        raise
+    seconds = time.perf_counter() - t
+    json.dump({"seconds": seconds, "refused": exc.code, "message": str(exc)}, open(out, "w"))
+    sys.exit(0)
 seconds = time.perf_counter() - t
 rows = r.impact.table.to_dicts()
 json.dump({"seconds": seconds, "persons": r.impact.n_persons, "rows": rows}, open(out, "w"))
@@ -95,17 +104,24 @@ def main() -> None:
                 save("spark_simulate", [{"persons": n, name: _summary(row[name])}])
         local, spark = (args.data / f"simulate_{e}_{n}.json" for e in ("local", "spark"))
         if runs and local.exists() and spark.exists():  # this run's or an earlier one's
-            _same(json.loads(local.read_text())["rows"], json.loads(spark.read_text())["rows"])
-            print(f"{n:>12,} the two runs' estimates and SEs agree to 1e-9")
+            a, b = (json.loads(f.read_text()) for f in (local, spark))
+            if "rows" in a and "rows" in b:
+                _same(a["rows"], b["rows"])
+                print(f"{n:>12,} the two runs' estimates and SEs agree to 1e-9")
 
 
 def _summary(r: dict[str, Any]) -> dict[str, Any]:
     """A run's figures without its estimates (the baseline keeps times, not tables)."""
+    if "rows" not in r:
+        return r
     return {k: v for k, v in r.items() if k != "rows"} | {"estimates": len(r["rows"])}
 
 
 def _show(n: int, name: str, r: dict[str, Any]) -> None:
     """One run's figures, printed as soon as it ends (a later run may fail)."""
+    if "refused" in r:
+        print(f"{n:>12,} {name:<6} refused after {r['seconds']:.1f} s: {r['message']}")
+        return
     cost = next(
         x
         for x in r["rows"]
