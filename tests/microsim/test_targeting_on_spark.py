@@ -58,7 +58,9 @@ def test_budget_calibration_on_spark_equals_memory(spark: Any, people: Any) -> N
     mem = calibrate(rules, df, **kw)
     on = calibrate(rules, spark.createDataFrame(df.to_arrow()), **kw)
     assert _close(on.value, mem.value) and _close(on.achieved, mem.achieved)
-    assert on.evaluations == mem.evaluations
+    # The same root search: sums added in another order differ in their last bits, and Brent's
+    # method may then stop one step earlier or later (the target met exactly, or to 1e-15).
+    assert abs(on.evaluations - mem.evaluations) <= 1
 
 
 def test_poverty_calibration_reads_a_path_with_spark(spark: Any, people: Any) -> None:
